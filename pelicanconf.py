@@ -1,0 +1,55 @@
+"""Pelican settings for a Joined Up site. A fork changes the first block; the rest is the machinery."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
+
+from joinedup.markup import sanitise  # noqa: E402
+
+# --- Your movement -------------------------------------------------------------------------
+SITENAME = "Joined Up"
+SITESUBTITLE = "People willing to help, and the policies we are making together, in the open."
+SITEURL = ""
+AUTHOR = "Joined Up"
+TIMEZONE = "Europe/London"
+DEFAULT_LANG = "en"
+# The forge that holds this repository: "Edit this profile" and "Add yourself" link here.
+FORGE_URL = "https://github.com/joinedup-example/joinedup"
+FORGE_BRANCH = "main"
+# People listed on each page of the directory, skill and region listings.
+JOINEDUP_PAGE_SIZE = 24
+
+# --- Machinery ------------------------------------------------------------------------------
+PATH = "content"
+THEME = "themes/joinedup"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["joinedup_pelican"]
+ARTICLE_PATHS = ["proposals"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = []
+READERS = {"html": None}
+
+ARTICLE_URL = "proposals/{slug}/"
+ARTICLE_SAVE_AS = "proposals/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+DIRECT_TEMPLATES = ["index"]
+PAGINATED_TEMPLATES = {}
+DEFAULT_PAGINATION = False
+# The directory makes its own listings; Pelican's author, tag, category and archive pages
+# (and their colliding pagination patterns) are switched off.
+AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
+TAG_SAVE_AS = TAGS_SAVE_AS = ""
+CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = ""
+ARCHIVES_SAVE_AS = YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
+DRAFT_SAVE_AS = DRAFT_PAGE_SAVE_AS = ""
+FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+
+JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "extensions": []}
+JINJA_FILTERS = {"sanitise_body": lambda html: sanitise(html, body=True)}
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+DELETE_OUTPUT_DIRECTORY = False
+OUTPUT_PATH = "output"

@@ -1,0 +1,1 @@
+"""Joined Up: the library behind the site, the checker and the CLI. It never imports Pelican."""

@@ -1,0 +1,67 @@
+"""Contributor Markdown to safe HTML.
+
+Markdown is converted first, then the HTML is cleaned by nh3 (a binding to the maintained
+``ammonia`` sanitiser) with a short allowlist: no scripts, styles, frames or event
+handlers, links http(s)/mailto only and marked ``rel="nofollow ugc"``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+_BIO_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "br", "code", "blockquote"}
+_BODY_TAGS = _BIO_TAGS | {
+    "h2", "h3", "h4", "h5", "h6", "pre", "hr", "table", "thead", "tbody", "tr", "th", "td",
+    "dl", "dt", "dd", "sup", "sub", "abbr", "del", "ins", "img", "figure", "figcaption", "div", "span",
+}
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "th": {"align"},
+    "td": {"align"},
+    "h2": {"id"}, "h3": {"id"}, "h4": {"id"},
+    "sup": {"id"}, "li": {"id"}, "div": {"class"},
+}
+_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def sanitise(fragment: str, *, body: bool = False) -> Markup:
+    """``fragment`` with everything outside the allowlist removed, marked safe for Jinja."""
+    return Markup(
+        nh3.clean(
+            fragment,
+            tags=_BODY_TAGS if body else _BIO_TAGS,
+            attributes=_ATTRIBUTES,
+            url_schemes=_URL_SCHEMES,
+            link_rel="nofollow ugc",
+            strip_comments=True,
+        )
+    )
+
+
+def render_bio(text: str) -> Markup:
+    """A profile's bio as sanitised HTML: paragraphs, emphasis, lists, links."""
+    if not text:
+        return Markup("")
+    converted = markdown.markdown(text, extensions=[], output_format="html")
+    return sanitise(converted)
+
+
+def obscured_email(address: str) -> dict[str, str]:
+    """An e-mail address in two forms that harvesting robots do not read as an address.
+
+    ``encoded`` is base64 for the page's script to turn into a mailto link on request;
+    ``spoken`` is what readers without JavaScript see ("ana [at] example [dot] org").
+    """
+    user, _, domain = address.partition("@")
+    spoken = f"{user} [at] {domain.replace('.', ' [dot] ')}"
+    return {
+        "encoded": base64.b64encode(address[::-1].encode("utf-8")).decode("ascii"),
+        "spoken": html.unescape(spoken),
+    }

@@ -1,0 +1,144 @@
+"""Privacy and link-safety rules for contributor text (DESIGN.md §8).
+
+Everything in a profile is published, so the checker refuses what people most often
+publish by mistake: phone numbers, full postcodes and street addresses, and e-mail
+addresses outside ``contact.email``. Links in Markdown must be http(s).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Iterator
+
+from . import problems as P
+from .problems import Problem, problem
+from .schema import dotted
+
+_URL = re.compile(r"(?:https?|mailto|ftp|javascript|data|vbscript):[^\s)>\]]*|www\.[^\s)>\]]+", re.IGNORECASE)
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_PHONE = re.compile(
+    r"(?<![\w/.])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d(?:[\s.-]?\d){8,13}(?![\w/])"
+)
+_POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR)\s?[0-9][A-Z]{2}\b", re.IGNORECASE)
+_STREET = re.compile(
+    r"\b\d{1,4}[a-zA-Z]?,?\s+(?:[A-Z][\w'’-]*\s+){1,3}"
+    r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Crescent|Terrace|Place|"
+    r"Gardens|Grove|Court|Square|Row|Hill|Mews|Walk|Parade)\b\.?"
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
+_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>")
+_HTML_URL = re.compile(r"""(?:href|src)\s*=\s*["']?\s*([^"'\s>]+)""", re.IGNORECASE)
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+TextLocator = Callable[[tuple, int], tuple[int, int]]
+
+
+def strings(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Every text value in ``value`` with its path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from strings(item, path + (index,))
+
+
+def check_text(
+    data: dict,
+    path: str,
+    locate: TextLocator,
+    *,
+    email_allowed: set[tuple] = frozenset(),
+    markdown: set[tuple] = frozenset(),
+    exempt: set[tuple] = frozenset(),
+) -> list[Problem]:
+    """Privacy and link problems in every text value of ``data``.
+
+    ``locate(path, line_offset)`` gives the file position of a line within a value.
+    ``email_allowed`` are the paths where an e-mail address belongs; ``markdown`` are the
+    paths whose links are checked; ``exempt`` paths are skipped (URLs, handles).
+    """
+    found: list[Problem] = []
+    for where, text in strings(data):
+        if where in exempt:
+            continue
+        field = dotted(where)
+        for offset, line_text in enumerate(text.split("\n")):
+            line, col = locate(where, offset)
+            found.extend(_check_line(line_text, path, line, col, field, where in email_allowed))
+            if where in markdown:
+                found.extend(check_links(line_text, path, line, col, field))
+    return found
+
+
+def _check_line(text: str, path: str, line: int, col: int, field: str, email_ok: bool) -> list[Problem]:
+    found: list[Problem] = []
+    without_urls = _URL.sub(" ", text)
+    if not email_ok:
+        for match in _EMAIL.finditer(text):
+            found.append(
+                problem(
+                    P.EMAIL_OUTSIDE_CONTACT,
+                    path, line, col,
+                    f"'{field}' contains an e-mail address ('{match.group(0)}').",
+                    "Put your address in 'contact: email:' only: there it is never shown as plain "
+                    "text, so it is not harvested by spammers.",
+                )
+            )
+        without_urls = _EMAIL.sub(" ", without_urls)
+    for match in _PHONE.finditer(_ISO_DATE.sub(" ", without_urls)):
+        found.append(
+            problem(
+                P.PHONE_NUMBER,
+                path, line, col,
+                f"'{field}' looks like it contains a phone number ('{match.group(0).strip()}').",
+                "Remove it: everything in the file is public. Groups contact you through "
+                "'contact:' (e-mail, website or social handle).",
+            )
+        )
+    for pattern, what in ((_POSTCODE, "a full postcode"), (_STREET, "a street address")):
+        for match in pattern.finditer(without_urls):
+            found.append(
+                problem(
+                    P.POSTAL_ADDRESS,
+                    path, line, col,
+                    f"'{field}' looks like it contains {what} ('{match.group(0).strip()}').",
+                    "Give only a town or neighbourhood (or the first half of a postcode, like 'LS6'): "
+                    "everything in the file is public.",
+                )
+            )
+    return found
+
+
+def check_links(text: str, path: str, line: int, col: int, field: str) -> list[Problem]:
+    """Problems with links in one line of Markdown: only http(s) and mailto are allowed."""
+    found: list[Problem] = []
+    targets = [m.group(1) for m in _MD_LINK.finditer(text)]
+    targets += [m.group(1) for m in _AUTOLINK.finditer(text)]
+    targets += [m.group(1) for m in _HTML_URL.finditer(text)]
+    for target in targets:
+        compact = re.sub(r"[\s\x00-\x1f]", "", target).lower()
+        if compact.startswith(_SAFE_SCHEMES) or compact.startswith("#"):
+            continue
+        found.append(
+            problem(
+                P.UNSAFE_LINK,
+                path, line, col,
+                f"'{field}' links to '{target[:60]}'; only https://, http:// and mailto: links are allowed.",
+                "Use a full web address starting with https://.",
+            )
+        )
+    if _HTML_TAG.search(text):
+        found.append(
+            problem(
+                P.RAW_HTML,
+                path, line, col,
+                f"'{field}' contains HTML ('{_HTML_TAG.search(text).group(0)[:40]}'), which is removed when published.",
+                "Use Markdown instead: **bold**, *emphasis*, [text](https://example.org).",
+            )
+        )
+    return found

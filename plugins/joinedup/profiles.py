@@ -1,0 +1,223 @@
+"""Volunteer profiles: ``volunteers/<id>.yaml`` read, checked and turned into ``Volunteer``s."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+from . import problems as P
+from .files import read_text
+from .model import Availability, Contact, SkillLevel, Taxonomy, Volunteer
+from .privacy import check_text
+from .problems import Problem, problem
+from .schema import load_validator, validate
+from .taxonomy import suggest
+from .yamlsource import YamlDocument, load_yaml
+
+VOLUNTEERS_DIR = "volunteers"
+SCHEMA_FILE = "volunteers/schema.json"
+SCHEMA_LINE = "# yaml-language-server: $schema=schema.json"
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,62}$")
+# Ids that would clash with the directory's own pages under /people/.
+RESERVED_IDS = frozenset({"page", "index", "feed", "search", "all", "new"})
+_IGNORED_FILES = frozenset({"schema.json", "README.md"})
+
+
+def profile_files(root: Path) -> tuple[list[str], list[Problem]]:
+    """The repository-relative paths of every profile, and problems with names and links.
+
+    Refuses symlinks, names that are not slugs, ``.yml`` files, reserved ids and two ids
+    that differ only in case.
+    """
+    folder = root / VOLUNTEERS_DIR
+    found: list[Problem] = []
+    if folder.is_symlink():
+        return [], [problem(P.SYMLINK, VOLUNTEERS_DIR, 0, 0, "'volunteers' is a symbolic link; links are never followed.",
+                            "Make it a real folder.")]
+    if not folder.is_dir():
+        return [], []
+    paths: list[str] = []
+    by_folded: dict[str, str] = {}
+    with os.scandir(folder) as entries:
+        names = sorted((entry.name, entry.is_symlink(), entry.is_file(follow_symlinks=False)) for entry in entries)
+    for name, is_link, is_file in names:
+        relative = f"{VOLUNTEERS_DIR}/{name}"
+        if name in _IGNORED_FILES or name.startswith("."):
+            continue
+        if is_link:
+            found.append(problem(P.SYMLINK, relative, 0, 0, f"'{relative}' is a symbolic link; links are never followed.",
+                                 "Replace the link with the file itself."))
+            continue
+        if not is_file:
+            found.append(problem(P.BAD_FILENAME, relative, 0, 0, f"'{relative}' is a folder; profiles are files.",
+                                 "Move its files up into volunteers/ or remove it."))
+            continue
+        stem, dot, extension = name.rpartition(".")
+        if not dot or extension != "yaml":
+            hint = f"Rename it to '{stem}.yaml'." if extension == "yml" else "Profiles are files named <id>.yaml."
+            found.append(problem(P.BAD_FILENAME, relative, 0, 0, f"'{name}' is not a profile file name.", hint))
+            continue
+        folded = stem.casefold()
+        if folded in by_folded:
+            found.append(problem(P.CASE_COLLISION, relative, 0, 0,
+                                 f"'{name}' differs from '{by_folded[folded]}' only in case.",
+                                 "Ids must be unique whatever the case: choose another file name."))
+            continue
+        by_folded[folded] = name
+        if not ID_PATTERN.match(stem):
+            slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "your-name"
+            found.append(problem(P.BAD_FILENAME, relative, 0, 0,
+                                 f"The file name '{name}' is not a valid id.",
+                                 f"Use lowercase letters, digits and hyphens, starting with a letter: '{slug}.yaml'."))
+            continue
+        if stem in RESERVED_IDS:
+            found.append(problem(P.RESERVED_ID, relative, 0, 0, f"The id '{stem}' is reserved for the site's own pages.",
+                                 f"Choose another file name, such as '{stem}-1.yaml' or your name."))
+            continue
+        paths.append(relative)
+    return paths, found
+
+
+def load_volunteer(root: Path, relative: str, taxonomy: Taxonomy) -> tuple[Volunteer | None, list[Problem]]:
+    """Read, validate and build one profile. The Volunteer is None when any error was found."""
+    text, found = read_text(root, relative)
+    if text is None:
+        return None, found
+    document, found = load_yaml(text, relative, what="profile")
+    if document is None:
+        return None, found
+    found += validate(
+        document,
+        load_validator(str(root / SCHEMA_FILE)),
+        relative,
+        leave_to_cross_checks=[("skills",), ("themes",), ("location", "region")],
+        consent_key="publish",
+    )
+    found += _cross_check(document, relative, taxonomy)
+    found += check_text(
+        document.data,
+        relative,
+        document.text_line,
+        email_allowed={("contact", "email")},
+        markdown={("bio",)},
+        exempt={("contact", "website"), ("contact", "mastodon"), ("contact", "bluesky"), ("github",)},
+    )
+    if any(p.is_error for p in found):
+        return None, found
+    return _volunteer(document, relative), found
+
+
+def _cross_check(document: YamlDocument, path: str, taxonomy: Taxonomy) -> list[Problem]:
+    data = document.data
+    found: list[Problem] = []
+
+    skills = data.get("skills")
+    if isinstance(skills, list):
+        seen: set[str] = set()
+        for index, item in enumerate(skills):
+            skill = item.get("id") if isinstance(item, dict) else item
+            where = ("skills", index, "id") if isinstance(item, dict) else ("skills", index)
+            if not isinstance(skill, str):
+                continue
+            line, col = document.position(where)
+            if skill not in taxonomy.skills:
+                canonical = taxonomy.canonical_skill(skill)
+                if canonical:
+                    hint_word = f" Did you mean '{canonical}'?"
+                else:
+                    hint_word = suggest(skill, list(taxonomy.skills) + list(taxonomy.aliases))
+                    alias_target = taxonomy.aliases.get(hint_word.split("'")[1]) if hint_word else None
+                    if alias_target:
+                        hint_word = f" Did you mean '{alias_target}'?"
+                found.append(problem(P.UNKNOWN_SKILL, path, line, col, f"Unknown skill '{skill}'.{hint_word}",
+                                     "Use a skill id from data/skills.yaml (the site's /skills/ page lists them)."))
+            elif skill in seen:
+                found.append(problem(P.DUPLICATE_ITEM, path, line, col, f"The skill '{skill}' is listed twice.",
+                                     "Keep one line per skill."))
+            seen.add(skill)
+
+    themes = data.get("themes")
+    if isinstance(themes, list):
+        for index, theme in enumerate(themes):
+            if isinstance(theme, str) and theme not in taxonomy.themes:
+                line, col = document.position(("themes", index))
+                found.append(problem(P.UNKNOWN_THEME, path, line, col,
+                                     f"Unknown theme '{theme}'.{suggest(theme, taxonomy.themes)}",
+                                     "Use a theme id from data/themes.yaml."))
+
+    location = data.get("location")
+    if isinstance(location, dict) and isinstance(location.get("region"), str):
+        region = location["region"]
+        if region not in taxonomy.regions:
+            line, col = document.position(("location", "region"))
+            found.append(problem(P.UNKNOWN_REGION, path, line, col,
+                                 f"Unknown region '{region}'.{suggest(region, taxonomy.regions)}",
+                                 "Use a region id from data/regions.yaml: " + ", ".join(taxonomy.regions) + "."))
+
+    availability = data.get("availability")
+    if isinstance(availability, dict):
+        start, until = _date(availability.get("from")), _date(availability.get("until"))
+        if start and until and until < start:
+            line, col = document.position(("availability", "until"))
+            found.append(problem(P.REVERSED_WINDOW, path, line, col,
+                                 f"'availability.until' ({until}) is before 'availability.from' ({start}).",
+                                 "Swap the two dates, or correct the one that is wrong."))
+    return found
+
+
+def _date(value) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _volunteer(document: YamlDocument, path: str) -> Volunteer:
+    data = document.data
+    availability = data["availability"]
+    contact = data.get("contact") or {}
+    return Volunteer(
+        id=Path(path).stem,
+        path=path,
+        name=data["name"].strip(),
+        github=data["github"],
+        headline=data["headline"].strip(),
+        bio=(data.get("bio") or "").strip(),
+        skills=tuple(
+            SkillLevel(item["id"], item.get("level", "")) if isinstance(item, dict) else SkillLevel(item)
+            for item in data["skills"]
+        ),
+        themes=tuple(data.get("themes") or ()),
+        place=data["location"]["place"].strip(),
+        region=data["location"]["region"],
+        remote=data["remote"],
+        availability=Availability(
+            hours_per_week=availability["hours_per_week"],
+            when=tuple(availability.get("when") or ()),
+            start=_date(availability.get("from")),
+            until=_date(availability.get("until")),
+        ),
+        languages=tuple(data["languages"]),
+        contact=Contact(**{key: contact.get(key, "") for key in ("email", "website", "mastodon", "bluesky")}),
+        endorses=tuple(data.get("endorses") or ()),
+    )
+
+
+def github_collisions(volunteers: list[Volunteer]) -> list[Problem]:
+    """Two profiles claiming the same forge login (whatever the case) are both refused."""
+    found: list[Problem] = []
+    owners: dict[str, Volunteer] = {}
+    for volunteer in sorted(volunteers, key=lambda v: v.path):
+        login = volunteer.github.casefold()
+        if login in owners:
+            found.append(problem(P.CASE_COLLISION, volunteer.path, 0, 0,
+                                 f"The login '{volunteer.github}' also owns '{owners[login].path}'.",
+                                 "One profile per person: merge the two files, or correct the login."))
+        else:
+            owners[login] = volunteer
+    return found
+

@@ -1,0 +1,105 @@
+"""Load a whole Joined Up repository: steps 1-3 of the pipeline (load, validate, model).
+
+``load_repository`` is what ``check``, ``build``, the Pelican plugin and the tests share, so
+they all see the same problems in the same words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from .dates import build_date as today
+from .model import Directory, Taxonomy, build_directory
+from .problems import Problem
+from .profiles import github_collisions, load_volunteer, profile_files
+from .taxonomy import load_taxonomy
+
+# Below this many profiles, starting worker processes costs more than it saves.
+PARALLEL_FROM = 2000
+
+
+@dataclass(frozen=True)
+class Repository:
+    """Everything a build publishes, validated and linked."""
+
+    root: Path
+    taxonomy: Taxonomy
+    directory: Directory
+    build_date: dt.date
+
+
+def load_repository(
+    root: Path | str, *, only: Iterable[str] | None = None, build_date: dt.date | None = None
+) -> tuple[Repository, list[Problem]]:
+    """Load and validate the repository at ``root``.
+
+    Returns the model and every problem found, sorted by file and line. With ``only`` (paths
+    relative to ``root``), just those profiles are read and validated (for ``check`` on a
+    pull request), though file names are always checked across the whole folder.
+    """
+    root = Path(root).resolve()
+    found: list[Problem] = []
+
+    taxonomy, problems = load_taxonomy(root)
+    found += problems
+
+    paths, problems = profile_files(root)
+    if only is not None:
+        wanted = {_relative(root, p) for p in only}
+        paths = [p for p in paths if p in wanted]
+        problems = [p for p in problems if p.path in wanted]
+    found += problems
+
+    volunteers = []
+    for volunteer, problems in _load_volunteers(root, paths, taxonomy):
+        found += problems
+        if volunteer is not None:
+            volunteers.append(volunteer)
+    found += github_collisions(volunteers)
+
+    day = build_date or today()
+    repository = Repository(root, taxonomy, build_directory(taxonomy, volunteers, day), day)
+    return repository, sorted(found)
+
+
+def _load_volunteers(root: Path, paths: list[str], taxonomy: Taxonomy):
+    if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return [load_volunteer(root, path, taxonomy) for path in paths]
+    workers = os.cpu_count() or 2
+    chunk = max(50, len(paths) // (workers * 8))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(root,)) as pool:
+        return list(pool.map(_load_one, paths, chunksize=chunk))
+
+
+_worker_state: dict = {}
+
+
+def _start_worker(root: Path) -> None:
+    # Each worker reads the (small) taxonomy itself: its mappings are read-only proxies,
+    # which cannot be sent between processes.
+    _worker_state["root"] = root
+    _worker_state["taxonomy"], _ = load_taxonomy(root)
+
+
+def _load_one(path: str):
+    return load_volunteer(_worker_state["root"], path, _worker_state["taxonomy"])
+
+
+def _relative(root: Path, path: str) -> str:
+    candidate = Path(path)
+    if candidate.is_absolute():
+        try:
+            return candidate.relative_to(root).as_posix()
+        except ValueError:
+            return candidate.as_posix()
+    absolute = (Path.cwd() / candidate)
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return candidate.as_posix()
+

@@ -1,0 +1,148 @@
+"""Load the movement's taxonomies: ``data/skills.yaml``, ``data/regions.yaml``, ``data/themes.yaml``.
+
+A fork edits these to fit its own movement, so mistakes in them are reported like any
+other contributor mistake, with file and line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from types import MappingProxyType
+
+from . import problems as P
+from .files import read_text
+from .model import Region, Skill, SkillGroup, Taxonomy, Theme
+from .problems import Problem, problem
+from .yamlsource import YamlDocument, load_yaml
+
+SLUG = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
+DATA_MAX_BYTES = 1024 * 1024
+
+
+def suggest(word: str, choices, *, n: int = 1) -> str:
+    """' Did you mean 'x'?' for the closest choice, or ''."""
+    guesses = difflib.get_close_matches(str(word).lower(), list(choices), n=n, cutoff=0.6)
+    if not guesses:
+        return ""
+    return " Did you mean " + " or ".join(f"'{g}'" for g in guesses) + "?"
+
+
+def load_taxonomy(root: Path) -> tuple[Taxonomy, list[Problem]]:
+    """Read the three taxonomy files under ``root/data``; returns what could be read and the problems."""
+    found: list[Problem] = []
+    skills_doc = _load(root, "data/skills.yaml", found)
+    regions_doc = _load(root, "data/regions.yaml", found)
+    themes_doc = _load(root, "data/themes.yaml", found)
+
+    groups = _entries(skills_doc, "groups", ("id", "label"), ("description",), "data/skills.yaml", found)
+    skill_entries = _entries(
+        skills_doc, "skills", ("id", "label", "group"), ("aliases", "description"), "data/skills.yaml", found
+    )
+    region_entries = _entries(regions_doc, "regions", ("id", "label"), (), "data/regions.yaml", found)
+    theme_entries = _entries(themes_doc, "themes", ("id", "label"), ("description",), "data/themes.yaml", found)
+
+    skill_groups = {e["id"]: SkillGroup(e["id"], e["label"], e.get("description", "")) for e, _ in groups}
+    skills: dict[str, Skill] = {}
+    aliases: dict[str, str] = {}
+    for entry, where in skill_entries:
+        line, col = where
+        if entry["group"] not in skill_groups:
+            found.append(
+                problem(
+                    P.BAD_TAXONOMY,
+                    "data/skills.yaml", line, col,
+                    f"Skill '{entry['id']}' is in group '{entry['group']}', which is not listed under 'groups'."
+                    + suggest(entry["group"], skill_groups),
+                    "Use the id of one of the groups at the top of the file, or add the group.",
+                )
+            )
+        raw_aliases = entry.get("aliases", []) or []
+        if not isinstance(raw_aliases, list) or not all(isinstance(a, str) for a in raw_aliases):
+            found.append(
+                problem(P.BAD_TAXONOMY, "data/skills.yaml", line, col,
+                        f"Skill '{entry['id']}': 'aliases' must be a list of words.", "Write aliases: [word, other-word].")
+            )
+            raw_aliases = []
+        for alias in raw_aliases:
+            key = alias.strip().lower().replace(" ", "-")
+            if key in aliases or key in skills or key == entry["id"]:
+                found.append(
+                    problem(P.BAD_TAXONOMY, "data/skills.yaml", line, col,
+                            f"The alias '{alias}' of skill '{entry['id']}' is already used by another skill.",
+                            "Each alias must point to one skill only.")
+                )
+                continue
+            aliases[key] = entry["id"]
+        skills[entry["id"]] = Skill(
+            entry["id"], entry["label"], entry["group"],
+            tuple(raw_aliases), entry.get("description", "") or "",
+        )
+    for alias in [a for a in aliases if a in skills]:
+        del aliases[alias]
+
+    taxonomy = Taxonomy(
+        skill_groups=MappingProxyType(skill_groups),
+        skills=MappingProxyType(skills),
+        regions=MappingProxyType({e["id"]: Region(e["id"], e["label"]) for e, _ in region_entries}),
+        themes=MappingProxyType(
+            {e["id"]: Theme(e["id"], e["label"], e.get("description", "") or "") for e, _ in theme_entries}
+        ),
+        aliases=MappingProxyType(aliases),
+    )
+    return taxonomy, found
+
+
+def _load(root: Path, relative: str, found: list[Problem]) -> YamlDocument | None:
+    text, problems = read_text(root, relative, max_bytes=DATA_MAX_BYTES)
+    found.extend(problems)
+    if text is None:
+        return None
+    document, problems = load_yaml(text, relative)
+    found.extend(problems)
+    return document
+
+
+def _entries(document, key, required, optional, path, found):
+    """The list under ``key``: each entry a dict with the required keys and a slug id."""
+    if document is None:
+        return []
+    items = document.data.get(key)
+    if not isinstance(items, list):
+        line, col = document.position((key,))
+        found.append(
+            problem(P.BAD_TAXONOMY, path, line, col, f"'{key}' must be a list of entries.",
+                    f"Write '{key}:' followed by lines starting with '- id:'.")
+        )
+        return []
+    entries = []
+    seen: set[str] = set()
+    for index, entry in enumerate(items):
+        line, col = document.position((key, index))
+        if not isinstance(entry, dict):
+            found.append(problem(P.BAD_TAXONOMY, path, line, col, f"Entry {index + 1} of '{key}' is not a mapping.",
+                                 "Each entry has 'id:' and 'label:' lines."))
+            continue
+        missing = [k for k in required if not isinstance(entry.get(k), str) or not entry.get(k)]
+        unknown = [k for k in entry if k not in required and k not in optional]
+        if missing or unknown:
+            what = []
+            if missing:
+                what.append("missing " + ", ".join(missing))
+            if unknown:
+                what.append("unknown " + ", ".join(unknown))
+            found.append(problem(P.BAD_TAXONOMY, path, line, col, f"Entry {index + 1} of '{key}': {'; '.join(what)}.",
+                                 f"Each entry needs {', '.join(required)}; it may have {', '.join(optional) or 'nothing else'}."))
+            continue
+        if not SLUG.match(entry["id"]):
+            found.append(problem(P.BAD_TAXONOMY, path, line, col, f"The id '{entry['id']}' is not a slug.",
+                                 "Ids are lowercase letters, digits and hyphens, starting with a letter."))
+            continue
+        if entry["id"] in seen:
+            found.append(problem(P.BAD_TAXONOMY, path, line, col, f"The id '{entry['id']}' is listed twice.",
+                                 "Keep one entry per id."))
+            continue
+        seen.add(entry["id"])
+        entries.append((entry, (line, col)))
+    return entries

@@ -1,0 +1,343 @@
+"""Read contributor YAML safely, remembering where every key and item stands.
+
+The file is read with libyaml (``CSafeLoader``'s parser) as a stream of events and turned
+into plain Python values by this module, so that
+
+* every key and list item keeps its line and column, for messages that point at it;
+* hostile input is refused before it costs anything: anchors and aliases (the "billion
+  laughs" bomb), explicit tags such as ``!!python/object``, nesting deeper than a cap,
+  files over a size cap, more than one document, duplicate keys;
+* dates stay the text the contributor wrote, so the JSON Schema checks their format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from . import problems as P
+from .problems import Problem, problem
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml is part of every supported install
+    _Loader = yaml.SafeLoader
+
+MAX_BYTES = 64 * 1024
+MAX_DEPTH = 8
+
+_CORE_TAGS = {
+    None,
+    "!",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+_SYNTAX_HINT = (
+    "Check the indentation (two spaces per level), that each 'key: value' has a space after "
+    "the colon, and quote text that contains ': ' or starts with @, *, & or !."
+)
+
+Path = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """A parsed mapping and the 1-based (line, col) of each key or list item, by its path."""
+
+    data: dict
+    positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    # For text values: (line, col) where the text starts and its YAML style ('|' literal, ...).
+    scalars: dict[Path, tuple[int, int, str | None]] = field(default_factory=dict)
+
+    def text_line(self, path: Path, offset: int) -> tuple[int, int]:
+        """Where line ``offset`` (0-based) of the text at ``path`` stands in the file.
+
+        Exact for literal blocks (``|``) and one-line values; for folded text, the key's line.
+        """
+        line, col, style = self.scalars.get(tuple(path), (0, 0, None))
+        if not line:
+            return self.position(path)
+        if style == "|":
+            return line + 1 + offset, col + 2
+        if offset == 0 or style not in (">",):
+            return line, col
+        return self.position(path)
+
+    def position(self, path: Path) -> tuple[int, int]:
+        """Where ``path`` stands, or its nearest ancestor that has a position."""
+        path = tuple(path)
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), (1, 1))
+
+
+class _Stop(Exception):
+    """Raised inside the event walk when the file cannot be read any further."""
+
+
+class _Builder:
+    def __init__(self, path: str, line_offset: int):
+        self.path = path
+        self.line_offset = line_offset
+        self.positions: dict[Path, tuple[int, int]] = {}
+        self.scalars: dict[Path, tuple[int, int, str | None]] = {}
+        self.problems: list[Problem] = []
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.resolver = yaml.resolver.Resolver()
+
+    def where(self, mark) -> tuple[int, int]:
+        return mark.line + 1 + self.line_offset, mark.column + 1
+
+    def fail(self, code, mark, message: str, hint: str) -> None:
+        line, col = self.where(mark)
+        self.problems.append(problem(code, self.path, line, col, message, hint))
+        raise _Stop
+
+    def check_event(self, event, depth: int) -> None:
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            self.fail(
+                P.ANCHOR_ALIAS,
+                event.start_mark,
+                "YAML anchors and aliases ('&name', '*name') are not allowed.",
+                "Write the value out in full where it is needed.",
+            )
+        tag = getattr(event, "tag", None)
+        if tag not in _CORE_TAGS:
+            self.fail(
+                P.UNSAFE_TAG,
+                event.start_mark,
+                f"The YAML tag '{tag}' is not allowed.",
+                "Remove the tag (the part starting with '!'); plain values need no tag.",
+            )
+        if depth > MAX_DEPTH:
+            self.fail(
+                P.TOO_DEEP,
+                event.start_mark,
+                f"The file nests deeper than {MAX_DEPTH} levels.",
+                "Profiles are shallow: compare your file with the example in the README.",
+            )
+
+    def scalar(self, event) -> Any:
+        if event.tag in (None, "!"):
+            if event.implicit[0]:
+                tag = self.resolver.resolve(yaml.ScalarNode, event.value, (True, False))
+            else:
+                tag = "tag:yaml.org,2002:str"
+        else:
+            tag = event.tag
+        if tag == "tag:yaml.org,2002:timestamp" or tag == "tag:yaml.org,2002:str":
+            return event.value
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            return self.constructor.yaml_constructors[tag](self.constructor, node)
+        except (ValueError, yaml.YAMLError):
+            return event.value
+
+    def value(self, events, event, path: Path, depth: int) -> Any:
+        self.check_event(event, depth)
+        if isinstance(event, yaml.ScalarEvent):
+            value = self.scalar(event)
+            if isinstance(value, str):
+                self.scalars[path] = (*self.where(event.start_mark), event.style)
+            return value
+        if isinstance(event, yaml.SequenceStartEvent):
+            items = []
+            while True:
+                item = next(events)
+                if isinstance(item, yaml.SequenceEndEvent):
+                    return items
+                item_path = path + (len(items),)
+                self.positions[item_path] = self.where(item.start_mark)
+                items.append(self.value(events, item, item_path, depth + 1))
+        if isinstance(event, yaml.MappingStartEvent):
+            mapping: dict[str, Any] = {}
+            while True:
+                key_event = next(events)
+                if isinstance(key_event, yaml.MappingEndEvent):
+                    return mapping
+                self.check_event(key_event, depth + 1)
+                if not isinstance(key_event, yaml.ScalarEvent):
+                    self.fail(
+                        P.YAML_SYNTAX,
+                        key_event.start_mark,
+                        "A key must be plain text, not a list or mapping.",
+                        _SYNTAX_HINT,
+                    )
+                key = str(self.scalar(key_event))
+                key_path = path + (key,)
+                line, col = self.where(key_event.start_mark)
+                value_event = next(events)
+                if key in mapping:
+                    first_line, _ = self.positions[key_path]
+                    self.problems.append(
+                        problem(
+                            P.DUPLICATE_KEY,
+                            self.path,
+                            line,
+                            col,
+                            f"The key '{key}' appears twice (first on line {first_line}).",
+                            "Keep one of them: YAML would silently drop the first.",
+                        )
+                    )
+                    self.value(events, value_event, key_path + ("<duplicate>",), depth + 1)
+                    continue
+                self.positions[key_path] = (line, col)
+                mapping[key] = self.value(events, value_event, key_path, depth + 1)
+        raise AssertionError(f"unexpected YAML event {event!r}")  # pragma: no cover
+
+
+def load_yaml(
+    text: str, path: str, *, line_offset: int = 0, what: str = "file"
+) -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse one YAML mapping from ``text``.
+
+    Returns the document (None when it cannot be used) and the problems found. Refuses
+    anchors and aliases, explicit tags, nesting deeper than ``MAX_DEPTH``, duplicate keys,
+    more than one document, an empty document and a top level that is not a mapping.
+    ``line_offset`` shifts reported lines, for YAML embedded in a Markdown file.
+    """
+    tab = _tab_in_indentation(text)
+    if tab:
+        line, col = tab
+        return None, [
+            problem(
+                P.TAB_INDENT,
+                path,
+                line + line_offset,
+                col,
+                "A tab is used for indentation; YAML only allows spaces.",
+                "Replace the tab with spaces (two per level). In the web editor, set "
+                "'Indent mode' to spaces.",
+            )
+        ]
+
+    builder = _Builder(path, line_offset)
+    document = None
+    documents = 0
+    try:
+        events = iter(yaml.parse(text, Loader=_Loader))
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    builder.fail(
+                        P.MANY_DOCUMENTS,
+                        event.start_mark,
+                        f"The {what} holds more than one YAML document.",
+                        "Remove the '---' line: one profile per file.",
+                    )
+            elif isinstance(event, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                builder.positions[()] = builder.where(event.start_mark)
+                document = builder.value(events, event, (), 1)
+    except _Stop:
+        return None, builder.problems
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, col = builder.where(mark) if mark else (1 + line_offset, 1)
+        what_went_wrong = error.problem or error.context or "it cannot be read"
+        return None, builder.problems + [
+            problem(P.YAML_SYNTAX, path, line, col, f"YAML syntax error: {what_went_wrong}.", _SYNTAX_HINT)
+        ]
+    except yaml.YAMLError as error:  # reader errors: control characters and the like
+        line, col = 1 + line_offset, 1
+        position = getattr(error, "position", None)
+        if position is not None:
+            before = text[:position]
+            line = before.count("\n") + 1 + line_offset
+            col = position - (before.rfind("\n") + 1) + 1
+        reason = getattr(error, "reason", None) or str(error)
+        return None, builder.problems + [
+            problem(
+                P.YAML_SYNTAX,
+                path,
+                line,
+                col,
+                f"YAML cannot read this character: {reason}.",
+                "Remove the invisible or control character; save the file as plain UTF-8 text.",
+            )
+        ]
+
+    if document is None or document == "" or document == {}:
+        return None, builder.problems + [
+            problem(
+                P.EMPTY_FILE,
+                path,
+                1 + line_offset,
+                1,
+                f"The {what} is empty.",
+                "Start from the example in the README, or delete the file.",
+            )
+        ]
+    if not isinstance(document, dict):
+        line, col = builder.positions.get((), (1 + line_offset, 1))
+        return None, builder.problems + [
+            problem(
+                P.NOT_A_MAPPING,
+                path,
+                line,
+                col,
+                f"The {what} must be a set of 'key: value' lines, not a {_kind(document)}.",
+                "Start from the example in the README: each line is 'key: value'.",
+            )
+        ]
+    return YamlDocument(document, builder.positions, builder.scalars), builder.problems
+
+
+def decode(raw: bytes, path: str, *, max_bytes: int = MAX_BYTES) -> tuple[str | None, list[Problem]]:
+    """Turn a file's bytes into text, refusing files over ``max_bytes`` and non-UTF-8 bytes."""
+    if len(raw) > max_bytes:
+        return None, [too_large(path, len(raw), max_bytes)]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        return None, [
+            problem(
+                P.NOT_UTF8,
+                path,
+                line,
+                col,
+                f"The file is not UTF-8 text (byte 0x{raw[error.start]:02x}).",
+                "Save the file with UTF-8 encoding; the forge's web editor always does.",
+            )
+        ]
+
+
+def too_large(path: str, size: int, max_bytes: int) -> Problem:
+    return problem(
+        P.FILE_TOO_LARGE,
+        path, 1, 1,
+        f"The file is {size:,} bytes; the limit is {max_bytes:,}.",
+        "Shorten it: a profile is a page, not a CV.",
+    )
+
+
+def _tab_in_indentation(text: str) -> tuple[int, int] | None:
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.lstrip(" \t")
+        indent = line[: len(line) - len(stripped)]
+        if "\t" in indent and stripped and not stripped.startswith("#"):
+            return number, indent.index("\t") + 1
+    return None
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "single line of text"
+    return type(value).__name__

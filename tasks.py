@@ -1,0 +1,395 @@
+#!/usr/bin/env python3
+"""Joined Up's command line: build, serve, check and scaffold a movement's site.
+
+Run ``python tasks.py --help``; every command has ``--help`` with an example. This file is a
+thin shell: the work is in the ``joinedup`` library (plugins/joinedup) and Pelican.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+import click  # noqa: E402
+
+from joinedup import problems as P  # noqa: E402
+from joinedup.problems import Problem, ProblemsFound, has_errors  # noqa: E402
+
+WATCHED = ("content", "volunteers", "data", "themes", "pelicanconf.py", "publishconf.py")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli():
+    """Joined Up: a movement's volunteer directory and proposals, published from git.
+
+    \b
+    Quick tour:
+      python tasks.py check              validate every file, say what to fix
+      python tasks.py build              build the site into output/
+      python tasks.py serve              build, serve on http://127.0.0.1:8000, rebuild on change
+      python tasks.py new profile        write a new volunteer profile
+    """
+
+
+# --- check --------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--changed-since", metavar="REF", help="Only check files changed since this git ref (e.g. origin/main).")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
+    help="text for people, github for workflow annotations on a PR, json for tools.",
+)
+def check(paths, changed_since, output_format):
+    """Validate profiles and data; print every problem with file:line:col and a hint.
+
+    Exits 1 if there is any error (warnings alone exit 0).
+
+    \b
+    Examples:
+      python tasks.py check
+      python tasks.py check volunteers/ana-lopez.yaml
+      python tasks.py check --changed-since origin/main --format github
+      python tasks.py check --format json > problems.json
+    """
+    from joinedup.repository import load_repository
+
+    only = list(paths) or None
+    if changed_since:
+        only = (only or []) + _changed_files(changed_since)
+    _, problems = load_repository(ROOT, only=only)
+    _report(problems, output_format)
+    if output_format == "text" and not problems:
+        click.echo("No problems found.", err=True)
+    sys.exit(1 if has_errors(problems) else 0)
+
+
+def _changed_files(ref: str) -> list[str]:
+    try:
+        output = subprocess.run(
+            ["git", "diff", "--name-only", "--diff-filter=ACMR", f"{ref}...HEAD"],
+            cwd=ROOT, check=True, capture_output=True, text=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError) as error:
+        detail = getattr(error, "stderr", "") or str(error)
+        raise click.ClickException(f"cannot list files changed since {ref!r}: {detail.strip()}") from None
+    return [line for line in output.splitlines() if line]
+
+
+def _report(problems: list[Problem], output_format: str) -> None:
+    if output_format == "json":
+        click.echo(P.to_json(problems))
+        return
+    for item in problems:
+        click.echo(item.format_github() if output_format == "github" else item.format_text())
+    if output_format == "text" and problems:
+        errors = sum(1 for p in problems if p.is_error)
+        warnings = len(problems) - errors
+        click.echo(f"{errors} error(s), {warnings} warning(s).", err=True)
+
+
+# --- build --------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--output", "output", type=click.Path(file_okay=False), default="output", show_default=True,
+              help="Where the finished site goes.")
+@click.option("--publish", is_flag=True, help="Use publishconf.py (the public SITEURL) instead of pelicanconf.py.")
+def build(output, publish):
+    """Validate, render and publish the site atomically.
+
+    The site is rendered into a temporary folder beside OUTPUT and swapped in only when
+    everything succeeded: a build with errors exits 1 and leaves OUTPUT as it was.
+
+    \b
+    Examples:
+      python tasks.py build
+      python tasks.py build --output /tmp/site
+      SOURCE_DATE_EPOCH=1767225600 python tasks.py build --publish
+    """
+    output_path = Path(output).resolve()
+    started = time.perf_counter()
+    try:
+        count = build_site(output_path, publish=publish)
+    except ProblemsFound as failure:
+        _report(failure.problems, "text")
+        click.echo(f"Build failed: {failure}. {output} is unchanged.", err=True)
+        sys.exit(1)
+    click.echo(f"Built {count} pages into {output} in {time.perf_counter() - started:.1f} s.", err=True)
+
+
+def build_site(output_path: Path, *, publish: bool = False) -> int:
+    """Steps 1-6 of the pipeline (DESIGN.md §3). Returns the number of HTML pages written.
+
+    Raises ProblemsFound, with every problem, when the content has errors.
+    """
+    from joinedup.repository import load_repository
+
+    repository, problems = load_repository(ROOT)             # 1-3: load, validate, model
+    for item in problems:
+        if not item.is_error:
+            click.echo(item.format_text(), err=True)
+    if has_errors(problems):
+        raise ProblemsFound(problems)
+    staging = _staging_dir(output_path)
+    try:
+        _render(repository, staging, publish)                # 4: pages from the model
+        count = sum(1 for _ in staging.rglob("*.html"))
+        _publish(staging, output_path)                       # 6: swap into place
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return count
+
+
+def _staging_dir(output_path: Path) -> Path:
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{output_path.name}-building-", dir=output_path.parent))
+
+
+def _render(repository, staging: Path, publish: bool) -> None:
+    """Run Pelican with our plugin into ``staging``; the model is passed in, not reloaded."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    os.chdir(ROOT)
+    settings = read_settings(
+        str(ROOT / ("publishconf.py" if publish else "pelicanconf.py")),
+        override={"OUTPUT_PATH": str(staging), "JOINEDUP_ROOT": str(ROOT)},
+    )
+    settings["JOINEDUP_REPOSITORY"] = repository
+    pelican_log = logging.getLogger("pelican")
+    pelican_log.setLevel(logging.WARNING)
+    errors = _ErrorCollector()
+    pelican_log.addHandler(errors)
+    try:
+        site = Pelican(settings)
+        if "joinedup_pelican" not in site.settings["PLUGINS"]:
+            raise click.ClickException("the joinedup_pelican plugin did not load; is the package installed?")
+        site.run()
+    finally:
+        pelican_log.removeHandler(errors)
+    if errors.problems:
+        raise ProblemsFound(errors.problems)
+
+
+class _ErrorCollector(logging.Handler):
+    """Pelican logs a page it cannot read and carries on; our build stops instead."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.problems: list[Problem] = []
+
+    def emit(self, record):
+        message = record.getMessage()
+        where = re.search(r"(content/\S+?\.(?:md|html))", message)
+        self.problems.append(P.problem(
+            P.CONTENT_ERROR, where.group(1) if where else "content", 0, 0, message.splitlines()[0],
+            "Fix the file named; Pelican could not process it.",
+        ))
+
+
+def _publish(staging: Path, output_path: Path) -> None:
+    """Replace ``output_path`` by ``staging`` with two renames; the old site is removed last."""
+    old = None
+    if output_path.exists():
+        old = output_path.with_name(f".{output_path.name}-old-{os.getpid()}")
+        output_path.rename(old)
+    staging.rename(output_path)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# --- serve --------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--output", default="output", show_default=True, type=click.Path(file_okay=False))
+def serve(port, output):
+    """Build, serve the site on 127.0.0.1 and rebuild when a file changes.
+
+    Watches content/, volunteers/, data/, themes/ and the settings. A build with errors
+    prints them and keeps serving the last good site.
+
+    \b
+    Example:
+      python tasks.py serve --port 8000
+    """
+    output_path = Path(output).resolve()
+    _serve_build(output_path)
+    handler = functools.partial(_QuietHandler, directory=str(output_path))
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {error.strerror}. Try --port {port + 1}.")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    click.echo(f"Serving {output} at http://127.0.0.1:{port}/  (Ctrl-C to stop)")
+    snapshot = _snapshot()
+    try:
+        while True:
+            time.sleep(1)
+            current = _snapshot()
+            if current != snapshot:
+                snapshot = current
+                click.echo("Change seen; rebuilding…")
+                _serve_build(output_path)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        server.shutdown()
+
+
+def _serve_build(output_path: Path) -> None:
+    started = time.perf_counter()
+    try:
+        count = build_site(output_path)
+    except ProblemsFound as failure:
+        _report(failure.problems, "text")
+        click.echo("Build failed; still serving the last good site.", err=True)
+        return
+    click.echo(f"Built {count} pages in {time.perf_counter() - started:.1f} s.")
+
+
+def _snapshot() -> dict[str, float]:
+    stamps = {}
+    for name in WATCHED:
+        top = ROOT / name
+        if top.is_file():
+            stamps[name] = top.stat().st_mtime
+            continue
+        for folder, _, files in os.walk(top):
+            for file in files:
+                path = os.path.join(folder, file)
+                try:
+                    stamps[path] = os.lstat(path).st_mtime
+                except OSError:
+                    pass
+    return stamps
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+# --- new ----------------------------------------------------------------------------------
+
+
+@cli.group()
+def new():
+    """Scaffold new content files."""
+
+
+@new.command("profile")
+@click.option("--id", "profile_id", help="File name without .yaml: lowercase, hyphens (ana-lopez).")
+@click.option("--name", help="Your name as it should be shown.")
+@click.option("--github", help="Your forge login.")
+@click.option("--headline", help="One line on what you do.")
+@click.option("--skill", "skills", multiple=True, help="A skill id from data/skills.yaml (repeat the option).")
+@click.option("--place", help="Town or neighbourhood (no street, no full postcode).")
+@click.option("--region", help="A region id from data/regions.yaml.")
+@click.option("--remote/--no-remote", default=None, help="Can you help remotely?")
+@click.option("--hours", type=int, help="Hours per week (1-60).")
+@click.option("--language", "languages", multiple=True, help="ISO 639-1 code such as en (repeat the option).")
+@click.option("--email", default="", help="Contact e-mail (never shown as plain text).")
+@click.option("--yes", is_flag=True, help="Agree that everything in the file is published.")
+def new_profile(profile_id, name, github, headline, skills, place, region, remote, hours, languages, email, yes):
+    """Write volunteers/<id>.yaml, a valid profile, asking for what the flags do not give.
+
+    \b
+    Examples:
+      python tasks.py new profile
+      python tasks.py new profile --id ana-lopez --name "Ana López" --github ana-lopez \\
+        --headline "Video editor" --skill video-editing --place Leeds --region yorkshire \\
+        --remote --hours 4 --language en --yes
+    """
+    from joinedup.profiles import ID_PATTERN, SCHEMA_LINE
+    from joinedup.repository import load_repository
+    from joinedup.taxonomy import load_taxonomy
+
+    taxonomy, _ = load_taxonomy(ROOT)
+    name = name or click.prompt("Your name, as it should be shown")
+    suggested = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    profile_id = profile_id or click.prompt("File name (id)", default=suggested)
+    if not ID_PATTERN.match(profile_id):
+        raise click.BadParameter("use lowercase letters, digits and hyphens, starting with a letter", param_hint="--id")
+    target = ROOT / "volunteers" / f"{profile_id}.yaml"
+    if target.exists():
+        raise click.ClickException(f"{target.relative_to(ROOT)} already exists; edit it instead.")
+    github = github or click.prompt("Your forge login")
+    headline = headline or click.prompt("One line on what you do")
+    if not skills:
+        click.echo("Skills: " + ", ".join(taxonomy.skills))
+        skills = tuple(s.strip() for s in click.prompt("Your skills, comma-separated").split(",") if s.strip())
+    place = place or click.prompt("Town or neighbourhood")
+    if not region:
+        click.echo("Regions: " + ", ".join(taxonomy.regions))
+        region = click.prompt("Your region")
+    if remote is None:
+        remote = click.confirm("Can you help remotely?", default=True)
+    hours = hours or click.prompt("Hours per week", type=int, default=2)
+    languages = languages or tuple(click.prompt("Languages (ISO codes, comma-separated)", default="en").split(","))
+    if not yes and not click.confirm("Everything in the profile is published. Agree?", default=False):
+        raise click.ClickException("not written: a profile needs your agreement to publish it.")
+
+    lines = [
+        SCHEMA_LINE,
+        f"name: {_yaml_text(name)}",
+        f"github: {_yaml_text(github)}",
+        f"headline: {_yaml_text(headline)}",
+        "skills:",
+        *[f"  - {_yaml_text(s)}" for s in skills],
+        "location:",
+        f"  place: {_yaml_text(place)}",
+        f"  region: {_yaml_text(region)}",
+        f"remote: {'true' if remote else 'false'}",
+        "availability:",
+        f"  hours_per_week: {hours}",
+        f"languages: [{', '.join(_yaml_text(x.strip()) for x in languages)}]",
+    ]
+    if email:
+        lines += ["contact:", f"  email: {_yaml_text(email)}"]
+    lines.append("publish: true")
+    text = "\n".join(lines) + "\n"
+
+    target.write_text(text, encoding="utf-8")
+    relative = target.relative_to(ROOT).as_posix()
+    _, problems = load_repository(ROOT, only=[relative])
+    if has_errors(problems):
+        target.unlink()
+        _report(problems, "text")
+        raise click.ClickException("not written: fix the values above and run the command again.")
+    click.echo(f"Wrote {relative}. Check it with: python tasks.py check {relative}")
+
+
+def _yaml_text(value: str) -> str:
+    """``value`` as a YAML double-quoted string: safe whatever the volunteer typed."""
+    escaped = " ".join(value.split()).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def main():
+    try:
+        cli(standalone_mode=True)
+    except ProblemsFound as failure:  # pragma: no cover - commands handle it themselves
+        _report(failure.problems, "text")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
