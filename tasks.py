@@ -20,8 +20,10 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "plugins"))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / "plugins"))
+# The repository the commands work on: this file's folder, or --root / JOINEDUP_ROOT.
+ROOT = HERE
 
 import click  # noqa: E402
 
@@ -32,7 +34,9 @@ WATCHED = ("content", "volunteers", "data", "themes", "pelicanconf.py", "publish
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def cli():
+@click.option("--root", type=click.Path(file_okay=False, exists=True), envvar="JOINEDUP_ROOT",
+              help="The site repository to work on (default: the folder of tasks.py).")
+def cli(root):
     """Joined Up: a movement's volunteer directory and proposals, published from git.
 
     \b
@@ -42,6 +46,9 @@ def cli():
       python tasks.py serve              build, serve on http://127.0.0.1:8000, rebuild on change
       python tasks.py new profile        write a new volunteer profile
     """
+    global ROOT
+    if root:
+        ROOT = Path(root).resolve()
 
 
 # --- check --------------------------------------------------------------------------------
