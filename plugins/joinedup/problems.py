@@ -50,7 +50,6 @@ BAD_FILENAME = _code("JU012", "bad-filename")
 CASE_COLLISION = _code("JU013", "case-collision")
 NOT_A_MAPPING = _code("JU014", "not-a-mapping")
 RESERVED_ID = _code("JU015", "reserved-id")
-OUTSIDE_REPO = _code("JU016", "outside-repo")
 
 # Schema.
 UNKNOWN_KEY = _code("JU100", "unknown-key")

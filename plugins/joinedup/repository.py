@@ -15,7 +15,8 @@ from typing import Iterable
 
 from .dates import build_date as today
 from .model import Directory, Taxonomy, build_directory
-from .problems import Problem
+from . import problems as P
+from .problems import Problem, problem
 from .profiles import github_collisions, load_volunteer, profile_files
 from .taxonomy import load_taxonomy
 
@@ -47,6 +48,7 @@ def load_repository(
 
     taxonomy, problems = load_taxonomy(root)
     found += problems
+    found += content_links(root)
 
     paths, problems = profile_files(root)
     if only is not None:
@@ -65,6 +67,23 @@ def load_repository(
     day = build_date or today()
     repository = Repository(root, taxonomy, build_directory(taxonomy, volunteers, day), day)
     return repository, sorted(found)
+
+
+def content_links(root: Path) -> list[Problem]:
+    """A JU011 problem for every symlink under content/ and data/: Pelican would follow them."""
+    found = []
+    for top in ("content", "data"):
+        for folder, dirs, files in os.walk(root / top):
+            for name in dirs + files:
+                path = Path(folder) / name
+                if path.is_symlink():
+                    relative = path.relative_to(root).as_posix()
+                    if relative.startswith("data/") and name.endswith(".yaml") and folder == str(root / "data"):
+                        continue  # reported by the taxonomy loader, which reads these files
+                    found.append(problem(P.SYMLINK, relative, 0, 0,
+                                         f"'{relative}' is a symbolic link; links are never followed.",
+                                         "Replace the link with the file itself."))
+    return found
 
 
 def _load_volunteers(root: Path, paths: list[str], taxonomy: Taxonomy):

@@ -1,0 +1,385 @@
+"""Every mistake a volunteer can make in the web editor: one minimal broken file each.
+
+Each test writes a real file into a site repository in tmp_path, runs the checker, and
+asserts the code, the file, the line and the words the volunteer will read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from conftest import profile_text
+from joinedup.problems import CODES
+from joinedup.repository import load_repository
+
+
+def line_of(text, needle):
+    """The 1-based line of the first line of ``text`` that contains ``needle``."""
+    return next(number for number, line in enumerate(text.split("\n"), 1) if needle in line)
+
+
+def problems_for(site, id="ana-lopez"):
+    _, found = load_repository(site.root)
+    return [p for p in found if p.path == f"volunteers/{id}.yaml"]
+
+
+def only_problem(site, code, id="ana-lopez"):
+    found = problems_for(site, id)
+    matching = [p for p in found if p.code == code]
+    assert matching, f"no {code} in {[p.format_text() for p in found]}"
+    return matching[0]
+
+
+def test_the_valid_profile_used_by_these_tests_has_no_problems(site):
+    site.profile("ana-lopez")
+    assert problems_for(site) == []
+
+
+def test_yaml_syntax_error_is_reported_with_line_and_a_hint(site):
+    site.write("volunteers/ana-lopez.yaml", profile_text(headline="[Video editor"))
+    problem = only_problem(site, "JU001")
+    assert problem.line == 5
+    assert "YAML syntax error" in problem.message
+    assert "indentation" in problem.hint
+
+
+def test_tab_indentation_is_refused_with_its_line(site):
+    text = profile_text().replace("  place: Leeds", "\tplace: Leeds")
+    site.write("volunteers/ana-lopez.yaml", text)
+    problem = only_problem(site, "JU002")
+    assert (problem.line, problem.col) == (text.split("\n").index("\tplace: Leeds") + 1, 1)
+    assert "tab" in problem.message and "spaces" in problem.hint
+
+
+def test_non_utf8_bytes_are_reported_with_line_and_column(site):
+    site.write("volunteers/ana-lopez.yaml", profile_text(name="Ana L\xf3pez").encode("latin-1"))
+    problem = only_problem(site, "JU003")
+    assert (problem.line, problem.col) == (2, 12)
+    assert "0xf3" in problem.message
+    assert "UTF-8" in problem.hint
+
+
+def test_empty_file_and_comment_only_file_are_refused(site):
+    site.write("volunteers/ana-lopez.yaml", "")
+    site.write("volunteers/bo-li.yaml", "# yaml-language-server: $schema=schema.json\n")
+    assert only_problem(site, "JU004").message == "The profile is empty."
+    assert only_problem(site, "JU004", "bo-li").line == 1
+
+
+def test_two_documents_in_one_file_are_refused(site):
+    site.write("volunteers/ana-lopez.yaml", profile_text() + "---\nname: Second person\n")
+    problem = only_problem(site, "JU005")
+    assert problem.line == profile_text().count("\n") + 1
+    assert "one profile per file" in problem.hint
+
+
+def test_six_megabyte_file_is_refused_without_being_read(site):
+    site.write("volunteers/ana-lopez.yaml", profile_text(bio="x" * (6 * 1024 * 1024)))
+    problem = only_problem(site, "JU006")
+    assert "limit is 65,536" in problem.message
+
+
+def test_twenty_thousand_deep_nesting_is_refused(site):
+    site.write("volunteers/ana-lopez.yaml", "name: " + "[" * 20000 + "]" * 20000 + "\n")
+    problem = only_problem(site, "JU007")
+    assert problem.line == 1
+    assert "deeper than 8 levels" in problem.message
+
+
+def test_yaml_bomb_with_aliases_is_refused_before_expansion(site):
+    bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    for letter, previous in zip("bcdefghi", "abcdefgh"):
+        bomb += f"{letter}: &{letter} [" + ",".join([f"*{previous}"] * 9) + "]\n"
+    site.write("volunteers/ana-lopez.yaml", bomb)
+    problem = only_problem(site, "JU008")
+    assert (problem.line, problem.col) == (1, 4)
+    assert "anchors and aliases" in problem.message
+
+
+def test_python_tag_is_refused_and_never_constructed(site, tmp_path):
+    marker = tmp_path / "pwned"
+    site.write(
+        "volunteers/ana-lopez.yaml",
+        profile_text(name=f"!!python/object/apply:os.system ['touch {marker}']"),
+    )
+    problem = only_problem(site, "JU009")
+    assert problem.line == 2
+    assert "python/object/apply" in problem.message
+    assert not marker.exists()
+
+
+def test_duplicate_key_is_an_error_pointing_at_the_second(site):
+    site.write("volunteers/ana-lopez.yaml", profile_text() + "name: Somebody Else\n")
+    problem = only_problem(site, "JU010")
+    assert problem.line == profile_text().count("\n") + 1
+    assert "(first on line 2)" in problem.message
+
+
+def test_symlinked_profile_is_refused_and_its_target_never_read(site, tmp_path):
+    secret = tmp_path / "secret.yaml"
+    secret.write_text(profile_text(name="Secret Person"))
+    os.symlink(secret, site.root / "volunteers" / "ana-lopez.yaml")
+    repository, found = load_repository(site.root)
+    assert [p.code for p in found] == ["JU011"]
+    assert "symbolic link" in found[0].message
+    assert repository.directory.volunteers == {}
+
+
+def test_symlinked_data_file_is_refused(site, tmp_path):
+    outside = tmp_path / "regions.yaml"
+    os.replace(site.root / "data" / "regions.yaml", outside)
+    os.symlink(outside, site.root / "data" / "regions.yaml")
+    _, found = load_repository(site.root)
+    assert any(p.code == "JU011" and p.path == "data/regions.yaml" for p in found)
+
+
+@pytest.mark.parametrize(
+    "name, hint",
+    [("Ana Lopez.yaml", "ana-lopez.yaml"), ("ana.yml", "Rename it to 'ana.yaml'"), ("1ana.yaml", "starting with a letter")],
+)
+def test_file_names_must_be_slugs(site, name, hint):
+    site.write(f"volunteers/{name}", profile_text())
+    _, found = load_repository(site.root)
+    assert [p.code for p in found] == ["JU012"]
+    assert found[0].path == f"volunteers/{name}"
+    assert hint in found[0].hint
+
+
+def test_ids_differing_only_in_case_collide(site):
+    site.profile("ana-lopez")
+    site.write("volunteers/Ana-Lopez.yaml", profile_text(github="someone-else"))
+    _, found = load_repository(site.root)
+    assert any(p.code == "JU013" and "only in case" in p.message for p in found)
+
+
+def test_two_profiles_claiming_one_login_collide(site):
+    site.profile("ana-lopez")
+    site.profile("ana-lopez-2", github="Ana-Lopez")
+    _, found = load_repository(site.root)
+    [problem] = found
+    assert (problem.code, problem.path) == ("JU013", "volunteers/ana-lopez.yaml")
+    assert problem.message == "The login 'ana-lopez' also owns 'volunteers/ana-lopez-2.yaml'."
+
+
+def test_top_level_list_is_refused(site):
+    site.write("volunteers/ana-lopez.yaml", "- name: Ana\n")
+    assert "not a list" in only_problem(site, "JU014").message
+
+
+def test_reserved_id_is_refused(site):
+    site.profile("page")
+    _, found = load_repository(site.root)
+    assert [(p.code, p.path) for p in found] == [("JU015", "volunteers/page.yaml")]
+
+
+def test_unknown_key_is_reported_at_its_line_with_a_suggestion(site):
+    site.write("volunteers/ana-lopez.yaml", profile_text(headlin="typo"))
+    problem = only_problem(site, "JU100")
+    assert problem.line == profile_text(headlin="typo").split("\n").index("headlin: typo") + 1
+    assert problem.message == "Unknown key 'headlin'. Did you mean 'headline'?"
+    assert "published" in problem.hint
+
+
+def test_unknown_nested_key_names_its_parent(site):
+    site.write("volunteers/ana-lopez.yaml", profile_text(location="\n  place: Leeds\n  region: yorkshire\n  street: Main"))
+    problem = only_problem(site, "JU100")
+    assert problem.message == "Unknown key 'street' in 'location'."
+    assert problem.line == 12
+
+
+def test_unknown_skill_suggests_the_closest_id(site):
+    site.write("volunteers/ana-lopez.yaml", profile_text(skills="\n  - vidoe-editing"))
+    problem = only_problem(site, "JU101")
+    assert problem.line == 6
+    assert problem.message == "Unknown skill 'vidoe-editing'. Did you mean 'video-editing'?"
+    assert "data/skills.yaml" in problem.hint
+
+
+def test_skill_written_as_an_alias_points_to_its_id(site):
+    site.write("volunteers/ana-lopez.yaml", profile_text(skills="\n  - Video Editing"))
+    assert "Did you mean 'video-editing'?" in only_problem(site, "JU101").message
+
+
+def test_unknown_region_and_theme_are_reported(site):
+    site.write(
+        "volunteers/ana-lopez.yaml",
+        profile_text(location="\n  place: Leeds\n  region: yorkshir", themes="[housing, climat]"),
+    )
+    assert only_problem(site, "JU102").message == "Unknown region 'yorkshir'. Did you mean 'yorkshire'?"
+    assert only_problem(site, "JU103").message == "Unknown theme 'climat'. Did you mean 'climate'?"
+
+
+def test_missing_required_field_is_named(site):
+    site.write("volunteers/ana-lopez.yaml", profile_text(headline=None))
+    problem = only_problem(site, "JU104")
+    assert problem.message == "The required key 'headline' is missing."
+
+
+def test_wrong_type_says_what_was_expected(site):
+    text = site.write("volunteers/ana-lopez.yaml", profile_text(availability="\n  hours_per_week: six")).read_text()
+    problem = only_problem(site, "JU105")
+    assert problem.message == "'availability.hours_per_week' should be a whole number, not text ('six')."
+    assert (problem.line, problem.col) == (line_of(text, "hours_per_week"), 3)
+
+
+def test_out_of_range_value_is_invalid(site):
+    site.write("volunteers/ana-lopez.yaml", profile_text(availability="\n  hours_per_week: 90"))
+    assert only_problem(site, "JU106").message == "'availability.hours_per_week' is 90; at most 60."
+
+
+def test_impossible_date_is_a_bad_date(site):
+    text = profile_text(availability="\n  hours_per_week: 4\n  from: 2026-02-30")
+    site.write("volunteers/ana-lopez.yaml", text)
+    problem = only_problem(site, "JU107")
+    assert problem.message == "'availability.from' is '2026-02-30', which is not a real date."
+    assert problem.line == line_of(text, "from: 2026-02-30")
+    assert "YYYY-MM-DD" in problem.hint
+
+
+def test_reversed_availability_window_points_at_until(site):
+    text = profile_text(availability="\n  hours_per_week: 4\n  from: 2027-01-01\n  until: 2026-06-01")
+    site.write("volunteers/ana-lopez.yaml", text)
+    problem = only_problem(site, "JU108")
+    assert problem.line == line_of(text, "until: 2026-06-01")
+    assert "before 'availability.from' (2027-01-01)" in problem.message
+
+
+@pytest.mark.parametrize("value, state", [(None, "is missing"), ("false", "is false"), ("yes please", "is text")])
+def test_missing_or_false_consent_is_refused(site, value, state):
+    site.write("volunteers/ana-lopez.yaml", profile_text(publish=value))
+    problem = only_problem(site, "JU109")
+    assert problem.message.startswith(f"'publish: true' {state}")
+    assert "publish: true" in problem.hint
+
+
+def test_skill_listed_twice_is_a_duplicate(site):
+    site.write("volunteers/ana-lopez.yaml", profile_text(skills="\n  - video-editing\n  - video-editing"))
+    problem = only_problem(site, "JU110")
+    assert problem.line == 7
+
+
+def test_malformed_taxonomy_entry_is_reported_in_the_data_file(site):
+    text = (site.root / "data/regions.yaml").read_text()
+    site.write("data/regions.yaml", text + "  - id: Atlantis Island\n    label: Atlantis\n")
+    _, found = load_repository(site.root)
+    problem = next(p for p in found if p.code == "JU111")
+    assert problem.path == "data/regions.yaml"
+    assert problem.line == text.count("\n") + 1
+
+
+def test_phone_number_in_the_bio_is_refused_with_its_line(site):
+    text = profile_text(bio="|\n  I organise in Leeds.\n  Call me on 07700 900123 any evening.")
+    site.write("volunteers/ana-lopez.yaml", text)
+    problem = only_problem(site, "JU200")
+    assert problem.line == line_of(text, "Call me on")
+    assert "07700 900123" in problem.message
+
+
+def test_international_phone_number_is_refused(site):
+    site.write("volunteers/ana-lopez.yaml", profile_text(headline="'Ring +44 (0)113 496 0000'"))
+    assert only_problem(site, "JU200")
+
+
+def test_dates_and_hours_are_not_mistaken_for_phone_numbers(site):
+    site.write("volunteers/ana-lopez.yaml", profile_text(bio="'Since 2024-03-01 I give 4 hours, 2025-2026 too.'"))
+    assert problems_for(site) == []
+
+
+@pytest.mark.parametrize("place", ["LS6 2QD", "12 Hyde Park Road"])
+def test_full_postcode_or_street_address_is_refused(site, place):
+    text = profile_text(location=f"\n  place: {place}\n  region: yorkshire")
+    site.write("volunteers/ana-lopez.yaml", text)
+    problem = only_problem(site, "JU201")
+    assert problem.line == line_of(text, "place:")
+    assert place in problem.message
+
+
+def test_outward_postcode_alone_is_fine(site):
+    site.write("volunteers/ana-lopez.yaml", profile_text(location="\n  place: Leeds LS6\n  region: yorkshire"))
+    assert problems_for(site) == []
+
+
+def test_email_outside_contact_is_refused(site):
+    site.write("volunteers/ana-lopez.yaml", profile_text(headline="Write to ana@example.org"))
+    problem = only_problem(site, "JU202")
+    assert problem.line == 4
+    assert "'contact: email:'" in problem.hint
+
+
+def test_javascript_link_in_bio_is_refused(site):
+    text = profile_text(bio="|\n  See [my work](javascript:alert(1)).")
+    site.write("volunteers/ana-lopez.yaml", text)
+    problem = only_problem(site, "JU203")
+    assert problem.line == line_of(text, "javascript:")
+    assert "only https://, http:// and mailto: links" in problem.message
+
+
+def test_raw_html_in_bio_is_a_warning_not_an_error(site):
+    site.write("volunteers/ana-lopez.yaml", profile_text(bio="|\n  I <b>love</b> editing."))
+    found = problems_for(site)
+    assert [(p.code, p.severity) for p in found] == [("JU204", "warning")]
+
+
+def test_all_problems_in_a_file_are_reported_in_one_run(site):
+    site.write(
+        "volunteers/ana-lopez.yaml",
+        profile_text(headlin="x", skills="\n  - vidoe-editing", publish=None, bio="'Call 07700 900123'"),
+    )
+    codes = {p.code for p in problems_for(site)}
+    assert {"JU100", "JU101", "JU109", "JU200"} <= codes
+
+
+def test_every_code_is_exercised_by_this_file():
+    """A new code needs a broken fixture here (or in the test module of its feature)."""
+    source = open(__file__, encoding="utf-8").read()
+    own = {code for code in CODES if code < "JU300"}
+    assert sorted(code for code in own if f'"{code}"' not in source) == []
+
+
+# --- through the command line -----------------------------------------------------------
+
+
+def test_check_exits_1_and_prints_path_line_col_code_message_and_hint(site):
+    site.write("volunteers/ana-lopez.yaml", profile_text(skills="\n  - vidoe-editing"))
+    result = site.tasks("check")
+    assert result.returncode == 1
+    assert (
+        "volunteers/ana-lopez.yaml:6:5: JU101 Unknown skill 'vidoe-editing'. Did you mean 'video-editing'?"
+        in result.stdout
+    )
+    assert "hint: Use a skill id from data/skills.yaml" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_check_json_lists_problem_objects(site):
+    site.write("volunteers/ana-lopez.yaml", "name: [unclosed\n")
+    result = site.tasks("check", "--format", "json")
+    assert result.returncode == 1
+    [item] = json.loads(result.stdout)
+    assert set(item) == {"path", "line", "col", "severity", "code", "message", "hint"}
+    assert (item["path"], item["code"], item["severity"]) == ("volunteers/ana-lopez.yaml", "JU001", "error")
+
+
+def test_check_github_format_annotates_the_line(site):
+    site.write("volunteers/ana-lopez.yaml", profile_text(publish="false"))
+    result = site.tasks("check", "--format", "github")
+    assert result.returncode == 1
+    assert result.stdout.startswith("::error file=volunteers/ana-lopez.yaml,line=")
+    assert "title=JU109::" in result.stdout
+
+
+def test_check_of_one_path_ignores_other_broken_files(site):
+    site.profile("ana-lopez")
+    site.write("volunteers/bo-li.yaml", "name: [broken\n")
+    assert site.tasks("check", "volunteers/ana-lopez.yaml").returncode == 0
+    assert site.tasks("check", "volunteers/bo-li.yaml").returncode == 1
+
+
+def test_check_passes_on_a_clean_repository(site):
+    site.profile("ana-lopez")
+    result = site.tasks("check")
+    assert (result.returncode, result.stdout) == (0, "")
+    assert "No problems found." in result.stderr
