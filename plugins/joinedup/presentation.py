@@ -35,6 +35,12 @@ def availability_label(volunteer: Volunteer, today: dt.date) -> dict[str, str]:
     return {"status": status, "text": text}
 
 
+def mastodon_link(handle: str) -> dict[str, str]:
+    """``@ana@example.social`` → the profile URL and a label that is not an e-mail look-alike."""
+    user, _, host = handle.lstrip("@").partition("@")
+    return {"url": f"https://{host}/@{quote(user)}", "label": f"@{user} on {host}"}
+
+
 class Forge:
     """Links to the forge's web editor, from the FORGE_URL and FORGE_BRANCH settings."""
 
@@ -87,6 +93,7 @@ def theme_globals(repository, settings: dict) -> dict:
         "availability": lambda volunteer: availability_label(volunteer, repository.build_date),
         "render_bio": render_bio,
         "obscured_email": obscured_email,
+        "mastodon_link": mastodon_link,
         "available_now_count": sum(
             1 for v in directory.volunteers.values() if v.availability.is_available_on(repository.build_date)
         ),

@@ -1,0 +1,251 @@
+"""The built site as a reader sees it, and the build's promises: atomic, collision-free, safe."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+from conftest import BUILD_EPOCH, REPO, profile_text
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self.skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.skip -= 1
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    """The words a reader sees on the page, whitespace folded."""
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def plain_env():
+    # The site repository in tmp_path has no plugins/ of its own: use the project's.
+    return {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "PYTHONPATH": str(REPO / "plugins")}
+
+
+def build(site, *extra, output="output"):
+    return site.tasks("build", "--output", str(site.root / output), *extra)
+
+
+# --- what a reader sees -------------------------------------------------------------------
+
+
+def test_profile_page_shows_skills_region_availability_and_remote(site):
+    site.profile("ana-lopez")
+    build(site, output="output").check_returncode()
+    page = visible_text(site.read("output/people/ana-lopez/index.html"))
+    assert "Ana López" in page
+    assert "Video editor for campaign films" in page
+    assert "Video editing expert" in page and "Social media" in page
+    assert "Leeds, Yorkshire and the Humber" in page
+    assert "Available now, until 1 March 2027" in page
+    assert "Can help remotely" in page
+    html = site.read("output/people/ana-lopez/index.html")
+    assert 'href="/skills/video-editing/"' in html and 'href="/regions/yorkshire/"' in html
+
+
+def test_availability_markers_follow_the_build_date(site):
+    site.profile("ana-lopez", availability="\n  hours_per_week: 4\n  from: 2026-12-01")
+    site.profile("bo-li", github="bo-li", availability="\n  hours_per_week: 4\n  until: 2026-11-22")
+    build(site).check_returncode()
+    assert "Available from 1 December 2026" in visible_text(site.read("output/people/ana-lopez/index.html"))
+    assert "Availability ended 22 November 2026" in visible_text(site.read("output/people/bo-li/index.html"))
+    later = site.tasks("build", "--output", str(site.root / "later"), env={"SOURCE_DATE_EPOCH": "1796601600"})
+    later.check_returncode()  # 2026-12-07
+    assert "Available now" in visible_text(site.read("later/people/ana-lopez/index.html"))
+
+
+def test_skill_and_region_pages_count_the_people(site):
+    site.profile("ana-lopez")
+    site.profile("bo-li", github="bo-li", skills="\n  - video-editing")
+    site.profile("cy-ng", github="cy-ng", skills="\n  - copywriting",
+                 location="\n  place: Cardiff\n  region: wales")
+    build(site).check_returncode()
+    skill = visible_text(site.read("output/skills/video-editing/index.html"))
+    assert "2 people offer this skill." in skill
+    assert "Ana López" in skill and "cy-ng" not in skill
+    overview = site.read("output/skills/index.html")
+    assert re.search(r'href="/skills/video-editing/">Video editing</a> <span class="count"[^>]*>2<', overview)
+    assert re.search(r'href="/skills/copywriting/">Copywriting</a> <span class="count"[^>]*>1<', overview)
+    assert "1 person in Wales." in visible_text(site.read("output/regions/wales/index.html"))
+    group = visible_text(site.read("output/skill-groups/video/index.html"))
+    assert "2 people offer a skill in this group." in group
+
+
+def test_directory_is_paginated_and_every_page_links_the_others(site):
+    for number in range(30):
+        site.profile(f"person-{number}", name=f"Person {number:02d}", github=f"person-{number}")
+    build(site).check_returncode()
+    first = visible_text(site.read("output/people/index.html"))
+    second = site.read("output/people/page/2/index.html")
+    assert "30 people are willing to help." in first and "Page 1 of 2" in first
+    assert "Person 00" in first and "Person 23" in first and "Person 24" not in first
+    assert "Person 24" in visible_text(second) and "Person 29" in visible_text(second)
+    assert 'rel="prev" href="/people/"' in second
+
+
+def test_ids_ending_in_digits_and_their_paginated_listings_never_collide(site):
+    # Pelican's default patterns write "x 1" page 2 and "x 12" to the same file; ours do not.
+    site.profile("sam-patel-1", name="Sam Patel", github="sam-one")
+    site.profile("sam-patel-12", name="Sam Patel", github="sam-twelve")
+    for number in range(26):
+        site.profile(f"page-{number}", name=f"Editor {number}", github=f"editor-{number}")
+    result = build(site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Sam Patel" in site.read("output/people/sam-patel-1/index.html")
+    assert "Sam Patel" in site.read("output/people/sam-patel-12/index.html")
+    assert "Editor 9" in site.read("output/people/page-9/index.html")
+    assert (site.root / "output/people/page/2/index.html").exists()
+    assert (site.root / "output/skills/video-editing/page/2/index.html").exists()
+
+
+def test_a_page_whose_url_takes_a_directory_page_is_a_collision(site):
+    site.profile("ana-lopez")
+    site.write("content/pages/people.md", "Title: People\nSlug: people\n\nA page that would overwrite the directory.\n")
+    (site.root / "output").mkdir()
+    result = build(site)
+    assert result.returncode == 1
+    assert "JU300" in result.stdout and "people/index.html" in result.stdout
+    assert list((site.root / "output").iterdir()) == []
+
+
+# --- nothing unsafe reaches the page ------------------------------------------------------
+
+
+def test_email_address_never_appears_in_plain_text(site):
+    site.profile("ana-lopez", contact="\n  email: ana@example.org\n  mastodon: \"@ana@example.social\"")
+    build(site).check_returncode()
+    for page in (site.root / "output").rglob("*.html"):
+        assert not EMAIL.search(page.read_text()), page
+    text = visible_text(site.read("output/people/ana-lopez/index.html"))
+    assert "ana [at] example [dot] org" in text
+
+
+def test_bio_markdown_is_rendered_and_links_are_marked_ugc(site):
+    site.profile("ana-lopez", bio="|\n  I **edit** films. See [my work](https://example.org/films).")
+    build(site).check_returncode()
+    html = site.read("output/people/ana-lopez/index.html")
+    assert "<strong>edit</strong>" in html
+    assert '<a href="https://example.org/films" rel="nofollow ugc">my work</a>' in html
+
+
+def test_html_in_a_bio_is_removed_and_names_are_escaped(site):
+    site.profile(
+        "ana-lopez",
+        name="'<img src=x onerror=alert(1)>'",
+        bio="|\n  Hello <script>alert(1)</script><iframe src=\"https://example.org\"></iframe> <b onclick=\"x()\">there</b>",
+    )
+    result = build(site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "JU204" in result.stderr  # a warning, shown but not fatal
+    html = site.read("output/people/ana-lopez/index.html")
+    assert "<script>alert" not in html and "<iframe" not in html and "onclick" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+# --- atomic publish -----------------------------------------------------------------------
+
+
+def test_build_with_errors_exits_1_prints_every_problem_and_keeps_the_old_site(site):
+    site.profile("ana-lopez")
+    build(site).check_returncode()
+    before = {p: p.read_bytes() for p in (site.root / "output").rglob("*") if p.is_file()}
+    site.write("volunteers/ana-lopez.yaml", profile_text(headline="Changed", skills="\n  - vidoe-editing"))
+    site.write("volunteers/bo-li.yaml", "name: [broken\n")
+    result = build(site)
+    assert result.returncode == 1
+    assert "volunteers/ana-lopez.yaml:6:5: JU101" in result.stdout
+    assert "volunteers/bo-li.yaml:2:1: JU001" in result.stdout
+    assert "output is unchanged" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    after = {p: p.read_bytes() for p in (site.root / "output").rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in site.root.iterdir()) == sorted(["content", "data", "output", "pelicanconf.py",
+                                                                  "publishconf.py", "themes", "volunteers"])
+
+
+def test_successful_build_replaces_the_whole_output(site):
+    site.profile("ana-lopez")
+    site.profile("bo-li", github="bo-li")
+    build(site).check_returncode()
+    (site.root / "volunteers/bo-li.yaml").unlink()
+    build(site).check_returncode()
+    assert not (site.root / "output/people/bo-li").exists()
+    assert (site.root / "output/people/ana-lopez/index.html").exists()
+
+
+def test_plain_pelican_still_builds_the_site(site):
+    site.profile("ana-lopez")
+    result = subprocess.run(
+        [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "plain"],
+        cwd=site.root, capture_output=True, text=True, env=plain_env(),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Ana López" in (site.root / "plain/people/ana-lopez/index.html").read_text()
+
+
+def test_plain_pelican_refuses_to_build_broken_content(site):
+    site.write("volunteers/ana-lopez.yaml", profile_text(publish=None))
+    result = subprocess.run(
+        [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "plain"],
+        cwd=site.root, capture_output=True, text=True, env=plain_env(),
+    )
+    assert result.returncode != 0
+    assert not (site.root / "plain/people/ana-lopez").exists()
+
+
+# --- the bundled example ------------------------------------------------------------------
+
+
+def test_example_site_checks_clean():
+    result = subprocess.run([sys.executable, "tasks.py", "check"], cwd=REPO, capture_output=True, text=True)
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_example_site_builds_with_a_page_per_person_and_skill(example_site: Path):
+    people = sorted(p.stem for p in (REPO / "volunteers").glob("*.yaml"))
+    assert len(people) >= 30
+    for person in people:
+        assert (example_site / "people" / person / "index.html").exists(), person
+    home = visible_text((example_site / "index.html").read_text())
+    assert f"{len(people)} people" in home
+
+
+def test_every_page_has_one_h1_a_skip_link_and_a_main_landmark(example_site: Path):
+    for page in example_site.rglob("*.html"):
+        html = page.read_text()
+        assert html.count("<h1") == 1, page
+        assert '<a class="skip-link" href="#main">' in html, page
+        assert '<main id="main"' in html, page
+
+
+def test_internal_links_of_the_example_site_all_resolve(example_site: Path):
+    missing = set()
+    for page in example_site.rglob("*.html"):
+        for target in re.findall(r'href="(/[^"#?]*)"', page.read_text()):
+            path = example_site / target.lstrip("/")
+            if not (path.is_file() or (path / "index.html").is_file()):
+                missing.add((page.relative_to(example_site).as_posix(), target))
+    assert missing == set()
