@@ -78,7 +78,7 @@ def main(argv=None):
         shutil.rmtree(output, ignore_errors=True)
         full = best([sys.executable, TASKS, "--root", repo, "build", "--output", output], repo, args.runs)
         victim = sorted((repo / "volunteers").glob("*.yaml"))[0]
-        victim.write_text(victim.read_text().replace("headline: ", "headline: Edited: ", 1))
+        victim.write_text(victim.read_text().replace("headline: ", "headline: Edited ", 1))
         rebuild = best([sys.executable, TASKS, "--root", repo, "build", "--output", output], repo, 1)
         pages = sum(1 for _ in output.rglob("*.html"))
         plain = "-"

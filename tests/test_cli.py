@@ -65,3 +65,73 @@ def test_new_profile_refuses_to_overwrite(site):
     result = site.tasks("new", "profile", "--id", "ana-lopez", "--name", "Ana", "--yes")
     assert result.returncode == 1 and "already exists" in result.stderr
     assert (site.root / "volunteers/ana-lopez.yaml").read_text() == before
+
+
+def test_check_changed_since_looks_only_at_files_changed_on_the_branch(site):
+    def git(*args):
+        subprocess.run(["git", *args], cwd=site.root, check=True, capture_output=True,
+                       env={"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "T",
+                            "GIT_COMMITTER_EMAIL": "t@example.org", "HOME": str(site.root), "PATH": "/usr/bin:/bin"})
+
+    site.write("volunteers/old-broken.yaml", "name: [broken\n")
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-qm", "base")
+    git("checkout", "-q", "-b", "my-change")
+    site.profile("ana-lopez", skills="\n  - vidoe-editing")
+    git("add", "-A")
+    git("commit", "-qm", "add ana")
+    result = site.tasks("check", "--changed-since", "main")
+    assert result.returncode == 1
+    assert "volunteers/ana-lopez.yaml" in result.stdout
+    assert "old-broken" not in result.stdout
+
+
+def test_check_changed_since_an_unknown_ref_is_a_clear_error(site):
+    result = site.tasks("check", "--changed-since", "no-such-ref")
+    assert result.returncode == 1
+    assert "cannot list files changed since 'no-such-ref'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_built_site_publishes_the_profile_schema(site):
+    site.profile("ana-lopez")
+    site.tasks("build", check=True)
+    assert (site.root / "output/schema/volunteer.json").read_text() == (site.root / "volunteers/schema.json").read_text()
+
+
+def test_serve_serves_the_site_and_rebuilds_when_a_profile_changes(site):
+    import os
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    site.profile("ana-lopez")
+    server = subprocess.Popen(
+        [sys.executable, str(REPO / "tasks.py"), "--root", str(site.root), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+    def page_when(predicate, deadline=90):
+        # Polls until the page shows what the user expects; a bound, not a speed requirement.
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            try:
+                html = urllib.request.urlopen(f"http://127.0.0.1:{port}/people/ana-lopez/", timeout=5).read().decode()
+                if predicate(html):
+                    return html
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError("the served page never showed the expected change")
+
+    try:
+        page_when(lambda html: "Video editor for campaign films" in html)
+        site.profile("ana-lopez", headline="Now also a photographer")
+        page_when(lambda html: "Now also a photographer" in html)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

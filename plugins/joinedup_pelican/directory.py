@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import shutil
 from pathlib import Path
 
 from pelican.generators import Generator
@@ -50,6 +51,10 @@ class DirectoryGenerator(Generator):
         self.context.update(theme_globals(repository, self.settings))
 
     def generate_output(self, writer):
+        # Publish the profile schema, so editors and other tools can validate against it.
+        schema_target = os.path.join(self.output_path, "schema", "volunteer.json")
+        os.makedirs(os.path.dirname(schema_target), exist_ok=True)
+        shutil.copyfile(self.repository.root / "volunteers" / "schema.json", schema_target)
         _shared.update(env=self.env, pages=self.pages, output=self.output_path, context=self.context)
         workers = os.cpu_count() or 1
         if len(self.pages) < PARALLEL_FROM or workers < 2:
