@@ -230,6 +230,14 @@ def test_out_of_range_value_is_invalid(site):
     assert only_problem(site, "JU106").message == "'availability.hours_per_week' is 90; at most 60."
 
 
+def test_unknown_skill_level_lists_the_allowed_levels(site):
+    text = profile_text(skills="\n  - id: video-editing\n    level: master")
+    site.write("volunteers/ana-lopez.yaml", text)
+    problem = only_problem(site, "JU106")
+    assert problem.message == "'skills[0].level' is 'master'; it must be one of: beginner, intermediate, expert."
+    assert problem.line == line_of(text, "level: master")
+
+
 def test_impossible_date_is_a_bad_date(site):
     text = profile_text(availability="\n  hours_per_week: 4\n  from: 2026-02-30")
     site.write("volunteers/ana-lopez.yaml", text)

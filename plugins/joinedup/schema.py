@@ -154,9 +154,8 @@ def _explain(error, document: YamlDocument, path: str, skip, consent_key, root_s
     if kind == "const" and where == (consent_key,):
         return [_no_consent(path, line, col, f"is {describe(error.instance)}")]
 
-    if skip and any(where[: len(prefix)] == prefix for prefix in skip) and kind in ("pattern", "type", "enum"):
-        if isinstance(error.instance, str):
-            return []
+    if kind == "pattern" and any(where[: len(prefix)] == prefix for prefix in skip):
+        return []
 
     if kind == "type":
         wanted = error.validator_value
