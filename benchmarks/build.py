@@ -55,8 +55,7 @@ def plain_pelican_repo(count: int, target: Path) -> Path:
     (target / "pelicanconf.py").write_text(
         "PATH='content'\nARTICLE_PATHS=['proposals']\nTIMEZONE='UTC'\nDEFAULT_LANG='en'\nSITENAME='x'\n"
         "FEED_ALL_ATOM=None\nCATEGORY_FEED_ATOM=None\nAUTHOR_FEED_ATOM=None\nAUTHOR_FEED_RSS=None\n"
-        "TRANSLATION_FEED_ATOM=None\nARCHIVES_SAVE_AS=''\nTAGS_SAVE_AS=''\nCATEGORIES_SAVE_AS=''\n"
-        "AUTHORS_SAVE_AS=''\nAUTHOR_SAVE_AS=''\nCATEGORY_SAVE_AS=''\nDIRECT_TEMPLATES=[]\n"
+        "TRANSLATION_FEED_ATOM=None\nDEFAULT_PAGINATION=False\n"
     )
     return target
 
