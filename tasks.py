@@ -154,7 +154,7 @@ def build_site(output_path: Path, *, publish: bool = False) -> int:
         raise ProblemsFound(problems)
     staging = _staging_dir(output_path)
     try:
-        _render(repository, staging, publish)                # 4: pages from the model
+        _render(repository, staging, publish, output_path)   # 4: pages from the model
         count = sum(1 for _ in staging.rglob("*.html"))
         _publish(staging, output_path)                       # 6: swap into place
     except BaseException:
@@ -168,15 +168,19 @@ def _staging_dir(output_path: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{output_path.name}-building-", dir=output_path.parent))
 
 
-def _render(repository, staging: Path, publish: bool) -> None:
-    """Run Pelican with our plugin into ``staging``; the model is passed in, not reloaded."""
+def _render(repository, staging: Path, publish: bool, previous: Path) -> None:
+    """Run Pelican with our plugin into ``staging``; the model is passed in, not reloaded.
+
+    Directory pages whose inputs did not change are hard-linked from ``previous``.
+    """
     from pelican import Pelican
     from pelican.settings import read_settings
 
     os.chdir(ROOT)
     settings = read_settings(
         str(ROOT / ("publishconf.py" if publish else "pelicanconf.py")),
-        override={"OUTPUT_PATH": str(staging), "JOINEDUP_ROOT": str(ROOT)},
+        override={"OUTPUT_PATH": str(staging), "JOINEDUP_ROOT": str(ROOT),
+                  "JOINEDUP_PREVIOUS_OUTPUT": str(previous) if previous.is_dir() else ""},
     )
     settings["JOINEDUP_REPOSITORY"] = repository
     pelican_log = logging.getLogger("pelican")

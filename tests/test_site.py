@@ -182,8 +182,8 @@ def test_build_with_errors_exits_1_prints_every_problem_and_keeps_the_old_site(s
     assert "Traceback" not in result.stdout + result.stderr
     after = {p: p.read_bytes() for p in (site.root / "output").rglob("*") if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in site.root.iterdir()) == sorted(["content", "data", "output", "pelicanconf.py",
-                                                                  "publishconf.py", "themes", "volunteers"])
+    left = sorted(p.name for p in site.root.iterdir() if p.name != ".cache")
+    assert left == sorted(["content", "data", "output", "pelicanconf.py", "publishconf.py", "themes", "volunteers"])
 
 
 def test_successful_build_replaces_the_whole_output(site):
@@ -194,6 +194,29 @@ def test_successful_build_replaces_the_whole_output(site):
     build(site).check_returncode()
     assert not (site.root / "output/people/bo-li").exists()
     assert (site.root / "output/people/ana-lopez/index.html").exists()
+
+
+def test_rebuild_after_edits_shows_every_change_and_only_the_changes(site):
+    site.profile("ana-lopez")
+    site.profile("bo-li", github="bo-li", name="Bo Li")
+    build(site).check_returncode()
+    untouched = (site.root / "output/people/bo-li/index.html").stat().st_ino
+    site.profile("ana-lopez", headline="Now a photographer too")
+    build(site).check_returncode()
+    assert "Now a photographer too" in site.read("output/people/ana-lopez/index.html")
+    assert "Now a photographer too" in site.read("output/people/index.html")
+    assert (site.root / "output/people/bo-li/index.html").stat().st_ino == untouched  # linked, not re-rendered
+    # A taxonomy change reaches every page that shows it.
+    skills = site.read("data/skills.yaml").replace("label: Video editing", "label: Film editing")
+    site.write("data/skills.yaml", skills)
+    build(site).check_returncode()
+    assert "Film editing" in site.read("output/people/ana-lopez/index.html")
+    assert "Film editing" in site.read("output/skills/video-editing/index.html")
+    # So does a change of the theme.
+    template = site.read("themes/joinedup/templates/person.html").replace("Edit this profile", "Change this profile")
+    site.write("themes/joinedup/templates/person.html", template)
+    build(site).check_returncode()
+    assert "Change this profile" in site.read("output/people/bo-li/index.html")
 
 
 def test_plain_pelican_still_builds_the_site(site):

@@ -85,6 +85,11 @@ def load_volunteer(root: Path, relative: str, taxonomy: Taxonomy) -> tuple[Volun
     text, found = read_text(root, relative)
     if text is None:
         return None, found
+    return volunteer_from_text(root, relative, text, taxonomy)
+
+
+def volunteer_from_text(root: Path, relative: str, text: str, taxonomy: Taxonomy) -> tuple[Volunteer | None, list[Problem]]:
+    """Validate and build the profile whose file ``relative`` holds ``text``."""
     document, found = load_yaml(text, relative, what="profile")
     if document is None:
         return None, found

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from .dates import build_date as today
-from .model import Directory, Taxonomy, build_directory
 from . import problems as P
+from .buildcache import ProfileCache
+from .dates import build_date as today
+from .files import read_text
+from .model import Directory, Taxonomy, build_directory
 from .problems import Problem, problem
-from .profiles import github_collisions, load_volunteer, profile_files
+from .profiles import github_collisions, profile_files, volunteer_from_text
 from .taxonomy import load_taxonomy
 
 # Below this many profiles, starting worker processes costs more than it saves.
@@ -58,7 +60,7 @@ def load_repository(
     found += problems
 
     volunteers = []
-    for volunteer, problems in _load_volunteers(root, paths, taxonomy):
+    for volunteer, problems in _load_volunteers(root, paths, taxonomy, forget_others=only is None):
         found += problems
         if volunteer is not None:
             volunteers.append(volunteer)
@@ -86,13 +88,34 @@ def content_links(root: Path) -> list[Problem]:
     return found
 
 
-def _load_volunteers(root: Path, paths: list[str], taxonomy: Taxonomy):
-    if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        return [load_volunteer(root, path, taxonomy) for path in paths]
-    workers = os.cpu_count() or 2
-    chunk = max(50, len(paths) // (workers * 8))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(root,)) as pool:
-        return list(pool.map(_load_one, paths, chunksize=chunk))
+def _load_volunteers(root: Path, paths: list[str], taxonomy: Taxonomy, *, forget_others: bool):
+    """Each profile's (Volunteer or None, problems), reusing results for unchanged files."""
+    cache = ProfileCache(root)
+    results: dict[str, tuple] = {}
+    misses: list[tuple[str, str, bytes]] = []
+    for path in paths:
+        text, problems = read_text(root, path)
+        if text is None:
+            results[path] = (None, problems)
+            continue
+        key = cache.key(text)
+        cached = cache.get(path, key)
+        if cached is not None:
+            results[path] = cached
+        else:
+            misses.append((path, text, key))
+    if len(misses) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        fresh = [volunteer_from_text(root, path, text, taxonomy) for path, text, _ in misses]
+    else:
+        workers = os.cpu_count() or 2
+        chunk = max(50, len(misses) // (workers * 8))
+        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(root,)) as pool:
+            fresh = list(pool.map(_load_one, [(path, text) for path, text, _ in misses], chunksize=chunk))
+    for (path, _, key), result in zip(misses, fresh):
+        results[path] = result
+        cache.put(path, key, result)
+    cache.save(keep=set(paths) if forget_others else None)
+    return [results[path] for path in paths]
 
 
 _worker_state: dict = {}
@@ -105,8 +128,9 @@ def _start_worker(root: Path) -> None:
     _worker_state["taxonomy"], _ = load_taxonomy(root)
 
 
-def _load_one(path: str):
-    return load_volunteer(_worker_state["root"], path, _worker_state["taxonomy"])
+def _load_one(item: tuple[str, str]):
+    path, text = item
+    return volunteer_from_text(_worker_state["root"], path, text, _worker_state["taxonomy"])
 
 
 def _relative(root: Path, path: str) -> str:

@@ -7,6 +7,7 @@ in parallel on every core for large directories.
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import os
@@ -16,6 +17,8 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from joinedup.presentation import theme_globals
+import joinedup.pages as pages_module
+from joinedup.buildcache import fingerprint_files, page_fingerprint
 from joinedup.pages import check_collisions, plan_directory
 from joinedup.problems import ProblemsFound, has_errors
 from joinedup.repository import load_repository
@@ -24,6 +27,10 @@ log = logging.getLogger(__name__)
 
 # Below this many pages one process is faster than starting workers.
 PARALLEL_FROM = 400
+# Fingerprints of the directory pages of a build, kept in its output for the next build.
+MANIFEST = ".joinedup-pages.json"
+# Settings that differ on every build without changing a page.
+_PER_BUILD_SETTINGS = {"OUTPUT_PATH", "JOINEDUP_PREVIOUS_OUTPUT", "JOINEDUP_ROOT"}
 _shared: dict = {}
 
 
@@ -55,24 +62,77 @@ class DirectoryGenerator(Generator):
         schema_target = os.path.join(self.output_path, "schema", "volunteer.json")
         os.makedirs(os.path.dirname(schema_target), exist_ok=True)
         shutil.copyfile(self.repository.root / "volunteers" / "schema.json", schema_target)
+
+        shared = self._shared_fingerprint()
+        fingerprints = [page_fingerprint(shared, page.template, page.context) for page in self.pages]
+        previous_output = self.settings.get("JOINEDUP_PREVIOUS_OUTPUT")
+        previous = _read_manifest(previous_output)
+        todo = []
+        for index, page in enumerate(self.pages):
+            if previous.get(page.save_as) == fingerprints[index] and _link(previous_output, self.output_path, page.save_as):
+                continue
+            todo.append(index)
+        log.info("directory: %d pages rendered, %d unchanged", len(todo), len(self.pages) - len(todo))
         _shared.update(env=self.env, pages=self.pages, output=self.output_path, context=self.context)
         workers = os.cpu_count() or 1
-        if len(self.pages) < PARALLEL_FROM or workers < 2:
-            for index in range(len(self.pages)):
+        if len(todo) < PARALLEL_FROM or workers < 2:
+            for index in todo:
                 _render(index)
-            return
-        # fork: workers inherit the environment, the model and the plan without pickling.
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pool.map(_render_range, _ranges(len(self.pages), workers * 4))
+        else:
+            # fork: workers inherit the environment, the model and the plan without pickling.
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                pool.map(_render_many, _chunks(todo, workers * 4))
+        with open(os.path.join(self.output_path, MANIFEST), "w", encoding="utf-8") as handle:
+            json.dump({page.save_as: fp for page, fp in zip(self.pages, fingerprints)}, handle)
+
+    def _shared_fingerprint(self) -> str:
+        """What every directory page depends on besides its own context."""
+        theme = Path(self.theme)
+        files = [p for p in theme.rglob("*") if p.is_file()]
+        files += [Path(__file__)] + list(Path(pages_module.__file__).parent.glob("*.py"))
+        settings = {
+            key: value for key, value in self.settings.items()
+            if key.isupper() and isinstance(value, (str, int, float, bool)) and key not in _PER_BUILD_SETTINGS
+        }
+        nav = [(p.url, p.title, getattr(p, "menu_title", "")) for p in self.context.get("pages", [])]
+        return "|".join([
+            fingerprint_files(files), repr(sorted(settings.items())), repr(nav),
+            repr(self.repository.taxonomy), self.repository.build_date.isoformat(),
+        ])
 
 
-def _ranges(total: int, parts: int):
-    size = max(1, -(-total // parts))
-    return [(start, min(total, start + size)) for start in range(0, total, size)]
+def _read_manifest(previous_output) -> dict:
+    if not previous_output:
+        return {}
+    try:
+        with open(os.path.join(previous_output, MANIFEST), encoding="utf-8") as handle:
+            manifest = json.load(handle)
+        return manifest if isinstance(manifest, dict) else {}
+    except (OSError, ValueError):
+        return {}
 
 
-def _render_range(bounds):
-    for index in range(*bounds):
+def _link(previous_output: str, output: str, save_as: str) -> bool:
+    """Hard-link an unchanged page from the previous output; False if that is not possible."""
+    source = os.path.join(previous_output, save_as)
+    target = os.path.join(output, save_as)
+    try:
+        if os.path.islink(source):
+            return False
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.link(source, target)
+        return True
+    except OSError:
+        return False
+
+
+def _chunks(indexes: list[int], parts: int) -> list[list[int]]:
+    size = max(1, -(-len(indexes) // parts))
+    return [indexes[start : start + size] for start in range(0, len(indexes), size)]
+
+
+def _render_many(indexes: list[int]) -> None:
+    for index in indexes:
         _render(index)
 
 

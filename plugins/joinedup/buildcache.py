@@ -1,0 +1,94 @@
+"""Remember work between builds, so that editing one profile does not redo ten thousand.
+
+Two caches, both safe to delete at any time:
+
+* :class:`ProfileCache` keeps each profile's validated result, keyed by a hash of the file's
+  bytes, under ``.cache/`` in the repository. It is thrown away whole when the schema, a
+  taxonomy file or the library's own code changes.
+* :func:`page_fingerprint` gives a rendered page's inputs a hash; the build hard-links a
+  page from the previous output instead of rendering it again when the hash is unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".cache"
+_LIBRARY = Path(__file__).resolve().parent
+
+
+def fingerprint_files(paths) -> str:
+    """A hash of the contents of ``paths`` (missing files count as empty)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(str(p) for p in paths):
+        digest.update(path.encode())
+        try:
+            digest.update(Path(path).read_bytes())
+        except OSError:
+            digest.update(b"\0missing")
+    return digest.hexdigest()
+
+
+class ProfileCache:
+    """Validated profiles from the last run, reused while their file is unchanged."""
+
+    VERSION = 1
+
+    def __init__(self, root: Path):
+        self.file = root / CACHE_DIR / "profiles.pickle"
+        inputs = [root / "volunteers" / "schema.json", *sorted((root / "data").glob("*.yaml")),
+                  *sorted(_LIBRARY.glob("*.py"))]
+        self.salt = f"{self.VERSION}:{fingerprint_files(inputs)}"
+        self.entries: dict[str, tuple[bytes, Any]] = {}
+        self.changed = False
+        try:
+            with open(self.file, "rb") as handle:
+                salt, entries = pickle.load(handle)
+            if salt == self.salt:
+                self.entries = entries
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+            self.entries = {}
+
+    @staticmethod
+    def key(text: str) -> bytes:
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+    def get(self, relative: str, key: bytes) -> Any | None:
+        entry = self.entries.get(relative)
+        return entry[1] if entry is not None and entry[0] == key else None
+
+    def put(self, relative: str, key: bytes, result: Any) -> None:
+        self.entries[relative] = (key, result)
+        self.changed = True
+
+    def save(self, keep: set[str] | None = None) -> None:
+        """Write the cache, forgetting profiles not in ``keep``. Failing to write is harmless."""
+        stale = set(self.entries) - keep if keep is not None else set()
+        for relative in stale:
+            del self.entries[relative]
+        if not (self.changed or stale):
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.file.with_suffix(f".{os.getpid()}.tmp")
+            with open(temporary, "wb") as handle:
+                pickle.dump((self.salt, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.file)
+        except OSError:
+            pass
+
+
+def page_fingerprint(shared: str, template: str, context: dict) -> str:
+    """A hash of everything a directory page is rendered from.
+
+    ``shared`` covers the theme, the settings and the taxonomy; ``context`` holds only
+    frozen model objects, whose ``repr`` shows every field.
+    """
+    digest = hashlib.blake2b(shared.encode(), digest_size=16)
+    digest.update(template.encode())
+    digest.update(repr(sorted(context.items())).encode())
+    return digest.hexdigest()
