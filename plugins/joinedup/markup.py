@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import html
+from functools import lru_cache
 
 import markdown
+from markdown.extensions.toc import TocExtension
 import nh3
 from markupsafe import Markup
 
@@ -19,6 +21,8 @@ _BODY_TAGS = _BIO_TAGS | {
     "h2", "h3", "h4", "h5", "h6", "pre", "hr", "table", "thead", "tbody", "tr", "th", "td",
     "dl", "dt", "dd", "sup", "sub", "abbr", "del", "ins", "img", "figure", "figcaption", "div", "span",
 }
+# The elements a proposal's or group's body keeps; anything else is removed when published.
+BODY_TAGS = frozenset(_BODY_TAGS)
 _ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
@@ -51,6 +55,23 @@ def render_bio(text: str) -> Markup:
         return Markup("")
     converted = markdown.markdown(text, extensions=[], output_format="html")
     return sanitise(converted)
+
+
+@lru_cache(maxsize=8192)
+def render_body(text: str) -> Markup:
+    """The Markdown body of a proposal or group as sanitised HTML.
+
+    ``#`` headings become ``<h2>`` (the page's title is the ``<h1>``). Raw HTML is allowed
+    through Markdown and then cut down to the allowlist: no scripts, frames, forms, event
+    handlers or ``javascript:`` links survive. Cached, because the page and the feeds both
+    show the body.
+    """
+    if not text.strip():
+        return Markup("")
+    converted = markdown.markdown(
+        text, extensions=["extra", "sane_lists", TocExtension(baselevel=2)], output_format="html"
+    )
+    return sanitise(converted, body=True)
 
 
 def obscured_email(address: str) -> dict[str, str]:
