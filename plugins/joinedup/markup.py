@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from functools import lru_cache
 
 import markdown
@@ -33,6 +34,8 @@ _ATTRIBUTES = {
     "sup": {"id"}, "li": {"id"}, "div": {"class"},
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
+_TOP_HEADING = re.compile(r"^ {0,3}#(?:[ \t]|$)")
+_SETEXT_TOP = re.compile(r"^ {0,3}=+[ \t]*$")
 
 
 def sanitise(fragment: str, *, body: bool = False) -> Markup:
@@ -61,17 +64,31 @@ def render_bio(text: str) -> Markup:
 def render_body(text: str) -> Markup:
     """The Markdown body of a proposal or group as sanitised HTML.
 
-    ``#`` headings become ``<h2>`` (the page's title is the ``<h1>``). Raw HTML is allowed
+    The page's title is its only ``<h1>``: when the body uses ``#`` headings, every level
+    moves down one (``#`` → ``<h2>``); otherwise ``##`` stays ``<h2>``. Raw HTML is allowed
     through Markdown and then cut down to the allowlist: no scripts, frames, forms, event
     handlers or ``javascript:`` links survive. Cached, because the page and the feeds both
     show the body.
     """
     if not text.strip():
         return Markup("")
+    baselevel = 2 if _has_top_heading(text) else 1
     converted = markdown.markdown(
-        text, extensions=["extra", "sane_lists", TocExtension(baselevel=2)], output_format="html"
+        text, extensions=["extra", "sane_lists", TocExtension(baselevel=baselevel)], output_format="html"
     )
     return sanitise(converted, body=True)
+
+
+def _has_top_heading(text: str) -> bool:
+    fence = ""
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            fence = "" if fence and stripped.startswith(fence) else (fence or stripped[:3])
+            continue
+        if not fence and (_TOP_HEADING.match(line) or _SETEXT_TOP.match(line)):
+            return True
+    return False
 
 
 def obscured_email(address: str) -> dict[str, str]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from . import problems as P
-from .model import Directory, Volunteer
+from .model import STATUSES, Agenda, Directory, Taxonomy, Volunteer
 from .problems import Problem, ProblemsFound, problem
 
 
@@ -53,14 +53,19 @@ class PlannedPage:
         return f"{self.url}index.html"
 
 
-def paginate(url: str, template: str, people: Sequence[Volunteer], per_page: int, **context) -> list[PlannedPage]:
-    """The pages of a listing: ``url``, ``url/page/2/``… with ``per_page`` people each."""
+def paginate(
+    url: str, template: str, people: Sequence[Any], per_page: int, *, key: str = "people", **context
+) -> list[PlannedPage]:
+    """The pages of a listing: ``url``, ``url/page/2/``… with ``per_page`` items each.
+
+    The items are in the context under ``key`` (people, unless told otherwise).
+    """
     count = max(1, math.ceil(len(people) / per_page))
     planned = []
     for number in range(1, count + 1):
         pagination = Pagination(number, count, url, len(people))
         chunk = people[(number - 1) * per_page : number * per_page]
-        planned.append(PlannedPage(pagination.url(number), template, {**context, "people": chunk, "pagination": pagination}))
+        planned.append(PlannedPage(pagination.url(number), template, {**context, key: chunk, "pagination": pagination}))
     return planned
 
 
@@ -97,6 +102,28 @@ def plan_directory(directory: Directory, per_page: int = 30) -> list[PlannedPage
         planned += paginate(f"regions/{region.id}/", "region.html", people, per_page, region=region)
 
     check_collisions(planned)
+    return planned
+
+
+def plan_agenda(agenda: Agenda, taxonomy: Taxonomy, per_page: int = 30) -> list[PlannedPage]:
+    """The browse pages of proposals and groups: by theme, by status, and the groups index.
+
+    Proposal and group pages themselves are Pelican content (see joinedup_pelican.reader);
+    these listings come from the model, like the directory's.
+    """
+    planned: list[PlannedPage] = []
+    planned += paginate("proposals/", "proposals.html", agenda.ordered(), per_page, key="proposals")
+    theme_counts = {theme: len(agenda.by_theme.get(theme, ())) for theme in taxonomy.themes}
+    planned.append(PlannedPage("themes/", "themes.html", {"theme_counts": theme_counts}))
+    for theme in taxonomy.themes.values():
+        proposals = agenda.ordered(agenda.by_theme.get(theme.id, ()))
+        planned += paginate(f"themes/{theme.id}/", "theme.html", proposals, per_page, key="proposals", theme=theme)
+    status_counts = {status: len(agenda.by_status.get(status, ())) for status in STATUSES}
+    planned.append(PlannedPage("status/", "statuses.html", {"status_counts": status_counts}))
+    for status in STATUSES:
+        proposals = agenda.ordered(agenda.by_status.get(status, ()))
+        planned += paginate(f"status/{status}/", "status.html", proposals, per_page, key="proposals", status=status)
+    planned.append(PlannedPage("groups/", "groups.html", {"groups": list(agenda.groups.values())}))
     return planned
 
 
