@@ -8,6 +8,8 @@ which live in the endorsers' profiles and point at proposals.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from types import MappingProxyType
 from typing import Iterable
 
@@ -151,24 +153,31 @@ def _cycle_problem(proposals: dict[str, Proposal], loop: list[str]) -> Problem:
 
 
 def duplicate_titles(proposals: dict[str, Proposal]) -> list[Problem]:
-    """JU410 (a warning) for a proposal whose title another proposal already has.
+    """JU410 (a warning) for a proposal whose title gives the same slug as another's.
 
-    Both still build, each at its own address: the slug is the file name, not the title.
+    "Free buses!" and "free  buses" read as one title. Both proposals still build, each at
+    its own address: the slug is the file name, never the title.
     """
     found: list[Problem] = []
     first_with: dict[str, Proposal] = {}
     for slug in sorted(proposals):
         proposal = proposals[slug]
-        key = " ".join(proposal.title.casefold().split())
+        key = _slugify(proposal.title)
         if key in first_with:
             other = first_with[key]
             line, col = proposal.positions.get(("title",), (0, 0))
             found.append(problem(
                 P.DUPLICATE_TITLE, proposal.path, line, col,
-                f"The title '{proposal.title}' is also the title of {other.path}; readers cannot tell them apart.",
+                f"The title '{proposal.title}' matches the title of {other.path} ('{other.title}'): "
+                "readers cannot tell the two apart.",
                 "Give each proposal a title that says how it differs. Both are still published, "
                 f"at /proposals/{other.slug}/ and /proposals/{proposal.slug}/.",
             ))
         else:
             first_with[key] = proposal
     return found
+
+
+def _slugify(title: str) -> str:
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.casefold()).strip("-")
