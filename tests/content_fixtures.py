@@ -93,3 +93,41 @@ def commit_all(root: Path, message: str, *, name: str, email: str, date: str) ->
 
 def init_repository(root: Path) -> None:
     git(root, "init", "-q", "-b", "main")
+
+
+# Commit authors of the history site: their e-mail addresses must never reach the output.
+MINA = {"name": "Mina Okoye", "email": "mina.private@secret.example.org"}
+OLU = {"name": "Olu Briggs", "email": "olu.private@secret.example.org"}
+PAT = {"name": "Pat Quinn", "email": "pat.private@secret.example.org"}
+
+
+def make_history_site(site) -> dict[str, str]:
+    """A site in a real git repository whose proposals have a history by three named authors.
+
+    free-buses: drafted by Mina (2026-09-01), opened for consultation by Olu (2026-10-05),
+    closing 2026-12-05. bus-franchising and the synthesis a-bus-network that merges both
+    are added by Pat (2026-10-20). Bethan endorses free-buses, Ana the synthesis.
+    Returns the commit shas by name.
+    """
+    from conftest import profile_text  # noqa: PLC0415 - conftest is importable in tests
+
+    site.profile("ana-lopez", endorses="[a-bus-network]")
+    site.write("volunteers/bethan-price.yaml", profile_text(
+        name="Bethan Price", github="bethan-price", endorses="\n  - free-buses"))
+    site.write("content/groups/better-buses.md", group_text())
+    site.write("content/proposals/free-buses.md", proposal_text(group="better-buses"))
+    init_repository(site.root)
+    shas = {"draft": commit_all(site.root, "Propose free buses for under-25s", date="2026-09-01T10:00:00+01:00", **MINA)}
+
+    site.write("content/proposals/free-buses.md", proposal_text(
+        status="consultation", consultation_closes="2026-12-05", group="better-buses"))
+    shas["consultation"] = commit_all(site.root, "Open the free buses consultation",
+                                      date="2026-10-05T18:30:00+01:00", **OLU)
+
+    site.write("content/proposals/bus-franchising.md", proposal_text(
+        title="Public control of every bus network", summary="Franchise every bus network.", status="synthesis"))
+    site.write("content/proposals/a-bus-network.md", proposal_text(
+        title="A bus network for everyone", summary="Public buses, free for under-25s.", status="synthesis",
+        synthesises="[free-buses, bus-franchising]"))
+    shas["synthesis"] = commit_all(site.root, "Merge the two bus proposals", date="2026-10-20T09:15:00+00:00", **PAT)
+    return shas
