@@ -81,7 +81,7 @@ def _status_feed(agenda: Agenda, directory, site: FeedSite, build_date) -> str:
             changes.append((_midnight(proposal.date), proposal, proposal.status, None))
         for revision in revisions:
             changes.append((revision.date, proposal, revision.status, revision))
-    changes.sort(key=lambda change: (change[0], change[1].slug), reverse=True)
+    changes.sort(key=lambda change: (-change[0].timestamp(), change[1].slug))
     entries = []
     for when, proposal, status, revision in changes[: FEED_SIZE * 2]:
         label = STATUS_LABELS[status]
