@@ -56,3 +56,17 @@ def test_endorsements_are_counted_and_linked_on_the_proposal_and_listed_on_the_p
     profile = site.read("out/people/bethan-price/index.html")
     assert '<a href="/proposals/free-buses/">Free buses for everyone under 25</a>' in profile
     assert "Votes at 16" not in profile
+
+
+def test_check_of_one_profile_still_resolves_its_endorsements_against_every_proposal(site):
+    site.write("content/proposals/digital-id.md", proposal_text(status="withdrawn"))
+    site.write("content/proposals/broken.md", proposal_text(status="approved"))
+    site.profile("ana-lopez", endorses="[digital-id, no-such-plan]")
+    result = site.tasks("check", "volunteers/ana-lopez.yaml")
+    assert result.returncode == 1
+    lines = [line for line in result.stdout.splitlines() if not line.startswith("    hint:")]
+    assert lines == [
+        "volunteers/ana-lopez.yaml:22:12: JU405 (warning) You endorse 'digital-id', which its authors have withdrawn.",
+        "volunteers/ana-lopez.yaml:22:24: JU404 You endorse 'no-such-plan', which is not a proposal: there is no "
+        "content/proposals/no-such-plan.md.",
+    ]

@@ -33,8 +33,15 @@ def group_files(root: Path) -> tuple[list[str], list[Problem]]:
                          reserved=RESERVED_IDS, what="group")
 
 
-def load_group(root: Path, relative: str, known: Known) -> tuple[Group | None, list[Problem]]:
-    """Read, validate and build one group. The Group is None when any error was found."""
+def load_group(
+    root: Path, relative: str, known: Known, *, thorough: bool = True
+) -> tuple[Group | None, list[Problem]]:
+    """Read, validate and build one group. The Group is None when any error was found.
+
+    With ``thorough=False`` (``check`` of other files on a pull request) the file is only
+    parsed, for its ids and links: it was validated when it was merged. It is None if it
+    cannot be built.
+    """
     text, found = read_text(root, relative, max_bytes=MAX_BYTES)
     if text is None:
         return None, found
@@ -42,6 +49,11 @@ def load_group(root: Path, relative: str, known: Known) -> tuple[Group | None, l
     if parsed is None:
         return None, found
     document = parsed.front_matter
+    if not thorough:
+        try:
+            return _group(document, relative, parsed.body, parsed.body_line), found
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None, found
     found += validate(
         document,
         load_validator(str(SCHEMA_FILE)),

@@ -101,24 +101,29 @@ def parse_log(output: str, *, prefix: str = "", skip=frozenset()) -> MappingProx
         for name in changed:
             by_path.setdefault(name, []).append(Revision(sha, date, author, message, statuses.get(name, "")))
 
+    # Most lines are diff text: look at the first character before anything else.
     for line in output.split("\n"):
-        if line.startswith(_RECORD):
+        first = line[:1]
+        if first == "+":
+            if in_hunk and path and line.startswith("+status:"):
+                match = _STATUS_LINE.match(line)
+                if match and match.group(1) in STATUSES:
+                    statuses[path] = match.group(1)
+        elif first == "-" or first == " ":
+            continue
+        elif first == _RECORD:
             finish()
             sha, date, author, message = (line[1:].split(_FIELD, 3) + ["", "", ""])[:4]
             commit = (sha, dt.datetime.fromisoformat(date), author, message)
             statuses, changed, path, in_hunk = {}, [], None, False
-        elif line.startswith("diff --git "):
+        elif first == "d" and line.startswith("diff --git "):
             name = line.rsplit(" b/", 1)[-1].strip('"')
             if prefix and name.startswith(prefix):
                 name = name[len(prefix):]
             path, in_hunk = name, False
             changed.append(name)
-        elif line.startswith("@@"):
+        elif first == "@" and line.startswith("@@"):
             in_hunk = True
-        elif in_hunk and path and line.startswith("+status:"):
-            match = _STATUS_LINE.match(line)
-            if match and match.group(1) in STATUSES:
-                statuses[path] = match.group(1)
     finish()
     return MappingProxyType({name: tuple(items) for name, items in by_path.items()})
 

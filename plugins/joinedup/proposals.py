@@ -36,8 +36,15 @@ def proposal_files(root: Path) -> tuple[list[str], list[Problem]]:
                          reserved=RESERVED_IDS, what="proposal")
 
 
-def load_proposal(root: Path, relative: str, known: Known) -> tuple[Proposal | None, list[Problem]]:
-    """Read, validate and build one proposal. The Proposal is None when any error was found."""
+def load_proposal(
+    root: Path, relative: str, known: Known, *, thorough: bool = True
+) -> tuple[Proposal | None, list[Problem]]:
+    """Read, validate and build one proposal. The Proposal is None when any error was found.
+
+    With ``thorough=False`` (``check`` of other files on a pull request) the file is only
+    parsed, for its ids and links: it was validated when it was merged. It is None if it
+    cannot be built.
+    """
     text, found = read_text(root, relative, max_bytes=MAX_BYTES)
     if text is None:
         return None, found
@@ -45,6 +52,12 @@ def load_proposal(root: Path, relative: str, known: Known) -> tuple[Proposal | N
     if parsed is None:
         return None, found
     document = parsed.front_matter
+    if not thorough:
+        try:
+            proposal = _proposal(document, relative, parsed.body, parsed.body_line)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None, found
+        return (proposal if proposal.status in STATUSES else None), found
     found += validate(
         document,
         load_validator(str(SCHEMA_FILE)),

@@ -87,13 +87,15 @@ def load_repository(
     directory = build_directory(taxonomy, volunteers, day)
 
     proposals, groups = [], []
+    # With `only`, the other proposals and groups are read for their ids and links, not
+    # re-validated: their problems would not be reported, and validation is most of the cost.
     for path in proposal_paths:
-        proposal, problems = load_proposal(root, path, known)
+        proposal, problems = load_proposal(root, path, known, thorough=wanted is None or path in wanted)
         content_problems += problems
         if proposal is not None:
             proposals.append(proposal)
     for path in group_paths:
-        group, problems = load_group(root, path, known)
+        group, problems = load_group(root, path, known, thorough=wanted is None or path in wanted)
         content_problems += problems
         if group is not None:
             groups.append(group)
