@@ -287,3 +287,12 @@ def test_new_proposal_asks_for_what_the_flags_do_not_give(repo):
     text = repo.read("content/proposals/votes-at-16.md")
     assert text.startswith('---\ntitle: "Votes at 16"\nsummary: "Lower the voting age."\ndate: 2026-11-23\n'
                            "status: draft\nthemes: [democracy]\nauthors: [ana-lopez]\n---\n")
+
+
+def test_build_with_a_broken_proposal_prints_file_and_line_and_publishes_nothing(repo):
+    repo.write("content/proposals/free-buses.md", proposal_text(body="Fine.\n<iframe src='https://example.org'></iframe>\n"))
+    output = repo.root / "out"
+    result = repo.tasks("build", "--output", str(output))
+    assert result.returncode == 1
+    assert "content/proposals/free-buses.md:11:1: JU409 The text contains a <iframe> element" in result.stdout
+    assert not output.exists()
