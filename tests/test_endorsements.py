@@ -70,3 +70,27 @@ def test_check_of_one_profile_still_resolves_its_endorsements_against_every_prop
         "volunteers/ana-lopez.yaml:22:24: JU404 You endorse 'no-such-plan', which is not a proposal: there is no "
         "content/proposals/no-such-plan.md.",
     ]
+
+
+def test_pages_that_show_an_endorsement_carry_it_in_their_context(site):
+    """An incremental build re-renders a planned page only when its context changes."""
+    from joinedup.pages import plan_agenda, plan_directory
+
+    site.write("content/proposals/free-buses.md", proposal_text())
+    site.profile("ana-lopez")
+
+    def contexts():
+        repository, _ = load_repository(site.root, build_date=TODAY)
+        agenda = repository.agenda
+        planned = plan_directory(repository.directory, 30, agenda) + plan_agenda(agenda, repository.taxonomy)
+        return {page.url: page.context for page in planned}
+
+    before = contexts()
+    assert before["proposals/"]["endorsements"] == {"free-buses": 0}
+    assert before["people/ana-lopez/"]["endorsed"] == []
+    site.profile("ana-lopez", endorses="[free-buses]")
+    after = contexts()
+    assert after["proposals/"]["endorsements"] == {"free-buses": 1}
+    assert after["themes/transport/"]["endorsements"] == {"free-buses": 1}
+    assert [p.slug for p in after["people/ana-lopez/"]["endorsed"]] == ["free-buses"]
+    assert [p.slug for p in after["people/ana-lopez/"]["written"]] == ["free-buses"]

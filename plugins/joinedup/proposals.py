@@ -58,6 +58,8 @@ def load_proposal(
         except (KeyError, TypeError, ValueError, AttributeError):
             return None, found
         return (proposal if proposal.status in STATUSES else None), found
+    # Ids and the status are checked by _cross_check, which says which ids exist (the schema
+    # has them as patterns, so it leaves them to the cross-check).
     found += validate(
         document,
         load_validator(str(SCHEMA_FILE)),

@@ -33,7 +33,7 @@ class DirectoryGenerator(Generator):
         repository = self.settings["JOINEDUP_REPOSITORY"]
         self.repository = repository
         page_size = self.settings.get("JOINEDUP_PAGE_SIZE", 30)
-        self.pages = plan_directory(repository.directory, page_size)
+        self.pages = plan_directory(repository.directory, page_size, repository.agenda)
         self.pages += plan_agenda(repository.agenda, repository.taxonomy, page_size)
         self.content = self.context.get("pages", []) + self.context.get("hidden_pages", []) + self.context.get("articles", [])
         taken = {content.save_as: f"the page '{content.source_path}'" for content in self.content}
