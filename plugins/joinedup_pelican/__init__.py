@@ -20,13 +20,14 @@ log = logging.getLogger(__name__)
 
 
 def load_site(pelican):
-    """Load and validate the whole repository once, before any generator reads a file.
+    """Load and validate the whole repository, before any generator of this run reads a file.
 
     ``tasks.py build`` has already done it and passes the result in JOINEDUP_REPOSITORY;
-    plain ``pelican content`` gets it here. Errors stop the build before anything is written.
+    plain ``pelican content`` gets it here, again on every run of ``pelican --autoreload``.
+    Errors stop the build before anything is written.
     """
     settings = pelican.settings
-    if settings.get("JOINEDUP_REPOSITORY") is not None:
+    if settings.get("JOINEDUP_REPOSITORY") is not None and not settings.get("_JOINEDUP_LOADED_HERE"):
         return
     root = Path(settings.get("JOINEDUP_ROOT") or Path(settings["PATH"]).parent)
     repository, problems = load_repository(root, history=True)
@@ -35,6 +36,7 @@ def load_site(pelican):
     if has_errors(problems):
         raise ProblemsFound(problems)
     settings["JOINEDUP_REPOSITORY"] = repository
+    settings["_JOINEDUP_LOADED_HERE"] = True
 
 
 def use_content_reader(readers):
@@ -44,10 +46,11 @@ def use_content_reader(readers):
 
 
 def get_generators(pelican):
+    """Sent at the start of every run, before generators (and their readers) exist."""
+    load_site(pelican)
     return DirectoryGenerator
 
 
 def register():
-    signals.initialized.connect(load_site)
-    signals.readers_init.connect(use_content_reader)
     signals.get_generators.connect(get_generators)
+    signals.readers_init.connect(use_content_reader)
