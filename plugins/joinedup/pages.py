@@ -54,17 +54,17 @@ class PlannedPage:
 
 
 def paginate(
-    url: str, template: str, people: Sequence[Any], per_page: int, *, key: str = "people", **context
+    url: str, template: str, items: Sequence[Any], per_page: int, *, key: str = "people", **context
 ) -> list[PlannedPage]:
     """The pages of a listing: ``url``, ``url/page/2/``… with ``per_page`` items each.
 
     The items are in the context under ``key`` (people, unless told otherwise).
     """
-    count = max(1, math.ceil(len(people) / per_page))
+    count = max(1, math.ceil(len(items) / per_page))
     planned = []
     for number in range(1, count + 1):
-        pagination = Pagination(number, count, url, len(people))
-        chunk = people[(number - 1) * per_page : number * per_page]
+        pagination = Pagination(number, count, url, len(items))
+        chunk = items[(number - 1) * per_page : number * per_page]
         planned.append(PlannedPage(pagination.url(number), template, {**context, key: chunk, "pagination": pagination}))
     return planned
 

@@ -26,10 +26,10 @@ _shared: dict = {}
 
 
 class DirectoryGenerator(Generator):
-    """Adds the directory to the shared context and writes its pages."""
+    """Adds the directory and the agenda to the shared context; writes their pages, feeds and data."""
 
     def generate_context(self):
-        # Loaded and validated once by the plugin's `initialized` hook (or by tasks.py).
+        # Loaded and validated for this run by the plugin's get_generators hook, or by tasks.py.
         repository = self.settings["JOINEDUP_REPOSITORY"]
         self.repository = repository
         page_size = self.settings.get("JOINEDUP_PAGE_SIZE", 30)
