@@ -14,7 +14,8 @@ SITEURL = ""
 AUTHOR = "Joined Up"
 TIMEZONE = "Europe/London"
 DEFAULT_LANG = "en"
-# The forge that holds this repository: "Edit this profile" and "Add yourself" link here.
+# The forge that holds this repository: "Edit this profile", "Suggest a change" (on proposals),
+# "Add yourself" and the links to each revision's diff go here, on this branch.
 FORGE_URL = "https://github.com/joinedup-example/joinedup"
 FORGE_BRANCH = "main"
 # People listed on each page of the directory, skill and region listings.
@@ -25,8 +26,9 @@ PATH = "content"
 THEME = "themes/joinedup"
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["joinedup_pelican"]
+# Proposals are Pelican articles and groups hidden pages, read through the joinedup plugin.
 ARTICLE_PATHS = ["proposals"]
-PAGE_PATHS = ["pages"]
+PAGE_PATHS = ["pages", "groups"]
 STATIC_PATHS = []
 READERS = {"html": None}
 

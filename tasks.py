@@ -45,6 +45,7 @@ def cli(root):
       python tasks.py build              build the site into output/
       python tasks.py serve              build, serve on http://127.0.0.1:8000, rebuild on change
       python tasks.py new profile        write a new volunteer profile
+      python tasks.py new proposal       write a new policy proposal
     """
     global ROOT
     if root:
@@ -62,7 +63,7 @@ def cli(root):
     help="text for people, github for workflow annotations on a PR, json for tools.",
 )
 def check(paths, changed_since, output_format):
-    """Validate profiles and data; print every problem with file:line:col and a hint.
+    """Validate profiles, proposals, groups and data; print every problem with file:line:col and a hint.
 
     Exits 1 if there is any error (warnings alone exit 0).
 
@@ -70,6 +71,7 @@ def check(paths, changed_since, output_format):
     Examples:
       python tasks.py check
       python tasks.py check volunteers/ana-lopez.yaml
+      python tasks.py check content/proposals/free-buses-for-under-25s.md
       python tasks.py check --changed-since origin/main --format github
       python tasks.py check --format json > problems.json
     """
@@ -146,7 +148,7 @@ def build_site(output_path: Path, *, publish: bool = False) -> int:
     """
     from joinedup.repository import load_repository
 
-    repository, problems = load_repository(ROOT)             # 1-3: load, validate, model
+    repository, problems = load_repository(ROOT, history=True)  # 1-3: load, validate, model
     for item in problems:
         if not item.is_error:
             click.echo(item.format_text(), err=True)
@@ -386,6 +388,67 @@ def new_profile(profile_id, name, github, headline, skills, place, region, remot
         _report(problems, "text")
         raise click.ClickException("not written: fix the values above and run the command again.")
     click.echo(f"Wrote {relative}. Check it with: python tasks.py check {relative}")
+
+
+@new.command("proposal")
+@click.option("--slug", help="File name without .md: lowercase, hyphens (free-buses-for-under-25s).")
+@click.option("--title", help="The proposal's title.")
+@click.option("--summary", help="One or two sentences: what it would change.")
+@click.option("--theme", "themes", multiple=True, help="A theme id from data/themes.yaml (repeat the option).")
+@click.option("--author", "authors", multiple=True, help="A profile id of an author (repeat the option).")
+@click.option("--group", default="", help="The id of the group that carries it (optional).")
+@click.option("--status", type=click.Choice(["draft", "consultation"]), default="draft", show_default=True,
+              help="New proposals start as drafts, or open straight for consultation.")
+@click.option("--closes", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="With --status consultation: the last day of the consultation (YYYY-MM-DD).")
+def new_proposal(slug, title, summary, themes, authors, group, status, closes):
+    """Write content/proposals/<slug>.md, a valid proposal, asking for what the flags do not give.
+
+    The file starts with its front matter (title, summary, date, status, themes, authors)
+    and a skeleton text to replace with the proposal itself.
+
+    \b
+    Examples:
+      python tasks.py new proposal
+      python tasks.py new proposal --slug free-buses-for-under-25s --title "Free buses for under-25s" \\
+        --summary "Make every bus journey free for people under 25." --theme transport \\
+        --author ana-lopez
+    """
+    from joinedup.dates import build_date
+    from joinedup.profiles import ID_PATTERN
+    from joinedup.proposals import PROPOSALS_DIR, scaffold
+    from joinedup.repository import load_repository
+    from joinedup.taxonomy import load_taxonomy
+
+    taxonomy, _ = load_taxonomy(ROOT)
+    title = title or click.prompt("Title")
+    suggested = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-")
+    slug = slug or click.prompt("File name (slug)", default=suggested)
+    if not ID_PATTERN.match(slug):
+        raise click.BadParameter("use lowercase letters, digits and hyphens, starting with a letter", param_hint="--slug")
+    target = ROOT / PROPOSALS_DIR / f"{slug}.md"
+    if target.exists():
+        raise click.ClickException(f"{target.relative_to(ROOT)} already exists; edit it instead.")
+    summary = summary or click.prompt("Summary (one or two sentences)")
+    if not themes:
+        click.echo("Themes: " + ", ".join(taxonomy.themes))
+        themes = tuple(t.strip() for t in click.prompt("Themes, comma-separated").split(",") if t.strip())
+    if not authors:
+        authors = tuple(a.strip() for a in click.prompt("Authors' profile ids, comma-separated").split(",") if a.strip())
+    if status == "consultation" and closes is None:
+        closes = click.prompt("Last day of the consultation (YYYY-MM-DD)", type=click.DateTime(formats=["%Y-%m-%d"]))
+
+    text = scaffold(title=title, summary=summary, date=build_date(), themes=themes, authors=authors,
+                    status=status, group=group, consultation_closes=closes.date() if closes else None)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    relative = target.relative_to(ROOT).as_posix()
+    _, problems = load_repository(ROOT, only=[relative])
+    if has_errors(problems):
+        target.unlink()
+        _report(problems, "text")
+        raise click.ClickException("not written: fix the values above and run the command again.")
+    click.echo(f"Wrote {relative}. Write the proposal under the '---' line, then: python tasks.py check {relative}")
 
 
 def _yaml_text(value: str) -> str:

@@ -8,6 +8,7 @@ before they are read.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from . import problems as P
@@ -54,3 +55,66 @@ def read_text(root: Path, relative: str, *, max_bytes: int = MAX_BYTES) -> tuple
 
 def _no_follow(path, flags):
     return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0))
+
+
+def content_files(
+    root: Path, folder: str, *, extension: str, id_pattern, reserved: frozenset[str], what: str,
+    ignored: frozenset[str] = frozenset({"README.md"}),
+) -> tuple[list[str], list[Problem]]:
+    """The repository-relative paths of the ``<id>.<extension>`` files in ``folder``.
+
+    Refuses symlinks, sub-folders, other extensions, names that are not ids (``what`` names
+    the kind of file in messages), reserved ids and two names that differ only in case.
+    A missing folder is no problem: a movement may have no proposals yet.
+    """
+    base = root / folder
+    if base.is_symlink():
+        return [], [problem(P.SYMLINK, folder, 0, 0, f"'{folder}' is a symbolic link; links are never followed.",
+                            "Make it a real folder.")]
+    if not base.is_dir():
+        return [], []
+    found: list[Problem] = []
+    paths: list[str] = []
+    by_folded: dict[str, str] = {}
+    with os.scandir(base) as entries:
+        names = sorted((e.name, e.is_symlink(), e.is_file(follow_symlinks=False)) for e in entries)
+    for name, is_link, is_file in names:
+        relative = f"{folder}/{name}"
+        if name in ignored or name.startswith("."):
+            continue
+        if is_link:
+            found.append(problem(P.SYMLINK, relative, 0, 0, f"'{relative}' is a symbolic link; links are never followed.",
+                                 "Replace the link with the file itself."))
+            continue
+        if not is_file:
+            found.append(problem(P.BAD_FILENAME, relative, 0, 0, f"'{relative}' is a folder; {what}s are files.",
+                                 f"Move its files up into {folder}/ or remove it."))
+            continue
+        stem, dot, suffix = name.rpartition(".")
+        if not dot or suffix != extension:
+            found.append(problem(P.BAD_FILENAME, relative, 0, 0, f"'{name}' is not a {what} file name.",
+                                 f"{what.capitalize()}s are files named <id>.{extension}; rename it to "
+                                 f"'{(stem or name)}.{extension}'."))
+            continue
+        folded = stem.casefold()
+        if folded in by_folded:
+            found.append(problem(P.CASE_COLLISION, relative, 0, 0,
+                                 f"'{name}' differs from '{by_folded[folded]}' only in case.",
+                                 "Ids must be unique whatever the case: choose another file name."))
+            continue
+        by_folded[folded] = name
+        if not id_pattern.match(stem):
+            slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+            if not slug or not slug[0].isalpha():
+                slug = f"{what}-{slug}".strip("-")
+            found.append(problem(P.BAD_FILENAME, relative, 0, 0,
+                                 f"The file name '{name}' is not a valid {what} id.",
+                                 f"Use lowercase letters, digits and hyphens, starting with a letter: "
+                                 f"'{slug}.{extension}'."))
+            continue
+        if stem in reserved:
+            found.append(problem(P.RESERVED_ID, relative, 0, 0, f"The id '{stem}' is reserved for the site's own pages.",
+                                 f"Choose another file name, such as '{stem}-1.{extension}'."))
+            continue
+        paths.append(relative)
+    return paths, found

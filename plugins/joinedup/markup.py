@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import base64
 import html
+import re
+from functools import lru_cache
 
 import markdown
+from markdown.extensions.toc import TocExtension
 import nh3
 from markupsafe import Markup
 
@@ -19,6 +22,8 @@ _BODY_TAGS = _BIO_TAGS | {
     "h2", "h3", "h4", "h5", "h6", "pre", "hr", "table", "thead", "tbody", "tr", "th", "td",
     "dl", "dt", "dd", "sup", "sub", "abbr", "del", "ins", "img", "figure", "figcaption", "div", "span",
 }
+# The elements a proposal's or group's body keeps; anything else is removed when published.
+BODY_TAGS = frozenset(_BODY_TAGS)
 _ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
@@ -29,6 +34,8 @@ _ATTRIBUTES = {
     "sup": {"id"}, "li": {"id"}, "div": {"class"},
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
+_TOP_HEADING = re.compile(r"^ {0,3}#(?:[ \t]|$)")
+_SETEXT_TOP = re.compile(r"^ {0,3}=+[ \t]*$")
 
 
 def sanitise(fragment: str, *, body: bool = False) -> Markup:
@@ -51,6 +58,37 @@ def render_bio(text: str) -> Markup:
         return Markup("")
     converted = markdown.markdown(text, extensions=[], output_format="html")
     return sanitise(converted)
+
+
+@lru_cache(maxsize=8192)
+def render_body(text: str) -> Markup:
+    """The Markdown body of a proposal or group as sanitised HTML.
+
+    The page's title is its only ``<h1>``: when the body uses ``#`` headings, every level
+    moves down one (``#`` → ``<h2>``); otherwise ``##`` stays ``<h2>``. Raw HTML is allowed
+    through Markdown and then cut down to the allowlist: no scripts, frames, forms, event
+    handlers or ``javascript:`` links survive. Cached, because the page and the feeds both
+    show the body.
+    """
+    if not text.strip():
+        return Markup("")
+    baselevel = 2 if _has_top_heading(text) else 1
+    converted = markdown.markdown(
+        text, extensions=["extra", "sane_lists", TocExtension(baselevel=baselevel)], output_format="html"
+    )
+    return sanitise(converted, body=True)
+
+
+def _has_top_heading(text: str) -> bool:
+    fence = ""
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            fence = "" if fence and stripped.startswith(fence) else (fence or stripped[:3])
+            continue
+        if not fence and (_TOP_HEADING.match(line) or _SETEXT_TOP.match(line)):
+            return True
+    return False
 
 
 def obscured_email(address: str) -> dict[str, str]:

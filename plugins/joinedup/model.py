@@ -106,6 +106,8 @@ class Volunteer:
     themes: tuple[str, ...] = ()
     contact: Contact = field(default_factory=Contact)
     endorses: tuple[str, ...] = ()
+    # Where each endorsement is written in the profile, for messages about it.
+    endorses_at: tuple[tuple[int, int], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def skill_ids(self) -> tuple[str, ...]:
@@ -171,3 +173,183 @@ def build_directory(taxonomy: Taxonomy, volunteers: list[Volunteer], build_date:
         by_region=MappingProxyType({k: tuple(v) for k, v in by_region.items()}),
         build_date=build_date,
     )
+
+
+# --- Proposals and groups ------------------------------------------------------------------
+
+STATUSES = ("draft", "consultation", "synthesis", "adopted", "not-adopted", "withdrawn")
+STATUS_LABELS = {
+    "draft": "Draft",
+    "consultation": "Open for consultation",
+    "synthesis": "Synthesis",
+    "adopted": "Adopted",
+    "not-adopted": "Not adopted",
+    "withdrawn": "Withdrawn",
+}
+STATUS_DESCRIPTIONS = {
+    "draft": "Being written. Comments welcome; the text will change.",
+    "consultation": "Open for everyone's comments until the consultation closes.",
+    "synthesis": "Merging what the consultation said, often with other proposals, into one text.",
+    "adopted": "Adopted by the movement.",
+    "not-adopted": "Considered and not adopted.",
+    "withdrawn": "Withdrawn by its authors.",
+}
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A policy proposal, from the front matter and body of ``content/proposals/<slug>.md``."""
+
+    slug: str
+    path: str
+    title: str
+    summary: str
+    date: dt.date
+    status: str
+    themes: tuple[str, ...]
+    authors: tuple[str, ...]
+    group: str = ""
+    needs: tuple[str, ...] = ()
+    synthesises: tuple[str, ...] = ()
+    discussion: str = ""
+    consultation_closes: dt.date | None = None
+    body: str = ""
+    body_line: int = field(default=1, compare=False)
+    # Line and column of each front-matter key and list item, for messages.
+    positions: Mapping[tuple, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def consultation_open(self, today: dt.date) -> bool:
+        """True while the proposal is in consultation and its closing day has not passed."""
+        return self.status == "consultation" and (
+            self.consultation_closes is None or self.consultation_closes >= today
+        )
+
+
+@dataclass(frozen=True)
+class Need:
+    """Help a group asks for: one skill, for some hours a week, remote or in a region."""
+
+    skill: str
+    hours_per_week: int
+    remote: bool
+    region: str = ""
+    until: dt.date | None = None
+    note: str = ""
+
+    def is_open(self, today: dt.date) -> bool:
+        return self.until is None or self.until >= today
+
+
+@dataclass(frozen=True)
+class Group:
+    """A community of practice, from ``content/groups/<slug>.md``: its card and its needs."""
+
+    slug: str
+    path: str
+    name: str
+    summary: str
+    sponsor: str
+    vision: str
+    mission: str
+    goals: tuple[str, ...]
+    core_team: tuple[str, ...]
+    members: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    expected_outcomes: tuple[str, ...] = ()
+    measures_of_success: tuple[str, ...] = ()
+    how_it_works: str = ""
+    assumptions: tuple[str, ...] = ()
+    review: dt.date | None = None
+    needs: tuple[Need, ...] = ()
+    discussion: str = ""
+    body: str = ""
+    body_line: int = field(default=1, compare=False)
+    # Line and column of each front-matter key and list item, for messages.
+    positions: Mapping[tuple, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def people(self) -> tuple[str, ...]:
+        """The core team, then the other members, each once."""
+        return tuple(dict.fromkeys(self.core_team + self.members))
+
+    def open_needs(self, today: dt.date) -> tuple[Need, ...]:
+        return tuple(need for need in self.needs if need.is_open(today))
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One commit that changed a file: never the author's e-mail, only the name."""
+
+    commit: str
+    date: dt.datetime
+    author: str
+    message: str
+    # The status the commit gave a proposal ('' when the status line did not change).
+    status: str = ""
+
+
+@dataclass(frozen=True)
+class History:
+    """Revisions of the content files, newest first, read from git.
+
+    ``state`` is 'complete', 'shallow' (a shallow clone: older commits are missing),
+    'unavailable' (no git repository, or git failed) or 'not-read' (``check`` does not
+    need it); ``note`` says so in words for the pages.
+    """
+
+    state: str
+    note: str = ""
+    revisions: Mapping[str, tuple[Revision, ...]] = field(default_factory=lambda: MappingProxyType({}))
+
+    def of(self, path: str) -> tuple[Revision, ...]:
+        return self.revisions.get(path, ())
+
+    def last_changed(self, path: str) -> dt.datetime | None:
+        revisions = self.revisions.get(path)
+        return revisions[0].date if revisions else None
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """Proposals and groups, linked both ways to each other and to the directory's people.
+
+    Every index holds ids or slugs in display order: proposals most recently changed first,
+    people in directory order.
+    """
+
+    proposals: Mapping[str, Proposal]
+    groups: Mapping[str, Group]
+    history: History
+    endorsers: Mapping[str, tuple[str, ...]]
+    merged_into: Mapping[str, tuple[str, ...]]
+    written: Mapping[str, tuple[str, ...]]
+    endorsed: Mapping[str, tuple[str, ...]]
+    by_theme: Mapping[str, tuple[str, ...]]
+    by_status: Mapping[str, tuple[str, ...]]
+    by_group: Mapping[str, tuple[str, ...]]
+
+    def ordered(self, slugs=None) -> list[Proposal]:
+        """Proposals (all, or those in ``slugs``) most recently changed first."""
+        if slugs is None:
+            return list(self.proposals.values())
+        return [self.proposals[slug] for slug in slugs if slug in self.proposals]
+
+    def last_changed(self, proposal: Proposal) -> dt.date:
+        """The day of the proposal's last commit, or its ``date`` without history."""
+        changed = self.history.last_changed(proposal.path)
+        return changed.date() if changed else proposal.date
+
+
+@dataclass(frozen=True)
+class Known:
+    """The ids that exist (from file names), so cross-references are checked while loading."""
+
+    taxonomy: Taxonomy
+    volunteers: frozenset[str]
+    proposals: frozenset[str]
+    groups: frozenset[str]
+    today: dt.date

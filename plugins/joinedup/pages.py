@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from . import problems as P
-from .model import Directory, Volunteer
+from .model import STATUSES, Agenda, Directory, Taxonomy, Volunteer
 from .problems import Problem, ProblemsFound, problem
 
 
@@ -53,20 +53,26 @@ class PlannedPage:
         return f"{self.url}index.html"
 
 
-def paginate(url: str, template: str, people: Sequence[Volunteer], per_page: int, **context) -> list[PlannedPage]:
-    """The pages of a listing: ``url``, ``url/page/2/``… with ``per_page`` people each."""
-    count = max(1, math.ceil(len(people) / per_page))
+def paginate(
+    url: str, template: str, items: Sequence[Any], per_page: int, *, key: str = "people", **context
+) -> list[PlannedPage]:
+    """The pages of a listing: ``url``, ``url/page/2/``… with ``per_page`` items each.
+
+    The items are in the context under ``key`` (people, unless told otherwise).
+    """
+    count = max(1, math.ceil(len(items) / per_page))
     planned = []
     for number in range(1, count + 1):
-        pagination = Pagination(number, count, url, len(people))
-        chunk = people[(number - 1) * per_page : number * per_page]
-        planned.append(PlannedPage(pagination.url(number), template, {**context, "people": chunk, "pagination": pagination}))
+        pagination = Pagination(number, count, url, len(items))
+        chunk = items[(number - 1) * per_page : number * per_page]
+        planned.append(PlannedPage(pagination.url(number), template, {**context, key: chunk, "pagination": pagination}))
     return planned
 
 
-def plan_directory(directory: Directory, per_page: int = 30) -> list[PlannedPage]:
+def plan_directory(directory: Directory, per_page: int = 30, agenda: Agenda | None = None) -> list[PlannedPage]:
     """Every directory page: the people index, one per person, skill, skill group and region.
 
+    With ``agenda``, each person's page also gets the proposals they wrote and endorse.
     Raises ProblemsFound (JU300) if two pages would be written to the same file.
     """
     taxonomy = directory.taxonomy
@@ -74,7 +80,11 @@ def plan_directory(directory: Directory, per_page: int = 30) -> list[PlannedPage
     planned: list[PlannedPage] = []
     planned += paginate("people/", "people.html", everyone, per_page, title="People")
     for volunteer in everyone:
-        planned.append(PlannedPage(f"people/{volunteer.id}/", "person.html", {"person": volunteer}))
+        context: dict[str, Any] = {"person": volunteer}
+        if agenda is not None:
+            context["written"] = agenda.ordered(agenda.written.get(volunteer.id, ()))
+            context["endorsed"] = agenda.ordered(agenda.endorsed.get(volunteer.id, ()))
+        planned.append(PlannedPage(f"people/{volunteer.id}/", "person.html", context))
 
     skill_counts = {skill: len(directory.by_skill.get(skill, ())) for skill in taxonomy.skills}
     planned.append(PlannedPage("skills/", "skills.html", {"skill_counts": skill_counts}))
@@ -98,6 +108,44 @@ def plan_directory(directory: Directory, per_page: int = 30) -> list[PlannedPage
 
     check_collisions(planned)
     return planned
+
+
+def plan_agenda(agenda: Agenda, taxonomy: Taxonomy, per_page: int = 30) -> list[PlannedPage]:
+    """The browse pages of proposals and groups: by theme, by status, and the groups index.
+
+    Proposal and group pages themselves are Pelican content (see joinedup_pelican.reader);
+    these listings come from the model, like the directory's. Each page's context holds
+    everything it shows about its proposals (endorsement counts, last change), so a page
+    whose context is unchanged is unchanged.
+    """
+    planned: list[PlannedPage] = []
+    status_counts = {status: len(agenda.by_status.get(status, ())) for status in STATUSES}
+    planned += paginate("proposals/", "proposals.html", agenda.ordered(), per_page, key="proposals",
+                        status_counts=status_counts)
+    theme_counts = {theme: len(agenda.by_theme.get(theme, ())) for theme in taxonomy.themes}
+    planned.append(PlannedPage("themes/", "themes.html", {"theme_counts": theme_counts}))
+    for theme in taxonomy.themes.values():
+        proposals = agenda.ordered(agenda.by_theme.get(theme.id, ()))
+        planned += paginate(f"themes/{theme.id}/", "theme.html", proposals, per_page, key="proposals", theme=theme)
+    planned.append(PlannedPage("status/", "statuses.html", {"status_counts": status_counts}))
+    for status in STATUSES:
+        proposals = agenda.ordered(agenda.by_status.get(status, ()))
+        planned += paginate(f"status/{status}/", "status.html", proposals, per_page, key="proposals", status=status)
+    proposal_counts = {slug: len(agenda.by_group.get(slug, ())) for slug in agenda.groups}
+    planned.append(PlannedPage("groups/", "groups.html", {"groups": list(agenda.groups.values()),
+                                                           "proposal_counts": proposal_counts}))
+    return [_with_proposal_facts(page, agenda) for page in planned]
+
+
+def _with_proposal_facts(page: PlannedPage, agenda: Agenda) -> PlannedPage:
+    proposals = page.context.get("proposals")
+    if not proposals:
+        return page
+    facts = {
+        "endorsements": {p.slug: len(agenda.endorsers.get(p.slug, ())) for p in proposals},
+        "changed": {p.slug: agenda.last_changed(p) for p in proposals},
+    }
+    return PlannedPage(page.url, page.template, {**page.context, **facts})
 
 
 def check_collisions(planned: Sequence[PlannedPage], taken: dict[str, str] | None = None) -> None:

@@ -7,12 +7,17 @@ from contributor text except through ``joinedup.markup``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from . import feeds
 from .markup import obscured_email, render_bio
-from .model import LEVELS, WHEN_LABELS, Volunteer
+from .model import (
+    LEVELS, STATUS_DESCRIPTIONS, STATUS_LABELS, STATUSES, WHEN_LABELS, Group, Need, Proposal, Taxonomy, Volunteer,
+)
 from .profiles import SCHEMA_LINE
+from .proposals import scaffold
 
 
 def human_date(day: dt.date | None) -> str:
@@ -54,6 +59,18 @@ class Forge:
     def history_url(self, path: str) -> str:
         return f"{self.url}/commits/{quote(self.branch)}/{quote(path)}"
 
+    def commit_url(self, commit: str, path: str = "") -> str:
+        """The commit's page on the forge; with ``path``, scrolled to that file's diff."""
+        anchor = f"#diff-{hashlib.sha256(path.encode('utf-8')).hexdigest()}" if path else ""
+        return f"{self.url}/commit/{quote(commit)}{anchor}"
+
+    def new_proposal_url(self, today: dt.date) -> str:
+        """The forge's "new file" page in content/proposals, prefilled with a proposal to edit."""
+        text = scaffold(title="The title of your proposal", summary="One or two sentences on what it would change.",
+                        date=today, themes=["democracy"], authors=["your-profile-id"])
+        query = urlencode({"filename": "your-proposal.md", "value": text})
+        return f"{self.url}/new/{quote(self.branch)}/content/proposals?{query}"
+
     def new_profile_url(self) -> str:
         query = urlencode({"filename": "your-name.yaml", "value": new_profile_template()})
         return f"{self.url}/new/{quote(self.branch)}/volunteers?{query}"
@@ -80,6 +97,50 @@ def new_profile_template() -> str:
     )
 
 
+def days_phrase(days: int) -> str:
+    return "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+
+
+def consultation_label(proposal: Proposal, today: dt.date) -> dict[str, str]:
+    """The consultation marker: ``state`` ('open', 'closed' or '') and the words to show.
+
+    "Closes in 12 days" while open, "Consultation closed on 1 March 2026" once the closing
+    day has passed, relative to the build date.
+    """
+    closes = proposal.consultation_closes
+    if proposal.status == "consultation" and closes is None:
+        return {"state": "open", "text": "Open for comments"}
+    if closes is None:
+        return {"state": "", "text": ""}
+    if closes >= today and proposal.status == "consultation":
+        return {"state": "open", "text": f"Closes {days_phrase((closes - today).days)} ({human_date(closes)})"}
+    if closes < today:
+        return {"state": "closed", "text": f"Consultation closed on {human_date(closes)}"}
+    return {"state": "", "text": ""}
+
+
+def review_label(group: Group, today: dt.date) -> dict[str, str]:
+    """When the group reviews its card: ``overdue`` is 'yes' when the date has passed."""
+    if group.review is None:
+        return {"overdue": "", "text": ""}
+    if group.review < today:
+        return {"overdue": "yes", "text": f"Review overdue since {human_date(group.review)}"}
+    return {"overdue": "", "text": f"Next review {human_date(group.review)}"}
+
+
+def need_label(need: Need, taxonomy: Taxonomy) -> str:
+    """``4 h/week · remote or London · until 1 March 2027``."""
+    where = []
+    if need.remote:
+        where.append("remote")
+    if need.region:
+        where.append(taxonomy.regions[need.region].label if need.region in taxonomy.regions else need.region)
+    parts = [f"{need.hours_per_week} h/week", " or ".join(where)]
+    if need.until:
+        parts.append(f"until {human_date(need.until)}")
+    return " · ".join(part for part in parts if part)
+
+
 def theme_globals(repository, settings: dict) -> dict:
     """Names every template can use, on top of Pelican's own context."""
     directory = repository.directory
@@ -100,4 +161,29 @@ def theme_globals(repository, settings: dict) -> dict:
         "LEVELS": LEVELS,
         "WHEN_LABELS": WHEN_LABELS,
         "schema_url": Path("volunteers/schema.json").as_posix(),
+        **agenda_globals(repository),
+    }
+
+
+def agenda_globals(repository) -> dict:
+    """What templates need about proposals and groups: the agenda and labels relative to the build date."""
+    agenda = repository.agenda
+    today = repository.build_date
+    taxonomy = repository.taxonomy
+    return {
+        "agenda": agenda,
+        "STATUSES": STATUSES,
+        "STATUS_LABELS": STATUS_LABELS,
+        "STATUS_DESCRIPTIONS": STATUS_DESCRIPTIONS,
+        "consultation": lambda proposal: consultation_label(proposal, today),
+        "review": lambda group: review_label(group, today),
+        "need_label": lambda need: need_label(need, taxonomy),
+        "open_needs": lambda group: group.open_needs(today),
+        "open_consultations": sorted(
+            (p for p in agenda.ordered() if p.consultation_open(today)),
+            key=lambda p: (p.consultation_closes or dt.date.max, p.title.casefold()),
+        ),
+        "recent_proposals": agenda.ordered()[:6],
+        "groups_needing_help": [g for g in agenda.groups.values() if g.open_needs(today)],
+        "feeds": {"all": feeds.ALL_PROPOSALS, "status": feeds.STATUS_CHANGES, "theme": feeds.theme_feed},
     }

@@ -30,7 +30,17 @@ _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>")
 _HTML_URL = re.compile(r"""(?:href|src)\s*=\s*["']?\s*([^"'\s>]+)""", re.IGNORECASE)
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_REFERENCE_LINK = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)")
+_OPEN_TAG = re.compile(r"<\s*([A-Za-z][A-Za-z0-9-]*)")
+_DANGEROUS_ELEMENTS = frozenset(
+    {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "style", "link", "meta",
+     "base", "form", "input", "button", "textarea", "select", "svg", "math", "template", "noscript"}
+)
+_EVENT_HANDLER = re.compile(r"<[A-Za-z][^>]*?[\s/\"'](on[a-z]+)\s*=", re.IGNORECASE)
+_FENCE_LINE = re.compile(r"^\s{0,3}(```|~~~)")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:")
 
 TextLocator = Callable[[tuple, int], tuple[int, int]]
 
@@ -114,16 +124,30 @@ def _check_line(text: str, path: str, line: int, col: int, field: str, email_ok:
     return found
 
 
-def check_links(text: str, path: str, line: int, col: int, field: str) -> list[Problem]:
-    """Problems with links in one line of Markdown: only http(s) and mailto are allowed."""
-    found: list[Problem] = []
+def unsafe_link_targets(text: str, *, relative_ok: bool = False) -> list[str]:
+    """The link targets in one line of Markdown or HTML that are not http(s), mailto or '#'.
+
+    With ``relative_ok``, links without a scheme (``/proposals/x/``, ``../x/``) are allowed.
+    """
     targets = [m.group(1) for m in _MD_LINK.finditer(text)]
     targets += [m.group(1) for m in _AUTOLINK.finditer(text)]
     targets += [m.group(1) for m in _HTML_URL.finditer(text)]
+    targets += [m.group(1) for m in _REFERENCE_LINK.finditer(text)]
+    unsafe = []
     for target in targets:
         compact = re.sub(r"[\s\x00-\x1f]", "", target).lower()
         if compact.startswith(_SAFE_SCHEMES) or compact.startswith("#"):
             continue
+        if relative_ok and not _SCHEME.match(compact):
+            continue
+        unsafe.append(target)
+    return unsafe
+
+
+def check_links(text: str, path: str, line: int, col: int, field: str) -> list[Problem]:
+    """Problems with links in one line of Markdown: only http(s) and mailto are allowed."""
+    found: list[Problem] = []
+    for target in unsafe_link_targets(text):
         found.append(
             problem(
                 P.UNSAFE_LINK,
@@ -141,4 +165,60 @@ def check_links(text: str, path: str, line: int, col: int, field: str) -> list[P
                 "Use Markdown instead: **bold**, *emphasis*, [text](https://example.org).",
             )
         )
+    return found
+
+
+def check_body(text: str, path: str, first_line: int, *, tags_kept=frozenset()) -> list[Problem]:
+    """Problems in a Markdown body, each at its line: what the sanitiser will remove.
+
+    Scripts, frames, forms, embedded objects and event handlers are errors (JU409), links
+    other than http(s)/mailto are errors (JU203), other HTML outside ``tags_kept`` is a
+    warning (JU204). Code (fenced blocks and `spans`) is shown as text, so it is skipped.
+    The published HTML is sanitised whatever this finds.
+    """
+    found: list[Problem] = []
+    in_fence = ""
+    for offset, line_text in enumerate(text.split("\n")):
+        line = first_line + offset
+        fence = _FENCE_LINE.match(line_text)
+        if fence:
+            if not in_fence:
+                in_fence = fence.group(1)
+            elif fence.group(1) == in_fence:
+                in_fence = ""
+            continue
+        if in_fence or line_text.startswith(("    ", "\t")):
+            continue
+        visible = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line_text)
+        reported_tag = False
+        for match in _OPEN_TAG.finditer(visible):
+            name = match.group(1).lower()
+            if name in _DANGEROUS_ELEMENTS:
+                found.append(problem(
+                    P.DANGEROUS_HTML, path, line, match.start() + 1,
+                    f"The text contains a <{name}> element; scripts, frames, forms and embedded "
+                    "objects are never published.",
+                    "Remove it. To point readers to a video, a form or a map, link to it: "
+                    "[watch the film](https://example.org/film).",
+                ))
+                reported_tag = True
+            elif name not in tags_kept and not reported_tag:
+                found.append(problem(
+                    P.RAW_HTML, path, line, match.start() + 1,
+                    f"The text contains HTML ('<{name}>') that is removed when published.",
+                    "Use Markdown instead: **bold**, *emphasis*, ## headings, [text](https://example.org).",
+                ))
+                reported_tag = True
+        for match in _EVENT_HANDLER.finditer(visible):
+            found.append(problem(
+                P.DANGEROUS_HTML, path, line, match.start(1) + 1,
+                f"The text contains an event handler ('{match.group(1)}='); scripts never run on the site.",
+                "Remove the attribute; write plain Markdown.",
+            ))
+        for target in unsafe_link_targets(visible, relative_ok=True):
+            found.append(problem(
+                P.UNSAFE_LINK, path, line, visible.find(target) + 1,
+                f"The text links to '{target[:60]}'; only https://, http:// and mailto: links are allowed.",
+                "Use a full web address starting with https://.",
+            ))
     return found

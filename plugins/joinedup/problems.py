@@ -76,6 +76,23 @@ RAW_HTML = _code("JU204", "raw-html", WARNING)
 URL_COLLISION = _code("JU300", "url-collision")
 CONTENT_ERROR = _code("JU301", "content-error")
 
+# Proposals, groups, endorsements and their history.
+UNKNOWN_STATUS = _code("JU400", "unknown-status")
+NO_FRONT_MATTER = _code("JU401", "no-front-matter")
+UNCLOSED_FRONT_MATTER = _code("JU402", "unclosed-front-matter")
+UNKNOWN_PERSON = _code("JU403", "unknown-person")
+UNKNOWN_PROPOSAL = _code("JU404", "unknown-proposal")
+ENDORSES_WITHDRAWN = _code("JU405", "endorses-withdrawn", WARNING)
+UNKNOWN_GROUP = _code("JU406", "unknown-group")
+SYNTHESIS_CYCLE = _code("JU407", "synthesis-cycle")
+SYNTHESISES_ITSELF = _code("JU408", "synthesises-itself")
+DANGEROUS_HTML = _code("JU409", "dangerous-html")
+DUPLICATE_TITLE = _code("JU410", "duplicate-title", WARNING)
+CONSULTATION_CLOSED = _code("JU411", "consultation-closed", WARNING)
+REVIEW_OVERDUE = _code("JU412", "review-overdue", WARNING)
+NEED_EXPIRED = _code("JU413", "need-expired", WARNING)
+HISTORY_INCOMPLETE = _code("JU414", "history-incomplete", WARNING)
+
 
 @dataclass(frozen=True, order=True)
 class Problem:

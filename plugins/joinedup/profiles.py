@@ -209,6 +209,7 @@ def _volunteer(document: YamlDocument, path: str) -> Volunteer:
         languages=tuple(data["languages"]),
         contact=Contact(**{key: contact.get(key, "") for key in ("email", "website", "mastodon", "bluesky")}),
         endorses=tuple(data.get("endorses") or ()),
+        endorses_at=tuple(document.position(("endorses", i)) for i in range(len(data.get("endorses") or ()))),
     )
 
 

@@ -14,12 +14,16 @@ from pathlib import Path
 from typing import Iterable
 
 from . import problems as P
+from .agenda import build_agenda
 from .buildcache import ProfileCache
 from .dates import build_date as today
 from .files import read_text
-from .model import Directory, Taxonomy, build_directory
+from .groups import group_files, load_group
+from .history import read_history
+from .model import Agenda, Directory, History, Known, Taxonomy, build_directory
 from .problems import Problem, problem
 from .profiles import github_collisions, profile_files, volunteer_from_text
+from .proposals import load_proposal, proposal_files
 from .taxonomy import load_taxonomy
 
 # Below this many profiles, starting worker processes costs more than it saves.
@@ -34,30 +38,49 @@ class Repository:
     taxonomy: Taxonomy
     directory: Directory
     build_date: dt.date
+    agenda: Agenda | None = None
 
 
 def load_repository(
-    root: Path | str, *, only: Iterable[str] | None = None, build_date: dt.date | None = None
+    root: Path | str,
+    *,
+    only: Iterable[str] | None = None,
+    build_date: dt.date | None = None,
+    history: bool = False,
 ) -> tuple[Repository, list[Problem]]:
     """Load and validate the repository at ``root``.
 
     Returns the model and every problem found, sorted by file and line. With ``only`` (paths
-    relative to ``root``), just those profiles are read and validated (for ``check`` on a
-    pull request), though file names are always checked across the whole folder.
+    relative to ``root``), just those profiles, proposals and groups are validated (for
+    ``check`` on a pull request), though file names are always checked across the whole
+    folder, and every proposal and group is still read so references can be resolved.
+    With ``history``, proposals' revisions are read from git (one process; the build
+    needs them, ``check`` does not).
     """
     root = Path(root).resolve()
     found: list[Problem] = []
+    day = build_date or today()
 
     taxonomy, problems = load_taxonomy(root)
     found += problems
     found += content_links(root)
 
     paths, problems = profile_files(root)
-    if only is not None:
-        wanted = {_relative(root, p) for p in only}
+    proposal_paths, proposal_problems = proposal_files(root)
+    group_paths, group_problems = group_files(root)
+    known = Known(
+        taxonomy=taxonomy,
+        volunteers=frozenset(Path(p).stem for p in paths),
+        proposals=frozenset(Path(p).stem for p in proposal_paths),
+        groups=frozenset(Path(p).stem for p in group_paths),
+        today=day,
+    )
+    wanted = None if only is None else {_relative(root, p) for p in only}
+    if wanted is not None:
         paths = [p for p in paths if p in wanted]
         problems = [p for p in problems if p.path in wanted]
     found += problems
+    content_problems = proposal_problems + group_problems
 
     volunteers = []
     for volunteer, problems in _load_volunteers(root, paths, taxonomy, forget_others=only is None):
@@ -65,9 +88,30 @@ def load_repository(
         if volunteer is not None:
             volunteers.append(volunteer)
     found += github_collisions(volunteers)
+    directory = build_directory(taxonomy, volunteers, day)
 
-    day = build_date or today()
-    repository = Repository(root, taxonomy, build_directory(taxonomy, volunteers, day), day)
+    proposals, groups = [], []
+    # With `only`, the other proposals and groups are read for their ids and links, not
+    # re-validated: their problems would not be reported, and validation is most of the cost.
+    for path in proposal_paths:
+        proposal, problems = load_proposal(root, path, known, thorough=wanted is None or path in wanted)
+        content_problems += problems
+        if proposal is not None:
+            proposals.append(proposal)
+    for path in group_paths:
+        group, problems = load_group(root, path, known, thorough=wanted is None or path in wanted)
+        content_problems += problems
+        if group is not None:
+            groups.append(group)
+    revisions, problems = read_history(root) if history else (History("not-read"), [])
+    content_problems += problems
+    agenda, problems = build_agenda(proposals, groups, directory, revisions, known.proposals)
+    content_problems += problems
+    if wanted is not None:
+        content_problems = [p for p in content_problems if p.path in wanted]
+    found += content_problems
+
+    repository = Repository(root, taxonomy, directory, day, agenda)
     return repository, sorted(found)
 
 

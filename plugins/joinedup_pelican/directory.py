@@ -1,8 +1,9 @@
-"""Render the volunteer directory from the model, straight through the theme's templates.
+"""Render the volunteer directory and the browse pages from the model, through the theme's templates.
 
-Profiles, skill, region and listing pages are not Pelican content objects: the page plan
-comes from ``joinedup.pages`` and each page is rendered with the theme's Jinja environment,
-in parallel on every core for large directories.
+Profiles, skill, region, theme, status and listing pages are not Pelican content objects:
+the page plan comes from ``joinedup.pages`` and each page is rendered with the theme's
+Jinja environment, in parallel on every core for large directories. Feeds, open data and
+the sitemap are written here too, from the library's text.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from joinedup.presentation import theme_globals
 import joinedup.pages as pages_module
 from joinedup.buildcache import fingerprint_files, page_fingerprint
-from joinedup.pages import check_collisions, plan_directory
-from joinedup.problems import ProblemsFound, has_errors
-from joinedup.repository import load_repository
+from joinedup.exports import open_data
+from joinedup.feeds import FeedSite, proposal_feeds
+from joinedup.pages import check_collisions, plan_agenda, plan_directory
+from joinedup.presentation import theme_globals
+from joinedup.sitemap import SITEMAP, sitemap
 
 log = logging.getLogger(__name__)
 
@@ -30,30 +32,23 @@ PARALLEL_FROM = 400
 # Fingerprints of the directory pages of a build, kept in its output for the next build.
 MANIFEST = ".joinedup-pages.json"
 # Settings that differ on every build without changing a page.
-_PER_BUILD_SETTINGS = {"OUTPUT_PATH", "JOINEDUP_PREVIOUS_OUTPUT", "JOINEDUP_ROOT"}
+_PER_BUILD_SETTINGS = {"OUTPUT_PATH", "JOINEDUP_PREVIOUS_OUTPUT", "JOINEDUP_ROOT", "JOINEDUP_REPOSITORY",
+                       "_JOINEDUP_LOADED_HERE"}
 _shared: dict = {}
 
 
 class DirectoryGenerator(Generator):
-    """Adds the directory to the shared context and writes its pages."""
+    """Adds the directory and the agenda to the shared context; writes their pages, feeds and data."""
 
     def generate_context(self):
-        repository = self.settings.get("JOINEDUP_REPOSITORY")
-        if repository is None:
-            # Plain `pelican content`: load and validate here. `tasks.py build` has already
-            # done it and passes the result in, so the work is not done twice.
-            root = Path(self.settings.get("JOINEDUP_ROOT") or Path(self.path).parent)
-            repository, problems = load_repository(root)
-            for item in problems:
-                log.warning("%s", item.format_text())
-            if has_errors(problems):
-                raise ProblemsFound(problems)
+        # Loaded and validated for this run by the plugin's get_generators hook, or by tasks.py.
+        repository = self.settings["JOINEDUP_REPOSITORY"]
         self.repository = repository
-        self.pages = plan_directory(repository.directory, self.settings.get("JOINEDUP_PAGE_SIZE", 30))
-        taken = {
-            content.save_as: f"the page '{content.source_path}'"
-            for content in self.context.get("pages", []) + self.context.get("articles", [])
-        }
+        page_size = self.settings.get("JOINEDUP_PAGE_SIZE", 30)
+        self.pages = plan_directory(repository.directory, page_size, repository.agenda)
+        self.pages += plan_agenda(repository.agenda, repository.taxonomy, page_size)
+        self.content = self.context.get("pages", []) + self.context.get("hidden_pages", []) + self.context.get("articles", [])
+        taken = {content.save_as: f"the page '{content.source_path}'" for content in self.content}
         check_collisions(self.pages, taken)
         self.context.update(theme_globals(repository, self.settings))
 
@@ -84,6 +79,7 @@ class DirectoryGenerator(Generator):
                 pool.map(_render_many, _chunks(todo, workers * 4))
         with open(os.path.join(self.output_path, MANIFEST), "w", encoding="utf-8") as handle:
             json.dump({page.save_as: fp for page, fp in zip(self.pages, fingerprints)}, handle)
+        self.write_files()
 
     def _shared_fingerprint(self) -> str:
         """What every directory page depends on besides its own context."""
@@ -99,6 +95,29 @@ class DirectoryGenerator(Generator):
             fingerprint_files(files), repr(sorted(settings.items())), repr(nav),
             repr(self.repository.taxonomy), self.repository.build_date.isoformat(),
         ])
+
+    def write_files(self):
+        """Feeds, open data and the sitemap: text from the library, written as they are."""
+        repository = self.repository
+        agenda, directory = repository.agenda, repository.directory
+        site_url = self.settings.get("SITEURL", "")
+        site = FeedSite(self.settings.get("SITENAME", ""), site_url, self.settings.get("FORGE_URL", ""))
+        files = proposal_feeds(agenda, directory, site, repository.build_date)
+        files.update(open_data(agenda, directory, site_url))
+        files[SITEMAP] = sitemap(self._sitemap_pages(), site_url)
+        for relative, text in files.items():
+            target = os.path.join(self.output_path, relative)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+
+    def _sitemap_pages(self):
+        agenda = self.repository.agenda
+        changed = {f"proposals/{p.slug}/": agenda.last_changed(p) for p in agenda.proposals.values()}
+        pages = [("", None)]
+        pages += [(page.url, changed.get(page.url)) for page in self.pages]
+        pages += [(content.url, changed.get(content.url)) for content in self.content]
+        return pages
 
 
 def _read_manifest(previous_output) -> dict:

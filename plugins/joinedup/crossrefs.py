@@ -1,0 +1,74 @@
+"""References from one file to ids defined elsewhere: people, proposals, groups, skills, themes.
+
+Each unknown id becomes a Problem at the line of the item that names it, with a "did you
+mean" when a known id is close. Shared by proposals, groups and profiles' endorsements.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from . import problems as P
+from .model import Taxonomy
+from .problems import Problem, problem
+from .taxonomy import suggest
+from .yamlsource import YamlDocument
+
+
+def items(document: YamlDocument, key) -> list[tuple[tuple, str]]:
+    """``(path, value)`` of each text item of the list at ``key`` (a key or a path)."""
+    where = key if isinstance(key, tuple) else (key,)
+    value = document.data
+    for part in where:
+        value = value.get(part) if isinstance(value, dict) else None
+    if isinstance(value, str):
+        return [(where, value)]
+    if not isinstance(value, list):
+        return []
+    return [(where + (index,), item) for index, item in enumerate(value) if isinstance(item, str)]
+
+
+def unknown_people(document: YamlDocument, key, path: str, known: Iterable[str], role: str) -> list[Problem]:
+    """JU403 for each id under ``key`` that is not a profile in volunteers/."""
+    known = set(known)
+    found = []
+    for where, person in items(document, key):
+        if person not in known:
+            line, col = document.position(where)
+            found.append(problem(
+                P.UNKNOWN_PERSON, path, line, col,
+                f"Unknown {role} '{person}': there is no volunteers/{person}.yaml.{suggest(person, known)}",
+                "Use the id of a profile (its file name in volunteers/ without .yaml). "
+                "Someone without a profile can add one first: 'python tasks.py new profile'.",
+            ))
+    return found
+
+
+def unknown_themes(document: YamlDocument, key, path: str, taxonomy: Taxonomy) -> list[Problem]:
+    found = []
+    for where, theme in items(document, key):
+        if theme not in taxonomy.themes:
+            line, col = document.position(where)
+            found.append(problem(P.UNKNOWN_THEME, path, line, col,
+                                 f"Unknown theme '{theme}'.{suggest(theme, taxonomy.themes)}",
+                                 "Use a theme id from data/themes.yaml: " + ", ".join(taxonomy.themes) + "."))
+    return found
+
+
+def unknown_skill(document: YamlDocument, where: tuple, skill: str, path: str, taxonomy: Taxonomy) -> list[Problem]:
+    if skill in taxonomy.skills:
+        return []
+    line, col = document.position(where)
+    canonical = taxonomy.canonical_skill(skill)
+    guess = f" Did you mean '{canonical}'?" if canonical else suggest(skill, taxonomy.skills)
+    return [problem(P.UNKNOWN_SKILL, path, line, col, f"Unknown skill '{skill}'.{guess}",
+                    "Use a skill id from data/skills.yaml (the site's /skills/ page lists them).")]
+
+
+def unknown_region(document: YamlDocument, where: tuple, region: str, path: str, taxonomy: Taxonomy) -> list[Problem]:
+    if region in taxonomy.regions:
+        return []
+    line, col = document.position(where)
+    return [problem(P.UNKNOWN_REGION, path, line, col,
+                    f"Unknown region '{region}'.{suggest(region, taxonomy.regions)}",
+                    "Use a region id from data/regions.yaml: " + ", ".join(taxonomy.regions) + ".")]

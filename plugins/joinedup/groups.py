@@ -1,0 +1,163 @@
+"""Groups (communities of practice): ``content/groups/<slug>.md`` read, checked and built.
+
+The front matter is the group's card (sponsor, vision, mission, goals, core team, expected
+outcomes, measures of success, how it works, assumptions, review date) and its ``needs``;
+the Markdown body says the rest. A review date in the past and needs whose ``until`` has
+passed are warnings: the card is still published, but its organisers are told to refresh it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from . import problems as P
+from .crossrefs import unknown_people, unknown_region, unknown_skill, unknown_themes
+from .files import content_files, read_text
+from .frontmatter import split
+from .markup import BODY_TAGS
+from .model import Group, Known, Need
+from .privacy import check_body
+from .problems import Problem, problem
+from .profiles import ID_PATTERN, RESERVED_IDS
+from .schema import load_validator, validate
+
+GROUPS_DIR = "content/groups"
+SCHEMA_FILE = Path(__file__).with_name("group.schema.json")
+MAX_BYTES = 128 * 1024
+
+
+def group_files(root: Path) -> tuple[list[str], list[Problem]]:
+    """The paths of every group, and problems with their names (see ``files.content_files``)."""
+    return content_files(root, GROUPS_DIR, extension="md", id_pattern=ID_PATTERN,
+                         reserved=RESERVED_IDS, what="group")
+
+
+def load_group(
+    root: Path, relative: str, known: Known, *, thorough: bool = True
+) -> tuple[Group | None, list[Problem]]:
+    """Read, validate and build one group. The Group is None when any error was found.
+
+    With ``thorough=False`` (``check`` of other files on a pull request) the file is only
+    parsed, for its ids and links: it was validated when it was merged. It is None if it
+    cannot be built.
+    """
+    text, found = read_text(root, relative, max_bytes=MAX_BYTES)
+    if text is None:
+        return None, found
+    parsed, found = split(text, relative, what="group")
+    if parsed is None:
+        return None, found
+    document = parsed.front_matter
+    if not thorough:
+        try:
+            return _group(document, relative, parsed.body, parsed.body_line), found
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None, found
+    found += validate(
+        document,
+        load_validator(str(SCHEMA_FILE)),
+        relative,
+        leave_to_cross_checks=[("themes",), ("core_team",), ("members",), ("needs",)],
+    )
+    found += _cross_check(document, relative, known)
+    found += check_body(parsed.body, relative, parsed.body_line, tags_kept=BODY_TAGS)
+    if any(p.is_error for p in found):
+        return None, found
+    return _group(document, relative, parsed.body, parsed.body_line), found
+
+
+def _cross_check(document, path: str, known: Known) -> list[Problem]:
+    data = document.data
+    found: list[Problem] = []
+    found += unknown_themes(document, "themes", path, known.taxonomy)
+    found += unknown_people(document, "core_team", path, known.volunteers, "core team member")
+    found += unknown_people(document, "members", path, known.volunteers, "member")
+
+    review = _date(data.get("review"))
+    if review and review < known.today:
+        line, col = document.position(("review",))
+        found.append(problem(
+            P.REVIEW_OVERDUE, path, line, col,
+            f"The group's review date, {review}, has passed.",
+            "Review the card with the group (are the goals, team and needs still right?), "
+            "then set 'review:' to the date of the next review.",
+        ))
+
+    needs = data.get("needs")
+    if isinstance(needs, list):
+        for index, need in enumerate(needs):
+            if not isinstance(need, dict):
+                continue
+            where = ("needs", index)
+            if isinstance(need.get("skill"), str):
+                found += unknown_skill(document, where + ("skill",), need["skill"], path, known.taxonomy)
+            if isinstance(need.get("region"), str):
+                found += unknown_region(document, where + ("region",), need["region"], path, known.taxonomy)
+            if need.get("remote") is not True and not need.get("region"):
+                line, col = document.position(where)
+                found.append(problem(
+                    P.MISSING_FIELD, path, line, col,
+                    f"Need {index + 1} says neither 'remote: true' nor a 'region', so nobody can tell where the help is needed.",
+                    "Add 'remote: true', or 'region:' with a region id from data/regions.yaml, or both.",
+                ))
+            until = _date(need.get("until"))
+            if until and until < known.today:
+                line, col = document.position(where + ("until",))
+                found.append(problem(
+                    P.NEED_EXPIRED, path, line, col,
+                    f"Need {index + 1} ({need.get('skill')}) ended on {until}; it is no longer shown.",
+                    "Remove the need, or move 'until:' to a later date if the help is still wanted.",
+                ))
+    return found
+
+
+def _date(value) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _lines(value) -> tuple[str, ...]:
+    return tuple(" ".join(line.split()) for line in value or ())
+
+
+def _group(document, path: str, body: str, body_line: int) -> Group:
+    data = document.data
+    return Group(
+        slug=Path(path).stem,
+        path=path,
+        name=" ".join(data["name"].split()),
+        summary=" ".join(data["summary"].split()),
+        sponsor=data["sponsor"].strip(),
+        vision=data["vision"].strip(),
+        mission=data["mission"].strip(),
+        goals=_lines(data["goals"]),
+        core_team=tuple(data["core_team"]),
+        members=tuple(data.get("members") or ()),
+        themes=tuple(data.get("themes") or ()),
+        expected_outcomes=_lines(data.get("expected_outcomes")),
+        measures_of_success=_lines(data.get("measures_of_success")),
+        how_it_works=(data.get("how_it_works") or "").strip(),
+        assumptions=_lines(data.get("assumptions")),
+        review=_date(data["review"]),
+        needs=tuple(
+            Need(
+                skill=need["skill"],
+                hours_per_week=need["hours_per_week"],
+                remote=bool(need.get("remote", False)),
+                region=need.get("region", ""),
+                until=_date(need.get("until")),
+                note=" ".join((need.get("note") or "").split()),
+            )
+            for need in data.get("needs") or ()
+        ),
+        discussion=data.get("discussion", ""),
+        body=body.strip("\n"),
+        body_line=body_line,
+        positions=dict(document.positions),
+    )
+

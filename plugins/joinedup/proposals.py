@@ -1,0 +1,208 @@
+"""Policy proposals: ``content/proposals/<slug>.md`` read, checked and turned into ``Proposal``s.
+
+The front matter is validated with ``proposal.schema.json`` (JSON Schema 2020-12, like
+profiles), then cross-checked against the ids that exist: themes, skills, authors, the
+group and the proposals a synthesis merges. The body is checked line by line for what the
+sanitiser will remove. The slug is the file's stem, never the title, so two proposals with
+the same title, or names ending in digits, never share a page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from . import problems as P
+from .crossrefs import items, unknown_people, unknown_skill, unknown_themes
+from .files import content_files, read_text
+from .frontmatter import split
+from .markup import BODY_TAGS
+from .model import STATUSES, Known, Proposal
+from .privacy import check_body
+from .problems import Problem, problem
+from .profiles import ID_PATTERN, RESERVED_IDS
+from .schema import load_validator, validate
+from .taxonomy import suggest
+
+PROPOSALS_DIR = "content/proposals"
+SCHEMA_FILE = Path(__file__).with_name("proposal.schema.json")
+MAX_BYTES = 256 * 1024
+STATUS_FLOW = "draft → consultation → synthesis → adopted | not-adopted | withdrawn"
+
+
+def proposal_files(root: Path) -> tuple[list[str], list[Problem]]:
+    """The paths of every proposal, and problems with their names (see ``files.content_files``)."""
+    return content_files(root, PROPOSALS_DIR, extension="md", id_pattern=ID_PATTERN,
+                         reserved=RESERVED_IDS, what="proposal")
+
+
+def load_proposal(
+    root: Path, relative: str, known: Known, *, thorough: bool = True
+) -> tuple[Proposal | None, list[Problem]]:
+    """Read, validate and build one proposal. The Proposal is None when any error was found.
+
+    With ``thorough=False`` (``check`` of other files on a pull request) the file is only
+    parsed, for its ids and links: it was validated when it was merged. It is None if it
+    cannot be built.
+    """
+    text, found = read_text(root, relative, max_bytes=MAX_BYTES)
+    if text is None:
+        return None, found
+    parsed, found = split(text, relative, what="proposal")
+    if parsed is None:
+        return None, found
+    document = parsed.front_matter
+    if not thorough:
+        try:
+            proposal = _proposal(document, relative, parsed.body, parsed.body_line)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None, found
+        return (proposal if proposal.status in STATUSES else None), found
+    # Ids and the status are checked by _cross_check, which says which ids exist (the schema
+    # has them as patterns, so it leaves them to the cross-check).
+    found += validate(
+        document,
+        load_validator(str(SCHEMA_FILE)),
+        relative,
+        leave_to_cross_checks=[("status",), ("themes",), ("needs",), ("authors",), ("group",), ("synthesises",)],
+    )
+    found += _cross_check(document, relative, known)
+    found += check_body(parsed.body, relative, parsed.body_line, tags_kept=BODY_TAGS)
+    if any(p.is_error for p in found):
+        return None, found
+    return _proposal(document, relative, parsed.body, parsed.body_line), found
+
+
+def _cross_check(document, path: str, known: Known) -> list[Problem]:
+    data = document.data
+    slug = Path(path).stem
+    found: list[Problem] = []
+
+    status = data.get("status")
+    if isinstance(status, str) and status not in STATUSES:
+        line, col = document.position(("status",))
+        found.append(problem(
+            P.UNKNOWN_STATUS, path, line, col,
+            f"Unknown status '{status}'.{suggest(status, STATUSES)} "
+            f"The status must be one of: {', '.join(STATUSES)}.",
+            f"A proposal moves {STATUS_FLOW}.",
+        ))
+
+    found += unknown_themes(document, "themes", path, known.taxonomy)
+    for where, skill in items(document, "needs"):
+        found += unknown_skill(document, where, skill, path, known.taxonomy)
+    found += unknown_people(document, "authors", path, known.volunteers, "author")
+
+    group = data.get("group")
+    if isinstance(group, str) and group not in known.groups:
+        line, col = document.position(("group",))
+        found.append(problem(
+            P.UNKNOWN_GROUP, path, line, col,
+            f"Unknown group '{group}': there is no content/groups/{group}.md.{suggest(group, known.groups)}",
+            "Use the id of a group (its file name in content/groups/ without .md), or remove 'group:'.",
+        ))
+
+    for where, other in items(document, "synthesises"):
+        line, col = document.position(where)
+        if other == slug:
+            found.append(problem(
+                P.SYNTHESISES_ITSELF, path, line, col,
+                f"The proposal '{slug}' lists itself under 'synthesises'.",
+                "List the other proposals this one merges, not this one.",
+            ))
+        elif other not in known.proposals:
+            found.append(problem(
+                P.UNKNOWN_PROPOSAL, path, line, col,
+                f"'synthesises' names '{other}', which is not a proposal: there is no "
+                f"content/proposals/{other}.md.{suggest(other, known.proposals)}",
+                "Use the slug of a proposal (its file name without .md).",
+            ))
+
+    if status == "consultation":
+        closes = _date(data.get("consultation_closes"))
+        if "consultation_closes" not in data:
+            line, col = document.position(("status",))
+            found.append(problem(
+                P.MISSING_FIELD, path, line, col,
+                "A proposal in consultation needs 'consultation_closes', the last day of the consultation.",
+                "Add a line like 'consultation_closes: 2027-01-31' so readers know how long they have.",
+            ))
+        elif closes and closes < known.today:
+            line, col = document.position(("consultation_closes",))
+            found.append(problem(
+                P.CONSULTATION_CLOSED, path, line, col,
+                f"The consultation closed on {closes}, but the status is still 'consultation'.",
+                "Move the proposal on ('status: synthesis', 'adopted', ...) or extend 'consultation_closes'.",
+            ))
+    return found
+
+
+def _date(value) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _proposal(document, path: str, body: str, body_line: int) -> Proposal:
+    data = document.data
+    return Proposal(
+        slug=Path(path).stem,
+        path=path,
+        title=" ".join(data["title"].split()),
+        summary=" ".join(data["summary"].split()),
+        date=dt.date.fromisoformat(data["date"]),
+        status=data["status"],
+        themes=tuple(data["themes"]),
+        authors=tuple(data["authors"]),
+        group=data.get("group", ""),
+        needs=tuple(data.get("needs") or ()),
+        synthesises=tuple(data.get("synthesises") or ()),
+        discussion=data.get("discussion", ""),
+        consultation_closes=_date(data.get("consultation_closes")),
+        body=body.strip("\n"),
+        body_line=body_line,
+        positions=dict(document.positions),
+    )
+
+
+def scaffold(*, title: str, summary: str, date: dt.date, themes, authors, status: str = "draft",
+             group: str = "", consultation_closes: dt.date | None = None) -> str:
+    """The text of a new, valid proposal file with a skeleton body to fill in."""
+    lines = [
+        "---",
+        f"title: {_quoted(title)}",
+        f"summary: {_quoted(summary)}",
+        f"date: {date.isoformat()}",
+        f"status: {status}",
+        f"themes: [{', '.join(themes)}]",
+        f"authors: [{', '.join(authors)}]",
+    ]
+    if group:
+        lines.append(f"group: {group}")
+    if consultation_closes:
+        lines.append(f"consultation_closes: {consultation_closes.isoformat()}")
+    lines += [
+        "---",
+        "",
+        "## The problem",
+        "",
+        "What is wrong today, for whom, and how we know.",
+        "",
+        "## What we propose",
+        "",
+        "The change, in plain words. Be specific: who does what, by when, paid for how.",
+        "",
+        "## How we get there",
+        "",
+        "The first steps, and who could take them.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _quoted(value: str) -> str:
+    escaped = " ".join(value.split()).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
