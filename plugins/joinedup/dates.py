@@ -19,3 +19,13 @@ def build_date(environ=os.environ) -> dt.date:
         except (ValueError, OverflowError, OSError):
             raise ValueError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from None
     return dt.datetime.now(tz=dt.timezone.utc).date()
+
+
+def parse_date(value) -> dt.date | None:
+    """The date an ISO ``YYYY-MM-DD`` text names, or None (the schema reports bad dates)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None

@@ -8,11 +8,11 @@ passed are warnings: the card is still published, but its organisers are told to
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from . import problems as P
 from .crossrefs import unknown_people, unknown_region, unknown_skill, unknown_themes
+from .dates import parse_date
 from .files import content_files, read_text
 from .frontmatter import split
 from .markup import BODY_TAGS
@@ -74,7 +74,7 @@ def _cross_check(document, path: str, known: Known) -> list[Problem]:
     found += unknown_people(document, "core_team", path, known.volunteers, "core team member")
     found += unknown_people(document, "members", path, known.volunteers, "member")
 
-    review = _date(data.get("review"))
+    review = parse_date(data.get("review"))
     if review and review < known.today:
         line, col = document.position(("review",))
         found.append(problem(
@@ -101,7 +101,7 @@ def _cross_check(document, path: str, known: Known) -> list[Problem]:
                     f"Need {index + 1} says neither 'remote: true' nor a 'region', so nobody can tell where the help is needed.",
                     "Add 'remote: true', or 'region:' with a region id from data/regions.yaml, or both.",
                 ))
-            until = _date(need.get("until"))
+            until = parse_date(need.get("until"))
             if until and until < known.today:
                 line, col = document.position(where + ("until",))
                 found.append(problem(
@@ -110,15 +110,6 @@ def _cross_check(document, path: str, known: Known) -> list[Problem]:
                     "Remove the need, or move 'until:' to a later date if the help is still wanted.",
                 ))
     return found
-
-
-def _date(value) -> dt.date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def _lines(value) -> tuple[str, ...]:
@@ -143,14 +134,14 @@ def _group(document, path: str, body: str, body_line: int) -> Group:
         measures_of_success=_lines(data.get("measures_of_success")),
         how_it_works=(data.get("how_it_works") or "").strip(),
         assumptions=_lines(data.get("assumptions")),
-        review=_date(data["review"]),
+        review=parse_date(data["review"]),
         needs=tuple(
             Need(
                 skill=need["skill"],
                 hours_per_week=need["hours_per_week"],
                 remote=bool(need.get("remote", False)),
                 region=need.get("region", ""),
-                until=_date(need.get("until")),
+                until=parse_date(need.get("until")),
                 note=" ".join((need.get("note") or "").split()),
             )
             for need in data.get("needs") or ()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from . import problems as P
-from .model import STATUSES, Agenda, Directory, Taxonomy, Volunteer
+from .model import STATUSES, Agenda, Directory, Taxonomy
 from .problems import Problem, ProblemsFound, problem
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import re
 from pathlib import Path
 
 from . import problems as P
-from .files import read_text
+from .dates import parse_date
+from .files import content_files, read_text
 from .model import Availability, Contact, SkillLevel, Taxonomy, Volunteer
 from .privacy import check_text
 from .problems import Problem, problem
@@ -29,55 +28,10 @@ def profile_files(root: Path) -> tuple[list[str], list[Problem]]:
     """The repository-relative paths of every profile, and problems with names and links.
 
     Refuses symlinks, names that are not slugs, ``.yml`` files, reserved ids and two ids
-    that differ only in case.
+    that differ only in case (see ``files.content_files``).
     """
-    folder = root / VOLUNTEERS_DIR
-    found: list[Problem] = []
-    if folder.is_symlink():
-        return [], [problem(P.SYMLINK, VOLUNTEERS_DIR, 0, 0, "'volunteers' is a symbolic link; links are never followed.",
-                            "Make it a real folder.")]
-    if not folder.is_dir():
-        return [], []
-    paths: list[str] = []
-    by_folded: dict[str, str] = {}
-    with os.scandir(folder) as entries:
-        names = sorted((entry.name, entry.is_symlink(), entry.is_file(follow_symlinks=False)) for entry in entries)
-    for name, is_link, is_file in names:
-        relative = f"{VOLUNTEERS_DIR}/{name}"
-        if name in _IGNORED_FILES or name.startswith("."):
-            continue
-        if is_link:
-            found.append(problem(P.SYMLINK, relative, 0, 0, f"'{relative}' is a symbolic link; links are never followed.",
-                                 "Replace the link with the file itself."))
-            continue
-        if not is_file:
-            found.append(problem(P.BAD_FILENAME, relative, 0, 0, f"'{relative}' is a folder; profiles are files.",
-                                 "Move its files up into volunteers/ or remove it."))
-            continue
-        stem, dot, extension = name.rpartition(".")
-        if not dot or extension != "yaml":
-            hint = f"Rename it to '{stem}.yaml'." if extension == "yml" else "Profiles are files named <id>.yaml."
-            found.append(problem(P.BAD_FILENAME, relative, 0, 0, f"'{name}' is not a profile file name.", hint))
-            continue
-        folded = stem.casefold()
-        if folded in by_folded:
-            found.append(problem(P.CASE_COLLISION, relative, 0, 0,
-                                 f"'{name}' differs from '{by_folded[folded]}' only in case.",
-                                 "Ids must be unique whatever the case: choose another file name."))
-            continue
-        by_folded[folded] = name
-        if not ID_PATTERN.match(stem):
-            slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "your-name"
-            found.append(problem(P.BAD_FILENAME, relative, 0, 0,
-                                 f"The file name '{name}' is not a valid id.",
-                                 f"Use lowercase letters, digits and hyphens, starting with a letter: '{slug}.yaml'."))
-            continue
-        if stem in RESERVED_IDS:
-            found.append(problem(P.RESERVED_ID, relative, 0, 0, f"The id '{stem}' is reserved for the site's own pages.",
-                                 f"Choose another file name, such as '{stem}-1.yaml' or your name."))
-            continue
-        paths.append(relative)
-    return paths, found
+    return content_files(root, VOLUNTEERS_DIR, extension="yaml", id_pattern=ID_PATTERN,
+                         reserved=RESERVED_IDS, what="profile", ignored=_IGNORED_FILES)
 
 
 def load_volunteer(root: Path, relative: str, taxonomy: Taxonomy) -> tuple[Volunteer | None, list[Problem]]:
@@ -163,22 +117,13 @@ def _cross_check(document: YamlDocument, path: str, taxonomy: Taxonomy) -> list[
 
     availability = data.get("availability")
     if isinstance(availability, dict):
-        start, until = _date(availability.get("from")), _date(availability.get("until"))
+        start, until = parse_date(availability.get("from")), parse_date(availability.get("until"))
         if start and until and until < start:
             line, col = document.position(("availability", "until"))
             found.append(problem(P.REVERSED_WINDOW, path, line, col,
                                  f"'availability.until' ({until}) is before 'availability.from' ({start}).",
                                  "Swap the two dates, or correct the one that is wrong."))
     return found
-
-
-def _date(value) -> dt.date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def _volunteer(document: YamlDocument, path: str) -> Volunteer:
@@ -203,8 +148,8 @@ def _volunteer(document: YamlDocument, path: str) -> Volunteer:
         availability=Availability(
             hours_per_week=availability["hours_per_week"],
             when=tuple(availability.get("when") or ()),
-            start=_date(availability.get("from")),
-            until=_date(availability.get("until")),
+            start=parse_date(availability.get("from")),
+            until=parse_date(availability.get("until")),
         ),
         languages=tuple(data["languages"]),
         contact=Contact(**{key: contact.get(key, "") for key in ("email", "website", "mastodon", "bluesky")}),

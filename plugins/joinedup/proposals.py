@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import problems as P
 from .crossrefs import items, unknown_people, unknown_skill, unknown_themes
+from .dates import parse_date
 from .files import content_files, read_text
 from .frontmatter import split
 from .markup import BODY_TAGS
@@ -119,7 +120,7 @@ def _cross_check(document, path: str, known: Known) -> list[Problem]:
             ))
 
     if status == "consultation":
-        closes = _date(data.get("consultation_closes"))
+        closes = parse_date(data.get("consultation_closes"))
         if "consultation_closes" not in data:
             line, col = document.position(("status",))
             found.append(problem(
@@ -137,15 +138,6 @@ def _cross_check(document, path: str, known: Known) -> list[Problem]:
     return found
 
 
-def _date(value) -> dt.date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def _proposal(document, path: str, body: str, body_line: int) -> Proposal:
     data = document.data
     return Proposal(
@@ -161,7 +153,7 @@ def _proposal(document, path: str, body: str, body_line: int) -> Proposal:
         needs=tuple(data.get("needs") or ()),
         synthesises=tuple(data.get("synthesises") or ()),
         discussion=data.get("discussion", ""),
-        consultation_closes=_date(data.get("consultation_closes")),
+        consultation_closes=parse_date(data.get("consultation_closes")),
         body=body.strip("\n"),
         body_line=body_line,
         positions=dict(document.positions),
