@@ -224,7 +224,13 @@ def _publish(staging: Path, output_path: Path) -> None:
         output_path.rename(old)
     staging.rename(output_path)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        # The new site is in place; removing the old one's thousands of folders can
+        # happen in the background instead of holding up the command.
+        try:
+            subprocess.Popen(["rm", "-rf", "--", str(old)], start_new_session=True,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except OSError:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 # --- serve --------------------------------------------------------------------------------
