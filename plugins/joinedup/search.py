@@ -1,0 +1,616 @@
+"""The Whoosh index behind ``search`` and ``match``: built from the profiles, kept up to date.
+
+The index lives in a cache folder (``.cache/search-index`` under the repository by default) and
+is never committed. Each call to :func:`open_index` brings it up to date first:
+
+* missing, unreadable, of another schema version or built from other taxonomies: rebuilt;
+* otherwise only the profiles whose file changed (size and modification time, then a content
+  hash) are read and indexed again, deleted ones are removed, and after a new commit the
+  last-changed dates from git are refreshed in one ``git log`` pass.
+
+Ranking 100k profiles within milliseconds in Python is done with *document sets*: for each
+skill, region, hours value and date, the set of matching documents as one big integer (a bit per
+document), cached beside the index for its current generation. Every matching component has
+three levels (``joinedup.matching``), so the candidates of each possible score are a few ANDs of
+those sets, and the best scores are filled first. The result is exactly the order
+``matching.rank`` computes in memory.
+"""
+
+from __future__ import annotations
+
+import array
+import bisect
+import datetime as dt
+import hashlib
+import itertools
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from . import matching
+from .freshness import head_commit, last_commit_dates
+from .matching import Candidate, Match, Need, Reason
+from .model import Taxonomy, Volunteer
+from .problems import Problem
+from .profiles import load_volunteer, profile_files
+from .repository import PARALLEL_FROM, load_repository
+
+# Bump when the Whoosh schema, the stored fields or the document sets change meaning.
+SCHEMA_VERSION = 3
+INDEX_DIR = ".cache/search-index"
+NO_DATE = "-"
+
+
+@dataclass(frozen=True)
+class Update:
+    """What bringing the index up to date did: ``rebuilt`` says why it started afresh ('' if not)."""
+
+    rebuilt: str = ""
+    indexed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    skipped: tuple[Problem, ...] = ()
+
+
+def default_index_dir(root: Path) -> Path:
+    return Path(root) / INDEX_DIR
+
+
+def _schema():
+    from whoosh.analysis import CharsetFilter, StemmingAnalyzer
+    from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+    from whoosh.support.charset import accent_map
+
+    words = StemmingAnalyzer() | CharsetFilter(accent_map)
+    return Schema(
+        id=ID(stored=True, unique=True),
+        path=STORED,
+        name=TEXT(stored=True, analyzer=words, field_boost=3.0),
+        headline=TEXT(stored=True, analyzer=words, field_boost=2.0),
+        text=TEXT(analyzer=words),
+        place=STORED,
+        skills=KEYWORD(stored=True, commas=True),
+        region=ID(stored=True),
+        remote=ID(stored=True),
+        hours=ID(stored=True),
+        start=ID(stored=True),
+        until=ID(stored=True),
+        updated=ID(stored=True),
+    )
+
+
+def _document(volunteer: Volunteer, taxonomy: Taxonomy, updated: dt.date | None) -> dict:
+    """The Whoosh document of one volunteer. Contact details are never indexed."""
+    skill_words = []
+    for skill_id in volunteer.skill_ids:
+        skill = taxonomy.skills.get(skill_id)
+        if skill:
+            skill_words += [skill.label, *skill.aliases, taxonomy.skill_groups[skill.group].label]
+    theme_words = [taxonomy.themes[t].label for t in volunteer.themes if t in taxonomy.themes]
+    region = taxonomy.regions.get(volunteer.region)
+    window = volunteer.availability
+    return {
+        "id": volunteer.id,
+        "path": volunteer.path,
+        "name": volunteer.name,
+        "headline": volunteer.headline,
+        "text": " ".join([volunteer.bio, volunteer.place, region.label if region else "", *skill_words, *theme_words]),
+        "place": volunteer.place,
+        "skills": ",".join(volunteer.skill_ids),
+        "region": volunteer.region,
+        "remote": "yes" if volunteer.remote else "no",
+        "hours": str(window.hours_per_week),
+        "start": window.start.isoformat() if window.start else NO_DATE,
+        "until": window.until.isoformat() if window.until else NO_DATE,
+        "updated": updated.isoformat() if updated else NO_DATE,
+    }
+
+
+def _candidate(stored: dict) -> Candidate:
+    def day(value: str):
+        return None if value in ("", NO_DATE) else dt.date.fromisoformat(value)
+
+    return Candidate(
+        id=stored["id"], name=stored["name"], headline=stored["headline"],
+        skills=tuple(s for s in stored["skills"].split(",") if s), region=stored["region"],
+        remote=stored["remote"] == "yes", hours=int(stored["hours"]),
+        start=day(stored["start"]), until=day(stored["until"]), updated=day(stored["updated"]),
+    )
+
+
+# --- keeping the index up to date -------------------------------------------------------------
+
+
+def _taxonomy_fingerprint(root: Path) -> str:
+    digest = hashlib.sha1(str(SCHEMA_VERSION).encode())
+    for name in ("data/skills.yaml", "data/regions.yaml", "data/themes.yaml", "volunteers/schema.json"):
+        try:
+            digest.update((root / name).read_bytes())
+        except OSError:
+            digest.update(b"missing")
+    return digest.hexdigest()
+
+
+def _stats(root: Path, paths: list[str]) -> dict[str, tuple[int, int]]:
+    found = {}
+    for path in paths:
+        try:
+            info = os.lstat(root / path)
+        except OSError:
+            continue
+        found[path] = (info.st_mtime_ns, info.st_size)
+    return found
+
+
+def _stat_digest(stats: dict[str, tuple[int, int]]) -> str:
+    digest = hashlib.sha1()
+    for path in sorted(stats):
+        mtime, size = stats[path]
+        digest.update(f"{path}\0{mtime}\0{size}\n".encode())
+    return digest.hexdigest()
+
+
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_json(path: Path, data) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def update_index(root: Path, taxonomy: Taxonomy, index_dir: Path | None = None) -> Update:
+    """Bring the index at ``index_dir`` in line with ``root/volunteers``; returns what it did.
+
+    Never raises for a missing, corrupt or outdated index: it is rebuilt. Profiles with errors
+    are left out (and listed in ``skipped``), as the site leaves them out.
+    """
+    from whoosh import index as whoosh_index
+
+    root = Path(root).resolve()
+    index_dir = Path(index_dir or default_index_dir(root))
+    meta = _read_json(index_dir / "meta.json") or {}
+    fingerprint = _taxonomy_fingerprint(root)
+    reason = ""
+    if not meta:
+        reason = "no index yet" if not index_dir.exists() else "index metadata missing or unreadable"
+    elif meta.get("version") != SCHEMA_VERSION:
+        reason = f"index of schema version {meta.get('version')}, this is {SCHEMA_VERSION}"
+    elif meta.get("taxonomy") != fingerprint:
+        reason = "taxonomies or profile schema changed"
+    ix = None
+    if not reason:
+        try:
+            ix = whoosh_index.open_dir(str(index_dir))
+            with ix.reader() as reader:
+                reader.doc_count()
+        except Exception as error:  # whoosh raises many kinds for a damaged index
+            reason = f"index unreadable ({type(error).__name__})"
+            ix = None
+
+    paths, _ = profile_files(root)
+    stats = _stats(root, paths)
+    digest = _stat_digest(stats)
+    head = head_commit(root)
+    if not reason and meta.get("stats") == digest and meta.get("head") == head:
+        return Update()
+
+    files: dict = {} if reason else (_read_json(index_dir / "files.json") or {})
+    if not reason and not isinstance(files, dict):
+        reason, files = "file list unreadable", {}
+    if reason:
+        shutil.rmtree(index_dir, ignore_errors=True)
+        index_dir.mkdir(parents=True, exist_ok=True)
+        ix = whoosh_index.create_in(str(index_dir), _schema())
+
+    dates = last_commit_dates(root) if head else {}
+    changed: list[str] = []
+    hashes: dict[str, str] = {}
+    for path, stat in stats.items():
+        known = files.get(path)
+        updated = dates.get(path, "")
+        updated = updated.isoformat() if updated else ""
+        if known and known[0] == stat[0] and known[1] == stat[1] and known[3] == updated:
+            continue
+        content = hashlib.sha1((root / path).read_bytes()).hexdigest()
+        hashes[path] = content
+        if not known or known[2] != content or known[3] != updated:
+            changed.append(path)
+        else:
+            files[path] = [stat[0], stat[1], content, updated]
+    removed = sorted(set(files) - set(stats))
+
+    skipped: list[Problem] = []
+    indexed: list[str] = []
+    volunteers = _load_changed(root, changed, taxonomy)
+    if changed or removed:
+        writer = ix.writer(limitmb=256)
+        try:
+            for path in removed:
+                writer.delete_by_term("id", Path(path).stem)
+                del files[path]
+            for path in changed:
+                volunteer, problems = volunteers[path]
+                stat, updated = stats[path], dates.get(path)
+                files[path] = [stat[0], stat[1], hashes[path], updated.isoformat() if updated else ""]
+                if volunteer is None:
+                    writer.delete_by_term("id", Path(path).stem)
+                    skipped += [p for p in problems if p.is_error]
+                    continue
+                writer.update_document(**_document(volunteer, taxonomy, updated))
+                indexed.append(path)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+    _write_json(index_dir / "files.json", files)
+    _write_json(index_dir / "meta.json", {"version": SCHEMA_VERSION, "taxonomy": fingerprint, "stats": digest, "head": head})
+    return Update(reason, tuple(indexed), tuple(removed), tuple(skipped))
+
+
+def _load_changed(root: Path, changed: list[str], taxonomy: Taxonomy) -> dict:
+    """path → (Volunteer or None, problems); many profiles are read on every core."""
+    if len(changed) < PARALLEL_FROM:
+        return {path: load_volunteer(root, path, taxonomy) for path in changed}
+    repository, problems = load_repository(root, only=changed)
+    loaded = {v.path: (v, []) for v in repository.directory.volunteers.values()}
+    for path in changed:
+        if path not in loaded:
+            loaded[path] = (None, [p for p in problems if p.path == path])
+    return loaded
+
+
+# --- document sets ----------------------------------------------------------------------------
+
+
+def _bits(docnums: Iterable[int], size: int) -> int:
+    buffer = bytearray((size + 7) // 8)
+    for doc in docnums:
+        buffer[doc >> 3] |= 1 << (doc & 7)
+    return int.from_bytes(buffer, "little")
+
+
+_NONZERO = re.compile(rb"[^\x00]")
+
+
+def members(bits: int) -> list[int]:
+    """The document numbers in a set, in increasing order."""
+    if not bits:
+        return []
+    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    found = []
+    for hit in _NONZERO.finditer(data):
+        position = hit.start()
+        byte = data[position]
+        base = position * 8
+        for bit in range(8):
+            if byte >> bit & 1:
+                found.append(base + bit)
+    return found
+
+
+class DocSets:
+    """Per-value document sets of one index generation, read lazily from a packed file."""
+
+    FIELDS = ("skills", "region", "remote", "hours")
+    CUMULATIVE = {"start": "le", "until": "ge", "updated": "ge"}
+
+    def __init__(self, folder: Path, table: dict):
+        self._file = open(folder / table["file"], "rb")
+        self.size = table["size"]
+        self._offsets = table["offsets"]
+        self._values = table["values"]
+        self._cache: dict[str, int] = {}
+        self._ranks = None
+        self._ranks_at = table["ranks"]
+
+    def close(self):
+        self._file.close()
+
+    def _read(self, key: str) -> int:
+        if key not in self._cache:
+            where = self._offsets.get(key)
+            if where is None:
+                self._cache[key] = 0
+            else:
+                self._file.seek(where[0])
+                self._cache[key] = int.from_bytes(self._file.read(where[1]), "little")
+        return self._cache[key]
+
+    @property
+    def alive(self) -> int:
+        return self._read("alive")
+
+    def value(self, field: str, value: str) -> int:
+        return self._read(f"{field}:{value}")
+
+    def values(self, field: str) -> list[str]:
+        return self._values[field]
+
+    def hours_at_least(self, hours: int) -> int:
+        result = 0
+        for value in self._values["hours"]:
+            if int(value) >= hours:
+                result |= self.value("hours", value)
+        return result
+
+    def date_bound(self, field: str, day: dt.date) -> int:
+        """Documents with ``start <= day`` (or no start), ``until >= day`` (or none), ``updated >= day``."""
+        values = self._values[field]
+        text = day.isoformat()
+        if self.CUMULATIVE[field] == "le":
+            position = bisect.bisect_right(values, text) - 1
+        else:
+            position = bisect.bisect_left(values, text)
+        chosen = self._read(f"{field}<=:{values[position]}" if self.CUMULATIVE[field] == "le" else f"{field}>=:{values[position]}") \
+            if 0 <= position < len(values) else 0
+        if field in ("start", "until"):
+            chosen |= self.value(field, NO_DATE)
+        return chosen
+
+    def rank(self, doc: int) -> int:
+        if self._ranks is None:
+            self._file.seek(self._ranks_at[0])
+            self._ranks = array.array("I")
+            self._ranks.frombytes(self._file.read(self._ranks_at[1]))
+        return self._ranks[doc]
+
+
+def _build_docsets(folder: Path, reader, generation: int) -> dict:
+    """Write the document sets of ``reader`` to ``folder``; returns their table."""
+    size = reader.doc_count_all()
+    alive_docs = list(reader.all_doc_ids())
+    alive = _bits(alive_docs, size)
+    width = (size + 7) // 8
+    name = f"docsets-{generation}.bin"
+    offsets: dict[str, list[int]] = {}
+    values: dict[str, list[str]] = {}
+    with open(folder / (name + ".tmp"), "wb") as out:
+        def put(key: str, bits: int) -> None:
+            offsets[key] = [out.tell(), width]
+            out.write((bits & alive).to_bytes(width, "little"))
+
+        put("alive", alive)
+        for field_name in (*DocSets.FIELDS, *DocSets.CUMULATIVE):
+            terms = sorted(t.decode("utf-8") for t in reader.lexicon(field_name))
+            values[field_name] = [t for t in terms if t != NO_DATE] if field_name in DocSets.CUMULATIVE else terms
+            sets = {}
+            for term in terms:
+                sets[term] = _bits(reader.postings(field_name, term).all_ids(), size)
+                if field_name not in DocSets.CUMULATIVE or term == NO_DATE:
+                    put(f"{field_name}:{term}", sets[term])
+            if field_name in DocSets.CUMULATIVE:
+                ordered = values[field_name]
+                direction = DocSets.CUMULATIVE[field_name]
+                running = 0
+                for term in (ordered if direction == "le" else reversed(ordered)):
+                    running |= sets[term]
+                    put(f"{field_name}{'<=' if direction == 'le' else '>='}:{term}", running)
+        ids = sorted((stored["id"], doc) for doc, stored in reader.iter_docs())
+        ranks = array.array("I", [0]) * size
+        for position, (_, doc) in enumerate(ids):
+            ranks[doc] = position
+        rank_bytes = ranks.tobytes()
+        ranks_at = [out.tell(), len(rank_bytes)]
+        out.write(rank_bytes)
+    os.replace(folder / (name + ".tmp"), folder / name)
+    table = {"generation": generation, "file": name, "size": size, "offsets": offsets, "values": values,
+             "ranks": ranks_at, "version": SCHEMA_VERSION}
+    _write_json(folder / "docsets.json", table)
+    for old in folder.glob("docsets-*.bin"):
+        if old.name != name:
+            old.unlink(missing_ok=True)
+    return table
+
+
+# --- searching --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Hard filters of ``search``: every one given must hold."""
+
+    skills: tuple[str, ...] = ()
+    region: str | None = None
+    remote: bool = False
+    min_hours: int = 0
+    available_on: dt.date | None = None
+
+    def as_need(self) -> Need:
+        return Need(self.skills, self.region, self.remote, self.min_hours, self.available_on, None)
+
+
+@dataclass
+class SearchIndex:
+    """An open, up-to-date index of one repository. Use :func:`open_index`."""
+
+    root: Path
+    taxonomy: Taxonomy
+    today: dt.date
+    folder: Path
+    ix: object
+    update: Update = field(default_factory=Update)
+
+    def __post_init__(self):
+        self.searcher = self.ix.searcher()
+        self.group_of = matching.group_of(self.taxonomy)
+        table = _read_json(self.folder / "docsets.json")
+        generation = self.ix.latest_generation()
+        if (not table or table.get("generation") != generation or table.get("version") != SCHEMA_VERSION
+                or not (self.folder / table.get("file", "?")).exists()):
+            table = _build_docsets(self.folder, self.searcher.reader(), generation)
+        self.sets = DocSets(self.folder, table)
+
+    def close(self) -> None:
+        self.sets.close()
+        self.searcher.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __len__(self) -> int:
+        return self.searcher.doc_count()
+
+    # The component partitions: for each level 2, 1, 0 the set of documents at that level.
+
+    def _skill_points(self, need: Need, base: int) -> dict[int, int]:
+        points = {0: base}
+        for skill in need.skills:
+            exact = self.sets.value("skills", skill)
+            group = self.group_of.get(skill)
+            near = 0
+            for other, other_group in self.group_of.items():
+                if other_group == group and other != skill:
+                    near |= self.sets.value("skills", other)
+            near &= ~exact
+            neither = ~(exact | near)
+            moved: dict[int, int] = {}
+            for total, docs in points.items():
+                for gain, where in ((0, docs & neither), (1, docs & near), (2, docs & exact)):
+                    if where:
+                        moved[total + gain] = moved.get(total + gain, 0) | where
+            points = moved
+        return points
+
+    def _place(self, need: Need, base: int) -> tuple[int, int, int]:
+        if need.region is None and not need.remote:
+            return base, 0, 0
+        remote = self.sets.value("remote", "yes")
+        full = (self.sets.value("region", need.region) if need.region else 0) | (remote if need.remote else 0)
+        partial = (remote & ~full) if need.region and not need.remote else 0
+        return full & base, partial & base, base & ~(full | partial)
+
+    def _hours(self, need: Need, base: int) -> tuple[int, int, int]:
+        full = self.sets.hours_at_least(need.hours) & base
+        half = self.sets.hours_at_least((need.hours + 1) // 2) & base & ~full
+        return full, half, base & ~(full | half)
+
+    def _window(self, need: Need, base: int) -> tuple[int, int, int]:
+        start, until = need.window(self.today)
+        cover = self.sets.date_bound("start", start) & self.sets.date_bound("until", until) & base
+        overlap = self.sets.date_bound("start", until) & self.sets.date_bound("until", start) & base & ~cover
+        return cover, overlap, base & ~(cover | overlap)
+
+    def _freshness(self, base: int) -> tuple[int, int, int]:
+        fresh = self.sets.date_bound("updated", self.today - dt.timedelta(days=matching.FRESH_DAYS)) & base
+        recent = self.sets.date_bound("updated", self.today - dt.timedelta(days=matching.STALE_DAYS)) & base
+        unknown = self.sets.value("updated", NO_DATE) & base
+        middle = (recent & ~fresh) | unknown
+        return fresh, middle, base & ~(fresh | middle)
+
+    def ranked_docs(self, need: Need, limit: int | None, *, base: int | None = None,
+                    require_skill: bool = True) -> list[int]:
+        """Document numbers of the best ``limit`` profiles for ``need``, in ``matching.rank`` order."""
+        base = self.sets.alive if base is None else base & self.sets.alive
+        skills = self._skill_points(need, base)
+        if require_skill and need.skills:
+            skills.pop(0, None)
+        parts = [self._place(need, base), self._hours(need, base), self._window(need, base), self._freshness(base)]
+        combos = []
+        for points, place, hours, window, fresh in itertools.product(skills, range(3), range(3), range(3), range(3)):
+            score = matching.score_of(points, len(need.skills), place, hours, window, fresh)
+            combos.append((-score, points, (place, hours, window, fresh)))
+        combos.sort()
+        chosen: list[int] = []
+        for _, group in itertools.groupby(combos, key=lambda combo: combo[0]):
+            docs = 0
+            for _, points, levels in group:
+                found = skills[points]
+                for part, level in zip(parts, levels):
+                    found &= part[2 - level]
+                    if not found:
+                        break
+                docs |= found
+            if not docs:
+                continue
+            tier = sorted(members(docs), key=self.sets.rank)
+            chosen += tier
+            if limit is not None and len(chosen) >= limit:
+                return chosen[:limit]
+        return chosen
+
+    def filter_docs(self, filters: Filters) -> int:
+        """The set of documents that pass every filter."""
+        docs = self.sets.alive
+        for skill in filters.skills:
+            docs &= self.sets.value("skills", skill)
+        if filters.region:
+            docs &= self.sets.value("region", filters.region)
+        if filters.remote:
+            docs &= self.sets.value("remote", "yes")
+        if filters.min_hours:
+            docs &= self.sets.hours_at_least(filters.min_hours)
+        if filters.available_on:
+            day = filters.available_on
+            docs &= self.sets.date_bound("start", day) & self.sets.date_bound("until", day)
+        return docs
+
+    def stored(self, doc: int) -> dict:
+        return self.searcher.stored_fields(doc)
+
+    def explain(self, doc: int, need: Need) -> Match:
+        return matching.explain(_candidate(self.stored(doc)), need, self.today, self.group_of)
+
+    def match(self, need: Need, limit: int | None = 10) -> list[Match]:
+        """The best ``limit`` helpers for ``need``, explained (the same as ``matching.rank``)."""
+        return [self.explain(doc, need) for doc in self.ranked_docs(need, limit)]
+
+    def search(self, query: str, filters: Filters, limit: int | None = 20) -> list[Match]:
+        """Profiles passing ``filters`` (and matching the words of ``query``, if any), best first.
+
+        Without words, the order is the match score for the filters taken as a need; with words,
+        text relevance comes first, then that score, then the id.
+        """
+        need = filters.as_need()
+        allowed = self.filter_docs(filters)
+        if not query.strip():
+            return [self.explain(doc, need) for doc in self.ranked_docs(need, limit, base=allowed, require_skill=False)]
+        from whoosh.qparser import MultifieldParser
+
+        parser = MultifieldParser(["name", "headline", "text"], self.ix.schema)
+        parsed = parser.parse(query)
+        allow = _DocFilter(allowed)
+        hits = self.searcher.search(parsed, limit=None if limit is None else max(200, limit * 10), filter=allow)
+        scored = [(round(hit.score, 3), hit.docnum) for hit in hits]
+        matches = []
+        for relevance, doc in scored:
+            found = self.explain(doc, need)
+            matches.append((-relevance, -found.score, found.id, found))
+        matches.sort(key=lambda item: item[:3])
+        words = Reason(f"words match “{query.strip()}”", None)
+        chosen = matches if limit is None else matches[:limit]
+        return [Match(m.candidate, m.score, (words, *m.reasons)) for *_, m in chosen]
+
+
+class _DocFilter(set):
+    """A Whoosh filter backed by a document set: membership is one bit test."""
+
+    def __init__(self, bits: int):
+        super().__init__()
+        self._bytes = bits.to_bytes((bits.bit_length() + 7) // 8 or 1, "little")
+
+    def __contains__(self, doc) -> bool:
+        position = doc >> 3
+        return position < len(self._bytes) and bool(self._bytes[position] >> (doc & 7) & 1)
+
+    def __bool__(self) -> bool:
+        return True
+
+
+def open_index(root: Path, taxonomy: Taxonomy, today: dt.date, index_dir: Path | None = None) -> SearchIndex:
+    """The repository's search index, brought up to date first (see :func:`update_index`)."""
+    from whoosh import index as whoosh_index
+
+    folder = Path(index_dir or default_index_dir(Path(root)))
+    update = update_index(Path(root), taxonomy, folder)
+    return SearchIndex(Path(root), taxonomy, today, folder, whoosh_index.open_dir(str(folder)), update)
