@@ -158,6 +158,7 @@ def build_site(output_path: Path, *, publish: bool = False) -> int:
     try:
         _render(repository, staging, publish)                # 4: pages from the model
         count = sum(1 for _ in staging.rglob("*.html"))
+        _index_for_browser(staging)                          # 5: the browser's search index
         _publish(staging, output_path)                       # 6: swap into place
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -210,6 +211,24 @@ class _ErrorCollector(logging.Handler):
             P.CONTENT_ERROR, where.group(1) if where else "content", 0, 0, message.splitlines()[0],
             "Fix the file named; Pelican could not process it.",
         ))
+
+
+def _index_for_browser(staging: Path) -> None:
+    """Run Pagefind over the rendered HTML; its bundle goes to ``staging/pagefind``.
+
+    Pages opt in with ``data-pagefind-body``; contact blocks are ``data-pagefind-ignore="all"``.
+    The Whoosh index for ``search`` and ``match`` is separate and built on demand (.cache/).
+    """
+    command = [sys.executable, "-m", "pagefind", "--site", str(staging), "--output-subdir", "pagefind", "--quiet"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=3600)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise click.ClickException(f"Pagefind could not run: {error}") from None
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip()
+        if "No module named pagefind" in detail:
+            detail = "the pagefind package is not installed; run: pip install 'pagefind[bin]'"
+        raise click.ClickException(f"Pagefind failed to index the site: {detail}")
 
 
 def _publish(staging: Path, output_path: Path) -> None:

@@ -35,6 +35,32 @@ def availability_label(volunteer: Volunteer, today: dt.date) -> dict[str, str]:
     return {"status": status, "text": text}
 
 
+# The browser search's filters beyond skill, region and theme: value → words on the search page.
+AVAILABILITY_BANDS = {"now": "Available now", "later": "Available later", "ended": "Availability ended"}
+HOURS_BANDS = {"1-2": "1–2 hours a week", "3-5": "3–5 hours", "6-10": "6–10 hours", "11-20": "11–20 hours",
+               "21+": "More than 20 hours"}
+
+
+def hours_band(hours: int) -> str:
+    """The HOURS_BANDS key for ``hours`` a week."""
+    for band in HOURS_BANDS:
+        low, _, high = band.partition("-")
+        if hours >= int(low.rstrip("+")) and (not high or hours <= int(high)):
+            return band
+    return "21+"
+
+
+def search_facts(volunteer: Volunteer, taxonomy, today: dt.date) -> dict[str, str]:
+    """The browser search's filter values and result-card text for a profile (never contact details)."""
+    region = taxonomy.regions.get(volunteer.region)
+    return {
+        "availability": volunteer.availability.status(today),
+        "hours": hours_band(volunteer.availability.hours_per_week),
+        "skills": " · ".join(taxonomy.skills[s].label for s in volunteer.skill_ids if s in taxonomy.skills),
+        "place": f"{volunteer.place}, {region.label if region else volunteer.region}",
+    }
+
+
 class Forge:
     """Links to the forge's web editor, from the FORGE_URL and FORGE_BRANCH settings."""
 
@@ -90,6 +116,9 @@ def theme_globals(repository, settings: dict) -> dict:
         "available_now_count": sum(
             1 for v in directory.volunteers.values() if v.availability.is_available_on(repository.build_date)
         ),
+        "search_facts": lambda volunteer: search_facts(volunteer, directory.taxonomy, repository.build_date),
+        "AVAILABILITY_BANDS": AVAILABILITY_BANDS,
+        "HOURS_BANDS": HOURS_BANDS,
         "LEVELS": LEVELS,
         "WHEN_LABELS": WHEN_LABELS,
         "schema_url": Path("volunteers/schema.json").as_posix(),

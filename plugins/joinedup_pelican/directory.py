@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
+from joinedup.facets import write_facets
 from joinedup.presentation import theme_globals
 from joinedup.pages import check_collisions, plan_directory
 from joinedup.problems import ProblemsFound, has_errors
@@ -55,10 +56,11 @@ class DirectoryGenerator(Generator):
         if len(self.pages) < PARALLEL_FROM or workers < 2:
             for index in range(len(self.pages)):
                 _render(index)
-            return
-        # fork: workers inherit the environment, the model and the plan without pickling.
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pool.map(_render_range, _ranges(len(self.pages), workers * 4))
+        else:
+            # fork: workers inherit the environment, the model and the plan without pickling.
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                pool.map(_render_range, _ranges(len(self.pages), workers * 4))
+        write_facets(self.repository.directory, Path(self.output_path))
 
 
 def _ranges(total: int, parts: int):

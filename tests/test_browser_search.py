@@ -1,0 +1,94 @@
+"""The search page in real headless Chromium, over the built example site served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from chromium import Chromium, StaticServer, find_chromium
+
+NAMES = "[...document.querySelectorAll('#search-results h3')].map(e => e.textContent)"
+STATUS = "document.getElementById('search-status').textContent"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = find_chromium()
+    if executable is None:
+        message = "Chromium is not installed (.ci/run installs Debian's chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + "; browser tests must run in CI")
+        pytest.skip(message)
+    with Chromium(executable) as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="session")
+def served(example_site):
+    with StaticServer(example_site) as server:
+        yield server
+
+
+@pytest.fixture
+def page(browser, served):
+    browser.events.clear()
+    yield browser
+    assert browser.problems() == []
+
+
+def results_settle(page, expected_count_text: str):
+    page.wait_for(f"{STATUS}.startsWith({expected_count_text!r}) && !document.getElementById('search-form')"
+                  ".hasAttribute('aria-busy')")
+    return page.evaluate(NAMES)
+
+
+def test_typing_words_then_ticking_a_skill_narrows_to_the_expected_people(page, served):
+    page.goto(f"{served.url}/search/")
+    page.evaluate("document.getElementById('search-q').focus()")
+    page.type_text("campaign")
+    everyone = results_settle(page, "14 results")
+    assert {"Ana López", "Liam Doherty", "Emma Clarke"} <= set(everyone)
+    # Keyboard only: focus the checkbox and press Space.
+    page.evaluate("document.querySelector('input[name=skill][value=video-editing]').focus()")
+    page.press(" ", "Space", 32)
+    assert sorted(results_settle(page, "2 results")) == ["Ana López", "Liam Doherty"]
+    assert page.evaluate("location.search") == "?q=campaign&skill=video-editing"
+    links = page.evaluate("[...document.querySelectorAll('#search-results a')].map(a => a.getAttribute('href'))")
+    assert sorted(links) == ["/people/ana-lopez/", "/people/liam-doherty/"]
+
+
+def test_reloading_a_shared_url_restores_the_words_and_filters(page, served):
+    page.goto(f"{served.url}/search/?q=campaign&skill=video-editing")
+    assert sorted(results_settle(page, "2 results")) == ["Ana López", "Liam Doherty"]
+    assert page.evaluate("document.getElementById('search-q').value") == "campaign"
+    assert page.evaluate("document.querySelector('input[name=skill][value=video-editing]').checked") is True
+    assert page.evaluate("document.querySelectorAll('input:checked').length") == 1
+
+
+def test_filters_without_words_come_from_the_facet_files_not_pagefind(page, served):
+    start = len(page.events)
+    page.goto(f"{served.url}/search/?skill=video-editing&remote=yes")
+    assert results_settle(page, "2 results") == ["Ana López", "Liam Doherty"]
+    _, urls = page.traffic(start)
+    assert any("/search/facets/skill/video-editing.bin" in url for url in urls)
+    assert not any("/pagefind/" in url for url in urls)
+    assert page.evaluate("document.querySelector('select[name=region]').value") == ""
+
+
+def test_filters_combine_any_of_one_kind_and_all_of_skills(page, served):
+    page.goto(f"{served.url}/search/?region=wales")
+    wales = results_settle(page, "")
+    assert wales and "Rhys Jones" in wales
+    page.goto(f"{served.url}/search/?skill=video-editing&skill=photography")
+    assert results_settle(page, "2 results") == ["João Silva", "Liam Doherty"]
+    page.goto(f"{served.url}/search/?skill=video-editing&region=wales")
+    assert results_settle(page, "Nobody matches") == []
+
+
+def test_the_search_page_without_javascript_points_to_the_browse_pages(example_site):
+    html = (example_site / "search/index.html").read_text(encoding="utf-8")
+    noscript = html.split("<noscript>")[1].split("</noscript>")[0]
+    for link in ('href="/skills/"', 'href="/regions/"', 'href="/people/"'):
+        assert link in noscript
+    assert '<a href="/search/"' in (example_site / "index.html").read_text(encoding="utf-8")
