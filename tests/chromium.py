@@ -138,9 +138,11 @@ class Chromium:
             self.send("Input.dispatchKeyEvent", type="keyDown", text=character, key=character)
             self.send("Input.dispatchKeyEvent", type="keyUp", key=character)
 
-    def press(self, key: str, code: str, key_code: int) -> None:
-        for kind in ("rawKeyDown", "keyUp"):
-            self.send("Input.dispatchKeyEvent", type=kind, key=key, code=code, windowsVirtualKeyCode=key_code)
+    def press(self, key: str, code: str, key_code: int, text: str = "") -> None:
+        """Press and release one key on the focused element (``text`` for keys that type, such as Enter)."""
+        down = {"type": "keyDown", "text": text} if text else {"type": "rawKeyDown"}
+        self.send("Input.dispatchKeyEvent", key=key, code=code, windowsVirtualKeyCode=key_code, **down)
+        self.send("Input.dispatchKeyEvent", type="keyUp", key=key, code=code, windowsVirtualKeyCode=key_code)
 
     def problems(self) -> list[str]:
         """Console errors and warnings, uncaught exceptions and failed requests seen so far."""
@@ -193,6 +195,22 @@ class Chromium:
         self.close()
 
 
+def screenshot(url: str, out: Path, width: int, height: int = 1400, ready: str = "true") -> None:
+    """Save a PNG of ``url`` at ``width`` once the JavaScript ``ready`` expression is true."""
+    executable = find_chromium()
+    if executable is None:
+        raise BrowserError("no Chromium found")
+    with Chromium(executable, width=width, height=height) as browser:
+        browser.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
+                     mobile=width < 600)
+        browser.goto(url)
+        browser.wait_for(ready)
+        browser.pump(0.3)
+        import base64
+        shot = browser.send("Page.captureScreenshot", format="png")
+        Path(out).write_bytes(base64.b64decode(shot["data"]))
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript",
                       ".json": "application/json", ".pagefind": "application/wasm"}
@@ -221,3 +239,10 @@ class StaticServer:
 
     def __exit__(self, *exc):
         self.close()
+
+
+if __name__ == "__main__":
+    # python tests/chromium.py URL OUT.png WIDTH [READY-EXPRESSION]: the screenshots in docs/.
+    import sys
+
+    screenshot(sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), ready=sys.argv[4] if len(sys.argv) > 4 else "true")

@@ -49,8 +49,14 @@ def test_typing_words_then_ticking_a_skill_narrows_to_the_expected_people(page, 
     page.type_text("campaign")
     everyone = results_settle(page, "14 results")
     assert {"Ana López", "Liam Doherty", "Emma Clarke"} <= set(everyone)
-    # Keyboard only: focus the checkbox and press Space.
-    page.evaluate("document.querySelector('input[name=skill][value=video-editing]').focus()")
+    # Keyboard only: open the skill group with Enter, then tick the skill with Space.
+    checkbox = "document.querySelector('input[name=skill][value=video-editing]')"
+    assert page.evaluate(f"{checkbox}.closest('details').open") is False
+    page.evaluate(f"{checkbox}.closest('details').querySelector('summary').focus()")
+    page.press("Enter", "Enter", 13, "\r")
+    page.wait_for(f"{checkbox}.closest('details').open")
+    page.evaluate(f"{checkbox}.focus()")
+    assert page.evaluate(f"document.activeElement === {checkbox}")
     page.press(" ", "Space", 32)
     assert sorted(results_settle(page, "2 results")) == ["Ana López", "Liam Doherty"]
     assert page.evaluate("location.search") == "?q=campaign&skill=video-editing"
@@ -64,6 +70,7 @@ def test_reloading_a_shared_url_restores_the_words_and_filters(page, served):
     assert page.evaluate("document.getElementById('search-q').value") == "campaign"
     assert page.evaluate("document.querySelector('input[name=skill][value=video-editing]').checked") is True
     assert page.evaluate("document.querySelectorAll('input:checked').length") == 1
+    assert page.evaluate("document.querySelector('input[name=skill][value=video-editing]').closest('details').open")
 
 
 def test_filters_without_words_come_from_the_facet_files_not_pagefind(page, served):

@@ -35,7 +35,11 @@ function restore() {
   for (const field of form.elements) {
     if (!FILTERS.includes(field.name)) continue;
     const values = params.getAll(field.name);
-    if (field.type === "checkbox") field.checked = values.includes(field.value);
+    if (field.type === "checkbox") {
+      field.checked = values.includes(field.value);
+      const group = field.closest("details");
+      if (field.checked && group) group.open = true;
+    }
     else if (field.tagName === "SELECT") field.value = values[0] || "";
   }
 }
@@ -45,6 +49,8 @@ function remember({ q, filters }) {
   if (q) params.set("q", q);
   for (const [key, values] of Object.entries(filters)) for (const value of values) params.append(key, value);
   const query = params.toString();
+  const ticked = Object.values(filters).reduce((sum, values) => sum + values.length, 0);
+  document.getElementById("search-filter-count").textContent = ticked ? `(${ticked} chosen)` : "";
   history.replaceState(null, "", query ? `?${query}` : location.pathname);
 }
 
@@ -188,6 +194,7 @@ async function run() {
     return;
   }
   form.setAttribute("aria-busy", "true");
+  statusLine.textContent = "Searching…";
   try {
     const found = current.q ? await wordSearch(current.q, current.filters) : await facetSearch(current.filters);
     const first = await found.cards(0);
@@ -236,4 +243,6 @@ window.addEventListener("popstate", () => {
 });
 
 restore();
+// On a phone the filters would push the results off screen: start with them folded.
+if (window.matchMedia("(max-width: 48rem)").matches) document.getElementById("search-filters").open = false;
 run();
