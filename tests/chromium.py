@@ -66,6 +66,8 @@ class Chromium:
         self.session = self.command("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.send(f"{domain}.enable")
+        # Workers (Pagefind searches in one) report their console and network on their own session.
+        self.send("Target.setAutoAttach", autoAttach=True, waitForDebuggerOnStart=True, flatten=True)
         self.send("Network.setCacheDisabled", cacheDisabled=False)
 
     # --- protocol -------------------------------------------------------------------------
@@ -88,7 +90,19 @@ class Chromium:
                     raise BrowserError(f"{method}: {reply['error']}")
                 return reply.get("result", {})
             if "method" in reply:
-                self.events.append(reply)
+                self._event(reply)
+
+    def _fire(self, method: str, session: str, **params) -> None:
+        self._next += 1
+        self.socket.send(json.dumps({"id": self._next, "method": method, "params": params, "sessionId": session}))
+
+    def _event(self, message: dict) -> None:
+        self.events.append(message)
+        if message["method"] == "Target.attachedToTarget":
+            worker = message["params"]["sessionId"]
+            for domain in ("Runtime", "Log", "Network"):
+                self._fire(f"{domain}.enable", worker)
+            self._fire("Runtime.runIfWaitingForDebugger", worker)
 
     def send(self, method: str, **params) -> dict:
         """A command to the page."""
@@ -103,7 +117,7 @@ class Chromium:
             except TimeoutError:
                 return
             if "method" in message:
-                self.events.append(message)
+                self._event(message)
 
     # --- what tests use -------------------------------------------------------------------
 
