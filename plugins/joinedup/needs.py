@@ -45,13 +45,22 @@ class NeedMatches:
     matches: tuple[Match, ...]
 
 
-def describe(need: Need) -> str:
-    """``video-editing · remote · 4 h/week · until 2027-03-01``: a need in one line."""
-    parts = [", ".join(need.skills) or "any skill"]
+def describe(need: Need, taxonomy: Taxonomy | None = None) -> str:
+    """``video-editing · remote · 4 h/week · until 2027-03-01``: a need in one line.
+
+    With ``taxonomy``, skills and regions are named by their labels (``Video editing``).
+    """
+    def skill(word):
+        return taxonomy.skills[word].label if taxonomy and word in taxonomy.skills else word
+
+    def region(word):
+        return taxonomy.regions[word].label if taxonomy and word in taxonomy.regions else word
+
+    parts = [", ".join(skill(s) for s in need.skills) or "any skill"]
     if need.remote:
-        parts.append("remote" + (f" or in {need.region}" if need.region else ""))
+        parts.append("remote" + (f" or in {region(need.region)}" if need.region else ""))
     elif need.region:
-        parts.append(f"in {need.region}")
+        parts.append(f"in {region(need.region)}")
     if need.hours:
         parts.append(f"{need.hours} h/week")
     if need.start:

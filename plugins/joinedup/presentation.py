@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from .markup import obscured_email, render_bio
+from .needs import describe, search_query
 from .model import LEVELS, WHEN_LABELS, Volunteer
 from .profiles import SCHEMA_LINE
 
@@ -100,6 +101,24 @@ def new_profile_template() -> str:
     )
 
 
+class Helpers:
+    """``people_who_could_help(needs)`` for templates: build-time matching, git read once per build."""
+
+    def __init__(self, repository, limit: int):
+        self.repository = repository
+        self.limit = limit
+        self._candidates = None
+
+    def __call__(self, needs, limit: int | None = None):
+        from .needs import candidates_of, match_needs
+
+        if not needs:
+            return []
+        if self._candidates is None:
+            self._candidates = candidates_of(self.repository)
+        return match_needs(self.repository, list(needs), limit or self.limit, candidates=self._candidates)
+
+
 def theme_globals(repository, settings: dict) -> dict:
     """Names every template can use, on top of Pelican's own context."""
     directory = repository.directory
@@ -116,6 +135,9 @@ def theme_globals(repository, settings: dict) -> dict:
         "available_now_count": sum(
             1 for v in directory.volunteers.values() if v.availability.is_available_on(repository.build_date)
         ),
+        "people_who_could_help": Helpers(repository, settings.get("JOINEDUP_HELPERS", 5)),
+        "describe_need": lambda need: describe(need, directory.taxonomy),
+        "need_search_query": search_query,
         "search_facts": lambda volunteer: search_facts(volunteer, directory.taxonomy, repository.build_date),
         "AVAILABILITY_BANDS": AVAILABILITY_BANDS,
         "HOURS_BANDS": HOURS_BANDS,

@@ -134,23 +134,26 @@ def _taxonomy_fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-def _stats(root: Path, paths: list[str]) -> dict[str, tuple[int, int]]:
+def _scan(root: Path) -> dict[str, tuple[int, int]]:
+    """``volunteers/<name>`` → (mtime in ns, size) for every entry of the folder, without following links."""
     found = {}
-    for path in paths:
-        try:
-            info = os.lstat(root / path)
-        except OSError:
-            continue
-        found[path] = (info.st_mtime_ns, info.st_size)
+    try:
+        entries = os.scandir(os.path.join(root, "volunteers"))
+    except OSError:
+        return found
+    with entries:
+        for entry in entries:
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            found["volunteers/" + entry.name] = (info.st_mtime_ns, info.st_size)
     return found
 
 
 def _stat_digest(stats: dict[str, tuple[int, int]]) -> str:
-    digest = hashlib.sha1()
-    for path in sorted(stats):
-        mtime, size = stats[path]
-        digest.update(f"{path}\0{mtime}\0{size}\n".encode())
-    return digest.hexdigest()
+    lines = "\n".join(f"{path}\0{mtime}\0{size}" for path, (mtime, size) in sorted(stats.items()))
+    return hashlib.sha1(lines.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _read_json(path: Path):
@@ -195,12 +198,13 @@ def update_index(root: Path, taxonomy: Taxonomy, index_dir: Path | None = None) 
             reason = f"index unreadable ({type(error).__name__})"
             ix = None
 
-    paths, _ = profile_files(root)
-    stats = _stats(root, paths)
-    digest = _stat_digest(stats)
+    scanned = _scan(root)
+    digest = _stat_digest(scanned)
     head = head_commit(root)
     if not reason and meta.get("stats") == digest and meta.get("head") == head:
         return Update()
+    paths, _ = profile_files(root)
+    stats = {path: scanned[path] for path in paths if path in scanned}
 
     files: dict = {} if reason else (_read_json(index_dir / "files.json") or {})
     if not reason and not isinstance(files, dict):
