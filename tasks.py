@@ -318,7 +318,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 # --- search and match ---------------------------------------------------------------------
 
 
-def _open_search_index():
+def _open_search_index(refresh: bool = True):
     """The repository's Whoosh index, brought up to date; says on stderr what that took."""
     from joinedup.dates import build_date
     from joinedup.search import open_index
@@ -328,7 +328,14 @@ def _open_search_index():
     if has_errors(problems):
         _report(problems, "text")
         raise click.ClickException("the taxonomies in data/ have errors; fix them first.")
-    index = open_index(ROOT, taxonomy, build_date())
+    try:
+        index = open_index(ROOT, taxonomy, build_date(), refresh=refresh)
+    except Exception as error:  # a damaged index the first pass could not repair: start afresh once
+        from joinedup.search import default_index_dir
+
+        shutil.rmtree(default_index_dir(ROOT), ignore_errors=True)
+        click.echo(f"Search index unreadable ({type(error).__name__}); rebuilding it.", err=True)
+        index = open_index(ROOT, taxonomy, build_date())
     update = index.update
     if update.rebuilt:
         click.echo(f"Search index rebuilt ({update.rebuilt}): {len(index)} profiles.", err=True)
@@ -372,7 +379,9 @@ def _print_matches(matches, as_json: bool, extra: dict | None = None) -> None:
               help="Available on this day (YYYY-MM-DD).")
 @click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True, help="How many results.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {id, name, score, reasons}.")
-def search(query, skills, region, remote, min_hours, available_on, limit, as_json):
+@click.option("--no-update", is_flag=True,
+              help="Use the index as it is, without checking every profile for changes (faster on big directories).")
+def search(query, skills, region, remote, min_hours, available_on, limit, as_json, no_update):
     """Find people by words and filters, best first, with the reasons each matched.
 
     Filters must all hold. Without words the order is how well people fit the filters (hours,
@@ -400,7 +409,7 @@ def search(query, skills, region, remote, min_hours, available_on, limit, as_jso
         _usage_error(_unknown("region", region, taxonomy.regions, "data/regions.yaml"))
     filters = Filters(tuple(dict.fromkeys(wanted)), region, remote, min_hours,
                       available_on.date() if available_on else None)
-    _, index = _open_search_index()
+    _, index = _open_search_index(refresh=not no_update)
     with index:
         matches = index.search(" ".join(query), filters, limit)
     _print_matches(matches, as_json)
@@ -421,7 +430,9 @@ def _unknown(kind: str, word: str, choices, where: str, aliases=None) -> str:
 @click.argument("slug")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Helpers per need.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {id, name, score, reasons, need}.")
-def match(slug, limit, as_json):
+@click.option("--no-update", is_flag=True,
+              help="Use the index as it is, without checking every profile for changes (faster on big directories).")
+def match(slug, limit, as_json, no_update):
     """Rank people who could help with the needs of a group or proposal, with reasons.
 
     SLUG is the file name of content/groups/SLUG.md or content/proposals/SLUG.md without .md.
@@ -441,7 +452,7 @@ def match(slug, limit, as_json):
         kind, needs = read_needs(ROOT, slug, taxonomy)
     except NeedsError as error:
         _usage_error(str(error))
-    _, index = _open_search_index()
+    _, index = _open_search_index(refresh=not no_update)
     with index:
         results = [(need, index.match(need, limit)) for need in needs]
     if as_json:

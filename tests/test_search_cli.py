@@ -64,6 +64,23 @@ def test_an_edited_profile_is_found_by_its_new_words_and_a_deleted_one_is_gone(p
     assert sorted(item["id"] for item in json.loads(unchanged.stdout)) == ["ana-lopez", "cy-jones"]
 
 
+def test_no_update_uses_the_index_as_it_is(people):
+    people.tasks("search", check=True)
+    people.profile("cy-jones", name="Cy Jones", github="cy", headline="Back from Zanzibar", skills="[motion-graphics]")
+    stale = people.tasks("search", "zanzibar", "--json", "--no-update")
+    assert json.loads(stale.stdout) == [] and stale.stderr == ""
+    fresh = people.tasks("search", "zanzibar", "--json")
+    assert [item["id"] for item in json.loads(fresh.stdout)] == ["cy-jones"]
+
+
+def test_damaged_document_sets_are_rebuilt(people):
+    people.tasks("search", check=True)
+    for cached in (people.root / ".cache/search-index").glob("docsets-*.bin"):
+        cached.write_bytes(cached.read_bytes()[:10])
+    result = people.tasks("search", "--skill", "video-editing", "--json", "--no-update")
+    assert [item["id"] for item in json.loads(result.stdout)] == ["ana-lopez"]
+
+
 def test_a_profile_with_errors_is_left_out_and_named(people):
     people.profile("cy-jones", name="Cy Jones", github="cy", skills="[motion-graphix]")
     result = people.tasks("search", "--json")

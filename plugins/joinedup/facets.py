@@ -26,7 +26,7 @@ from .model import Directory
 from .presentation import AVAILABILITY_BANDS, HOURS_BANDS, search_facts
 
 FORMAT_VERSION = 1
-CARD_SHARD = 16
+CARD_SHARD = 8
 FOLDER = "search/facets"
 
 

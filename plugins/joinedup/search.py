@@ -447,8 +447,8 @@ class SearchIndex:
         self.group_of = matching.group_of(self.taxonomy)
         table = _read_json(self.folder / "docsets.json")
         generation = self.ix.latest_generation()
-        if (not table or table.get("generation") != generation or table.get("version") != SCHEMA_VERSION
-                or not (self.folder / table.get("file", "?")).exists()):
+        if not table or table.get("generation") != generation or table.get("version") != SCHEMA_VERSION \
+                or not _complete(self.folder, table):
             table = _build_docsets(self.folder, self.searcher.reader(), generation)
         self.sets = DocSets(self.folder, table)
 
@@ -596,6 +596,14 @@ class SearchIndex:
         return [Match(m.candidate, m.score, (words, *m.reasons)) for *_, m in chosen]
 
 
+def _complete(folder: Path, table: dict) -> bool:
+    """Whether the document-set file named in ``table`` is there whole (not cut short)."""
+    try:
+        return (folder / table["file"]).stat().st_size == sum(table["ranks"])
+    except (OSError, KeyError, TypeError):
+        return False
+
+
 class _DocFilter(set):
     """A Whoosh filter backed by a document set: membership is one bit test."""
 
@@ -611,10 +619,17 @@ class _DocFilter(set):
         return True
 
 
-def open_index(root: Path, taxonomy: Taxonomy, today: dt.date, index_dir: Path | None = None) -> SearchIndex:
-    """The repository's search index, brought up to date first (see :func:`update_index`)."""
+def open_index(root: Path, taxonomy: Taxonomy, today: dt.date, index_dir: Path | None = None, *,
+               refresh: bool = True) -> SearchIndex:
+    """The repository's search index, brought up to date first (see :func:`update_index`).
+
+    With ``refresh=False`` an existing, readable index of this version is used as it is (checking
+    every profile file costs about a second at 100k profiles); it is still built if missing.
+    """
     from whoosh import index as whoosh_index
 
     folder = Path(index_dir or default_index_dir(Path(root)))
-    update = update_index(Path(root), taxonomy, folder)
+    meta = _read_json(folder / "meta.json") or {}
+    usable = meta.get("version") == SCHEMA_VERSION and meta.get("taxonomy") == _taxonomy_fingerprint(Path(root))
+    update = Update() if not refresh and usable else update_index(Path(root), taxonomy, folder)
     return SearchIndex(Path(root), taxonomy, today, folder, whoosh_index.open_dir(str(folder)), update)
