@@ -61,3 +61,16 @@ def test_facet_sets_round_trip_in_whichever_encoding_is_smaller():
     assert encode(dense, 100_000)[0] == 0 and decode(encode(dense, 100_000), 100_000) == dense
     assert len(encode(dense, 100_000)) == 12_501
     assert decode(encode([], 10), 10) == []
+
+
+def test_words_of_names_headlines_and_skills_have_sets_and_a_vocabulary(example_site):
+    facets = example_site / "search/facets"
+    manifest = json.loads((facets / "index.json").read_text())
+    assert ["lopez", 1] in json.loads((facets / "words/lo.json").read_text())
+    assert "lo" in manifest["prefixes"] and "word" not in manifest["values"]
+    ids = [card[0] for shard in sorted((facets / "cards").glob("*.json"), key=lambda p: int(p.stem))
+           for card in json.loads(shard.read_text())]
+    assert [ids[n] for n in decode((facets / "word/lopez.bin").read_bytes(), manifest["count"])] == ["ana-lopez"]
+    editing = {ids[n] for n in decode((facets / "word/editing.bin").read_bytes(), manifest["count"])}
+    assert {"ana-lopez", "liam-doherty"} <= editing
+    assert not (facets / "word/portfolio.bin").exists(), "bios are left to Pagefind's full text"

@@ -47,8 +47,9 @@ def test_typing_words_then_ticking_a_skill_narrows_to_the_expected_people(page, 
     page.goto(f"{served.url}/search/")
     page.evaluate("document.getElementById('search-q').focus()")
     page.type_text("campaign")
-    everyone = results_settle(page, "14 results")
+    everyone = results_settle(page, "10 results.")
     assert {"Ana López", "Liam Doherty", "Emma Clarke"} <= set(everyone)
+    assert everyone == sorted(everyone), "word matches come in directory order"
     # Keyboard only: open the skill group with Enter, then tick the skill with Space.
     checkbox = "document.querySelector('input[name=skill][value=video-editing]')"
     assert page.evaluate(f"{checkbox}.closest('details').open") is False
@@ -62,6 +63,21 @@ def test_typing_words_then_ticking_a_skill_narrows_to_the_expected_people(page, 
     assert page.evaluate("location.search") == "?q=campaign&skill=video-editing"
     links = page.evaluate("[...document.querySelectorAll('#search-results a')].map(a => a.getAttribute('href'))")
     assert sorted(links) == ["/people/ana-lopez/", "/people/liam-doherty/"]
+
+
+def test_words_are_completed_as_typed_and_accents_do_not_matter(page, served):
+    page.goto(f"{served.url}/search/?q=Lop")
+    assert results_settle(page, "1 result.") == ["Ana López"]
+    page.goto(f"{served.url}/search/?q=lopez%20video")
+    assert results_settle(page, "1 result.") == ["Ana López"]
+
+
+def test_words_found_only_in_the_full_text_go_to_pagefind(page, served):
+    start = len(page.events)
+    page.goto(f"{served.url}/search/?q=portfolio")
+    assert results_settle(page, "1 result in the full text.") == ["Ana López"]
+    _, urls = page.traffic(start)
+    assert any("/pagefind/" in url for url in urls)
 
 
 def test_reloading_a_shared_url_restores_the_words_and_filters(page, served):

@@ -1,6 +1,7 @@
-// The search page: words go to Pagefind, filters alone go to the static per-facet files
-// (search/facets/, written by the build), so a filter-only search fetches a few small files
-// whatever the size of the directory. The form's state lives in the URL: a search can be
+// The search page. Filters, and words found in people's names, headlines, places and skills, are
+// answered from the static per-facet files (search/facets/, written by the build), so a search
+// fetches a few small files whatever the size of the directory. Words found nowhere there (in a
+// bio, on another page) go to Pagefind's full-text index. The form's state lives in the URL: a search can be
 // shared, and reloading the page restores it. Without JavaScript the page points to the
 // browse pages instead.
 
@@ -69,9 +70,9 @@ function fetchOnce(url, how) {
   return fetched.get(url);
 }
 
-async function facetSet(manifest, key, value) {
+async function facetSet(manifest, key, value, known = false) {
   const words = new Uint32Array(Math.ceil(manifest.count / 32));
-  if (!(manifest.values[key] || []).includes(value)) return words;
+  if (!known && !(manifest.values[key] || []).includes(value)) return words;
   const bytes = new Uint8Array(await fetchOnce(`${facets}${key}/${encodeURIComponent(value)}.bin`, "bin"));
   if (bytes[0] === 0) {
     new Uint8Array(words.buffer).set(bytes.subarray(1));
@@ -91,9 +92,38 @@ async function facetSet(manifest, key, value) {
   return words;
 }
 
-async function facetSearch(filters) {
+function tokens(text) {
+  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+    .split(/[^a-z0-9]+/).filter((word) => word.length >= 2);
+}
+
+// The people having every word (the last one may be the start of a word still being typed),
+// or null when a word is in no name, headline, place or skill: then Pagefind is asked instead.
+async function wordSet(manifest, q) {
+  const words = tokens(q);
+  let result = null;
+  for (const [position, word] of words.entries()) {
+    const prefix = word.slice(0, 2);
+    if (!manifest.prefixes.includes(prefix)) return null;
+    const vocabulary = await fetchOnce(`${facets}words/${prefix}.json`, "json");
+    const typing = position === words.length - 1 && !/\s$/.test(q);
+    const hits = vocabulary.filter(([known]) => (typing ? known.startsWith(word) : known === word))
+      .sort((a, b) => b[1] - a[1]).slice(0, 30);
+    if (!hits.length) return null;
+    const sets = await Promise.all(hits.map(([known]) => facetSet(manifest, "word", known, true)));
+    const any = sets.reduce((a, b) => a.map((bits, i) => bits | b[i]));
+    result = result ? result.map((bits, i) => bits & any[i]) : any;
+  }
+  return result;
+}
+
+async function facetSearch(q, filters) {
   const manifest = await fetchOnce(`${facets}index.json`, "json");
   let result = null;
+  if (q) {
+    result = await wordSet(manifest, q);
+    if (result === null) return null;
+  }
   for (const [key, values] of Object.entries(filters)) {
     const sets = await Promise.all(values.map((value) => facetSet(manifest, key, value)));
     const combined = sets.reduce((a, b) => a.map((word, i) => (ALL_OF.has(key) ? word & b[i] : word | b[i])));
@@ -103,6 +133,7 @@ async function facetSearch(filters) {
   result.forEach((word, i) => {
     for (let bit = 0; word; bit++, word >>>= 1) if (word & 1) numbers.push(i * 32 + bit);
   });
+  if (q && !numbers.length) return null;
   const cards = async (start) => {
     const slice = numbers.slice(start, start + PAGE);
     const shards = [...new Set(slice.map((n) => Math.floor(n / manifest.shard)))];
@@ -113,7 +144,7 @@ async function facetSearch(filters) {
       return { url: `${site}/people/${id}/`, name, headline, place, skills };
     });
   };
-  return { total: numbers.length, cards };
+  return { total: numbers.length, cards, note: "" };
 }
 
 // --- words: Pagefind --------------------------------------------------------------------
@@ -141,7 +172,7 @@ async function wordSearch(q, filters) {
       skills: page.meta.skills || "",
     }));
   };
-  return { total: results.length, cards };
+  return { total: results.length, cards, note: " in the full text" };
 }
 
 // --- showing results --------------------------------------------------------------------
@@ -196,14 +227,14 @@ async function run() {
   form.setAttribute("aria-busy", "true");
   statusLine.textContent = "Searching…";
   try {
-    const found = current.q ? await wordSearch(current.q, current.filters) : await facetSearch(current.filters);
+    const found = (await facetSearch(current.q, current.filters)) || (await wordSearch(current.q, current.filters));
     const first = await found.cards(0);
     if (mine !== generation) return;
     list.replaceChildren(...first.map(card));
     let shown = first.length;
     statusLine.textContent = found.total === 0
       ? "Nobody matches. Try fewer filters or other words."
-      : `${found.total} ${found.total === 1 ? "result" : "results"}${found.total > shown ? `, showing ${shown}` : ""}.`;
+      : `${found.total} ${found.total === 1 ? "result" : "results"}${found.note}${found.total > shown ? `, showing ${shown}` : ""}.`;
     moreWrap.hidden = shown >= found.total;
     showMore = async () => {
       const next = await found.cards(shown);
@@ -211,7 +242,7 @@ async function run() {
       list.append(...next.map(card));
       shown += next.length;
       moreWrap.hidden = shown >= found.total;
-      statusLine.textContent = `${found.total} results, showing ${shown}.`;
+      statusLine.textContent = `${found.total} results${found.note}, showing ${shown}.`;
       list.children[shown - next.length]?.querySelector("a")?.focus();
     };
   } catch (error) {
