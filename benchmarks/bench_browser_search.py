@@ -37,7 +37,7 @@ from joinedup.facets import decode  # noqa: E402
 # (label, words, filters): the organiser's question first.
 KEPT_QUERIES = [
     ("filters: video-editing, remote, 3+ h/week, available now", "",
-     {"skill": ["video-editing"], "remote": ["yes"], "hours": ["3-5", "6-10", "11-20", "21+"], "availability": ["now"]}),
+     {"skill": ["video-editing"], "remote": ["yes"], "hours": ["3-5"], "availability": ["now"]}),
     ("filters: translation-cy in wales", "", {"skill": ["translation-cy"], "region": ["wales"]}),
     ("words: lopez", "lopez", {}),
     ("words + filter: campaign, graphic-design", "campaign", {"skill": ["graphic-design"]}),
@@ -53,6 +53,7 @@ RUN_FORM = """
   document.getElementById('search-q').value = wanted.q;
   for (const field of form.elements) {
     if (field.type === 'checkbox') field.checked = (wanted.filters[field.name] || []).includes(field.value);
+    if (field.type === 'radio') field.checked = field.value === (wanted.filters[field.name] || [''])[0];
     if (field.tagName === 'SELECT') field.value = (wanted.filters[field.name] || [''])[0];
   }
   const started = performance.now();
@@ -117,6 +118,8 @@ def pagefind_only(server: StaticServer, executable: str) -> None:
         browser.pump(0.5)
         for number, (label, words, filters) in enumerate(KEPT_QUERIES):
             pagefind_filters = {k: ({"all": v} if k == "skill" else {"any": v}) for k, v in filters.items()}
+            if "hours" in filters:
+                pagefind_filters["hours"] = {"any": ["3-5", "6-10", "11-20", "21+"]}
             expression = RUN_PAGEFIND % {"bundle": json.dumps("/pagefind/"), "merge": "[]",
                                          "words": json.dumps(words or None), "filters": json.dumps(pagefind_filters)}
             outcome, fetched = measure(browser, expression)

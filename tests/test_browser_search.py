@@ -85,7 +85,8 @@ def test_reloading_a_shared_url_restores_the_words_and_filters(page, served):
     assert sorted(results_settle(page, "2 results")) == ["Ana López", "Liam Doherty"]
     assert page.evaluate("document.getElementById('search-q').value") == "campaign"
     assert page.evaluate("document.querySelector('input[name=skill][value=video-editing]').checked") is True
-    assert page.evaluate("document.querySelectorAll('input:checked').length") == 1
+    assert page.evaluate("document.querySelectorAll('input[type=checkbox]:checked').length") == 1
+    assert page.evaluate("document.querySelector('input[name=hours]:checked').value") == ""
     assert page.evaluate("document.querySelector('input[name=skill][value=video-editing]').closest('details').open")
 
 
@@ -106,6 +107,16 @@ def test_filters_combine_any_of_one_kind_and_all_of_skills(page, served):
     page.goto(f"{served.url}/search/?skill=video-editing&skill=photography")
     assert results_settle(page, "2 results") == ["João Silva", "Liam Doherty"]
     page.goto(f"{served.url}/search/?skill=video-editing&region=wales")
+    assert results_settle(page, "Nobody matches") == []
+
+
+def test_hours_are_at_least_the_band_chosen_with_or_without_words(page, served):
+    page.goto(f"{served.url}/search/?skill=video-editing&hours=6-10")
+    assert results_settle(page, "3 results") == ["Ana López", "João Silva", "Liam Doherty"]
+    assert page.evaluate("document.querySelector('input[name=hours]:checked').value") == "6-10"
+    page.goto(f"{served.url}/search/?q=portfolio&hours=6-10")
+    assert results_settle(page, "1 result in the full text") == ["Ana López"]
+    page.goto(f"{served.url}/search/?q=portfolio&hours=11-20")
     assert results_settle(page, "Nobody matches") == []
 
 

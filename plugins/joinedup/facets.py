@@ -6,7 +6,8 @@ profiles its page list alone is over a megabyte. So the build also writes, under
 ``search/facets/``:
 
 * ``index.json``: the number of people, the card-shard size and which values have a file;
-* ``<filter>/<value>.bin``: the people with that value, as numbers in directory order, in
+* ``<filter>/<value>.bin``: the people with that value (for ``hours``, with that band of hours
+  a week or a higher one, as the page asks for "at least"), as numbers in directory order, in
   whichever of two encodings is smaller: a bitmap (kind byte 0, then one bit per person,
   least significant bit first) or a list of gaps between numbers as LEB128 varints (kind 1);
 * ``word/<word>.bin``: the same for each word of the people's names, headlines, places,
@@ -96,7 +97,9 @@ def facet_values(directory: Directory) -> dict[str, dict[str, list[int]]]:
         facts = search_facts(volunteer, taxonomy, directory.build_date)
         pairs = [("skill", s) for s in volunteer.skill_ids]
         pairs += [("region", volunteer.region), ("remote", "yes" if volunteer.remote else "no"),
-                  ("availability", facts["availability"]), ("hours", facts["hours"])]
+                  ("availability", facts["availability"])]
+        bands = list(HOURS_BANDS)
+        pairs += [("hours", band) for band in bands[: bands.index(facts["hours"]) + 1]]
         pairs += [("theme", t) for t in volunteer.themes]
         pairs += [("word", w) for w in dict.fromkeys(words_of(_searchable_text(volunteer, taxonomy)))]
         for key, value in pairs:

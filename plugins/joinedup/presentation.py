@@ -40,6 +40,9 @@ def availability_label(volunteer: Volunteer, today: dt.date) -> dict[str, str]:
 AVAILABILITY_BANDS = {"now": "Available now", "later": "Available later", "ended": "Availability ended"}
 HOURS_BANDS = {"1-2": "1–2 hours a week", "3-5": "3–5 hours", "6-10": "6–10 hours", "11-20": "11–20 hours",
                "21+": "More than 20 hours"}
+# The search page asks for "at least": each choice is a band and every band above it.
+HOURS_AT_LEAST = {"3-5": "At least 3 hours a week", "6-10": "At least 6", "11-20": "At least 11",
+                  "21+": "More than 20"}
 
 
 def hours_band(hours: int) -> str:
@@ -141,6 +144,7 @@ def theme_globals(repository, settings: dict) -> dict:
         "search_facts": lambda volunteer: search_facts(volunteer, directory.taxonomy, repository.build_date),
         "AVAILABILITY_BANDS": AVAILABILITY_BANDS,
         "HOURS_BANDS": HOURS_BANDS,
+        "HOURS_AT_LEAST": HOURS_AT_LEAST,
         "LEVELS": LEVELS,
         "WHEN_LABELS": WHEN_LABELS,
         "schema_url": Path("volunteers/schema.json").as_posix(),

@@ -16,6 +16,8 @@ const PAGE = 20;
 // Within one filter any ticked value will do, except skills: people must have them all.
 const FILTERS = ["skill", "region", "remote", "availability", "hours", "theme"];
 const ALL_OF = new Set(["skill"]);
+// "hours" asks for at least a band: in Pagefind's filters that is this band or any above it.
+const HOURS_BANDS = ["1-2", "3-5", "6-10", "11-20", "21+"];
 
 let generation = 0;
 let showMore = null;
@@ -36,7 +38,9 @@ function restore() {
   for (const field of form.elements) {
     if (!FILTERS.includes(field.name)) continue;
     const values = params.getAll(field.name);
-    if (field.type === "checkbox") {
+    if (field.type === "radio") {
+      field.checked = field.value === (values[0] || "");
+    } else if (field.type === "checkbox") {
       field.checked = values.includes(field.value);
       const group = field.closest("details");
       if (field.checked && group) group.open = true;
@@ -160,6 +164,7 @@ async function wordSearch(q, filters) {
   for (const [key, values] of Object.entries(filters)) {
     pagefindFilters[key] = ALL_OF.has(key) ? { all: values } : { any: values };
   }
+  if (filters.hours) pagefindFilters.hours = { any: HOURS_BANDS.slice(HOURS_BANDS.indexOf(filters.hours[0])) };
   const search = await pagefind.search(q, { filters: pagefindFilters });
   const results = search.results;
   const cards = async (start) => {
