@@ -190,3 +190,6 @@ def test_index_ranking_agrees_with_the_model_on_a_generated_directory(tmp_path):
             )
             expected = matching.rank(candidates, need, TODAY, group_of, limit=15)
             assert [(m.id, m.score) for m in index.match(need, 15)] == [(m.id, m.score) for m in expected], need
+            docs = chooser.sample(range(300), 20)
+            by_bits = index.scores(docs, need, index.sets.alive)
+            assert by_bits == {doc: index.explain(doc, need).score for doc in docs}, need

@@ -512,14 +512,20 @@ class SearchIndex:
         middle = (recent & ~fresh) | unknown
         return fresh, middle, base & ~(fresh | middle)
 
-    def ranked_docs(self, need: Need, limit: int | None, *, base: int | None = None,
-                    require_skill: bool = True) -> list[int]:
-        """Document numbers of the best ``limit`` profiles for ``need``, in ``matching.rank`` order."""
-        base = self.sets.alive if base is None else base & self.sets.alive
+    def _partitions(self, need: Need, base: int, require_skill: bool):
+        """For ``need``: skill points → documents, and for place, hours, window, freshness the
+        documents at levels 2, 1 and 0."""
         skills = self._skill_points(need, base)
         if require_skill and need.skills:
             skills.pop(0, None)
         parts = [self._place(need, base), self._hours(need, base), self._window(need, base), self._freshness(base)]
+        return skills, parts
+
+    def ranked_docs(self, need: Need, limit: int | None, *, base: int | None = None,
+                    require_skill: bool = True) -> list[int]:
+        """Document numbers of the best ``limit`` profiles for ``need``, in ``matching.rank`` order."""
+        base = self.sets.alive if base is None else base & self.sets.alive
+        skills, parts = self._partitions(need, base, require_skill)
         combos = []
         for points, place, hours, window, fresh in itertools.product(skills, range(3), range(3), range(3), range(3)):
             score = matching.score_of(points, len(need.skills), place, hours, window, fresh)
@@ -542,6 +548,24 @@ class SearchIndex:
             if limit is not None and len(chosen) >= limit:
                 return chosen[:limit]
         return chosen
+
+    def scores(self, docs: list[int], need: Need, base: int) -> dict[int, float]:
+        """The match score of each of ``docs`` (all within ``base``) for ``need``, by bit tests."""
+        skills, parts = self._partitions(need, base, require_skill=False)
+        width = (self.sets.size + 7) // 8
+
+        def test(bits: int):
+            data = bits.to_bytes(width, "little")
+            return lambda doc: data[doc >> 3] >> (doc & 7) & 1
+
+        skill_tests = [(points, test(bits)) for points, bits in skills.items()]
+        part_tests = [[test(levels[0]), test(levels[1])] for levels in parts]
+        found = {}
+        for doc in docs:
+            points = next((p for p, inside in skill_tests if inside(doc)), 0)
+            levels = [2 if two(doc) else 1 if one(doc) else 0 for two, one in part_tests]
+            found[doc] = matching.score_of(points, len(need.skills), *levels)
+        return found
 
     def filter_docs(self, filters: Filters) -> int:
         """The set of documents that pass every filter."""
@@ -585,15 +609,12 @@ class SearchIndex:
         parsed = parser.parse(query)
         allow = _DocFilter(allowed)
         hits = self.searcher.search(parsed, limit=None if limit is None else max(200, limit * 10), filter=allow)
-        scored = [(round(hit.score, 3), hit.docnum) for hit in hits]
-        matches = []
-        for relevance, doc in scored:
-            found = self.explain(doc, need)
-            matches.append((-relevance, -found.score, found.id, found))
-        matches.sort(key=lambda item: item[:3])
+        relevance = {hit.docnum: round(hit.score, 3) for hit in hits}
+        fit = self.scores(list(relevance), need, allowed & self.sets.alive)
+        ordered = sorted(relevance, key=lambda doc: (-relevance[doc], -fit[doc], self.sets.rank(doc)))
         words = Reason(f"words match “{query.strip()}”", None)
-        chosen = matches if limit is None else matches[:limit]
-        return [Match(m.candidate, m.score, (words, *m.reasons)) for *_, m in chosen]
+        chosen = ordered if limit is None else ordered[:limit]
+        return [Match(m.candidate, m.score, (words, *m.reasons)) for m in (self.explain(doc, need) for doc in chosen)]
 
 
 def _complete(folder: Path, table: dict) -> bool:
