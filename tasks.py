@@ -158,7 +158,9 @@ def build_site(output_path: Path, *, publish: bool = False) -> int:
     try:
         _render(repository, staging, publish)                # 4: pages from the model
         count = sum(1 for _ in staging.rglob("*.html"))
+        indexing = time.perf_counter()
         _index_for_browser(staging)                          # 5: the browser's search index
+        click.echo(f"Pagefind indexed the site in {time.perf_counter() - indexing:.1f} s.", err=True)
         _publish(staging, output_path)                       # 6: swap into place
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -179,3 +179,15 @@ def test_match_ranks_helpers_for_each_need_of_a_group(people):
     text = people.tasks("match", "film-crew", "--limit", "1")
     assert text.stdout.splitlines()[0] == "Need 1 of the group 'film-crew': video-editing · remote · 4 h/week"
     assert "ana-lopez" in text.stdout and "cy-jones" not in text.stdout
+
+
+def test_words_in_the_name_come_before_the_headline_before_the_rest(site):
+    site.profile("aa-bio", name="Aa Bio", github="aa", headline="Organiser", bio="I love making a film.",
+                 skills="[community-organising]")
+    site.profile("bb-headline", name="Bb Headline", github="bb", headline="Films for unions",
+                 skills="[community-organising]")
+    site.profile("cc-film", name="Cc Film", github="cc", headline="Organiser", skills="[community-organising]")
+    site.profile("dd-none", name="Dd None", github="dd", headline="Organiser", skills="[community-organising]")
+    result = site.tasks("search", "filming", "--json")
+    assert [item["id"] for item in json.loads(result.stdout)] == ["cc-film", "bb-headline", "aa-bio"]
+    assert json.loads(site.tasks("search", "the", "--json").stdout) == []

@@ -593,28 +593,54 @@ class SearchIndex:
         """The best ``limit`` helpers for ``need``, explained (the same as ``matching.rank``)."""
         return [self.explain(doc, need) for doc in self.ranked_docs(need, limit)]
 
-    def search(self, query: str, filters: Filters, limit: int | None = 20) -> list[Match]:
-        """Profiles passing ``filters`` (and matching the words of ``query``, if any), best first.
+    def word_tiers(self, query: str, allowed: int) -> list[int] | None:
+        """Documents having every word of ``query``: [all in the name, all in name or headline,
+        all anywhere], each tier without the ones before; None if ``query`` has no word to look up.
 
-        Without words, the order is the match score for the filters taken as a need; with words,
-        text relevance comes first, then that score, then the id.
+        Words go through the index's own analyser (lower case, stems, accents removed).
+        """
+        analyzer = self.ix.schema["text"].analyzer
+        words = list(dict.fromkeys(token.text for token in analyzer(query)))
+        if not words:
+            return None
+        reader = self.searcher.reader()
+        size = self.sets.size
+        in_name = in_headline = anywhere = allowed & self.sets.alive
+        for word in words:
+            fields = {}
+            for field_name in ("name", "headline", "text"):
+                key = word.encode("utf-8")
+                fields[field_name] = (_bits(reader.postings(field_name, word).all_ids(), size)
+                                      if (field_name, key) in reader else 0)
+            in_name &= fields["name"]
+            in_headline &= fields["name"] | fields["headline"]
+            anywhere &= fields["name"] | fields["headline"] | fields["text"]
+        return [in_name, in_headline & ~in_name, anywhere & ~in_headline]
+
+    def search(self, query: str, filters: Filters, limit: int | None = 20) -> list[Match]:
+        """Profiles passing ``filters`` (and having every word of ``query``, if any), best first.
+
+        Without words, the order is the match score for the filters taken as a need. With words,
+        people with all of them in their name come first, then in name or headline, then
+        anywhere in the profile (bio, place, skills, themes); within each, by that score, then id.
         """
         need = filters.as_need()
         allowed = self.filter_docs(filters)
+        tiers = [allowed] if not query.strip() else self.word_tiers(query, allowed)
+        if tiers is None:
+            return []
+        chosen: list[int] = []
+        for tier in tiers:
+            if tier:
+                chosen += self.ranked_docs(need, None if limit is None else limit - len(chosen), base=tier,
+                                           require_skill=False)
+            if limit is not None and len(chosen) >= limit:
+                break
+        matches = [self.explain(doc, need) for doc in chosen]
         if not query.strip():
-            return [self.explain(doc, need) for doc in self.ranked_docs(need, limit, base=allowed, require_skill=False)]
-        from whoosh.qparser import MultifieldParser
-
-        parser = MultifieldParser(["name", "headline", "text"], self.ix.schema)
-        parsed = parser.parse(query)
-        allow = _DocFilter(allowed)
-        hits = self.searcher.search(parsed, limit=None if limit is None else max(200, limit * 10), filter=allow)
-        relevance = {hit.docnum: round(hit.score, 3) for hit in hits}
-        fit = self.scores(list(relevance), need, allowed & self.sets.alive)
-        ordered = sorted(relevance, key=lambda doc: (-relevance[doc], -fit[doc], self.sets.rank(doc)))
+            return matches
         words = Reason(f"words match “{query.strip()}”", None)
-        chosen = ordered if limit is None else ordered[:limit]
-        return [Match(m.candidate, m.score, (words, *m.reasons)) for m in (self.explain(doc, need) for doc in chosen)]
+        return [Match(m.candidate, m.score, (words, *m.reasons)) for m in matches]
 
 
 def _complete(folder: Path, table: dict) -> bool:
@@ -623,21 +649,6 @@ def _complete(folder: Path, table: dict) -> bool:
         return (folder / table["file"]).stat().st_size == sum(table["ranks"])
     except (OSError, KeyError, TypeError):
         return False
-
-
-class _DocFilter(set):
-    """A Whoosh filter backed by a document set: membership is one bit test."""
-
-    def __init__(self, bits: int):
-        super().__init__()
-        self._bytes = bits.to_bytes((bits.bit_length() + 7) // 8 or 1, "little")
-
-    def __contains__(self, doc) -> bool:
-        position = doc >> 3
-        return position < len(self._bytes) and bool(self._bytes[position] >> (doc & 7) & 1)
-
-    def __bool__(self) -> bool:
-        return True
 
 
 def open_index(root: Path, taxonomy: Taxonomy, today: dt.date, index_dir: Path | None = None, *,
