@@ -36,8 +36,6 @@ from .freshness import head_commit, last_commit_dates
 from .matching import Candidate, Match, Need, Reason
 from .model import Taxonomy, Volunteer
 from .problems import Problem
-from .profiles import load_volunteer, profile_files
-from .repository import PARALLEL_FROM, load_repository
 
 # Bump when the Whoosh schema, the stored fields or the document sets change meaning.
 SCHEMA_VERSION = 3
@@ -203,6 +201,9 @@ def update_index(root: Path, taxonomy: Taxonomy, index_dir: Path | None = None) 
     head = head_commit(root)
     if not reason and meta.get("stats") == digest and meta.get("head") == head:
         return Update()
+    # Loading and validating profiles needs jsonschema: imported only when something changed.
+    from .profiles import profile_files
+
     paths, _ = profile_files(root)
     stats = {path: scanned[path] for path in paths if path in scanned}
 
@@ -261,6 +262,9 @@ def update_index(root: Path, taxonomy: Taxonomy, index_dir: Path | None = None) 
 
 def _load_changed(root: Path, changed: list[str], taxonomy: Taxonomy) -> dict:
     """path → (Volunteer or None, problems); many profiles are read on every core."""
+    from .profiles import load_volunteer
+    from .repository import PARALLEL_FROM, load_repository
+
     if len(changed) < PARALLEL_FROM:
         return {path: load_volunteer(root, path, taxonomy) for path in changed}
     repository, problems = load_repository(root, only=changed)
