@@ -236,7 +236,8 @@ def update_index(root: Path, taxonomy: Taxonomy, index_dir: Path | None = None) 
     indexed: list[str] = []
     volunteers = _load_changed(root, changed, taxonomy)
     if changed or removed:
-        writer = ix.writer(limitmb=256)
+        # Another `search` may be updating the same index: wait for it rather than fail.
+        writer = ix.writer(limitmb=256, timeout=60.0, delay=0.1)
         try:
             for path in removed:
                 writer.delete_by_term("id", Path(path).stem)
