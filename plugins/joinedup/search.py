@@ -13,7 +13,8 @@ skill, region, hours value and date, the set of matching documents as one big in
 document), cached beside the index for its current generation. Every matching component has
 three levels (``joinedup.matching``), so the candidates of each possible score are a few ANDs of
 those sets, and the best scores are filled first. The result is exactly the order
-``matching.rank`` computes in memory.
+``matching.rank`` computes in memory. Words work the same way: the documents having a word in the
+name, the headline or anywhere, read once from Whoosh's posting lists and kept for the generation.
 """
 
 from __future__ import annotations
@@ -356,11 +357,10 @@ class DocSets:
         values = self._values[field]
         text = day.isoformat()
         if self.CUMULATIVE[field] == "le":
-            position = bisect.bisect_right(values, text) - 1
+            position, sign = bisect.bisect_right(values, text) - 1, "<="
         else:
-            position = bisect.bisect_left(values, text)
-        chosen = self._read(f"{field}<=:{values[position]}" if self.CUMULATIVE[field] == "le" else f"{field}>=:{values[position]}") \
-            if 0 <= position < len(values) else 0
+            position, sign = bisect.bisect_left(values, text), ">="
+        chosen = self._read(f"{field}{sign}:{values[position]}") if 0 <= position < len(values) else 0
         if field in ("start", "until"):
             chosen |= self.value(field, NO_DATE)
         return chosen
