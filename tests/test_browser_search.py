@@ -125,4 +125,6 @@ def test_the_search_page_without_javascript_points_to_the_browse_pages(example_s
     noscript = html.split("<noscript>")[1].split("</noscript>")[0]
     for link in ('href="/skills/"', 'href="/regions/"', 'href="/people/"'):
         assert link in noscript
+    form_tag = html.split("<form")[1].split(">")[0]
+    assert 'id="search-form"' in form_tag and " hidden\n" in form_tag, "the controls need JavaScript"
     assert '<a href="/search/"' in (example_site / "index.html").read_text(encoding="utf-8")

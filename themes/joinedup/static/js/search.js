@@ -278,6 +278,7 @@ window.addEventListener("popstate", () => {
   run();
 });
 
+form.hidden = false;
 restore();
 // On a phone the filters would push the results off screen: start with them folded.
 if (window.matchMedia("(max-width: 48rem)").matches) document.getElementById("search-filters").open = false;
