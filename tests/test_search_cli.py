@@ -191,3 +191,12 @@ def test_words_in_the_name_come_before_the_headline_before_the_rest(site):
     result = site.tasks("search", "filming", "--json")
     assert [item["id"] for item in json.loads(result.stdout)] == ["cc-film", "bb-headline", "aa-bio"]
     assert json.loads(site.tasks("search", "the", "--json").stdout) == []
+
+
+def test_no_email_address_is_in_the_whoosh_index(people):
+    people.tasks("search", "--skill", "video-editing", check=True)
+    people.tasks("search", "ana", check=True)
+    files = [p for p in (people.root / ".cache/search-index").rglob("*") if p.is_file()]
+    assert len(files) > 5
+    assert all(b"@example.org" not in p.read_bytes() for p in files)
+    assert b"Ana L" in b"".join(p.read_bytes() for p in files)
