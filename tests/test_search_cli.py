@@ -201,4 +201,4 @@ def test_no_email_address_is_in_the_whoosh_index(people):
         stored = [str(value) for fields in reader.all_stored_fields() for value in fields.values()]
         terms = [text.decode("utf-8", "replace") for _, text in reader.all_terms()]
     assert "Ana López" in stored and "lopez" in terms
-    assert not [word for word in stored + terms if "@" in word or "example.org" in word]
+    assert not [word for word in stored + terms if "@" in word or "example" in word]
