@@ -39,9 +39,11 @@ from .model import Taxonomy, Volunteer
 from .problems import Problem
 
 # Bump when the Whoosh schema, the stored fields or the document sets change meaning.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 INDEX_DIR = ".cache/search-index"
 NO_DATE = "-"
+# The order of the values in the ``facts`` column.
+FACTS = ("id", "skills", "region", "remote", "hours", "start", "until", "updated")
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,8 @@ def default_index_dir(root: Path) -> Path:
 
 def _schema():
     from whoosh.analysis import CharsetFilter, StemmingAnalyzer
-    from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+    from whoosh.columns import VarBytesColumn
+    from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
     from whoosh.support.charset import accent_map
 
     words = StemmingAnalyzer() | CharsetFilter(accent_map)
@@ -78,6 +81,9 @@ def _schema():
         start=ID(stored=True),
         until=ID(stored=True),
         updated=ID(stored=True),
+        # The facts the document sets are made of, in one column: reading a column is about 20
+        # times faster than posting lists or stored fields when the sets are rebuilt.
+        facts=COLUMN(VarBytesColumn()),
     )
 
 
@@ -91,13 +97,8 @@ def _document(volunteer: Volunteer, taxonomy: Taxonomy, updated: dt.date | None)
     theme_words = [taxonomy.themes[t].label for t in volunteer.themes if t in taxonomy.themes]
     region = taxonomy.regions.get(volunteer.region)
     window = volunteer.availability
-    return {
+    facts = {
         "id": volunteer.id,
-        "path": volunteer.path,
-        "name": volunteer.name,
-        "headline": volunteer.headline,
-        "text": " ".join([volunteer.bio, volunteer.place, region.label if region else "", *skill_words, *theme_words]),
-        "place": volunteer.place,
         "skills": ",".join(volunteer.skill_ids),
         "region": volunteer.region,
         "remote": "yes" if volunteer.remote else "no",
@@ -105,6 +106,15 @@ def _document(volunteer: Volunteer, taxonomy: Taxonomy, updated: dt.date | None)
         "start": window.start.isoformat() if window.start else NO_DATE,
         "until": window.until.isoformat() if window.until else NO_DATE,
         "updated": updated.isoformat() if updated else NO_DATE,
+    }
+    return {
+        **facts,
+        "facts": "\t".join(facts[key] for key in FACTS).encode("utf-8"),
+        "path": volunteer.path,
+        "name": volunteer.name,
+        "headline": volunteer.headline,
+        "text": " ".join([volunteer.bio, volunteer.place, region.label if region else "", *skill_words, *theme_words]),
+        "place": volunteer.place,
     }
 
 
@@ -376,8 +386,7 @@ class DocSets:
 def _build_docsets(folder: Path, reader, generation: int) -> dict:
     """Write the document sets of ``reader`` to ``folder``; returns their table."""
     size = reader.doc_count_all()
-    alive_docs = list(reader.all_doc_ids())
-    alive = _bits(alive_docs, size)
+    alive = _bits(reader.all_doc_ids(), size)
     width = (size + 7) // 8
     name = f"docsets-{generation}.bin"
     offsets: dict[str, list[int]] = {}
@@ -388,22 +397,35 @@ def _build_docsets(folder: Path, reader, generation: int) -> dict:
             out.write((bits & alive).to_bytes(width, "little"))
 
         put("alive", alive)
-        for field_name in (*DocSets.FIELDS, *DocSets.CUMULATIVE):
-            terms = sorted(t.decode("utf-8") for t in reader.lexicon(field_name))
+        by_value: dict[str, dict[str, bytearray]] = {key: {} for key in (*DocSets.FIELDS, *DocSets.CUMULATIVE)}
+        ids = []
+        living = alive.to_bytes(width, "little")
+        for doc, packed in enumerate(reader.column_reader("facts")):
+            if not living[doc >> 3] >> (doc & 7) & 1:
+                continue  # deleted documents keep their column values until segments merge
+            facts = dict(zip(FACTS, packed.decode("utf-8").split("\t")))
+            ids.append((facts["id"], doc))
+            mask, position = 1 << (doc & 7), doc >> 3
+            for key, sets in by_value.items():
+                for value in (facts[key].split(",") if key == "skills" else (facts[key],)):
+                    if value:
+                        if value not in sets:
+                            sets[value] = bytearray(width)
+                        sets[value][position] |= mask
+        for field_name, sets in by_value.items():
+            found = {value: int.from_bytes(bits, "little") for value, bits in sets.items()}
+            terms = sorted(found)
             values[field_name] = [t for t in terms if t != NO_DATE] if field_name in DocSets.CUMULATIVE else terms
-            sets = {}
             for term in terms:
-                sets[term] = _bits(reader.postings(field_name, term).all_ids(), size)
                 if field_name not in DocSets.CUMULATIVE or term == NO_DATE:
-                    put(f"{field_name}:{term}", sets[term])
+                    put(f"{field_name}:{term}", found[term])
             if field_name in DocSets.CUMULATIVE:
-                ordered = values[field_name]
                 direction = DocSets.CUMULATIVE[field_name]
                 running = 0
-                for term in (ordered if direction == "le" else reversed(ordered)):
-                    running |= sets[term]
+                for term in (values[field_name] if direction == "le" else reversed(values[field_name])):
+                    running |= found[term]
                     put(f"{field_name}{'<=' if direction == 'le' else '>='}:{term}", running)
-        ids = sorted((stored["id"], doc) for doc, stored in reader.iter_docs())
+        ids.sort()
         ranks = array.array("I", [0]) * size
         for position, (_, doc) in enumerate(ids):
             ranks[doc] = position
