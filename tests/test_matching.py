@@ -193,3 +193,21 @@ def test_index_ranking_agrees_with_the_model_on_a_generated_directory(tmp_path):
             docs = chooser.sample(range(300), 20)
             by_bits = index.scores(docs, need, index.sets.alive)
             assert by_bits == {doc: index.explain(doc, need).score for doc in docs}, need
+
+
+def test_freshness_in_the_index_follows_commits_not_edits(directory):
+    repository, _ = load_repository(directory.root, build_date=TODAY)
+    need = Need(skills=("video-editing",))
+
+    def updated(person):
+        with open_index(directory.root, repository.taxonomy, TODAY) as index:
+            match = next(m for m in index.match(need, 20) if m.id == person)
+        return [r.text for r in match.reasons if r.text.startswith("updated")]
+
+    assert updated("ada-expert") == ["updated 2026-10-01"]
+    path = directory.root / "volunteers/ada-expert.yaml"
+    path.write_text(path.read_text().replace("hours_per_week: 6", "hours_per_week: 7"))
+    assert updated("ada-expert") == ["updated 2026-10-01"], "an edit not yet committed keeps the commit's date"
+    commit(directory.root, ["volunteers/ada-expert.yaml"], "2026-11-20")
+    assert updated("ada-expert") == ["updated 2026-11-20"]
+    assert updated("ben-stale") == ["updated 2025-06-01 (over a year ago)"]

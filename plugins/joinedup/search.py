@@ -226,7 +226,10 @@ def update_index(root: Path, taxonomy: Taxonomy, index_dir: Path | None = None) 
         index_dir.mkdir(parents=True, exist_ok=True)
         ix = whoosh_index.create_in(str(index_dir), _schema())
 
-    dates = last_commit_dates(root) if head else {}
+    if reason or head != meta.get("head"):
+        dates = last_commit_dates(root) if head else {}
+    else:  # no new commit: the dates stored last time still hold
+        dates = {path: dt.date.fromisoformat(entry[3]) for path, entry in files.items() if entry[3]}
     changed: list[str] = []
     hashes: dict[str, str] = {}
     for path, stat in stats.items():
@@ -383,10 +386,22 @@ class DocSets:
         return self._ranks[doc]
 
 
+def _alive(reader, size: int) -> int:
+    """The documents not deleted: every bit set, then the (few) deleted ones cleared."""
+    living = bytearray(b"\xff" * ((size + 7) // 8))
+    if size % 8:
+        living[-1] = (1 << (size % 8)) - 1
+    for leaf, base in reader.leaf_readers():
+        if leaf.has_deletions():
+            for doc in leaf.deleted_docs_set:
+                living[(base + doc) >> 3] &= ~(1 << ((base + doc) & 7)) & 0xFF
+    return int.from_bytes(living, "little")
+
+
 def _build_docsets(folder: Path, reader, generation: int) -> dict:
     """Write the document sets of ``reader`` to ``folder``; returns their table."""
     size = reader.doc_count_all()
-    alive = _bits(reader.all_doc_ids(), size)
+    alive = _alive(reader, size)
     width = (size + 7) // 8
     name = f"docsets-{generation}.bin"
     offsets: dict[str, list[int]] = {}
