@@ -20,6 +20,8 @@ FORGE_URL = "https://github.com/joinedup-example/joinedup"
 FORGE_BRANCH = "main"
 # People listed on each page of the directory, skill and region listings.
 JOINEDUP_PAGE_SIZE = 24
+# "People who could help" on proposal and group pages: how many people to show for each need.
+JOINEDUP_HELPERS = 5
 
 # --- Machinery ------------------------------------------------------------------------------
 PATH = "content"

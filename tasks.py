@@ -46,6 +46,8 @@ def cli(root):
       python tasks.py serve              build, serve on http://127.0.0.1:8000, rebuild on change
       python tasks.py new profile        write a new volunteer profile
       python tasks.py new proposal       write a new policy proposal
+      python tasks.py search --skill video-editing --remote --min-hours 4
+      python tasks.py match SLUG         who could help with a group's needs
     """
     global ROOT
     if root:
@@ -158,6 +160,9 @@ def build_site(output_path: Path, *, publish: bool = False) -> int:
     try:
         _render(repository, staging, publish, output_path)   # 4: pages from the model
         count = sum(1 for _ in staging.rglob("*.html"))
+        indexing = time.perf_counter()
+        _index_for_browser(staging)                          # 5: the browser's search index
+        click.echo(f"Pagefind indexed the site in {time.perf_counter() - indexing:.1f} s.", err=True)
         _publish(staging, output_path)                       # 6: swap into place
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -214,6 +219,24 @@ class _ErrorCollector(logging.Handler):
             P.CONTENT_ERROR, where.group(1) if where else "content", 0, 0, message.splitlines()[0],
             "Fix the file named; Pelican could not process it.",
         ))
+
+
+def _index_for_browser(staging: Path) -> None:
+    """Run Pagefind over the rendered HTML; its bundle goes to ``staging/pagefind``.
+
+    Pages opt in with ``data-pagefind-body``; contact blocks are ``data-pagefind-ignore="all"``.
+    The Whoosh index for ``search`` and ``match`` is separate and built on demand (.cache/).
+    """
+    command = [sys.executable, "-m", "pagefind", "--site", str(staging), "--output-subdir", "pagefind", "--quiet"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=3600)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise click.ClickException(f"Pagefind could not run: {error}") from None
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip()
+        if "No module named pagefind" in detail:
+            detail = "the pagefind package is not installed; run: pip install 'pagefind[bin]'"
+        raise click.ClickException(f"Pagefind failed to index the site: {detail}")
 
 
 def _publish(staging: Path, output_path: Path) -> None:
@@ -304,6 +327,155 @@ def _snapshot() -> dict[str, float]:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):
         pass
+
+
+# --- search and match ---------------------------------------------------------------------
+
+
+def _open_search_index(refresh: bool = True):
+    """The repository's Whoosh index, brought up to date; says on stderr what that took."""
+    from joinedup.dates import build_date
+    from joinedup.search import open_index
+    from joinedup.taxonomy import load_taxonomy
+
+    taxonomy, problems = load_taxonomy(ROOT)
+    if has_errors(problems):
+        _report(problems, "text")
+        raise click.ClickException("the taxonomies in data/ have errors; fix them first.")
+    try:
+        index = open_index(ROOT, taxonomy, build_date(), refresh=refresh)
+    except Exception as error:  # a damaged index the first pass could not repair: start afresh once
+        from joinedup.search import default_index_dir
+
+        shutil.rmtree(default_index_dir(ROOT), ignore_errors=True)
+        click.echo(f"Search index unreadable ({type(error).__name__}); rebuilding it.", err=True)
+        index = open_index(ROOT, taxonomy, build_date())
+    update = index.update
+    if update.rebuilt:
+        click.echo(f"Search index rebuilt ({update.rebuilt}): {len(index)} profiles.", err=True)
+    elif update.indexed or update.removed:
+        click.echo(f"Search index updated: {len(update.indexed)} profile(s) indexed, {len(update.removed)} removed.",
+                   err=True)
+    for item in update.skipped:
+        click.echo(f"Left out of the index: {item.format_text()}", err=True)
+    return taxonomy, index
+
+
+def _usage_error(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
+def _print_matches(matches, as_json: bool, extra: dict | None = None) -> None:
+    import json
+
+    if as_json:
+        click.echo(json.dumps([{**match.as_json(), **(extra or {})} for match in matches], ensure_ascii=False, indent=2))
+        return
+    if not matches:
+        click.echo("Nobody matches.")
+        return
+    rows = [(str(n), f"{m.score:.1f}", m.id, m.candidate.name, m.reasons_text()) for n, m in enumerate(matches, 1)]
+    header = ("#", "score", "id", "name", "why")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    for row in [header, *rows]:
+        click.echo("  ".join(cell.rjust(w) if i < 2 else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+                   + "  " + row[4])
+
+
+@cli.command()
+@click.argument("query", nargs=-1)
+@click.option("--skill", "skills", multiple=True, metavar="S", help="A skill id or alias the person must have (repeat).")
+@click.option("--region", metavar="R", help="A region id from data/regions.yaml.")
+@click.option("--remote", is_flag=True, help="Only people who can help remotely.")
+@click.option("--min-hours", type=click.IntRange(0, 60), default=0, metavar="N", help="At least N hours a week.")
+@click.option("--available-on", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+              help="Available on this day (YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True, help="How many results.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {id, name, score, reasons}.")
+@click.option("--no-update", is_flag=True,
+              help="Use the index as it is, without checking every profile for changes (faster on big directories).")
+def search(query, skills, region, remote, min_hours, available_on, limit, as_json, no_update):
+    """Find people by words and filters, best first, with the reasons each matched.
+
+    Filters must all hold. Without words the order is how well people fit the filters (hours,
+    availability, how recently the profile changed); with words, relevance comes first. The index
+    (.cache/search-index) is brought up to date before each search.
+
+    \b
+    Examples:
+      python tasks.py search --skill video-editing --remote --min-hours 4 --available-on 2026-12-01
+      python tasks.py search "campaign films" --region london
+      python tasks.py search lopez --json
+    """
+    from joinedup.search import Filters
+    from joinedup.taxonomy import load_taxonomy
+
+    taxonomy, _ = load_taxonomy(ROOT)
+    wanted = []
+    for word in skills:
+        skill = taxonomy.canonical_skill(word)
+        if skill is None:
+            _usage_error(_unknown("skill", word, list(taxonomy.skills) + list(taxonomy.aliases), "data/skills.yaml",
+                                  taxonomy.aliases))
+        wanted.append(skill)
+    if region is not None and region not in taxonomy.regions:
+        _usage_error(_unknown("region", region, taxonomy.regions, "data/regions.yaml"))
+    filters = Filters(tuple(dict.fromkeys(wanted)), region, remote, min_hours,
+                      available_on.date() if available_on else None)
+    _, index = _open_search_index(refresh=not no_update)
+    with index:
+        matches = index.search(" ".join(query), filters, limit)
+    _print_matches(matches, as_json)
+
+
+def _unknown(kind: str, word: str, choices, where: str, aliases=None) -> str:
+    from joinedup.taxonomy import suggest
+
+    guess = suggest(word, choices)
+    if guess and aliases:
+        named = guess.split("'")[1]
+        guess = f" Did you mean '{aliases.get(named, named)}'?"
+    listed = "" if guess else f" Known {kind}s: {', '.join(sorted(c for c in choices if not aliases or c not in aliases))}."
+    return f"unknown {kind} '{word}'.{guess or listed} See {where}."
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Helpers per need.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {id, name, score, reasons, need}.")
+@click.option("--no-update", is_flag=True,
+              help="Use the index as it is, without checking every profile for changes (faster on big directories).")
+def match(slug, limit, as_json, no_update):
+    """Rank people who could help with the needs of a group or proposal, with reasons.
+
+    SLUG is the file name of content/groups/SLUG.md or content/proposals/SLUG.md without .md.
+
+    \b
+    Examples:
+      python tasks.py match video-collective
+      python tasks.py match video-collective --limit 3 --json
+    """
+    import json
+
+    from joinedup.needs import NeedsError, describe, read_needs
+    from joinedup.taxonomy import load_taxonomy
+
+    taxonomy, _ = load_taxonomy(ROOT)
+    try:
+        kind, needs = read_needs(ROOT, slug, taxonomy)
+    except NeedsError as error:
+        _usage_error(str(error))
+    _, index = _open_search_index(refresh=not no_update)
+    with index:
+        results = [(need, index.match(need, limit)) for need in needs]
+    if as_json:
+        click.echo(json.dumps([{**m.as_json(), "need": describe(need)} for need, found in results for m in found],
+                              ensure_ascii=False, indent=2))
+        return
+    for number, (need, found) in enumerate(results, 1):
+        click.echo(f"{'' if number == 1 else chr(10)}Need {number} of the {kind} '{slug}': {describe(need)}")
+        _print_matches(found, False)
 
 
 # --- new ----------------------------------------------------------------------------------

@@ -106,6 +106,8 @@ def plan_directory(directory: Directory, per_page: int = 30, agenda: Agenda | No
         people = directory.people(directory.by_region.get(region.id, ()))
         planned += paginate(f"regions/{region.id}/", "region.html", people, per_page, region=region)
 
+    planned.append(PlannedPage("search/", "search.html", {"title": "Search"}))
+
     check_collisions(planned)
     return planned
 

@@ -16,6 +16,7 @@ from .markup import obscured_email, render_bio
 from .model import (
     LEVELS, STATUS_DESCRIPTIONS, STATUS_LABELS, STATUSES, WHEN_LABELS, Group, Need, Proposal, Taxonomy, Volunteer,
 )
+from .needs import describe, search_query
 from .profiles import SCHEMA_LINE
 from .proposals import scaffold
 
@@ -44,6 +45,33 @@ def mastodon_link(handle: str) -> dict[str, str]:
     """``@ana@example.social`` → the profile URL and a label that is not an e-mail look-alike."""
     user, _, host = handle.lstrip("@").partition("@")
     return {"url": f"https://{host}/@{quote(user)}", "label": f"@{user} on {host}"}
+# The browser search's filters beyond skill, region and theme: value → words on the search page.
+AVAILABILITY_BANDS = {"now": "Available now", "later": "Available later", "ended": "Availability ended"}
+HOURS_BANDS = {"1-2": "1–2 hours a week", "3-5": "3–5 hours", "6-10": "6–10 hours", "11-20": "11–20 hours",
+               "21+": "More than 20 hours"}
+# The search page asks for "at least": each choice is a band and every band above it.
+HOURS_AT_LEAST = {"3-5": "At least 3 hours a week", "6-10": "At least 6", "11-20": "At least 11",
+                  "21+": "More than 20"}
+
+
+def hours_band(hours: int) -> str:
+    """The HOURS_BANDS key for ``hours`` a week."""
+    for band in HOURS_BANDS:
+        low, _, high = band.partition("-")
+        if hours >= int(low.rstrip("+")) and (not high or hours <= int(high)):
+            return band
+    return "21+"
+
+
+def search_facts(volunteer: Volunteer, taxonomy, today: dt.date) -> dict[str, str]:
+    """The browser search's filter values and result-card text for a profile (never contact details)."""
+    region = taxonomy.regions.get(volunteer.region)
+    return {
+        "availability": volunteer.availability.status(today),
+        "hours": hours_band(volunteer.availability.hours_per_week),
+        "skills": " · ".join(taxonomy.skills[s].label for s in volunteer.skill_ids if s in taxonomy.skills),
+        "place": f"{volunteer.place}, {region.label if region else volunteer.region}",
+    }
 
 
 class Forge:
@@ -139,6 +167,22 @@ def need_label(need: Need, taxonomy: Taxonomy) -> str:
     if need.until:
         parts.append(f"until {human_date(need.until)}")
     return " · ".join(part for part in parts if part)
+class Helpers:
+    """``people_who_could_help(needs)`` for templates: build-time matching, git read once per build."""
+
+    def __init__(self, repository, limit: int):
+        self.repository = repository
+        self.limit = limit
+        self._candidates = None
+
+    def __call__(self, needs, limit: int | None = None):
+        from .needs import candidates_of, match_needs
+
+        if not needs:
+            return []
+        if self._candidates is None:
+            self._candidates = candidates_of(self.repository)
+        return match_needs(self.repository, list(needs), limit or self.limit, candidates=self._candidates)
 
 
 def theme_globals(repository, settings: dict) -> dict:
@@ -158,6 +202,13 @@ def theme_globals(repository, settings: dict) -> dict:
         "available_now_count": sum(
             1 for v in directory.volunteers.values() if v.availability.is_available_on(repository.build_date)
         ),
+        "people_who_could_help": Helpers(repository, settings.get("JOINEDUP_HELPERS", 5)),
+        "describe_need": lambda need: describe(need, directory.taxonomy),
+        "need_search_query": search_query,
+        "search_facts": lambda volunteer: search_facts(volunteer, directory.taxonomy, repository.build_date),
+        "AVAILABILITY_BANDS": AVAILABILITY_BANDS,
+        "HOURS_BANDS": HOURS_BANDS,
+        "HOURS_AT_LEAST": HOURS_AT_LEAST,
         "LEVELS": LEVELS,
         "WHEN_LABELS": WHEN_LABELS,
         "schema_url": Path("volunteers/schema.json").as_posix(),

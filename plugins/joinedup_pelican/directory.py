@@ -20,6 +20,7 @@ from pelican.generators import Generator
 import joinedup.pages as pages_module
 from joinedup.buildcache import fingerprint_files, page_fingerprint
 from joinedup.exports import open_data
+from joinedup.facets import write_facets
 from joinedup.feeds import FeedSite, proposal_feeds
 from joinedup.pages import check_collisions, plan_agenda, plan_directory
 from joinedup.presentation import theme_globals
@@ -80,6 +81,7 @@ class DirectoryGenerator(Generator):
         with open(os.path.join(self.output_path, MANIFEST), "w", encoding="utf-8") as handle:
             json.dump({page.save_as: fp for page, fp in zip(self.pages, fingerprints)}, handle)
         self.write_files()
+        write_facets(self.repository.directory, Path(self.output_path))
 
     def _shared_fingerprint(self) -> str:
         """What every directory page depends on besides its own context."""

@@ -1,0 +1,148 @@
+"""Static per-facet files: the browser's filter-only search, fast whatever the directory's size.
+
+Pagefind answers searches with words. A search with filters only (skill, region, remote,
+availability, hours, theme) would make Pagefind download every index chunk, and at 100k
+profiles its page list alone is over a megabyte. So the build also writes, under
+``search/facets/``:
+
+* ``index.json``: the number of people, the card-shard size and which values have a file;
+* ``<filter>/<value>.bin``: the people with that value (for ``hours``, with that band of hours
+  a week or a higher one, as the page asks for "at least"), as numbers in directory order, in
+  whichever of two encodings is smaller: a bitmap (kind byte 0, then one bit per person,
+  least significant bit first) or a list of gaps between numbers as LEB128 varints (kind 1);
+* ``word/<word>.bin``: the same for each word of the people's names, headlines, places,
+  regions, skills (labels and aliases) and themes, lower-cased and without accents, and
+  ``words/<first two letters>.json``: those words with how many people have each, so the page
+  can complete the word being typed;
+* ``cards/<n>.json``: the result cards (id, name, headline, place, skills) of people
+  ``n * CARD_SHARD`` onwards, so a page of results fetches a few kilobytes.
+
+The browser ANDs the sets of different filters and words, ORs the values of one filter (except
+skills, which must all be held) and shows the first cards in directory order. Words found in
+none of those fields (a bio, a proposal) go to Pagefind's full-text index instead. Contact
+details are never written here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from .model import Directory
+from .presentation import AVAILABILITY_BANDS, HOURS_BANDS, search_facts
+
+FORMAT_VERSION = 1
+CARD_SHARD = 8
+FOLDER = "search/facets"
+
+
+def encode(numbers: list[int], count: int) -> bytes:
+    """The smaller of a bitmap and a varint gap list of sorted ``numbers`` (< ``count``)."""
+    gaps = bytearray([1])
+    previous = -1
+    for number in numbers:
+        gap = number - previous
+        previous = number
+        while gap >= 0x80:
+            gaps.append(gap & 0x7F | 0x80)
+            gap >>= 7
+        gaps.append(gap)
+    bitmap = bytearray((count + 7) // 8)
+    for number in numbers:
+        bitmap[number >> 3] |= 1 << (number & 7)
+    return bytes(gaps) if len(gaps) <= len(bitmap) + 1 else bytes([0]) + bytes(bitmap)
+
+
+def decode(data: bytes, count: int) -> list[int]:
+    """The numbers in a file written by :func:`encode` (the browser does the same in search.js)."""
+    if data[0] == 0:
+        return [n for n in range(count) if data[1 + (n >> 3)] >> (n & 7) & 1]
+    numbers, value, shift, previous = [], 0, 0, -1
+    for byte in data[1:]:
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            previous += value
+            numbers.append(previous)
+            value, shift = 0, 0
+    return numbers
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-case words of two or more letters or digits, accents removed (as search.js does)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return [word for word in re.split(r"[^a-z0-9]+", plain.lower()) if len(word) >= 2]
+
+
+def _searchable_text(volunteer, taxonomy) -> str:
+    parts = [volunteer.name, volunteer.headline, volunteer.place]
+    region = taxonomy.regions.get(volunteer.region)
+    parts.append(region.label if region else "")
+    for skill_id in volunteer.skill_ids:
+        skill = taxonomy.skills.get(skill_id)
+        if skill:
+            parts += [skill.label, *skill.aliases]
+    parts += [taxonomy.themes[t].label for t in volunteer.themes if t in taxonomy.themes]
+    return " ".join(parts)
+
+
+def facet_values(directory: Directory) -> dict[str, dict[str, list[int]]]:
+    """filter → value → numbers (positions in directory order) of the people having it."""
+    taxonomy = directory.taxonomy
+    values: dict[str, dict[str, list[int]]] = {key: {} for key in ("skill", "region", "remote", "availability",
+                                                                    "hours", "theme", "word")}
+    for number, volunteer in enumerate(directory.sorted_volunteers()):
+        facts = search_facts(volunteer, taxonomy, directory.build_date)
+        pairs = [("skill", s) for s in volunteer.skill_ids]
+        pairs += [("region", volunteer.region), ("remote", "yes" if volunteer.remote else "no"),
+                  ("availability", facts["availability"])]
+        bands = list(HOURS_BANDS)
+        pairs += [("hours", band) for band in bands[: bands.index(facts["hours"]) + 1]]
+        pairs += [("theme", t) for t in volunteer.themes]
+        pairs += [("word", w) for w in dict.fromkeys(words_of(_searchable_text(volunteer, taxonomy)))]
+        for key, value in pairs:
+            values[key].setdefault(value, []).append(number)
+    return values
+
+
+def write_facets(directory: Directory, output: Path) -> int:
+    """Write the facet and card files into ``output/search/facets``; returns how many files."""
+    folder = Path(output) / FOLDER
+    people = directory.sorted_volunteers()
+    count = len(people)
+    written = 0
+    listed: dict[str, list[str]] = {}
+    vocabulary: dict[str, list] = {}
+    for key, by_value in facet_values(directory).items():
+        (folder / key).mkdir(parents=True, exist_ok=True)
+        if key == "word":
+            for word in sorted(by_value):
+                vocabulary.setdefault(word[:2], []).append([word, len(by_value[word])])
+        else:
+            listed[key] = sorted(by_value)
+        for value, numbers in by_value.items():
+            (folder / key / f"{value}.bin").write_bytes(encode(numbers, count))
+            written += 1
+    (folder / "words").mkdir(parents=True, exist_ok=True)
+    for prefix, words in vocabulary.items():
+        (folder / "words" / f"{prefix}.json").write_text(json.dumps(words, separators=(",", ":")), encoding="utf-8")
+        written += 1
+    (folder / "cards").mkdir(parents=True, exist_ok=True)
+    taxonomy = directory.taxonomy
+    for start in range(0, count, CARD_SHARD):
+        cards = []
+        for volunteer in people[start:start + CARD_SHARD]:
+            facts = search_facts(volunteer, taxonomy, directory.build_date)
+            cards.append([volunteer.id, volunteer.name, volunteer.headline, facts["place"], facts["skills"]])
+        (folder / "cards" / f"{start // CARD_SHARD}.json").write_text(
+            json.dumps(cards, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        written += 1
+    manifest = {
+        "version": FORMAT_VERSION, "count": count, "shard": CARD_SHARD, "values": listed,
+        "prefixes": sorted(vocabulary),
+        "labels": {"availability": AVAILABILITY_BANDS, "hours": HOURS_BANDS},
+    }
+    (folder / "index.json").write_text(json.dumps(manifest, separators=(",", ":")), encoding="utf-8")
+    return written + 1

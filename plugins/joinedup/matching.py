@@ -1,0 +1,292 @@
+"""Who could help with a need: ranked, explained, deterministic.
+
+A :class:`Need` says what a group or proposal is looking for (skills, a region or remote work,
+hours a week, a window of dates). Each candidate gets five *levels*, each 0, 1 or 2:
+
+=========  ===  ==========================================================  ==============
+component  2    1                                                           weight (of 100)
+=========  ===  ==========================================================  ==============
+skill      the skill itself (an alias counts)   another skill of the same group   60 shared by the needed skills
+place      remote when remote is wanted, or in the region   remote but not in the region   15
+hours      at least the hours wanted   at least half of them                10
+window     available for the whole window   for part of it                  10
+freshness  profile changed in the last 6 months   in the last year, or unknown   5
+=========  ===  ==========================================================  ==============
+
+The score is the weighted sum, rounded to one decimal; ties are broken by profile id, so the
+same files and the same date always give the same list. Because every component has a few
+discrete levels, the search index can rank 100k profiles with per-level document sets
+(``joinedup.search``) and reach exactly the order :func:`rank` computes in memory.
+
+Nothing here reads files or imports Pelican.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+SKILL_WEIGHT = 60
+PLACE_WEIGHT = 15
+HOURS_WEIGHT = 10
+WINDOW_WEIGHT = 10
+FRESHNESS_WEIGHT = 5
+FRESH_DAYS = 183
+STALE_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Need:
+    """What one group or proposal needs. Skill ids are canonical (see ``Taxonomy.canonical_skill``).
+
+    ``remote`` means the help can be given remotely; with a ``region`` as well, people in the
+    region count as fully matching too. ``start`` and ``until`` bound the window of dates; a
+    need without ``start`` is needed from the build date, one without ``until`` for one day.
+    """
+
+    skills: tuple[str, ...] = ()
+    region: str | None = None
+    remote: bool = False
+    hours: int = 0
+    start: dt.date | None = None
+    until: dt.date | None = None
+
+    def window(self, today: dt.date) -> tuple[dt.date, dt.date]:
+        start = self.start or today
+        return start, max(start, self.until or start)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """The facts about one volunteer that matching looks at (from the model or the index)."""
+
+    id: str
+    name: str
+    headline: str
+    skills: tuple[str, ...]
+    region: str
+    remote: bool
+    hours: int
+    start: dt.date | None = None
+    until: dt.date | None = None
+    updated: dt.date | None = None
+
+    @classmethod
+    def of(cls, volunteer, updated: dt.date | None = None) -> "Candidate":
+        """A candidate from a ``model.Volunteer`` and the date its file last changed in git."""
+        window = volunteer.availability
+        return cls(
+            volunteer.id, volunteer.name, volunteer.headline, volunteer.skill_ids, volunteer.region,
+            volunteer.remote, window.hours_per_week, window.start, window.until, updated,
+        )
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One line of the explanation; ``met`` is True, False, or None for plain information."""
+
+    text: str
+    met: bool | None = True
+
+
+@dataclass(frozen=True)
+class Levels:
+    """The five component levels (0-2) of one candidate for one need; ``skills`` has one per needed skill."""
+
+    skills: tuple[int, ...]
+    place: int
+    hours: int
+    window: int
+    freshness: int
+
+    @property
+    def score(self) -> float:
+        return score_of(sum(self.skills), len(self.skills), self.place, self.hours, self.window, self.freshness)
+
+    @property
+    def has_skill(self) -> bool:
+        return not self.skills or any(self.skills)
+
+
+@dataclass(frozen=True)
+class Match:
+    """One ranked candidate: its score (0-100) and the reasons behind it."""
+
+    candidate: Candidate
+    score: float
+    reasons: tuple[Reason, ...]
+
+    @property
+    def id(self) -> str:
+        return self.candidate.id
+
+    def reasons_text(self) -> str:
+        return ", ".join(reason.text for reason in self.reasons)
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.candidate.id,
+            "name": self.candidate.name,
+            "score": self.score,
+            "reasons": [reason.text for reason in self.reasons],
+        }
+
+
+def score_of(skill_points: int, skill_count: int, place: int, hours: int, window: int, freshness: int) -> float:
+    """The score (0-100, one decimal) of a set of levels; ``skill_points`` is the sum of the skill levels.
+
+    The one formula both rankers (in memory and through the index) use.
+    """
+    skill_part = SKILL_WEIGHT * skill_points / (2 * skill_count) if skill_count else SKILL_WEIGHT
+    total = (
+        skill_part
+        + PLACE_WEIGHT * place / 2
+        + HOURS_WEIGHT * hours / 2
+        + WINDOW_WEIGHT * window / 2
+        + FRESHNESS_WEIGHT * freshness / 2
+    )
+    return round(total, 1)
+
+
+# --- the levels, one function per component --------------------------------------------------
+
+
+def skill_level(held: Iterable[str], needed: str, group_of: Mapping[str, str]) -> int:
+    """2 if ``needed`` is held, 1 if another skill of its group is, else 0."""
+    held = set(held)
+    if needed in held:
+        return 2
+    group = group_of.get(needed)
+    return 1 if group is not None and any(group_of.get(skill) == group for skill in held) else 0
+
+
+def place_level(region: str, remote: bool, need: Need) -> int:
+    """2 for remote when remote is wanted or for the need's region; 1 for remote elsewhere; else 0."""
+    if need.region is None and not need.remote:
+        return 2
+    if (need.remote and remote) or region == need.region:
+        return 2
+    return 1 if remote and not need.remote else 0
+
+
+def hours_level(hours: int, wanted: int) -> int:
+    """2 for at least ``wanted`` hours a week, 1 for at least half, else 0."""
+    if hours >= wanted:
+        return 2
+    return 1 if 2 * hours >= wanted else 0
+
+
+def window_level(start: dt.date | None, until: dt.date | None, need_start: dt.date, need_until: dt.date) -> int:
+    """2 if available through the whole window, 1 for part of it, 0 for none of it."""
+    if (start is None or start <= need_start) and (until is None or until >= need_until):
+        return 2
+    if (start is None or start <= need_until) and (until is None or until >= need_start):
+        return 1
+    return 0
+
+
+def freshness_level(updated: dt.date | None, today: dt.date) -> int:
+    """2 if the profile changed in the last 6 months, 1 within a year or when unknown, else 0."""
+    if updated is None:
+        return 1
+    age = (today - updated).days
+    return 2 if age <= FRESH_DAYS else 1 if age <= STALE_DAYS else 0
+
+
+def levels(candidate: Candidate, need: Need, today: dt.date, group_of: Mapping[str, str]) -> Levels:
+    """All five levels of ``candidate`` for ``need`` on ``today``."""
+    start, until = need.window(today)
+    return Levels(
+        tuple(skill_level(candidate.skills, skill, group_of) for skill in need.skills),
+        place_level(candidate.region, candidate.remote, need),
+        hours_level(candidate.hours, need.hours),
+        window_level(candidate.start, candidate.until, start, until),
+        freshness_level(candidate.updated, today),
+    )
+
+
+# --- explaining and ranking -------------------------------------------------------------------
+
+
+def explain(candidate: Candidate, need: Need, today: dt.date, group_of: Mapping[str, str]) -> Match:
+    """The match of one candidate: score and reasons such as ``video-editing ✓, remote ✓``."""
+    found = levels(candidate, need, today, group_of)
+    reasons: list[Reason] = []
+    for skill, level in zip(need.skills, found.skills):
+        if level == 2:
+            reasons.append(Reason(f"{skill} ✓"))
+        elif level == 1:
+            near = sorted(s for s in candidate.skills if group_of.get(s) == group_of.get(skill))
+            reasons.append(Reason(f"{', '.join(near)} (near {skill})", None))
+        else:
+            reasons.append(Reason(f"no {skill} ✗", False))
+    reasons += _place_reasons(candidate, need, found.place)
+    if need.hours:
+        sign = "≥" if candidate.hours >= need.hours else "<"
+        reasons.append(Reason(f"{candidate.hours} h/week {sign} {need.hours}", found.hours == 2))
+    reasons.append(_window_reason(candidate, need, today, found.window))
+    if candidate.updated is not None:
+        fresh = found.freshness == 2
+        note = "" if fresh else " (over 6 months ago)" if found.freshness == 1 else " (over a year ago)"
+        reasons.append(Reason(f"updated {candidate.updated.isoformat()}{note}", True if fresh else None))
+    return Match(candidate, found.score, tuple(reasons))
+
+
+def _place_reasons(candidate: Candidate, need: Need, level: int) -> list[Reason]:
+    if need.region is None and not need.remote:
+        return []
+    if need.remote and candidate.remote:
+        return [Reason("remote ✓")]
+    if need.region is not None and candidate.region == need.region:
+        return [Reason(f"in {need.region} ✓")]
+    if level == 1:
+        return [Reason(f"remote, not in {need.region}", None)]
+    if need.remote:
+        return [Reason("not remote ✗", False)]
+    return [Reason(f"in {candidate.region}, not {need.region} ✗", False)]
+
+
+def _window_reason(candidate: Candidate, need: Need, today: dt.date, level: int) -> Reason:
+    start, until = need.window(today)
+    if level == 2:
+        if candidate.until:
+            return Reason(f"available until {candidate.until.isoformat()}")
+        return Reason("available, no end date")
+    if level == 1:
+        shown = candidate.until if candidate.until and candidate.until < until else candidate.start
+        word = "until" if shown == candidate.until else "from"
+        return Reason(f"available {word} {shown.isoformat()}, part of the window", None)
+    if candidate.until and candidate.until < start:
+        return Reason(f"availability ended {candidate.until.isoformat()} ✗", False)
+    return Reason(f"available from {candidate.start.isoformat()} ✗", False)
+
+
+def order_key(match: Match) -> tuple[float, str]:
+    """Best score first, then profile id: the one order of every ranked list."""
+    return (-match.score, match.candidate.id)
+
+
+def rank(
+    candidates: Iterable[Candidate], need: Need, today: dt.date, group_of: Mapping[str, str],
+    *, limit: int | None = 10, require_skill: bool = True,
+) -> list[Match]:
+    """The best ``limit`` candidates for ``need``, best first.
+
+    With ``require_skill`` (the default) a candidate with no needed skill and none of the same
+    group is left out, however well the rest fits.
+    """
+    matches = []
+    for candidate in candidates:
+        found = levels(candidate, need, today, group_of)
+        if require_skill and not found.has_skill:
+            continue
+        matches.append((-found.score, candidate.id, candidate))
+    matches.sort(key=lambda item: item[:2])
+    chosen = matches if limit is None else matches[:limit]
+    return [explain(candidate, need, today, group_of) for _, _, candidate in chosen]
+
+
+def group_of(taxonomy) -> dict[str, str]:
+    """skill id → skill-group id, for partial credit."""
+    return {skill.id: skill.group for skill in taxonomy.skills.values()}

@@ -1,0 +1,183 @@
+"""The needs of groups and proposals, and the people who could help with them.
+
+A group (``content/groups/<slug>.md``) lists needs in its YAML front matter, each a mapping::
+
+    needs:
+      - skill: video-editing        # or skills: [video-editing, motion-graphics]
+        hours_per_week: 4
+        remote: true                # or region: wales (or both)
+        until: 2027-03-01           # optional; from: is optional too
+
+A proposal's ``needs`` may also be plain skill ids (``needs: [policy-research, copywriting]``),
+which together make one need. :func:`needs_from_front_matter` turns either form into
+``matching.Need`` objects; :func:`match_needs` ranks the directory for each.
+
+Until the Proposal and Group models exist (issue 4), :func:`read_needs` reads the front matter
+itself; once they do, ``match`` should take ``needs`` from those models instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import matching
+from .files import read_text
+from .freshness import last_commit_dates
+from .matching import Candidate, Match, Need
+from .model import Taxonomy
+from .taxonomy import suggest
+from .yamlsource import load_yaml
+
+KINDS = (("group", "content/groups"), ("proposal", "content/proposals"))
+
+
+class NeedsError(Exception):
+    """A slug that names nothing, or content whose needs cannot be used: the message says which."""
+
+
+@dataclass(frozen=True)
+class NeedMatches:
+    """The best helpers for one need, best first."""
+
+    need: Need
+    matches: tuple[Match, ...]
+
+
+def describe(need: Need, taxonomy: Taxonomy | None = None) -> str:
+    """``video-editing · remote · 4 h/week · until 2027-03-01``: a need in one line.
+
+    With ``taxonomy``, skills and regions are named by their labels (``Video editing``).
+    """
+    def skill(word):
+        return taxonomy.skills[word].label if taxonomy and word in taxonomy.skills else word
+
+    def region(word):
+        return taxonomy.regions[word].label if taxonomy and word in taxonomy.regions else word
+
+    parts = [", ".join(skill(s) for s in need.skills) or "any skill"]
+    if need.remote:
+        parts.append("remote" + (f" or in {region(need.region)}" if need.region else ""))
+    elif need.region:
+        parts.append(f"in {region(need.region)}")
+    if need.hours:
+        parts.append(f"{need.hours} h/week")
+    if need.start:
+        parts.append(f"from {need.start.isoformat()}")
+    if need.until:
+        parts.append(f"until {need.until.isoformat()}")
+    return " · ".join(parts)
+
+
+def search_query(need: Need) -> str:
+    """The query string of the site's /search/ page pre-filtered for ``need``."""
+    from urllib.parse import urlencode
+
+    pairs = [("skill", skill) for skill in need.skills]
+    if need.remote:
+        pairs.append(("remote", "yes"))
+    elif need.region:
+        pairs.append(("region", need.region))
+    return urlencode(pairs)
+
+
+def needs_from_front_matter(raw, taxonomy: Taxonomy, where: str) -> list[Need]:
+    """``needs`` of a front matter as Need objects; raises NeedsError naming the bad entry."""
+    if not isinstance(raw, list) or not raw:
+        raise NeedsError(f"{where} has no needs listed; add a 'needs:' list to its front matter.")
+    loose_skills = [item for item in raw if isinstance(item, str)]
+    needs = [_need(item, taxonomy, where, index) for index, item in enumerate(raw) if not isinstance(item, str)]
+    if loose_skills:
+        needs.insert(0, Need(tuple(_skill(word, taxonomy, where) for word in loose_skills)))
+    return needs
+
+
+def _need(item, taxonomy: Taxonomy, where: str, index: int) -> Need:
+    if not isinstance(item, dict):
+        raise NeedsError(f"{where}: need {index + 1} is neither a skill id nor a mapping.")
+    words = item.get("skills", item.get("skill", []))
+    words = [words] if isinstance(words, str) else words
+    if not isinstance(words, list) or not words:
+        raise NeedsError(f"{where}: need {index + 1} names no skill; add 'skill: <id>'.")
+    region = item.get("region")
+    if region is not None and region not in taxonomy.regions:
+        raise NeedsError(f"{where}: need {index + 1} has unknown region '{region}'.{suggest(region, taxonomy.regions)}")
+    hours = item.get("hours_per_week", item.get("hours", 0)) or 0
+    if not isinstance(hours, int) or isinstance(hours, bool) or hours < 0:
+        raise NeedsError(f"{where}: need {index + 1} has hours_per_week {hours!r}; write a whole number.")
+    return Need(
+        skills=tuple(_skill(word, taxonomy, where) for word in words),
+        region=region,
+        remote=bool(item.get("remote", False)),
+        hours=hours,
+        start=_day(item.get("from"), where, index),
+        until=_day(item.get("until"), where, index),
+    )
+
+
+def _skill(word, taxonomy: Taxonomy, where: str) -> str:
+    skill = taxonomy.canonical_skill(str(word))
+    if skill is None:
+        raise NeedsError(f"{where}: unknown skill '{word}'.{suggest(str(word), taxonomy.skills)}")
+    return skill
+
+
+def _day(value, where: str, index: int) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise NeedsError(f"{where}: need {index + 1} has the date {value!r}; write YYYY-MM-DD.") from None
+
+
+def read_needs(root: Path, slug: str, taxonomy: Taxonomy) -> tuple[str, list[Need]]:
+    """The kind ('group' or 'proposal') and needs of the content called ``slug``.
+
+    Raises NeedsError when there is no such group or proposal, or it lists no usable needs.
+    """
+    for kind, folder in KINDS:
+        relative = f"{folder}/{slug}.md"
+        if "/" in slug or not (Path(root) / relative).is_file():
+            continue
+        text, problems = read_text(Path(root), relative)
+        if text is None:
+            raise NeedsError(f"{relative} cannot be read: {problems[0].message}")
+        front = _front_matter(text)
+        if front is None:
+            raise NeedsError(f"{relative} has no YAML front matter between '---' lines, so no needs.")
+        document, problems = load_yaml(front, relative, line_offset=1)
+        if document is None:
+            raise NeedsError(f"{relative}: {problems[0].message if problems else 'unreadable front matter'}")
+        return kind, needs_from_front_matter(document.data.get("needs"), taxonomy, relative)
+    raise NeedsError(f"There is no proposal or group called '{slug}' (looked in content/groups and content/proposals).")
+
+
+def _front_matter(text: str) -> str | None:
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        return None
+    for number, line in enumerate(lines[1:], start=1):
+        if line.strip() in ("---", "..."):
+            return "\n".join(lines[1:number]) + "\n"
+    return None
+
+
+def candidates_of(repository) -> list[Candidate]:
+    """Every published volunteer as a matching candidate, with git's last-changed date (one pass)."""
+    dates = last_commit_dates(repository.root)
+    return [Candidate.of(v, dates.get(v.path)) for v in repository.directory.volunteers.values()]
+
+
+def match_needs(repository, needs: list[Need], limit: int = 5, *, candidates: list[Candidate] | None = None) -> list[NeedMatches]:
+    """The best ``limit`` helpers for each need, from the loaded model (build-time matching).
+
+    Pass ``candidates`` (from :func:`candidates_of`) when matching many pages, so git is read once.
+    """
+    candidates = candidates_of(repository) if candidates is None else candidates
+    group_of = matching.group_of(repository.taxonomy)
+    return [
+        NeedMatches(need, tuple(matching.rank(candidates, need, repository.build_date, group_of, limit=limit)))
+        for need in needs
+    ]

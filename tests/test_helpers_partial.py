@@ -1,0 +1,55 @@
+"""The "People who could help" partial, rendered from the theme with the model (no Pelican needed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader
+from markupsafe import escape
+
+from joinedup.matching import Need
+from joinedup.presentation import theme_globals
+from joinedup.repository import load_repository
+
+THEME = Path(__file__).resolve().parent.parent / "themes/joinedup/templates"
+
+
+def render(repository, needs) -> str:
+    environment = Environment(loader=FileSystemLoader(str(THEME)), autoescape=True, trim_blocks=True,
+                              lstrip_blocks=True)
+    environment.globals.update(theme_globals(repository, {"JOINEDUP_HELPERS": 2}), SITEURL="")
+    return environment.from_string('{% include "partials/helpers.html" %}').render(needs=needs)
+
+
+def test_each_need_lists_its_best_helpers_with_reasons_and_links_to_a_prefiltered_search(site):
+    site.profile("ana-lopez", github="ana")
+    site.profile("cy-jones", name="Cy <Jones>", github="cy", skills="[motion-graphics]", remote="false")
+    site.profile("dee-west", name="Dee West", github="dee", skills="[photography]", remote="false")
+    site.profile("bo-chen", name="Bo Chen", github="bo", skills="[copywriting]",
+                 location="\n  place: Cardiff\n  region: wales")
+    repository, _ = load_repository(site.root, build_date=dt.date(2026, 11, 23))
+    html = render(repository, [Need(("video-editing",), None, True, 4), Need(("copywriting",), "wales")])
+    assert html.count("<h3") == 2
+    assert "Video editing · remote · 4 h/week</h3>" in html
+    assert "Copywriting · in Wales</h3>" in html
+    first = html.split('<section class="need"')[1]
+    assert first.index('href="/people/ana-lopez/"') < first.index('href="/people/cy-jones/"')
+    assert "dee-west" not in first, "the limit is 2 helpers a need"
+    assert '<li class="reason-met">video-editing ✓</li>' in first
+    assert '<li class="reason-unmet">not remote ✗</li>' in first
+    assert '<li class="reason-met">6 h/week ≥ 4</li>' in first
+    assert 'href="/search/?skill=video-editing&amp;remote=yes"' in first
+    assert str(escape("Cy <Jones>")) in first and "Cy <Jones>" not in first
+    second = html.split('<section class="need"')[2]
+    assert 'href="/search/?skill=copywriting&amp;region=wales"' in second
+    assert second.index("bo-chen") < second.index("ana-lopez")
+
+
+def test_no_needs_render_nothing_and_an_unmet_need_says_so(site):
+    site.profile("ana-lopez", github="ana")
+    repository, _ = load_repository(site.root, build_date=dt.date(2026, 11, 23))
+    assert render(repository, []).strip() == ""
+    html = render(repository, [Need(("bookkeeping",))])
+    assert "Nobody in the directory offers this yet." in html
+    assert 'href="/search/?skill=bookkeeping"' in html

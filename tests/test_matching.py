@@ -1,0 +1,213 @@
+"""Matching on a hand-made directory whose right order is obvious, in memory and through the index."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from joinedup import matching
+from joinedup.matching import Need
+from joinedup.needs import NeedsError, candidates_of, match_needs, needs_from_front_matter, read_needs
+from joinedup.repository import load_repository
+from joinedup.search import open_index
+
+TODAY = dt.date(2026, 11, 23)
+NEED = Need(skills=("video-editing",), remote=True, hours=4)
+
+# id: (skills YAML, remote, hours, window YAML, date of the commit that last changed the file)
+PEOPLE = {
+    "ada-expert": ("[video-editing]", "true", 6, "\n  until: 2027-03-01", "2026-10-01"),
+    "ben-stale": ("[video-editing]", "true", 6, "", "2025-06-01"),
+    "cara-local": ("[video-editing]", "false", 6, "", "2026-10-01"),
+    "dev-few-hours": ("[video-editing]", "true", 2, "", "2026-10-01"),
+    "eve-later": ("[video-editing]", "true", 6, "\n  from: 2027-01-10", "2026-10-01"),
+    "fin-motion": ("[motion-graphics]", "true", 6, "", "2026-10-01"),
+    "gus-one-hour": ("[video-editing]", "true", 1, "", "2026-10-01"),
+    "hana-writer": ("[copywriting]", "true", 10, "", "2026-10-01"),
+    "ivo-ended": ("[video-editing, photography]", "true", 8, "\n  until: 2026-06-30", "2026-10-01"),
+}
+
+EXPECTED = [
+    ("ada-expert", 100.0, "video-editing ✓, remote ✓, 6 h/week ≥ 4, available until 2027-03-01, updated 2026-10-01"),
+    ("ben-stale", 95.0,
+     "video-editing ✓, remote ✓, 6 h/week ≥ 4, available, no end date, updated 2025-06-01 (over a year ago)"),
+    ("dev-few-hours", 95.0, "video-editing ✓, remote ✓, 2 h/week < 4, available, no end date, updated 2026-10-01"),
+    ("eve-later", 90.0, "video-editing ✓, remote ✓, 6 h/week ≥ 4, available from 2027-01-10 ✗, updated 2026-10-01"),
+    ("gus-one-hour", 90.0, "video-editing ✓, remote ✓, 1 h/week < 4, available, no end date, updated 2026-10-01"),
+    ("ivo-ended", 90.0,
+     "video-editing ✓, remote ✓, 8 h/week ≥ 4, availability ended 2026-06-30 ✗, updated 2026-10-01"),
+    ("cara-local", 85.0, "video-editing ✓, not remote ✗, 6 h/week ≥ 4, available, no end date, updated 2026-10-01"),
+    ("fin-motion", 70.0,
+     "motion-graphics (near video-editing), remote ✓, 6 h/week ≥ 4, available, no end date, updated 2026-10-01"),
+]
+
+
+def commit(root: Path, paths: list[str], day: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_DATE": f"{day}T12:00:00+00:00", "GIT_COMMITTER_DATE": f"{day}T12:00:00+00:00",
+           "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
+           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org"}
+    subprocess.run(["git", "add", *paths], cwd=root, check=True, env=env)
+    subprocess.run(["git", "commit", "-q", "-m", f"profiles of {day}"], cwd=root, check=True, env=env)
+
+
+@pytest.fixture
+def directory(site):
+    """The nine people above, each committed to git on its own date."""
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=site.root, check=True)
+    by_day: dict[str, list[str]] = {}
+    for person, (skills, remote, hours, window, day) in PEOPLE.items():
+        site.profile(person, name=person.replace("-", " ").title(), github=person, skills=skills, remote=remote,
+                     availability=f"\n  hours_per_week: {hours}{window}")
+        by_day.setdefault(day, []).append(f"volunteers/{person}.yaml")
+    for day in sorted(by_day):
+        commit(site.root, by_day[day], day)
+    return site
+
+
+def test_helpers_are_ranked_by_skill_place_hours_window_and_freshness_with_reasons(directory):
+    repository, problems = load_repository(directory.root, build_date=TODAY)
+    assert problems == []
+    [found] = match_needs(repository, [NEED], limit=20)
+    assert [(m.id, m.score, m.reasons_text()) for m in found.matches] == EXPECTED
+
+
+def test_people_without_the_skill_or_its_group_are_left_out(directory):
+    repository, _ = load_repository(directory.root, build_date=TODAY)
+    [found] = match_needs(repository, [NEED], limit=20)
+    assert "hana-writer" not in [m.id for m in found.matches]
+    [copy] = match_needs(repository, [Need(skills=("copywriting",))], limit=20)
+    assert [m.id for m in copy.matches] == ["hana-writer"]
+
+
+def test_the_index_ranks_exactly_as_the_model_does(directory):
+    repository, _ = load_repository(directory.root, build_date=TODAY)
+    with open_index(directory.root, repository.taxonomy, TODAY) as index:
+        assert [(m.id, m.score, m.reasons_text()) for m in index.match(NEED, 20)] == EXPECTED
+        assert [m.id for m in index.match(NEED, 3)] == ["ada-expert", "ben-stale", "dev-few-hours"]
+
+
+def test_without_git_freshness_is_unknown_and_not_mentioned(site):
+    site.profile("ada-expert", github="ada", skills="[video-editing]")
+    site.profile("ben-other", github="ben", skills="[video-editing]")
+    repository, _ = load_repository(site.root, build_date=TODAY)
+    [found] = match_needs(repository, [NEED])
+    assert [m.id for m in found.matches] == ["ada-expert", "ben-other"]
+    assert all("updated" not in m.reasons_text() for m in found.matches)
+    assert found.matches[0].score == 97.5
+
+
+def test_a_region_need_gives_part_credit_to_remote_people_elsewhere():
+    need = Need(skills=("translation-cy",), region="wales", hours=2)
+    group_of = {"translation-cy": "translation"}
+    local = matching.Candidate("a-local", "A", "", ("translation-cy",), "wales", False, 2)
+    remote = matching.Candidate("b-remote", "B", "", ("translation-cy",), "london", True, 2)
+    away = matching.Candidate("c-away", "C", "", ("translation-cy",), "london", False, 2)
+    ranked = matching.rank([away, remote, local], need, TODAY, group_of)
+    assert [(m.id, m.reasons[1].text) for m in ranked] == [
+        ("a-local", "in wales ✓"), ("b-remote", "remote, not in wales"), ("c-away", "in london, not wales ✗"),
+    ]
+
+
+def test_a_window_partly_covered_gets_part_credit():
+    need = Need(skills=("python",), start=dt.date(2026, 12, 1), until=dt.date(2027, 1, 31))
+    group_of = {"python": "web"}
+    whole = matching.Candidate("whole", "W", "", ("python",), "london", True, 2, until=dt.date(2027, 2, 1))
+    part = matching.Candidate("part", "P", "", ("python",), "london", True, 2, until=dt.date(2026, 12, 20))
+    none = matching.Candidate("none", "N", "", ("python",), "london", True, 2, start=dt.date(2027, 3, 1))
+    ranked = matching.rank([none, part, whole], need, TODAY, group_of)
+    assert [(m.id, m.reasons[-1].text) for m in ranked] == [
+        ("whole", "available until 2027-02-01"),
+        ("part", "available until 2026-12-20, part of the window"),
+        ("none", "available from 2027-03-01 ✗"),
+    ]
+
+
+def test_group_needs_in_front_matter_become_needs_with_aliases_resolved(site):
+    site.write("content/groups/film-crew.md", """
+        ---
+        title: Film crew
+        needs:
+          - skill: video editing
+            hours_per_week: 4
+            remote: true
+            until: 2027-03-01
+          - skills: [translation-cy]
+            region: wales
+        ---
+        We make films.
+        """)
+    repository, _ = load_repository(site.root, build_date=TODAY)
+    kind, needs = read_needs(site.root, "film-crew", repository.taxonomy)
+    assert kind == "group"
+    assert needs == [
+        Need(("video-editing",), None, True, 4, None, dt.date(2027, 3, 1)),
+        Need(("translation-cy",), "wales", False, 0),
+    ]
+
+
+@pytest.mark.parametrize("front, message", [
+    ("title: Quiet", "content/groups/quiet.md has no needs listed; add a 'needs:' list to its front matter."),
+    ("needs:\n  - skill: vidoe-editing", "content/groups/quiet.md: unknown skill 'vidoe-editing'. Did you mean 'video-editing'?"),
+    ("needs:\n  - skill: python\n    region: wale",
+     "content/groups/quiet.md: need 1 has unknown region 'wale'. Did you mean 'wales'?"),
+])
+def test_needs_that_cannot_be_used_are_refused_with_the_reason(site, front, message):
+    site.write("content/groups/quiet.md", f"---\n{front}\n---\nBody.\n")
+    repository, _ = load_repository(site.root, build_date=TODAY)
+    with pytest.raises(NeedsError) as refused:
+        read_needs(site.root, "quiet", repository.taxonomy)
+    assert str(refused.value) == message
+
+
+def test_index_ranking_agrees_with_the_model_on_a_generated_directory(tmp_path):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from generate import generate
+
+    root = tmp_path / "generated"
+    generate(300, root, seed=11, build_day=TODAY)
+    repository, problems = load_repository(root, build_date=TODAY)
+    assert not problems
+    candidates = candidates_of(repository)
+    group_of = matching.group_of(repository.taxonomy)
+    skills, regions = list(repository.taxonomy.skills), list(repository.taxonomy.regions)
+    chooser = random.Random(3)
+    with open_index(root, repository.taxonomy, TODAY) as index:
+        assert len(index) == 300
+        for _ in range(40):
+            need = Need(
+                skills=tuple(chooser.sample(skills, chooser.choice([1, 1, 2, 3]))),
+                region=chooser.choice([None, None, *regions]),
+                remote=chooser.random() < 0.5,
+                hours=chooser.choice([0, 2, 3, 4, 5, 8]),
+                start=chooser.choice([None, TODAY + dt.timedelta(days=30)]),
+                until=chooser.choice([None, TODAY + dt.timedelta(days=90)]),
+            )
+            expected = matching.rank(candidates, need, TODAY, group_of, limit=15)
+            assert [(m.id, m.score) for m in index.match(need, 15)] == [(m.id, m.score) for m in expected], need
+            docs = chooser.sample(range(300), 20)
+            by_bits = index.scores(docs, need, index.sets.alive)
+            assert by_bits == {doc: index.explain(doc, need).score for doc in docs}, need
+
+
+def test_freshness_in_the_index_follows_commits_not_edits(directory):
+    repository, _ = load_repository(directory.root, build_date=TODAY)
+    need = Need(skills=("video-editing",))
+
+    def updated(person):
+        with open_index(directory.root, repository.taxonomy, TODAY) as index:
+            match = next(m for m in index.match(need, 20) if m.id == person)
+        return [r.text for r in match.reasons if r.text.startswith("updated")]
+
+    assert updated("ada-expert") == ["updated 2026-10-01"]
+    path = directory.root / "volunteers/ada-expert.yaml"
+    path.write_text(path.read_text().replace("hours_per_week: 6", "hours_per_week: 7"))
+    assert updated("ada-expert") == ["updated 2026-10-01"], "an edit not yet committed keeps the commit's date"
+    commit(directory.root, ["volunteers/ada-expert.yaml"], "2026-11-20")
+    assert updated("ada-expert") == ["updated 2026-11-20"]
+    assert updated("ben-stale") == ["updated 2025-06-01 (over a year ago)"]

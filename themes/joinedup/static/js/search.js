@@ -1,0 +1,285 @@
+// The search page. Filters, and words found in people's names, headlines, places and skills, are
+// answered from the static per-facet files (search/facets/, written by the build), so a search
+// fetches a few small files whatever the size of the directory. Words found nowhere there (in a
+// bio, on another page) go to Pagefind's full-text index. The form's state lives in the URL: a search can be
+// shared, and reloading the page restores it. Without JavaScript the page points to the
+// browse pages instead.
+
+const form = document.getElementById("search-form");
+const words = document.getElementById("search-q");
+const statusLine = document.getElementById("search-status");
+const list = document.getElementById("search-results");
+const moreWrap = document.getElementById("search-more-wrap");
+const moreButton = document.getElementById("search-more");
+const site = form.dataset.site || "";
+const PAGE = 20;
+// Within one filter any ticked value will do, except skills: people must have them all.
+const FILTERS = ["skill", "region", "remote", "availability", "hours", "theme"];
+const ALL_OF = new Set(["skill"]);
+// "hours" asks for at least a band: in Pagefind's filters that is this band or any above it.
+const HOURS_BANDS = ["1-2", "3-5", "6-10", "11-20", "21+"];
+
+let generation = 0;
+let showMore = null;
+
+function chosen() {
+  const data = new FormData(form);
+  const filters = {};
+  for (const key of FILTERS) {
+    const values = data.getAll(key).filter(Boolean);
+    if (values.length) filters[key] = values;
+  }
+  return { q: (data.get("q") || "").trim(), filters };
+}
+
+function restore() {
+  const params = new URLSearchParams(location.search);
+  words.value = params.get("q") || "";
+  for (const field of form.elements) {
+    if (!FILTERS.includes(field.name)) continue;
+    const values = params.getAll(field.name);
+    if (field.type === "radio") {
+      field.checked = field.value === (values[0] || "");
+    } else if (field.type === "checkbox") {
+      field.checked = values.includes(field.value);
+      const group = field.closest("details");
+      if (field.checked && group) group.open = true;
+    }
+    else if (field.tagName === "SELECT") field.value = values[0] || "";
+  }
+}
+
+function remember({ q, filters }) {
+  const params = new URLSearchParams();
+  if (q) params.set("q", q);
+  for (const [key, values] of Object.entries(filters)) for (const value of values) params.append(key, value);
+  const query = params.toString();
+  const ticked = Object.values(filters).reduce((sum, values) => sum + values.length, 0);
+  document.getElementById("search-filter-count").textContent = ticked ? `(${ticked} chosen)` : "";
+  history.replaceState(null, "", query ? `?${query}` : location.pathname);
+}
+
+// --- filters alone: the facet files ------------------------------------------------------
+
+const facets = form.dataset.facets;
+const fetched = new Map();
+
+function fetchOnce(url, how) {
+  if (!fetched.has(url)) {
+    fetched.set(url, fetch(url).then((response) => {
+      if (!response.ok) throw new Error(`${url}: ${response.status}`);
+      return how === "json" ? response.json() : response.arrayBuffer();
+    }));
+  }
+  return fetched.get(url);
+}
+
+async function facetSet(manifest, key, value, known = false) {
+  const words = new Uint32Array(Math.ceil(manifest.count / 32));
+  if (!known && !(manifest.values[key] || []).includes(value)) return words;
+  const bytes = new Uint8Array(await fetchOnce(`${facets}${key}/${encodeURIComponent(value)}.bin`, "bin"));
+  if (bytes[0] === 0) {
+    new Uint8Array(words.buffer).set(bytes.subarray(1));
+    return words;
+  }
+  let number = -1, gap = 0, shift = 0;
+  for (let i = 1; i < bytes.length; i++) {
+    gap |= (bytes[i] & 0x7f) << shift;
+    shift += 7;
+    if (!(bytes[i] & 0x80)) {
+      number += gap;
+      words[number >>> 5] |= 1 << (number & 31);
+      gap = 0;
+      shift = 0;
+    }
+  }
+  return words;
+}
+
+function tokens(text) {
+  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+    .split(/[^a-z0-9]+/).filter((word) => word.length >= 2);
+}
+
+// The people having every word (the last one may be the start of a word still being typed),
+// or null when a word is in no name, headline, place or skill: then Pagefind is asked instead.
+async function wordSet(manifest, q) {
+  const words = tokens(q);
+  let result = null;
+  for (const [position, word] of words.entries()) {
+    const prefix = word.slice(0, 2);
+    if (!manifest.prefixes.includes(prefix)) return null;
+    const vocabulary = await fetchOnce(`${facets}words/${prefix}.json`, "json");
+    const typing = position === words.length - 1 && !/\s$/.test(q);
+    const hits = vocabulary.filter(([known]) => (typing ? known.startsWith(word) : known === word))
+      .sort((a, b) => b[1] - a[1]).slice(0, 30);
+    if (!hits.length) return null;
+    const sets = await Promise.all(hits.map(([known]) => facetSet(manifest, "word", known, true)));
+    const any = sets.reduce((a, b) => a.map((bits, i) => bits | b[i]));
+    result = result ? result.map((bits, i) => bits & any[i]) : any;
+  }
+  return result;
+}
+
+async function facetSearch(q, filters) {
+  const manifest = await fetchOnce(`${facets}index.json`, "json");
+  let result = null;
+  if (q) {
+    result = await wordSet(manifest, q);
+    if (result === null) return null;
+  }
+  for (const [key, values] of Object.entries(filters)) {
+    const sets = await Promise.all(values.map((value) => facetSet(manifest, key, value)));
+    const combined = sets.reduce((a, b) => a.map((word, i) => (ALL_OF.has(key) ? word & b[i] : word | b[i])));
+    result = result ? result.map((word, i) => word & combined[i]) : combined;
+  }
+  const numbers = [];
+  result.forEach((word, i) => {
+    for (let bit = 0; word; bit++, word >>>= 1) if (word & 1) numbers.push(i * 32 + bit);
+  });
+  if (q && !numbers.length) return null;
+  const cards = async (start) => {
+    const slice = numbers.slice(start, start + PAGE);
+    const shards = [...new Set(slice.map((n) => Math.floor(n / manifest.shard)))];
+    const loaded = new Map(await Promise.all(
+      shards.map(async (shard) => [shard, await fetchOnce(`${facets}cards/${shard}.json`, "json")])));
+    return slice.map((n) => {
+      const [id, name, headline, place, skills] = loaded.get(Math.floor(n / manifest.shard))[n % manifest.shard];
+      return { url: `${site}/people/${id}/`, name, headline, place, skills };
+    });
+  };
+  return { total: numbers.length, cards, note: "" };
+}
+
+// --- words: Pagefind --------------------------------------------------------------------
+
+let pagefind = null;
+
+async function wordSearch(q, filters) {
+  if (!pagefind) {
+    pagefind = await import(`${form.dataset.pagefind}pagefind.js`);
+    await pagefind.options({ baseUrl: `${site}/` });
+  }
+  const pagefindFilters = {};
+  for (const [key, values] of Object.entries(filters)) {
+    pagefindFilters[key] = ALL_OF.has(key) ? { all: values } : { any: values };
+  }
+  if (filters.hours) pagefindFilters.hours = { any: HOURS_BANDS.slice(HOURS_BANDS.indexOf(filters.hours[0])) };
+  const search = await pagefind.search(q, { filters: pagefindFilters });
+  const results = search.results;
+  const cards = async (start) => {
+    const data = await Promise.all(results.slice(start, start + PAGE).map((result) => result.data()));
+    return data.map((page) => ({
+      url: page.url,
+      name: page.meta.title,
+      headline: page.meta.headline || "",
+      place: page.meta.place || "",
+      skills: page.meta.skills || "",
+    }));
+  };
+  return { total: results.length, cards, note: " in the full text" };
+}
+
+// --- showing results --------------------------------------------------------------------
+
+function card({ url, name, headline, place, skills }) {
+  const item = document.createElement("li");
+  item.className = "card person-card";
+  const title = document.createElement("h3");
+  title.className = "card-title";
+  const link = document.createElement("a");
+  link.href = url;
+  link.textContent = name;
+  title.append(link);
+  item.append(title);
+  if (headline) {
+    const line = document.createElement("p");
+    line.className = "headline";
+    line.textContent = headline;
+    item.append(line);
+  }
+  if (place) {
+    const where = document.createElement("p");
+    where.className = "meta";
+    where.textContent = place;
+    item.append(where);
+  }
+  if (skills) {
+    const tags = document.createElement("ul");
+    tags.className = "tags";
+    tags.setAttribute("aria-label", "Skills");
+    for (const skill of skills.split(" · ")) {
+      const tag = document.createElement("li");
+      tag.textContent = skill;
+      tags.append(tag);
+    }
+    item.append(tags);
+  }
+  return item;
+}
+
+async function run() {
+  const current = chosen();
+  remember(current);
+  const mine = ++generation;
+  const anything = current.q || Object.keys(current.filters).length;
+  if (!anything) {
+    list.replaceChildren();
+    moreWrap.hidden = true;
+    statusLine.textContent = "Type words or tick filters to find people.";
+    return;
+  }
+  form.setAttribute("aria-busy", "true");
+  statusLine.textContent = "Searching…";
+  try {
+    const found = (await facetSearch(current.q, current.filters)) || (await wordSearch(current.q, current.filters));
+    const first = await found.cards(0);
+    if (mine !== generation) return;
+    list.replaceChildren(...first.map(card));
+    let shown = first.length;
+    statusLine.textContent = found.total === 0
+      ? "Nobody matches. Try fewer filters or other words."
+      : `${found.total} ${found.total === 1 ? "result" : "results"}${found.note}${found.total > shown ? `, showing ${shown}` : ""}.`;
+    moreWrap.hidden = shown >= found.total;
+    showMore = async () => {
+      const next = await found.cards(shown);
+      if (mine !== generation) return;
+      list.append(...next.map(card));
+      shown += next.length;
+      moreWrap.hidden = shown >= found.total;
+      statusLine.textContent = `${found.total} results${found.note}, showing ${shown}.`;
+      list.children[shown - next.length]?.querySelector("a")?.focus();
+    };
+  } catch (error) {
+    if (mine !== generation) return;
+    statusLine.textContent = "Search could not load. Browse by skill or region instead.";
+    console.warn("search failed", error);
+  } finally {
+    if (mine === generation) form.removeAttribute("aria-busy");
+  }
+}
+
+let typing = null;
+words.addEventListener("input", () => {
+  clearTimeout(typing);
+  typing = setTimeout(run, 200);
+});
+form.addEventListener("change", (event) => {
+  if (event.target !== words) run();
+});
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearTimeout(typing);
+  run();
+});
+moreButton.addEventListener("click", () => showMore && showMore());
+window.addEventListener("popstate", () => {
+  restore();
+  run();
+});
+
+form.hidden = false;
+restore();
+// On a phone the filters would push the results off screen: start with them folded.
+if (window.matchMedia("(max-width: 48rem)").matches) document.getElementById("search-filters").open = false;
+run();
