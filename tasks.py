@@ -458,12 +458,13 @@ def match(slug, limit, as_json, no_update):
     """
     import json
 
+    from joinedup.dates import build_date
     from joinedup.needs import NeedsError, describe, read_needs
     from joinedup.taxonomy import load_taxonomy
 
     taxonomy, _ = load_taxonomy(ROOT)
     try:
-        kind, needs = read_needs(ROOT, slug, taxonomy)
+        kind, needs = read_needs(ROOT, slug, taxonomy, build_date())
     except NeedsError as error:
         _usage_error(str(error))
     _, index = _open_search_index(refresh=not no_update)

@@ -12,8 +12,10 @@ A proposal's ``needs`` may also be plain skill ids (``needs: [policy-research, c
 which together make one need. :func:`needs_from_front_matter` turns either form into
 ``matching.Need`` objects; :func:`match_needs` ranks the directory for each.
 
-Until the Proposal and Group models exist (issue 4), :func:`read_needs` reads the front matter
-itself; once they do, ``match`` should take ``needs`` from those models instead.
+The build takes needs from the validated Proposal and Group models (:func:`needs_of`);
+``match`` reads just the one file it is asked about (:func:`read_needs`), so it answers in
+a moment without validating the whole repository, and drops needs that have ended, as the
+pages do.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from . import matching
 from .files import read_text
 from .freshness import last_commit_dates
 from .matching import Candidate, Match, Need
-from .model import Taxonomy
+from .model import Group, Proposal, Taxonomy
 from .taxonomy import suggest
 from .yamlsource import load_yaml
 
@@ -132,10 +134,26 @@ def _day(value, where: str, index: int) -> dt.date | None:
         raise NeedsError(f"{where}: need {index + 1} has the date {value!r}; write YYYY-MM-DD.") from None
 
 
-def read_needs(root: Path, slug: str, taxonomy: Taxonomy) -> tuple[str, list[Need]]:
+def needs_of(item: Group | Proposal, today: dt.date) -> list[Need]:
+    """The needs a group's or proposal's page shows, as matching Needs.
+
+    A group's open needs (not ended before ``today``) are one Need each; a proposal's
+    ``needs`` (skill ids) together make one.
+    """
+    if isinstance(item, Group):
+        return [
+            Need(skills=(need.skill,), region=need.region or None, remote=need.remote,
+                 hours=need.hours_per_week, until=need.until)
+            for need in item.open_needs(today)
+        ]
+    return [Need(tuple(item.needs))] if item.needs else []
+
+
+def read_needs(root: Path, slug: str, taxonomy: Taxonomy, today: dt.date | None = None) -> tuple[str, list[Need]]:
     """The kind ('group' or 'proposal') and needs of the content called ``slug``.
 
-    Raises NeedsError when there is no such group or proposal, or it lists no usable needs.
+    With ``today``, needs that ended before it are left out. Raises NeedsError when there is
+    no such group or proposal, or it lists no open needs.
     """
     for kind, folder in KINDS:
         relative = f"{folder}/{slug}.md"
@@ -150,7 +168,12 @@ def read_needs(root: Path, slug: str, taxonomy: Taxonomy) -> tuple[str, list[Nee
         document, problems = load_yaml(front, relative, line_offset=1)
         if document is None:
             raise NeedsError(f"{relative}: {problems[0].message if problems else 'unreadable front matter'}")
-        return kind, needs_from_front_matter(document.data.get("needs"), taxonomy, relative)
+        needs = needs_from_front_matter(document.data.get("needs"), taxonomy, relative)
+        if today is not None:
+            needs = [need for need in needs if need.until is None or need.until >= today]
+            if not needs:
+                raise NeedsError(f"{relative} has no open needs: every need ended before {today.isoformat()}.")
+        return kind, needs
     raise NeedsError(f"There is no proposal or group called '{slug}' (looked in content/groups and content/proposals).")
 
 

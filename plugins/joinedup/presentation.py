@@ -16,7 +16,7 @@ from .markup import obscured_email, render_bio
 from .model import (
     LEVELS, STATUS_DESCRIPTIONS, STATUS_LABELS, STATUSES, WHEN_LABELS, Group, Need, Proposal, Taxonomy, Volunteer,
 )
-from .needs import describe, search_query
+from .needs import describe, needs_of, search_query
 from .profiles import SCHEMA_LINE
 from .proposals import scaffold
 
@@ -203,6 +203,7 @@ def theme_globals(repository, settings: dict) -> dict:
             1 for v in directory.volunteers.values() if v.availability.is_available_on(repository.build_date)
         ),
         "people_who_could_help": Helpers(repository, settings.get("JOINEDUP_HELPERS", 5)),
+        "needs_of": lambda item: needs_of(item, repository.build_date),
         "describe_need": lambda need: describe(need, directory.taxonomy),
         "need_search_query": search_query,
         "search_facts": lambda volunteer: search_facts(volunteer, directory.taxonomy, repository.build_date),
