@@ -133,3 +133,13 @@ def test_group_page_lists_card_members_proposals_and_open_needs(repo):
     assert "Better Buses Collective" in listing and "Needs help: 2" in listing
     home = visible_text(repo.read("out/index.html"))
     assert "Groups that need help Better Buses Collective" in home
+
+
+def test_group_page_shows_people_who_could_help_with_reasons_and_a_prefiltered_search(example_site):
+    html = (example_site / "groups/better-buses/index.html").read_text(encoding="utf-8")
+    helpers = html[html.index('id="helpers-heading"'):]
+    assert "People who could help" in helpers
+    # Callum Fraser offers GIS and mapping remotely: the first need's first match, with why.
+    assert '<a href="/people/callum-fraser/">Callum Fraser</a>' in helpers
+    assert "gis-mapping ✓" in helpers and "remote ✓" in helpers
+    assert 'href="/search/?skill=gis-mapping&amp;remote=yes"' in helpers
