@@ -3,7 +3,7 @@
 
     python benchmarks/build.py 1000 10000
 
-For each size N: generates benchmarks/repos/<N> (once), then prints wall-clock seconds
+For each size N: generates benchmarks/repos/<N>k with generate.py (once), then prints wall-clock seconds
 (best of --runs) for `tasks.py check`, `tasks.py build`, a rebuild after editing one profile,
 and, with --pelican, plain Pelican rendering N Markdown pages through the same theme (our
 overhead is measured against it, DESIGN.md §9).
@@ -12,6 +12,7 @@ overhead is measured against it, DESIGN.md §9).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import resource
 import shutil
@@ -23,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from synthetic import make_repo  # noqa: E402
+from generate import generate  # noqa: E402
 
 TASKS = HERE.parent / "tasks.py"
 
@@ -69,9 +70,9 @@ def main(argv=None):
     print("| profiles | check (s) | build (s) | rebuild after 1 edit (s) | pages | plain Pelican, same N (s) |")
     print("|---:|---:|---:|---:|---:|---:|")
     for size in args.sizes:
-        repo = HERE / "repos" / str(size)
+        repo = HERE / "repos" / (f"{size // 1000}k" if size >= 1000 else str(size))
         if not (repo / "volunteers").is_dir() or len(os.listdir(repo / "volunteers")) != size + 1:
-            make_repo(size, repo)
+            generate(size, repo, 5, dt.date(2026, 11, 23))
         check = best([sys.executable, TASKS, "--root", repo, "check"], repo, args.runs)
         output = repo / "output"
         shutil.rmtree(output, ignore_errors=True)
