@@ -282,7 +282,7 @@ def test_phone_number_in_the_bio_is_refused_with_its_line(site):
     text = profile_text(bio="|\n  I organise in Leeds.\n  Call me on 07700 900123 any evening.")
     site.write("volunteers/ana-lopez.yaml", text)
     problem = only_problem(site, "JU200")
-    assert problem.line == line_of(text, "Call me on")
+    assert (problem.line, problem.col) == (line_of(text, "Call me on"), 3)
     assert "07700 900123" in problem.message
 
 

@@ -66,7 +66,9 @@ class YamlDocument:
         if not line:
             return self.position(path)
         if style == "|":
-            return line + 1 + offset, col + 2
+            # The text starts on the line after the '|', indented one level below its key.
+            _, key_col = self.positions.get(tuple(path), (line, 1))
+            return line + 1 + offset, key_col + 2
         if offset == 0 or style not in (">",):
             return line, col
         return self.position(path)
