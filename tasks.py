@@ -511,7 +511,6 @@ def new_profile(profile_id, name, github, headline, skills, place, region, remot
         --remote --hours 4 --language en --yes
     """
     from joinedup.profiles import ID_PATTERN, SCHEMA_LINE
-    from joinedup.repository import load_repository
     from joinedup.taxonomy import load_taxonomy
 
     taxonomy, _ = load_taxonomy(ROOT)
@@ -559,13 +558,7 @@ def new_profile(profile_id, name, github, headline, skills, place, region, remot
     lines.append("publish: true")
     text = "\n".join(lines) + "\n"
 
-    target.write_text(text, encoding="utf-8")
-    relative = target.relative_to(ROOT).as_posix()
-    _, problems = load_repository(ROOT, only=[relative])
-    if has_errors(problems):
-        target.unlink()
-        _report(problems, "text")
-        raise click.ClickException("not written: fix the values above and run the command again.")
+    relative = _write_checked(target, text)
     click.echo(f"Wrote {relative}. Check it with: python tasks.py check {relative}")
 
 
@@ -596,7 +589,6 @@ def new_proposal(slug, title, summary, themes, authors, group, status, closes):
     from joinedup.dates import build_date
     from joinedup.profiles import ID_PATTERN
     from joinedup.proposals import PROPOSALS_DIR, scaffold
-    from joinedup.repository import load_repository
     from joinedup.taxonomy import load_taxonomy
 
     taxonomy, _ = load_taxonomy(ROOT)
@@ -619,6 +611,14 @@ def new_proposal(slug, title, summary, themes, authors, group, status, closes):
 
     text = scaffold(title=title, summary=summary, date=build_date(), themes=themes, authors=authors,
                     status=status, group=group, consultation_closes=closes.date() if closes else None)
+    relative = _write_checked(target, text)
+    click.echo(f"Wrote {relative}. Write the proposal under the '---' line, then: python tasks.py check {relative}")
+
+
+def _write_checked(target: Path, text: str) -> str:
+    """Write a scaffolded file and check it as a PR would; remove it again if it has errors."""
+    from joinedup.repository import load_repository
+
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     relative = target.relative_to(ROOT).as_posix()
@@ -627,7 +627,7 @@ def new_proposal(slug, title, summary, themes, authors, group, status, closes):
         target.unlink()
         _report(problems, "text")
         raise click.ClickException("not written: fix the values above and run the command again.")
-    click.echo(f"Wrote {relative}. Write the proposal under the '---' line, then: python tasks.py check {relative}")
+    return relative
 
 
 def _yaml_text(value: str) -> str:

@@ -13,7 +13,7 @@ import pytest
 
 from joinedup import matching
 from joinedup.matching import Need
-from joinedup.needs import NeedsError, candidates_of, match_needs, needs_from_front_matter, read_needs
+from joinedup.needs import NeedsError, candidates_of, match_needs, read_needs
 from joinedup.repository import load_repository
 from joinedup.search import open_index
 
