@@ -160,7 +160,8 @@ async function wordSearch(q, filters) {
     pagefind = await import(`${form.dataset.pagefind}pagefind.js`);
     await pagefind.options({ baseUrl: `${site}/` });
   }
-  const pagefindFilters = {};
+  // Proposals and groups are in Pagefind's index too.
+  const pagefindFilters = { type: { any: ["person"] } };
   for (const [key, values] of Object.entries(filters)) {
     pagefindFilters[key] = ALL_OF.has(key) ? { all: values } : { any: values };
   }
