@@ -74,3 +74,40 @@ def test_words_of_names_headlines_and_skills_have_sets_and_a_vocabulary(example_
     editing = {ids[n] for n in decode((facets / "word/editing.bin").read_bytes(), manifest["count"])}
     assert {"ana-lopez", "liam-doherty"} <= editing
     assert not (facets / "word/portfolio.bin").exists(), "bios are left to Pagefind's full text"
+
+
+def _fragments(example_site):
+    return [json.loads(_decompressed(p)[len(b"pagefind_dcd"):])
+            for p in (example_site / "pagefind/fragment").glob("*.pf_fragment")]
+
+
+def test_proposal_and_group_pages_carry_type_status_theme_and_skill_filters(example_site):
+    html = (example_site / "proposals/rent-controls-for-tenancies/index.html").read_text(encoding="utf-8")
+    for attribute in ("data-pagefind-body", 'data-pagefind-filter="type:proposal"',
+                      'data-pagefind-filter="status:consultation"', 'data-pagefind-filter="theme:housing"'):
+        assert attribute in html
+    by_url = {f["url"]: f for f in _fragments(example_site)}
+    rent = by_url["/proposals/rent-controls-for-tenancies/"]
+    assert rent["filters"] == {"type": ["proposal"], "status": ["consultation"], "theme": ["housing"],
+                               "skill": ["translation-ar", "video-editing", "surveys"]}
+    assert rent["meta"] == {
+        "title": "Rent rises capped at inflation for every tenancy", "status": "Open for consultation",
+        "summary": "Limit rent increases for existing and new tenancies to the rate of inflation, with a register "
+                   "so renters can check what the last tenant paid."}
+    for left_out in ("Endorsed by", "Revision history", "People who could help", "Suggest a change"):
+        assert left_out not in rent["content"]
+    buses = by_url["/groups/better-buses/"]
+    assert buses["filters"] == {"type": ["group"], "theme": ["transport", "climate"],
+                                "skill": ["gis-mapping", "graphic-design", "public-speaking"]}
+    assert buses["meta"]["title"] == "Better Buses Collective"
+    assert "Members" not in buses["content"] and "Core team" not in buses["content"]
+    types = [f["filters"]["type"][0] for f in by_url.values()]
+    assert (types.count("person"), types.count("proposal"), types.count("group")) == (34, 10, 5)
+
+
+def test_no_email_address_is_in_the_index_of_proposals_and_groups(example_site):
+    agenda = [f for f in _fragments(example_site) if f["filters"]["type"] != ["person"]]
+    assert len(agenda) == 15
+    text = json.dumps(agenda, ensure_ascii=False)
+    assert "Rent rises capped" in text
+    assert EMAIL.findall(text.encode()) == [] and "[at]" not in text

@@ -123,8 +123,74 @@ def test_hours_are_at_least_the_band_chosen_with_or_without_words(page, served):
 def test_the_search_page_without_javascript_points_to_the_browse_pages(example_site):
     html = (example_site / "search/index.html").read_text(encoding="utf-8")
     noscript = html.split("<noscript>")[1].split("</noscript>")[0]
-    for link in ('href="/skills/"', 'href="/regions/"', 'href="/people/"'):
+    for link in ('href="/skills/"', 'href="/regions/"', 'href="/people/"', 'href="/proposals/"', 'href="/groups/"'):
         assert link in noscript
     form_tag = html.split("<form")[1].split(">")[0]
     assert 'id="search-form"' in form_tag and " hidden\n" in form_tag, "the controls need JavaScript"
     assert '<a href="/search/"' in (example_site / "index.html").read_text(encoding="utf-8")
+
+
+BADGES = "[...document.querySelectorAll('#search-results .status')].map(e => e.textContent)"
+LINKS = "[...document.querySelectorAll('#search-results h3 a')].map(a => a.getAttribute('href'))"
+BUS_PROPOSALS = {"Free buses for everyone under 25", "A bus network for everyone",
+                 "Public control of every local bus network"}
+
+
+def visible(page, selector: str) -> bool:
+    return page.evaluate(f"document.querySelector({selector!r}).checkVisibility()")
+
+
+def test_choosing_proposals_finds_proposals_by_words_and_narrows_by_status(page, served):
+    page.goto(f"{served.url}/search/")
+    assert results_settle(page, "Type words") == []
+    assert visible(page, "select[name=region]") and not visible(page, "input[name=status]")
+    # Keyboard only: Space on the Proposals radio chooses it.
+    page.evaluate("document.querySelector('input[name=type][value=proposal]').focus()")
+    page.press(" ", "Space", 32)
+    assert len(results_settle(page, "10 results.")) == 10, "Proposals without words lists them all"
+    assert visible(page, "input[name=status]") and not visible(page, "select[name=region]")
+    page.evaluate("document.getElementById('search-q').focus()")
+    page.type_text("bus")
+    found = results_settle(page, "3 results.")
+    assert set(found) == BUS_PROPOSALS
+    assert "Callum Fraser" not in found, "his headline says bus, but people are not what was chosen"
+    assert all(link.startswith("/proposals/") for link in page.evaluate(LINKS))
+    assert page.evaluate(BADGES) == ["Synthesis"] * 3
+    assert page.evaluate("location.search") == "?q=bus&type=proposal"
+
+    page.evaluate("document.getElementById('search-q').select()")
+    page.press("Backspace", "Backspace", 8)
+    results_settle(page, "10 results.")
+    page.evaluate("document.querySelector('input[name=status][value=consultation]').focus()")
+    page.press(" ", "Space", 32)
+    assert set(results_settle(page, "2 results.")) == {
+        "Rent rises capped at inflation for every tenancy", "Ten days of paid leave a year for unpaid carers"}
+    assert page.evaluate(BADGES) == ["Open for consultation"] * 2
+    assert page.evaluate("location.search") == "?type=proposal&status=consultation"
+
+
+def test_reloading_a_proposal_search_restores_what_status_theme_and_words(page, served):
+    page.goto(f"{served.url}/search/?type=proposal&status=consultation&theme=housing&q=rent")
+    assert results_settle(page, "1 result.") == ["Rent rises capped at inflation for every tenancy"]
+    assert page.evaluate(LINKS) == ["/proposals/rent-controls-for-tenancies/"]
+    assert page.evaluate("document.querySelector('input[name=type]:checked').value") == "proposal"
+    assert page.evaluate("[...document.querySelectorAll('input[type=checkbox]:checked')].map(e => e.value)") == [
+        "consultation", "housing"]
+    assert page.evaluate("document.getElementById('search-q').value") == "rent"
+    assert visible(page, "input[name=status]")
+    assert page.evaluate("location.search") == "?q=rent&type=proposal&status=consultation&theme=housing"
+    # Back to people: the status applies to proposals only, so it leaves the search and the URL.
+    page.evaluate("document.querySelector('input[name=type][value=\"\"]').click()")
+    page.wait_for("location.search === '?q=rent&theme=housing'")
+    results_settle(page, "")
+    assert all(link.startswith("/people/") for link in page.evaluate(LINKS))
+    assert not visible(page, "input[name=status]")
+
+
+def test_choosing_groups_finds_groups_by_words_and_needed_skill(page, served):
+    page.goto(f"{served.url}/search/?type=group&q=buses")
+    assert "Better Buses Collective" in results_settle(page, "")
+    assert page.evaluate(BADGES) == [], "groups have no status"
+    assert all(link.startswith("/groups/") for link in page.evaluate(LINKS))
+    page.goto(f"{served.url}/search/?type=group&skill=video-editing")
+    assert results_settle(page, "1 result.") == ["Renters' Rights Network"]

@@ -1,7 +1,8 @@
-// The search page. Filters, and words found in people's names, headlines, places and skills, are
+// The search page. For people, filters, and words found in names, headlines, places and skills, are
 // answered from the static per-facet files (search/facets/, written by the build), so a search
 // fetches a few small files whatever the size of the directory. Words found nowhere there (in a
-// bio, on another page) go to Pagefind's full-text index. The form's state lives in the URL: a search can be
+// bio) go to Pagefind's full-text index. Proposals and groups (the "What" choice) are few: Pagefind
+// alone answers them, with their type, status, theme and skill filters. The form's state lives in the URL: a search can be
 // shared, and reloading the page restores it. Without JavaScript the page points to the
 // browse pages instead.
 
@@ -13,14 +14,32 @@ const moreWrap = document.getElementById("search-more-wrap");
 const moreButton = document.getElementById("search-more");
 const site = form.dataset.site || "";
 const PAGE = 20;
-// Within one filter any ticked value will do, except skills: people must have them all.
-const FILTERS = ["skill", "region", "remote", "availability", "hours", "theme"];
+// Within one filter any ticked value will do, except skills: people must have them all (and
+// proposals and groups need them all). "type" is the What choice; empty means people.
+const FILTERS = ["type", "status", "skill", "region", "remote", "availability", "hours", "theme"];
 const ALL_OF = new Set(["skill"]);
 // "hours" asks for at least a band: in Pagefind's filters that is this band or any above it.
 const HOURS_BANDS = ["1-2", "3-5", "6-10", "11-20", "21+"];
 
 let generation = 0;
 let showMore = null;
+
+const NOUNS = { "": "people", proposal: "proposals", group: "groups" };
+
+function kind() {
+  return form.querySelector("input[name=type]:checked")?.value || "";
+}
+
+// Show the words' hint and the filters that apply to what is searched for; a disabled fieldset
+// leaves its values out of the form, so they are neither searched nor put in the URL.
+function showKind() {
+  const current = kind() || "person";
+  for (const element of form.querySelectorAll("[data-for]")) {
+    const applies = element.dataset.for.split(" ").includes(current);
+    element.hidden = !applies;
+    if (element.tagName === "FIELDSET") element.disabled = !applies;
+  }
+}
 
 function chosen() {
   const data = new FormData(form);
@@ -54,7 +73,7 @@ function remember({ q, filters }) {
   if (q) params.set("q", q);
   for (const [key, values] of Object.entries(filters)) for (const value of values) params.append(key, value);
   const query = params.toString();
-  const ticked = Object.values(filters).reduce((sum, values) => sum + values.length, 0);
+  const ticked = Object.entries(filters).reduce((sum, [key, values]) => sum + (key === "type" ? 0 : values.length), 0);
   document.getElementById("search-filter-count").textContent = ticked ? `(${ticked} chosen)` : "";
   history.replaceState(null, "", query ? `?${query}` : location.pathname);
 }
@@ -155,73 +174,114 @@ async function facetSearch(q, filters) {
 
 let pagefind = null;
 
-async function wordSearch(q, filters) {
+async function loadPagefind() {
   if (!pagefind) {
     pagefind = await import(`${form.dataset.pagefind}pagefind.js`);
     await pagefind.options({ baseUrl: `${site}/` });
+    // Without this the first search can wait on the worker's start (seen in headless Chromium with
+    // virtual time, the way the docs' screenshots are taken).
+    await pagefind.init();
   }
-  const pagefindFilters = {};
+  return pagefind;
+}
+
+function pagefindFilters(filters) {
+  const converted = {};
   for (const [key, values] of Object.entries(filters)) {
-    pagefindFilters[key] = ALL_OF.has(key) ? { all: values } : { any: values };
+    converted[key] = ALL_OF.has(key) ? { all: values } : { any: values };
   }
-  if (filters.hours) pagefindFilters.hours = { any: HOURS_BANDS.slice(HOURS_BANDS.indexOf(filters.hours[0])) };
-  const search = await pagefind.search(q, { filters: pagefindFilters });
-  const results = search.results;
+  return converted;
+}
+
+// Pagefind's results for `q` (null: every page the filters let through), shown by `describe`.
+async function pagefindSearch(q, filters, describe, note) {
+  await loadPagefind();
+  const results = (await pagefind.search(q, { filters })).results;
   const cards = async (start) => {
     const data = await Promise.all(results.slice(start, start + PAGE).map((result) => result.data()));
-    return data.map((page) => ({
-      url: page.url,
-      name: page.meta.title,
-      headline: page.meta.headline || "",
-      place: page.meta.place || "",
-      skills: page.meta.skills || "",
-    }));
+    return data.map(describe);
   };
-  return { total: results.length, cards, note: " in the full text" };
+  return { total: results.length, cards, note };
+}
+
+// People: words no facet file knows, among profile pages only.
+async function wordSearch(q, filters) {
+  const wanted = { ...pagefindFilters(filters), type: { any: ["person"] } };
+  if (filters.hours) wanted.hours = { any: HOURS_BANDS.slice(HOURS_BANDS.indexOf(filters.hours[0])) };
+  const person = (page) => ({
+    url: page.url,
+    name: page.meta.title,
+    headline: page.meta.headline || "",
+    place: page.meta.place || "",
+    skills: page.meta.skills || "",
+  });
+  return pagefindSearch(q, wanted, person, " in the full text");
+}
+
+// Proposals or groups: words and filters (or filters alone, which lists them all) in one query.
+async function agendaSearch(q, filters) {
+  const entry = (page) => ({
+    url: page.url,
+    name: page.meta.title,
+    summary: page.meta.summary || "",
+    status: (page.filters.status || [])[0] || "",
+    statusLabel: page.meta.status || "",
+  });
+  return pagefindSearch(q || null, pagefindFilters(filters), entry, "");
 }
 
 // --- showing results --------------------------------------------------------------------
 
-function card({ url, name, headline, place, skills }) {
-  const item = document.createElement("li");
-  item.className = "card person-card";
-  const title = document.createElement("h3");
-  title.className = "card-title";
-  const link = document.createElement("a");
+// An element with a class and text; nothing in a result is ever read as HTML.
+function element(tag, className, text) {
+  const made = document.createElement(tag);
+  if (className) made.className = className;
+  if (text !== undefined) made.textContent = text;
+  return made;
+}
+
+function titled(kind, url, name) {
+  const item = element("li", `card ${kind}-card`);
+  const title = element("h3", "card-title");
+  const link = element("a", "", name);
   link.href = url;
-  link.textContent = name;
   title.append(link);
   item.append(title);
-  if (headline) {
-    const line = document.createElement("p");
-    line.className = "headline";
-    line.textContent = headline;
-    item.append(line);
+  return item;
+}
+
+function agendaCard({ url, name, summary, status, statusLabel }) {
+  const item = titled(status ? "proposal" : "group", url, name);
+  if (status) {
+    const meta = element("p", "meta");
+    meta.append(element("span", `status status-${status}`, statusLabel));
+    item.prepend(meta);
   }
-  if (place) {
-    const where = document.createElement("p");
-    where.className = "meta";
-    where.textContent = place;
-    item.append(where);
-  }
+  if (summary) item.append(element("p", "headline", summary));
+  return item;
+}
+
+function card(result) {
+  if (result.summary !== undefined) return agendaCard(result);
+  const { url, name, headline, place, skills } = result;
+  const item = titled("person", url, name);
+  if (headline) item.append(element("p", "headline", headline));
+  if (place) item.append(element("p", "meta", place));
   if (skills) {
-    const tags = document.createElement("ul");
-    tags.className = "tags";
+    const tags = element("ul", "tags");
     tags.setAttribute("aria-label", "Skills");
-    for (const skill of skills.split(" · ")) {
-      const tag = document.createElement("li");
-      tag.textContent = skill;
-      tags.append(tag);
-    }
+    for (const skill of skills.split(" · ")) tags.append(element("li", "", skill));
     item.append(tags);
   }
   return item;
 }
 
 async function run() {
+  showKind();
   const current = chosen();
   remember(current);
   const mine = ++generation;
+  const people = !current.filters.type;
   const anything = current.q || Object.keys(current.filters).length;
   if (!anything) {
     list.replaceChildren();
@@ -232,13 +292,16 @@ async function run() {
   form.setAttribute("aria-busy", "true");
   statusLine.textContent = "Searching…";
   try {
-    const found = (await facetSearch(current.q, current.filters)) || (await wordSearch(current.q, current.filters));
+    const found = people
+      ? (await facetSearch(current.q, current.filters)) || (await wordSearch(current.q, current.filters))
+      : await agendaSearch(current.q, current.filters);
     const first = await found.cards(0);
     if (mine !== generation) return;
     list.replaceChildren(...first.map(card));
     let shown = first.length;
+    const nothing = people ? "Nobody matches" : `No ${NOUNS[current.filters.type[0]] || "pages"} match`;
     statusLine.textContent = found.total === 0
-      ? "Nobody matches. Try fewer filters or other words."
+      ? `${nothing}. Try fewer filters or other words.`
       : `${found.total} ${found.total === 1 ? "result" : "results"}${found.note}${found.total > shown ? `, showing ${shown}` : ""}.`;
     moreWrap.hidden = shown >= found.total;
     showMore = async () => {
