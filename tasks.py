@@ -512,6 +512,7 @@ def new_profile(profile_id, name, github, headline, skills, place, region, remot
     """
     from joinedup.profiles import ID_PATTERN, SCHEMA_LINE
     from joinedup.taxonomy import load_taxonomy
+    from joinedup.yamlsource import quoted
 
     taxonomy, _ = load_taxonomy(ROOT)
     name = name or click.prompt("Your name, as it should be shown")
@@ -540,21 +541,21 @@ def new_profile(profile_id, name, github, headline, skills, place, region, remot
 
     lines = [
         SCHEMA_LINE,
-        f"name: {_yaml_text(name)}",
-        f"github: {_yaml_text(github)}",
-        f"headline: {_yaml_text(headline)}",
+        f"name: {quoted(name)}",
+        f"github: {quoted(github)}",
+        f"headline: {quoted(headline)}",
         "skills:",
-        *[f"  - {_yaml_text(s)}" for s in skills],
+        *[f"  - {quoted(s)}" for s in skills],
         "location:",
-        f"  place: {_yaml_text(place)}",
-        f"  region: {_yaml_text(region)}",
+        f"  place: {quoted(place)}",
+        f"  region: {quoted(region)}",
         f"remote: {'true' if remote else 'false'}",
         "availability:",
         f"  hours_per_week: {hours}",
-        f"languages: [{', '.join(_yaml_text(x.strip()) for x in languages)}]",
+        f"languages: [{', '.join(quoted(x.strip()) for x in languages)}]",
     ]
     if email:
-        lines += ["contact:", f"  email: {_yaml_text(email)}"]
+        lines += ["contact:", f"  email: {quoted(email)}"]
     lines.append("publish: true")
     text = "\n".join(lines) + "\n"
 
@@ -628,12 +629,6 @@ def _write_checked(target: Path, text: str) -> str:
         _report(problems, "text")
         raise click.ClickException("not written: fix the values above and run the command again.")
     return relative
-
-
-def _yaml_text(value: str) -> str:
-    """``value`` as a YAML double-quoted string: safe whatever the volunteer typed."""
-    escaped = " ".join(value.split()).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
 
 
 def main():

@@ -13,14 +13,11 @@ from pathlib import Path
 from . import problems as P
 from .crossrefs import unknown_people, unknown_region, unknown_skill, unknown_themes
 from .dates import parse_date
-from .files import content_files, read_text
-from .frontmatter import split
-from .markup import BODY_TAGS
+from .content import ContentKind, load_content
+from .files import content_files
 from .model import Group, Known, Need
-from .privacy import check_body
 from .problems import Problem, problem
 from .profiles import ID_PATTERN, RESERVED_IDS
-from .schema import load_validator, validate
 
 GROUPS_DIR = "content/groups"
 SCHEMA_FILE = Path(__file__).with_name("group.schema.json")
@@ -36,35 +33,8 @@ def group_files(root: Path) -> tuple[list[str], list[Problem]]:
 def load_group(
     root: Path, relative: str, known: Known, *, thorough: bool = True
 ) -> tuple[Group | None, list[Problem]]:
-    """Read, validate and build one group. The Group is None when any error was found.
-
-    With ``thorough=False`` (``check`` of other files on a pull request) the file is only
-    parsed, for its ids and links: it was validated when it was merged. It is None if it
-    cannot be built.
-    """
-    text, found = read_text(root, relative, max_bytes=MAX_BYTES)
-    if text is None:
-        return None, found
-    parsed, found = split(text, relative, what="group")
-    if parsed is None:
-        return None, found
-    document = parsed.front_matter
-    if not thorough:
-        try:
-            return _group(document, relative, parsed.body, parsed.body_line), found
-        except (KeyError, TypeError, ValueError, AttributeError):
-            return None, found
-    found += validate(
-        document,
-        load_validator(str(SCHEMA_FILE)),
-        relative,
-        leave_to_cross_checks=[("themes",), ("core_team",), ("members",), ("needs",)],
-    )
-    found += _cross_check(document, relative, known)
-    found += check_body(parsed.body, relative, parsed.body_line, tags_kept=BODY_TAGS)
-    if any(p.is_error for p in found):
-        return None, found
-    return _group(document, relative, parsed.body, parsed.body_line), found
+    """Read, validate and build one group (see ``content.load_content``)."""
+    return load_content(root, relative, known, _KIND, thorough=thorough)
 
 
 def _cross_check(document, path: str, known: Known) -> list[Problem]:
@@ -152,3 +122,14 @@ def _group(document, path: str, body: str, body_line: int) -> Group:
         positions=dict(document.positions),
     )
 
+
+
+_KIND = ContentKind(
+    what="group",
+    max_bytes=MAX_BYTES,
+    schema_file=SCHEMA_FILE,
+    # Ids are patterns in the schema; the cross-check says which ids exist.
+    leave_to_cross_checks=(("themes",), ("core_team",), ("members",), ("needs",)),
+    cross_check=_cross_check,
+    build=_group,
+)

@@ -15,15 +15,13 @@ from pathlib import Path
 from . import problems as P
 from .crossrefs import items, unknown_people, unknown_skill, unknown_themes
 from .dates import parse_date
-from .files import content_files, read_text
-from .frontmatter import split
-from .markup import BODY_TAGS
+from .content import ContentKind, load_content
+from .files import content_files
 from .model import STATUSES, Known, Proposal
-from .privacy import check_body
 from .problems import Problem, problem
 from .profiles import ID_PATTERN, RESERVED_IDS
-from .schema import load_validator, validate
 from .taxonomy import suggest
+from .yamlsource import quoted
 
 PROPOSALS_DIR = "content/proposals"
 SCHEMA_FILE = Path(__file__).with_name("proposal.schema.json")
@@ -40,38 +38,8 @@ def proposal_files(root: Path) -> tuple[list[str], list[Problem]]:
 def load_proposal(
     root: Path, relative: str, known: Known, *, thorough: bool = True
 ) -> tuple[Proposal | None, list[Problem]]:
-    """Read, validate and build one proposal. The Proposal is None when any error was found.
-
-    With ``thorough=False`` (``check`` of other files on a pull request) the file is only
-    parsed, for its ids and links: it was validated when it was merged. It is None if it
-    cannot be built.
-    """
-    text, found = read_text(root, relative, max_bytes=MAX_BYTES)
-    if text is None:
-        return None, found
-    parsed, found = split(text, relative, what="proposal")
-    if parsed is None:
-        return None, found
-    document = parsed.front_matter
-    if not thorough:
-        try:
-            proposal = _proposal(document, relative, parsed.body, parsed.body_line)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            return None, found
-        return (proposal if proposal.status in STATUSES else None), found
-    # Ids and the status are checked by _cross_check, which says which ids exist (the schema
-    # has them as patterns, so it leaves them to the cross-check).
-    found += validate(
-        document,
-        load_validator(str(SCHEMA_FILE)),
-        relative,
-        leave_to_cross_checks=[("status",), ("themes",), ("needs",), ("authors",), ("group",), ("synthesises",)],
-    )
-    found += _cross_check(document, relative, known)
-    found += check_body(parsed.body, relative, parsed.body_line, tags_kept=BODY_TAGS)
-    if any(p.is_error for p in found):
-        return None, found
-    return _proposal(document, relative, parsed.body, parsed.body_line), found
+    """Read, validate and build one proposal (see ``content.load_content``)."""
+    return load_content(root, relative, known, _KIND, thorough=thorough)
 
 
 def _cross_check(document, path: str, known: Known) -> list[Problem]:
@@ -165,8 +133,8 @@ def scaffold(*, title: str, summary: str, date: dt.date, themes, authors, status
     """The text of a new, valid proposal file with a skeleton body to fill in."""
     lines = [
         "---",
-        f"title: {_quoted(title)}",
-        f"summary: {_quoted(summary)}",
+        f"title: {quoted(title)}",
+        f"summary: {quoted(summary)}",
         f"date: {date.isoformat()}",
         f"status: {status}",
         f"themes: [{', '.join(themes)}]",
@@ -195,6 +163,13 @@ def scaffold(*, title: str, summary: str, date: dt.date, themes, authors, status
     return "\n".join(lines)
 
 
-def _quoted(value: str) -> str:
-    escaped = " ".join(value.split()).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
+_KIND = ContentKind(
+    what="proposal",
+    max_bytes=MAX_BYTES,
+    schema_file=SCHEMA_FILE,
+    # Ids are patterns in the schema; the cross-check says which ids exist.
+    leave_to_cross_checks=(("status",), ("themes",), ("needs",), ("authors",), ("group",), ("synthesises",)),
+    cross_check=_cross_check,
+    build=_proposal,
+    usable=lambda proposal: proposal.status in STATUSES,
+)

@@ -319,6 +319,12 @@ def decode(raw: bytes, path: str, *, max_bytes: int = MAX_BYTES) -> tuple[str | 
         ]
 
 
+def quoted(value: str) -> str:
+    """``value`` as a one-line YAML double-quoted string: safe whatever a person typed."""
+    escaped = " ".join(value.split()).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
 def too_large(path: str, size: int, max_bytes: int) -> Problem:
     return problem(
         P.FILE_TOO_LARGE,
