@@ -18,6 +18,14 @@ DEFAULT_LANG = "en"
 # "Add yourself" and the links to each revision's diff go here, on this branch.
 FORGE_URL = "https://github.com/joinedup-example/joinedup"
 FORGE_BRANCH = "main"
+# Forge logins who may approve any change (the `owners` check on pull requests) and review
+# profiles; keep .github/CODEOWNERS in step.
+JOINEDUP_MAINTAINERS = ["joinedup-maintainer"]
+# A profile whose file has not been committed for this many months is marked "not confirmed
+# recently" in the directory (availability that has ended is marked whatever its age).
+JOINEDUP_STALE_MONTHS = 12
+# Where someone writes to have their profile removed, history included (see docs/takedown.md).
+JOINEDUP_TAKEDOWN_CONTACT = "mailto:privacy@joinedup.example"
 # People listed on each page of the directory, skill and region listings.
 JOINEDUP_PAGE_SIZE = 24
 # "People who could help" on proposal and group pages: how many people to show for each need.
