@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import http.server
+import json
 import os
 import re
 import shutil
@@ -48,6 +49,8 @@ def cli(root):
       python tasks.py new proposal       write a new policy proposal
       python tasks.py search --skill video-editing --remote --min-hours 4
       python tasks.py match SLUG         who could help with a group's needs
+      python tasks.py owners --author LOGIN --changed-since origin/main
+                                         who must approve each file a pull request changes
     """
     global ROOT
     if root:
@@ -77,28 +80,24 @@ def check(paths, changed_since, output_format):
       python tasks.py check --changed-since origin/main --format github
       python tasks.py check --format json > problems.json
     """
+    from joinedup.changes import GitError, changes_since, files_to_check
     from joinedup.repository import load_repository
 
     only = list(paths) or None
     if changed_since:
-        only = (only or []) + _changed_files(changed_since)
+        try:
+            wanted = files_to_check(changes_since(ROOT, changed_since))
+        except GitError as error:
+            raise click.ClickException(f"cannot list files changed since {changed_since!r}: {error}") from None
+        only = None if wanted is None else (only or []) + wanted
+        if output_format == "text":
+            what = "every file (the schema or the checker changed)" if wanted is None else f"{len(wanted)} file(s)"
+            click.echo(f"Checking {what}: changed since {changed_since}, and what refers to them.", err=True)
     _, problems = load_repository(ROOT, only=only)
     _report(problems, output_format)
     if output_format == "text" and not problems:
         click.echo("No problems found.", err=True)
     sys.exit(1 if has_errors(problems) else 0)
-
-
-def _changed_files(ref: str) -> list[str]:
-    try:
-        output = subprocess.run(
-            ["git", "diff", "--name-only", "--diff-filter=ACMR", f"{ref}...HEAD"],
-            cwd=ROOT, check=True, capture_output=True, text=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError) as error:
-        detail = getattr(error, "stderr", "") or str(error)
-        raise click.ClickException(f"cannot list files changed since {ref!r}: {detail.strip()}") from None
-    return [line for line in output.splitlines() if line]
 
 
 def _report(problems: list[Problem], output_format: str) -> None:
@@ -111,6 +110,53 @@ def _report(problems: list[Problem], output_format: str) -> None:
         errors = sum(1 for p in problems if p.is_error)
         warnings = len(problems) - errors
         click.echo(f"{errors} error(s), {warnings} warning(s).", err=True)
+
+
+# --- owners -------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--author", required=True, metavar="LOGIN", help="The forge login that opened the pull request.")
+@click.option("--approved-by", "approvers", multiple=True, metavar="LOGIN",
+              help="A forge login that approved the pull request (repeat the option).")
+@click.option("--changed-since", required=True, metavar="REF", help="The pull request's base (e.g. origin/main).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def owners(author, approvers, changed_since, output_format):
+    """Say who must approve each file a pull request changes; exit 1 while an approval is missing.
+
+    A profile needs the login it names (before and after the change), a proposal one of its
+    authors, a group one of its core team, anything else a maintainer (JOINEDUP_MAINTAINERS
+    in pelicanconf.py, as it is on the base branch). A maintainer may approve anything.
+
+    \b
+    Examples:
+      python tasks.py owners --author ana-lopez-example --changed-since origin/main
+      python tasks.py owners --author someone --approved-by ana-lopez-example --changed-since origin/main
+    """
+    from joinedup.changes import GitError, changes_since
+    from joinedup.owners import decide, maintainers_in
+
+    try:
+        change_set = changes_since(ROOT, changed_since)
+    except GitError as error:
+        raise click.ClickException(f"cannot list files changed since {changed_since!r}: {error}") from None
+    settings = change_set.before("pelicanconf.py")
+    maintainers = maintainers_in(settings if settings is not None else change_set.after("pelicanconf.py"))
+    decisions = decide(change_set, author=author, approvers=approvers, maintainers=maintainers)
+    missing = [d for d in decisions if not d.ok]
+    if output_format == "json":
+        click.echo(json.dumps([d.as_dict() for d in decisions], indent=2))
+    else:
+        for decision in decisions:
+            click.echo(("ok       " if decision.ok else "MISSING  ") + decision.describe(maintainers))
+        if missing:
+            click.echo(f"{len(missing)} of {len(decisions)} changed file(s) need an approval they do not have yet.",
+                       err=True)
+        elif decisions:
+            click.echo(f"Every changed file ({len(decisions)}) has the approval it needs.", err=True)
+        else:
+            click.echo("No files changed.", err=True)
+    sys.exit(1 if missing else 0)
 
 
 # --- build --------------------------------------------------------------------------------

@@ -129,8 +129,11 @@ class Problem:
         def escape(value: str) -> str:
             return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
+        def escape_property(value: str) -> str:
+            return escape(value).replace(":", "%3A").replace(",", "%2C")
+
         message = escape(f"{self.message} {self.hint}".strip())
-        where = f"file={escape(self.path)},line={max(self.line, 1)},col={max(self.col, 1)}"
+        where = f"file={escape_property(self.path)},line={max(self.line, 1)},col={max(self.col, 1)}"
         return f"::{kind} {where},title={self.code}::{message}"
 
 

@@ -1,0 +1,181 @@
+"""What a pull request changed, read from git, and which other files must be re-checked with it.
+
+``check --changed-since`` validates the changed files plus the files whose validity depends on
+them (an edited skill list re-checks the profiles using a removed id; a deleted proposal
+re-checks its endorsers), and ``owners`` reads each changed file before and after the change.
+Both ask git (one ``git diff`` and, when needed, one ``git grep``), never walk the repository.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+# Files whose change can make any profile, proposal or group valid or invalid: check everything.
+EVERYTHING = ("volunteers/schema.json",)
+CODE_PREFIXES = ("plugins/", "tasks.py", "pyproject.toml")
+DATA_FILES = ("data/skills.yaml", "data/regions.yaml", "data/themes.yaml")
+PROFILE = re.compile(r"^volunteers/([^/]+)\.yaml$")
+PROPOSAL = re.compile(r"^content/proposals/([^/]+)\.md$")
+GROUP = re.compile(r"^content/groups/([^/]+)\.md$")
+ALL_CONTENT = ("volunteers/*.yaml", "content/proposals/*.md", "content/groups/*.md")
+_GITHUB_LINE = re.compile(r"^github:[ \t]*['\"]?([A-Za-z0-9-]+)", re.MULTILINE)
+
+
+class GitError(Exception):
+    """git could not answer (no repository, unknown ref): the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file a pull request added, modified or deleted (a rename is a deletion and an addition)."""
+
+    status: str  # "added", "modified" or "deleted"
+    path: str
+
+    @property
+    def exists_after(self) -> bool:
+        return self.status != "deleted"
+
+    @property
+    def existed_before(self) -> bool:
+        return self.status != "added"
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """The changes since ``base`` (the merge base of the ref and HEAD), working tree included."""
+
+    root: Path
+    base: str
+    changes: tuple[Change, ...]
+
+    def before(self, path: str) -> str | None:
+        """The text of ``path`` at the base commit, or None if it did not exist there."""
+        return _git_text(self.root, "show", f"{self.base}:{path}")
+
+    def after(self, path: str) -> str | None:
+        """The text of ``path`` now (the working tree), or None if it was deleted."""
+        target = self.root / path
+        if target.is_symlink() or not target.is_file():
+            return None
+        try:
+            return target.read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            return None
+
+
+def changes_since(root: Path, ref: str) -> ChangeSet:
+    """Every file changed between the merge base of ``ref`` and HEAD, plus uncommitted and new files.
+
+    Raises GitError when ``root`` is not a git repository or ``ref`` is unknown.
+    """
+    root = Path(root)
+    base = _git(root, "merge-base", ref, "HEAD").strip()
+    statuses: dict[str, str] = {}
+    listing = _git(root, "diff", "--name-status", "--no-renames", "-z", base, "--")
+    fields = listing.split("\0")
+    for letter, path in zip(fields[0::2], fields[1::2]):
+        if path:
+            statuses[path] = {"A": "added", "D": "deleted"}.get(letter[:1], "modified")
+    for path in _git(root, "ls-files", "-z", "--others", "--exclude-standard").split("\0"):
+        if path:
+            statuses[path] = "added"
+    return ChangeSet(root, base, tuple(Change(statuses[p], p) for p in sorted(statuses)))
+
+
+def files_to_check(change_set: ChangeSet) -> list[str] | None:
+    """The files ``check`` must validate for ``change_set``: None means the whole repository.
+
+    That is every changed file that still exists, plus what refers to a changed one:
+    profiles naming the same forge login as a changed profile (one login, one profile),
+    content naming a deleted profile, profiles and content naming a changed or deleted
+    proposal or group (endorsements, synthesis, the carrying group), and everything that
+    uses a skill, region or theme id a data file no longer has. A changed schema or change
+    to the checker itself re-checks everything.
+    """
+    changes = change_set.changes
+    if any(c.path in EVERYTHING or c.path.startswith(CODE_PREFIXES) for c in changes):
+        return None
+    wanted = {c.path for c in changes if c.exists_after}
+    words: set[str] = set()
+    logins: set[str] = set()
+    for change in changes:
+        if match := PROFILE.match(change.path):
+            if change.exists_after:
+                logins |= _logins(change_set.after(change.path))
+            else:
+                words.add(match.group(1))
+        elif match := (PROPOSAL.match(change.path) or GROUP.match(change.path)):
+            words.add(match.group(1))
+    if any(c.path in DATA_FILES for c in changes):
+        words |= _removed_ids(change_set)
+    if words:
+        wanted |= _grep(change_set.root, ["-F", "-w", *_each(words)], ALL_CONTENT)
+    if logins:
+        # Only the `github:` line counts, in any case: forge logins are case-insensitive.
+        lines = [rf"^github:[[:space:]]*['\"]?{login}['\"]?([[:space:]]|#|$)" for login in sorted(logins)]
+        wanted |= _grep(change_set.root, ["-E", *_each(lines)], ("volunteers/*.yaml",))
+    return sorted(wanted)
+
+
+def _logins(text: str | None) -> set[str]:
+    return set(_GITHUB_LINE.findall(text or ""))
+
+
+def _removed_ids(change_set: ChangeSet) -> set[str]:
+    """Skill, alias, region and theme ids the base's data files had and the current ones do not."""
+    from .taxonomy import load_taxonomy  # the taxonomy loader is the one authority on what an id is
+
+    def ids(read) -> set[str]:
+        with tempfile.TemporaryDirectory(prefix="joinedup-data-") as folder:
+            for name in DATA_FILES:
+                text = read(name)
+                if text is not None:
+                    target = Path(folder) / name
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_text(text, encoding="utf-8")
+            taxonomy, _ = load_taxonomy(Path(folder))
+        found = set(taxonomy.skills) | set(taxonomy.aliases) | set(taxonomy.regions) | set(taxonomy.themes)
+        return found | set(taxonomy.skill_groups)
+
+    return ids(change_set.before) - ids(change_set.after)
+
+
+def _each(patterns) -> list[str]:
+    return [arg for pattern in sorted(patterns) for arg in ("-e", pattern)]
+
+
+def _grep(root: Path, patterns: list[str], where: tuple[str, ...]) -> set[str]:
+    """The files in ``where`` (git pathspecs) with a line matching any of ``patterns``, any case."""
+    try:
+        listing = subprocess.run(
+            ["git", "grep", "-l", "-z", "-i", "--untracked", *patterns, "--", *where],
+            cwd=root, capture_output=True, text=True,
+        )
+    except OSError as error:
+        raise GitError(f"cannot run git: {error}") from None
+    if listing.returncode not in (0, 1):  # 1 means nothing matched
+        raise GitError(listing.stderr.strip() or "git grep failed")
+    return {path for path in listing.stdout.split("\0") if path}
+
+
+def _git(root: Path, *args: str) -> str:
+    try:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+    except OSError as error:
+        raise GitError(f"cannot run git: {error}") from None
+    if done.returncode != 0:
+        raise GitError(done.stderr.strip() or f"git {args[0]} failed")
+    return done.stdout
+
+
+def _git_text(root: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True)
+    except OSError:
+        return None
+    return done.stdout.decode("utf-8", errors="replace") if done.returncode == 0 else None
