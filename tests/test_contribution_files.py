@@ -1,0 +1,121 @@
+"""The files a forge and a contributor's git read: workflows, pre-commit hooks, templates for new files."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from content_fixtures import git
+
+from conftest import REPO, profile_text
+
+WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))
+
+
+def validate_workflows(*paths: Path) -> subprocess.CompletedProcess:
+    tool = Path(sys.executable).with_name("check-jsonschema")
+    return subprocess.run([str(tool), "--builtin-schema", "vendor.github-workflows", *map(str, paths)],
+                          capture_output=True, text=True)
+
+
+def test_every_workflow_matches_the_github_workflow_schema():
+    assert {p.name for p in WORKFLOWS} >= {"check.yml", "owners.yml", "deploy.yml"}
+    result = validate_workflows(*WORKFLOWS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_workflow_schema_check_refuses_a_broken_workflow(tmp_path):
+    broken = tmp_path / "broken.yml"
+    broken.write_text((REPO / ".github/workflows/check.yml").read_text().replace("runs-on:", "run-on:"))
+    result = validate_workflows(broken)
+    assert result.returncode == 1 and "runs-on" in result.stdout
+
+
+def tasks_commands() -> list[tuple[str, str]]:
+    """Every ``tasks.py <command> --options`` line in the workflows and hook files, with its file."""
+    found = []
+    for path in [*WORKFLOWS, REPO / ".pre-commit-config.yaml", REPO / ".pre-commit-hooks.yaml"]:
+        for line in path.read_text().splitlines():
+            if line.lstrip().startswith("#"):
+                continue
+            if match := re.search(r"tasks\.py (?:--root \S+ )?([a-z]+)(.*)", line):
+                found.append((path.name, match.group(1) + match.group(2)))
+    return found
+
+
+def test_workflows_and_hooks_call_commands_and_options_that_exist():
+    commands = tasks_commands()
+    assert {c.split()[0] for _, c in commands} >= {"check", "owners", "build"}
+    for where, command in commands:
+        name, *rest = command.split()
+        usage = subprocess.run([sys.executable, str(REPO / "tasks.py"), name, "--help"], capture_output=True, text=True)
+        assert usage.returncode == 0, f"{where}: tasks.py has no command {name!r}"
+        for option in re.findall(r"(--[a-z][a-z-]+)", " ".join(rest)):
+            assert option in usage.stdout, f"{where}: 'tasks.py {name}' has no option {option}"
+
+
+def test_the_owners_rule_runs_from_the_base_branch_with_the_reviewers_from_the_forge():
+    workflow = yaml.safe_load((REPO / ".github/workflows/owners.yml").read_text())
+    assert set(workflow[True]) == {"pull_request", "pull_request_review"}  # PyYAML reads the key `on` as True
+    steps = workflow["jobs"]["owners"]["steps"]
+    refs = {step.get("with", {}).get("path"): step["with"]["ref"] for step in steps if "checkout" in step.get("uses", "")}
+    assert refs == {"pr": "${{ github.event.pull_request.head.sha }}", "base": "${{ github.event.pull_request.base.sha }}"}
+    script = steps[-1]["run"]
+    assert "pulls/" in steps[-1]["env"]["REVIEWS"] and "APPROVED" in script
+    assert "python base/tasks.py --root pr owners" in script
+
+
+@pytest.fixture
+def hooked_repo(site):
+    """The site as a contributor's clone: tasks.py, the library, the hook config and a .venv python."""
+    shutil.copy2(REPO / "tasks.py", site.root / "tasks.py")
+    shutil.copytree(REPO / "plugins", site.root / "plugins", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    shutil.copy2(REPO / ".pre-commit-config.yaml", site.root / ".pre-commit-config.yaml")
+    python = site.root / ".venv/bin/python"
+    python.parent.mkdir(parents=True)
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    python.chmod(0o755)
+    site.write(".gitignore", ".venv/\n.cache/\n")
+    git(site.root, "init", "-q", "-b", "main")
+    return site
+
+
+def pre_commit(site, *files: str) -> subprocess.CompletedProcess:
+    tool = Path(sys.executable).with_name("pre-commit")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(site.root.parent / "pre-commit-home"), "GIT_CONFIG_GLOBAL": os.devnull}
+    return subprocess.run([str(tool), "run", "--files", *files], cwd=site.root, capture_output=True, text=True, env=env)
+
+
+def test_the_pre_commit_hook_stops_a_broken_profile_and_passes_the_fixed_one(hooked_repo):
+    hooked_repo.profile("ana-lopez", location="\n  place: Leeds\n  region: yorkshre")
+    git(hooked_repo.root, "add", "-A")
+    refused = pre_commit(hooked_repo, "volunteers/ana-lopez.yaml")
+    assert refused.returncode == 1, refused.stdout
+    assert "volunteers/ana-lopez.yaml:" in refused.stdout and "Did you mean 'yorkshire'?" in refused.stdout
+    hooked_repo.profile("ana-lopez")
+    git(hooked_repo.root, "add", "-A")
+    accepted = pre_commit(hooked_repo, "volunteers/ana-lopez.yaml")
+    assert accepted.returncode == 0, accepted.stdout
+
+
+def test_the_add_yourself_template_is_a_valid_profile_once_named(site):
+    from joinedup.presentation import new_profile_template
+
+    text = new_profile_template()
+    assert text.startswith("# yaml-language-server: $schema=schema.json\n")
+    site.write("volunteers/your-name.yaml", text)
+    result = site.tasks("check")
+    assert result.returncode == 0, result.stdout
+
+
+def test_every_example_profile_names_the_schema_for_editors():
+    missing = [p.name for p in (REPO / "volunteers").glob("*.yaml")
+               if not p.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=schema.json\n")]
+    assert missing == []
+    assert profile_text().startswith("# yaml-language-server: $schema=schema.json\n")
