@@ -119,3 +119,35 @@ def test_every_example_profile_names_the_schema_for_editors():
                if not p.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=schema.json\n")]
     assert missing == []
     assert profile_text().startswith("# yaml-language-server: $schema=schema.json\n")
+
+
+def test_the_privacy_page_lists_every_field_the_schema_allows_even_a_new_one(site):
+    import json
+
+    schema_path = site.root / "volunteers/schema.json"
+    schema = json.loads(schema_path.read_text())
+    schema["properties"]["pronouns"] = {"description": "How to refer to you, if you want to say.", "type": "string"}
+    schema_path.write_text(json.dumps(schema))
+    site.profile("ana-lopez", pronouns="she/her")
+    site.tasks("build", check=True)
+    page = site.read("output/privacy/index.html")
+    for name in ("name", "location.place", "availability.until", "skills[].level", "contact.email", "publish"):
+        assert f"<code>{name}</code>" in page
+    assert "<code>pronouns</code>" in page and "How to refer to you, if you want to say." in page
+
+
+def test_prefilled_forge_links_open_the_right_file_in_the_editor(example_site):
+    from urllib.parse import parse_qs, urlsplit
+
+    forge = "https://github.com/joinedup-example/joinedup"
+    people = (example_site / "people/index.html").read_text()
+    add = re.search(r'<a class="button" href="([^"]+)">add yourself</a>', people).group(1).replace("&amp;", "&")
+    url = urlsplit(add)
+    assert f"{url.scheme}://{url.netloc}{url.path}" == f"{forge}/new/main/volunteers"
+    query = parse_qs(url.query)
+    assert query["filename"] == ["your-name.yaml"]
+    assert query["value"][0].startswith("# yaml-language-server: $schema=schema.json\n")
+    profile = (example_site / "people/ana-lopez/index.html").read_text()
+    assert f'href="{forge}/edit/main/volunteers/ana-lopez.yaml">Edit this profile</a>' in profile
+    proposal = (example_site / "proposals/votes-at-16/index.html").read_text()
+    assert f'href="{forge}/edit/main/content/proposals/votes-at-16.md">Suggest a change</a>' in proposal

@@ -17,7 +17,7 @@ from .model import (
     LEVELS, STATUS_DESCRIPTIONS, STATUS_LABELS, STATUSES, WHEN_LABELS, Group, Need, Proposal, Taxonomy, Volunteer,
 )
 from .needs import describe, needs_of, search_query
-from .profiles import SCHEMA_LINE
+from .profiles import SCHEMA_LINE, published_fields
 from .proposals import scaffold
 
 
@@ -213,6 +213,8 @@ def theme_globals(repository, settings: dict) -> dict:
         "LEVELS": LEVELS,
         "WHEN_LABELS": WHEN_LABELS,
         "schema_url": Path("volunteers/schema.json").as_posix(),
+        "published_fields": published_fields(repository.root),
+        "takedown_contact": settings.get("JOINEDUP_TAKEDOWN_CONTACT", ""),
         **agenda_globals(repository),
     }
 

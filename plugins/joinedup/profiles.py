@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import problems as P
@@ -172,3 +174,39 @@ def github_collisions(volunteers: list[Volunteer]) -> list[Problem]:
             owners[login] = volunteer
     return found
 
+
+
+@dataclass(frozen=True)
+class PublishedField:
+    """One key a profile may hold, as the privacy page lists it: everything a profile holds is published."""
+
+    name: str  # dotted for nested keys: location.place, skills[].level
+    description: str
+    required: bool
+
+
+def published_fields(root: Path) -> list[PublishedField]:
+    """Every key the profile schema allows, in schema order, with its description.
+
+    Read from ``volunteers/schema.json`` itself, so the privacy page cannot fall behind what
+    the checker accepts. Returns [] when the schema cannot be read (``check`` says why).
+    """
+    text, _ = read_text(root, SCHEMA_FILE)
+    try:
+        schema = json.loads(text) if text is not None else {}
+    except ValueError:
+        return []
+    found: list[PublishedField] = []
+
+    def walk(node: dict, prefix: str) -> None:
+        required = set(node.get("required", ()))
+        for key, value in node.get("properties", {}).items():
+            name = prefix + key
+            found.append(PublishedField(name, value.get("description", ""), key in required))
+            walk(value, name + ".")
+            items = value.get("items")
+            if isinstance(items, dict):
+                for shape in [items, *items.get("anyOf", ())]:
+                    walk(shape, name + "[].")
+    walk(schema, "")
+    return found
