@@ -151,3 +151,19 @@ def test_prefilled_forge_links_open_the_right_file_in_the_editor(example_site):
     assert f'href="{forge}/edit/main/volunteers/ana-lopez.yaml">Edit this profile</a>' in profile
     proposal = (example_site / "proposals/votes-at-16/index.html").read_text()
     assert f'href="{forge}/edit/main/content/proposals/votes-at-16.md">Suggest a change</a>' in proposal
+
+
+def test_codeowners_names_exactly_the_maintainers_in_the_settings():
+    from joinedup.owners import maintainers_in
+
+    owners = {login for line in (REPO / ".github/CODEOWNERS").read_text().splitlines()
+              if line.strip() and not line.startswith("#") for login in re.findall(r"@([A-Za-z0-9-]+)", line)}
+    assert owners == set(maintainers_in((REPO / "pelicanconf.py").read_text())) != set()
+
+
+def test_contributing_explains_every_top_level_field_of_the_schema():
+    import json
+
+    schema = json.loads((REPO / "volunteers/schema.json").read_text())
+    guide = (REPO / "CONTRIBUTING.md").read_text()
+    assert [key for key in schema["properties"] if f"| `{key}` |" not in guide] == []

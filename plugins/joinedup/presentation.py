@@ -108,7 +108,7 @@ def new_profile_template() -> str:
     """The text a volunteer starts from in the forge's "new file" page."""
     return (
         f"{SCHEMA_LINE}\n"
-        "# Everything in this file is published. Rename the file to your-name.yaml.\n"
+        "# Everything in this file is published. Name the file after yourself, like ana-lopez.yaml.\n"
         "name: Your Name\n"
         "github: your-login\n"
         "headline: One line on what you can do\n"
