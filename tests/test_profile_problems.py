@@ -159,9 +159,10 @@ def test_two_profiles_claiming_one_login_collide(site):
     site.profile("ana-lopez")
     site.profile("ana-lopez-2", github="Ana-Lopez")
     _, found = load_repository(site.root)
-    [problem] = found
-    assert (problem.code, problem.path) == ("JU013", "volunteers/ana-lopez.yaml")
-    assert problem.message == "The login 'ana-lopez' also owns 'volunteers/ana-lopez-2.yaml'."
+    assert [(p.code, p.path, p.line, p.message) for p in found] == [
+        ("JU013", "volunteers/ana-lopez-2.yaml", 3, "The login 'Ana-Lopez' also owns 'volunteers/ana-lopez.yaml'."),
+        ("JU013", "volunteers/ana-lopez.yaml", 3, "The login 'ana-lopez' also owns 'volunteers/ana-lopez-2.yaml'."),
+    ]
 
 
 def test_top_level_list_is_refused(site):

@@ -171,7 +171,8 @@ def test_a_new_profile_claiming_a_login_already_used_is_caught(repo):
     commit(repo, "Add a look-alike", STRANGER)
     result = repo.tasks("check", "--changed-since", "main")
     assert result.returncode == 1
-    assert "volunteers/cy-jones.yaml:0:0: JU013 The login 'Bo-Li' also owns 'volunteers/bo-li.yaml'." in result.stdout
+    assert "volunteers/cy-jones.yaml:3:1: JU013 The login 'Bo-Li' also owns 'volunteers/bo-li.yaml'." in result.stdout
+    assert "volunteers/bo-li.yaml:3:1: JU013 The login 'bo-li' also owns 'volunteers/cy-jones.yaml'." in result.stdout
 
 
 def test_an_untouched_broken_file_is_left_to_its_own_pull_request(repo):

@@ -160,20 +160,33 @@ def _volunteer(document: YamlDocument, path: str) -> Volunteer:
     )
 
 
-def github_collisions(volunteers: list[Volunteer]) -> list[Problem]:
-    """Two profiles claiming the same forge login (whatever the case) are both refused."""
-    found: list[Problem] = []
-    owners: dict[str, Volunteer] = {}
+def github_collisions(volunteers: list[Volunteer], root: Path | None = None) -> list[Problem]:
+    """Two profiles claiming the same forge login (whatever the case) are both refused.
+
+    Each is reported at its ``github:`` line (read from ``root``), naming the other file, so a
+    pull request that adds the second profile gets the note on its own file.
+    """
+    by_login: dict[str, list[Volunteer]] = {}
     for volunteer in sorted(volunteers, key=lambda v: v.path):
-        login = volunteer.github.casefold()
-        if login in owners:
-            found.append(problem(P.CASE_COLLISION, volunteer.path, 0, 0,
-                                 f"The login '{volunteer.github}' also owns '{owners[login].path}'.",
+        by_login.setdefault(volunteer.github.casefold(), []).append(volunteer)
+    found: list[Problem] = []
+    for claimants in by_login.values():
+        for volunteer in claimants if len(claimants) > 1 else ():
+            others = ", ".join(f"'{other.path}'" for other in claimants if other is not volunteer)
+            line, col = _key_position(root, volunteer.path, "github")
+            found.append(problem(P.CASE_COLLISION, volunteer.path, line, col,
+                                 f"The login '{volunteer.github}' also owns {others}.",
                                  "One profile per person: merge the two files, or correct the login."))
-        else:
-            owners[login] = volunteer
     return found
 
+
+def _key_position(root: Path | None, relative: str, key: str) -> tuple[int, int]:
+    """The line and column of a top-level ``key:`` in a profile, or (0, 0) if it cannot be read."""
+    text, _ = read_text(root, relative) if root is not None else (None, [])
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if line.startswith(f"{key}:"):
+            return number, 1
+    return 0, 0
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ def load_repository(
         found += problems
         if volunteer is not None:
             volunteers.append(volunteer)
-    found += github_collisions(volunteers)
+    found += github_collisions(volunteers, root)
     directory = build_directory(taxonomy, volunteers, day)
 
     proposals, groups = [], []
