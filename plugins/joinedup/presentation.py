@@ -74,12 +74,24 @@ def search_facts(volunteer: Volunteer, taxonomy, today: dt.date) -> dict[str, st
     }
 
 
+# The movement's accent colour (site.yaml), as a stylesheet: the Content-Security-Policy
+# allows no inline style.
+ACCENT_CSS = "theme/css/movement.css"
+
+
+def accent_css(accent: str) -> str:
+    """``:root { --accent: #rrggbb; }``, or an empty stylesheet when no colour is set."""
+    return f":root {{ --accent: {accent}; }}\n" if accent else ""
+
+
 class Forge:
     """Links to the forge's web editor, from the FORGE_URL and FORGE_BRANCH settings."""
 
-    def __init__(self, url: str, branch: str):
+    def __init__(self, url: str, branch: str, taxonomy: Taxonomy | None = None):
         self.url = url.rstrip("/")
         self.branch = branch
+        # The prefilled files use the movement's own ids, so they pass the check as they are.
+        self.taxonomy = taxonomy
 
     def edit_url(self, path: str) -> str:
         return f"{self.url}/edit/{quote(self.branch)}/{quote(path)}"
@@ -95,17 +107,24 @@ class Forge:
     def new_proposal_url(self, today: dt.date) -> str:
         """The forge's "new file" page in content/proposals, prefilled with a proposal to edit."""
         text = scaffold(title="The title of your proposal", summary="One or two sentences on what it would change.",
-                        date=today, themes=["democracy"], authors=["your-profile-id"])
+                        date=today, themes=[_first(self.taxonomy and self.taxonomy.themes, "democracy")],
+                        authors=["your-profile-id"])
         query = urlencode({"filename": "your-proposal.md", "value": text})
         return f"{self.url}/new/{quote(self.branch)}/content/proposals?{query}"
 
     def new_profile_url(self) -> str:
-        query = urlencode({"filename": "your-name.yaml", "value": new_profile_template()})
+        query = urlencode({"filename": "your-name.yaml", "value": new_profile_template(self.taxonomy)})
         return f"{self.url}/new/{quote(self.branch)}/volunteers?{query}"
 
 
-def new_profile_template() -> str:
-    """The text a volunteer starts from in the forge's "new file" page."""
+def _first(ids, fallback: str) -> str:
+    return next(iter(ids), fallback) if ids else fallback
+
+
+def new_profile_template(taxonomy: Taxonomy | None = None) -> str:
+    """The text a volunteer starts from in the forge's "new file" page, with the movement's first ids."""
+    skill = _first(taxonomy and taxonomy.skills, "copywriting")
+    region = _first(taxonomy and taxonomy.regions, "london")
     return (
         f"{SCHEMA_LINE}\n"
         "# Everything in this file is published. Rename the file to your-name.yaml.\n"
@@ -113,10 +132,10 @@ def new_profile_template() -> str:
         "github: your-login\n"
         "headline: One line on what you can do\n"
         "skills:\n"
-        "  - copywriting\n"
+        f"  - {skill}\n"
         "location:\n"
         "  place: Your town\n"
-        "  region: london\n"
+        f"  region: {region}\n"
         "remote: true\n"
         "availability:\n"
         "  hours_per_week: 2\n"
@@ -188,7 +207,7 @@ class Helpers:
 def theme_globals(repository, settings: dict) -> dict:
     """Names every template can use, on top of Pelican's own context."""
     directory = repository.directory
-    forge = Forge(settings.get("FORGE_URL", ""), settings.get("FORGE_BRANCH", "main"))
+    forge = Forge(settings.get("FORGE_URL", ""), settings.get("FORGE_BRANCH", "main"), directory.taxonomy)
     return {
         "directory": directory,
         "taxonomy": directory.taxonomy,
