@@ -79,6 +79,9 @@ def load_repository(
         today=day,
     )
     wanted = None if only is None else {_relative(root, p) for p in only}
+    if wanted is not None and any(p.startswith("data/") or p == "site.yaml" for p in wanted):
+        # A taxonomy change can break any profile or proposal (a removed id): check them all.
+        wanted = None
     if wanted is not None:
         paths = [p for p in paths if p in wanted]
         problems = [p for p in problems if p.path in wanted]
