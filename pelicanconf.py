@@ -50,7 +50,7 @@ DRAFT_SAVE_AS = DRAFT_PAGE_SAVE_AS = ""
 FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 
-JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "extensions": []}
+JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "extensions": ["jinja2.ext.i18n"]}
 JINJA_FILTERS = {"sanitise_body": lambda html: sanitise(html, body=True)}
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False

@@ -516,7 +516,7 @@ def init(language, name, tagline, accent, forge_url, branch, maintainers, takedo
     import dataclasses
 
     from joinedup.repository import load_repository
-    from joinedup.settings import load_settings
+    from joinedup.settings import TAGLINES, load_settings
     from joinedup.starter import MANIFEST, apply, manifest_text, plan_init
 
     if record_examples:
@@ -535,7 +535,8 @@ def init(language, name, tagline, accent, forge_url, branch, maintainers, takedo
     changes = {
         "language": language,
         "name": setting(name, "The movement's name", current.name),
-        "tagline": setting(tagline, "Tagline (one sentence)", current.tagline),
+        "tagline": setting(tagline, "Tagline (one sentence)",
+                           TAGLINES[language] if current.tagline in TAGLINES.values() else current.tagline),
         "accent": setting(accent, "Accent colour (#rrggbb)", current.accent),
         "forge_url": setting(forge_url, "Repository URL on the forge", current.forge_url),
         "forge_branch": setting(branch, "Published branch", current.forge_branch),

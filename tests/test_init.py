@@ -58,8 +58,8 @@ def test_init_in_french_then_one_profile_and_proposal_builds_a_french_site_witho
 
     output = fork / "output"
     home = (output / "index.html").read_text(encoding="utf-8")
-    assert '<html lang="fr">' in home
-    assert "Ensemble pour demain" in home
+    assert '<html lang="fr">' in home and "Aller au contenu" in home and "Publié le 23 novembre 2026" in home
+    assert "Ensemble pour demain" in home and "au grand jour" in home
     assert (output / "theme/css/movement.css").read_text() == ":root { --accent: #8a1538; }\n"
     pages = "\n".join(p.read_text(encoding="utf-8") for p in output.rglob("*.html"))
     assert "Camille Martin" in pages and "Transports gratuits pour les jeunes" in pages

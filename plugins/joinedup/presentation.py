@@ -12,6 +12,8 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from . import feeds
+from .i18n import format_day
+from .i18n import gettext as _
 from .markup import obscured_email, render_bio
 from .model import (
     LEVELS, STATUS_DESCRIPTIONS, STATUS_LABELS, STATUSES, WHEN_LABELS, Group, Need, Proposal, Taxonomy, Volunteer,
@@ -22,8 +24,8 @@ from .proposals import scaffold
 
 
 def human_date(day: dt.date | None) -> str:
-    """``2027-03-01`` → ``1 March 2027``."""
-    return f"{day.day} {day:%B %Y}" if day else ""
+    """``2027-03-01`` → ``1 March 2027`` (``1 mars 2027`` in French: see joinedup.i18n)."""
+    return format_day(day)
 
 
 def availability_label(volunteer: Volunteer, today: dt.date) -> dict[str, str]:
@@ -31,13 +33,13 @@ def availability_label(volunteer: Volunteer, today: dt.date) -> dict[str, str]:
     window = volunteer.availability
     status = window.status(today)
     if status == "later":
-        text = f"Available from {human_date(window.start)}"
+        text = _("Available from %(date)s") % {"date": human_date(window.start)}
     elif status == "ended":
-        text = f"Availability ended {human_date(window.until)}"
+        text = _("Availability ended %(date)s") % {"date": human_date(window.until)}
     elif window.until:
-        text = f"Available now, until {human_date(window.until)}"
+        text = _("Available now, until %(date)s") % {"date": human_date(window.until)}
     else:
-        text = "Available now"
+        text = _("Available now")
     return {"status": status, "text": text}
 
 

@@ -26,6 +26,11 @@ LANGUAGES = ("en", "fr")
 # Keep in step with themes/joinedup/static/css/site.css.
 ACCENT_MEETS = {"#ffffff": "white text in the header and the page's background", "#f4f3ef": "the cards' background"}
 AA_NORMAL_TEXT = 4.5
+# The tagline init proposes in each language, until the movement writes its own.
+TAGLINES = {
+    "en": "People willing to help, and the policies we are making together, in the open.",
+    "fr": "Les personnes prêtes à aider, et les propositions que nous écrivons ensemble, au grand jour.",
+}
 
 
 @dataclass(frozen=True)
