@@ -6,26 +6,16 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
 
 from joinedup.markup import sanitise  # noqa: E402
+from joinedup.settings import pelican_settings  # noqa: E402
 
 # --- Your movement -------------------------------------------------------------------------
-SITENAME = "Joined Up"
-SITESUBTITLE = "People willing to help, and the policies we are making together, in the open."
+# Name, tagline, logo, accent colour, language, forge, maintainers, stale-profile months and
+# the takedown contact are in site.yaml (validated by `python tasks.py check`; see
+# docs/maintainers.md). They arrive here under Pelican's names: SITENAME, SITESUBTITLE,
+# DEFAULT_LANG, TIMEZONE, FORGE_URL, FORGE_BRANCH, JOINEDUP_MAINTAINERS,
+# JOINEDUP_STALE_MONTHS, JOINEDUP_TAKEDOWN_CONTACT, JOINEDUP_ACCENT, JOINEDUP_LOGO.
+globals().update(pelican_settings(os.path.dirname(os.path.abspath(__file__))))
 SITEURL = ""
-AUTHOR = "Joined Up"
-TIMEZONE = "Europe/London"
-DEFAULT_LANG = "en"
-# The forge that holds this repository: "Edit this profile", "Suggest a change" (on proposals),
-# "Add yourself" and the links to each revision's diff go here, on this branch.
-FORGE_URL = "https://github.com/joinedup-example/joinedup"
-FORGE_BRANCH = "main"
-# Forge logins who may approve any change (the `owners` check on pull requests) and review
-# profiles; keep .github/CODEOWNERS in step.
-JOINEDUP_MAINTAINERS = ["joinedup-maintainer"]
-# A profile whose file has not been committed for this many months is marked "not confirmed
-# recently" in the directory (availability that has ended is marked whatever its age).
-JOINEDUP_STALE_MONTHS = 12
-# Where someone writes to have their profile removed, history included (see docs/takedown.md).
-JOINEDUP_TAKEDOWN_CONTACT = "mailto:privacy@joinedup.example"
 # People listed on each page of the directory, skill and region listings.
 JOINEDUP_PAGE_SIZE = 24
 # "People who could help" on proposal and group pages: how many people to show for each need.
@@ -39,7 +29,8 @@ PLUGINS = ["joinedup_pelican"]
 # Proposals are Pelican articles and groups hidden pages, read through the joinedup plugin.
 ARTICLE_PATHS = ["proposals"]
 PAGE_PATHS = ["pages", "groups"]
-STATIC_PATHS = []
+# content/images/ holds the logo named in site.yaml.
+STATIC_PATHS = ["images"]
 READERS = {"html": None}
 
 ARTICLE_URL = "proposals/{slug}/"
@@ -59,7 +50,7 @@ DRAFT_SAVE_AS = DRAFT_PAGE_SAVE_AS = ""
 FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 
-JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "extensions": []}
+JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "extensions": ["jinja2.ext.i18n"]}
 JINJA_FILTERS = {"sanitise_body": lambda html: sanitise(html, body=True)}
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False

@@ -42,6 +42,7 @@ def cli(root):
 
     \b
     Quick tour:
+      python tasks.py init --language fr make a fresh fork the movement's own
       python tasks.py check              validate every file, say what to fix
       python tasks.py build              build the site into output/
       python tasks.py serve              build, serve on http://127.0.0.1:8000, rebuild on change
@@ -84,6 +85,8 @@ def check(paths, changed_since, output_format):
     from joinedup.repository import load_repository
 
     only = list(paths) or None
+    if only and any(Path(p).as_posix().split("/")[-2:-1] == ["data"] or Path(p).name == "site.yaml" for p in only):
+        only = None  # a taxonomy or settings file can break any profile or proposal: check them all
     if changed_since:
         try:
             wanted = files_to_check(changes_since(ROOT, changed_since))
@@ -125,8 +128,8 @@ def owners(author, approvers, changed_since, output_format):
     """Say who must approve each file a pull request changes; exit 1 while an approval is missing.
 
     A profile needs the login it names (before and after the change), a proposal one of its
-    authors, a group one of its core team, anything else a maintainer (JOINEDUP_MAINTAINERS
-    in pelicanconf.py, as it is on the base branch). A maintainer may approve anything.
+    authors, a group one of its core team, anything else a maintainer (`maintainers` in
+    site.yaml, as it is on the base branch). A maintainer may approve anything.
 
     \b
     Examples:
@@ -134,14 +137,14 @@ def owners(author, approvers, changed_since, output_format):
       python tasks.py owners --author someone --approved-by ana-lopez-example --changed-since origin/main
     """
     from joinedup.changes import GitError, changes_since
-    from joinedup.owners import decide, maintainers_in
+    from joinedup.owners import decide, maintainers_in_site
 
     try:
         change_set = changes_since(ROOT, changed_since)
     except GitError as error:
         raise click.ClickException(f"cannot list files changed since {changed_since!r}: {error}") from None
-    settings = change_set.before("pelicanconf.py")
-    maintainers = maintainers_in(settings if settings is not None else change_set.after("pelicanconf.py"))
+    # The maintainers as the base branch lists them: a pull request cannot appoint its own approvers.
+    maintainers = maintainers_in_site(change_set.before("site.yaml"))
     decisions = decide(change_set, author=author, approvers=approvers, maintainers=maintainers)
     missing = [d for d in decisions if not d.ok]
     if output_format == "json":
@@ -523,6 +526,98 @@ def match(slug, limit, as_json, no_update):
     for number, (need, found) in enumerate(results, 1):
         click.echo(f"{'' if number == 1 else chr(10)}Need {number} of the {kind} '{slug}': {describe(need)}")
         _print_matches(found, False)
+
+
+# --- init ---------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--language", type=click.Choice(["en", "fr"]), help="The interface's language (and starter pages).")
+@click.option("--name", help="The movement's name, shown on every page.")
+@click.option("--tagline", help="One sentence under the name.")
+@click.option("--accent", metavar="#RRGGBB", help="Header and link colour; must reach WCAG AA contrast on white.")
+@click.option("--forge-url", metavar="URL", help="The repository on its forge: https://github.com/OWNER/NAME.")
+@click.option("--branch", help="The branch that is published.")
+@click.option("--maintainer", "maintainers", multiple=True, metavar="LOGIN", help="A maintainer's forge login (repeat).")
+@click.option("--takedown-contact", metavar="URL", help="mailto: or https:// address for removal requests.")
+@click.option("--timezone", help="Such as Europe/Paris.")
+@click.option("--keep-examples", is_flag=True, help="Keep the example profiles, proposals and groups.")
+@click.option("--keep-taxonomy", is_flag=True, help="Keep data/*.yaml instead of the language's starter taxonomies.")
+@click.option("--record-examples", is_flag=True, hidden=True,
+              help="Upstream only: rewrite examples.sha256 from the example files as they are.")
+def init(language, name, tagline, accent, forge_url, branch, maintainers, takedown_contact, timezone,
+         keep_examples, keep_taxonomy, record_examples):
+    """Make a fresh fork the movement's own: settings in site.yaml, example content removed.
+
+    Settings not given as flags are asked for (or kept as they are when nobody is at the
+    keyboard). Files that differ from the bundled examples are real content: init never
+    touches them, and refuses to run while any profile, proposal or group is real. Running
+    it again with the same flags changes nothing.
+
+    \b
+    Examples:
+      python tasks.py init --language fr
+      python tasks.py init --language fr --name "Ensemble" --accent "#8a1538" \\
+        --forge-url https://github.com/ensemble/site --maintainer camille-martin \\
+        --takedown-contact mailto:vie-privee@ensemble.example --timezone Europe/Paris
+    """
+    import dataclasses
+
+    from joinedup.repository import load_repository
+    from joinedup.settings import TAGLINES, load_settings
+    from joinedup.starter import MANIFEST, apply, manifest_text, plan_init
+
+    if record_examples:
+        (ROOT / MANIFEST).write_text(manifest_text(ROOT), encoding="utf-8")
+        click.echo(f"Wrote {MANIFEST}.")
+        return
+    current, _ = load_settings(ROOT)
+    asking = sys.stdin.isatty()
+
+    def setting(value, question, default):
+        if value is not None and value != ():
+            return value
+        return click.prompt(question, default=default) if asking else default
+
+    language = setting(language, "Interface language (en or fr)", current.language)
+    changes = {
+        "language": language,
+        "name": setting(name, "The movement's name", current.name),
+        "tagline": setting(tagline, "Tagline (one sentence)",
+                           TAGLINES[language] if current.tagline in TAGLINES.values() else current.tagline),
+        "accent": setting(accent, "Accent colour (#rrggbb)", current.accent),
+        "forge_url": setting(forge_url, "Repository URL on the forge", current.forge_url),
+        "forge_branch": setting(branch, "Published branch", current.forge_branch),
+        "takedown_contact": setting(takedown_contact, "Contact for removal requests", current.takedown_contact),
+        "timezone": setting(timezone, "Time zone", current.timezone),
+    }
+    if maintainers or asking:
+        logins = maintainers or tuple(setting(None, "Maintainers' forge logins, comma-separated",
+                                              ",".join(current.maintainers)).split(","))
+        changes["maintainers"] = tuple(m.strip() for m in logins if m.strip())
+    settings = dataclasses.replace(current, **changes)
+    plan = plan_init(ROOT, settings, keep_examples=keep_examples, keep_taxonomy=keep_taxonomy)
+    if plan.real:
+        click.echo("init changes nothing: this repository already has its own content "
+                   "(files that are not the bundled examples):", err=True)
+        for relative in plan.real[:20]:
+            click.echo(f"  {relative}", err=True)
+        if len(plan.real) > 20:
+            click.echo(f"  … and {len(plan.real) - 20} more", err=True)
+        click.echo("Edit site.yaml to change the settings of a site that is already running.", err=True)
+        sys.exit(1)
+    apply(ROOT, plan)
+    for relative in plan.remove:
+        click.echo(f"removed {relative}")
+    for relative in plan.write:
+        click.echo(f"wrote   {relative}")
+    for relative in plan.kept:
+        click.echo(f"kept    {relative} (changed since it was shipped)")
+    _, problems = load_repository(ROOT)
+    _report(problems, "text")
+    if has_errors(problems):
+        raise click.ClickException("the site has errors (above); fix them, then run: python tasks.py check")
+    click.echo("Ready. Next: python tasks.py new profile, then python tasks.py build.")
 
 
 # --- new ----------------------------------------------------------------------------------

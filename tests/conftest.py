@@ -16,7 +16,7 @@ sys.path.insert(0, str(REPO / "plugins"))
 
 # A fixed build date, so "available now" and other relative dates do not drift.
 BUILD_EPOCH = "1795392000"  # 2026-11-23 00:00 UTC
-SKELETON = ("pelicanconf.py", "publishconf.py", "data", "themes", "content/pages", "volunteers/schema.json")
+SKELETON = ("pelicanconf.py", "publishconf.py", "site.yaml", "data", "themes", "content/pages", "volunteers/schema.json")
 
 
 class SiteRepo:

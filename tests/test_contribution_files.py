@@ -154,11 +154,11 @@ def test_prefilled_forge_links_open_the_right_file_in_the_editor(example_site):
 
 
 def test_codeowners_names_exactly_the_maintainers_in_the_settings():
-    from joinedup.owners import maintainers_in
+    from joinedup.owners import maintainers_in_site
 
     owners = {login for line in (REPO / ".github/CODEOWNERS").read_text().splitlines()
               if line.strip() and not line.startswith("#") for login in re.findall(r"@([A-Za-z0-9-]+)", line)}
-    assert owners == set(maintainers_in((REPO / "pelicanconf.py").read_text())) != set()
+    assert owners == set(maintainers_in_site((REPO / "site.yaml").read_text())) != set()
 
 
 def test_contributing_explains_every_top_level_field_of_the_schema():

@@ -13,7 +13,7 @@ from content_fixtures import git, group_text, proposal_text
 
 from conftest import profile_text
 
-MAINTAINER = "joinedup-maintainer"  # listed in the project's pelicanconf.py, which the site fixture copies
+MAINTAINER = "joinedup-maintainer"  # listed in the project's site.yaml, which the site fixture copies
 ANA = {"name": "Ana López", "email": "ana@example.org"}
 STRANGER = {"name": "Sam Stranger", "email": "sam@example.org"}
 
@@ -128,12 +128,14 @@ def test_a_group_needs_its_core_team_and_other_files_a_maintainer(repo):
 
 
 def test_adding_yourself_to_the_maintainers_in_the_pull_request_gives_no_power(repo):
-    settings = repo.root / "pelicanconf.py"
-    settings.write_text(settings.read_text().replace(f'["{MAINTAINER}"]', f'["{MAINTAINER}", "sam-stranger"]'))
+    settings = repo.root / "site.yaml"
+    listed = settings.read_text().replace(f'["{MAINTAINER}"]', f'["{MAINTAINER}", "sam-stranger"]')
+    assert "sam-stranger" in listed
+    settings.write_text(listed)
     edit_ana(repo)
     result = owners(repo, "sam-stranger")
     assert result.returncode == 1
-    assert "MISSING  pelicanconf.py" in result.stdout and "MISSING  volunteers/ana-lopez.yaml" in result.stdout
+    assert "MISSING  site.yaml" in result.stdout and "MISSING  volunteers/ana-lopez.yaml" in result.stdout
 
 
 def test_owners_json_lists_each_file_with_what_it_needs(repo):

@@ -184,7 +184,7 @@ def test_build_with_errors_exits_1_prints_every_problem_and_keeps_the_old_site(s
     assert after == before
     # .cache holds reusable results; .output-old-* is the replaced site, removed in the background.
     left = sorted(p.name for p in site.root.iterdir() if p.name != ".cache" and not p.name.startswith(".output-old"))
-    assert left == sorted(["content", "data", "output", "pelicanconf.py", "publishconf.py", "themes", "volunteers"])
+    assert left == sorted(["content", "data", "output", "pelicanconf.py", "publishconf.py", "site.yaml", "themes", "volunteers"])
 
 
 def test_successful_build_replaces_the_whole_output(site):

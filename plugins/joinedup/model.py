@@ -123,13 +123,16 @@ class Taxonomy:
     regions: Mapping[str, Region]
     themes: Mapping[str, Theme]
     aliases: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # Old skill ids that a movement renamed (``renamed_from`` in data/skills.yaml): old → new id.
+    # Unlike aliases, which are search words, an old id stays valid in files.
+    renamed: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def canonical_skill(self, word: str) -> str | None:
         """The skill id for an id or alias (any case, spaces or hyphens), or None."""
         key = word.strip().lower().replace(" ", "-").replace("_", "-")
         if key in self.skills:
             return key
-        return self.aliases.get(key)
+        return self.aliases.get(key) or self.renamed.get(key)
 
     def skills_in_group(self, group: str) -> tuple[Skill, ...]:
         return tuple(s for s in self.skills.values() if s.group == group)

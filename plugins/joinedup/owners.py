@@ -18,15 +18,11 @@ never to what the pull request itself claims.
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass
 
 from .changes import GROUP, PROFILE, PROPOSAL, ChangeSet
 from .frontmatter import split
 from .yamlsource import load_yaml
-
-MAINTAINERS_SETTING = "JOINEDUP_MAINTAINERS"
-
 
 @dataclass(frozen=True)
 class Decision:
@@ -53,22 +49,11 @@ class Decision:
                 "needs": [list(group) for group in self.needs], "owner_role": self.owner_role}
 
 
-def maintainers_in(settings_text: str | None) -> tuple[str, ...]:
-    """The logins listed as ``JOINEDUP_MAINTAINERS = [...]`` in a pelicanconf.py, read without running it."""
-    if not settings_text:
-        return ()
-    try:
-        tree = ast.parse(settings_text)
-    except SyntaxError:
-        return ()
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == MAINTAINERS_SETTING for t in node.targets):
-            try:
-                value = ast.literal_eval(node.value)
-            except ValueError:
-                return ()
-            return tuple(str(login) for login in value if isinstance(login, str))
-    return ()
+def maintainers_in_site(site_text: str | None) -> tuple[str, ...]:
+    """The logins listed under ``maintainers:`` in a site.yaml."""
+    document, _ = load_yaml(site_text or "", "site.yaml", what="settings file") if site_text else (None, [])
+    value = document.data.get("maintainers") if document is not None and isinstance(document.data, dict) else None
+    return tuple(login for login in value if isinstance(login, str)) if isinstance(value, list) else ()
 
 
 def decide(change_set: ChangeSet, *, author: str, approvers: tuple[str, ...] = (),

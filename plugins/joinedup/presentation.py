@@ -12,6 +12,8 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from . import feeds
+from .i18n import format_day
+from .i18n import gettext as _
 from .markup import obscured_email, render_bio
 from .model import (
     LEVELS, STATUS_DESCRIPTIONS, STATUS_LABELS, STATUSES, WHEN_LABELS, Group, Need, Proposal, Taxonomy, Volunteer,
@@ -22,8 +24,8 @@ from .proposals import scaffold
 
 
 def human_date(day: dt.date | None) -> str:
-    """``2027-03-01`` → ``1 March 2027``."""
-    return f"{day.day} {day:%B %Y}" if day else ""
+    """``2027-03-01`` → ``1 March 2027`` (``1 mars 2027`` in French: see joinedup.i18n)."""
+    return format_day(day)
 
 
 def availability_label(volunteer: Volunteer, today: dt.date) -> dict[str, str]:
@@ -31,13 +33,13 @@ def availability_label(volunteer: Volunteer, today: dt.date) -> dict[str, str]:
     window = volunteer.availability
     status = window.status(today)
     if status == "later":
-        text = f"Available from {human_date(window.start)}"
+        text = _("Available from %(date)s") % {"date": human_date(window.start)}
     elif status == "ended":
-        text = f"Availability ended {human_date(window.until)}"
+        text = _("Availability ended %(date)s") % {"date": human_date(window.until)}
     elif window.until:
-        text = f"Available now, until {human_date(window.until)}"
+        text = _("Available now, until %(date)s") % {"date": human_date(window.until)}
     else:
-        text = "Available now"
+        text = _("Available now")
     return {"status": status, "text": text}
 
 
@@ -74,12 +76,24 @@ def search_facts(volunteer: Volunteer, taxonomy, today: dt.date) -> dict[str, st
     }
 
 
+# The movement's accent colour (site.yaml), as a stylesheet: the Content-Security-Policy
+# allows no inline style.
+ACCENT_CSS = "theme/css/movement.css"
+
+
+def accent_css(accent: str) -> str:
+    """``:root { --accent: #rrggbb; }``, or an empty stylesheet when no colour is set."""
+    return f":root {{ --accent: {accent}; }}\n" if accent else ""
+
+
 class Forge:
     """Links to the forge's web editor, from the FORGE_URL and FORGE_BRANCH settings."""
 
-    def __init__(self, url: str, branch: str):
+    def __init__(self, url: str, branch: str, taxonomy: Taxonomy | None = None):
         self.url = url.rstrip("/")
         self.branch = branch
+        # The prefilled files use the movement's own ids, so they pass the check as they are.
+        self.taxonomy = taxonomy
 
     def edit_url(self, path: str) -> str:
         return f"{self.url}/edit/{quote(self.branch)}/{quote(path)}"
@@ -95,17 +109,24 @@ class Forge:
     def new_proposal_url(self, today: dt.date) -> str:
         """The forge's "new file" page in content/proposals, prefilled with a proposal to edit."""
         text = scaffold(title="The title of your proposal", summary="One or two sentences on what it would change.",
-                        date=today, themes=["democracy"], authors=["your-profile-id"])
+                        date=today, themes=[_first(self.taxonomy and self.taxonomy.themes, "democracy")],
+                        authors=["your-profile-id"])
         query = urlencode({"filename": "your-proposal.md", "value": text})
         return f"{self.url}/new/{quote(self.branch)}/content/proposals?{query}"
 
     def new_profile_url(self) -> str:
-        query = urlencode({"filename": "your-name.yaml", "value": new_profile_template()})
+        query = urlencode({"filename": "your-name.yaml", "value": new_profile_template(self.taxonomy)})
         return f"{self.url}/new/{quote(self.branch)}/volunteers?{query}"
 
 
-def new_profile_template() -> str:
-    """The text a volunteer starts from in the forge's "new file" page."""
+def _first(ids, fallback: str) -> str:
+    return next(iter(ids), fallback) if ids else fallback
+
+
+def new_profile_template(taxonomy: Taxonomy | None = None) -> str:
+    """The text a volunteer starts from in the forge's "new file" page, with the movement's first ids."""
+    skill = _first(taxonomy and taxonomy.skills, "copywriting")
+    region = _first(taxonomy and taxonomy.regions, "london")
     return (
         f"{SCHEMA_LINE}\n"
         "# Everything in this file is published. Name the file after yourself, like ana-lopez.yaml.\n"
@@ -113,10 +134,10 @@ def new_profile_template() -> str:
         "github: your-login\n"
         "headline: One line on what you can do\n"
         "skills:\n"
-        "  - copywriting\n"
+        f"  - {skill}\n"
         "location:\n"
         "  place: Your town\n"
-        "  region: london\n"
+        f"  region: {region}\n"
         "remote: true\n"
         "availability:\n"
         "  hours_per_week: 2\n"
@@ -188,7 +209,7 @@ class Helpers:
 def theme_globals(repository, settings: dict) -> dict:
     """Names every template can use, on top of Pelican's own context."""
     directory = repository.directory
-    forge = Forge(settings.get("FORGE_URL", ""), settings.get("FORGE_BRANCH", "main"))
+    forge = Forge(settings.get("FORGE_URL", ""), settings.get("FORGE_BRANCH", "main"), directory.taxonomy)
     return {
         "directory": directory,
         "taxonomy": directory.taxonomy,

@@ -93,6 +93,10 @@ REVIEW_OVERDUE = _code("JU412", "review-overdue", WARNING)
 NEED_EXPIRED = _code("JU413", "need-expired", WARNING)
 HISTORY_INCOMPLETE = _code("JU414", "history-incomplete", WARNING)
 
+# The movement's settings (site.yaml) and taxonomies.
+LOW_CONTRAST = _code("JU500", "low-contrast")
+MISSING_FILE = _code("JU501", "missing-file")
+
 
 @dataclass(frozen=True, order=True)
 class Problem:

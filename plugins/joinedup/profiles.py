@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -67,7 +68,12 @@ def volunteer_from_text(root: Path, relative: str, text: str, taxonomy: Taxonomy
     )
     if any(p.is_error for p in found):
         return None, found
-    return _volunteer(document, relative), found
+    volunteer = _volunteer(document, relative)
+    if any(level.skill in taxonomy.renamed for level in volunteer.skills):
+        skills = tuple(SkillLevel(taxonomy.renamed.get(level.skill, level.skill), level.level)
+                       for level in volunteer.skills)
+        volunteer = dataclasses.replace(volunteer, skills=skills)
+    return volunteer, found
 
 
 def _cross_check(document: YamlDocument, path: str, taxonomy: Taxonomy) -> list[Problem]:
@@ -83,6 +89,7 @@ def _cross_check(document: YamlDocument, path: str, taxonomy: Taxonomy) -> list[
             if not isinstance(skill, str):
                 continue
             line, col = document.position(where)
+            skill = taxonomy.renamed.get(skill, skill)
             if skill not in taxonomy.skills:
                 canonical = taxonomy.canonical_skill(skill)
                 if canonical:

@@ -24,6 +24,7 @@ from .model import Agenda, Directory, History, Known, Taxonomy, build_directory
 from .problems import Problem, problem
 from .profiles import github_collisions, profile_files, volunteer_from_text
 from .proposals import load_proposal, proposal_files
+from .settings import load_settings
 from .taxonomy import load_taxonomy
 
 # Below this many profiles, starting worker processes costs more than it saves.
@@ -61,6 +62,8 @@ def load_repository(
     found: list[Problem] = []
     day = build_date or today()
 
+    _, problems = load_settings(root)
+    found += problems
     taxonomy, problems = load_taxonomy(root)
     found += problems
     found += content_links(root)

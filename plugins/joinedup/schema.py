@@ -172,8 +172,8 @@ def _explain(error, document: YamlDocument, path: str, skip, consent_key, root_s
                     P.UNKNOWN_KEY,
                     path, key_line, key_col,
                     message,
-                    f"Allowed keys here: {', '.join(allowed)}. Everything in the file is "
-                    "published, so the schema allows nothing else.",
+                    f"Allowed keys here: {', '.join(allowed)}. "
+                    + root_schema.get("x-why-closed", "Everything in the file is published, so the schema allows nothing else."),
                 )
             )
         return found

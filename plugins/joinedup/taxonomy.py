@@ -38,7 +38,7 @@ def load_taxonomy(root: Path) -> tuple[Taxonomy, list[Problem]]:
 
     groups = _entries(skills_doc, "groups", ("id", "label"), ("description",), "data/skills.yaml", found)
     skill_entries = _entries(
-        skills_doc, "skills", ("id", "label", "group"), ("aliases", "description"), "data/skills.yaml", found
+        skills_doc, "skills", ("id", "label", "group"), ("aliases", "renamed_from", "description"), "data/skills.yaml", found
     )
     region_entries = _entries(regions_doc, "regions", ("id", "label"), (), "data/regions.yaml", found)
     theme_entries = _entries(themes_doc, "themes", ("id", "label"), ("description",), "data/themes.yaml", found)
@@ -81,6 +81,7 @@ def load_taxonomy(root: Path) -> tuple[Taxonomy, list[Problem]]:
         )
     for alias in [a for a in aliases if a in skills]:
         del aliases[alias]
+    renamed = _renamed(skill_entries, skills, found)
 
     taxonomy = Taxonomy(
         skill_groups=MappingProxyType(skill_groups),
@@ -90,8 +91,29 @@ def load_taxonomy(root: Path) -> tuple[Taxonomy, list[Problem]]:
             {e["id"]: Theme(e["id"], e["label"], e.get("description", "") or "") for e, _ in theme_entries}
         ),
         aliases=MappingProxyType(aliases),
+        renamed=MappingProxyType(renamed),
     )
     return taxonomy, found
+
+
+def _renamed(skill_entries, skills, found) -> dict[str, str]:
+    """Old id → new id, from each skill's ``renamed_from`` list; an old id may not still be a skill."""
+    renamed: dict[str, str] = {}
+    for entry, (line, col) in skill_entries:
+        old_ids = entry.get("renamed_from") or []
+        if not isinstance(old_ids, list) or not all(isinstance(o, str) and SLUG.match(o) for o in old_ids):
+            found.append(problem(P.BAD_TAXONOMY, "data/skills.yaml", line, col,
+                                 f"Skill '{entry['id']}': 'renamed_from' must be a list of former ids.",
+                                 "Write renamed_from: [old-id] with the ids the skill had before."))
+            continue
+        for old in old_ids:
+            if old in skills or old in renamed:
+                found.append(problem(P.BAD_TAXONOMY, "data/skills.yaml", line, col,
+                                     f"Skill '{entry['id']}' was renamed from '{old}', which is still a skill "
+                                     "or the former id of another.", "Each former id belongs to one skill only."))
+                continue
+            renamed[old] = entry["id"]
+    return renamed
 
 
 def _load(root: Path, relative: str, found: list[Problem]) -> YamlDocument | None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pelican import signals
 
+from joinedup.i18n import activate, translations
 from joinedup.problems import ProblemsFound, has_errors
 from joinedup.repository import load_repository
 
@@ -51,6 +52,14 @@ def get_generators(pelican):
     return DirectoryGenerator
 
 
+def use_language(generator):
+    """Every generator's templates and the library's labels speak the site's language (DEFAULT_LANG)."""
+    language = generator.settings.get("DEFAULT_LANG", "en")
+    activate(language)
+    generator.env.install_gettext_translations(translations(language), newstyle=True)
+
+
 def register():
     signals.get_generators.connect(get_generators)
+    signals.generator_init.connect(use_language)
     signals.readers_init.connect(use_content_reader)

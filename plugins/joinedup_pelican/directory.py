@@ -23,7 +23,7 @@ from joinedup.exports import open_data
 from joinedup.facets import write_facets
 from joinedup.feeds import FeedSite, proposal_feeds
 from joinedup.pages import check_collisions, plan_agenda, plan_directory
-from joinedup.presentation import theme_globals
+from joinedup.presentation import ACCENT_CSS, accent_css, theme_globals
 from joinedup.sitemap import SITEMAP, sitemap
 
 log = logging.getLogger(__name__)
@@ -107,6 +107,7 @@ class DirectoryGenerator(Generator):
         files = proposal_feeds(agenda, directory, site, repository.build_date)
         files.update(open_data(agenda, directory, site_url))
         files[SITEMAP] = sitemap(self._sitemap_pages(), site_url)
+        files[ACCENT_CSS] = accent_css(self.settings.get("JOINEDUP_ACCENT", ""))
         for relative, text in files.items():
             target = os.path.join(self.output_path, relative)
             os.makedirs(os.path.dirname(target), exist_ok=True)

@@ -1,0 +1,70 @@
+"""The interface's languages: gettext catalogues for the theme and the labels, dates for the language.
+
+Catalogues are ``locale/<lang>/LC_MESSAGES/messages.po`` beside this file, compiled in
+memory when first used (no binary .mo in git, no compile step to forget). Message ids are
+the English text, so English needs no catalogue. :func:`activate` chooses the language for
+the build; :func:`gettext` and :func:`format_day` follow it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext as _gettext
+import io
+from functools import lru_cache
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+DOMAIN = "messages"
+_state = {"language": "en"}
+# CLDR locale for each interface language's dates and numbers ("1 March 2027", not "March 1").
+LOCALES = {"en": "en_GB", "fr": "fr_FR"}
+
+
+def catalogue_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@lru_cache(maxsize=4)
+def translations(language: str) -> _gettext.NullTranslations:
+    """The translations for ``language`` (English, or a language without a catalogue: none)."""
+    path = catalogue_path(language)
+    if language == "en" or not path.is_file():
+        return _gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with open(path, "rb") as handle:
+        catalog = read_po(handle, locale=language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return _gettext.GNUTranslations(compiled)
+
+
+def activate(language: str) -> None:
+    """Use ``language`` for :func:`gettext` and :func:`format_day` from now on (in this process)."""
+    _state["language"] = language
+
+
+def gettext(message: str) -> str:
+    return translations(_state["language"]).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(_state["language"]).ngettext(singular, plural, n)
+
+
+def format_day(day: dt.date | None) -> str:
+    """``2027-03-01`` as the language writes it: ``1 March 2027``, ``1 mars 2027``."""
+    if not day:
+        return ""
+    from babel.dates import format_date
+
+    return format_date(day, format="long", locale=LOCALES.get(_state["language"], _state["language"]))
+
+
+def format_number(value) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=LOCALES.get(_state["language"], _state["language"]))

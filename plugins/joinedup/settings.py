@@ -1,0 +1,189 @@
+"""The movement's settings: ``site.yaml`` at the root of the repository.
+
+One documented, validated place for what makes a fork the movement's own: name, tagline,
+logo, accent colour, interface language, forge, maintainers, stale-profile months and the
+takedown contact. ``pelicanconf.py`` reads it through :func:`pelican_settings`, so the rest
+of the code keeps reading the Pelican setting names (SITENAME, FORGE_URL, ...); ``check``
+and ``build`` report its mistakes with file and line like any other file's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from . import problems as P
+from .files import read_text
+from .problems import Problem, problem
+from .schema import load_validator, validate
+from .yamlsource import load_yaml
+
+SITE_FILE = "site.yaml"
+SCHEMA = Path(__file__).with_name("site.schema.json")
+LANGUAGES = ("en", "fr")
+# The theme's backgrounds the accent colour meets: it fills the header under white text
+# (--accent-ink) and colours links on the page (--paper) and on cards and panels (--wash).
+# Keep in step with themes/joinedup/static/css/site.css.
+ACCENT_MEETS = {"#ffffff": "white text in the header and the page's background", "#f4f3ef": "the cards' background"}
+AA_NORMAL_TEXT = 4.5
+# The tagline init proposes in each language, until the movement writes its own.
+TAGLINES = {
+    "en": "People willing to help, and the policies we are making together, in the open.",
+    "fr": "Les personnes prêtes à aider, et les propositions que nous écrivons ensemble, au grand jour.",
+}
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """A movement's settings; every field has the example site's value as its default."""
+
+    name: str = "Joined Up"
+    tagline: str = "People willing to help, and the policies we are making together, in the open."
+    logo: str = ""
+    accent: str = "#0b5d4b"
+    language: str = "en"
+    timezone: str = "Europe/London"
+    forge_url: str = "https://github.com/joinedup-example/joinedup"
+    forge_branch: str = "main"
+    maintainers: tuple[str, ...] = ("joinedup-maintainer",)
+    stale_months: int = 12
+    takedown_contact: str = "mailto:privacy@joinedup.example"
+
+
+def load_settings(root: Path | str) -> tuple[SiteSettings, list[Problem]]:
+    """The settings in ``root/site.yaml`` and the problems found in it.
+
+    A value with a problem is replaced by its default (so Pelican can still start and say
+    what is wrong); the problems stop ``build``. No ``site.yaml`` means every default.
+    """
+    root = Path(root)
+    if not (root / SITE_FILE).exists() and not (root / SITE_FILE).is_symlink():
+        return SiteSettings(), []
+    text, found = read_text(root, SITE_FILE)
+    if text is None:
+        return SiteSettings(), found
+    document, found = load_yaml(text, SITE_FILE)
+    if document is None:
+        return SiteSettings(), found
+    found = validate(document, load_validator(str(SCHEMA)), SITE_FILE)
+    bad = {p.line for p in found}
+    data = document.data
+
+    def good(*path):
+        """The value at ``path`` if no problem points at its line, else None."""
+        value = data
+        for key in path:
+            if not isinstance(value, dict) or key not in value:
+                return None
+            value = value[key]
+        return None if document.position(path)[0] in bad else value
+
+    values = {
+        "name": good("name"), "tagline": good("tagline"), "logo": good("logo"), "accent": good("accent"),
+        "language": good("language"), "timezone": good("timezone"), "forge_url": good("forge", "url"),
+        "forge_branch": good("forge", "branch"), "stale_months": good("stale_months"),
+        "takedown_contact": good("takedown_contact"),
+    }
+    maintainers = good("maintainers")
+    if maintainers is not None:
+        values["maintainers"] = tuple(maintainers)
+    settings = SiteSettings(**{k: v for k, v in values.items() if v is not None})
+
+    if values["accent"] is not None:
+        found += _contrast_problems(settings.accent, *document.position(("accent",)))
+    if values["logo"] is not None:
+        found += _logo_problems(root, settings.logo, *document.position(("logo",)))
+        if any(p.code == P.MISSING_FILE.id for p in found):
+            settings = SiteSettings(**{**_as_dict(settings), "logo": ""})
+    return settings, sorted(found)
+
+
+def _as_dict(settings: SiteSettings) -> dict:
+    return {f.name: getattr(settings, f.name) for f in fields(settings)}
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """The WCAG 2 contrast ratio of two ``#rrggbb`` colours, from 1 (same) to 21 (black on white)."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of ``#rrggbb``."""
+    channels = []
+    for index in (1, 3, 5):
+        value = int(colour[index:index + 2], 16) / 255
+        channels.append(value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4)
+    red, green, blue = channels
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def _contrast_problems(accent: str, line: int, col: int) -> list[Problem]:
+    found = []
+    for background, where in ACCENT_MEETS.items():
+        ratio = contrast_ratio(accent, background)
+        if ratio < AA_NORMAL_TEXT:
+            found.append(problem(
+                P.LOW_CONTRAST, SITE_FILE, line, col,
+                f"The accent colour {accent} has a contrast of {ratio:.2f}:1 against {background} ({where}); "
+                f"WCAG AA needs at least {AA_NORMAL_TEXT}:1.",
+                "Choose a darker shade of the colour (for example halve its lightness in a colour picker).",
+            ))
+            break
+    return found
+
+
+def _logo_problems(root: Path, logo: str, line: int, col: int) -> list[Problem]:
+    relative = f"content/{logo}"
+    path = root / relative
+    if path.is_symlink() or not path.is_file():
+        return [problem(P.MISSING_FILE, SITE_FILE, line, col,
+                        f"The logo '{logo}' is not a file: put it at {relative}.",
+                        "Add the image to content/images/ (svg, png or webp), or remove the 'logo' line.")]
+    return []
+
+
+def pelican_settings(root: Path | str) -> dict:
+    """The Pelican settings that ``site.yaml`` gives, under the names the rest of the code reads."""
+    settings, _ = load_settings(root)
+    return {
+        "SITENAME": settings.name,
+        "AUTHOR": settings.name,
+        "SITESUBTITLE": settings.tagline,
+        "DEFAULT_LANG": settings.language,
+        "TIMEZONE": settings.timezone,
+        "FORGE_URL": settings.forge_url,
+        "FORGE_BRANCH": settings.forge_branch,
+        "JOINEDUP_MAINTAINERS": list(settings.maintainers),
+        "JOINEDUP_STALE_MONTHS": settings.stale_months,
+        "JOINEDUP_TAKEDOWN_CONTACT": settings.takedown_contact,
+        "JOINEDUP_ACCENT": settings.accent,
+        "JOINEDUP_LOGO": settings.logo,
+    }
+
+
+def settings_text(settings: SiteSettings) -> str:
+    """The text of a ``site.yaml`` holding ``settings``, with a comment on each key."""
+    from .yamlsource import quoted
+
+    logo = f"logo: {quoted(settings.logo)}" if settings.logo else "# logo: images/logo.svg"
+    maintainers = ", ".join(quoted(m) for m in settings.maintainers)
+    return f"""# yaml-language-server: $schema=plugins/joinedup/site.schema.json
+# Your movement's settings: `python tasks.py init` writes this file, `python tasks.py check`
+# validates it, and pelicanconf.py reads it. docs/maintainers.md describes every key.
+name: {quoted(settings.name)}
+tagline: {quoted(settings.tagline)}
+{logo}{' ' * max(1, 33 - len(logo))}# a file in content/images/ (svg, png or webp)
+accent: "{settings.accent}"                # header and links; must reach WCAG AA contrast (4.5:1) on white
+language: {settings.language}                     # the interface's language: en or fr
+timezone: {quoted(settings.timezone)}
+forge:
+  url: {quoted(settings.forge_url)}
+  branch: {quoted(settings.forge_branch)}
+# Forge logins who may approve any change and review profiles; keep .github/CODEOWNERS in step.
+maintainers: [{maintainers}]
+# A profile not committed for this many months is marked "not confirmed recently".
+stale_months: {settings.stale_months}
+# Where someone writes to have their profile removed, history included (docs/takedown.md).
+takedown_contact: {quoted(settings.takedown_contact)}
+"""
