@@ -6,10 +6,14 @@ from contributor text except through ``joinedup.markup``.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
+import re
 from pathlib import Path
 from urllib.parse import quote, urlencode
+
+from markupsafe import Markup, escape
 
 from . import feeds
 from .markup import obscured_email, render_bio
@@ -24,6 +28,25 @@ from .proposals import scaffold
 def human_date(day: dt.date | None) -> str:
     """``2027-03-01`` → ``1 March 2027``."""
     return f"{day.day} {day:%B %Y}" if day else ""
+
+
+_MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name}
+_HUMAN_DATE = re.compile(rf"\b(\d{{1,2}}) ({'|'.join(_MONTHS)}) (\d{{4}})\b")
+
+
+def timed(text: str | dt.date | None) -> Markup:
+    """Text for a page, escaped, with each date ``human_date`` wrote in it as ``<time datetime="…">``.
+
+    Takes a date too: ``timed(day)`` is ``<time datetime="2027-03-01">1 March 2027</time>``.
+    """
+    if isinstance(text, dt.date):
+        text = human_date(text)
+
+    def element(found: re.Match) -> str:
+        day, month, year = int(found[1]), _MONTHS[found[2]], int(found[3])
+        return f'<time datetime="{year:04d}-{month:02d}-{day:02d}">{found[0]}</time>'
+
+    return Markup(_HUMAN_DATE.sub(element, str(escape(text or ""))))
 
 
 def availability_label(volunteer: Volunteer, today: dt.date) -> dict[str, str]:
@@ -195,6 +218,7 @@ def theme_globals(repository, settings: dict) -> dict:
         "build_date": repository.build_date,
         "forge": forge,
         "human_date": human_date,
+        "timed": timed,
         "availability": lambda volunteer: availability_label(volunteer, repository.build_date),
         "render_bio": render_bio,
         "obscured_email": obscured_email,
