@@ -205,3 +205,22 @@ def test_the_page_language_and_the_not_found_page_follow_the_settings(site):
     not_found = site.read("output/404.html")
     assert "<title>Page not found · Ymuno</title>" in not_found
     assert 'href="/search/"' in not_found
+
+
+def test_a_printed_proposal_keeps_its_text_and_history_and_drops_navigation_and_controls(browser, served):
+    emulate(browser, "light", 1280, 900)
+    browser.goto(f"{served.url}/proposals/rent-controls-for-tenancies/")
+    shown = "[...document.querySelectorAll({!r})].some(e => e.checkVisibility())"
+    screen = {selector: browser.evaluate(shown.format(selector))
+              for selector in ("nav[aria-label=Main]", ".site-footer", ".page-actions", ".helpers", "h1", ".revisions")}
+    browser.send("Emulation.setEmulatedMedia", media="print")
+    try:
+        printed = {selector: browser.evaluate(shown.format(selector)) for selector in screen}
+        link = "document.querySelector('.proposal-body a[href^=http]')"
+        href, after = browser.evaluate(f"[{link}.href, getComputedStyle({link}, '::after').content]")
+    finally:
+        browser.send("Emulation.setEmulatedMedia", media="")
+    assert all(screen.values()), screen
+    assert printed == {"nav[aria-label=Main]": False, ".site-footer": False, ".page-actions": False,
+                       ".helpers": False, "h1": True, ".revisions": True}
+    assert after == f'" ({href})"', "a printed link shows where it goes"
