@@ -31,11 +31,12 @@ def human_date(day: dt.date | None) -> str:
 
 
 _MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name}
-_HUMAN_DATE = re.compile(rf"\b(\d{{1,2}}) ({'|'.join(_MONTHS)}) (\d{{4}})\b")
+# A date as human_date writes it ("1 March 2027"), or as the matching reasons do ("2027-03-01").
+_DATE = re.compile(rf"\b(?:(\d{{1,2}}) ({'|'.join(_MONTHS)}) (\d{{4}})|(\d{{4}})-(\d\d)-(\d\d))\b")
 
 
 def timed(text: str | dt.date | None) -> Markup:
-    """Text for a page, escaped, with each date ``human_date`` wrote in it as ``<time datetime="…">``.
+    """Text for a page, escaped, with each date in it marked up as ``<time datetime="…">``.
 
     Takes a date too: ``timed(day)`` is ``<time datetime="2027-03-01">1 March 2027</time>``.
     """
@@ -43,10 +44,14 @@ def timed(text: str | dt.date | None) -> Markup:
         text = human_date(text)
 
     def element(found: re.Match) -> str:
-        day, month, year = int(found[1]), _MONTHS[found[2]], int(found[3])
-        return f'<time datetime="{year:04d}-{month:02d}-{day:02d}">{found[0]}</time>'
+        day, month, year = found[1], found[2], found[3]
+        try:
+            day = dt.date(int(year), _MONTHS[month], int(day)) if year else dt.date(*map(int, found.group(4, 5, 6)))
+        except ValueError:
+            return found[0]
+        return f'<time datetime="{day.isoformat()}">{found[0]}</time>'
 
-    return Markup(_HUMAN_DATE.sub(element, str(escape(text or ""))))
+    return Markup(_DATE.sub(element, str(escape(text or ""))))
 
 
 def availability_label(volunteer: Volunteer, today: dt.date) -> dict[str, str]:
