@@ -6,10 +6,14 @@ from contributor text except through ``joinedup.markup``.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
+import re
 from pathlib import Path
 from urllib.parse import quote, urlencode
+
+from markupsafe import Markup, escape
 
 from . import feeds
 from .i18n import format_day
@@ -26,6 +30,30 @@ from .proposals import scaffold
 def human_date(day: dt.date | None) -> str:
     """``2027-03-01`` → ``1 March 2027`` (``1 mars 2027`` in French: see joinedup.i18n)."""
     return format_day(day)
+
+
+_MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name}
+# A date as human_date writes it ("1 March 2027"), or as the matching reasons do ("2027-03-01").
+_DATE = re.compile(rf"\b(?:(\d{{1,2}}) ({'|'.join(_MONTHS)}) (\d{{4}})|(\d{{4}})-(\d\d)-(\d\d))\b")
+
+
+def timed(text: str | dt.date | None) -> Markup:
+    """Text for a page, escaped, with each date in it marked up as ``<time datetime="…">``.
+
+    Takes a date too: ``timed(day)`` is ``<time datetime="2027-03-01">1 March 2027</time>``.
+    """
+    if isinstance(text, dt.date):
+        return Markup(f'<time datetime="{text.isoformat()}">{escape(human_date(text))}</time>')
+
+    def element(found: re.Match) -> str:
+        day, month, year = found[1], found[2], found[3]
+        try:
+            day = dt.date(int(year), _MONTHS[month], int(day)) if year else dt.date(*map(int, found.group(4, 5, 6)))
+        except ValueError:
+            return found[0]
+        return f'<time datetime="{day.isoformat()}">{found[0]}</time>'
+
+    return Markup(_DATE.sub(element, str(escape(text or ""))))
 
 
 def availability_label(volunteer: Volunteer, today: dt.date) -> dict[str, str]:
@@ -216,6 +244,7 @@ def theme_globals(repository, settings: dict) -> dict:
         "build_date": repository.build_date,
         "forge": forge,
         "human_date": human_date,
+        "timed": timed,
         "availability": lambda volunteer: availability_label(volunteer, repository.build_date),
         "render_bio": render_bio,
         "obscured_email": obscured_email,
