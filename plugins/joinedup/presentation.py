@@ -23,6 +23,7 @@ from .model import (
     LEVELS, STATUS_DESCRIPTIONS, STATUS_LABELS, STATUSES, WHEN_LABELS, Group, Need, Proposal, Taxonomy, Volunteer,
 )
 from .needs import describe, needs_of, search_query
+from .settings import dark_accent
 from .profiles import SCHEMA_LINE, published_fields
 from .proposals import scaffold
 
@@ -110,8 +111,12 @@ ACCENT_CSS = "theme/css/movement.css"
 
 
 def accent_css(accent: str) -> str:
-    """``:root { --accent: #rrggbb; }``, or an empty stylesheet when no colour is set."""
-    return f":root {{ --accent: {accent}; }}\n" if accent else ""
+    """The accent for the light scheme and a lightened one for the dark scheme (both AA),
+    or an empty stylesheet when no colour is set."""
+    if not accent:
+        return ""
+    return (f":root {{ --accent: {accent}; }}\n"
+            f"@media (prefers-color-scheme: dark) {{ :root {{ --accent: {dark_accent(accent)}; }} }}\n")
 
 
 class Forge:
