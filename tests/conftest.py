@@ -81,7 +81,11 @@ def profile_text(**changes) -> str:
 @pytest.fixture
 def site(tmp_path: Path) -> SiteRepo:
     """An empty site repository (taxonomies, theme, settings, pages; no profiles)."""
-    root = tmp_path / "site"
+    return make_site(tmp_path / "site")
+
+
+def make_site(root: Path) -> SiteRepo:
+    """An empty site repository at ``root``, for fixtures that outlive one test."""
     for name in SKELETON:
         source = REPO / name
         target = root / name
