@@ -15,6 +15,7 @@ The files go into one real site repository: ``volunteers/`` as profiles, ``propo
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 import re
 import shutil
@@ -99,15 +100,19 @@ def hostile_repository(root: Path, wanted: list[Case]):
     """A site repository holding the valid profile ``sam-example`` and the ``wanted`` cases."""
     site = make_site(root)
     site.profile("sam-example", name="Sam Example", github="sam-example")
+    add_cases(site.root, wanted)
+    return site
+
+
+def add_cases(root: Path, wanted: list[Case]) -> None:
     for case in wanted:
-        target = site.root / case.path
+        target = root / case.path
         target.parent.mkdir(parents=True, exist_ok=True)
         if case.make:
             case.make(target)
         else:
             folder = next(f for f, place in PLACES.items() if case.path.startswith(place + "/"))
             shutil.copyfile(HOSTILE / folder / Path(case.path).name, target)
-    return site
 
 
 @pytest.fixture(scope="module")
@@ -143,3 +148,113 @@ def test_hostile_file_is_refused_at_its_line_or_published_harmless(case, loaded)
     else:
         assert not errors
         assert case.path in published
+
+
+def test_check_reports_every_refused_file_as_json_and_no_traceback(tmp_path):
+    site = hostile_repository(tmp_path / "site", CASES)
+    result = site.tasks("check", "--format", "json")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    reported = json.loads(result.stdout)
+    assert {p["path"] for p in reported if p["severity"] == "error"} == {case.path for case in REFUSED}
+
+
+# --- the build: what is refused publishes nothing; what is published runs nothing ----------
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` (links not followed) and a hash of its bytes."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*")) if path.is_file() and not path.is_symlink()
+    }
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    """The files that are published, built; then every refused file added and built again."""
+    site = hostile_repository(tmp_path_factory.mktemp("hostile-build") / "site", PUBLISHED)
+    output = site.root / "output"
+    first = site.tasks("build", "--output", str(output))
+    assert first.returncode == 0, first.stdout + first.stderr
+    before = snapshot(output)
+    add_cases(site.root, REFUSED)
+    second = site.tasks("build", "--output", str(output))
+    return site, output, before, second
+
+
+def test_a_build_with_refused_files_fails_without_a_traceback_and_leaves_the_previous_site(builds):
+    site, output, before, second = builds
+    assert second.returncode == 1
+    assert "Traceback" not in second.stdout + second.stderr
+    assert "output is unchanged" in second.stderr
+    assert snapshot(output) == before
+    assert [p.name for p in site.root.iterdir() if p.name.startswith(".output")] == []
+
+
+def test_no_file_from_outside_the_repository_reaches_the_output(builds):
+    _, output, _, _ = builds
+    for path in output.rglob("*"):
+        assert not path.is_symlink(), path
+        if path.is_file():
+            assert OUTSIDE_MARKER.encode() not in path.read_bytes(), path
+
+
+# Run in each page before its own scripts: any dialog or blocked script is recorded.
+TRIPWIRE = """
+window.__hostile = [];
+for (const name of ["alert", "confirm", "prompt", "print", "open"]) {
+  window[name] = (...args) => { window.__hostile.push(name + "(" + args.join(",") + ")"); };
+}
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__hostile.push("csp: " + event.violatedDirective + " " + event.blockedURI);
+});
+"""
+# What no published page may hold, whatever a contributor wrote.
+DOM_CHECK = """[
+  ...[...document.body.querySelectorAll('*')].flatMap((e) => [...e.attributes]
+      .filter((a) => /^on/i.test(a.name) || a.name === 'style' || /^\\s*(javascript|data|vbscript):/i.test(a.value))
+      .map((a) => e.tagName + ' ' + a.name + '=' + a.value)),
+  ...[...document.querySelectorAll('script')].filter((s) => !/\\/(theme\\/js|pagefind)\\//.test(s.src))
+      .map((s) => 'script ' + (s.src || s.textContent.slice(0, 60))),
+  ...[...document.querySelectorAll('iframe, object, embed, base, form[action^="http"], svg')]
+      .map((e) => e.outerHTML.slice(0, 80)),
+]"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from chromium import Chromium, find_chromium
+
+    executable = find_chromium()
+    if executable is None:
+        message = "Chromium is not installed (.ci/run installs Debian's chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + "; browser tests must run in CI")
+        pytest.skip(message)
+    with Chromium(executable) as chromium:
+        chromium.send("Page.addScriptToEvaluateOnNewDocument", source=TRIPWIRE)
+        yield chromium
+
+
+def test_every_published_page_with_hostile_text_runs_no_script_of_it_in_chromium(builds, browser):
+    from chromium import StaticServer
+
+    _, output, _, _ = builds
+    # The pages that show a published hostile file (its page, and the listings that link it);
+    # the others are the taxonomy's pages, with none of their text.
+    ids = [Path(case.path).stem for case in PUBLISHED]
+    pages = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html")
+                   if any(f"/{id}/" in p.read_text() for id in ids))
+    found = {}
+    with StaticServer(output) as server:
+        for page in pages + ["search/?q=alert", "search/?q=script"]:
+            browser.events.clear()
+            browser.goto(f"{server.url}/{page.removesuffix('index.html')}")
+            if page.startswith("search/?"):
+                browser.wait_for("document.getElementById('search-status').textContent.includes('result')")
+            problems = browser.evaluate("window.__hostile") + browser.evaluate(DOM_CHECK) + browser.problems()
+            if problems:
+                found[page] = problems
+    assert found == {}
+    assert len(pages) >= len(PUBLISHED)
