@@ -35,6 +35,19 @@ def find_chromium() -> str | None:
     return None
 
 
+def chromium_for_tests() -> str:
+    """The browser for a test: skipped where there is none, but a failure in CI, which installs it."""
+    import pytest
+
+    executable = find_chromium()
+    if executable is None:
+        message = "Chromium is not installed (.ci/run installs Debian's chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + "; browser tests must run in CI")
+        pytest.skip(message)
+    return executable
+
+
 class BrowserError(Exception):
     pass
 

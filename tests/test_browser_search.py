@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from chromium import Chromium, StaticServer, find_chromium
+from chromium import Chromium, StaticServer, chromium_for_tests
 
 NAMES = "[...document.querySelectorAll('#search-results h3')].map(e => e.textContent)"
 STATUS = "document.getElementById('search-status').textContent"
@@ -14,13 +12,7 @@ STATUS = "document.getElementById('search-status').textContent"
 
 @pytest.fixture(scope="session")
 def browser():
-    executable = find_chromium()
-    if executable is None:
-        message = "Chromium is not installed (.ci/run installs Debian's chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + "; browser tests must run in CI")
-        pytest.skip(message)
-    with Chromium(executable) as chromium:
+    with Chromium(chromium_for_tests()) as chromium:
         yield chromium
 
 

@@ -15,7 +15,6 @@ The files go into one real site repository: ``volunteers/`` as profiles, ``propo
 from __future__ import annotations
 
 import hashlib
-import os
 import json
 import re
 import shutil
@@ -224,15 +223,9 @@ DOM_CHECK = """[
 
 @pytest.fixture(scope="module")
 def browser():
-    from chromium import Chromium, find_chromium
+    from chromium import Chromium, chromium_for_tests
 
-    executable = find_chromium()
-    if executable is None:
-        message = "Chromium is not installed (.ci/run installs Debian's chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + "; browser tests must run in CI")
-        pytest.skip(message)
-    with Chromium(executable) as chromium:
+    with Chromium(chromium_for_tests()) as chromium:
         chromium.send("Page.addScriptToEvaluateOnNewDocument", source=TRIPWIRE)
         yield chromium
 
