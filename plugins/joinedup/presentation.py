@@ -11,6 +11,8 @@ import hashlib
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from markupsafe import Markup
+
 from . import feeds
 from .markup import obscured_email, render_bio
 from .model import (
@@ -19,6 +21,7 @@ from .model import (
 from .needs import describe, needs_of, search_query
 from .profiles import SCHEMA_LINE
 from .proposals import scaffold
+from .security import content_security_policy
 
 
 def human_date(day: dt.date | None) -> str:
@@ -213,6 +216,8 @@ def theme_globals(repository, settings: dict) -> dict:
         "LEVELS": LEVELS,
         "WHEN_LABELS": WHEN_LABELS,
         "schema_url": Path("volunteers/schema.json").as_posix(),
+        # Our own constant, not contributor text: marked safe so its quotes stay readable.
+        "content_security_policy": Markup(content_security_policy()),
         **agenda_globals(repository),
     }
 

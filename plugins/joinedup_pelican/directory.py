@@ -24,6 +24,7 @@ from joinedup.facets import write_facets
 from joinedup.feeds import FeedSite, proposal_feeds
 from joinedup.pages import check_collisions, plan_agenda, plan_directory
 from joinedup.presentation import theme_globals
+from joinedup.security import HEADERS_FILE, headers_file
 from joinedup.sitemap import SITEMAP, sitemap
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ class DirectoryGenerator(Generator):
         files = proposal_feeds(agenda, directory, site, repository.build_date)
         files.update(open_data(agenda, directory, site_url))
         files[SITEMAP] = sitemap(self._sitemap_pages(), site_url)
+        files[HEADERS_FILE] = headers_file()
         for relative, text in files.items():
             target = os.path.join(self.output_path, relative)
             os.makedirs(os.path.dirname(target), exist_ok=True)
