@@ -97,6 +97,7 @@ class DirectoryGenerator(Generator):
         return "|".join([
             fingerprint_files(files), repr(sorted(settings.items())), repr(nav),
             repr(self.repository.taxonomy), self.repository.build_date.isoformat(),
+            repr(sorted(self.context.get("stale_profiles", {}).items())),
         ])
 
     def write_files(self):
