@@ -269,10 +269,23 @@ def test_every_page_has_one_h1_a_skip_link_and_a_main_landmark(example_site: Pat
 
 
 def test_internal_links_of_the_example_site_all_resolve(example_site: Path):
-    missing = set()
+    """Every href and src that stays on the site names a file, and every #fragment an id on it."""
+    missing, checked = set(), 0
     for page in example_site.rglob("*.html"):
-        for target in re.findall(r'href="(/[^"#?]*)"', page.read_text()):
-            path = example_site / target.lstrip("/")
-            if not (path.is_file() or (path / "index.html").is_file()):
+        for target in re.findall(r'(?:href|src)="([^"]*)"', page.read_text()):
+            if target.startswith(("http://", "https://", "mailto:", "data:")):
+                continue
+            checked += 1
+            path, _, fragment = target.split("?")[0].partition("#")
+            if not path:
+                destination = page
+            else:
+                destination = example_site / path.lstrip("/") if path.startswith("/") else page.parent / path
+            if destination.is_dir():
+                destination = destination / "index.html"
+            if not destination.is_file():
+                missing.add((page.relative_to(example_site).as_posix(), target))
+            elif fragment and destination.suffix == ".html" and f'id="{fragment}"' not in destination.read_text():
                 missing.add((page.relative_to(example_site).as_posix(), target))
     assert missing == set()
+    assert checked > 1000

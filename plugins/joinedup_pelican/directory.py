@@ -89,8 +89,10 @@ class DirectoryGenerator(Generator):
         theme = Path(self.theme)
         files = [p for p in theme.rglob("*") if p.is_file()]
         files += [Path(__file__)] + list(Path(pages_module.__file__).parent.glob("*.py"))
+        root = str(self.repository.root)  # paths as the repository names them: builds are reproducible
         settings = {
-            key: value for key, value in self.settings.items()
+            key: value.replace(root, "<root>") if isinstance(value, str) else value
+            for key, value in self.settings.items()
             if key.isupper() and isinstance(value, (str, int, float, bool)) and key not in _PER_BUILD_SETTINGS
         }
         nav = [(p.url, p.title, getattr(p, "menu_title", "")) for p in self.context.get("pages", [])]
