@@ -126,3 +126,12 @@ def test_a_profile_not_confirmed_for_the_configured_months_is_marked_on_its_page
         assert b"Not confirmed since" not in pages["people/ana-lopez/index.html"]
     # JOINEDUP_STALE_MONTHS = 24: a profile confirmed 18 months ago is not stale.
     assert holding(stages["two-years"], "Not confirmed since") == []
+
+
+def test_every_page_links_the_takedown_contact_and_the_privacy_page_explains_staleness_and_removal(builds):
+    _, stages = builds
+    pages = {name: data.decode() for name, data in stages["before"].items() if name.endswith(".html")}
+    for name, text in pages.items():
+        assert '<a href="mailto:privacy@joinedup.example">Ask for removal</a>' in text, name
+    assert "confirmed since" in pages["privacy/index.html"] and "docs/takedown.md" in pages["privacy/index.html"]
+
