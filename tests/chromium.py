@@ -35,6 +35,19 @@ def find_chromium() -> str | None:
     return None
 
 
+def chromium_for_tests() -> str:
+    """The browser for a test: skipped where there is none, but a failure in CI, which installs it."""
+    import pytest
+
+    executable = find_chromium()
+    if executable is None:
+        message = "Chromium is not installed (.ci/run installs Debian's chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + "; browser tests must run in CI")
+        pytest.skip(message)
+    return executable
+
+
 class BrowserError(Exception):
     pass
 
@@ -233,11 +246,21 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-class StaticServer:
-    """The folder served on 127.0.0.1 at a free port, in a thread."""
+class _WithHeaders(_Quiet):
+    headers_to_send: dict[str, str] = {}
 
-    def __init__(self, folder: Path, port: int = 0):
-        handler = functools.partial(_Quiet, directory=str(folder))
+    def end_headers(self):
+        for name, value in self.headers_to_send.items():
+            self.send_header(name, value)
+        super().end_headers()
+
+
+class StaticServer:
+    """The folder served on 127.0.0.1 at a free port, in a thread, with ``headers`` on every response."""
+
+    def __init__(self, folder: Path, port: int = 0, headers: dict[str, str] | None = None):
+        handler_class = type("Handler", (_WithHeaders,), {"headers_to_send": dict(headers or {})})
+        handler = functools.partial(handler_class, directory=str(folder))
         socketserver.TCPServer.allow_reuse_address = True
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"

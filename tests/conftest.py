@@ -81,7 +81,11 @@ def profile_text(**changes) -> str:
 @pytest.fixture
 def site(tmp_path: Path) -> SiteRepo:
     """An empty site repository (taxonomies, theme, settings, pages; no profiles)."""
-    root = tmp_path / "site"
+    return make_site(tmp_path / "site")
+
+
+def make_site(root: Path) -> SiteRepo:
+    """An empty site repository at ``root``, for fixtures that outlive one test."""
     for name in SKELETON:
         source = REPO / name
         target = root / name
@@ -109,15 +113,9 @@ def example_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the whole session (tests reset what they change)."""
-    from chromium import Chromium, find_chromium
+    from chromium import Chromium, chromium_for_tests
 
-    executable = find_chromium()
-    if executable is None:
-        message = "Chromium is not installed (.ci/run installs Debian's chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + "; browser tests must run in CI")
-        pytest.skip(message)
-    with Chromium(executable) as chromium:
+    with Chromium(chromium_for_tests()) as chromium:
         yield chromium
 
 

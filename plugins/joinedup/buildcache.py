@@ -22,15 +22,21 @@ _LIBRARY = Path(__file__).resolve().parent
 
 
 def fingerprint_files(paths) -> str:
-    """A hash of the contents of ``paths`` (missing files count as empty)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(str(p) for p in paths):
-        digest.update(path.encode())
+    """A hash of the contents of ``paths`` (missing files count as empty).
+
+    Each file is named by the last three parts of its path, not the whole path, so the same
+    site built from two checkouts in different folders has the same fingerprints (the
+    manifest is part of the output, which must be reproducible).
+    """
+    digests = []
+    for path in paths:
+        digest = hashlib.blake2b("/".join(Path(path).parts[-3:]).encode(), digest_size=16)
         try:
             digest.update(Path(path).read_bytes())
         except OSError:
             digest.update(b"\0missing")
-    return digest.hexdigest()
+        digests.append(digest.hexdigest())
+    return hashlib.blake2b("".join(sorted(digests)).encode(), digest_size=16).hexdigest()
 
 
 class ProfileCache:

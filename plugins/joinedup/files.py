@@ -78,6 +78,11 @@ def content_files(
     by_folded: dict[str, str] = {}
     with os.scandir(base) as entries:
         names = sorted((e.name, e.is_symlink(), e.is_file(follow_symlinks=False)) for e in entries)
+    valid = {
+        stem.casefold(): name for name, is_link, is_file in names
+        if is_file and not is_link and (stem := name.rpartition(".")[0]) and name.endswith(f".{extension}")
+        and id_pattern.match(stem)
+    }
     for name, is_link, is_file in names:
         relative = f"{folder}/{name}"
         if name in ignored or name.startswith("."):
@@ -97,9 +102,11 @@ def content_files(
                                  f"'{(stem or name)}.{extension}'."))
             continue
         folded = stem.casefold()
-        if folded in by_folded:
+        # The twin that is not a valid id is the one refused, whichever sorts first.
+        twin = by_folded.get(folded) or (valid.get(folded) if valid.get(folded) != name else None)
+        if twin:
             found.append(problem(P.CASE_COLLISION, relative, 0, 0,
-                                 f"'{name}' differs from '{by_folded[folded]}' only in case.",
+                                 f"'{name}' differs from '{twin}' only in case.",
                                  "Ids must be unique whatever the case: choose another file name."))
             continue
         by_folded[folded] = name

@@ -22,7 +22,8 @@ _BODY_TAGS = _BIO_TAGS | {
     "h2", "h3", "h4", "h5", "h6", "pre", "hr", "table", "thead", "tbody", "tr", "th", "td",
     "dl", "dt", "dd", "sup", "sub", "abbr", "del", "ins", "img", "figure", "figcaption", "div", "span",
 }
-# The elements a proposal's or group's body keeps; anything else is removed when published.
+# The elements a bio, and a proposal's or group's body, keep; anything else is removed when published.
+BIO_TAGS = frozenset(_BIO_TAGS)
 BODY_TAGS = frozenset(_BODY_TAGS)
 _ATTRIBUTES = {
     "a": {"href", "title"},

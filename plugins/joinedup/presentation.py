@@ -22,10 +22,12 @@ from .markup import obscured_email, render_bio
 from .model import (
     LEVELS, STATUS_DESCRIPTIONS, STATUS_LABELS, STATUSES, WHEN_LABELS, Group, Need, Proposal, Taxonomy, Volunteer,
 )
+from .freshness import last_commit_dates
 from .needs import describe, needs_of, search_query
 from .settings import dark_accent
 from .profiles import SCHEMA_LINE, published_fields
 from .proposals import scaffold
+from .security import content_security_policy
 
 
 def human_date(day: dt.date | None) -> str:
@@ -70,6 +72,22 @@ def availability_label(volunteer: Volunteer, today: dt.date) -> dict[str, str]:
     else:
         text = _("Available now")
     return {"status": status, "text": text}
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` months earlier (the month's last day when it has no such day)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def confirmation_label(confirmed: dt.date | None, today: dt.date, months: int) -> dict[str, str]:
+    """Whether a profile is stale: its file not committed for ``months`` months before ``today``.
+
+    ``stale`` is 'yes' or ''; ``text`` says since when. Unknown (outside git) is not stale.
+    """
+    if confirmed is None or confirmed >= months_before(today, months):
+        return {"stale": "", "text": ""}
+    return {"stale": "yes", "text": f"Not confirmed since {human_date(confirmed)}"}
 
 
 def mastodon_link(handle: str) -> dict[str, str]:
@@ -243,6 +261,12 @@ def theme_globals(repository, settings: dict) -> dict:
     """Names every template can use, on top of Pelican's own context."""
     directory = repository.directory
     forge = Forge(settings.get("FORGE_URL", ""), settings.get("FORGE_BRANCH", "main"), directory.taxonomy)
+    stale_months = settings.get("JOINEDUP_STALE_MONTHS", 12)
+    confirmed = last_commit_dates(repository.root)
+    confirmations = {
+        v.id: confirmation_label(confirmed.get(v.path), repository.build_date, stale_months)
+        for v in directory.volunteers.values()
+    }
     return {
         "directory": directory,
         "taxonomy": directory.taxonomy,
@@ -251,6 +275,10 @@ def theme_globals(repository, settings: dict) -> dict:
         "human_date": human_date,
         "timed": timed,
         "availability": lambda volunteer: availability_label(volunteer, repository.build_date),
+        "confirmation": lambda volunteer: confirmations[volunteer.id],
+        # Which profiles are marked stale, and since when: pages reused from the last build
+        # must be rendered again when this changes.
+        "stale_profiles": {id: label["text"] for id, label in confirmations.items() if label["stale"]},
         "render_bio": render_bio,
         "obscured_email": obscured_email,
         "mastodon_link": mastodon_link,
@@ -270,6 +298,8 @@ def theme_globals(repository, settings: dict) -> dict:
         "schema_url": Path("volunteers/schema.json").as_posix(),
         "published_fields": published_fields(repository.root),
         "takedown_contact": settings.get("JOINEDUP_TAKEDOWN_CONTACT", ""),
+        # Our own constant, not contributor text: marked safe so its quotes stay readable.
+        "content_security_policy": Markup(content_security_policy()),
         **agenda_globals(repository),
     }
 

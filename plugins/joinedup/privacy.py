@@ -7,6 +7,7 @@ addresses outside ``contact.email``. Links in Markdown must be http(s).
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any, Callable, Iterator
 
@@ -16,27 +17,47 @@ from .schema import dotted
 
 _URL = re.compile(r"(?:https?|mailto|ftp|javascript|data|vbscript):[^\s)>\]]*|www\.[^\s)>\]]+", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-_PHONE = re.compile(
-    r"(?<![\w/.])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d(?:[\s.-]?\d){8,13}(?![\w/])"
+# A run of digits with the separators phone numbers are written with: spaces, dots, hyphens,
+# slashes and brackets ("(020) 7946 0958", "0171/1234567", "+33 (0)6 12 34 56 78"). It is a
+# phone number when it holds 9 to 15 digits (the ITU's E.164 maximum).
+_PHONE = re.compile(r"(?<![\w/.])\+?\(?\d(?:[ .\-/()]{0,3}\d){6,18}(?![\w/])")
+_PHONE_DIGITS = range(9, 16)
+_POSTCODE_UK = re.compile(r"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR)\s?[0-9][A-Z]{2}\b", re.IGNORECASE)  # LS6 2AB
+_POSTCODE_ELSEWHERE = re.compile(
+    r"\b\d{5}-\d{4}\b"  # US ZIP+4: 20500-0003
+    r"|\b[A-Z]{2},?\s+\d{5}(?:-\d{4})?\b"  # US state and ZIP: DC 20500
+    r"|\b(?:[A-Z]-?)?\d{5}\s+[A-ZÀ-Ý][\w'’-]+"  # France, Germany and others: 75011 Paris, D-10115 Berlin
 )
-_POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR)\s?[0-9][A-Z]{2}\b", re.IGNORECASE)
 _STREET = re.compile(
     r"\b\d{1,4}[a-zA-Z]?,?\s+(?:[A-Z][\w'’-]*\s+){1,3}"
     r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Crescent|Terrace|Place|"
-    r"Gardens|Grove|Court|Square|Row|Hill|Mews|Walk|Parade)\b\.?"
+    r"Gardens|Grove|Court|Square|Row|Hill|Mews|Walk|Parade|Boulevard|Blvd)\b\.?"
+    # French: 12 rue de Rivoli, 3 bis avenue Foch
+    r"|\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?i:rue|avenue|av\.|boulevard|bd|place|allée|chemin|impasse|quai|"
+    r"route|cours|square)\s+[\w'’-]+"
+    # German: Hauptstraße 5, Hauptstr. 5, Am Weinberg 3 is left alone (too like ordinary words)
+    r"|\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|allee|platz|gasse|damm|ufer)\s+\d{1,4}[a-z]?\b",
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
+# An address spelled out to fool robots fools nobody else: "sam [at] example [dot] org",
+# "sam (at) example.org", "sam at example dot org".
+_SPELLED_EMAIL = re.compile(
+    r"[\w.+-]+\s*[\[({]\s*at\s*[\])}]\s*[\w-]+(?:(?:\s*[\[({]\s*dot\s*[\])}]\s*|\.)[\w-]+)+"
+    r"|[\w.+-]+\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*\s+dot\s+(?:com|org|net|edu|gov|info|io|co|uk|fr|de|es|it|nl|eu)\b",
+    re.IGNORECASE,
+)
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>")
 _HTML_URL = re.compile(r"""(?:href|src)\s*=\s*["']?\s*([^"'\s>]+)""", re.IGNORECASE)
-_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _REFERENCE_LINK = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)")
-_OPEN_TAG = re.compile(r"<\s*([A-Za-z][A-Za-z0-9-]*)")
+# An HTML tag, but not an autolink such as <https://example.org> (whose name ends in a colon).
+_OPEN_TAG = re.compile(r"<\s*([A-Za-z][A-Za-z0-9-]*)(?![A-Za-z0-9+.-]*:)")
 _DANGEROUS_ELEMENTS = frozenset(
     {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "style", "link", "meta",
      "base", "form", "input", "button", "textarea", "select", "svg", "math", "template", "noscript"}
 )
 _EVENT_HANDLER = re.compile(r"<[A-Za-z][^>]*?[\s/\"'](on[a-z]+)\s*=", re.IGNORECASE)
+_STYLE_ATTRIBUTE = re.compile(r"<[A-Za-z][^>]*?[\s/\"'](style)\s*=", re.IGNORECASE)
 _FENCE_LINE = re.compile(r"^\s{0,3}(```|~~~)")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
@@ -65,12 +86,14 @@ def check_text(
     email_allowed: set[tuple] = frozenset(),
     markdown: set[tuple] = frozenset(),
     exempt: set[tuple] = frozenset(),
+    tags_kept: frozenset[str] = frozenset(),
 ) -> list[Problem]:
     """Privacy and link problems in every text value of ``data``.
 
     ``locate(path, line_offset)`` gives the file position of a line within a value.
     ``email_allowed`` are the paths where an e-mail address belongs; ``markdown`` are the
-    paths whose links are checked; ``exempt`` paths are skipped (URLs, handles).
+    paths whose links and HTML are checked (``tags_kept`` is the HTML their sanitiser keeps);
+    ``exempt`` paths are skipped (URLs, handles).
     """
     found: list[Problem] = []
     for where, text in strings(data):
@@ -81,7 +104,7 @@ def check_text(
             line, col = locate(where, offset)
             found.extend(_check_line(line_text, path, line, col, field, where in email_allowed))
             if where in markdown:
-                found.extend(check_links(line_text, path, line, col, field))
+                found.extend(check_links(line_text, path, line, col, field, tags_kept=tags_kept))
     return found
 
 
@@ -89,28 +112,20 @@ def _check_line(text: str, path: str, line: int, col: int, field: str, email_ok:
     found: list[Problem] = []
     without_urls = _URL.sub(" ", text)
     if not email_ok:
-        for match in _EMAIL.finditer(text):
-            found.append(
-                problem(
-                    P.EMAIL_OUTSIDE_CONTACT,
-                    path, line, col,
-                    f"'{field}' contains an e-mail address ('{match.group(0)}').",
-                    "Put your address in 'contact: email:' only: there it is never shown as plain "
-                    "text, so it is not harvested by spammers.",
+        for pattern in (_EMAIL, _SPELLED_EMAIL):
+            for match in pattern.finditer(without_urls if pattern is _SPELLED_EMAIL else text):
+                found.append(
+                    problem(
+                        P.EMAIL_OUTSIDE_CONTACT,
+                        path, line, col,
+                        f"'{field}' contains an e-mail address ('{match.group(0)}').",
+                        "Put your address in 'contact: email:' only: there it is never shown as plain "
+                        "text, so it is not harvested by spammers.",
+                    )
                 )
-            )
-        without_urls = _EMAIL.sub(" ", without_urls)
-    for match in _PHONE.finditer(_ISO_DATE.sub(" ", without_urls)):
-        found.append(
-            problem(
-                P.PHONE_NUMBER,
-                path, line, col,
-                f"'{field}' looks like it contains a phone number ('{match.group(0).strip()}').",
-                "Remove it: everything in the file is public. Groups contact you through "
-                "'contact:' (e-mail, website or social handle).",
-            )
-        )
-    for pattern, what in ((_POSTCODE, "a full postcode"), (_STREET, "a street address")):
+            without_urls = pattern.sub(" ", without_urls)
+    for pattern, what in ((_POSTCODE_UK, "a full postcode"), (_POSTCODE_ELSEWHERE, "a full postcode"),
+                          (_STREET, "a street address")):
         for match in pattern.finditer(without_urls):
             found.append(
                 problem(
@@ -121,6 +136,19 @@ def _check_line(text: str, path: str, line: int, col: int, field: str, email_ok:
                     "everything in the file is public.",
                 )
             )
+        without_urls = pattern.sub(" ", without_urls)
+    for match in _PHONE.finditer(_ISO_DATE.sub(" ", without_urls)):
+        if sum(c.isdigit() for c in match.group(0)) not in _PHONE_DIGITS:
+            continue
+        found.append(
+            problem(
+                P.PHONE_NUMBER,
+                path, line, col,
+                f"'{field}' looks like it contains a phone number ('{match.group(0).strip()}').",
+                "Remove it: everything in the file is public. Groups contact you through "
+                "'contact:' (e-mail, website or social handle).",
+            )
+        )
     return found
 
 
@@ -135,7 +163,9 @@ def unsafe_link_targets(text: str, *, relative_ok: bool = False) -> list[str]:
     targets += [m.group(1) for m in _REFERENCE_LINK.finditer(text)]
     unsafe = []
     for target in targets:
-        compact = re.sub(r"[\s\x00-\x1f]", "", target).lower()
+        # Browsers decode character references and drop tabs and newlines in a URL:
+        # "jav&#x09;ascript:" and "&#106;avascript:" are javascript: links.
+        compact = re.sub(r"[\s\x00-\x1f]", "", html.unescape(target)).lower()
         if compact.startswith(_SAFE_SCHEMES) or compact.startswith("#"):
             continue
         if relative_ok and not _SCHEME.match(compact):
@@ -144,8 +174,10 @@ def unsafe_link_targets(text: str, *, relative_ok: bool = False) -> list[str]:
     return unsafe
 
 
-def check_links(text: str, path: str, line: int, col: int, field: str) -> list[Problem]:
-    """Problems with links in one line of Markdown: only http(s) and mailto are allowed."""
+def check_links(text: str, path: str, line: int, col: int, field: str, *, tags_kept=frozenset()) -> list[Problem]:
+    """Problems with links and HTML in one line of a Markdown field (a bio): links must be
+    http(s) or mailto; scripts, frames and event handlers are errors, other HTML outside
+    ``tags_kept`` a warning (see :func:`check_body`)."""
     found: list[Problem] = []
     for target in unsafe_link_targets(text):
         found.append(
@@ -156,15 +188,48 @@ def check_links(text: str, path: str, line: int, col: int, field: str) -> list[P
                 "Use a full web address starting with https://.",
             )
         )
-    if _HTML_TAG.search(text):
-        found.append(
-            problem(
-                P.RAW_HTML,
-                path, line, col,
-                f"'{field}' contains HTML ('{_HTML_TAG.search(text).group(0)[:40]}'), which is removed when published.",
-                "Use Markdown instead: **bold**, *emphasis*, [text](https://example.org).",
-            )
-        )
+    found += _html_problems(text, path, line, col - 1, tags_kept)
+    return found
+
+
+def _html_problems(visible: str, path: str, line: int, offset: int, tags_kept) -> list[Problem]:
+    """Dangerous elements and event handlers (errors), other HTML the sanitiser removes (a warning).
+
+    ``offset`` is added to a match's position in ``visible`` to give its column.
+    """
+    found: list[Problem] = []
+    reported_tag = False
+    for match in _OPEN_TAG.finditer(visible):
+        name = match.group(1).lower()
+        if name in _DANGEROUS_ELEMENTS:
+            found.append(problem(
+                P.DANGEROUS_HTML, path, line, offset + match.start() + 1,
+                f"The text contains a <{name}> element; scripts, frames, forms and embedded "
+                "objects are never published.",
+                "Remove it. To point readers to a video, a form or a map, link to it: "
+                "[watch the film](https://example.org/film).",
+            ))
+            reported_tag = True
+        elif name not in tags_kept and not reported_tag:
+            found.append(problem(
+                P.RAW_HTML, path, line, offset + match.start() + 1,
+                f"The text contains HTML ('<{name}>') that is removed when published.",
+                "Use Markdown instead: **bold**, *emphasis*, ## headings, [text](https://example.org).",
+            ))
+            reported_tag = True
+    for match in _EVENT_HANDLER.finditer(visible):
+        found.append(problem(
+            P.DANGEROUS_HTML, path, line, offset + match.start(1) + 1,
+            f"The text contains an event handler ('{match.group(1)}='); scripts never run on the site.",
+            "Remove the attribute; write plain Markdown.",
+        ))
+    if not reported_tag:
+        for match in _STYLE_ATTRIBUTE.finditer(visible):
+            found.append(problem(
+                P.RAW_HTML, path, line, offset + match.start(1) + 1,
+                "The text sets a 'style' attribute, which is removed when published.",
+                "Use Markdown for emphasis and headings; the site's stylesheet does the rest.",
+            ))
     return found
 
 
@@ -190,31 +255,7 @@ def check_body(text: str, path: str, first_line: int, *, tags_kept=frozenset()) 
         if in_fence or line_text.startswith(("    ", "\t")):
             continue
         visible = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line_text)
-        reported_tag = False
-        for match in _OPEN_TAG.finditer(visible):
-            name = match.group(1).lower()
-            if name in _DANGEROUS_ELEMENTS:
-                found.append(problem(
-                    P.DANGEROUS_HTML, path, line, match.start() + 1,
-                    f"The text contains a <{name}> element; scripts, frames, forms and embedded "
-                    "objects are never published.",
-                    "Remove it. To point readers to a video, a form or a map, link to it: "
-                    "[watch the film](https://example.org/film).",
-                ))
-                reported_tag = True
-            elif name not in tags_kept and not reported_tag:
-                found.append(problem(
-                    P.RAW_HTML, path, line, match.start() + 1,
-                    f"The text contains HTML ('<{name}>') that is removed when published.",
-                    "Use Markdown instead: **bold**, *emphasis*, ## headings, [text](https://example.org).",
-                ))
-                reported_tag = True
-        for match in _EVENT_HANDLER.finditer(visible):
-            found.append(problem(
-                P.DANGEROUS_HTML, path, line, match.start(1) + 1,
-                f"The text contains an event handler ('{match.group(1)}='); scripts never run on the site.",
-                "Remove the attribute; write plain Markdown.",
-            ))
+        found += _html_problems(visible, path, line, 0, tags_kept)
         for target in unsafe_link_targets(visible, relative_ok=True):
             found.append(problem(
                 P.UNSAFE_LINK, path, line, visible.find(target) + 1,

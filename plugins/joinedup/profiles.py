@@ -11,6 +11,7 @@ from pathlib import Path
 from . import problems as P
 from .dates import parse_date
 from .files import content_files, read_text
+from .markup import BIO_TAGS
 from .model import Availability, Contact, SkillLevel, Taxonomy, Volunteer
 from .privacy import check_text
 from .problems import Problem, problem
@@ -64,6 +65,7 @@ def volunteer_from_text(root: Path, relative: str, text: str, taxonomy: Taxonomy
         document.text_line,
         email_allowed={("contact", "email")},
         markdown={("bio",)},
+        tags_kept=BIO_TAGS,
         exempt={("contact", "website"), ("contact", "mastodon"), ("contact", "bluesky"), ("github",)},
     )
     if any(p.is_error for p in found):

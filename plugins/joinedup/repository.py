@@ -90,7 +90,10 @@ def load_repository(
         found += problems
         if volunteer is not None:
             volunteers.append(volunteer)
-    found += github_collisions(volunteers, root)
+    collisions = github_collisions(volunteers, root)
+    found += collisions
+    refused = {item.path for item in collisions}
+    volunteers = [v for v in volunteers if v.path not in refused]
     directory = build_directory(taxonomy, volunteers, day)
 
     proposals, groups = [], []

@@ -24,6 +24,7 @@ from joinedup.facets import write_facets
 from joinedup.feeds import FeedSite, proposal_feeds
 from joinedup.pages import check_collisions, plan_agenda, plan_directory
 from joinedup.presentation import ACCENT_CSS, accent_css, theme_globals
+from joinedup.security import HEADERS_FILE, headers_file
 from joinedup.sitemap import SITEMAP, sitemap
 
 log = logging.getLogger(__name__)
@@ -88,14 +89,17 @@ class DirectoryGenerator(Generator):
         theme = Path(self.theme)
         files = [p for p in theme.rglob("*") if p.is_file()]
         files += [Path(__file__)] + list(Path(pages_module.__file__).parent.glob("*.py"))
+        root = str(self.repository.root)  # paths as the repository names them: builds are reproducible
         settings = {
-            key: value for key, value in self.settings.items()
+            key: value.replace(root, "<root>") if isinstance(value, str) else value
+            for key, value in self.settings.items()
             if key.isupper() and isinstance(value, (str, int, float, bool)) and key not in _PER_BUILD_SETTINGS
         }
         nav = [(p.url, p.title, getattr(p, "menu_title", "")) for p in self.context.get("pages", [])]
         return "|".join([
             fingerprint_files(files), repr(sorted(settings.items())), repr(nav),
             repr(self.repository.taxonomy), self.repository.build_date.isoformat(),
+            repr(sorted(self.context.get("stale_profiles", {}).items())),
         ])
 
     def write_files(self):
@@ -108,6 +112,7 @@ class DirectoryGenerator(Generator):
         files.update(open_data(agenda, directory, site_url))
         files[SITEMAP] = sitemap(self._sitemap_pages(), site_url)
         files[ACCENT_CSS] = accent_css(self.settings.get("JOINEDUP_ACCENT", ""))
+        files[HEADERS_FILE] = headers_file()
         for relative, text in files.items():
             target = os.path.join(self.output_path, relative)
             os.makedirs(os.path.dirname(target), exist_ok=True)
