@@ -37,7 +37,7 @@ ARTICLE_URL = "proposals/{slug}/"
 ARTICLE_SAVE_AS = "proposals/{slug}/index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
-DIRECT_TEMPLATES = ["index"]
+DIRECT_TEMPLATES = ["index", "404"]  # 404.html: the page a host shows for a missing address
 PAGINATED_TEMPLATES = {}
 DEFAULT_PAGINATION = False
 # The directory makes its own listings; Pelican's author, tag, category and archive pages

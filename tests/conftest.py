@@ -104,3 +104,27 @@ def example_site(tmp_path_factory) -> Path:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return output
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session (tests reset what they change)."""
+    from chromium import Chromium, find_chromium
+
+    executable = find_chromium()
+    if executable is None:
+        message = "Chromium is not installed (.ci/run installs Debian's chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + "; browser tests must run in CI")
+        pytest.skip(message)
+    with Chromium(executable) as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="session")
+def served(example_site):
+    """The built example site on 127.0.0.1."""
+    from chromium import StaticServer
+
+    with StaticServer(example_site) as server:
+        yield server

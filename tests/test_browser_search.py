@@ -2,32 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-
-from chromium import Chromium, StaticServer, find_chromium
 
 NAMES = "[...document.querySelectorAll('#search-results h3')].map(e => e.textContent)"
 STATUS = "document.getElementById('search-status').textContent"
-
-
-@pytest.fixture(scope="session")
-def browser():
-    executable = find_chromium()
-    if executable is None:
-        message = "Chromium is not installed (.ci/run installs Debian's chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + "; browser tests must run in CI")
-        pytest.skip(message)
-    with Chromium(executable) as chromium:
-        yield chromium
-
-
-@pytest.fixture(scope="session")
-def served(example_site):
-    with StaticServer(example_site) as server:
-        yield server
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from joinedup.history import NOT_A_REPOSITORY, SHALLOW, read_history
 def visible_text(page: str) -> str:
     """The words a reader sees: tags removed, entities decoded, whitespace collapsed."""
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r"</?(?:a|span|time|strong|em)\b[^>]*>", "", page)  # inline: no space around them
     return " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 

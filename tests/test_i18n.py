@@ -96,7 +96,8 @@ def untranslated_strings(source: str) -> list[str]:
             if not (inside_tag or in_trans or {v for k, v in expression if k == "name"} & GETTEXT_NAMES):
                 found += [v for i, (k, v) in enumerate(expression)
                           if k == "string" and _has_words(v) and not _is_filter_argument(expression, i)]
-            html.append(SLOT)
+            # In a tag's name (<h{{ level }}>) a digit keeps the tag a tag.
+            html.append("1" if re.search(r"</?[a-zA-Z]+$", text) else SLOT)
             expression = None
         elif tag is not None and kind != "whitespace":
             tag.append(value)
@@ -118,5 +119,5 @@ def test_no_template_has_text_outside_a_translation():
 def test_the_scan_finds_english_in_text_attributes_and_printed_literals():
     template = """<p title="Close">{{ _("Ready") }} Done</p>{% trans %}Fine {{ x }}{% endtrans %}
 <span aria-label="{{ n }} people">{{ n }}</span>{{ 'person' if n == 1 else 'people' }}{# Ignored #}
-<a href="{{ url }}" class="{{ 'met' }}">RSS</a>{{ people | selectattr('remote') | join(', ') }}"""
+<a href="{{ url }}" class="{{ 'met' }}">RSS</a><h{{ n }} class="x">{{ x }}</h{{ n }}>{{ people | selectattr('remote') | join(', ') }}"""
     assert untranslated_strings(template) == ["person", "people", "p[title]: Close", "{{…}} Done", "span[aria-label]: {{…}} people", "RSS"]

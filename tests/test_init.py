@@ -58,9 +58,10 @@ def test_init_in_french_then_one_profile_and_proposal_builds_a_french_site_witho
 
     output = fork / "output"
     home = (output / "index.html").read_text(encoding="utf-8")
-    assert '<html lang="fr">' in home and "Aller au contenu" in home and "Publié le 23 novembre 2026" in home
+    assert '<html lang="fr">' in home and "Aller au contenu" in home and 'Publié le <time datetime="2026-11-23">23 novembre 2026</time>' in home
     assert "Ensemble pour demain" in home and "au grand jour" in home
-    assert (output / "theme/css/movement.css").read_text() == ":root { --accent: #8a1538; }\n"
+    accent = (output / "theme/css/movement.css").read_text()
+    assert accent.startswith(":root { --accent: #8a1538; }\n@media (prefers-color-scheme: dark) { :root { --accent: #")
     pages = "\n".join(p.read_text(encoding="utf-8") for p in output.rglob("*.html"))
     assert "Camille Martin" in pages and "Transports gratuits pour les jeunes" in pages
     assert [name for name in example_names if name in pages] == []

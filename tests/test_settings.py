@@ -34,3 +34,12 @@ def test_contrast_ratio_agrees_with_the_wcag_reference_values():
     assert round(contrast_ratio("#777777", "#ffffff"), 2) == 4.48   # the classic "just fails AA" grey
     assert round(contrast_ratio("#767676", "#ffffff"), 2) == 4.54   # the lightest grey that passes
     assert contrast_ratio("#0b5d4b", "#ffffff") == contrast_ratio("#ffffff", "#0b5d4b")
+
+
+def test_the_dark_scheme_gets_a_lighter_accent_that_still_reaches_aa():
+    from joinedup.settings import DARK_ACCENT_INK, DARK_BACKGROUNDS, contrast_ratio, dark_accent
+
+    for accent in ("#0b5d4b", "#8a1538", "#000000", "#1d4ed8", "#6a4a00"):
+        night = dark_accent(accent)
+        assert night != accent
+        assert min(contrast_ratio(night, other) for other in (*DARK_BACKGROUNDS, DARK_ACCENT_INK)) >= 4.5, accent

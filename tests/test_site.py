@@ -14,6 +14,10 @@ from conftest import BUILD_EPOCH, REPO, profile_text
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 
 
+# Elements inside a line of text: no space is read around them ("(<time>1 May 2026</time>)").
+INLINE = {"a", "abbr", "b", "code", "em", "i", "small", "span", "strong", "time"}
+
+
 class _Text(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -23,10 +27,14 @@ class _Text(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style"):
             self.skip += 1
+        if tag not in INLINE:
+            self.parts.append(" ")
 
     def handle_endtag(self, tag):
         if tag in ("script", "style"):
             self.skip -= 1
+        if tag not in INLINE:
+            self.parts.append(" ")
 
     def handle_data(self, data):
         if not self.skip:
@@ -37,7 +45,7 @@ def visible_text(html: str) -> str:
     """The words a reader sees on the page, whitespace folded."""
     parser = _Text()
     parser.feed(html)
-    return " ".join(" ".join(parser.parts).split())
+    return " ".join("".join(parser.parts).split())
 
 
 def plain_env():

@@ -103,3 +103,14 @@ def language_name(code: str) -> str:
 
     names = Locale.parse(LOCALES.get(_state["language"], _state["language"])).languages
     return names.get(code, code)
+
+
+def active_language() -> str:
+    return _state["language"]
+
+
+def month_names() -> dict[int, str]:
+    """Month number → the name dates use in the active language (``3`` → ``March``, ``mars``)."""
+    from babel.dates import get_month_names
+
+    return dict(get_month_names("wide", context="format", locale=LOCALES.get(_state["language"], _state["language"])))

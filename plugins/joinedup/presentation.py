@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from markupsafe import Markup, escape
+
 from . import feeds
-from .i18n import N_, Labels, format_day, format_number, language_name, ngettext
+from .i18n import N_, Labels, active_language, format_day, format_number, language_name, month_names, ngettext
 from .i18n import gettext as _
 from .markup import obscured_email, render_bio
 from .model import (
     LEVEL_LABELS, LEVELS, STATUS_DESCRIPTIONS, STATUS_LABELS, STATUSES, WHEN_LABELS, Group, Need, Proposal, Taxonomy, Volunteer,
 )
 from .needs import describe, needs_of, search_query
+from .settings import dark_accent
 from .profiles import SCHEMA_LINE, published_fields
 from .proposals import scaffold
 
@@ -26,6 +31,35 @@ from .proposals import scaffold
 def human_date(day: dt.date | None) -> str:
     """``2027-03-01`` → ``1 March 2027`` (``1 mars 2027`` in French: see joinedup.i18n)."""
     return format_day(day)
+
+
+@lru_cache(maxsize=4)
+def _dates_in(language: str) -> tuple[dict[str, int], re.Pattern]:
+    """The month names of ``language`` and a pattern for a date as human_date writes it there
+    ("1 March 2027", "1 mars 2027"), or as the matching reasons do ("2027-03-01")."""
+    months = {name: number for number, name in month_names().items()}
+    names = "|".join(re.escape(name) for name in sorted(months, key=len, reverse=True))
+    return months, re.compile(rf"\b(?:(\d{{1,2}}) ({names}) (\d{{4}})|(\d{{4}})-(\d\d)-(\d\d))\b")
+
+
+def timed(text: str | dt.date | None) -> Markup:
+    """Text for a page, escaped, with each date in it marked up as ``<time datetime="…">``.
+
+    Takes a date too: ``timed(day)`` is ``<time datetime="2027-03-01">1 March 2027</time>``.
+    """
+    if isinstance(text, dt.date):
+        return Markup(f'<time datetime="{text.isoformat()}">{escape(human_date(text))}</time>')
+
+    def element(found: re.Match) -> str:
+        day, month, year = found[1], found[2], found[3]
+        try:
+            day = dt.date(int(year), months[month], int(day)) if year else dt.date(*map(int, found.group(4, 5, 6)))
+        except ValueError:
+            return found[0]
+        return f'<time datetime="{day.isoformat()}">{found[0]}</time>'
+
+    months, pattern = _dates_in(active_language())
+    return Markup(pattern.sub(element, str(escape(text or ""))))
 
 
 def availability_label(volunteer: Volunteer, today: dt.date) -> dict[str, str]:
@@ -120,8 +154,12 @@ ACCENT_CSS = "theme/css/movement.css"
 
 
 def accent_css(accent: str) -> str:
-    """``:root { --accent: #rrggbb; }``, or an empty stylesheet when no colour is set."""
-    return f":root {{ --accent: {accent}; }}\n" if accent else ""
+    """The accent for the light scheme and a lightened one for the dark scheme (both AA),
+    or an empty stylesheet when no colour is set."""
+    if not accent:
+        return ""
+    return (f":root {{ --accent: {accent}; }}\n"
+            f"@media (prefers-color-scheme: dark) {{ :root {{ --accent: {dark_accent(accent)}; }} }}\n")
 
 
 class Forge:
@@ -261,6 +299,7 @@ def theme_globals(repository, settings: dict) -> dict:
         "build_date": repository.build_date,
         "forge": forge,
         "human_date": human_date,
+        "timed": timed,
         "number": format_number,
         "time_label": time_label,
         "language_names": language_names,

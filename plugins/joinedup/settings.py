@@ -108,6 +108,23 @@ def contrast_ratio(first: str, second: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
+# The dark scheme's backgrounds and the text drawn on the accent (themes/joinedup/static/css/site.css).
+DARK_BACKGROUNDS = ("#141517", "#23252a")
+DARK_ACCENT_INK = "#0b1f1a"
+
+
+def dark_accent(accent: str) -> str:
+    """The accent for the dark scheme: ``accent`` mixed with white until it reaches AA on the dark
+    backgrounds and under the dark text of buttons, so a movement's colour stays its own at night."""
+    red, green, blue = (int(accent[i:i + 2], 16) for i in (1, 3, 5))
+    for step in range(21):
+        share = step / 20
+        mixed = "#" + "".join(f"{round(c + (255 - c) * share):02x}" for c in (red, green, blue))
+        if all(contrast_ratio(mixed, other) >= AA_NORMAL_TEXT for other in (*DARK_BACKGROUNDS, DARK_ACCENT_INK)):
+            return mixed
+    return "#ffffff"
+
+
 def _luminance(colour: str) -> float:
     """WCAG 2 relative luminance of ``#rrggbb``."""
     channels = []
