@@ -121,3 +121,24 @@ def test_the_scan_finds_english_in_text_attributes_and_printed_literals():
 <span aria-label="{{ n }} people">{{ n }}</span>{{ 'person' if n == 1 else 'people' }}{# Ignored #}
 <a href="{{ url }}" class="{{ 'met' }}">RSS</a><h{{ n }} class="x">{{ x }}</h{{ n }}>{{ people | selectattr('remote') | join(', ') }}"""
     assert untranslated_strings(template) == ["person", "people", "p[title]: Close", "{{…}} Done", "span[aria-label]: {{…}} people", "RSS"]
+
+
+def test_labels_numbers_dates_and_language_names_follow_the_active_language():
+    import datetime as dt
+
+    from joinedup.i18n import activate, format_number
+    from joinedup.model import STATUS_LABELS
+    from joinedup.presentation import language_names, timed
+
+    try:
+        activate("fr")
+        assert STATUS_LABELS["draft"] == "Brouillon"
+        assert language_names(["en", "br"]) == "anglais, breton"
+        assert format_number(12345) == "12\u202f345"
+        assert str(timed("jusqu'au 1 mars 2027")) == "jusqu&#39;au <time datetime=\"2027-03-01\">1 mars 2027</time>"
+    finally:
+        activate("en")
+    assert STATUS_LABELS["draft"] == "Draft"
+    assert language_names(["en", "br"]) == "English, Breton"
+    assert format_number(12345) == "12,345"
+    assert str(timed("until 1 March 2027")) == "until <time datetime=\"2027-03-01\">1 March 2027</time>"
