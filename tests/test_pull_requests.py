@@ -203,3 +203,10 @@ def test_github_annotations_escape_what_would_end_the_command_early():
 
     item = Problem("odd,name:x.yaml", 3, 4, "warning", "JU201", "50% done\nnext line", "A hint.")
     assert item.format_github() == "::warning file=odd%2Cname%3Ax.yaml,line=3,col=4,title=JU201::50%25 done%0Anext line A hint."
+
+
+def test_changing_a_login_to_one_already_used_is_caught(repo):
+    edit_ana(repo, github="BO-LI")
+    result = repo.tasks("check", "--changed-since", "main")
+    assert result.returncode == 1
+    assert "volunteers/ana-lopez.yaml:3:1: JU013 The login 'BO-LI' also owns 'volunteers/bo-li.yaml'." in result.stdout

@@ -106,7 +106,10 @@ def files_to_check(change_set: ChangeSet) -> list[str] | None:
     for change in changes:
         if match := PROFILE.match(change.path):
             if change.exists_after:
-                logins |= _logins(change_set.after(change.path))
+                # Only a login the profile did not have before can collide with another profile's:
+                # the base passed its own check. Reading every profile costs seconds at 100k.
+                before = {login.casefold() for login in _logins(change_set.before(change.path))}
+                logins |= {login for login in _logins(change_set.after(change.path)) if login.casefold() not in before}
             else:
                 words.add(match.group(1))
         elif match := (PROPOSAL.match(change.path) or GROUP.match(change.path)):
