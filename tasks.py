@@ -730,7 +730,11 @@ def new_proposal(slug, title, summary, themes, authors, group, status, closes):
     """
     from joinedup.dates import build_date
     from joinedup.profiles import ID_PATTERN
+    from joinedup.i18n import activate
     from joinedup.proposals import PROPOSALS_DIR, scaffold
+    from joinedup.settings import load_settings
+
+    activate(load_settings(ROOT)[0].language)  # the skeleton's headings in the site's language
     from joinedup.taxonomy import load_taxonomy
 
     taxonomy, _ = load_taxonomy(ROOT)

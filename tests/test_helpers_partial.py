@@ -17,7 +17,8 @@ THEME = Path(__file__).resolve().parent.parent / "themes/joinedup/templates"
 
 def render(repository, needs) -> str:
     environment = Environment(loader=FileSystemLoader(str(THEME)), autoescape=True, trim_blocks=True,
-                              lstrip_blocks=True)
+                              lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+    environment.install_null_translations(newstyle=True)
     environment.globals.update(theme_globals(repository, {"JOINEDUP_HELPERS": 2}), SITEURL="")
     return environment.from_string('{% include "partials/helpers.html" %}').render(needs=needs)
 

@@ -142,7 +142,7 @@ def write_facets(directory: Directory, output: Path) -> int:
     manifest = {
         "version": FORMAT_VERSION, "count": count, "shard": CARD_SHARD, "values": listed,
         "prefixes": sorted(vocabulary),
-        "labels": {"availability": AVAILABILITY_BANDS, "hours": HOURS_BANDS},
+        "labels": {"availability": dict(AVAILABILITY_BANDS), "hours": dict(HOURS_BANDS)},
     }
     (folder / "index.json").write_text(json.dumps(manifest, separators=(",", ":")), encoding="utf-8")
     return written + 1

@@ -3,7 +3,8 @@
 Catalogues are ``locale/<lang>/LC_MESSAGES/messages.po`` beside this file, compiled in
 memory when first used (no binary .mo in git, no compile step to forget). Message ids are
 the English text, so English needs no catalogue. :func:`activate` chooses the language for
-the build; :func:`gettext` and :func:`format_day` follow it.
+the build; :func:`gettext`, :class:`Labels`, :func:`format_day` and :func:`format_number`
+follow it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import gettext as _gettext
 import io
 from functools import lru_cache
 from pathlib import Path
+from typing import Mapping
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "messages"
@@ -68,3 +70,47 @@ def format_number(value) -> str:
     from babel.numbers import format_decimal
 
     return format_decimal(value, locale=LOCALES.get(_state["language"], _state["language"]))
+
+
+def N_(message: str) -> str:
+    """Marks ``message`` for the catalogue where it is defined; it is translated where it is shown."""
+    return message
+
+
+class Labels(Mapping):
+    """Words for ids (``{"draft": "Draft"}``), read in the active language at each lookup.
+
+    Tables like the proposal statuses are built at import, before the build chooses its
+    language, so they hold the English message ids and translate when read.
+    """
+
+    def __init__(self, english: dict[str, str]):
+        self._english = dict(english)
+
+    def __getitem__(self, key: str) -> str:
+        return gettext(self._english[key])
+
+    def __iter__(self):
+        return iter(self._english)
+
+    def __len__(self) -> int:
+        return len(self._english)
+
+
+def language_name(code: str) -> str:
+    """An ISO 639-1 code as the interface language names it: ``de`` → ``German``, ``allemand``."""
+    from babel import Locale
+
+    names = Locale.parse(LOCALES.get(_state["language"], _state["language"])).languages
+    return names.get(code, code)
+
+
+def active_language() -> str:
+    return _state["language"]
+
+
+def month_names() -> dict[int, str]:
+    """Month number → the name dates use in the active language (``3`` → ``March``, ``mars``)."""
+    from babel.dates import get_month_names
+
+    return dict(get_month_names("wide", context="format", locale=LOCALES.get(_state["language"], _state["language"])))

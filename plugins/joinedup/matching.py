@@ -27,6 +27,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from .i18n import gettext as _
+
 SKILL_WEIGHT = 60
 PLACE_WEIGHT = 15
 HOURS_WEIGHT = 10
@@ -215,21 +217,23 @@ def explain(candidate: Candidate, need: Need, today: dt.date, group_of: Mapping[
     reasons: list[Reason] = []
     for skill, level in zip(need.skills, found.skills):
         if level == 2:
-            reasons.append(Reason(f"{skill} ✓"))
+            reasons.append(Reason(_("%(skill)s ✓") % {"skill": skill}))
         elif level == 1:
             near = sorted(s for s in candidate.skills if group_of.get(s) == group_of.get(skill))
-            reasons.append(Reason(f"{', '.join(near)} (near {skill})", None))
+            reasons.append(Reason(_("%(near)s (near %(skill)s)") % {"near": ", ".join(near), "skill": skill}, None))
         else:
-            reasons.append(Reason(f"no {skill} ✗", False))
+            reasons.append(Reason(_("no %(skill)s ✗") % {"skill": skill}, False))
     reasons += _place_reasons(candidate, need, found.place)
     if need.hours:
         sign = "≥" if candidate.hours >= need.hours else "<"
-        reasons.append(Reason(f"{candidate.hours} h/week {sign} {need.hours}", found.hours == 2))
+        text = _("%(hours)s h/week %(sign)s %(wanted)s") % {"hours": candidate.hours, "sign": sign, "wanted": need.hours}
+        reasons.append(Reason(text, found.hours == 2))
     reasons.append(_window_reason(candidate, need, today, found.window))
     if candidate.updated is not None:
         fresh = found.freshness == 2
-        note = "" if fresh else " (over 6 months ago)" if found.freshness == 1 else " (over a year ago)"
-        reasons.append(Reason(f"updated {candidate.updated.isoformat()}{note}", True if fresh else None))
+        text = (_("updated %(date)s") if fresh else _("updated %(date)s (over 6 months ago)") if found.freshness == 1
+                else _("updated %(date)s (over a year ago)")) % {"date": candidate.updated.isoformat()}
+        reasons.append(Reason(text, True if fresh else None))
     return Match(candidate, found.score, tuple(reasons))
 
 
@@ -237,29 +241,30 @@ def _place_reasons(candidate: Candidate, need: Need, level: int) -> list[Reason]
     if need.region is None and not need.remote:
         return []
     if need.remote and candidate.remote:
-        return [Reason("remote ✓")]
+        return [Reason(_("remote ✓"))]
     if need.region is not None and candidate.region == need.region:
-        return [Reason(f"in {need.region} ✓")]
+        return [Reason(_("in %(region)s ✓") % {"region": need.region})]
     if level == 1:
-        return [Reason(f"remote, not in {need.region}", None)]
+        return [Reason(_("remote, not in %(region)s") % {"region": need.region}, None)]
     if need.remote:
-        return [Reason("not remote ✗", False)]
-    return [Reason(f"in {candidate.region}, not {need.region} ✗", False)]
+        return [Reason(_("not remote ✗"), False)]
+    return [Reason(_("in %(region)s, not %(wanted)s ✗") % {"region": candidate.region, "wanted": need.region}, False)]
 
 
 def _window_reason(candidate: Candidate, need: Need, today: dt.date, level: int) -> Reason:
     start, until = need.window(today)
     if level == 2:
         if candidate.until:
-            return Reason(f"available until {candidate.until.isoformat()}")
-        return Reason("available, no end date")
+            return Reason(_("available until %(date)s") % {"date": candidate.until.isoformat()})
+        return Reason(_("available, no end date"))
     if level == 1:
         shown = candidate.until if candidate.until and candidate.until < until else candidate.start
-        word = "until" if shown == candidate.until else "from"
-        return Reason(f"available {word} {shown.isoformat()}, part of the window", None)
+        text = (_("available until %(date)s, part of the window") if shown == candidate.until
+                else _("available from %(date)s, part of the window"))
+        return Reason(text % {"date": shown.isoformat()}, None)
     if candidate.until and candidate.until < start:
-        return Reason(f"availability ended {candidate.until.isoformat()} ✗", False)
-    return Reason(f"available from {candidate.start.isoformat()} ✗", False)
+        return Reason(_("availability ended %(date)s ✗") % {"date": candidate.until.isoformat()}, False)
+    return Reason(_("available from %(date)s ✗") % {"date": candidate.start.isoformat()}, False)
 
 
 def order_key(match: Match) -> tuple[float, str]:
@@ -284,7 +289,7 @@ def rank(
         matches.append((-found.score, candidate.id, candidate))
     matches.sort(key=lambda item: item[:2])
     chosen = matches if limit is None else matches[:limit]
-    return [explain(candidate, need, today, group_of) for _, _, candidate in chosen]
+    return [explain(candidate, need, today, group_of) for _score, _id, candidate in chosen]
 
 
 def group_of(taxonomy) -> dict[str, str]:

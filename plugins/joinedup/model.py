@@ -11,13 +11,16 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
+from .i18n import N_, Labels
+
 LEVELS = ("beginner", "intermediate", "expert")
-WHEN_LABELS = {
-    "weekday-daytime": "weekday daytime",
-    "evenings": "evenings",
-    "weekends": "weekends",
-    "flexible": "flexible",
-}
+WHEN_LABELS = Labels({
+    "weekday-daytime": N_("weekday daytime"),
+    "evenings": N_("evenings"),
+    "weekends": N_("weekends"),
+    "flexible": N_("flexible"),
+})
+LEVEL_LABELS = Labels({"beginner": N_("beginner"), "intermediate": N_("intermediate"), "expert": N_("expert")})
 
 
 @dataclass(frozen=True)
@@ -181,22 +184,22 @@ def build_directory(taxonomy: Taxonomy, volunteers: list[Volunteer], build_date:
 # --- Proposals and groups ------------------------------------------------------------------
 
 STATUSES = ("draft", "consultation", "synthesis", "adopted", "not-adopted", "withdrawn")
-STATUS_LABELS = {
-    "draft": "Draft",
-    "consultation": "Open for consultation",
-    "synthesis": "Synthesis",
-    "adopted": "Adopted",
-    "not-adopted": "Not adopted",
-    "withdrawn": "Withdrawn",
-}
-STATUS_DESCRIPTIONS = {
-    "draft": "Being written. Comments welcome; the text will change.",
-    "consultation": "Open for everyone's comments until the consultation closes.",
-    "synthesis": "Merging what the consultation said, often with other proposals, into one text.",
-    "adopted": "Adopted by the movement.",
-    "not-adopted": "Considered and not adopted.",
-    "withdrawn": "Withdrawn by its authors.",
-}
+STATUS_LABELS = Labels({
+    "draft": N_("Draft"),
+    "consultation": N_("Open for consultation"),
+    "synthesis": N_("Synthesis"),
+    "adopted": N_("Adopted"),
+    "not-adopted": N_("Not adopted"),
+    "withdrawn": N_("Withdrawn"),
+})
+STATUS_DESCRIPTIONS = Labels({
+    "draft": N_("Being written. Comments welcome; the text will change."),
+    "consultation": N_("Open for everyone's comments until the consultation closes."),
+    "synthesis": N_("Merging what the consultation said, often with other proposals, into one text."),
+    "adopted": N_("Adopted by the movement."),
+    "not-adopted": N_("Considered and not adopted."),
+    "withdrawn": N_("Withdrawn by its authors."),
+})
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from pathlib import Path
 from . import matching
 from .files import read_text
 from .freshness import last_commit_dates
+from .i18n import gettext as _
 from .matching import Candidate, Match, Need
 from .model import Group, Proposal, Taxonomy
 from .taxonomy import suggest
@@ -58,17 +59,17 @@ def describe(need: Need, taxonomy: Taxonomy | None = None) -> str:
     def region(word):
         return taxonomy.regions[word].label if taxonomy and word in taxonomy.regions else word
 
-    parts = [", ".join(skill(s) for s in need.skills) or "any skill"]
+    parts = [", ".join(skill(s) for s in need.skills) or _("any skill")]
     if need.remote:
-        parts.append("remote" + (f" or in {region(need.region)}" if need.region else ""))
+        parts.append(_("remote or in %(region)s") % {"region": region(need.region)} if need.region else _("remote"))
     elif need.region:
-        parts.append(f"in {region(need.region)}")
+        parts.append(_("in %(region)s") % {"region": region(need.region)})
     if need.hours:
-        parts.append(f"{need.hours} h/week")
+        parts.append(_("%(hours)s h/week") % {"hours": need.hours})
     if need.start:
-        parts.append(f"from {need.start.isoformat()}")
+        parts.append(_("from %(date)s") % {"date": need.start.isoformat()})
     if need.until:
-        parts.append(f"until {need.until.isoformat()}")
+        parts.append(_("until %(date)s") % {"date": need.until.isoformat()})
     return " · ".join(parts)
 
 

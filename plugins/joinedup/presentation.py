@@ -6,21 +6,21 @@ from contributor text except through ``joinedup.markup``.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 import re
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from markupsafe import Markup, escape
 
 from . import feeds
-from .i18n import format_day
+from .i18n import N_, Labels, active_language, format_day, format_number, language_name, month_names, ngettext
 from .i18n import gettext as _
 from .markup import obscured_email, render_bio
 from .model import (
-    LEVELS, STATUS_DESCRIPTIONS, STATUS_LABELS, STATUSES, WHEN_LABELS, Group, Need, Proposal, Taxonomy, Volunteer,
+    LEVEL_LABELS, LEVELS, STATUS_DESCRIPTIONS, STATUS_LABELS, STATUSES, WHEN_LABELS, Group, Need, Proposal, Taxonomy, Volunteer,
 )
 from .freshness import last_commit_dates
 from .needs import describe, needs_of, search_query
@@ -35,9 +35,13 @@ def human_date(day: dt.date | None) -> str:
     return format_day(day)
 
 
-_MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name}
-# A date as human_date writes it ("1 March 2027"), or as the matching reasons do ("2027-03-01").
-_DATE = re.compile(rf"\b(?:(\d{{1,2}}) ({'|'.join(_MONTHS)}) (\d{{4}})|(\d{{4}})-(\d\d)-(\d\d))\b")
+@lru_cache(maxsize=4)
+def _dates_in(language: str) -> tuple[dict[str, int], re.Pattern]:
+    """The month names of ``language`` and a pattern for a date as human_date writes it there
+    ("1 March 2027", "1 mars 2027"), or as the matching reasons do ("2027-03-01")."""
+    months = {name: number for number, name in month_names().items()}
+    names = "|".join(re.escape(name) for name in sorted(months, key=len, reverse=True))
+    return months, re.compile(rf"\b(?:(\d{{1,2}}) ({names}) (\d{{4}})|(\d{{4}})-(\d\d)-(\d\d))\b")
 
 
 def timed(text: str | dt.date | None) -> Markup:
@@ -51,12 +55,13 @@ def timed(text: str | dt.date | None) -> Markup:
     def element(found: re.Match) -> str:
         day, month, year = found[1], found[2], found[3]
         try:
-            day = dt.date(int(year), _MONTHS[month], int(day)) if year else dt.date(*map(int, found.group(4, 5, 6)))
+            day = dt.date(int(year), months[month], int(day)) if year else dt.date(*map(int, found.group(4, 5, 6)))
         except ValueError:
             return found[0]
         return f'<time datetime="{day.isoformat()}">{found[0]}</time>'
 
-    return Markup(_DATE.sub(element, str(escape(text or ""))))
+    months, pattern = _dates_in(active_language())
+    return Markup(pattern.sub(element, str(escape(text or ""))))
 
 
 def availability_label(volunteer: Volunteer, today: dt.date) -> dict[str, str]:
@@ -87,26 +92,64 @@ def confirmation_label(confirmed: dt.date | None, today: dt.date, months: int) -
     """
     if confirmed is None or confirmed >= months_before(today, months):
         return {"stale": "", "text": ""}
-    return {"stale": "yes", "text": f"Not confirmed since {human_date(confirmed)}"}
+    return {"stale": "yes", "text": _("Not confirmed since %(date)s") % {"date": human_date(confirmed)}}
 
 
 def mastodon_link(handle: str) -> dict[str, str]:
     """``@ana@example.social`` → the profile URL and a label that is not an e-mail look-alike."""
-    user, _, host = handle.lstrip("@").partition("@")
-    return {"url": f"https://{host}/@{quote(user)}", "label": f"@{user} on {host}"}
+    user, _at, host = handle.lstrip("@").partition("@")
+    return {"url": f"https://{host}/@{quote(user)}", "label": _("@%(user)s on %(host)s") % {"user": user, "host": host}}
+
+
+def time_label(window) -> str:
+    """``4 hours a week, evenings and weekends · until 1 March 2027``, in the interface's language."""
+    hours = ngettext("%(num)s hour a week", "%(num)s hours a week", window.hours_per_week) % {
+        "num": format_number(window.hours_per_week)}
+    when = [WHEN_LABELS[w] for w in window.when]
+    if len(when) > 1:
+        hours += ", " + _("%(some)s and %(last)s") % {"some": ", ".join(when[:-1]), "last": when[-1]}
+    elif when:
+        hours += ", " + when[0]
+    if window.start:
+        hours += " · " + _("from %(date)s") % {"date": human_date(window.start)}
+    if window.until:
+        hours += " · " + _("until %(date)s") % {"date": human_date(window.until)}
+    return hours
+
+
+def language_names(codes) -> str:
+    """``["en", "fr"]`` → ``English, French`` (``anglais, français`` in French)."""
+    return ", ".join(language_name(code) for code in codes)
+
+
+def search_messages() -> dict:
+    """What search.js says, in the interface's language; ``{n}`` is a number, plurals by CLDR category."""
+    return {
+        "idle": _("Type words or tick filters to find people."),
+        "searching": _("Searching…"),
+        "results": {"one": ngettext("{n} result", "{n} results", 1), "other": ngettext("{n} result", "{n} results", 2)},
+        "showing": _(", showing {n}"),
+        "fullText": _(" in the full text"),
+        "nothing-person": _("Nobody matches. Try fewer filters or other words."),
+        "nothing-proposal": _("No proposals match. Try fewer filters or other words."),
+        "nothing-group": _("No groups match. Try fewer filters or other words."),
+        "failed": _("Search could not load. Browse by skill or region instead."),
+        "skills": _("Skills"),
+    }
 # The browser search's filters beyond skill, region and theme: value → words on the search page.
-AVAILABILITY_BANDS = {"now": "Available now", "later": "Available later", "ended": "Availability ended"}
-HOURS_BANDS = {"1-2": "1–2 hours a week", "3-5": "3–5 hours", "6-10": "6–10 hours", "11-20": "11–20 hours",
-               "21+": "More than 20 hours"}
+AVAILABILITY_BANDS = Labels({"now": N_("Available now"), "later": N_("Available later"),
+                             "ended": N_("Availability ended")})
+HOURS_BANDS = Labels({"1-2": N_("1–2 hours a week"), "3-5": N_("3–5 hours"), "6-10": N_("6–10 hours"),
+                      "11-20": N_("11–20 hours"), "21+": N_("More than 20 hours")})
 # The search page asks for "at least": each choice is a band and every band above it.
-HOURS_AT_LEAST = {"3-5": "At least 3 hours a week", "6-10": "At least 6", "11-20": "At least 11",
-                  "21+": "More than 20"}
+HOURS_AT_LEAST = Labels({"3-5": N_("At least 3 hours a week"), "6-10": N_("At least 6"),
+                         "11-20": N_("At least 11"), "21+": N_("More than 20")})
 
 
 def hours_band(hours: int) -> str:
     """The HOURS_BANDS key for ``hours`` a week."""
     for band in HOURS_BANDS:
-        low, _, high = band.partition("-")
+        low, _to, high = band.partition("-")
         if hours >= int(low.rstrip("+")) and (not high or hours <= int(high)):
             return band
     return "21+"
@@ -198,7 +241,11 @@ def new_profile_template(taxonomy: Taxonomy | None = None) -> str:
 
 
 def days_phrase(days: int) -> str:
-    return "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+    if days == 0:
+        return _("today")
+    if days == 1:
+        return _("tomorrow")
+    return ngettext("in %(num)s day", "in %(num)s days", days) % {"num": format_number(days)}
 
 
 def consultation_label(proposal: Proposal, today: dt.date) -> dict[str, str]:
@@ -209,13 +256,14 @@ def consultation_label(proposal: Proposal, today: dt.date) -> dict[str, str]:
     """
     closes = proposal.consultation_closes
     if proposal.status == "consultation" and closes is None:
-        return {"state": "open", "text": "Open for comments"}
+        return {"state": "open", "text": _("Open for comments")}
     if closes is None:
         return {"state": "", "text": ""}
     if closes >= today and proposal.status == "consultation":
-        return {"state": "open", "text": f"Closes {days_phrase((closes - today).days)} ({human_date(closes)})"}
+        text = _("Closes %(when)s (%(date)s)") % {"when": days_phrase((closes - today).days), "date": human_date(closes)}
+        return {"state": "open", "text": text}
     if closes < today:
-        return {"state": "closed", "text": f"Consultation closed on {human_date(closes)}"}
+        return {"state": "closed", "text": _("Consultation closed on %(date)s") % {"date": human_date(closes)}}
     return {"state": "", "text": ""}
 
 
@@ -224,20 +272,22 @@ def review_label(group: Group, today: dt.date) -> dict[str, str]:
     if group.review is None:
         return {"overdue": "", "text": ""}
     if group.review < today:
-        return {"overdue": "yes", "text": f"Review overdue since {human_date(group.review)}"}
-    return {"overdue": "", "text": f"Next review {human_date(group.review)}"}
+        return {"overdue": "yes", "text": _("Review overdue since %(date)s") % {"date": human_date(group.review)}}
+    return {"overdue": "", "text": _("Next review %(date)s") % {"date": human_date(group.review)}}
 
 
 def need_label(need: Need, taxonomy: Taxonomy) -> str:
     """``4 h/week · remote or London · until 1 March 2027``."""
-    where = []
-    if need.remote:
-        where.append("remote")
+    region = ""
     if need.region:
-        where.append(taxonomy.regions[need.region].label if need.region in taxonomy.regions else need.region)
-    parts = [f"{need.hours_per_week} h/week", " or ".join(where)]
+        region = taxonomy.regions[need.region].label if need.region in taxonomy.regions else need.region
+    if need.remote:
+        where = _("remote or %(region)s") % {"region": region} if region else _("remote")
+    else:
+        where = region
+    parts = [_("%(hours)s h/week") % {"hours": format_number(need.hours_per_week)}, where]
     if need.until:
-        parts.append(f"until {human_date(need.until)}")
+        parts.append(_("until %(date)s") % {"date": human_date(need.until)})
     return " · ".join(part for part in parts if part)
 class Helpers:
     """``people_who_could_help(needs)`` for templates: build-time matching, git read once per build."""
@@ -274,6 +324,11 @@ def theme_globals(repository, settings: dict) -> dict:
         "forge": forge,
         "human_date": human_date,
         "timed": timed,
+        "number": format_number,
+        "time_label": time_label,
+        "language_names": language_names,
+        "search_messages": search_messages,
+        "LEVEL_LABELS": LEVEL_LABELS,
         "availability": lambda volunteer: availability_label(volunteer, repository.build_date),
         "confirmation": lambda volunteer: confirmations[volunteer.id],
         # Which profiles are marked stale, and since when: pages reused from the last build

@@ -17,6 +17,7 @@ from .crossrefs import items, unknown_people, unknown_skill, unknown_themes
 from .dates import parse_date
 from .content import ContentKind, load_content
 from .files import content_files
+from .i18n import gettext as _
 from .model import STATUSES, Known, Proposal
 from .problems import Problem, problem
 from .profiles import ID_PATTERN, RESERVED_IDS
@@ -147,17 +148,17 @@ def scaffold(*, title: str, summary: str, date: dt.date, themes, authors, status
     lines += [
         "---",
         "",
-        "## The problem",
+        "## " + _("The problem"),
         "",
-        "What is wrong today, for whom, and how we know.",
+        _("What is wrong today, for whom, and how we know."),
         "",
-        "## What we propose",
+        "## " + _("What we propose"),
         "",
-        "The change, in plain words. Be specific: who does what, by when, paid for how.",
+        _("The change, in plain words. Be specific: who does what, by when, paid for how."),
         "",
-        "## How we get there",
+        "## " + _("How we get there"),
         "",
-        "The first steps, and who could take them.",
+        _("The first steps, and who could take them."),
         "",
     ]
     return "\n".join(lines)

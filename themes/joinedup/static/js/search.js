@@ -24,7 +24,15 @@ const HOURS_BANDS = ["1-2", "3-5", "6-10", "11-20", "21+"];
 let generation = 0;
 let showMore = null;
 
-const NOUNS = { "": "people", proposal: "proposals", group: "groups" };
+// The words shown, in the page's language: search.html puts them in data-messages ({n} is a number).
+const MESSAGES = JSON.parse(form.dataset.messages || "{}");
+const counting = new Intl.NumberFormat(document.documentElement.lang || undefined);
+const plurals = new Intl.PluralRules(document.documentElement.lang || undefined);
+function say(key, n) {
+  const words = MESSAGES[key];
+  const text = typeof words === "string" ? words : words[plurals.select(n) === "one" ? "one" : "other"];
+  return text.replace("{n}", counting.format(n));
+}
 
 function kind() {
   return form.querySelector("input[name=type]:checked")?.value || "";
@@ -215,7 +223,7 @@ async function wordSearch(q, filters) {
     place: page.meta.place || "",
     skills: page.meta.skills || "",
   });
-  return pagefindSearch(q, wanted, person, " in the full text");
+  return pagefindSearch(q, wanted, person, say("fullText"));
 }
 
 // Proposals or groups: words and filters (or filters alone, which lists them all) in one query.
@@ -269,7 +277,7 @@ function card(result) {
   if (place) item.append(element("p", "meta", place));
   if (skills) {
     const tags = element("ul", "tags");
-    tags.setAttribute("aria-label", "Skills");
+    tags.setAttribute("aria-label", say("skills"));
     for (const skill of skills.split(" · ")) tags.append(element("li", "", skill));
     item.append(tags);
   }
@@ -286,11 +294,11 @@ async function run() {
   if (!anything) {
     list.replaceChildren();
     moreWrap.hidden = true;
-    statusLine.textContent = "Type words or tick filters to find people.";
+    statusLine.textContent = say("idle");
     return;
   }
   form.setAttribute("aria-busy", "true");
-  statusLine.textContent = "Searching…";
+  statusLine.textContent = say("searching");
   try {
     const found = people
       ? (await facetSearch(current.q, current.filters)) || (await wordSearch(current.q, current.filters))
@@ -299,10 +307,8 @@ async function run() {
     if (mine !== generation) return;
     list.replaceChildren(...first.map(card));
     let shown = first.length;
-    const nothing = people ? "Nobody matches" : `No ${NOUNS[current.filters.type[0]] || "pages"} match`;
-    statusLine.textContent = found.total === 0
-      ? `${nothing}. Try fewer filters or other words.`
-      : `${found.total} ${found.total === 1 ? "result" : "results"}${found.note}${found.total > shown ? `, showing ${shown}` : ""}.`;
+    const counted = () => `${say("results", found.total)}${found.note}${found.total > shown ? say("showing", shown) : ""}.`;
+    statusLine.textContent = found.total === 0 ? say(`nothing-${current.filters.type?.[0] || "person"}`) : counted();
     moreWrap.hidden = shown >= found.total;
     showMore = async () => {
       const next = await found.cards(shown);
@@ -310,12 +316,12 @@ async function run() {
       list.append(...next.map(card));
       shown += next.length;
       moreWrap.hidden = shown >= found.total;
-      statusLine.textContent = `${found.total} results${found.note}, showing ${shown}.`;
+      statusLine.textContent = counted();
       list.children[shown - next.length]?.querySelector("a")?.focus();
     };
   } catch (error) {
     if (mine !== generation) return;
-    statusLine.textContent = "Search could not load. Browse by skill or region instead.";
+    statusLine.textContent = say("failed");
     console.warn("search failed", error);
   } finally {
     if (mine === generation) form.removeAttribute("aria-busy");
