@@ -24,7 +24,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import BUILD_EPOCH, REPO, make_site, profile_text
+from conftest import make_site, profile_text
 from joinedup.repository import load_repository
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"

@@ -124,8 +124,6 @@ def test_the_scan_finds_english_in_text_attributes_and_printed_literals():
 
 
 def test_labels_numbers_dates_and_language_names_follow_the_active_language():
-    import datetime as dt
-
     from joinedup.i18n import activate, format_number
     from joinedup.model import STATUS_LABELS
     from joinedup.presentation import language_names, timed

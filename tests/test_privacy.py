@@ -14,8 +14,6 @@ import json
 from pathlib import Path
 
 import pytest
-
-from conftest import profile_text
 from content_fixtures import commit_all, group_text, init_repository, proposal_text
 
 ZEB = {

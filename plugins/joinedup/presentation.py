@@ -6,6 +6,7 @@ from contributor text except through ``joinedup.markup``.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
 import re
