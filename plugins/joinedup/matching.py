@@ -327,17 +327,26 @@ class CandidatePool:
             return rank(self.candidates, need, today, self.group_of, limit=limit)
         start, until = need.window(today)
         count = len(need.skills)
-        scored = []
+        by_points: dict[int, list[int]] = {}
         for position, points in self.skill_points(need).items():
-            candidate = self.candidates[position]
-            score = score_of(
-                points, count, place_level(candidate.region, candidate.remote, need),
-                hours_level(candidate.hours, need.hours), window_level(candidate.start, candidate.until, start, until),
-                freshness_level(candidate.updated, today),
-            )
-            scored.append((-score, candidate.id, position))
-        chosen = sorted(scored) if limit is None else heapq.nsmallest(limit, scored)
-        return [explain(self.candidates[position], need, today, self.group_of) for _, _, position in chosen]
+            by_points.setdefault(points, []).append(position)
+        scored: list[tuple[float, str, int]] = []
+        # Best skill points first; once ``limit`` are kept, a group whose best possible score is
+        # below the last one kept cannot enter (an equal score might, by id).
+        for points in sorted(by_points, reverse=True):
+            if limit is not None and len(scored) >= limit and score_of(points, count, 2, 2, 2, 2) < -scored[-1][0]:
+                break
+            for position in by_points[points]:
+                candidate = self.candidates[position]
+                score = score_of(
+                    points, count, place_level(candidate.region, candidate.remote, need),
+                    hours_level(candidate.hours, need.hours),
+                    window_level(candidate.start, candidate.until, start, until),
+                    freshness_level(candidate.updated, today),
+                )
+                scored.append((-score, candidate.id, position))
+            scored = sorted(scored) if limit is None else heapq.nsmallest(limit, scored)
+        return [explain(self.candidates[position], need, today, self.group_of) for _, _, position in scored]
 
 
 def group_of(taxonomy) -> dict[str, str]:
