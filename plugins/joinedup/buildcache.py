@@ -21,11 +21,15 @@ CACHE_DIR = ".cache"
 _LIBRARY = Path(__file__).resolve().parent
 
 
-def fingerprint_files(paths) -> str:
-    """A hash of the contents of ``paths`` (missing files count as empty)."""
+def fingerprint_files(paths, root: Path | None = None) -> str:
+    """A hash of the contents of ``paths`` (missing files count as empty).
+
+    With ``root``, names are hashed relative to it, so the same files give the same hash
+    wherever the repository is.
+    """
     digest = hashlib.blake2b(digest_size=16)
     for path in sorted(str(p) for p in paths):
-        digest.update(path.encode())
+        digest.update((os.path.relpath(path, root) if root is not None else path).encode())
         try:
             digest.update(Path(path).read_bytes())
         except OSError:

@@ -86,15 +86,20 @@ class DirectoryGenerator(Generator):
     def _shared_fingerprint(self) -> str:
         """What every directory page depends on besides its own context."""
         theme = Path(self.theme)
+        code = Path(pages_module.__file__).parent.parent
         files = [p for p in theme.rglob("*") if p.is_file()]
-        files += [Path(__file__)] + list(Path(pages_module.__file__).parent.glob("*.py"))
+        root = str(self.repository.root)
         settings = {
-            key: value for key, value in self.settings.items()
+            # Paths inside the repository by their relative name: a clone elsewhere builds the same site.
+            key: os.path.relpath(value, root) if isinstance(value, str) and value.startswith(root) else value
+            for key, value in self.settings.items()
             if key.isupper() and isinstance(value, (str, int, float, bool)) and key not in _PER_BUILD_SETTINGS
         }
         nav = [(p.url, p.title, getattr(p, "menu_title", "")) for p in self.context.get("pages", [])]
         return "|".join([
-            fingerprint_files(files), repr(sorted(settings.items())), repr(nav),
+            fingerprint_files(files, theme),
+            fingerprint_files([Path(__file__), *Path(pages_module.__file__).parent.glob("*.py")], code),
+            repr(sorted(settings.items())), repr(nav),
             repr(self.repository.taxonomy), self.repository.build_date.isoformat(),
         ])
 
