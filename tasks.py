@@ -193,6 +193,8 @@ def _render(repository, staging: Path, publish: bool, previous: Path) -> None:
                   "JOINEDUP_PREVIOUS_OUTPUT": str(previous) if previous.is_dir() else ""},
     )
     settings["JOINEDUP_REPOSITORY"] = repository
+    progress = _ProgressBar("Rendering pages") if _show_progress() else None
+    settings["JOINEDUP_PROGRESS"] = progress
     pelican_log = logging.getLogger("pelican")
     pelican_log.setLevel(logging.WARNING)
     errors = _ErrorCollector()
@@ -204,8 +206,35 @@ def _render(repository, staging: Path, publish: bool, previous: Path) -> None:
         site.run()
     finally:
         pelican_log.removeHandler(errors)
+        if progress is not None:
+            progress.close()
     if errors.problems:
         raise ProblemsFound(errors.problems)
+
+
+def _show_progress() -> bool:
+    """A bar only for a person watching: stdout is a terminal and this is not CI."""
+    return sys.stdout.isatty() and not os.environ.get("CI")
+
+
+class _ProgressBar:
+    """click's progress bar, started at the first report, when the number of pages is known."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stdout)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
 class _ErrorCollector(logging.Handler):

@@ -34,7 +34,7 @@ PARALLEL_FROM = 400
 MANIFEST = ".joinedup-pages.json"
 # Settings that differ on every build without changing a page.
 _PER_BUILD_SETTINGS = {"OUTPUT_PATH", "JOINEDUP_PREVIOUS_OUTPUT", "JOINEDUP_ROOT", "JOINEDUP_REPOSITORY",
-                       "_JOINEDUP_LOADED_HERE"}
+                       "_JOINEDUP_LOADED_HERE", "JOINEDUP_PROGRESS"}
 _shared: dict = {}
 
 
@@ -71,13 +71,19 @@ class DirectoryGenerator(Generator):
         log.info("directory: %d pages rendered, %d unchanged", len(todo), len(self.pages) - len(todo))
         _shared.update(env=self.env, pages=self.pages, output=self.output_path, context=self.context)
         workers = os.cpu_count() or 1
+        # tasks.py passes a progress bar on a terminal: progress(pages done, pages to render).
+        progress = self.settings.get("JOINEDUP_PROGRESS") or (lambda done, total: None)
         if len(todo) < PARALLEL_FROM or workers < 2:
-            for index in todo:
+            for done, index in enumerate(todo, 1):
                 _render(index)
+                progress(done, len(todo))
         else:
             # fork: workers inherit the environment, the model and the plan without pickling.
+            done = 0
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                pool.map(_render_many, _chunks(todo, workers * 4))
+                for count in pool.imap_unordered(_render_many, _chunks(todo, workers * 16)):
+                    done += count
+                    progress(done, len(todo))
         with open(os.path.join(self.output_path, MANIFEST), "w", encoding="utf-8") as handle:
             json.dump({page.save_as: fp for page, fp in zip(self.pages, fingerprints)}, handle)
         self.write_files()
@@ -157,9 +163,10 @@ def _chunks(indexes: list[int], parts: int) -> list[list[int]]:
     return [indexes[start : start + size] for start in range(0, len(indexes), size)]
 
 
-def _render_many(indexes: list[int]) -> None:
+def _render_many(indexes: list[int]) -> int:
     for index in indexes:
         _render(index)
+    return len(indexes)
 
 
 def _render(index: int) -> None:
