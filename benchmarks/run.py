@@ -153,6 +153,8 @@ def main(argv=None):
         build = [sys.executable, TASKS, "--root", repo, "build", "--output", output]
         full, full_mb = best(build, repo, args.runs_full, from_nothing)
         pages = sum(1 for _ in output.rglob("*.html"))
+        print(f"{size:,} profiles: full build {full:.1f} s, peak {full_mb:.0f} MB, {pages:,} pages",
+              file=sys.stderr, flush=True)
         edits = iter(range(1_000_000))
 
         def edit_one():
