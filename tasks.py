@@ -267,7 +267,8 @@ def _index_for_browser(staging: Path, previous: Path) -> bool:
     The Whoosh index for ``search`` and ``match`` is separate and built on demand (.cache/).
     """
     bundle = previous / "pagefind"
-    if bundle.is_dir() and _same_indexed_pages(staging, previous):
+    written_by = _bundle_version(bundle)
+    if written_by is not None and written_by == _pagefind_version() and _same_indexed_pages(staging, previous):
         try:
             shutil.copytree(bundle, staging / "pagefind", copy_function=os.link)
             return True
@@ -285,6 +286,25 @@ def _index_for_browser(staging: Path, previous: Path) -> bool:
             detail = "the pagefind package is not installed; run: pip install 'pagefind[bin]'"
         raise click.ClickException(f"Pagefind failed to index the site: {detail}")
     return False
+
+
+def _bundle_version(bundle: Path) -> str | None:
+    """The Pagefind version that wrote ``bundle``, or None when there is none to reuse."""
+    import json
+
+    try:
+        return json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8")).get("version")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _pagefind_version() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pagefind")
+    except PackageNotFoundError:
+        return None
 
 
 def _html_pages(site: Path, folders=("",)) -> set[str]:
