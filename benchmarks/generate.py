@@ -59,8 +59,21 @@ HOURS = [1, 2, 2, 2, 3, 4, 4, 4, 5, 6, 6, 8, 8, 10, 12, 15, 20, 30]
 MONTHS = 24
 
 
-def generate(count: int, out: Path, seed: int, build_day: dt.date) -> None:
+STATUSES = ["draft", "consultation", "consultation", "consultation", "synthesis", "adopted", "not-adopted", "withdrawn"]
+
+
+def default_proposals(count: int) -> int:
+    """N/100 proposals, at most 1,000 (a movement of 100k has about a thousand)."""
+    return min(1000, count // 100)
+
+
+def generate(count: int, out: Path, seed: int, build_day: dt.date, proposals: int | None = None) -> None:
+    """N profiles, ``proposals`` proposals (default N/100, at most 1k) and one group per 20 proposals."""
     random.seed(seed)
+    proposals = default_proposals(count) if proposals is None else proposals
+    slugs = [f"proposal-{number}-{random.choice(WORDS)}-{random.choice(WORDS)}" for number in range(proposals)]
+    statuses = [random.choice(STATUSES) for _ in slugs]
+    endorsable = [slug for slug, status in zip(slugs, statuses) if status not in ("withdrawn", "not-adopted")]
     if out.exists():
         shutil.rmtree(out)
     for name in SKELETON:
@@ -124,11 +137,72 @@ def generate(count: int, out: Path, seed: int, build_day: dt.date) -> None:
         lines.append(f"languages: [{', '.join(languages)}]")
         if random.random() < 0.7:
             lines += ["contact:", f"  email: {ident}@example.org"]
+        if endorsable and random.random() < 0.3:
+            picked = random.sample(endorsable, min(len(endorsable), random.randint(1, 3)))
+            lines.append(f"endorses: [{', '.join(sorted(set(picked)))}]")
         lines.append("publish: true")
         (folder / f"{ident}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
         # Recent months are likelier: people edit when they join and when they confirm.
         batches[min(MONTHS - 1, int(random.expovariate(1 / 6)))].append(f"volunteers/{ident}.yaml")
+    people = sorted(seen)
+    groups = [f"group-{number}-{random.choice(WORDS)}" for number in range(-(-proposals // 20))]
+    for slug in groups:
+        _write_group(out / "content" / "groups" / f"{slug}.md", slug, people, skills, regions, themes, build_day)
+    for number, slug in enumerate(slugs):
+        _write_proposal(out / "content" / "proposals" / f"{slug}.md", slug, statuses[number], slugs[:number], people,
+                        skills, themes, groups, build_day)
+    # Proposals are written over the months and revised: a few commits each, spread like profiles.
+    for slug in slugs:
+        for _ in range(random.randint(1, 3)):
+            batches[min(MONTHS - 1, int(random.expovariate(1 / 6)))].append(f"content/proposals/{slug}.md")
+    for slug in groups:
+        batches[MONTHS - 1].append(f"content/groups/{slug}.md")
+    for batch in batches:
+        batch[:] = sorted(set(batch))
     _commit(out, batches, build_day)
+
+
+def _sentence() -> str:
+    words = [random.choice(WORDS) for _ in range(random.randint(8, 20))]
+    return " ".join(words).capitalize() + "."
+
+
+def _write_proposal(path, slug, status, earlier, people, skills, themes, groups, build_day) -> None:
+    lines = ["---", f"title: {slug.replace('-', ' ').capitalize()}", f"summary: {_sentence()}",
+             f"date: {(build_day - dt.timedelta(days=random.randint(1, 700))).isoformat()}", f"status: {status}",
+             f"themes: [{', '.join(sorted(set(random.sample(themes, random.randint(1, 3)))))}]",
+             f"authors: [{', '.join(sorted(set(random.sample(people, random.randint(1, 3)))))}]"]
+    if status == "consultation":
+        lines.append(f"consultation_closes: {(build_day + dt.timedelta(days=random.randint(5, 90))).isoformat()}")
+    if groups and random.random() < 0.5:
+        lines.append(f"group: {random.choice(groups)}")
+    if status == "synthesis" and len(earlier) >= 2:
+        lines.append(f"synthesises: [{', '.join(sorted(random.sample(earlier, 2)))}]")
+    if random.random() < 0.6:
+        lines.append(f"needs: [{', '.join(sorted(set(random.sample(skills, random.randint(1, 3)))))}]")
+    lines += [f"discussion: https://forum.example.org/t/{slug}", "---", ""]
+    for heading in ("Why", "What we propose", "What it costs"):
+        lines += [f"## {heading}", "", " ".join(_sentence() for _ in range(random.randint(3, 8))), ""]
+    lines += ["1. **First**: " + _sentence(), "2. *Then*: " + _sentence(), ""]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _write_group(path, slug, people, skills, regions, themes, build_day) -> None:
+    team = sorted(set(random.sample(people, min(len(people), random.randint(2, 4)))))
+    lines = ["---", f"name: {slug.replace('-', ' ').capitalize()}", f"summary: {_sentence()}",
+             "sponsor: The synthetic movement", f"vision: {_sentence()}", f"mission: {_sentence()}",
+             "goals:", f"  - {_sentence()}", f"core_team: [{', '.join(team)}]",
+             f"themes: [{', '.join(sorted(set(random.sample(themes, 2))))}]",
+             "expected_outcomes:", f"  - {_sentence()}", "measures_of_success:", f"  - {_sentence()}",
+             f"how_it_works: {_sentence()}", f"review: {(build_day + dt.timedelta(days=60)).isoformat()}",
+             "needs:"]
+    for skill in sorted(set(random.sample(skills, random.randint(1, 3)))):
+        lines += [f"  - skill: {skill}", f"    hours_per_week: {random.choice(HOURS[:10])}"]
+        lines.append("    remote: true" if random.random() < 0.6 else f"    region: {random.choice(regions)}")
+    lines += ["---", "", " ".join(_sentence() for _ in range(random.randint(3, 6))), ""]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
 
 
 def _commit(out: Path, batches: list[list[str]], build_day: dt.date) -> None:
@@ -139,14 +213,20 @@ def _commit(out: Path, batches: list[list[str]], build_day: dt.date) -> None:
     git("init", "-q", "-b", "main")
     git("config", "user.name", "Benchmark")
     git("config", "user.email", "benchmark@example.org")
-    git("add", "data", "themes", "content", "pelicanconf.py", "publishconf.py", "volunteers/schema.json")
+    git("add", "data", "themes", "content/pages", "pelicanconf.py", "publishconf.py", "volunteers/schema.json")
+    committed: set[str] = set()
     for months_ago in range(MONTHS - 1, -1, -1):
         files = batches[months_ago]
         if not files:
             continue
         when = f"{(build_day - dt.timedelta(days=30 * months_ago)).isoformat()}T12:00:00+00:00"
+        for name in files:
+            if name in committed and name.startswith("content/proposals/"):  # a revision
+                with open(out / name, "a", encoding="utf-8") as handle:
+                    handle.write(f"\nRevised {months_ago} months before the build.\n")
+        committed.update(files)
         git("add", "--pathspec-from-file=-", stdin="\n".join(files) + "\n")
-        git("commit", "-q", "-m", f"Profiles, {months_ago} months ago",
+        git("commit", "-q", "-m", f"Profiles and proposals, {months_ago} months ago",
             env={"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when})
 
 
@@ -155,10 +235,11 @@ def main() -> None:
     parser.add_argument("count", type=int, help="number of profiles")
     parser.add_argument("--out", type=Path, help="where (default benchmarks/repos/<N/1000>k)")
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--proposals", type=int, help="how many proposals (default N/100, at most 1,000)")
     parser.add_argument("--build-date", default="2026-11-23", help="the day relative dates are drawn around")
     args = parser.parse_args()
     out = args.out or HERE / "repos" / (f"{args.count // 1000}k" if args.count >= 1000 else str(args.count))
-    generate(args.count, out, args.seed, dt.date.fromisoformat(args.build_date))
+    generate(args.count, out, args.seed, dt.date.fromisoformat(args.build_date), args.proposals)
     print(f"{args.count} profiles in {out}")
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import pty
 import subprocess
 import sys
 
 import yaml
 
-from conftest import REPO
+from conftest import BUILD_EPOCH, REPO
 
 
 def test_every_command_has_help_with_an_example(site):
@@ -135,3 +137,35 @@ def test_serve_serves_the_site_and_rebuilds_when_a_profile_changes(site):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _build_on_a_terminal(site) -> str:
+    """Run ``build`` with stdout on a pseudo-terminal, as a person would; returns what it showed."""
+    screen, terminal = pty.openpty()
+    environment = {key: value for key, value in os.environ.items() if key != "CI"}
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "tasks.py"), "--root", str(site.root), "build", "--output", str(site.root / "output")],
+        stdout=terminal, stderr=subprocess.DEVNULL, env={**environment, "SOURCE_DATE_EPOCH": BUILD_EPOCH},
+    )
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(screen, 4096)
+        except OSError:  # the build closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(screen)
+    assert process.wait(timeout=300) == 0
+    return shown.decode("utf-8", "replace")
+
+
+def test_build_shows_a_progress_bar_on_a_terminal_and_nothing_in_a_pipe(site):
+    site.profile("ana-lopez")
+    site.profile("bo-li", github="bo-li", name="Bo Li")
+    assert "Rendering pages" in _build_on_a_terminal(site)
+    (site.root / "volunteers/bo-li.yaml").unlink()
+    piped = site.tasks("build", "--output", str(site.root / "output"), check=True)
+    assert "Rendering" not in piped.stdout + piped.stderr

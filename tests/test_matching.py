@@ -165,7 +165,7 @@ def test_needs_that_cannot_be_used_are_refused_with_the_reason(site, front, mess
     assert str(refused.value) == message
 
 
-def test_index_ranking_agrees_with_the_model_on_a_generated_directory(tmp_path):
+def test_index_and_candidate_pool_rank_as_the_model_does_on_a_generated_directory(tmp_path):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
     from generate import generate
 
@@ -175,6 +175,7 @@ def test_index_ranking_agrees_with_the_model_on_a_generated_directory(tmp_path):
     assert not problems
     candidates = candidates_of(repository)
     group_of = matching.group_of(repository.taxonomy)
+    pool = matching.CandidatePool(candidates, group_of)
     skills, regions = list(repository.taxonomy.skills), list(repository.taxonomy.regions)
     chooser = random.Random(3)
     with open_index(root, repository.taxonomy, TODAY) as index:
@@ -189,6 +190,7 @@ def test_index_ranking_agrees_with_the_model_on_a_generated_directory(tmp_path):
                 until=chooser.choice([None, TODAY + dt.timedelta(days=90)]),
             )
             expected = matching.rank(candidates, need, TODAY, group_of, limit=15)
+            assert pool.rank(need, TODAY, limit=15) == expected, need
             assert [(m.id, m.score) for m in index.match(need, 15)] == [(m.id, m.score) for m in expected], need
             docs = chooser.sample(range(300), 20)
             by_bits = index.scores(docs, need, index.sets.alive)

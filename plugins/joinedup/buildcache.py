@@ -5,6 +5,8 @@ Two caches, both safe to delete at any time:
 * :class:`ProfileCache` keeps each profile's validated result, keyed by a hash of the file's
   bytes, under ``.cache/`` in the repository. It is thrown away whole when the schema, a
   taxonomy file or the library's own code changes.
+* :func:`load_memo` and :func:`save_memo` keep other results between builds (the HTML of
+  proposal and group bodies), thrown away when the library's code changes.
 * :func:`page_fingerprint` gives a rendered page's inputs a hash; the build hard-links a
   page from the previous output instead of rendering it again when the hash is unchanged.
 """
@@ -21,22 +23,20 @@ CACHE_DIR = ".cache"
 _LIBRARY = Path(__file__).resolve().parent
 
 
-def fingerprint_files(paths) -> str:
+def fingerprint_files(paths, root: Path | None = None) -> str:
     """A hash of the contents of ``paths`` (missing files count as empty).
 
-    Each file is named by the last three parts of its path, not the whole path, so the same
-    site built from two checkouts in different folders has the same fingerprints (the
-    manifest is part of the output, which must be reproducible).
+    With ``root``, names are hashed relative to it, so the same files give the same hash
+    wherever the repository is.
     """
-    digests = []
-    for path in paths:
-        digest = hashlib.blake2b("/".join(Path(path).parts[-3:]).encode(), digest_size=16)
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(str(p) for p in paths):
+        digest.update((os.path.relpath(path, root) if root is not None else path).encode())
         try:
             digest.update(Path(path).read_bytes())
         except OSError:
             digest.update(b"\0missing")
-        digests.append(digest.hexdigest())
-    return hashlib.blake2b("".join(sorted(digests)).encode(), digest_size=16).hexdigest()
+    return digest.hexdigest()
 
 
 class ProfileCache:
@@ -86,6 +86,42 @@ class ProfileCache:
             os.replace(temporary, self.file)
         except OSError:
             pass
+
+
+def load_memo(root: Path, name: str) -> dict:
+    """What :func:`save_memo` kept under ``name``, or {} when it was made by other library code."""
+    try:
+        with open(root / CACHE_DIR / f"{name}.pickle", "rb") as handle:
+            salt, memo = pickle.load(handle)
+        return memo if salt == _library_salt() and isinstance(memo, dict) else {}
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+        return {}
+
+
+def save_memo(root: Path, name: str, memo: dict) -> None:
+    """Keep ``memo`` (plain data) for the next build, tied to this library's code. Failing is harmless."""
+    target = root / CACHE_DIR / f"{name}.pickle"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        with open(temporary, "wb") as handle:
+            pickle.dump((_library_salt(), memo), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, target)
+    except OSError:
+        pass
+
+
+def _library_salt() -> str:
+    """This library's code and the versions of the libraries that shape its output."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = []
+    for package in ("markdown", "nh3", "jinja2", "pelican"):
+        try:
+            versions.append(f"{package}={version(package)}")
+        except PackageNotFoundError:
+            versions.append(f"{package}=?")
+    return fingerprint_files(sorted(_LIBRARY.glob("*.py")), _LIBRARY) + ",".join(versions)
 
 
 def page_fingerprint(shared: str, template: str, context: dict) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import html
 import re
-from functools import lru_cache
 
 import markdown
 from markdown.extensions.toc import TocExtension
@@ -61,15 +60,36 @@ def render_bio(text: str) -> Markup:
     return sanitise(converted)
 
 
-@lru_cache(maxsize=8192)
+# Bodies converted in this process, by their Markdown: the page, the feeds and the open data all
+# show a body, and a build can start with the previous build's (see reuse_bodies).
+_bodies: dict[str, Markup] = {}
+
+
 def render_body(text: str) -> Markup:
+    """:func:`convert_body`, once per distinct text in a process."""
+    found = _bodies.get(text)
+    if found is None:
+        found = _bodies[text] = convert_body(text)
+    return found
+
+
+def reuse_bodies(converted: dict[str, str]) -> None:
+    """Take bodies converted by an earlier build (Markdown → HTML) instead of converting them again."""
+    _bodies.update((text, Markup(html_text)) for text, html_text in converted.items())
+
+
+def converted_bodies(texts) -> dict[str, str]:
+    """The HTML of those of ``texts`` already converted, to keep for the next build."""
+    return {text: str(_bodies[text]) for text in texts if text in _bodies}
+
+
+def convert_body(text: str) -> Markup:
     """The Markdown body of a proposal or group as sanitised HTML.
 
     The page's title is its only ``<h1>``: when the body uses ``#`` headings, every level
     moves down one (``#`` → ``<h2>``); otherwise ``##`` stays ``<h2>``. Raw HTML is allowed
     through Markdown and then cut down to the allowlist: no scripts, frames, forms, event
-    handlers or ``javascript:`` links survive. Cached, because the page and the feeds both
-    show the body.
+    handlers or ``javascript:`` links survive.
     """
     if not text.strip():
         return Markup("")

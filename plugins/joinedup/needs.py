@@ -194,14 +194,13 @@ def candidates_of(repository) -> list[Candidate]:
     return [Candidate.of(v, dates.get(v.path)) for v in repository.directory.volunteers.values()]
 
 
-def match_needs(repository, needs: list[Need], limit: int = 5, *, candidates: list[Candidate] | None = None) -> list[NeedMatches]:
+def match_needs(repository, needs: list[Need], limit: int = 5, *,
+                pool: matching.CandidatePool | None = None) -> list[NeedMatches]:
     """The best ``limit`` helpers for each need, from the loaded model (build-time matching).
 
-    Pass ``candidates`` (from :func:`candidates_of`) when matching many pages, so git is read once.
+    Pass ``pool`` (a :class:`matching.CandidatePool` of :func:`candidates_of`) when matching
+    many pages, so git is read and the candidates indexed once.
     """
-    candidates = candidates_of(repository) if candidates is None else candidates
-    group_of = matching.group_of(repository.taxonomy)
-    return [
-        NeedMatches(need, tuple(matching.rank(candidates, need, repository.build_date, group_of, limit=limit)))
-        for need in needs
-    ]
+    if pool is None:
+        pool = matching.CandidatePool(candidates_of(repository), matching.group_of(repository.taxonomy))
+    return [NeedMatches(need, tuple(pool.rank(need, repository.build_date, limit=limit))) for need in needs]

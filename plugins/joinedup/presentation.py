@@ -296,16 +296,24 @@ class Helpers:
     def __init__(self, repository, limit: int):
         self.repository = repository
         self.limit = limit
-        self._candidates = None
+        self._pool = None
+        self._found: dict = {}
 
     def __call__(self, needs, limit: int | None = None):
+        from .matching import CandidatePool, group_of
         from .needs import candidates_of, match_needs
 
         if not needs:
             return []
-        if self._candidates is None:
-            self._candidates = candidates_of(self.repository)
-        return match_needs(self.repository, list(needs), limit or self.limit, candidates=self._candidates)
+        if self._pool is None:
+            self._pool = CandidatePool(candidates_of(self.repository), group_of(self.repository.taxonomy))
+        found = []
+        for need in needs:  # many proposals and groups ask for the same help
+            key = (need, limit or self.limit)
+            if key not in self._found:
+                [self._found[key]] = match_needs(self.repository, [need], key[1], pool=self._pool)
+            found.append(self._found[key])
+        return found
 
 
 def theme_globals(repository, settings: dict) -> dict:

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from pelican import signals
 
+from joinedup.buildcache import load_memo, save_memo
 from joinedup.i18n import activate, translations
+from joinedup.markup import converted_bodies, reuse_bodies
 from joinedup.problems import ProblemsFound, has_errors
 from joinedup.repository import load_repository
 
@@ -49,6 +51,7 @@ def use_content_reader(readers):
 def get_generators(pelican):
     """Sent at the start of every run, before generators (and their readers) exist."""
     load_site(pelican)
+    reuse_bodies(load_memo(pelican.settings["JOINEDUP_REPOSITORY"].root, BODIES))
     return DirectoryGenerator
 
 
@@ -59,7 +62,21 @@ def use_language(generator):
     generator.env.install_gettext_translations(translations(language), newstyle=True)
 
 
+# Proposal and group bodies as HTML, kept in .cache/ so a rebuild converts only the changed ones.
+BODIES = "bodies"
+
+
+def keep_bodies(generators):
+    """Sent once every generator has read its content: keep this build's bodies for the next."""
+    repository = generators[0].settings["JOINEDUP_REPOSITORY"]
+    agenda = repository.agenda
+    if agenda is not None:
+        items = (*agenda.proposals.values(), *agenda.groups.values())
+        save_memo(repository.root, BODIES, converted_bodies(item.body for item in items))
+
+
 def register():
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(use_language)
     signals.readers_init.connect(use_content_reader)
+    signals.all_generators_finalized.connect(keep_bodies)

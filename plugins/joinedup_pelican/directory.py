@@ -35,7 +35,7 @@ PARALLEL_FROM = 400
 MANIFEST = ".joinedup-pages.json"
 # Settings that differ on every build without changing a page.
 _PER_BUILD_SETTINGS = {"OUTPUT_PATH", "JOINEDUP_PREVIOUS_OUTPUT", "JOINEDUP_ROOT", "JOINEDUP_REPOSITORY",
-                       "_JOINEDUP_LOADED_HERE"}
+                       "_JOINEDUP_LOADED_HERE", "JOINEDUP_PROGRESS"}
 _shared: dict = {}
 
 
@@ -72,13 +72,19 @@ class DirectoryGenerator(Generator):
         log.info("directory: %d pages rendered, %d unchanged", len(todo), len(self.pages) - len(todo))
         _shared.update(env=self.env, pages=self.pages, output=self.output_path, context=self.context)
         workers = os.cpu_count() or 1
+        # tasks.py passes a progress bar on a terminal: progress(pages done, pages to render).
+        progress = self.settings.get("JOINEDUP_PROGRESS") or (lambda done, total: None)
         if len(todo) < PARALLEL_FROM or workers < 2:
-            for index in todo:
+            for done, index in enumerate(todo, 1):
                 _render(index)
+                progress(done, len(todo))
         else:
             # fork: workers inherit the environment, the model and the plan without pickling.
+            done = 0
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                pool.map(_render_many, _chunks(todo, workers * 4))
+                for count in pool.imap_unordered(_render_many, _chunks(todo, workers * 16)):
+                    done += count
+                    progress(done, len(todo))
         with open(os.path.join(self.output_path, MANIFEST), "w", encoding="utf-8") as handle:
             json.dump({page.save_as: fp for page, fp in zip(self.pages, fingerprints)}, handle)
         self.write_files()
@@ -87,17 +93,21 @@ class DirectoryGenerator(Generator):
     def _shared_fingerprint(self) -> str:
         """What every directory page depends on besides its own context."""
         theme = Path(self.theme)
+        code = Path(pages_module.__file__).parent.parent
         files = [p for p in theme.rglob("*") if p.is_file()]
-        files += [Path(__file__)] + list(Path(pages_module.__file__).parent.glob("*.py"))
-        root = str(self.repository.root)  # paths as the repository names them: builds are reproducible
+        root = str(self.repository.root)
         settings = {
-            key: value.replace(root, "<root>") if isinstance(value, str) else value
+            # Paths inside the repository by their relative name: a clone elsewhere builds the same site.
+            key: os.path.relpath(value, root) if isinstance(value, str) and value.startswith(root) else value
             for key, value in self.settings.items()
             if key.isupper() and isinstance(value, (str, int, float, bool)) and key not in _PER_BUILD_SETTINGS
         }
         nav = [(p.url, p.title, getattr(p, "menu_title", "")) for p in self.context.get("pages", [])]
         return "|".join([
-            fingerprint_files(files), repr(sorted(settings.items())), repr(nav),
+            fingerprint_files(files, theme),
+            fingerprint_files([Path(__file__), *Path(pages_module.__file__).parent.glob("*.py"),
+                               *Path(pages_module.__file__).parent.glob("locale/*/LC_MESSAGES/*.po")], code),
+            repr(sorted(settings.items())), repr(nav),
             repr(self.repository.taxonomy), self.repository.build_date.isoformat(),
             repr(sorted(self.context.get("stale_profiles", {}).items())),
         ])
@@ -158,9 +168,10 @@ def _chunks(indexes: list[int], parts: int) -> list[list[int]]:
     return [indexes[start : start + size] for start in range(0, len(indexes), size)]
 
 
-def _render_many(indexes: list[int]) -> None:
+def _render_many(indexes: list[int]) -> int:
     for index in indexes:
         _render(index)
+    return len(indexes)
 
 
 def _render(index: int) -> None:

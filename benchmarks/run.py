@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Time the build against plain Pelican in the same run, and print the ratios the targets are set in.
+
+    python benchmarks/run.py 10000 --proposals 1000
+    python benchmarks/run.py 1000 10000 --runs 3
+
+For each size N: generates benchmarks/repos/<N>k with generate.py (once; N/100 proposals unless
+--proposals), copies the current theme and settings into it, then measures, one after the other:
+
+* a full build from nothing (no .cache, no previous output),
+* a rebuild after editing one profile's headline, and a rebuild after no change,
+* ``check`` of everything and of the one edited file,
+* plain Pelican rendering as many Markdown articles as our build wrote HTML pages (the baseline),
+
+each the best of --runs (the full build and Pelican run once unless --runs-full), with the peak
+memory of the whole process tree (the sum of every process's proportional set size, sampled
+every 0.1 s, so forked workers' shared pages count once). The machine is shared, so compare
+the ratios, which are measured minutes apart, not the seconds with another day's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import default_proposals, generate  # noqa: E402
+
+TASKS = HERE.parent / "tasks.py"
+ENVIRONMENT = {**os.environ, "SOURCE_DATE_EPOCH": "1795392000"}
+ENVIRONMENT.pop("CI", None)
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and every process descended from it."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as handle:
+                    fields = handle.read().rsplit(b")", 1)[1].split()
+                parents.setdefault(int(fields[1]), []).append(int(entry))
+            except (OSError, IndexError, ValueError):
+                pass
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += parents.get(pid, [])
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def measure(command, cwd) -> tuple[float, float]:
+    """Seconds and peak MB (PSS of the whole process tree) of one run of ``command``."""
+    started = time.perf_counter()
+    process = subprocess.Popen([str(part) for part in command], cwd=cwd, env=ENVIRONMENT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, sum(_pss_kb(pid) for pid in _tree(process.pid)))
+            done.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = process.communicate()
+    elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode not in (0, 1) or (process.returncode == 1 and "check" not in map(str, command)):
+        raise SystemExit(f"{' '.join(map(str, command))} failed:\n{stdout[-2000:]}\n{stderr[-2000:]}")
+    return elapsed, peak / 1024
+
+
+def best(command, cwd, runs, before=None) -> tuple[float, float]:
+    results = []
+    for _ in range(runs):
+        if before:
+            before()
+        results.append(measure(command, cwd))
+    return min(seconds for seconds, _ in results), max(mb for _, mb in results)
+
+
+def plain_pelican_repo(count: int, target: Path) -> Path:
+    """N Markdown articles of about a proposal's length, for plain Pelican to render."""
+    if (target / "pelicanconf.py").exists() and len(list((target / "content" / "proposals").iterdir())) == count:
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    articles = target / "content" / "proposals"
+    articles.mkdir(parents=True)
+    paragraph = "Some *Markdown* text with a [link](https://example.org/) and **emphasis**. " * 4
+    for number in range(count):
+        (articles / f"article-{number}.md").write_text(
+            f"Title: Article {number}\nDate: 2026-01-01\nSummary: Article {number} in short.\n\n"
+            f"## Why\n\n{paragraph}\n\n## What\n\n{paragraph}\n"
+        )
+    (target / "pelicanconf.py").write_text(
+        "PATH='content'\nARTICLE_PATHS=['proposals']\nTIMEZONE='UTC'\nDEFAULT_LANG='en'\nSITENAME='x'\n"
+        "FEED_ALL_ATOM=None\nCATEGORY_FEED_ATOM=None\nAUTHOR_FEED_ATOM=None\nAUTHOR_FEED_RSS=None\n"
+        "TRANSLATION_FEED_ATOM=None\nDEFAULT_PAGINATION=False\n"
+    )
+    return target
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sizes", type=int, nargs="+", help="numbers of profiles")
+    parser.add_argument("--proposals", type=int, help="proposals in each repository (default N/100, at most 1,000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of the cheap measurements (rebuilds, check)")
+    parser.add_argument("--runs-full", type=int, default=1, help="runs of the full build and of plain Pelican")
+    parser.add_argument("--no-pelican", action="store_true", help="skip the plain Pelican baseline")
+    args = parser.parse_args(argv)
+    rows = []
+    for size in args.sizes:
+        proposals = default_proposals(size) if args.proposals is None else args.proposals
+        repo = HERE / "repos" / (f"{size // 1000}k" if size >= 1000 else str(size))
+        if (not (repo / "volunteers").is_dir() or len(os.listdir(repo / "volunteers")) != size + 1
+                or len(list((repo / "content" / "proposals").glob("*.md"))) != proposals):
+            generate(size, repo, 5, dt.date(2026, 11, 23), proposals)
+        subprocess.run(["sh", str(HERE / "sync.sh"), str(repo)], check=True)
+        output = repo / "output"
+        victim = sorted((repo / "volunteers").glob("*.yaml"))[0]
+        original = victim.read_text()
+
+        def from_nothing():
+            shutil.rmtree(output, ignore_errors=True)
+            shutil.rmtree(repo / ".cache", ignore_errors=True)
+            victim.write_text(original)
+
+        build = [sys.executable, TASKS, "--root", repo, "build", "--output", output]
+        full, full_mb = best(build, repo, args.runs_full, from_nothing)
+        pages = sum(1 for _ in output.rglob("*.html"))
+        print(f"{size:,} profiles: full build {full:.1f} s, peak {full_mb:.0f} MB, {pages:,} pages",
+              file=sys.stderr, flush=True)
+        edits = iter(range(1_000_000))
+
+        def edit_one():
+            victim.write_text(original.replace("headline: ", f"headline: Edited {next(edits)} ", 1))
+
+        rebuild, rebuild_mb = best(build, repo, args.runs, edit_one)
+        unchanged, _ = best(build, repo, args.runs)
+        check, check_mb = best([sys.executable, TASKS, "--root", repo, "check"], repo, args.runs)
+        check_one, _ = best([sys.executable, TASKS, "--root", repo, "check", victim.relative_to(repo)], repo, args.runs)
+        victim.write_text(original)
+        plain = plain_mb = None
+        if not args.no_pelican:
+            plain_repo = plain_pelican_repo(pages, HERE / "repos" / f"plain-{pages}")
+            plain, plain_mb = best([sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "output"],
+                                   plain_repo, args.runs_full, lambda: shutil.rmtree(plain_repo / "output", ignore_errors=True))
+        rows.append((size, proposals, pages, full, full_mb, rebuild, rebuild_mb, unchanged, check, check_mb, check_one,
+                     plain, plain_mb))
+        print(f"{size:,} profiles done", file=sys.stderr, flush=True)
+
+    print("| profiles | proposals | pages | full build (s) | peak MB | rebuild, 1 edit (s) | rebuild, no change (s) "
+          "| check (s) | check 1 file (s) | plain Pelican (s) | build ÷ Pelican | rebuild ÷ build |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for (size, proposals, pages, full, full_mb, rebuild, rebuild_mb, unchanged, check, check_mb, check_one,
+         plain, plain_mb) in rows:
+        ratio = f"{full / plain:.2f}" if plain else "-"
+        print(f"| {size:,} | {proposals:,} | {pages:,} | {full:.1f} | {max(full_mb, rebuild_mb):.0f} | {rebuild:.1f} "
+              f"| {unchanged:.1f} | {check:.2f} | {check_one:.2f} | {f'{plain:.1f}' if plain else '-'} | {ratio} "
+              f"| {rebuild / full:.2f} |")
+    print(f"\nload average at the end: {os.getloadavg()[0]:.1f} (2 cores, shared)")
+
+
+if __name__ == "__main__":
+    main()
