@@ -140,3 +140,15 @@ def test_labels_numbers_dates_and_language_names_follow_the_active_language():
     assert language_names(["en", "br"]) == "English, Breton"
     assert format_number(12345) == "12,345"
     assert str(timed("until 1 March 2027")) == "until <time datetime=\"2027-03-01\">1 March 2027</time>"
+
+
+def test_a_spelled_out_email_address_reads_in_the_interface_language():
+    from joinedup.i18n import activate
+    from joinedup.markup import obscured_email
+
+    try:
+        activate("fr")
+        assert obscured_email("ana@example.org")["spoken"] == "ana [arobase] example [point] org"
+    finally:
+        activate("en")
+    assert obscured_email("ana@example.org")["spoken"] == "ana [at] example [dot] org"

@@ -16,6 +16,8 @@ from markdown.extensions.toc import TocExtension
 import nh3
 from markupsafe import Markup
 
+from .i18n import gettext
+
 _BIO_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "br", "code", "blockquote"}
 _BODY_TAGS = _BIO_TAGS | {
     "h2", "h3", "h4", "h5", "h6", "pre", "hr", "table", "thead", "tbody", "tr", "th", "td",
@@ -118,8 +120,9 @@ def obscured_email(address: str) -> dict[str, str]:
     ``encoded`` is base64 for the page's script to turn into a mailto link on request;
     ``spoken`` is what readers without JavaScript see ("ana [at] example [dot] org").
     """
-    user, _, domain = address.partition("@")
-    spoken = f"{user} [at] {domain.replace('.', ' [dot] ')}"
+    user, _at, domain = address.partition("@")
+    at, dot = gettext("[at]"), gettext("[dot]")
+    spoken = f"{user} {at} {domain.replace('.', f' {dot} ')}"
     return {
         "encoded": base64.b64encode(address[::-1].encode("utf-8")).decode("ascii"),
         "spoken": html.unescape(spoken),
