@@ -38,7 +38,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 def test_init_in_french_then_one_profile_and_proposal_builds_a_french_site_without_examples(fork):
     examples = {path: (fork / path).read_text(encoding="utf-8") for path in
-                re.findall(r"  ((?:volunteers|content/proposals|content/groups)/\S+)$",
+                re.findall(r"  ((?:volunteers|content/proposals|content/groups)/\S+\.(?:yaml|md))$",
                            (fork / "examples.sha256").read_text(), re.M)}
     assert len(examples) > 20
     example_names = [re.search(r"^(?:name|title): (.+)$", text, re.M).group(1) for text in examples.values()]
@@ -96,3 +96,19 @@ def test_examples_manifest_lists_the_example_files_as_they_are():
 
     assert (REPO / "examples.sha256").read_text(encoding="utf-8") == manifest_text(REPO), (
         "An example file changed: run python tasks.py init --record-examples")
+
+
+def test_the_french_profile_schema_has_the_same_rules_with_french_descriptions():
+    import json
+
+    def without_descriptions(node):
+        if isinstance(node, dict):
+            return {k: without_descriptions(v) for k, v in node.items() if k != "description"}
+        if isinstance(node, list):
+            return [without_descriptions(v) for v in node]
+        return node
+
+    english = json.loads((REPO / "volunteers/schema.json").read_text(encoding="utf-8"))
+    french = json.loads((REPO / "starter/fr/volunteers/schema.json").read_text(encoding="utf-8"))
+    assert without_descriptions(french) == without_descriptions(english)
+    assert french["properties"]["publish"]["description"].startswith("Doit valoir true")

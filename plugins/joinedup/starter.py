@@ -21,7 +21,9 @@ STARTER = "starter"
 CONTENT_FOLDERS = (("volunteers", "*.yaml"), ("content/proposals", "*.md"), ("content/groups", "*.md"))
 # Shipped files that init replaces with the language's starter, when they are still as shipped.
 REPLACEABLE = ("content/pages/about.md", "content/pages/contribute.md", "content/pages/privacy.md",
-               "data/skills.yaml", "data/regions.yaml", "data/themes.yaml")
+               "data/skills.yaml", "data/regions.yaml", "data/themes.yaml",
+               # Same rules, descriptions in the language: editors and the privacy page show them.
+               "volunteers/schema.json")
 
 
 @dataclass
