@@ -62,7 +62,7 @@ def test_workflows_and_hooks_call_commands_and_options_that_exist():
 
 def test_the_owners_rule_runs_from_the_base_branch_with_the_reviewers_from_the_forge():
     workflow = yaml.safe_load((REPO / ".github/workflows/owners.yml").read_text())
-    assert set(workflow[True]) == {"pull_request", "pull_request_review"}  # PyYAML reads the key `on` as True
+    assert set(workflow[True]) == {"pull_request_target", "pull_request_review"}  # PyYAML reads the key `on` as True
     steps = workflow["jobs"]["owners"]["steps"]
     refs = {step.get("with", {}).get("path"): step["with"]["ref"] for step in steps if "checkout" in step.get("uses", "")}
     assert refs == {"pr": "${{ github.event.pull_request.head.sha }}", "base": "${{ github.event.pull_request.base.sha }}"}
