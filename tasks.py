@@ -85,7 +85,7 @@ def check(paths, changed_since, output_format):
     from joinedup.repository import load_repository
 
     only = list(paths) or None
-    if only and any(Path(p).as_posix().split("/")[-2:-1] == ["data"] or Path(p).name == "site.yaml" for p in only):
+    if only and any(Path(p).parent.name == "data" or Path(p).name == "site.yaml" for p in only):
         only = None  # a taxonomy or settings file can break any profile or proposal: check them all
     if changed_since:
         try:

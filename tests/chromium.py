@@ -222,22 +222,6 @@ class Chromium:
         self.close()
 
 
-def screenshot(url: str, out: Path, width: int, height: int = 1400, ready: str = "true") -> None:
-    """Save a PNG of ``url`` at ``width`` once the JavaScript ``ready`` expression is true."""
-    executable = find_chromium()
-    if executable is None:
-        raise BrowserError("no Chromium found")
-    with Chromium(executable, width=width, height=height) as browser:
-        browser.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
-                     mobile=width < 600)
-        browser.goto(url)
-        browser.wait_for(ready)
-        browser.pump(0.3)
-        import base64
-        shot = browser.send("Page.captureScreenshot", format="png")
-        Path(out).write_bytes(base64.b64decode(shot["data"]))
-
-
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript",
                       ".json": "application/json", ".pagefind": "application/wasm"}
@@ -277,9 +261,3 @@ class StaticServer:
     def __exit__(self, *exc):
         self.close()
 
-
-if __name__ == "__main__":
-    # python tests/chromium.py URL OUT.png WIDTH [READY-EXPRESSION]: the screenshots in docs/.
-    import sys
-
-    screenshot(sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), ready=sys.argv[4] if len(sys.argv) > 4 else "true")

@@ -361,7 +361,6 @@ def theme_globals(repository, settings: dict) -> dict:
         "WHEN_LABELS": WHEN_LABELS,
         "schema_url": Path("volunteers/schema.json").as_posix(),
         "published_fields": published_fields(repository.root),
-        "takedown_contact": settings.get("JOINEDUP_TAKEDOWN_CONTACT", ""),
         # Our own constant, not contributor text: marked safe so its quotes stay readable.
         "content_security_policy": Markup(content_security_policy()),
         **agenda_globals(repository),
