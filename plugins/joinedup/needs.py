@@ -188,9 +188,13 @@ def _front_matter(text: str) -> str | None:
     return None
 
 
-def candidates_of(repository) -> list[Candidate]:
-    """Every published volunteer as a matching candidate, with git's last-changed date (one pass)."""
-    dates = last_commit_dates(repository.root)
+def candidates_of(repository, dates: dict | None = None) -> list[Candidate]:
+    """Every published volunteer as a matching candidate, with git's last-changed date.
+
+    ``dates`` (path → date) saves the git pass when the caller has already read them.
+    """
+    if dates is None:
+        dates = last_commit_dates(repository.root)
     return [Candidate.of(v, dates.get(v.path)) for v in repository.directory.volunteers.values()]
 
 

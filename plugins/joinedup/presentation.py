@@ -293,9 +293,10 @@ def need_label(need: Need, taxonomy: Taxonomy) -> str:
 class Helpers:
     """``people_who_could_help(needs)`` for templates: build-time matching, git read once per build."""
 
-    def __init__(self, repository, limit: int):
+    def __init__(self, repository, limit: int, dates: dict):
         self.repository = repository
         self.limit = limit
+        self.dates = dates  # each profile's last commit, read once for the whole build
         self._pool = None
         self._found: dict = {}
 
@@ -306,7 +307,7 @@ class Helpers:
         if not needs:
             return []
         if self._pool is None:
-            self._pool = CandidatePool(candidates_of(self.repository), group_of(self.repository.taxonomy))
+            self._pool = CandidatePool(candidates_of(self.repository, self.dates), group_of(self.repository.taxonomy))
         found = []
         for need in needs:  # many proposals and groups ask for the same help
             key = (need, limit or self.limit)
@@ -349,7 +350,7 @@ def theme_globals(repository, settings: dict) -> dict:
         "available_now_count": sum(
             1 for v in directory.volunteers.values() if v.availability.is_available_on(repository.build_date)
         ),
-        "people_who_could_help": Helpers(repository, settings.get("JOINEDUP_HELPERS", 5)),
+        "people_who_could_help": Helpers(repository, settings.get("JOINEDUP_HELPERS", 5), confirmed),
         "needs_of": lambda item: needs_of(item, repository.build_date),
         "describe_need": lambda need: describe(need, directory.taxonomy),
         "need_search_query": search_query,
