@@ -166,8 +166,8 @@ def owners(author, approvers, changed_since, output_format):
 
 
 @cli.command()
-@click.option("--output", "output", type=click.Path(file_okay=False), default="output", show_default=True,
-              help="Where the finished site goes.")
+@click.option("--output", "output", type=click.Path(file_okay=False), default=None,
+              help="Where the finished site goes (default: output/ in the repository).")
 @click.option("--publish", is_flag=True, help="Use publishconf.py (the public SITEURL) instead of pelicanconf.py.")
 def build(output, publish):
     """Validate, render and publish the site atomically.
@@ -181,7 +181,8 @@ def build(output, publish):
       python tasks.py build --output /tmp/site
       SOURCE_DATE_EPOCH=1767225600 python tasks.py build --publish
     """
-    output_path = Path(output).resolve()
+    output_path = _output_path(output)
+    output = output or "output"
     started = time.perf_counter()
     try:
         count = build_site(output_path, publish=publish)
@@ -405,7 +406,8 @@ def _publish(staging: Path, output_path: Path) -> None:
 
 @cli.command()
 @click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
-@click.option("--output", default="output", show_default=True, type=click.Path(file_okay=False))
+@click.option("--output", default=None, type=click.Path(file_okay=False),
+              help="Where the site is written (default: output/ in the repository).")
 def serve(port, output):
     """Build, serve the site on 127.0.0.1 and rebuild when a file changes.
 
@@ -416,7 +418,7 @@ def serve(port, output):
     Example:
       python tasks.py serve --port 8000
     """
-    output_path = Path(output).resolve()
+    output_path = _output_path(output)
     _serve_build(output_path)
     handler = functools.partial(_QuietHandler, directory=str(output_path))
     try:
@@ -424,7 +426,7 @@ def serve(port, output):
     except OSError as error:
         raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {error.strerror}. Try --port {port + 1}.")
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    click.echo(f"Serving {output} at http://127.0.0.1:{port}/  (Ctrl-C to stop)")
+    click.echo(f"Serving {output or 'output'} at http://127.0.0.1:{port}/  (Ctrl-C to stop)")
     snapshot = _snapshot()
     try:
         while True:
@@ -438,6 +440,11 @@ def serve(port, output):
         click.echo("Stopped.")
     finally:
         server.shutdown()
+
+
+def _output_path(output: str | None) -> Path:
+    """``--output`` as given (relative to where the command runs), or output/ in the repository."""
+    return Path(output).resolve() if output else ROOT / "output"
 
 
 def _serve_build(output_path: Path) -> None:

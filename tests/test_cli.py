@@ -134,6 +134,8 @@ def test_serve_serves_the_site_and_rebuilds_when_a_profile_changes(site):
         page_when(lambda html: "Video editor for campaign films" in html)
         site.profile("ana-lopez", headline="Now also a photographer")
         page_when(lambda html: "Now also a photographer" in html)
+        # The site is written into the repository it serves, not where the command was started.
+        assert "Now also a photographer" in site.read("output/people/ana-lopez/index.html")
     finally:
         server.terminate()
         server.wait(timeout=30)
