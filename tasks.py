@@ -303,9 +303,10 @@ class _ErrorCollector(logging.Handler):
         ))
 
 
-# The folders of the pages that carry data-pagefind-body (person, proposal and group
-# templates). Pagefind skips other pages anyway, but reading them cost it a third more time.
-PAGEFIND_FOLDERS = ("people", "proposals", "groups")
+# The folders of the pages that carry data-pagefind-body (the proposal and group templates).
+# Pagefind skips other pages anyway, but reading them cost it a third more time. People are
+# searched through the facet files alone (joinedup.facets), bios included.
+PAGEFIND_FOLDERS = ("proposals", "groups")
 
 
 def _index_for_browser(staging: Path, previous: Path) -> bool:

@@ -117,7 +117,7 @@ def test_tabbing_through_the_search_page_reaches_every_control_with_a_visible_fo
     browser.events.clear()
     emulate(browser, "light", 1280, 900)
     browser.goto(f"{served.url}/search/?q=campaign")
-    browser.wait_for(SEARCH_READY.format("10 results"))
+    browser.wait_for(SEARCH_READY.format("14 results"))
     # Every group of skills opened, so every checkbox is there to be reached.
     browser.evaluate("document.querySelectorAll('.facet-group').forEach(d => d.open = true)")
     browser.evaluate(NUMBERED)

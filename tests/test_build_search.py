@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from content_fixtures import proposal_text
+
 
 def test_the_build_writes_the_browser_indexes(site):
     site.profile("ana-lopez", github="ana")
@@ -24,7 +26,8 @@ def test_when_pagefind_fails_the_build_says_so_and_publishes_nothing(site, tmp_p
     (broken / "pagefind").mkdir(parents=True)
     (broken / "pagefind/__init__.py").write_text("")
     (broken / "pagefind/__main__.py").write_text("import sys\nsys.exit('Error: disk full')\n")
-    site.profile("bo-chen", github="bo", name="Bo Chen")
+    # A new proposal: a page Pagefind indexes changed, so it must run (people are not in its index).
+    site.write("content/proposals/free-buses.md", proposal_text(authors=["ana-lopez"]))
     result = site.tasks("build", "--output", str(output), env={"PYTHONPATH": str(broken)})
     assert result.returncode == 1
     assert "Error: Pagefind failed to index the site: Error: disk full" in result.stderr

@@ -85,7 +85,9 @@ def builds(tmp_path_factory):
 def test_the_person_is_in_every_kind_of_output_before_deletion(builds):
     _, stages = builds
     before = stages["before"]
-    assert holding(before, ZEB["name"]) and any(n.startswith("pagefind/") for n in holding(before, ZEB["name"]))
+    # The browser's search finds people through the facet files (cards, and word sets of every field).
+    assert any(n.startswith("search/facets/cards/") for n in holding(before, ZEB["name"]))
+    assert any(n.startswith("search/facets/words/") for n in holding(before, "quartermaine"))
     for where in ("people/zebedee-quartermaine/index.html", "people/index.html", "data/people.json",
                   "data/people.csv", "sitemap.xml", "proposals/free-buses/index.html", "groups/better-buses/index.html"):
         assert where in holding(before, ZEB["id"]) + holding(before, ZEB["name"]), where
@@ -95,7 +97,7 @@ def test_deleting_a_profile_removes_the_person_from_every_file_pagefind_included
     site, stages = builds
     after = stages["deleted"]
     assert any(name.startswith("pagefind/") and name.endswith("pf_fragment") for name in after)
-    for form in zeb_forms():
+    for form in [*zeb_forms(), "quartermaine", "zebedee"]:  # the last two: the search's word sets
         assert holding(after, form) == [], form
     # Nor in the terminal's search and matching, which read the Whoosh index.
     found = site.tasks("search", "--skill", "video-editing", "--json")

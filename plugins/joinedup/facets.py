@@ -11,16 +11,19 @@ profiles its page list alone is over a megabyte. So the build also writes, under
   whichever of two encodings is smaller: a bitmap (kind byte 0, then one bit per person,
   least significant bit first) or a list of gaps between numbers as LEB128 varints (kind 1);
 * ``word/<word>.bin``: the same for each word of the people's names, headlines, places,
-  regions, skills (labels and aliases) and themes, lower-cased and without accents, and
+  regions, skills (labels and aliases), themes and bios, lower-cased and without accents, and
   ``words/<first two letters>.json``: those words with how many people have each, so the page
-  can complete the word being typed;
+  can complete the word being typed. A word of at most ``INLINE_UP_TO`` people (most bio words,
+  most surnames) has its numbers right there instead of a file of its own:
+  ``[word, count, [numbers]]``;
 * ``cards/<n>.json``: the result cards (id, name, headline, place, skills) of people
   ``n * CARD_SHARD`` onwards, so a page of results fetches a few kilobytes.
 
 The browser ANDs the sets of different filters and words, ORs the values of one filter (except
-skills, which must all be held) and shows the first cards in directory order. Words found in
-none of those fields (a bio, a proposal) go to Pagefind's full-text index instead. Contact
-details are never written here.
+skills, which must all be held) and shows the first cards in directory order. People are not
+in Pagefind's index at all (it indexes proposals and groups only): one Pagefind run over 100k
+profile pages took 4.9 GB and most of a build, and a one-profile edit meant running it again.
+Contact details are never written here.
 """
 
 from __future__ import annotations
@@ -33,8 +36,11 @@ from pathlib import Path
 from .model import Directory
 from .presentation import AVAILABILITY_BANDS, HOURS_BANDS, search_facts
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CARD_SHARD = 8
+INLINE_UP_TO = 4
+# Markdown link targets and bare addresses in a bio: their pieces ("https", "org") are not words.
+_ADDRESS = re.compile(r"\]\([^)]*\)|<[^>]*>|\b(?:https?://|www\.)\S+")
 FOLDER = "search/facets"
 
 
@@ -85,6 +91,7 @@ def _searchable_text(volunteer, taxonomy) -> str:
         if skill:
             parts += [skill.label, *skill.aliases]
     parts += [taxonomy.themes[t].label for t in volunteer.themes if t in taxonomy.themes]
+    parts.append(_ADDRESS.sub(" ", volunteer.bio or ""))
     return " ".join(parts)
 
 
@@ -119,10 +126,14 @@ def write_facets(directory: Directory, output: Path) -> int:
         (folder / key).mkdir(parents=True, exist_ok=True)
         if key == "word":
             for word in sorted(by_value):
-                vocabulary.setdefault(word[:2], []).append([word, len(by_value[word])])
+                numbers = by_value[word]
+                entry = [word, len(numbers)] + ([numbers] if len(numbers) <= INLINE_UP_TO else [])
+                vocabulary.setdefault(word[:2], []).append(entry)
         else:
             listed[key] = sorted(by_value)
         for value, numbers in by_value.items():
+            if key == "word" and len(numbers) <= INLINE_UP_TO:
+                continue
             (folder / key / f"{value}.bin").write_bytes(encode(numbers, count))
             written += 1
     (folder / "words").mkdir(parents=True, exist_ok=True)

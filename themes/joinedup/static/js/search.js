@@ -1,8 +1,7 @@
-// The search page. For people, filters, and words found in names, headlines, places and skills, are
-// answered from the static per-facet files (search/facets/, written by the build), so a search
-// fetches a few small files whatever the size of the directory. Words found nowhere there (in a
-// bio) go to Pagefind's full-text index. Proposals and groups (the "What" choice) are few: Pagefind
-// alone answers them, with their type, status, theme and skill filters. The form's state lives in the URL: a search can be
+// The search page. For people, filters and words (of names, headlines, places, skills and bios)
+// are answered from the static per-facet files (search/facets/, written by the build), so a search
+// fetches a few small files whatever the size of the directory. Proposals and groups (the "What"
+// choice) are few: Pagefind alone answers them, with their type, status, theme and skill filters. The form's state lives in the URL: a search can be
 // shared, and reloading the page restores it. Without JavaScript the page points to the
 // browse pages instead.
 
@@ -18,8 +17,6 @@ const PAGE = 20;
 // proposals and groups need them all). "type" is the What choice; empty means people.
 const FILTERS = ["type", "status", "skill", "region", "remote", "availability", "hours", "theme"];
 const ALL_OF = new Set(["skill"]);
-// "hours" asks for at least a band: in Pagefind's filters that is this band or any above it.
-const HOURS_BANDS = ["1-2", "3-5", "6-10", "11-20", "21+"];
 
 let generation = 0;
 let showMore = null;
@@ -123,13 +120,19 @@ async function facetSet(manifest, key, value, known = false) {
   return words;
 }
 
+function listed(manifest, numbers) {
+  const words = new Uint32Array(Math.ceil(manifest.count / 32));
+  for (const number of numbers) words[number >>> 5] |= 1 << (number & 31);
+  return words;
+}
+
 function tokens(text) {
   return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
     .split(/[^a-z0-9]+/).filter((word) => word.length >= 2);
 }
 
 // The people having every word (the last one may be the start of a word still being typed),
-// or null when a word is in no name, headline, place or skill: then Pagefind is asked instead.
+// or null when a word is known of nobody. A rare word's numbers are in the vocabulary itself.
 async function wordSet(manifest, q) {
   const words = tokens(q);
   let result = null;
@@ -141,7 +144,8 @@ async function wordSet(manifest, q) {
     const hits = vocabulary.filter(([known]) => (typing ? known.startsWith(word) : known === word))
       .sort((a, b) => b[1] - a[1]).slice(0, 30);
     if (!hits.length) return null;
-    const sets = await Promise.all(hits.map(([known]) => facetSet(manifest, "word", known, true)));
+    const sets = await Promise.all(hits.map(([known, , inline]) => (inline ? listed(manifest, inline)
+      : facetSet(manifest, "word", known, true))));
     const any = sets.reduce((a, b) => a.map((bits, i) => bits | b[i]));
     result = result ? result.map((bits, i) => bits & any[i]) : any;
   }
@@ -153,7 +157,7 @@ async function facetSearch(q, filters) {
   let result = null;
   if (q) {
     result = await wordSet(manifest, q);
-    if (result === null) return null;
+    if (result === null) return { total: 0, cards: async () => [] };
   }
   for (const [key, values] of Object.entries(filters)) {
     const sets = await Promise.all(values.map((value) => facetSet(manifest, key, value)));
@@ -164,7 +168,6 @@ async function facetSearch(q, filters) {
   result.forEach((word, i) => {
     for (let bit = 0; word; bit++, word >>>= 1) if (word & 1) numbers.push(i * 32 + bit);
   });
-  if (q && !numbers.length) return null;
   const cards = async (start) => {
     const slice = numbers.slice(start, start + PAGE);
     const shards = [...new Set(slice.map((n) => Math.floor(n / manifest.shard)))];
@@ -175,10 +178,10 @@ async function facetSearch(q, filters) {
       return { url: `${site}/people/${id}/`, name, headline, place, skills };
     });
   };
-  return { total: numbers.length, cards, note: "" };
+  return { total: numbers.length, cards };
 }
 
-// --- words: Pagefind --------------------------------------------------------------------
+// --- proposals and groups: Pagefind ------------------------------------------------------
 
 let pagefind = null;
 
@@ -202,28 +205,14 @@ function pagefindFilters(filters) {
 }
 
 // Pagefind's results for `q` (null: every page the filters let through), shown by `describe`.
-async function pagefindSearch(q, filters, describe, note) {
+async function pagefindSearch(q, filters, describe) {
   await loadPagefind();
   const results = (await pagefind.search(q, { filters })).results;
   const cards = async (start) => {
     const data = await Promise.all(results.slice(start, start + PAGE).map((result) => result.data()));
     return data.map(describe);
   };
-  return { total: results.length, cards, note };
-}
-
-// People: words no facet file knows, among profile pages only.
-async function wordSearch(q, filters) {
-  const wanted = { ...pagefindFilters(filters), type: { any: ["person"] } };
-  if (filters.hours) wanted.hours = { any: HOURS_BANDS.slice(HOURS_BANDS.indexOf(filters.hours[0])) };
-  const person = (page) => ({
-    url: page.url,
-    name: page.meta.title,
-    headline: page.meta.headline || "",
-    place: page.meta.place || "",
-    skills: page.meta.skills || "",
-  });
-  return pagefindSearch(q, wanted, person, say("fullText"));
+  return { total: results.length, cards };
 }
 
 // Proposals or groups: words and filters (or filters alone, which lists them all) in one query.
@@ -235,7 +224,7 @@ async function agendaSearch(q, filters) {
     status: (page.filters.status || [])[0] || "",
     statusLabel: page.meta.status || "",
   });
-  return pagefindSearch(q || null, pagefindFilters(filters), entry, "");
+  return pagefindSearch(q || null, pagefindFilters(filters), entry);
 }
 
 // --- showing results --------------------------------------------------------------------
@@ -301,13 +290,13 @@ async function run() {
   statusLine.textContent = say("searching");
   try {
     const found = people
-      ? (await facetSearch(current.q, current.filters)) || (await wordSearch(current.q, current.filters))
+      ? await facetSearch(current.q, current.filters)
       : await agendaSearch(current.q, current.filters);
     const first = await found.cards(0);
     if (mine !== generation) return;
     list.replaceChildren(...first.map(card));
     let shown = first.length;
-    const counted = () => `${say("results", found.total)}${found.note}${found.total > shown ? say("showing", shown) : ""}.`;
+    const counted = () => `${say("results", found.total)}${found.total > shown ? say("showing", shown) : ""}.`;
     statusLine.textContent = found.total === 0 ? say(`nothing-${current.filters.type?.[0] || "person"}`) : counted();
     moreWrap.hidden = shown >= found.total;
     showMore = async () => {
