@@ -26,9 +26,11 @@ PATH = "content"
 THEME = "themes/joinedup"
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["joinedup_pelican"]
-# Proposals are Pelican articles and groups hidden pages, read through the joinedup plugin.
-ARTICLE_PATHS = ["proposals"]
-PAGE_PATHS = ["pages", "groups"]
+# Proposals (content/proposals) and groups (content/groups) are read, validated and rendered
+# by the joinedup plugin from its model, like the directory, so that a page whose inputs did
+# not change is not rendered again; Pelican reads only content/pages.
+ARTICLE_PATHS = []
+PAGE_PATHS = ["pages"]
 # content/images/ holds the logo named in site.yaml.
 STATIC_PATHS = ["images"]
 READERS = {"html": None}

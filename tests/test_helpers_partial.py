@@ -19,8 +19,11 @@ def render(repository, needs) -> str:
     environment = Environment(loader=FileSystemLoader(str(THEME)), autoescape=True, trim_blocks=True,
                               lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
     environment.install_null_translations(newstyle=True)
-    environment.globals.update(theme_globals(repository, {"JOINEDUP_HELPERS": 2}), SITEURL="")
-    return environment.from_string('{% include "partials/helpers.html" %}').render(needs=needs)
+    names = theme_globals(repository, {"JOINEDUP_HELPERS": 2})
+    environment.globals.update(names, SITEURL="")
+    # The page plan gives a proposal's or group's page the matches of its needs, as here.
+    helping = names["people_who_could_help"](needs)
+    return environment.from_string('{% include "partials/helpers.html" %}').render(helping=helping)
 
 
 def test_each_need_lists_its_best_helpers_with_reasons_and_links_to_a_prefiltered_search(site):

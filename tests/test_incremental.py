@@ -46,6 +46,15 @@ def test_rebuild_after_one_profile_edit_is_byte_identical_to_a_build_from_nothin
     # The untouched profile was reused, not rendered again: this was an incremental build.
     assert os.path.samestat(before, (rebuilt / "people/cy-jones/index.html").stat())
     assert "Now a photographer too" in (rebuilt / "people/ana-lopez/index.html").read_text()
+    # Cy is on no proposal's page (no author, endorser or helper there): editing Cy's bio
+    # renders Cy's pages again and no proposal's.
+    proposals = {page.parent.name: page.stat() for page in (rebuilt / "proposals").glob("*/index.html")}
+    assert len(proposals) == 3
+    site.profile("cy-jones", name="Cy Jones", github="cy-jones", bio="Maps, leaflets **and** banners.")
+    build(site)
+    assert "banners" in (rebuilt / "people/cy-jones/index.html").read_text()
+    assert [slug for slug, stat in proposals.items()
+            if not os.path.samestat(stat, (rebuilt / "proposals" / slug / "index.html").stat())] == []
 
     fresh = SiteRepo(tmp_path / "fresh")
     shutil.copytree(site.root, fresh.root, ignore=shutil.ignore_patterns("output", ".output*", ".cache"))

@@ -115,6 +115,16 @@ def test_directory_is_paginated_and_every_page_links_the_others(site):
     assert 'rel="prev" href="/people/"' in second
 
 
+def test_long_listings_link_the_first_last_and_nearby_pages_not_every_page():
+    from joinedup.pages import Pagination
+
+    numbers = lambda page: [link and link[0] for link in page.pages]  # noqa: E731
+    assert numbers(Pagination(10, 417, "people/", 10_000)) == [1, None, 8, 9, 10, 11, 12, None, 417]
+    assert numbers(Pagination(1, 417, "people/", 10_000)) == [1, 2, 3, None, 417]
+    assert numbers(Pagination(4, 6, "people/", 140)) == [1, 2, 3, 4, 5, 6]
+    assert Pagination(417, 417, "people/", 10_000).pages[-1] == (417, "people/page/417/")
+
+
 def test_ids_ending_in_digits_and_their_paginated_listings_never_collide(site):
     # Pelican's default patterns write "x 1" page 2 and "x 12" to the same file; ours do not.
     site.profile("sam-patel-1", name="Sam Patel", github="sam-one")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from . import problems as P
 from .model import STATUSES, Agenda, Directory, Taxonomy
@@ -36,8 +36,17 @@ class Pagination:
         return self.url(self.number + 1) if self.number < self.count else None
 
     @property
-    def pages(self) -> list[tuple[int, str]]:
-        return [(n, self.url(n)) for n in range(1, self.count + 1)]
+    def pages(self) -> list[tuple[int, str] | None]:
+        """The page links to show: the first, the last and two either side of this one,
+        with None where numbers are skipped. Linking every page from every page was
+        O(pages²): 4,167 links on each of the 4,167 pages of a 100k directory."""
+        shown = sorted({1, self.count, *range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)})
+        links: list[tuple[int, str] | None] = []
+        for number in shown:
+            if links and links[-1] is not None and number > links[-1][0] + 1:
+                links.append(None)
+            links.append((number, self.url(number)))
+        return links
 
 
 @dataclass(frozen=True)
@@ -139,6 +148,46 @@ def plan_agenda(agenda: Agenda, taxonomy: Taxonomy, per_page: int = 30) -> list[
     return [_with_proposal_facts(page, agenda) for page in planned]
 
 
+def plan_content(agenda: Agenda, directory: Directory, body: Callable[[str], str],
+                 helping: Callable[[Any], list]) -> list[PlannedPage]:
+    """One page per proposal and per group, whose context holds everything the page shows
+    about other things (authors, endorsers, revisions, members, people who could help), so a
+    page whose context is unchanged is unchanged and is not rendered again.
+
+    ``body`` turns a Markdown body into HTML; ``helping(item)`` gives the matches of an item's
+    needs ("People who could help").
+    """
+    people = directory.people
+    known = directory.volunteers
+    planned: list[PlannedPage] = []
+    for proposal in agenda.proposals.values():
+        planned.append(PlannedPage(f"proposals/{proposal.slug}/", "proposal.html", {
+            "proposal": proposal,
+            "body": body(proposal.body),
+            "authors": people([a for a in proposal.authors if a in known]),
+            "endorsers": people(agenda.endorsers.get(proposal.slug, ())),
+            "merged_into": agenda.ordered(agenda.merged_into.get(proposal.slug, ())),
+            "synthesised": agenda.ordered(proposal.synthesises),
+            "group": agenda.groups.get(proposal.group) if proposal.group else None,
+            "revisions": agenda.history.of(proposal.path),
+            "last_changed": agenda.last_changed(proposal),
+            "history_state": agenda.history.state,
+            "history_note": agenda.history.note,
+            "helping": helping(proposal),
+        }))
+    for group in agenda.groups.values():
+        proposals = agenda.ordered(agenda.by_group.get(group.slug, ()))
+        planned.append(PlannedPage(f"groups/{group.slug}/", "group.html", {
+            "group": group,
+            "body": body(group.body) if group.body.strip() else "",
+            "core_team": people([p for p in group.core_team if p in known]),
+            "other_members": people([p for p in group.members if p not in group.core_team and p in known]),
+            "proposals": proposals,
+            "helping": helping(group),
+        }))
+    return [_with_proposal_facts(page, agenda) for page in planned]
+
+
 def _with_proposal_facts(page: PlannedPage, agenda: Agenda) -> PlannedPage:
     proposals = page.context.get("proposals")
     if not proposals:
@@ -172,6 +221,9 @@ def check_collisions(planned: Sequence[PlannedPage], taken: dict[str, str] | Non
 
 
 def _describe(page: PlannedPage) -> str:
+    if page.template in ("proposal.html", "group.html"):
+        item = page.context[page.template.partition(".")[0]]
+        return f"the page of '{item.path}'"
     for key in ("person", "skill", "region", "group"):
         if key in page.context:
             return f"the page of {key} '{page.context[key].id}'"

@@ -139,9 +139,12 @@ class _Builder:
             tag = event.tag
         if tag == "tag:yaml.org,2002:timestamp" or tag == "tag:yaml.org,2002:str":
             return event.value
+        construct = self.constructor.yaml_constructors.get(tag)
+        if construct is None:  # a tag the safe loader does not build, such as '=' (YAML 1.1's "value")
+            return event.value
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
-            return self.constructor.yaml_constructors[tag](self.constructor, node)
+            return construct(self.constructor, node)
         except (ValueError, yaml.YAMLError):
             return event.value
 

@@ -11,13 +11,12 @@ from pathlib import Path
 from pelican import signals
 
 from joinedup.buildcache import load_memo, save_memo
-from joinedup.i18n import activate, translations
+from joinedup.i18n import activate, install_template_gettext
 from joinedup.markup import converted_bodies, reuse_bodies
 from joinedup.problems import ProblemsFound, has_errors
 from joinedup.repository import load_repository
 
 from .directory import DirectoryGenerator
-from .reader import ContentReader
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +41,6 @@ def load_site(pelican):
     settings["_JOINEDUP_LOADED_HERE"] = True
 
 
-def use_content_reader(readers):
-    """Proposals and groups are read from the model; other Markdown as Pelican reads it."""
-    for extension in ContentReader.file_extensions:
-        readers.reader_classes[extension] = ContentReader
-
-
 def get_generators(pelican):
     """Sent at the start of every run, before generators (and their readers) exist."""
     load_site(pelican)
@@ -59,7 +52,7 @@ def use_language(generator):
     """Every generator's templates and the library's labels speak the site's language (DEFAULT_LANG)."""
     language = generator.settings.get("DEFAULT_LANG", "en")
     activate(language)
-    generator.env.install_gettext_translations(translations(language), newstyle=True)
+    install_template_gettext(generator.env, language)
 
 
 # Proposal and group bodies as HTML, kept in .cache/ so a rebuild converts only the changed ones.
@@ -78,5 +71,4 @@ def keep_bodies(generators):
 def register():
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(use_language)
-    signals.readers_init.connect(use_content_reader)
     signals.all_generators_finalized.connect(keep_bodies)

@@ -1,9 +1,11 @@
-"""Render the volunteer directory and the browse pages from the model, through the theme's templates.
+"""Render the volunteer directory, the proposals, the groups and the browse pages from the model.
 
-Profiles, skill, region, theme, status and listing pages are not Pelican content objects:
-the page plan comes from ``joinedup.pages`` and each page is rendered with the theme's
-Jinja environment, in parallel on every core for large directories. Feeds, open data and
-the sitemap are written here too, from the library's text.
+Profiles, proposals, groups, skill, region, theme, status and listing pages are not Pelican
+content objects: the page plan comes from ``joinedup.pages`` and each page is rendered with
+the theme's Jinja environment, in parallel on every core for large directories; a page whose
+inputs did not change since the last build is hard-linked from it instead. Feeds, open data
+and the sitemap are written here too, from the library's text. Pelican itself reads and
+writes only the other pages (content/pages), the home page and the 404 page.
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ from pathlib import Path
 from pelican.generators import Generator
 
 import joinedup.pages as pages_module
-from joinedup.buildcache import fingerprint_files, page_fingerprint
+from joinedup.buildcache import PageFingerprints, fingerprint_files
 from joinedup.exports import open_data
 from joinedup.facets import write_facets
 from joinedup.feeds import FeedSite, proposal_feeds
-from joinedup.pages import check_collisions, plan_agenda, plan_directory
+from joinedup.markup import render_body
+from joinedup.pages import check_collisions, plan_agenda, plan_content, plan_directory
 from joinedup.presentation import ACCENT_CSS, accent_css, theme_globals
 from joinedup.security import HEADERS_FILE, headers_file
 from joinedup.sitemap import SITEMAP, sitemap
@@ -47,12 +50,18 @@ class DirectoryGenerator(Generator):
         repository = self.settings["JOINEDUP_REPOSITORY"]
         self.repository = repository
         page_size = self.settings.get("JOINEDUP_PAGE_SIZE", 30)
+        names = theme_globals(repository, self.settings)
+        self.context.update(names)
         self.pages = plan_directory(repository.directory, page_size, repository.agenda)
         self.pages += plan_agenda(repository.agenda, repository.taxonomy, page_size)
+        helpers, needs_of = names["people_who_could_help"], names["needs_of"]
+        # Bodies are converted here, before the renderers fork, so the feeds, the open data and
+        # the next build (.cache/bodies) share each conversion.
+        self.pages += plan_content(repository.agenda, repository.directory, render_body,
+                                   lambda item: helpers(needs_of(item)))
         self.content = self.context.get("pages", []) + self.context.get("hidden_pages", []) + self.context.get("articles", [])
         taken = {content.save_as: f"the page '{content.source_path}'" for content in self.content}
         check_collisions(self.pages, taken)
-        self.context.update(theme_globals(repository, self.settings))
 
     def generate_output(self, writer):
         # Publish the profile schema, so editors and other tools can validate against it.
@@ -60,8 +69,8 @@ class DirectoryGenerator(Generator):
         os.makedirs(os.path.dirname(schema_target), exist_ok=True)
         shutil.copyfile(self.repository.root / "volunteers" / "schema.json", schema_target)
 
-        shared = self._shared_fingerprint()
-        fingerprints = [page_fingerprint(shared, page.template, page.context) for page in self.pages]
+        hashes = PageFingerprints(self._shared_fingerprint())
+        fingerprints = [hashes.page(page.template, page.context) for page in self.pages]
         previous_output = self.settings.get("JOINEDUP_PREVIOUS_OUTPUT")
         previous = _read_manifest(previous_output)
         todo = []
