@@ -194,10 +194,14 @@ def build(output, publish):
 
 
 def build_site(output_path: Path, *, publish: bool = False) -> int:
-    """Steps 1-6 of the pipeline (DESIGN.md §3). Returns the number of HTML pages written.
+    """Steps 1-6 of the pipeline (DESIGN.md §3). Returns the number of HTML pages of the site.
 
-    Raises ProblemsFound, with every problem, when the content has errors.
+    The site is rendered into a staging folder beside ``output_path``. The first build swaps
+    that folder into place; a rebuild stages only what changed and merges it into the last
+    site (joinedup.output). Raises ProblemsFound, with every problem, when the content has
+    errors: then nothing is published.
     """
+    from joinedup.output import files_under, merge, read_manifest, write_manifest
     from joinedup.repository import load_repository
 
     repository, problems = load_repository(ROOT, history=True)  # 1-3: load, validate, model
@@ -206,21 +210,33 @@ def build_site(output_path: Path, *, publish: bool = False) -> int:
             click.echo(item.format_text(), err=True)
     if has_errors(problems):
         raise ProblemsFound(problems)
+    previous = read_manifest(output_path) if output_path.is_dir() else {}
+    in_place = bool(previous.get("files"))
     staging = _staging_dir(output_path)
     try:
-        _render(repository, staging, publish, output_path)   # 4: pages from the model
-        count = len(_html_pages(staging))
+        _render(repository, staging, publish, output_path if in_place else None)  # 4: pages from the model
+        manifest = read_manifest(staging)
+        staged = files_under(staging)
+        kept = (set(manifest.get("pages", ())) | set(manifest.get("facets", ()))) - staged
         indexing = time.perf_counter()
-        reused = _index_for_browser(staging, output_path)    # 5: the browser's search index
-        if reused:
-            click.echo("Pagefind index reused: no indexed page changed.", err=True)
-        else:
+        indexed = _index_for_browser(staging, output_path, staged, manifest, previous)  # 5: browser index
+        if indexed:
             click.echo(f"Pagefind indexed the site in {time.perf_counter() - indexing:.1f} s.", err=True)
-        _publish(staging, output_path)                       # 6: swap into place
+            staged = files_under(staging)
+        else:
+            click.echo("Pagefind index reused: no indexed page changed.", err=True)
+        # Pagefind's bundle is one whole (its file names change on every run): not listed file by file.
+        staged = {name for name in staged if not name.startswith(BUNDLE)}
+        files = staged | kept
+        write_manifest(staging, {**manifest, "files": sorted(files)})
+        if in_place:                                         # 6: publish
+            merge(staging, output_path, staged, files, set(previous["files"]), BUNDLE.rstrip("/") if indexed else None)
+        else:
+            _publish(staging, output_path)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return count
+    return sum(1 for name in files if name.endswith(".html"))
 
 
 def _staging_dir(output_path: Path) -> Path:
@@ -228,10 +244,11 @@ def _staging_dir(output_path: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{output_path.name}-building-", dir=output_path.parent))
 
 
-def _render(repository, staging: Path, publish: bool, previous: Path) -> None:
+def _render(repository, staging: Path, publish: bool, previous: Path | None) -> None:
     """Run Pelican with our plugin into ``staging``; the model is passed in, not reloaded.
 
-    Directory pages whose inputs did not change are hard-linked from ``previous``.
+    With ``previous`` (the last site, to be updated in place), planned pages whose inputs did
+    not change are not rendered: they stay there.
     """
     from pelican import Pelican
     from pelican.settings import read_settings
@@ -240,7 +257,7 @@ def _render(repository, staging: Path, publish: bool, previous: Path) -> None:
     settings = read_settings(
         str(ROOT / ("publishconf.py" if publish else "pelicanconf.py")),
         override={"OUTPUT_PATH": str(staging), "JOINEDUP_ROOT": str(ROOT),
-                  "JOINEDUP_PREVIOUS_OUTPUT": str(previous) if previous.is_dir() else ""},
+                  "JOINEDUP_PREVIOUS_OUTPUT": str(previous) if previous else ""},
     )
     settings["JOINEDUP_REPOSITORY"] = repository
     progress = _ProgressBar("Rendering pages") if _show_progress() else None
@@ -307,24 +324,35 @@ class _ErrorCollector(logging.Handler):
 # Pagefind skips other pages anyway, but reading them cost it a third more time. People are
 # searched through the facet files alone (joinedup.facets), bios included.
 PAGEFIND_FOLDERS = ("proposals", "groups")
+PAGEFIND_PREFIXES = tuple(f"{folder}/" for folder in PAGEFIND_FOLDERS)
+BUNDLE = "pagefind/"
 
 
-def _index_for_browser(staging: Path, previous: Path) -> bool:
-    """Run Pagefind over the rendered HTML; its bundle goes to ``staging/pagefind``.
+def _index_for_browser(staging: Path, previous: Path, staged: set[str], manifest: dict, last: dict) -> bool:
+    """Run Pagefind over the proposal and group pages; its bundle goes to ``staging/pagefind``.
 
     Pages opt in with ``data-pagefind-body``; contact blocks are ``data-pagefind-ignore="all"``.
-    When every page Pagefind reads is the same as in ``previous`` (the site being replaced),
-    its bundle is hard-linked from there instead, and True is returned.
+    When the last site (``previous``, its manifest ``last``) is updated in place and none of
+    those pages changed, its bundle is kept and False is returned. Otherwise the unchanged
+    pages are hard-linked into ``staging`` beside the changed ones and Pagefind runs there.
     The Whoosh index for ``search`` and ``match`` is separate and built on demand (.cache/).
     """
-    bundle = previous / "pagefind"
-    written_by = _bundle_version(bundle)
-    if written_by is not None and written_by == _pagefind_version() and _same_indexed_pages(staging, previous):
-        try:
-            shutil.copytree(bundle, staging / "pagefind", copy_function=os.link)
-            return True
-        except OSError:
-            shutil.rmtree(staging / "pagefind", ignore_errors=True)
+    from joinedup.output import is_plain_file
+
+    def indexed(names) -> set[str]:
+        return {name for name in names if name.startswith(PAGEFIND_PREFIXES) and name.endswith(".html")}
+
+    pages = indexed(manifest.get("pages", ()))
+    if last.get("files"):
+        if (not indexed(staged) and pages == indexed(last.get("pages", ()))
+                and _bundle_version(previous / BUNDLE) == _pagefind_version()):
+            return False
+        for name in pages - staged:
+            source, target = previous / name, staging / name
+            if not is_plain_file(source):
+                raise click.ClickException(f"{source} is not a file the last build wrote; delete {previous} and build again")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, target)
     command = [sys.executable, "-m", "pagefind", "--site", str(staging), "--output-subdir", "pagefind", "--quiet",
                "--glob", "{" + ",".join(PAGEFIND_FOLDERS) + "}/**/*.html"]
     try:
@@ -336,7 +364,7 @@ def _index_for_browser(staging: Path, previous: Path) -> bool:
         if "No module named pagefind" in detail:
             detail = "the pagefind package is not installed; run: pip install 'pagefind[bin]'"
         raise click.ClickException(f"Pagefind failed to index the site: {detail}")
-    return False
+    return True
 
 
 def _bundle_version(bundle: Path) -> str | None:
@@ -356,33 +384,6 @@ def _pagefind_version() -> str | None:
         return version("pagefind")
     except PackageNotFoundError:
         return None
-
-
-def _html_pages(site: Path, folders=("",)) -> set[str]:
-    """Relative names of the HTML files under ``folders`` of ``site`` (os.walk: 3x faster than rglob)."""
-    pages = set()
-    for folder in folders:
-        for parent, _, files in os.walk(site / folder):
-            relative = os.path.relpath(parent, site)
-            pages.update(os.path.join(relative, name) for name in files if name.endswith(".html"))
-    return pages
-
-
-def _same_indexed_pages(staging: Path, previous: Path) -> bool:
-    """True when the pages Pagefind reads are the same files, byte for byte, in both sites."""
-    pages = _html_pages(staging, PAGEFIND_FOLDERS)
-    if pages != _html_pages(previous, PAGEFIND_FOLDERS):
-        return False
-    for relative in pages:
-        new, old = staging / relative, previous / relative
-        try:
-            if os.path.samestat(new.stat(), old.stat()):  # hard-linked: an unchanged directory page
-                continue
-            if new.read_bytes() != old.read_bytes():
-                return False
-        except OSError:
-            return False
-    return True
 
 
 def _publish(staging: Path, output_path: Path) -> None:

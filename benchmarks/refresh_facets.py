@@ -30,7 +30,7 @@ def main() -> None:
     loaded = time.perf_counter() - started
     shutil.rmtree(output / FOLDER, ignore_errors=True)
     started = time.perf_counter()
-    count = write_facets(repository.directory, output)
+    count = len(write_facets(repository.directory, output))
     written = time.perf_counter() - started
     shutil.copytree(HERE.parent / "themes/joinedup/static", output / "theme", dirs_exist_ok=True)
     print(f"loaded {len(repository.directory.volunteers)} profiles in {loaded:.0f} s; "

@@ -67,3 +67,49 @@ def test_rebuild_after_one_profile_edit_is_byte_identical_to_a_build_from_nothin
     # Nothing changed: the browser index is reused from the last site, and still the same.
     assert "Pagefind index reused" in build(site)
     assert site_files(site.root / "output") == expected
+
+
+def test_a_kept_page_replaced_by_a_link_is_rendered_again_and_nothing_outside_is_read(site, tmp_path):
+    site.profile("ana-lopez", github="ana")
+    site.profile("cy-jones", name="Cy Jones", github="cy-jones")
+    build(site)
+    page = site.root / "output/people/cy-jones/index.html"
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-OUTSIDE-THE-REPOSITORY")
+    page.unlink()
+    page.symlink_to(secret)
+    site.profile("ana-lopez", github="ana", headline="Edited")
+    build(site)
+    assert not page.is_symlink() and "Cy Jones" in page.read_text()
+    assert not [p for p in (site.root / "output").rglob("*") if p.is_file() and b"SECRET" in p.read_bytes()]
+
+
+def test_a_site_without_its_manifest_is_rebuilt_whole_and_stale_files_go(site, tmp_path):
+    """A merge cut short removes the manifest first: the next build trusts nothing it finds."""
+    make_history_site(site)
+    site.profile("cy-jones", name="Cy Jones", github="cy-jones")
+    build(site)
+    output = site.root / "output"
+    (output / ".joinedup-pages.json").unlink()
+    (output / "people/cy-jones/index.html").write_text("half-merged")
+    (output / "people/ghost").mkdir()
+    (output / "people/ghost/index.html").write_text("a page of a deleted profile")
+    build(site)
+    assert "Cy Jones" in (output / "people/cy-jones/index.html").read_text()
+    assert not (output / "people/ghost").exists()
+    fresh = SiteRepo(tmp_path / "fresh")
+    shutil.copytree(site.root, fresh.root, ignore=shutil.ignore_patterns("output", ".output*", ".cache"))
+    build(fresh)
+    assert site_files(output) == site_files(fresh.root / "output")
+
+
+def test_a_deleted_profile_leaves_no_page_or_folder_behind_in_a_rebuild(site):
+    site.profile("ana-lopez", github="ana")
+    site.profile("cy-jones", name="Cy Jones", github="cy-jones")
+    build(site)
+    (site.root / "volunteers/cy-jones.yaml").unlink()
+    build(site)
+    output = site.root / "output"
+    assert not (output / "people/cy-jones").exists()
+    assert "cy-jones" not in (output / ".joinedup-pages.json").read_text()
+    assert (output / "people/ana-lopez/index.html").is_file()

@@ -13,7 +13,6 @@ Two caches, both safe to delete at any time:
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import pickle
@@ -154,10 +153,11 @@ class PageFingerprints:
             for item in value:
                 self._feed(digest, item)
             digest.update(b"]")
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            digest.update(self._object(value))
         else:
-            digest.update(pickle.dumps(value, protocol=5))
+            # Model objects, and the dicts of counts several listings share: hashed once each.
+            # Page contexts are built once per build and never changed, so an object's
+            # identity stands for its value while the object is kept alive here.
+            digest.update(self._object(value))
 
     def _object(self, value) -> bytes:
         found = self._objects.get(id(value))

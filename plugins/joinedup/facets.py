@@ -114,16 +114,17 @@ def facet_values(directory: Directory) -> dict[str, dict[str, list[int]]]:
     return values
 
 
-def write_facets(directory: Directory, output: Path) -> int:
-    """Write the facet and card files into ``output/search/facets``; returns how many files."""
+def write_facets(directory: Directory, output: Path, previous: Path | str | None = None) -> list[str]:
+    """Write the facet and card files into ``output/search/facets``; returns all their names
+    (relative to ``output``). With ``previous`` (the last site, updated in place), a file whose
+    bytes are the same there is not written again."""
     folder = Path(output) / FOLDER
     people = directory.sorted_volunteers()
     count = len(people)
-    written = 0
+    files: dict[str, bytes] = {}
     listed: dict[str, list[str]] = {}
     vocabulary: dict[str, list] = {}
     for key, by_value in facet_values(directory).items():
-        (folder / key).mkdir(parents=True, exist_ok=True)
         if key == "word":
             for word in sorted(by_value):
                 numbers = by_value[word]
@@ -134,26 +135,39 @@ def write_facets(directory: Directory, output: Path) -> int:
         for value, numbers in by_value.items():
             if key == "word" and len(numbers) <= INLINE_UP_TO:
                 continue
-            (folder / key / f"{value}.bin").write_bytes(encode(numbers, count))
-            written += 1
-    (folder / "words").mkdir(parents=True, exist_ok=True)
+            files[f"{key}/{value}.bin"] = encode(numbers, count)
     for prefix, words in vocabulary.items():
-        (folder / "words" / f"{prefix}.json").write_text(json.dumps(words, separators=(",", ":")), encoding="utf-8")
-        written += 1
-    (folder / "cards").mkdir(parents=True, exist_ok=True)
+        files[f"words/{prefix}.json"] = json.dumps(words, separators=(",", ":")).encode()
     taxonomy = directory.taxonomy
     for start in range(0, count, CARD_SHARD):
         cards = []
         for volunteer in people[start:start + CARD_SHARD]:
             facts = search_facts(volunteer, taxonomy, directory.build_date)
             cards.append([volunteer.id, volunteer.name, volunteer.headline, facts["place"], facts["skills"]])
-        (folder / "cards" / f"{start // CARD_SHARD}.json").write_text(
-            json.dumps(cards, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        written += 1
+        files[f"cards/{start // CARD_SHARD}.json"] = json.dumps(cards, ensure_ascii=False, separators=(",", ":")).encode()
     manifest = {
         "version": FORMAT_VERSION, "count": count, "shard": CARD_SHARD, "values": listed,
         "prefixes": sorted(vocabulary),
         "labels": {"availability": dict(AVAILABILITY_BANDS), "hours": dict(HOURS_BANDS)},
     }
-    (folder / "index.json").write_text(json.dumps(manifest, separators=(",", ":")), encoding="utf-8")
-    return written + 1
+    files["index.json"] = json.dumps(manifest, separators=(",", ":")).encode()
+    before = Path(previous) / FOLDER if previous else None
+    made = set()
+    for name, data in files.items():
+        if before is not None and _same_bytes(before / name, data):
+            continue
+        target = folder / name
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(data)
+    return sorted(f"{FOLDER}/{name}" for name in files)
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        if path.is_symlink() or path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False

@@ -10,7 +10,6 @@ writes only the other pages (content/pages), the home page and the 404 page.
 
 from __future__ import annotations
 
-import json
 import logging
 import multiprocessing
 import os
@@ -25,6 +24,7 @@ from joinedup.exports import open_data
 from joinedup.facets import write_facets
 from joinedup.feeds import FeedSite, proposal_feeds
 from joinedup.markup import render_body
+from joinedup.output import is_plain_file, read_manifest, write_manifest
 from joinedup.pages import check_collisions, plan_agenda, plan_content, plan_directory
 from joinedup.presentation import ACCENT_CSS, accent_css, theme_globals
 from joinedup.security import HEADERS_FILE, headers_file
@@ -34,8 +34,6 @@ log = logging.getLogger(__name__)
 
 # Below this many pages one process is faster than starting workers.
 PARALLEL_FROM = 400
-# Fingerprints of the directory pages of a build, kept in its output for the next build.
-MANIFEST = ".joinedup-pages.json"
 # Settings that differ on every build without changing a page.
 _PER_BUILD_SETTINGS = {"OUTPUT_PATH", "JOINEDUP_PREVIOUS_OUTPUT", "JOINEDUP_ROOT", "JOINEDUP_REPOSITORY",
                        "_JOINEDUP_LOADED_HERE", "JOINEDUP_PROGRESS"}
@@ -71,11 +69,13 @@ class DirectoryGenerator(Generator):
 
         hashes = PageFingerprints(self._shared_fingerprint())
         fingerprints = [hashes.page(page.template, page.context) for page in self.pages]
-        previous_output = self.settings.get("JOINEDUP_PREVIOUS_OUTPUT")
-        previous = _read_manifest(previous_output)
+        # tasks.py builds into a staging folder; when the last site is to be updated in place
+        # (joinedup.output), a page whose fingerprint is unchanged is kept there, not rendered.
+        previous_output = self.settings.get("JOINEDUP_PREVIOUS_OUTPUT") or ""
+        previous = read_manifest(previous_output).get("pages", {})
         todo = []
         for index, page in enumerate(self.pages):
-            if previous.get(page.save_as) == fingerprints[index] and _link(previous_output, self.output_path, page.save_as):
+            if previous.get(page.save_as) == fingerprints[index] and is_plain_file(os.path.join(previous_output, page.save_as)):
                 continue
             todo.append(index)
         log.info("directory: %d pages rendered, %d unchanged", len(todo), len(self.pages) - len(todo))
@@ -94,10 +94,10 @@ class DirectoryGenerator(Generator):
                 for count in pool.imap_unordered(_render_many, _chunks(todo, workers * 16)):
                     done += count
                     progress(done, len(todo))
-        with open(os.path.join(self.output_path, MANIFEST), "w", encoding="utf-8") as handle:
-            json.dump({page.save_as: fp for page, fp in zip(self.pages, fingerprints)}, handle)
         self.write_files()
-        write_facets(self.repository.directory, Path(self.output_path))
+        facets = write_facets(self.repository.directory, Path(self.output_path), previous_output or None)
+        write_manifest(self.output_path, {"pages": {page.save_as: fp for page, fp in zip(self.pages, fingerprints)},
+                                          "facets": facets})
 
     def _shared_fingerprint(self) -> str:
         """What every directory page depends on besides its own context."""
@@ -145,31 +145,6 @@ class DirectoryGenerator(Generator):
         pages += [(page.url, changed.get(page.url)) for page in self.pages]
         pages += [(content.url, changed.get(content.url)) for content in self.content]
         return pages
-
-
-def _read_manifest(previous_output) -> dict:
-    if not previous_output:
-        return {}
-    try:
-        with open(os.path.join(previous_output, MANIFEST), encoding="utf-8") as handle:
-            manifest = json.load(handle)
-        return manifest if isinstance(manifest, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def _link(previous_output: str, output: str, save_as: str) -> bool:
-    """Hard-link an unchanged page from the previous output; False if that is not possible."""
-    source = os.path.join(previous_output, save_as)
-    target = os.path.join(output, save_as)
-    try:
-        if os.path.islink(source):
-            return False
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        os.link(source, target)
-        return True
-    except OSError:
-        return False
 
 
 def _chunks(indexes: list[int], parts: int) -> list[list[int]]:

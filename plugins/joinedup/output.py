@@ -1,0 +1,104 @@
+"""The published site's manifest, and publishing a rebuild into the last site in place.
+
+A build renders into a staging folder beside the output. The first build (or one after the
+last was cut short) puts every file there and swaps the folder into place. A rebuild puts
+there only what changed: the pages whose inputs changed, the facet files whose bytes changed,
+the files rewritten on every build (feeds, open data, the theme's static files). The pages
+it keeps are listed in the manifest and stay where they are; :func:`merge` then moves the
+staged files into the output and removes the files the new site no longer has. Creating
+14,000 folders to hard-link 14,000 unchanged pages cost more than rendering what changed.
+
+The manifest (``.joinedup-pages.json`` in the site) holds each planned page's fingerprint,
+the facet files, and every file of the site. It is removed before a merge starts and written
+last, so a merge cut short (power loss, SIGKILL) leaves no manifest and the next build
+renders everything again instead of trusting a half-merged site.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+from pathlib import Path
+
+MANIFEST = ".joinedup-pages.json"
+VERSION = 2
+
+
+def read_manifest(site: Path | str | None) -> dict:
+    """The manifest of the site at ``site``, or {} when it has none this version can use."""
+    if not site:
+        return {}
+    try:
+        with open(os.path.join(site, MANIFEST), encoding="utf-8") as handle:
+            manifest = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(manifest, dict) or manifest.get("version") != VERSION:
+        return {}
+    return manifest
+
+
+def write_manifest(site: Path | str, manifest: dict) -> None:
+    with open(os.path.join(site, MANIFEST), "w", encoding="utf-8") as handle:
+        json.dump({**manifest, "version": VERSION}, handle, sort_keys=True, separators=(",", ":"))
+
+
+def is_plain_file(path: Path | str) -> bool:
+    """True for a regular file, not a symbolic link: a kept page must be what the build wrote."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def files_under(site: Path | str) -> set[str]:
+    """Relative names of every file under ``site`` (os.walk: 3x faster than rglob)."""
+    found = set()
+    for parent, _, names in os.walk(site):
+        relative = os.path.relpath(parent, site)
+        prefix = "" if relative == "." else relative + "/"
+        found.update(prefix + name for name in names)
+    return found
+
+
+def merge(staging: Path, output: Path, staged: set[str], files: set[str], previous: set[str],
+          whole: str | None = None) -> None:
+    """Move the ``staged`` files of ``staging`` into ``output`` and remove those of ``previous``
+    (the last site's files) that are not in ``files`` (the new site's); then drop ``staging``.
+
+    ``whole`` names a folder of ``staging`` that replaces the same folder of ``output`` as one
+    (Pagefind's bundle, whose file names change on every run). ``staging`` must hold the new
+    manifest, which is moved last.
+    """
+    (output / MANIFEST).unlink(missing_ok=True)
+    if whole:
+        old = output / whole
+        if old.exists():
+            trash = output / f".{whole}-old-{os.getpid()}"
+            old.rename(trash)
+            shutil.rmtree(trash, ignore_errors=True)
+        (staging / whole).rename(old)
+    made: set[str] = set()
+    for name in sorted(staged - {MANIFEST}):
+        parent = os.path.dirname(name)
+        if parent not in made:
+            os.makedirs(output / parent, exist_ok=True)
+            made.add(parent)
+        os.replace(staging / name, output / name)
+    for name in sorted(previous - files - {MANIFEST}):
+        target = output / name
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            pass
+        folder = target.parent
+        while folder != output:
+            try:
+                folder.rmdir()  # only while it is empty
+            except OSError:
+                break
+            folder = folder.parent
+    os.replace(staging / MANIFEST, output / MANIFEST)
+    shutil.rmtree(staging, ignore_errors=True)
