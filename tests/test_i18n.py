@@ -57,6 +57,10 @@ class _VisibleText(HTMLParser):
         self.found.append(("", data))
 
 
+# fragment("partials/site_footer.html"): a template's name, not words.
+TEMPLATE_NAME = re.compile(r"partials/[\w-]+\.html")
+
+
 def _has_words(text: str) -> bool:
     for token in NOT_TRANSLATED:
         text = text.replace(token, "")
@@ -95,7 +99,8 @@ def untranslated_strings(source: str) -> list[str]:
             inside_tag = text.rfind("<") > text.rfind(">")
             if not (inside_tag or in_trans or {v for k, v in expression if k == "name"} & GETTEXT_NAMES):
                 found += [v for i, (k, v) in enumerate(expression)
-                          if k == "string" and _has_words(v) and not _is_filter_argument(expression, i)]
+                          if k == "string" and _has_words(v) and not _is_filter_argument(expression, i)
+                          and not TEMPLATE_NAME.fullmatch(v)]
             # In a tag's name (<h{{ level }}>) a digit keeps the tag a tag.
             html.append("1" if re.search(r"</?[a-zA-Z]+$", text) else SLOT)
             expression = None

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import BUILD_EPOCH, REPO
 
-LEFT_OUT = shutil.ignore_patterns(".git", ".venv", "output", "output.*", ".cache", "__pycache__", "tests",
+LEFT_OUT = shutil.ignore_patterns(".git", ".venv", "output", ".output-*", ".cache", "__pycache__", "tests",
                                   "benchmarks", "docs", "*.png")
 ENSEMBLE = ["--name", "Ensemble pour demain", "--accent", "#8a1538", "--forge-url", "https://github.com/ensemble/site",
             "--maintainer", "camille-martin", "--takedown-contact", "mailto:vie-privee@ensemble.example",

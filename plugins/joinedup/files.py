@@ -18,11 +18,12 @@ from .yamlsource import MAX_BYTES, decode, too_large
 
 def refuse_link(root: Path, relative: str) -> Problem | None:
     """A problem if ``relative`` or a folder on its way is a symlink (so it cannot lead outside ``root``)."""
-    parts = Path(relative).parts
-    current = root
+    # Strings and os.path, not pathlib: this runs for every file of every build (0.7 s at 10k).
+    parts = [part for part in str(relative).split("/") if part and part != "."]
+    current = str(root)
     for index, part in enumerate(parts):
-        current = current / part
-        if current.is_symlink():
+        current = os.path.join(current, part)
+        if os.path.islink(current):
             shown = "/".join(parts[: index + 1])
             return problem(
                 P.SYMLINK,
@@ -38,7 +39,7 @@ def read_text(root: Path, relative: str, *, max_bytes: int = MAX_BYTES) -> tuple
     refused = refuse_link(root, relative)
     if refused:
         return None, [refused]
-    full = root / relative
+    full = os.path.join(root, relative)
     try:
         with open(full, "rb", opener=_no_follow) as handle:
             size = os.fstat(handle.fileno()).st_size

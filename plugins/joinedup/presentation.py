@@ -346,6 +346,7 @@ def theme_globals(repository, settings: dict) -> dict:
         "stale_profiles": {id: label["text"] for id, label in confirmations.items() if label["stale"]},
         "render_bio": render_bio,
         "person_card": card_renderer("partials/person_card.html"),
+        "fragment": fragment_renderer(),
         "obscured_email": obscured_email,
         "mastodon_link": mastodon_link,
         "available_now_count": sum(
@@ -404,6 +405,29 @@ def card_renderer(template_name: str):
         return found
 
     return card
+
+
+def fragment_renderer():
+    """``fragment(template, **variables)``: a partial rendered once per build and variables.
+
+    For the parts of every page that differ little or not at all (the site's header, per
+    section, and its footer): a fifth of a directory page's rendering time. The partial may
+    use only the site's globals and the variables given, not those of the page it is on.
+    """
+    from jinja2 import pass_context
+
+    rendered: dict[tuple, Markup] = {}
+
+    @pass_context
+    def fragment(context, template_name: str, **variables) -> Markup:
+        key = (template_name, *sorted(variables.items()))
+        found = rendered.get(key)
+        if found is None:
+            template = context.environment.get_template(template_name)
+            found = rendered[key] = Markup(template.render({**context.get_all(), **variables}))
+        return found
+
+    return fragment
 
 
 def agenda_globals(repository) -> dict:

@@ -17,6 +17,7 @@ from .schema import dotted
 
 _URL = re.compile(r"(?:https?|mailto|ftp|javascript|data|vbscript):[^\s)>\]]*|www\.[^\s)>\]]+", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_DIGIT = re.compile(r"\d")
 # A run of digits with the separators phone numbers are written with: spaces, dots, hyphens,
 # slashes and brackets ("(020) 7946 0958", "0171/1234567", "+33 (0)6 12 34 56 78"). It is a
 # phone number when it holds 9 to 15 digits (the ITU's E.164 maximum).
@@ -110,9 +111,14 @@ def check_text(
 
 def _check_line(text: str, path: str, line: int, col: int, field: str, email_ok: bool) -> list[Problem]:
     found: list[Problem] = []
-    without_urls = _URL.sub(" ", text)
+    # Cheap tests first (this runs on every line of every file): each pattern below needs a
+    # character that most lines of a profile do not have.
+    lower = text.lower()
+    without_urls = _URL.sub(" ", text) if ":" in text or "www." in lower else text
     if not email_ok:
         for pattern in (_EMAIL, _SPELLED_EMAIL):
+            if ("@" if pattern is _EMAIL else "at") not in lower:
+                continue
             for match in pattern.finditer(without_urls if pattern is _SPELLED_EMAIL else text):
                 found.append(
                     problem(
@@ -124,6 +130,8 @@ def _check_line(text: str, path: str, line: int, col: int, field: str, email_ok:
                     )
                 )
             without_urls = pattern.sub(" ", without_urls)
+    if not _DIGIT.search(text):
+        return found  # every postcode, street address and phone number pattern holds a digit
     for pattern, what in ((_POSTCODE_UK, "a full postcode"), (_POSTCODE_ELSEWHERE, "a full postcode"),
                           (_STREET, "a street address")):
         for match in pattern.finditer(without_urls):
