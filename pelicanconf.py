@@ -6,7 +6,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
 
 from joinedup.markup import sanitise  # noqa: E402
-from joinedup.settings import pelican_settings  # noqa: E402
+from joinedup.settings import pelican_settings, template_cache  # noqa: E402
 
 # --- Your movement -------------------------------------------------------------------------
 # Name, tagline, logo, accent colour, language, forge, maintainers, stale-profile months and
@@ -52,7 +52,9 @@ DRAFT_SAVE_AS = DRAFT_PAGE_SAVE_AS = ""
 FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 
-JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "extensions": ["jinja2.ext.i18n"]}
+JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "extensions": ["jinja2.ext.i18n"],
+                     # Compiled templates kept between builds (checked against their source).
+                     "bytecode_cache": template_cache(os.path.dirname(os.path.abspath(__file__)))}
 JINJA_FILTERS = {"sanitise_body": lambda html: sanitise(html, body=True)}
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False

@@ -213,3 +213,25 @@ def test_freshness_in_the_index_follows_commits_not_edits(directory):
     commit(directory.root, ["volunteers/ada-expert.yaml"], "2026-11-20")
     assert updated("ada-expert") == ["updated 2026-11-20"]
     assert updated("ben-stale") == ["updated 2025-06-01 (over a year ago)"]
+
+
+def test_a_needs_kept_list_is_reused_only_while_no_candidate_who_could_score_changed():
+    """The build keeps "People who could help" lists between builds by CandidatePool.inputs_of."""
+    group_of = {"translation-cy": "translation", "translation-es": "translation", "photography": "visual"}
+    need = Need(skills=("translation-cy",), region="wales")
+    welsh = matching.Candidate("a-welsh", "A", "", ("translation-cy",), "wales", False, 2)
+    spanish = matching.Candidate("b-spanish", "B", "", ("translation-es",), "london", True, 2)  # same group
+    photo = matching.Candidate("c-photo", "C", "", ("photography",), "wales", False, 2)
+
+    def inputs(*candidates, today=TODAY, limit=5):
+        return matching.CandidatePool(candidates, group_of).inputs_of(need, today, limit)
+
+    before = inputs(welsh, spanish, photo)
+    assert inputs(welsh, spanish, photo) == before
+    # Someone who cannot score for this need changed: the kept list stands.
+    assert inputs(welsh, spanish, matching.Candidate("c-photo", "C", "new headline", ("photography",), "wales", False, 9)) == before
+    # Someone who can score changed (even one in the skill's group only), or joined, or another day.
+    assert inputs(welsh, matching.Candidate("b-spanish", "B", "", ("translation-es",), "london", True, 8), photo) != before
+    assert inputs(welsh, spanish, photo, matching.Candidate("d-new", "D", "", ("translation-cy",), "wales", False, 1)) != before
+    assert inputs(welsh, spanish, photo, today=TODAY + dt.timedelta(days=1)) != before
+    assert inputs(welsh, spanish, photo, limit=3) != before

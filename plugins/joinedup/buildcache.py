@@ -135,12 +135,14 @@ class PageFingerprints:
     """
 
     def __init__(self, shared: str):
-        self.shared = shared.encode()
+        # The shared inputs (theme, settings, taxonomy, stale profiles) are hashed once; each
+        # page's hash starts from a copy of that state.
+        self._base = hashlib.blake2b(shared.encode(), digest_size=16)
         # id(object) -> (digest, object): the object is kept so its id is not reused.
         self._objects: dict[int, tuple[bytes, Any]] = {}
 
     def page(self, template: str, context: dict) -> str:
-        digest = hashlib.blake2b(self.shared, digest_size=16)
+        digest = self._base.copy()
         digest.update(template.encode())
         for key in sorted(context):
             digest.update(b"\0" + key.encode() + b"=")

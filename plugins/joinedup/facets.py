@@ -39,6 +39,7 @@ from .presentation import AVAILABILITY_BANDS, HOURS_BANDS, search_facts
 FORMAT_VERSION = 2
 CARD_SHARD = 8
 INLINE_UP_TO = 4
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
 # Markdown link targets and bare addresses in a bio: their pieces ("https", "org") are not words.
 _ADDRESS = re.compile(r"\]\([^)]*\)|<[^>]*>|\b(?:https?://|www\.)\S+")
 FOLDER = "search/facets"
@@ -78,8 +79,11 @@ def decode(data: bytes, count: int) -> list[int]:
 
 def words_of(text: str) -> list[str]:
     """Lower-case words of two or more letters or digits, accents removed (as search.js does)."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return [word for word in re.split(r"[^a-z0-9]+", plain.lower()) if len(word) >= 2]
+    if text.isascii():  # most text: nothing to take accents off
+        plain = text
+    else:
+        plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return [word for word in _NOT_WORD.split(plain.lower()) if len(word) >= 2]
 
 
 def _searchable_text(volunteer, taxonomy) -> str:

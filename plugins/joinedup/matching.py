@@ -24,10 +24,13 @@ Nothing here reads files or imports Pelican.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import heapq
+import pickle
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from .i18n import active_language
 from .i18n import gettext as _
 
 SKILL_WEIGHT = 60
@@ -305,6 +308,7 @@ class CandidatePool:
     def __init__(self, candidates: Iterable[Candidate], group_of: Mapping[str, str]):
         self.candidates = list(candidates)
         self.group_of = group_of
+        self._digests: list[bytes] | None = None
         self._holding: dict[str, set[int]] = {}
         for position, candidate in enumerate(self.candidates):
             for skill in candidate.skills:
@@ -312,6 +316,29 @@ class CandidatePool:
                 group = group_of.get(skill)
                 if group is not None:
                     self._holding.setdefault(f"group:{group}", set()).add(position)
+
+    def inputs_of(self, need: Need, today: dt.date, limit: int | None) -> bytes:
+        """A hash of everything :meth:`rank` looks at for ``need``: the need, the day, the
+        limit, the language of the reasons, the skill groups, and every candidate holding a
+        needed skill or one of its group (the others score nothing). Equal hashes, equal
+        lists: the build keeps lists from one build to the next by this hash."""
+        if self._digests is None:
+            self._digests = [hashlib.blake2b(pickle.dumps(c, protocol=5), digest_size=16).digest()
+                             for c in self.candidates]
+        digest = hashlib.blake2b(repr((need, today, limit, active_language(), sorted(self.group_of.items())))
+                                 .encode(), digest_size=16)
+        if need.skills:
+            positions: set[int] = set()
+            for skill in need.skills:
+                positions |= self._holding.get(skill, set())
+                group = self.group_of.get(skill)
+                if group is not None:
+                    positions |= self._holding.get(f"group:{group}", set())
+            ordered = sorted(positions)
+        else:
+            ordered = range(len(self.candidates))
+        digest.update(b"".join(self._digests[position] for position in ordered))
+        return digest.digest()
 
     def skill_points(self, need: Need) -> dict[int, int]:
         """Position → sum of the skill levels, for every candidate with at least one point."""

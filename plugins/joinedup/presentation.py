@@ -293,14 +293,21 @@ def need_label(need: Need, taxonomy: Taxonomy) -> str:
 class Helpers:
     """``people_who_could_help(needs)`` for templates: build-time matching, git read once per build."""
 
+    MEMO = "matches"
+
     def __init__(self, repository, limit: int, dates: dict):
         self.repository = repository
         self.limit = limit
         self.dates = dates  # each profile's last commit, read once for the whole build
         self._pool = None
         self._found: dict = {}
+        # Lists kept from the last build, by a hash of all they depend on (CandidatePool.inputs_of):
+        # editing one profile changes only the needs that person could help with.
+        self._kept: dict | None = None
+        self._used: dict = {}
 
     def __call__(self, needs, limit: int | None = None):
+        from .buildcache import load_memo
         from .matching import CandidatePool, group_of
         from .needs import candidates_of, match_needs
 
@@ -308,13 +315,25 @@ class Helpers:
             return []
         if self._pool is None:
             self._pool = CandidatePool(candidates_of(self.repository, self.dates), group_of(self.repository.taxonomy))
+            self._kept = load_memo(self.repository.root, self.MEMO)
         found = []
         for need in needs:  # many proposals and groups ask for the same help
             key = (need, limit or self.limit)
             if key not in self._found:
-                [self._found[key]] = match_needs(self.repository, [need], key[1], pool=self._pool)
+                inputs = self._pool.inputs_of(need, self.repository.build_date, key[1])
+                kept = self._kept.get(inputs)
+                if kept is None:
+                    [kept] = match_needs(self.repository, [need], key[1], pool=self._pool)
+                self._found[key] = self._used[inputs] = kept
             found.append(self._found[key])
         return found
+
+    def keep(self) -> None:
+        """Keep this build's lists in .cache/ for the next build (only those used this time)."""
+        from .buildcache import save_memo
+
+        if self._used:
+            save_memo(self.repository.root, self.MEMO, self._used)
 
 
 def theme_globals(repository, settings: dict) -> dict:

@@ -9,6 +9,7 @@ and ``build`` report its mistakes with file and line like any other file's.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -204,3 +205,15 @@ stale_months: {settings.stale_months}
 # Where someone writes to have their profile removed, history included (docs/takedown.md).
 takedown_contact: {quoted(settings.takedown_contact)}
 """
+
+
+def template_cache(root: str):
+    """Jinja's compiled templates, kept in ``.cache/jinja`` of the repository between builds."""
+    from jinja2 import FileSystemBytecodeCache
+
+    folder = os.path.join(root, ".cache", "jinja")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return None  # a read-only checkout compiles templates on every build, as before
+    return FileSystemBytecodeCache(folder)

@@ -57,6 +57,7 @@ class DirectoryGenerator(Generator):
         # the next build (.cache/bodies) share each conversion.
         self.pages += plan_content(repository.agenda, repository.directory, render_body,
                                    lambda item: helpers(needs_of(item)))
+        helpers.keep()
         self.content = self.context.get("pages", []) + self.context.get("hidden_pages", []) + self.context.get("articles", [])
         taken = {content.save_as: f"the page '{content.source_path}'" for content in self.content}
         check_collisions(self.pages, taken)
