@@ -296,3 +296,19 @@ def test_build_with_a_broken_proposal_prints_file_and_line_and_publishes_nothing
     assert result.returncode == 1
     assert "content/proposals/free-buses.md:11:1: JU409 The text contains a <iframe> element" in result.stdout
     assert not output.exists()
+
+
+def test_kept_checks_still_report_problems_and_cross_checks_follow_the_other_files(repo):
+    """A load keeps each file's parse, schema and privacy findings in .cache/ by its text; the
+    next load must report them again, and must redo the checks that depend on other files."""
+    repo.write("content/proposals/free-buses.md",
+               proposal_text("See [this](javascript:alert(1)).\n", authors="[ana-lopez, cy-new]"))
+    first = problems_of(repo, "content/proposals/free-buses.md")
+    assert (repo.root / ".cache/content-checks.pickle").is_file()
+    second = problems_of(repo, "content/proposals/free-buses.md")
+    assert [p.format_text() for p in second] == [p.format_text() for p in first]
+    assert sorted(p.code for p in second) == ["JU203", "JU403"]  # the link (kept), the unknown author
+    # The unknown author joins: the proposal's text is the same, its cross-check is not.
+    repo.profile("cy-new", name="Cy New", github="cy-new")
+    third = problems_of(repo, "content/proposals/free-buses.md")
+    assert [p.code for p in third] == ["JU203"]

@@ -6,10 +6,13 @@ size cap, its schema, its cross-checks and how the model object is built.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
+from .buildcache import load_memo, save_memo
 from .files import read_text
 from .frontmatter import split
 from .markup import BODY_TAGS
@@ -44,20 +47,61 @@ def load_content(root: Path, relative: str, known: Known, kind: ContentKind, *, 
     text, found = read_text(root, relative, max_bytes=kind.max_bytes)
     if text is None:
         return None, found
-    parsed, found = split(text, relative, what=kind.what)
-    if parsed is None:
-        return None, found
-    document = parsed.front_matter
     if not thorough:
+        parsed, found = split(text, relative, what=kind.what)
+        if parsed is None:
+            return None, found
         try:
-            item = kind.build(document, relative, parsed.body, parsed.body_line)
+            item = kind.build(parsed.front_matter, relative, parsed.body, parsed.body_line)
         except (KeyError, TypeError, ValueError, AttributeError):
             return None, found
         return (item if kind.usable(item) else None), found
-    found += validate(document, load_validator(str(kind.schema_file)), relative,
-                      leave_to_cross_checks=kind.leave_to_cross_checks)
-    found += kind.cross_check(document, relative, known)
-    found += check_body(parsed.body, relative, parsed.body_line, tags_kept=BODY_TAGS)
+    parsed, found = _checked(text, relative, kind)
+    if parsed is None:
+        return None, found
+    # Cross-references depend on the other files, so they are checked on every load.
+    found = found + kind.cross_check(parsed.front_matter, relative, known)
     if any(p.is_error for p in found):
         return None, found
-    return kind.build(document, relative, parsed.body, parsed.body_line), found
+    return kind.build(parsed.front_matter, relative, parsed.body, parsed.body_line), found
+
+
+# What parsing, the schema and the privacy rules found in a file depends on its text alone:
+# kept between builds by the text's hash (see remember_checks), a rebuild redoes only the
+# cross-checks of 1,000 unchanged proposals.
+_checks: dict[tuple[bytes, str, str], tuple] = {}  # (text hash, path, schema hash) -> (parsed, problems)
+_used: dict[tuple[bytes, str, str], tuple] = {}
+
+
+def _checked(text: str, relative: str, kind: ContentKind):
+    key = (hashlib.blake2b(text.encode(), digest_size=16).digest(), relative, _schema_digest(kind.schema_file))
+    found = _checks.get(key)
+    if found is None:
+        parsed, problems = split(text, relative, what=kind.what)
+        if parsed is not None:
+            problems = problems + validate(parsed.front_matter, load_validator(str(kind.schema_file)), relative,
+                                           leave_to_cross_checks=kind.leave_to_cross_checks)
+            problems += check_body(parsed.body, relative, parsed.body_line, tags_kept=BODY_TAGS)
+        found = _checks[key] = (parsed, problems)
+    _used[key] = found
+    return found[0], list(found[1])
+
+
+@lru_cache(maxsize=8)
+def _schema_digest(schema_file: Path) -> str:
+    return hashlib.blake2b(Path(schema_file).read_bytes(), digest_size=16).hexdigest()
+
+
+def remember_checks(root: Path) -> None:
+    """Keep the checks of the files loaded since :func:`recall_checks` for the next build."""
+    save_memo(root, CHECKS, dict(_used))
+
+
+def recall_checks(root: Path) -> None:
+    """Start a load with the checks the last build kept (tied to this library's code)."""
+    _checks.clear()
+    _checks.update(load_memo(root, CHECKS))
+    _used.clear()
+
+
+CHECKS = "content-checks"

@@ -16,6 +16,7 @@ from typing import Iterable
 from . import problems as P
 from .agenda import build_agenda
 from .buildcache import ProfileCache
+from .content import recall_checks, remember_checks
 from .dates import build_date as today
 from .files import read_text
 from .groups import group_files, load_group
@@ -97,6 +98,8 @@ def load_repository(
     directory = build_directory(taxonomy, volunteers, day)
 
     proposals, groups = [], []
+    if only is None:
+        recall_checks(root)
     # With `only`, the other proposals and groups are read for their ids and links, not
     # re-validated: their problems would not be reported, and validation is most of the cost.
     for path in proposal_paths:
@@ -109,6 +112,8 @@ def load_repository(
         content_problems += problems
         if group is not None:
             groups.append(group)
+    if only is None:
+        remember_checks(root)
     revisions, problems = read_history(root) if history else (History("not-read"), [])
     content_problems += problems
     agenda, problems = build_agenda(proposals, groups, directory, revisions, known.proposals)
