@@ -312,3 +312,13 @@ def test_kept_checks_still_report_problems_and_cross_checks_follow_the_other_fil
     repo.profile("cy-new", name="Cy New", github="cy-new")
     third = problems_of(repo, "content/proposals/free-buses.md")
     assert [p.code for p in third] == ["JU203"]
+
+
+def test_many_bodies_are_converted_on_every_core_to_the_same_html():
+    from joinedup import markup
+
+    texts = [f"## Part {n}\n\nSome *text* with [a link](https://example.org/{n}) and <script>x</script>.\n"
+             for n in range(markup.PARALLEL_BODIES + 50)]
+    markup.convert_bodies(texts)
+    assert all(markup._bodies[text] == markup.convert_body(text) for text in texts)
+    assert "<script>" not in markup._bodies[texts[0]] and 'href="https://example.org/0"' in markup._bodies[texts[0]]

@@ -75,6 +75,32 @@ def render_body(text: str) -> Markup:
     return found
 
 
+# Below this many bodies to convert, one process is quicker than starting workers.
+PARALLEL_BODIES = 200
+
+
+def convert_bodies(texts) -> None:
+    """Convert the bodies among ``texts`` not yet converted, on every core when there are many
+    (a build from nothing at 1,000 proposals: 2 s of Markdown on one core)."""
+    import os
+
+    todo = list(dict.fromkeys(text for text in texts if text not in _bodies))
+    workers = os.cpu_count() or 1
+    if len(todo) < PARALLEL_BODIES or workers < 2:
+        for text in todo:
+            render_body(text)
+        return
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        converted = pool.map(_convert_to_str, todo, chunksize=max(1, len(todo) // (workers * 4)))
+    _bodies.update(zip(todo, map(Markup, converted)))
+
+
+def _convert_to_str(text: str) -> str:
+    return str(convert_body(text))
+
+
 def reuse_bodies(converted: dict[str, str]) -> None:
     """Take bodies converted by an earlier build (Markdown → HTML) instead of converting them again."""
     _bodies.update((text, Markup(html_text)) for text, html_text in converted.items())

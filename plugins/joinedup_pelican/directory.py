@@ -24,7 +24,7 @@ from joinedup.buildcache import PageFingerprints, fingerprint_files
 from joinedup.exports import open_data
 from joinedup.facets import write_facets
 from joinedup.feeds import FeedSite, proposal_feeds
-from joinedup.markup import render_body
+from joinedup.markup import convert_bodies, render_body
 from joinedup.output import is_plain_file, read_manifest, write_manifest
 from joinedup.pages import check_collisions, plan_agenda, plan_content, plan_directory
 from joinedup.presentation import ACCENT_CSS, accent_css, theme_globals
@@ -56,6 +56,8 @@ class DirectoryGenerator(Generator):
         helpers, needs_of = names["people_who_could_help"], names["needs_of"]
         # Bodies are converted here, before the renderers fork, so the feeds, the open data and
         # the next build (.cache/bodies) share each conversion.
+        agenda = repository.agenda
+        convert_bodies(item.body for item in (*agenda.proposals.values(), *agenda.groups.values()))
         self.pages += plan_content(repository.agenda, repository.directory, render_body,
                                    lambda item: helpers(needs_of(item)))
         helpers.keep()
