@@ -218,16 +218,19 @@ def build_site(output_path: Path, *, publish: bool = False) -> int:
         manifest = read_manifest(staging)
         staged = files_under(staging)
         kept = (set(manifest.get("pages", ())) | set(manifest.get("facets", ()))) - staged
+        # Nothing kept (the theme, settings or day changed): the staging folder is a whole site,
+        # and swapping it in beats moving 100,000 files one by one.
+        in_place = in_place and bool(kept)
         indexing = time.perf_counter()
-        indexed = _index_for_browser(staging, output_path, staged, manifest, previous)  # 5: browser index
+        indexed = _index_for_browser(staging, output_path, staged, manifest, previous if in_place else {})  # 5
         if indexed:
             click.echo(f"Pagefind indexed the site in {time.perf_counter() - indexing:.1f} s.", err=True)
-            staged = files_under(staging)
         else:
             click.echo("Pagefind index reused: no indexed page changed.", err=True)
-        # Pagefind's bundle is one whole (its file names change on every run): not listed file by file.
-        staged = {name for name in staged if not name.startswith(BUNDLE)}
-        files = staged | kept
+        # Pagefind's bundle is one whole (its file names change on every run): not listed file by
+        # file. Kept pages linked into staging for Pagefind stay kept: they are already in place.
+        files = {name for name in staged if not name.startswith(BUNDLE)} | kept
+        staged = files - kept
         write_manifest(staging, {**manifest, "files": sorted(files)})
         if in_place:                                         # 6: publish
             merge(staging, output_path, staged, files, set(previous["files"]), BUNDLE.rstrip("/") if indexed else None)

@@ -113,3 +113,20 @@ def test_a_deleted_profile_leaves_no_page_or_folder_behind_in_a_rebuild(site):
     assert not (output / "people/cy-jones").exists()
     assert "cy-jones" not in (output / ".joinedup-pages.json").read_text()
     assert (output / "people/ana-lopez/index.html").is_file()
+
+
+def test_an_edit_is_merged_into_the_site_and_a_settings_change_swaps_a_whole_new_one(site):
+    site.profile("ana-lopez", github="ana")
+    site.profile("cy-jones", name="Cy Jones", github="cy-jones")
+    build(site)
+    output = site.root / "output"
+    first = output.stat().st_ino
+    site.profile("cy-jones", name="Cy Jones", github="cy-jones", headline="Edited")
+    build(site)
+    assert output.stat().st_ino == first, "one profile edited: the same folder, updated in place"
+    settings = site.root / "site.yaml"
+    settings.write_text(settings.read_text().replace("stale_months: 12", "stale_months: 18"))
+    assert "stale_months: 18" in settings.read_text()
+    build(site)
+    assert output.stat().st_ino != first, "every page depends on the settings: a new folder swapped in"
+    assert "Edited" in (output / "people/cy-jones/index.html").read_text()

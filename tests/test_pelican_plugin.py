@@ -30,3 +30,31 @@ def test_each_run_of_one_pelican_instance_reads_the_content_again(site, tmp_path
     text = page.read_text(encoding="utf-8")
     assert "<h1>Free buses for all</h1>" in text
     assert "Endorsed by 1 person" in text
+
+
+def test_pages_rendered_by_recycled_workers_are_those_one_process_renders(site, tmp_path, monkeypatch):
+    """A big site renders in chunks, each by a fresh forked worker; the bytes must not change."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    import joinedup_pelican.directory as directory
+    from joinedup.pages import PlannedPage
+
+    site.profile("ana-lopez")
+    for number in range(12):
+        site.profile(f"person-{number}", name=f"Person {number:02d}", github=f"person-{number}")
+    site.write("content/groups/better-buses.md", group_text())
+    site.write("content/proposals/free-buses.md", proposal_text(authors="[person-1]"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795392000")
+    monkeypatch.chdir(site.root)
+    outputs = {}
+    for how, parallel_from, lifetime in (("one process", 10**9, 5000), ("recycled workers", 1, 3)):
+        monkeypatch.setattr(directory, "PARALLEL_FROM", parallel_from)
+        monkeypatch.setattr(directory, "RENDERER_LIFETIME", lifetime)
+        output = tmp_path / how
+        Pelican(read_settings(str(site.root / "pelicanconf.py"), override={"OUTPUT_PATH": str(output)})).run()
+        outputs[how] = {p.relative_to(output): p.read_bytes() for p in output.rglob("*.html")}
+    assert len(outputs["one process"]) > 30
+    assert outputs["recycled workers"] == outputs["one process"]
+    chunks = directory._weighed_chunks(list(range(3)), [PlannedPage("a/", "x", {"people": [1] * 4})] * 3, 9)
+    assert chunks == [[0], [1], [2]], "a listing of 4 people weighs 5"

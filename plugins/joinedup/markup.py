@@ -90,10 +90,15 @@ def convert_bodies(texts) -> None:
         for text in todo:
             render_body(text)
         return
+    import gc
     import multiprocessing
 
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        converted = pool.map(_convert_to_str, todo, chunksize=max(1, len(todo) // (workers * 4)))
+    gc.freeze()  # the workers' garbage collector leaves the parent's objects (and memory) alone
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            converted = pool.map(_convert_to_str, todo, chunksize=max(1, len(todo) // (workers * 4)))
+    finally:
+        gc.unfreeze()
     _bodies.update(zip(todo, map(Markup, converted)))
 
 

@@ -321,24 +321,33 @@ class CandidatePool:
         """A hash of everything :meth:`rank` looks at for ``need``: the need, the day, the
         limit, the language of the reasons, the skill groups, and every candidate holding a
         needed skill or one of its group (the others score nothing). Equal hashes, equal
-        lists: the build keeps lists from one build to the next by this hash."""
-        if self._digests is None:
-            self._digests = [hashlib.blake2b(pickle.dumps(c, protocol=5), digest_size=16).digest()
-                             for c in self.candidates]
+        lists: the build keeps lists from one build to the next by this hash.
+
+        The candidates come in as the hash of each skill's and group's holders, worked out
+        once per pool: a need's candidates are the union of those sets.
+        """
         digest = hashlib.blake2b(repr((need, today, limit, active_language(), sorted(self.group_of.items())))
                                  .encode(), digest_size=16)
         if need.skills:
-            positions: set[int] = set()
-            for skill in need.skills:
-                positions |= self._holding.get(skill, set())
-                group = self.group_of.get(skill)
-                if group is not None:
-                    positions |= self._holding.get(f"group:{group}", set())
-            ordered = sorted(positions)
+            keys = set(need.skills) | {f"group:{self.group_of[s]}" for s in need.skills if s in self.group_of}
+            for key in sorted(keys):
+                digest.update(key.encode() + b"=" + self._holders_digest(key))
         else:
-            ordered = range(len(self.candidates))
-        digest.update(b"".join(self._digests[position] for position in ordered))
+            digest.update(self._holders_digest(None))
         return digest.digest()
+
+    def _holders_digest(self, key: str | None) -> bytes:
+        """A hash of the candidates holding ``key`` (a skill, or ``group:<id>``); None: everyone."""
+        if self._digests is None:
+            self._digests = [hashlib.blake2b(pickle.dumps(c, protocol=5), digest_size=16).digest()
+                             for c in self.candidates]
+            self._holder_digests: dict[str | None, bytes] = {}
+        found = self._holder_digests.get(key)
+        if found is None:
+            positions = range(len(self.candidates)) if key is None else sorted(self._holding.get(key, ()))
+            members = b"".join(self._digests[position] for position in positions)
+            found = self._holder_digests[key] = hashlib.blake2b(members, digest_size=16).digest()
+        return found
 
     def skill_points(self, need: Need) -> dict[int, int]:
         """Position → sum of the skill levels, for every candidate with at least one point."""

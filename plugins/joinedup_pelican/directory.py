@@ -11,6 +11,7 @@ writes only the other pages (content/pages), the home page and the 404 page.
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 import multiprocessing
 import os
@@ -35,6 +36,10 @@ log = logging.getLogger(__name__)
 
 # Below this many pages one process is faster than starting workers.
 PARALLEL_FROM = 400
+# On a big site each renderer process renders pages showing about this many people, then a
+# fresh one takes over (see generate_output).
+RENDERER_LIFETIME = 5000
+SHARED_TEMPLATES = ("partials/person_card.html", "partials/site_header.html", "partials/site_footer.html")
 # Settings that differ on every build without changing a page.
 _PER_BUILD_SETTINGS = {"OUTPUT_PATH", "JOINEDUP_PREVIOUS_OUTPUT", "JOINEDUP_ROOT", "JOINEDUP_REPOSITORY",
                        "_JOINEDUP_LOADED_HERE", "JOINEDUP_PROGRESS"}
@@ -71,12 +76,19 @@ class DirectoryGenerator(Generator):
         os.makedirs(os.path.dirname(schema_target), exist_ok=True)
         shutil.copyfile(self.repository.root / "volunteers" / "schema.json", schema_target)
 
-        hashes = PageFingerprints(self._shared_fingerprint())
+        shared = self._shared_fingerprint()
+        hashes = PageFingerprints(shared)
         fingerprints = [hashes.page(page.template, page.context) for page in self.pages]
         # tasks.py builds into a staging folder; when the last site is to be updated in place
         # (joinedup.output), a page whose fingerprint is unchanged is kept there, not rendered.
+        # When what every page depends on changed (theme, settings, code, the day), nothing can
+        # be kept: everything is written here, and tasks.py swaps the folder in whole.
         previous_output = self.settings.get("JOINEDUP_PREVIOUS_OUTPUT") or ""
-        previous = read_manifest(previous_output).get("pages", {})
+        shared_digest = hashlib.blake2b(shared.encode(), digest_size=16).hexdigest()
+        last = read_manifest(previous_output)
+        if last.get("shared") != shared_digest:
+            previous_output, last = "", {}
+        previous = last.get("pages", {})
         todo = []
         for index, page in enumerate(self.pages):
             if previous.get(page.save_as) == fingerprints[index] and is_plain_file(os.path.join(previous_output, page.save_as)):
@@ -95,11 +107,19 @@ class DirectoryGenerator(Generator):
             # fork: workers inherit the environment, the model and the plan without pickling.
             # Frozen first, so the workers' garbage collector never walks (and so copies) the
             # parent's objects: at 100k profiles that copy was a model's worth of memory each.
+            # On a big site each worker renders one chunk of pages showing at most
+            # RENDERER_LIFETIME people, then a fresh one takes over: a worker copies the parts of
+            # the model it touches (reference counts are writes) and keeps the cards it
+            # rendered, so a long-lived one grew to a model's size (1.5 GB in all at 100k).
             done = 0
+            recycle = len(todo) > RENDERER_LIFETIME * workers
+            chunks = _weighed_chunks(todo, self.pages, RENDERER_LIFETIME) if recycle else _chunks(todo, workers * 16)
+            for name in {page.template for page in self.pages} | set(SHARED_TEMPLATES):
+                self.env.get_template(name)  # compiled once here, inherited by every worker
             gc.freeze()
             try:
-                with multiprocessing.get_context("fork").Pool(workers) as pool:
-                    for count in pool.imap_unordered(_render_many, _chunks(todo, workers * 16)):
+                with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1 if recycle else None) as pool:
+                    for count in pool.imap_unordered(_render_many, chunks):
                         done += count
                         progress(done, len(todo))
             finally:
@@ -107,7 +127,7 @@ class DirectoryGenerator(Generator):
         self.write_files()
         facets = write_facets(self.repository.directory, Path(self.output_path), previous_output or None)
         write_manifest(self.output_path, {"pages": {page.save_as: fp for page, fp in zip(self.pages, fingerprints)},
-                                          "facets": facets})
+                                          "facets": facets, "shared": shared_digest})
 
     def _shared_fingerprint(self) -> str:
         """What every directory page depends on besides its own context."""
@@ -160,6 +180,20 @@ class DirectoryGenerator(Generator):
 def _chunks(indexes: list[int], parts: int) -> list[list[int]]:
     size = max(1, -(-len(indexes) // parts))
     return [indexes[start : start + size] for start in range(0, len(indexes), size)]
+
+
+def _weighed_chunks(indexes: list[int], pages, budget: int) -> list[list[int]]:
+    """``indexes`` in runs showing about ``budget`` people each (a listing shows a page of them)."""
+    chunks: list[list[int]] = [[]]
+    weight = 0
+    for index in indexes:
+        shown = len(pages[index].context.get("people") or ()) + 1
+        if chunks[-1] and weight + shown > budget:
+            chunks.append([])
+            weight = 0
+        chunks[-1].append(index)
+        weight += shown
+    return chunks
 
 
 def _render_many(indexes: list[int]) -> int:
