@@ -154,16 +154,18 @@ async function wordSet(manifest, q) {
 
 async function facetSearch(q, filters) {
   const manifest = await fetchOnce(`${facets}index.json`, "json");
+  const nobody = { total: 0, cards: async () => [] };
   let result = null;
-  if (q) {
+  if (tokens(q).length) {
     result = await wordSet(manifest, q);
-    if (result === null) return { total: 0, cards: async () => [] };
+    if (result === null) return nobody;
   }
   for (const [key, values] of Object.entries(filters)) {
     const sets = await Promise.all(values.map((value) => facetSet(manifest, key, value)));
     const combined = sets.reduce((a, b) => a.map((word, i) => (ALL_OF.has(key) ? word & b[i] : word | b[i])));
     result = result ? result.map((word, i) => word & combined[i]) : combined;
   }
+  if (result === null) return nobody; // only a one-letter word so far, and no filter
   const numbers = [];
   result.forEach((word, i) => {
     for (let bit = 0; word; bit++, word >>>= 1) if (word & 1) numbers.push(i * 32 + bit);
