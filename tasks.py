@@ -347,7 +347,9 @@ def _index_for_browser(staging: Path, previous: Path, staged: set[str], manifest
 
     pages = indexed(manifest.get("pages", ()))
     if last.get("files"):
-        if (not indexed(staged) and pages == indexed(last.get("pages", ()))
+        # The pages may have been rendered again for what Pagefind skips (endorsers, helpers):
+        # the manifest's "indexed" hashes cover only what it reads.
+        if (manifest.get("indexed") == last.get("indexed") and pages == indexed(last.get("pages", ()))
                 and _bundle_version(previous / BUNDLE) == _pagefind_version()):
             return False
         for name in pages - staged:

@@ -39,6 +39,10 @@ PARALLEL_FROM = 400
 # On a big site each renderer process renders pages showing about this many people, then a
 # fresh one takes over (see generate_output).
 RENDERER_LIFETIME = 5000
+# Context of proposal and group pages shown only in sections marked data-pagefind-ignore
+# (endorsers, revision history, people who could help, members): not in Pagefind's index.
+NOT_INDEXED = frozenset({"endorsers", "revisions", "history_note", "history_state", "helping",
+                         "core_team", "other_members"})
 SHARED_TEMPLATES = ("partials/person_card.html", "partials/site_header.html", "partials/site_footer.html")
 # Settings that differ on every build without changing a page.
 _PER_BUILD_SETTINGS = {"OUTPUT_PATH", "JOINEDUP_PREVIOUS_OUTPUT", "JOINEDUP_ROOT", "JOINEDUP_REPOSITORY",
@@ -126,8 +130,13 @@ class DirectoryGenerator(Generator):
                 gc.unfreeze()
         self.write_files()
         facets = write_facets(self.repository.directory, Path(self.output_path), previous_output or None)
+        # What Pagefind reads of the proposal and group pages: their context but the sections
+        # the templates mark data-pagefind-ignore. When none of these changed, tasks.py keeps
+        # the last Pagefind bundle although the pages themselves were rendered again.
+        indexed = {page.save_as: hashes.page(page.template, _indexed_context(page.context))
+                   for page in self.pages if page.template in ("proposal.html", "group.html")}
         write_manifest(self.output_path, {"pages": {page.save_as: fp for page, fp in zip(self.pages, fingerprints)},
-                                          "facets": facets, "shared": shared_digest})
+                                          "facets": facets, "shared": shared_digest, "indexed": indexed})
 
     def _shared_fingerprint(self) -> str:
         """What every directory page depends on besides its own context."""
@@ -180,6 +189,14 @@ class DirectoryGenerator(Generator):
 def _chunks(indexes: list[int], parts: int) -> list[list[int]]:
     size = max(1, -(-len(indexes) // parts))
     return [indexes[start : start + size] for start in range(0, len(indexes), size)]
+
+
+def _indexed_context(context: dict) -> dict:
+    """What Pagefind reads of a proposal's or group's context (of authors, their names)."""
+    kept = {key: value for key, value in context.items() if key not in NOT_INDEXED}
+    if "authors" in kept:
+        kept["authors"] = [(person.id, person.name) for person in kept["authors"]]
+    return kept
 
 
 def _weighed_chunks(indexes: list[int], pages, budget: int) -> list[list[int]]:
