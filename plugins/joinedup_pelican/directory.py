@@ -3,8 +3,9 @@
 Profiles, proposals, groups, skill, region, theme, status and listing pages are not Pelican
 content objects: the page plan comes from ``joinedup.pages`` and each page is rendered with
 the theme's Jinja environment, in parallel on every core for large directories; a page whose
-inputs did not change since the last build is hard-linked from it instead. Feeds, open data
-and the sitemap are written here too, from the library's text. Pelican itself reads and
+inputs did not change since the last build is not rendered, and stays in the last site
+(joinedup.output). Feeds, open data and the sitemap are written here too, from the library's
+text. Pelican itself reads and
 writes only the other pages (content/pages), the home page and the 404 page.
 """
 
