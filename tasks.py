@@ -273,7 +273,15 @@ def _render(repository, staging: Path, publish: bool, previous: Path | None) -> 
         site = Pelican(settings)
         if "joinedup_pelican" not in site.settings["PLUGINS"]:
             raise click.ClickException("the joinedup_pelican plugin did not load; is the package installed?")
-        site.run()
+        # Pelican's own summary ("Processed 0 articles … 3 pages") counts only what Pelican
+        # renders itself; the build says what it built in its own words.
+        from pelican.log import console as pelican_console
+
+        quiet, pelican_console.quiet = pelican_console.quiet, True
+        try:
+            site.run()
+        finally:
+            pelican_console.quiet = quiet
     finally:
         pelican_log.removeHandler(errors)
         if progress is not None:
