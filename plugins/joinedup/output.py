@@ -88,6 +88,8 @@ def merge(staging: Path, output: Path, staged: set[str], files: set[str], previo
             made.add(parent)
         os.replace(staging / name, output / name)
     for name in sorted(previous - files - {MANIFEST}):
+        if os.path.isabs(name) or ".." in name.split("/"):
+            continue  # a manifest that names files outside the site is not ours: touch nothing there
         target = output / name
         try:
             target.unlink()
