@@ -133,3 +133,18 @@ def test_an_edit_is_merged_into_the_site_and_a_settings_change_swaps_a_whole_new
     build(site)
     assert output.stat().st_ino != first, "every page depends on the settings: a new folder swapped in"
     assert "Edited" in (output / "people/cy-jones/index.html").read_text()
+
+
+def test_a_tampered_manifest_cannot_make_a_rebuild_delete_files_outside_the_site(site):
+    site.profile("ana-lopez", github="ana")
+    build(site)
+    output = site.root / "output"
+    victim = site.root / "victim.txt"
+    victim.write_text("keep me")
+    manifest = json.loads((output / ".joinedup-pages.json").read_text())
+    manifest["files"] += ["../victim.txt", str(victim)]
+    (output / ".joinedup-pages.json").write_text(json.dumps(manifest))
+    site.profile("ana-lopez", github="ana", headline="Edited")
+    build(site)
+    assert victim.read_text() == "keep me"
+    assert "Edited" in (output / "people/ana-lopez/index.html").read_text()
