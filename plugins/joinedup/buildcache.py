@@ -1,14 +1,15 @@
 """Remember work between builds, so that editing one profile does not redo ten thousand.
 
-Two caches, both safe to delete at any time:
+What is kept, all of it safe to delete at any time:
 
 * :class:`ProfileCache` keeps each profile's validated result, keyed by a hash of the file's
   bytes, under ``.cache/`` in the repository. It is thrown away whole when the schema, a
   taxonomy file or the library's own code changes.
 * :func:`load_memo` and :func:`save_memo` keep other results between builds (the HTML of
-  proposal and group bodies), thrown away when the library's code changes.
-* :class:`PageFingerprints` gives a rendered page's inputs a hash; the build hard-links a
-  page from the previous output instead of rendering it again when the hash is unchanged.
+  proposal and group bodies, their checks, "people who could help"), thrown away when the
+  library's code changes.
+* :class:`PageFingerprints` gives a rendered page's inputs a hash; a rebuild keeps a page of
+  the last site instead of rendering it again when the hash is unchanged (joinedup.output).
 """
 
 from __future__ import annotations

@@ -308,7 +308,9 @@ class CandidatePool:
     def __init__(self, candidates: Iterable[Candidate], group_of: Mapping[str, str]):
         self.candidates = list(candidates)
         self.group_of = group_of
+        # Worked out on the first inputs_of call (a build that ranks no need pays nothing).
         self._digests: list[bytes] | None = None
+        self._holder_digests: dict[str | None, bytes] = {}
         self._holding: dict[str, set[int]] = {}
         for position, candidate in enumerate(self.candidates):
             for skill in candidate.skills:
@@ -341,7 +343,6 @@ class CandidatePool:
         if self._digests is None:
             self._digests = [hashlib.blake2b(pickle.dumps(c, protocol=5), digest_size=16).digest()
                              for c in self.candidates]
-            self._holder_digests: dict[str | None, bytes] = {}
         found = self._holder_digests.get(key)
         if found is None:
             positions = range(len(self.candidates)) if key is None else sorted(self._holding.get(key, ()))
