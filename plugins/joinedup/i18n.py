@@ -138,10 +138,15 @@ class Labels(Mapping):
 
 def language_name(code: str) -> str:
     """An ISO 639-1 code as the interface language names it: ``de`` → ``German``, ``allemand``."""
+    return _language_names(_state["language"]).get(code, code)
+
+
+@lru_cache(maxsize=4)
+def _language_names(language: str):
+    # Babel's Locale.parse and its lookups cost 0.1 ms a call: 10,000 person pages each ask.
     from babel import Locale
 
-    names = Locale.parse(LOCALES.get(_state["language"], _state["language"])).languages
-    return names.get(code, code)
+    return Locale.parse(LOCALES.get(language, language)).languages
 
 
 def active_language() -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+from functools import lru_cache
 
 import markdown
 from markdown.extensions.toc import TocExtension
@@ -58,8 +59,17 @@ def render_bio(text: str) -> Markup:
     """A profile's bio as sanitised HTML: paragraphs, emphasis, lists, links."""
     if not text:
         return Markup("")
-    converted = markdown.markdown(text, extensions=[], output_format="html")
-    return sanitise(converted)
+    return sanitise(_converter(1, body=False).reset().convert(text))
+
+
+@lru_cache(maxsize=4)
+def _converter(baselevel: int, *, body: bool) -> markdown.Markdown:
+    """One Markdown converter per kind, reset between texts: making a new one for each text
+    (registering every processor again) was most of the time of converting a short bio."""
+    if not body:
+        return markdown.Markdown(extensions=[], output_format="html")
+    return markdown.Markdown(extensions=["extra", "sane_lists", TocExtension(baselevel=baselevel)],
+                             output_format="html")
 
 
 # Bodies converted in this process, by their Markdown: the page, the feeds and the open data all
@@ -127,10 +137,7 @@ def convert_body(text: str) -> Markup:
     if not text.strip():
         return Markup("")
     baselevel = 2 if _has_top_heading(text) else 1
-    converted = markdown.markdown(
-        text, extensions=["extra", "sane_lists", TocExtension(baselevel=baselevel)], output_format="html"
-    )
-    return sanitise(converted, body=True)
+    return sanitise(_converter(baselevel, body=True).reset().convert(text), body=True)
 
 
 def _has_top_heading(text: str) -> bool:

@@ -53,7 +53,17 @@ def timed(text: str | dt.date | None) -> Markup:
     """
     if isinstance(text, dt.date):
         return Markup(f'<time datetime="{text.isoformat()}">{escape(human_date(text))}</time>')
+    if type(text) is str:  # the same few labels ("Available now") are on thousands of pages
+        return _timed_text(text, active_language())
+    return _timed(text)
 
+
+@lru_cache(maxsize=4096)
+def _timed_text(text: str, language: str) -> Markup:
+    return _timed(text)
+
+
+def _timed(text) -> Markup:
     def element(found: re.Match) -> str:
         day, month, year = found[1], found[2], found[3]
         try:
