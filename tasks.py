@@ -201,10 +201,18 @@ def build_site(output_path: Path, *, publish: bool = False) -> int:
     site (joinedup.output). Raises ProblemsFound, with every problem, when the content has
     errors: then nothing is published.
     """
-    from joinedup.output import files_under, merge, read_manifest, write_manifest
+    from joinedup.buildcache import collector_paused
     from joinedup.repository import load_repository
 
-    repository, problems = load_repository(ROOT, history=True)  # 1-3: load, validate, model
+    with collector_paused():
+        repository, problems = load_repository(ROOT, history=True)  # 1-3: load, validate, model
+        return _publish_site(repository, problems, output_path, publish)
+
+
+def _publish_site(repository, problems, output_path: Path, publish: bool) -> int:
+    """Steps 4-6 of build_site, from the loaded model."""
+    from joinedup.output import files_under, merge, read_manifest, write_manifest
+
     for item in problems:
         if not item.is_error:
             click.echo(item.format_text(), err=True)

@@ -36,7 +36,11 @@ sys.path.insert(0, str(HERE))
 from generate import default_proposals, generate  # noqa: E402
 
 TASKS = HERE.parent / "tasks.py"
-ENVIRONMENT = {**os.environ, "SOURCE_DATE_EPOCH": "1795392000"}
+# Python writes its compiled bytecode as it does on a user's machine, even where the shell
+# says not to (PYTHONDONTWRITEBYTECODE): compiling the plugin again on every run would add
+# a fifth of a second to each rebuild.
+ENVIRONMENT = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+ENVIRONMENT["SOURCE_DATE_EPOCH"] = "1795392000"
 ENVIRONMENT.pop("CI", None)
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 from conftest import SiteRepo
+from joinedup.buildcache import ProfileCache
 from content_fixtures import make_history_site
 
 
@@ -148,3 +150,21 @@ def test_a_tampered_manifest_cannot_make_a_rebuild_delete_files_outside_the_site
     build(site)
     assert victim.read_text() == "keep me"
     assert "Edited" in (output / "people/ana-lopez/index.html").read_text()
+
+
+def test_an_edit_that_keeps_the_size_and_the_old_modification_time_is_still_seen(site):
+    # A rebuild knows a profile unchanged by its file's times, size and inode, without reading
+    # it (buildcache.ProfileCache). Tools that copy times (rsync -t, tar, cp -p) can write new
+    # bytes of the same length under the old modification time; the change time still moves.
+    path = site.profile("ana-lopez", headline="Video editor for campaign films")
+    site.profile("cy-jones", name="Cy Jones", github="cy-jones")
+    time.sleep(ProfileCache.RACY_SECONDS + 0.2)  # old enough for the build to trust its times
+    build(site)
+    old = path.stat()
+    path.write_text(path.read_text().replace("campaign films", "campaign fylms"))
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert path.stat().st_size == old.st_size and path.stat().st_mtime_ns == old.st_mtime_ns
+    build(site)
+    assert "campaign fylms" in site.read("output/people/ana-lopez/index.html")
+    assert "campaign fylms" in site.read("output/data/people.json")
+    assert "campaign fylms" in site.read("output/search/facets/cards/0.json")

@@ -14,9 +14,13 @@ What is kept, all of it safe to delete at any time:
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
+import stat
+import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,53 +44,164 @@ def fingerprint_files(paths, root: Path | None = None) -> str:
     return digest.hexdigest()
 
 
-class ProfileCache:
-    """Validated profiles from the last run, reused while their file is unchanged."""
+@contextmanager
+def collector_paused():
+    """No cyclic garbage collection inside: a build makes few reference cycles and a model of
+    hundreds of thousands of objects, which the collector walked again and again (over a
+    second of a 10k rebuild). Worker processes forked inside turn it back on
+    (``initializer=gc.enable``), as they make garbage rather than a model."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
-    VERSION = 1
+
+_frozen_depth = 0
+
+
+@contextmanager
+def frozen_heap():
+    """Leave the objects alive now out of the garbage collector's walks until the outermost
+    ``frozen_heap`` ends. A build's model lives until the end of the build; walking it again
+    and again cost over a second of a 10k rebuild, and in a forked worker each walk copied the
+    parent's memory. Objects are still freed when no longer referenced."""
+    global _frozen_depth
+    gc.freeze()
+    _frozen_depth += 1
+    try:
+        yield
+    finally:
+        _frozen_depth -= 1
+        if _frozen_depth == 0:
+            gc.unfreeze()
+
+
+class ProfileCache:
+    """Validated profiles from the last run, reused while their file is unchanged.
+
+    A file is known unchanged by its ``lstat`` (modification and change times in
+    nanoseconds, size, inode), as git does, without reading it: reading and hashing 10,000 files took half a
+    second of every rebuild. A file modified less than :data:`RACY_SECONDS` before it was
+    read gets no such signature (another edit within the clock's tick would keep the same
+    one) and is read and hashed next time. Entries changed since the bulk file was written
+    go to a small second file, so editing one profile does not rewrite the cache of all.
+    """
+
+    VERSION = 2
+    RACY_SECONDS = 2
 
     def __init__(self, root: Path):
+        self.root = root
         self.file = root / CACHE_DIR / "profiles.pickle"
-        inputs = [root / "volunteers" / "schema.json", *sorted((root / "data").glob("*.yaml")),
-                  *sorted(_LIBRARY.glob("*.py"))]
-        self.salt = f"{self.VERSION}:{fingerprint_files(inputs)}"
-        self.entries: dict[str, tuple[bytes, Any]] = {}
+        self.recent_file = root / CACHE_DIR / "profiles-recent.pickle"
+        inputs = [root / "volunteers" / "schema.json", *sorted((root / "data").glob("*.yaml"))]
+        # Names relative to the repository and the library: a profile's digest (pages'
+        # fingerprints) is the same in a clone elsewhere.
+        self.salt = f"{self.VERSION}:{fingerprint_files(inputs, root)}:{fingerprint_files(_LIBRARY.glob('*.py'), _LIBRARY)}"
+        # relative path -> (hash of the bytes, result, lstat signature or None)
+        self.entries: dict[str, tuple[bytes, Any, tuple | None]] = {}
+        # What changed since the bulk file was written (None: the file is gone), and that file's token.
+        self.recent: dict[str, tuple | None] = {}
+        self.token = ""
         self.changed = False
-        try:
-            with open(self.file, "rb") as handle:
-                salt, entries = pickle.load(handle)
-            if salt == self.salt:
-                self.entries = entries
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-            self.entries = {}
+        salt_token_entries = _load_pickle(self.file)
+        if salt_token_entries and salt_token_entries[0] == self.salt:
+            _, self.token, self.entries = salt_token_entries
+            overlay = _load_pickle(self.recent_file)
+            if overlay and overlay[0] == self.salt and overlay[1] == self.token:
+                self.recent = overlay[2]
+                for relative, entry in self.recent.items():
+                    if entry is None:
+                        self.entries.pop(relative, None)
+                    else:
+                        self.entries[relative] = entry
 
     @staticmethod
     def key(text: str) -> bytes:
         return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
+    def signature(self, relative: str) -> tuple | None:
+        """The file's lstat signature, or None when it is not a plain file (links are read, and refused)."""
+        try:
+            found = os.lstat(os.path.join(self.root, relative))
+        except OSError:
+            return None
+        if not stat.S_ISREG(found.st_mode):
+            return None
+        return (found.st_mtime_ns, found.st_ctime_ns, found.st_size, found.st_ino)
+
+    def unchanged(self, relative: str, signature: tuple | None) -> Any | None:
+        """The result kept for the file when its signature is the one recorded, else None."""
+        entry = self.entries.get(relative)
+        if entry is not None and signature is not None and entry[2] == signature:
+            return entry[1]
+        return None
+
     def get(self, relative: str, key: bytes) -> Any | None:
         entry = self.entries.get(relative)
         return entry[1] if entry is not None and entry[0] == key else None
 
-    def put(self, relative: str, key: bytes, result: Any) -> None:
-        self.entries[relative] = (key, result)
+    def put(self, relative: str, key: bytes, result: Any, signature: tuple | None = None) -> None:
+        """Keep ``result`` for the file whose bytes hash to ``key`` (read with ``signature``)."""
+        if signature is not None and max(signature[:2]) > time.time_ns() - self.RACY_SECONDS * 10**9:
+            signature = None
+        entry = self.entries.get(relative)
+        if entry is not None and entry[0] == key and entry[2] == signature:
+            return
+        self.entries[relative] = self.recent[relative] = (key, result, signature)
         self.changed = True
+
+    def digest(self, relative: str) -> bytes | None:
+        """A hash standing for the profile built from the file (its name, bytes, and the
+        schema, taxonomy and code it was validated with), or None when it is not cached."""
+        entry = self.entries.get(relative)
+        if entry is None:
+            return None
+        return hashlib.blake2b(f"{self.salt}|{relative}|".encode() + entry[0], digest_size=16).digest()
 
     def save(self, keep: set[str] | None = None) -> None:
         """Write the cache, forgetting profiles not in ``keep``. Failing to write is harmless."""
         stale = set(self.entries) - keep if keep is not None else set()
         for relative in stale:
             del self.entries[relative]
+            self.recent[relative] = None
         if not (self.changed or stale):
             return
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.file.with_suffix(f".{os.getpid()}.tmp")
-            with open(temporary, "wb") as handle:
-                pickle.dump((self.salt, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.file)
-        except OSError:
-            pass
+        if self.token and len(self.recent) * 20 <= len(self.entries):
+            _dump_pickle(self.recent_file, (self.salt, self.token, self.recent))
+            return
+        self.token = os.urandom(8).hex()
+        if _dump_pickle(self.file, (self.salt, self.token, self.entries)):
+            self.recent = {}
+            try:
+                self.recent_file.unlink()
+            except OSError:
+                pass
+
+
+def _load_pickle(path: Path):
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError,
+            IndexError, MemoryError):
+        return None
+
+
+def _dump_pickle(path: Path, value) -> bool:
+    """Write ``value`` to ``path`` whole or not at all; False when it could not be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(temporary, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+        return True
+    except OSError:
+        return False
 
 
 def load_memo(root: Path, name: str) -> dict:
@@ -112,6 +227,33 @@ def save_memo(root: Path, name: str, memo: dict) -> None:
         pass
 
 
+class KeptResults:
+    """Results worked out per profile, kept in ``.cache/<name>.pickle`` from one build to the
+    next under keys the caller makes (a profile's ProfileCache.digest and whatever else the
+    result depends on). Only the results this build used are kept."""
+
+    def __init__(self, root: Path | None, name: str):
+        self.root, self.name = root, name
+        self.kept = load_memo(root, name) if root is not None else {}
+        self.used: dict = {}
+        self.added = False
+
+    def get(self, key, make):
+        """The result for ``key``: this build's, the last build's, or ``make()``."""
+        found = self.used.get(key)
+        if found is None:
+            found = self.kept.get(key)
+            if found is None:
+                found = make()
+                self.added = True
+            self.used[key] = found
+        return found
+
+    def save(self) -> None:
+        if self.root is not None and (self.added or len(self.used) != len(self.kept)):
+            save_memo(self.root, self.name, self.used)
+
+
 def _library_salt() -> str:
     """This library's code and the versions of the libraries that shape its output."""
     from importlib.metadata import PackageNotFoundError, version
@@ -135,12 +277,13 @@ class PageFingerprints:
     page's context whole took 5 s at 10k profiles.
     """
 
-    def __init__(self, shared: str):
+    def __init__(self, shared: str, known=()):
         # The shared inputs (theme, settings, taxonomy, stale profiles) are hashed once; each
         # page's hash starts from a copy of that state.
         self._base = hashlib.blake2b(shared.encode(), digest_size=16)
-        # id(object) -> (digest, object): the object is kept so its id is not reused.
-        self._objects: dict[int, tuple[bytes, Any]] = {}
+        # id(object) -> (digest, object): the object is kept so its id is not reused. ``known``
+        # gives (object, digest) pairs hashed already: profiles, by ProfileCache.digest.
+        self._objects: dict[int, tuple[bytes, Any]] = {id(value): (digest, value) for value, digest in known}
 
     def page(self, template: str, context: dict) -> str:
         digest = self._base.copy()

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 
+from .buildcache import KeptResults
 from .markup import render_body
 from .model import Agenda, Directory, Proposal, Volunteer
 
@@ -25,24 +26,50 @@ PEOPLE_COLUMNS = (
 )
 
 
-def open_data(agenda: Agenda, directory: Directory, site_url: str) -> dict[str, str]:
-    """``{output path: text}`` for data/proposals.json, data/people.json and data/people.csv."""
+# Up to this many profiles, each person's record and row are kept in .cache/ for the next
+# build; above, the memory they take matters more than the time they save.
+KEEP_UP_TO = 20000
+
+
+def open_data(agenda: Agenda, directory: Directory, site_url: str, root=None, digests=None) -> dict[str, str]:
+    """``{output path: text}`` for data/proposals.json, data/people.json and data/people.csv.
+
+    With ``root`` and ``digests`` (ProfileCache.digest by path), a person's record and row
+    are kept in ``root/.cache`` and reused while their profile and proposals are unchanged.
+    """
     base = site_url.rstrip("/")
     proposals = [_proposal(p, agenda, directory, base) for p in agenda.ordered()]
+    kept = KeptResults(root, "open-data") if root is not None and digests and len(directory.volunteers) <= KEEP_UP_TO else None
     # People are written one by one, not held as a list of dicts first: at 100k profiles that
     # list was 200 MB, at the build's peak. The text is the same as json.dumps of the whole.
     people_json = io.StringIO()
     people_json.write('{"build_date":' + json.dumps(directory.build_date.isoformat()) + ',"people":[')
     people_csv = io.StringIO()
-    writer = csv.writer(people_csv, lineterminator="\r\n")
-    writer.writerow(PEOPLE_COLUMNS)
-    for number, volunteer in enumerate(directory.sorted_volunteers()):
+    csv.writer(people_csv, lineterminator="\r\n").writerow(PEOPLE_COLUMNS)
+    row = io.StringIO()
+    writer = csv.writer(row, lineterminator="\r\n")
+
+    def texts(volunteer: Volunteer) -> tuple[str, str]:
         person = _person(volunteer, agenda, base)
+        row.seek(0)
+        row.truncate()
+        writer.writerow(_csv_row(person))
+        return json.dumps(person, ensure_ascii=False, separators=(",", ":")), row.getvalue()
+
+    for number, volunteer in enumerate(directory.sorted_volunteers()):
+        digest = digests.get(volunteer.path) if kept is not None else None
+        if digest is not None:
+            key = (digest, base, agenda.written.get(volunteer.id, ()), agenda.endorsed.get(volunteer.id, ()))
+            record, line = kept.get(key, lambda: texts(volunteer))
+        else:
+            record, line = texts(volunteer)
         if number:
             people_json.write(",")
-        people_json.write(json.dumps(person, ensure_ascii=False, separators=(",", ":")))
-        writer.writerow(_csv_row(person))
+        people_json.write(record)
+        people_csv.write(line)
     people_json.write("]}\n")
+    if kept is not None:
+        kept.save()
     return {
         PROPOSALS_JSON: _json({"build_date": directory.build_date.isoformat(), "history": agenda.history.state,
                                "proposals": proposals}),

@@ -34,6 +34,7 @@ from array import array
 import unicodedata
 from pathlib import Path
 
+from .buildcache import KeptResults
 from .model import Directory
 from .presentation import AVAILABILITY_BANDS, HOURS_BANDS, search_facts
 
@@ -100,20 +101,41 @@ def _searchable_text(volunteer, taxonomy) -> str:
     return " ".join(parts)
 
 
-def facet_values(directory: Directory) -> dict[str, dict[str, array]]:
-    """filter → value → numbers (positions in directory order) of the people having it."""
-    taxonomy = directory.taxonomy
-    values: dict[str, dict[str, list[int]]] = {key: {} for key in ("skill", "region", "remote", "availability",
-                                                                    "hours", "theme", "word")}
+def person_facets(volunteer, taxonomy, today) -> tuple[tuple[tuple[str, str], ...], list]:
+    """One person's (filter, value) pairs and their result card."""
+    facts = search_facts(volunteer, taxonomy, today)
+    pairs = [("skill", s) for s in volunteer.skill_ids]
+    pairs += [("region", volunteer.region), ("remote", "yes" if volunteer.remote else "no"),
+              ("availability", facts["availability"])]
+    bands = list(HOURS_BANDS)
+    pairs += [("hours", band) for band in bands[: bands.index(facts["hours"]) + 1]]
+    pairs += [("theme", t) for t in volunteer.themes]
+    pairs += [("word", w) for w in dict.fromkeys(words_of(_searchable_text(volunteer, taxonomy)))]
+    card = [volunteer.id, volunteer.name, volunteer.headline, facts["place"], facts["skills"]]
+    return tuple(pairs), card
+
+
+def facet_values(directory: Directory, kept: KeptResults | None = None, digests=None):
+    """filter → value → numbers (positions in directory order) of the people having it, and
+    the bytes of each card file (CARD_SHARD people's result cards). With ``kept`` and
+    ``digests`` (ProfileCache.digest by path), a person's pairs and card are reused from the
+    last build when their profile is unchanged."""
+    taxonomy, today = directory.taxonomy, directory.build_date
+    values: dict[str, dict[str, array]] = {key: {} for key in ("skill", "region", "remote", "availability",
+                                                                "hours", "theme", "word")}
+    shards: list[bytes] = []  # the cards, CARD_SHARD people to a file, as the files' bytes
+    cards: list = []
+    day = today.isoformat()
     for number, volunteer in enumerate(directory.sorted_volunteers()):
-        facts = search_facts(volunteer, taxonomy, directory.build_date)
-        pairs = [("skill", s) for s in volunteer.skill_ids]
-        pairs += [("region", volunteer.region), ("remote", "yes" if volunteer.remote else "no"),
-                  ("availability", facts["availability"])]
-        bands = list(HOURS_BANDS)
-        pairs += [("hours", band) for band in bands[: bands.index(facts["hours"]) + 1]]
-        pairs += [("theme", t) for t in volunteer.themes]
-        pairs += [("word", w) for w in dict.fromkeys(words_of(_searchable_text(volunteer, taxonomy)))]
+        digest = digests.get(volunteer.path) if kept is not None and digests else None
+        if digest is not None:
+            pairs, card = kept.get((digest, day), lambda: person_facets(volunteer, taxonomy, today))
+        else:
+            pairs, card = person_facets(volunteer, taxonomy, today)
+        cards.append(card)
+        if len(cards) == CARD_SHARD:
+            shards.append(_cards_file(cards))
+            cards = []
         for key, value in pairs:
             # Unsigned 32-bit arrays, not lists of int objects: 4 bytes a number instead of 36,
             # over a hundred megabytes at 100k profiles.
@@ -121,20 +143,37 @@ def facet_values(directory: Directory) -> dict[str, dict[str, array]]:
             if found is None:
                 found = values[key][value] = array("I")
             found.append(number)
-    return values
+    if cards:
+        shards.append(_cards_file(cards))
+    return values, shards
 
 
-def write_facets(directory: Directory, output: Path, previous: Path | str | None = None) -> list[str]:
+def _cards_file(cards: list) -> bytes:
+    return json.dumps(cards, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+# Up to this many profiles, each one's pairs and card are kept in .cache/ for the next build;
+# above, the memory they take (over 100 MB at 100k) matters more than the second they save.
+KEEP_UP_TO = 20000
+
+
+def write_facets(directory: Directory, output: Path, previous: Path | str | None = None,
+                 root: Path | None = None, digests=None) -> list[str]:
     """Write the facet and card files into ``output/search/facets``; returns all their names
     (relative to ``output``). With ``previous`` (the last site, updated in place), a file whose
-    bytes are the same there is not written again."""
+    bytes are the same there is not written again. With ``root`` and ``digests``, people's
+    facets are kept in ``root/.cache`` for the next build (up to KEEP_UP_TO people)."""
     folder = Path(output) / FOLDER
-    people = directory.sorted_volunteers()
-    count = len(people)
+    count = len(directory.volunteers)
+    kept = KeptResults(root, "facets") if root is not None and digests and count <= KEEP_UP_TO else None
+    by_filter, cards = facet_values(directory, kept, digests)
+    if kept is not None:
+        kept.save()
+        del kept
     files: dict[str, bytes] = {}
     listed: dict[str, list[str]] = {}
     vocabulary: dict[str, list] = {}
-    for key, by_value in facet_values(directory).items():
+    for key, by_value in by_filter.items():
         if key == "word":
             for word in sorted(by_value):
                 numbers = by_value[word]
@@ -148,13 +187,8 @@ def write_facets(directory: Directory, output: Path, previous: Path | str | None
             files[f"{key}/{value}.bin"] = encode(numbers, count)
     for prefix, words in vocabulary.items():
         files[f"words/{prefix}.json"] = json.dumps(words, separators=(",", ":")).encode()
-    taxonomy = directory.taxonomy
-    for start in range(0, count, CARD_SHARD):
-        cards = []
-        for volunteer in people[start:start + CARD_SHARD]:
-            facts = search_facts(volunteer, taxonomy, directory.build_date)
-            cards.append([volunteer.id, volunteer.name, volunteer.headline, facts["place"], facts["skills"]])
-        files[f"cards/{start // CARD_SHARD}.json"] = json.dumps(cards, ensure_ascii=False, separators=(",", ":")).encode()
+    for number, data in enumerate(cards):
+        files[f"cards/{number}.json"] = data
     manifest = {
         "version": FORMAT_VERSION, "count": count, "shard": CARD_SHARD, "values": listed,
         "prefixes": sorted(vocabulary),

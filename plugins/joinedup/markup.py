@@ -103,12 +103,11 @@ def convert_bodies(texts) -> None:
     import gc
     import multiprocessing
 
-    gc.freeze()  # the workers' garbage collector leaves the parent's objects (and memory) alone
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+    from .buildcache import frozen_heap
+
+    with frozen_heap():  # the workers' garbage collector leaves the parent's objects (and memory) alone
+        with multiprocessing.get_context("fork").Pool(workers, gc.enable) as pool:
             converted = pool.map(_convert_to_str, todo, chunksize=max(1, len(todo) // (workers * 4)))
-    finally:
-        gc.unfreeze()
     _bodies.update(zip(todo, map(Markup, converted)))
 
 

@@ -7,11 +7,12 @@ they all see the same problems in the same words.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from . import problems as P
 from .agenda import build_agenda
@@ -41,6 +42,9 @@ class Repository:
     directory: Directory
     build_date: dt.date
     agenda: Agenda | None = None
+    # Profile path -> a hash standing for the profile built from it (ProfileCache.digest), for
+    # the pages' fingerprints: hashing 10,000 profiles again on every build took half a second.
+    digests: Mapping[str, bytes] = field(default_factory=dict)
 
 
 def load_repository(
@@ -87,7 +91,8 @@ def load_repository(
     content_problems = proposal_problems + group_problems
 
     volunteers = []
-    for volunteer, problems in _load_volunteers(root, paths, taxonomy, forget_others=only is None):
+    digests: dict[str, bytes] = {}
+    for volunteer, problems in _load_volunteers(root, paths, taxonomy, digests, forget_others=only is None):
         found += problems
         if volunteer is not None:
             volunteers.append(volunteer)
@@ -122,7 +127,7 @@ def load_repository(
         content_problems = [p for p in content_problems if p.path in wanted]
     found += content_problems
 
-    repository = Repository(root, taxonomy, directory, day, agenda)
+    repository = Repository(root, taxonomy, directory, day, agenda, digests)
     return repository, sorted(found)
 
 
@@ -143,16 +148,23 @@ def content_links(root: Path) -> list[Problem]:
     return found
 
 
-def _load_volunteers(root: Path, paths: list[str], taxonomy: Taxonomy, *, forget_others: bool):
-    """Each profile's (Volunteer or None, problems), reusing results for unchanged files."""
+def _load_volunteers(root: Path, paths: list[str], taxonomy: Taxonomy, digests: dict, *, forget_others: bool):
+    """Each profile's (Volunteer or None, problems), reusing results for unchanged files.
+
+    Fills ``digests`` (path -> ProfileCache.digest) for the profiles the cache holds."""
     if not forget_others and len(paths) < PARALLEL_FROM:
         # A few named files (a pull request's): validating them is quicker than unpickling the
         # cache of a whole directory (8 s at 100k profiles), and the cache is left as it was.
         return [load_volunteer(root, path, taxonomy) for path in paths]
     cache = ProfileCache(root)
     results: dict[str, tuple] = {}
-    misses: list[tuple[str, str, bytes]] = []
+    misses: list[tuple[str, str, bytes, tuple | None]] = []
     for path in paths:
+        signature = cache.signature(path)
+        cached = cache.unchanged(path, signature)
+        if cached is not None:  # the file's lstat is the one it had when read: not read again
+            results[path] = cached
+            continue
         text, problems = read_text(root, path)
         if text is None:
             results[path] = (None, problems)
@@ -161,19 +173,23 @@ def _load_volunteers(root: Path, paths: list[str], taxonomy: Taxonomy, *, forget
         cached = cache.get(path, key)
         if cached is not None:
             results[path] = cached
+            cache.put(path, key, cached, signature)
         else:
-            misses.append((path, text, key))
+            misses.append((path, text, key, signature))
     if len(misses) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        fresh = [volunteer_from_text(root, path, text, taxonomy) for path, text, _ in misses]
+        fresh = [volunteer_from_text(root, path, text, taxonomy) for path, text, _, _ in misses]
     else:
         workers = os.cpu_count() or 2
         chunk = max(50, len(misses) // (workers * 8))
         with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(root,)) as pool:
-            fresh = list(pool.map(_load_one, [(path, text) for path, text, _ in misses], chunksize=chunk))
-    for (path, _, key), result in zip(misses, fresh):
+            fresh = list(pool.map(_load_one, [(path, text) for path, text, _, _ in misses], chunksize=chunk))
+    for (path, _, key, signature), result in zip(misses, fresh):
         results[path] = result
-        cache.put(path, key, result)
+        cache.put(path, key, result, signature)
     cache.save(keep=set(paths) if forget_others else None)
+    for path in paths:
+        if results[path][0] is not None:  # a file refused this time may still have an old entry
+            digests[path] = cache.digest(path)
     return [results[path] for path in paths]
 
 
@@ -181,6 +197,7 @@ _worker_state: dict = {}
 
 
 def _start_worker(root: Path) -> None:
+    gc.enable()  # off in the build (buildcache.collector_paused); a worker makes garbage, not a model
     # Each worker reads the (small) taxonomy itself: its mappings are read-only proxies,
     # which cannot be sent between processes.
     _worker_state["root"] = root

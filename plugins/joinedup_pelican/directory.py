@@ -22,7 +22,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 import joinedup.pages as pages_module
-from joinedup.buildcache import PageFingerprints, fingerprint_files
+from joinedup.buildcache import PageFingerprints, fingerprint_files, frozen_heap
 from joinedup.exports import open_data
 from joinedup.facets import write_facets
 from joinedup.feeds import FeedSite, proposal_feeds
@@ -82,7 +82,10 @@ class DirectoryGenerator(Generator):
         shutil.copyfile(self.repository.root / "volunteers" / "schema.json", schema_target)
 
         shared = self._shared_fingerprint()
-        hashes = PageFingerprints(shared)
+        digests = self.repository.digests
+        hashes = PageFingerprints(shared, ((volunteer, digests[volunteer.path])
+                                           for volunteer in self.repository.directory.volunteers.values()
+                                           if volunteer.path in digests))
         fingerprints = [hashes.page(page.template, page.context) for page in self.pages]
         # tasks.py builds into a staging folder; when the last site is to be updated in place
         # (joinedup.output), a page whose fingerprint is unchanged is kept there, not rendered.
@@ -121,16 +124,14 @@ class DirectoryGenerator(Generator):
             chunks = _weighed_chunks(todo, self.pages, RENDERER_LIFETIME) if recycle else _chunks(todo, workers * 16)
             for name in {page.template for page in self.pages} | set(SHARED_TEMPLATES):
                 self.env.get_template(name)  # compiled once here, inherited by every worker
-            gc.freeze()
-            try:
-                with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1 if recycle else None) as pool:
+            with frozen_heap():
+                with multiprocessing.get_context("fork").Pool(workers, gc.enable, maxtasksperchild=1 if recycle else None) as pool:
                     for count in pool.imap_unordered(_render_many, chunks):
                         done += count
                         progress(done, len(todo))
-            finally:
-                gc.unfreeze()
         self.write_files()
-        facets = write_facets(self.repository.directory, Path(self.output_path), previous_output or None)
+        facets = write_facets(self.repository.directory, Path(self.output_path), previous_output or None,
+                              self.repository.root, self.repository.digests)
         # What Pagefind reads of the proposal and group pages: their context but the sections
         # the templates mark data-pagefind-ignore. When none of these changed, tasks.py keeps
         # the last Pagefind bundle although the pages themselves were rendered again.
@@ -168,7 +169,7 @@ class DirectoryGenerator(Generator):
         site_url = self.settings.get("SITEURL", "")
         site = FeedSite(self.settings.get("SITENAME", ""), site_url, self.settings.get("FORGE_URL", ""))
         files = proposal_feeds(agenda, directory, site, repository.build_date)
-        files.update(open_data(agenda, directory, site_url))
+        files.update(open_data(agenda, directory, site_url, repository.root, repository.digests))
         files[SITEMAP] = sitemap(self._sitemap_pages(), site_url)
         files[ACCENT_CSS] = accent_css(self.settings.get("JOINEDUP_ACCENT", ""))
         files[HEADERS_FILE] = headers_file()
