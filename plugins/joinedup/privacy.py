@@ -47,6 +47,8 @@ _SPELLED_EMAIL = re.compile(
     r"|[\w.+-]+\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*\s+dot\s+(?:com|org|net|edu|gov|info|io|co|uk|fr|de|es|it|nl|eu)\b",
     re.IGNORECASE,
 )
+# What the spelled-out form needs: "at" between spaces or brackets.
+_AT_WORD = re.compile(r"[\s\[({]at[\s\])}]", re.IGNORECASE)
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>")
 _HTML_URL = re.compile(r"""(?:href|src)\s*=\s*["']?\s*([^"'\s>]+)""", re.IGNORECASE)
@@ -100,13 +102,25 @@ def check_text(
     for where, text in strings(data):
         if where in exempt:
             continue
-        field = dotted(where)
+        email_ok, is_markdown = where in email_allowed, where in markdown
+        field = None
         for offset, line_text in enumerate(text.split("\n")):
+            if not is_markdown and not _might_be_private(line_text, email_ok):
+                continue  # most lines: no digit, no '@', no 'at' standing alone
             line, col = locate(where, offset)
-            found.extend(_check_line(line_text, path, line, col, field, where in email_allowed))
-            if where in markdown:
+            field = field or dotted(where)
+            found.extend(_check_line(line_text, path, line, col, field, email_ok))
+            if is_markdown:
                 found.extend(check_links(line_text, path, line, col, field, tags_kept=tags_kept))
     return found
+
+
+def _might_be_private(text: str, email_ok: bool) -> bool:
+    """False when no rule of _check_line can match ``text``: each needs a digit, an '@' or
+    a spelled-out 'at'."""
+    if _DIGIT.search(text):
+        return True
+    return not email_ok and ("@" in text or _AT_WORD.search(text) is not None)
 
 
 def _check_line(text: str, path: str, line: int, col: int, field: str, email_ok: bool) -> list[Problem]:
@@ -117,7 +131,7 @@ def _check_line(text: str, path: str, line: int, col: int, field: str, email_ok:
     without_urls = _URL.sub(" ", text) if ":" in text or "www." in lower else text
     if not email_ok:
         for pattern in (_EMAIL, _SPELLED_EMAIL):
-            if ("@" if pattern is _EMAIL else "at") not in lower:
+            if ("@" not in lower) if pattern is _EMAIL else _AT_WORD.search(text) is None:
                 continue
             for match in pattern.finditer(without_urls if pattern is _SPELLED_EMAIL else text):
                 found.append(

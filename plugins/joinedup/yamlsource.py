@@ -13,6 +13,7 @@ into plain Python values by this module, so that
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -87,6 +88,16 @@ class _Stop(Exception):
     """Raised inside the event walk when the file cannot be read any further."""
 
 
+_RESOLVER = yaml.resolver.Resolver()
+
+
+@lru_cache(maxsize=8192)
+def _plain_tag(value: str) -> str:
+    """The tag YAML gives an untagged plain value ('true' → bool, '6' → int, 'Leeds' → str).
+    The same values (true, skill ids, hours) are in every profile: resolved once each."""
+    return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+
+
 class _Builder:
     def __init__(self, path: str, line_offset: int):
         self.path = path
@@ -95,7 +106,6 @@ class _Builder:
         self.scalars: dict[Path, tuple[int, int, str | None]] = {}
         self.problems: list[Problem] = []
         self.constructor = yaml.constructor.SafeConstructor()
-        self.resolver = yaml.resolver.Resolver()
 
     def where(self, mark) -> tuple[int, int]:
         return mark.line + 1 + self.line_offset, mark.column + 1
@@ -106,6 +116,8 @@ class _Builder:
         raise _Stop
 
     def check_event(self, event, depth: int) -> None:
+        if type(event) is yaml.ScalarEvent and event.anchor is None and event.tag is None and depth <= MAX_DEPTH:
+            return  # most events: a plain value, nothing to refuse
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             self.fail(
                 P.ANCHOR_ALIAS,
@@ -132,7 +144,7 @@ class _Builder:
     def scalar(self, event) -> Any:
         if event.tag in (None, "!"):
             if event.implicit[0]:
-                tag = self.resolver.resolve(yaml.ScalarNode, event.value, (True, False))
+                tag = _plain_tag(event.value)
             else:
                 tag = "tag:yaml.org,2002:str"
         else:
