@@ -59,6 +59,15 @@ def test_history_of_every_file_takes_two_git_processes_whatever_the_number_of_fi
     assert all(len(history.of(f"content/proposals/plan-{n}.md")) == 3 for n in range(8))
     assert calls.read_text().split() == ["rev-parse", "-c"]  # one rev-parse, one log
 
+    # The history of a commit is kept (.cache/): the next build at the same commit runs no log.
+    again, _ = read_history(site.root, git=str(wrapper))
+    assert again.revisions == history.revisions
+    assert calls.read_text().split() == ["rev-parse", "-c", "rev-parse"]
+    site.write("content/proposals/plan-0.md", proposal_text(title="Plan 0.3"))
+    commit_all(site.root, "Round 3", name="Mina Okoye", email="m@example.org", date="2026-10-04T10:00:00Z")
+    newer, _ = read_history(site.root, git=str(wrapper))
+    assert [r.message for r in newer.of("content/proposals/plan-0.md")] == ["Round 3", "Round 2", "Round 1", "Round 0"]
+
 
 def test_site_in_a_subfolder_of_a_repository_gets_paths_relative_to_the_site(site, tmp_path):
     site.profile("ana-lopez")

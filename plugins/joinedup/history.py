@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import Sequence
 
 from . import problems as P
+from .buildcache import load_memo, save_memo
 from .model import STATUSES, History, Revision
 from .problems import Problem, problem
 
@@ -43,9 +44,15 @@ def read_history(root: Path, folders: Sequence[str] = FOLDERS, *, git: str = "gi
     'unavailable' or 'shallow' with a note for readers, and one JU414 warning.
     """
     root = Path(root)
+    asked = [git, "rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "--show-prefix",
+             "--git-path", "shallow"]
     try:
-        where = _run([git, "rev-parse", "--is-inside-work-tree", "--is-shallow-repository",
-                      "--show-prefix", "--git-path", "shallow"], root).split("\n")
+        try:  # and the commit checked out, which a repository without commits has not
+            where = _run([*asked, "HEAD"], root).split("\n")
+        except subprocess.CalledProcessError as error:
+            if "HEAD" not in (error.stderr or ""):
+                raise
+            where = _run(asked, root).split("\n")
     except FileNotFoundError:
         return _unavailable(NO_GIT, "Install git and build from a clone of the repository.")
     except subprocess.CalledProcessError as error:
@@ -61,6 +68,31 @@ def read_history(root: Path, folders: Sequence[str] = FOLDERS, *, git: str = "gi
     prefix = where[2]
     grafted = _shallow_commits(root / where[3]) if shallow else frozenset()
 
+    # The history of a commit never changes: kept in .cache/ under the commit it was read at.
+    head = where[4].strip() if len(where) > 4 else ""
+    key = (head, git, prefix, tuple(folders), shallow, tuple(sorted(grafted))) if head else None
+    kept = load_memo(root, _MEMO) if key is not None else {}
+    if key is not None and kept.get("key") == key:
+        revisions = MappingProxyType(kept["revisions"])
+    else:
+        revisions = _read_log(root, git, folders, prefix, grafted)
+        if isinstance(revisions, tuple):  # git failed: (History, problems)
+            return revisions
+        if key is not None:
+            save_memo(root, _MEMO, {"key": key, "revisions": dict(revisions)})
+    if shallow:
+        return History("shallow", SHALLOW, revisions), [problem(
+            P.HISTORY_INCOMPLETE, folders[0], 0, 0, SHALLOW,
+            "Build from a full clone (in GitHub Actions: actions/checkout with 'fetch-depth: 0').",
+        )]
+    return History("complete", "", revisions), []
+
+
+_MEMO = "history"
+
+
+def _read_log(root: Path, git: str, folders: Sequence[str], prefix: str, grafted):
+    """Revisions by path from one ``git log``, or (History, problems) when git fails."""
     try:
         # --full-history --sparse: list every commit instead of first asking, for each one,
         # whether it touches the folders (a second tree diff per commit): about a third
@@ -75,13 +107,7 @@ def read_history(root: Path, folders: Sequence[str] = FOLDERS, *, git: str = "gi
         reason = detail[0] if detail else f"git exited with status {error.returncode}"
         return _unavailable(f"Revision history is not shown: git could not read it ({reason}).",
                             "Run 'git log' in the site's folder to see what git objects to.")
-    revisions = parse_log(output, prefix=prefix, skip=grafted)
-    if shallow:
-        return History("shallow", SHALLOW, revisions), [problem(
-            P.HISTORY_INCOMPLETE, folders[0], 0, 0, SHALLOW,
-            "Build from a full clone (in GitHub Actions: actions/checkout with 'fetch-depth: 0').",
-        )]
-    return History("complete", "", revisions), []
+    return parse_log(output, prefix=prefix, skip=grafted)
 
 
 def parse_log(output: str, *, prefix: str = "", skip=frozenset()) -> MappingProxyType:
