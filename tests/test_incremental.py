@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import SiteRepo
 from joinedup.buildcache import ProfileCache
-from content_fixtures import make_history_site
+from content_fixtures import make_history_site, proposal_text
 
 
 # Pagefind 1.5.2 writes its filter files in a different order on every run, even over the same
@@ -38,6 +38,9 @@ def build(site: SiteRepo) -> str:
 
 def test_rebuild_after_one_profile_edit_is_byte_identical_to_a_build_from_nothing(site, tmp_path):
     make_history_site(site)
+    site.write("content/proposals/bus-franchising.md", proposal_text(  # asks for help Ana could give
+        title="Public control of every bus network", summary="Franchise every bus network.", status="synthesis",
+        needs="[photography]"))
     site.profile("cy-jones", name="Cy Jones", github="cy-jones", bio="Maps **and** leaflets.")
     build(site)
     before = (site.root / "output/people/cy-jones/index.html").stat()
@@ -60,6 +63,14 @@ def test_rebuild_after_one_profile_edit_is_byte_identical_to_a_build_from_nothin
     assert "banners" in (rebuilt / "people/cy-jones/index.html").read_text()
     assert [slug for slug, stat in proposals.items()
             if not os.path.samestat(stat, (rebuilt / "proposals" / slug / "index.html").stat())] == []
+
+    # A headline is shown among "people who could help" but does not rank: the kept list is
+    # used, with the new headline (the comparison below proves the page equal to a fresh one).
+    site.profile("ana-lopez", endorses="[a-bus-network]", headline="Photographer and film editor",
+                 skills="\n  - photography\n  - social-media")
+    build(site)
+    assert any("Photographer and film editor" in page.read_text() and "could help" in page.read_text()
+               for page in (rebuilt / "proposals").glob("*/index.html"))
 
     fresh = SiteRepo(tmp_path / "fresh")
     shutil.copytree(site.root, fresh.root, ignore=shutil.ignore_patterns("output", ".output*", ".cache"))

@@ -235,3 +235,10 @@ def test_a_needs_kept_list_is_reused_only_while_no_candidate_who_could_score_cha
     assert inputs(welsh, spanish, photo, matching.Candidate("d-new", "D", "", ("translation-cy",), "wales", False, 1)) != before
     assert inputs(welsh, spanish, photo, today=TODAY + dt.timedelta(days=1)) != before
     assert inputs(welsh, spanish, photo, limit=3) != before
+    # A name or headline does not rank: editing them keeps the list, shown with the new words.
+    renamed = matching.Candidate("a-welsh", "Ann", "Welsh teacher", ("translation-cy",), "wales", False, 2)
+    assert inputs(renamed, spanish, photo) == before
+    kept = matching.CandidatePool([welsh, spanish, photo], group_of).rank(need, TODAY, limit=5)
+    pool = matching.CandidatePool([renamed, spanish, photo], group_of)
+    assert pool.refreshed(kept, need, TODAY) == pool.rank(need, TODAY, limit=5)
+    assert [m.candidate.headline for m in pool.refreshed(kept, need, TODAY)][0] == "Welsh teacher"

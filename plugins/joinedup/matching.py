@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import heapq
-import pickle
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
@@ -311,6 +310,7 @@ class CandidatePool:
         # Worked out on the first inputs_of call (a build that ranks no need pays nothing).
         self._digests: list[bytes] | None = None
         self._holder_digests: dict[str | None, bytes] = {}
+        self._by_id: dict[str, Candidate] | None = None
         self._holding: dict[str, set[int]] = {}
         for position, candidate in enumerate(self.candidates):
             for skill in candidate.skills:
@@ -323,7 +323,8 @@ class CandidatePool:
         """A hash of everything :meth:`rank` looks at for ``need``: the need, the day, the
         limit, the language of the reasons, the skill groups, and every candidate holding a
         needed skill or one of its group (the others score nothing). Equal hashes, equal
-        lists: the build keeps lists from one build to the next by this hash.
+        lists but for names and headlines: the build keeps lists from one build to the next by
+        this hash, and takes those from the current candidates (:meth:`refreshed`).
 
         The candidates come in as the hash of each skill's and group's holders, worked out
         once per pool: a need's candidates are the union of those sets.
@@ -341,7 +342,10 @@ class CandidatePool:
     def _holders_digest(self, key: str | None) -> bytes:
         """A hash of the candidates holding ``key`` (a skill, or ``group:<id>``); None: everyone."""
         if self._digests is None:
-            self._digests = [hashlib.blake2b(pickle.dumps(c, protocol=5), digest_size=16).digest()
+            # What ranking and the reasons read: not the name and headline, which a kept list
+            # takes from the current candidates (refreshed), so editing them re-ranks nothing.
+            self._digests = [hashlib.blake2b(repr((c.id, c.skills, c.region, c.remote, c.hours, c.start, c.until,
+                                                   c.updated)).encode(), digest_size=16).digest()
                              for c in self.candidates]
         found = self._holder_digests.get(key)
         if found is None:
@@ -349,6 +353,14 @@ class CandidatePool:
             members = b"".join(self._digests[position] for position in positions)
             found = self._holder_digests[key] = hashlib.blake2b(members, digest_size=16).digest()
         return found
+
+    def refreshed(self, matches: Iterable[Match], need: Need, today: dt.date) -> list[Match]:
+        """A list kept under an equal :meth:`inputs_of` hash, made again from the candidates as
+        they are now (a name or headline may have changed since), exactly as :meth:`rank`
+        makes its result, without ranking again."""
+        if self._by_id is None:
+            self._by_id = {candidate.id: candidate for candidate in self.candidates}
+        return [explain(self._by_id[match.id], need, today, self.group_of) for match in matches]
 
     def skill_points(self, need: Need) -> dict[int, int]:
         """Position → sum of the skill levels, for every candidate with at least one point."""

@@ -319,7 +319,7 @@ class Helpers:
     def __call__(self, needs, limit: int | None = None):
         from .buildcache import load_memo
         from .matching import CandidatePool, group_of
-        from .needs import candidates_of, match_needs
+        from .needs import NeedMatches, candidates_of, match_needs
 
         if not needs:
             return []
@@ -334,6 +334,8 @@ class Helpers:
                 kept = self._kept.get(inputs)
                 if kept is None:
                     [kept] = match_needs(self.repository, [need], key[1], pool=self._pool)
+                else:  # the same ranking; names and headlines as they are now
+                    kept = NeedMatches(need, tuple(self._pool.refreshed(kept.matches, need, self.repository.build_date)))
                 self._found[key] = self._used[inputs] = kept
             found.append(self._found[key])
         return found
@@ -342,7 +344,7 @@ class Helpers:
         """Keep this build's lists in .cache/ for the next build (only those used this time)."""
         from .buildcache import save_memo
 
-        if self._used:
+        if self._used and (self._kept is None or self._used.keys() != self._kept.keys()):
             save_memo(self.repository.root, self.MEMO, self._used)
 
 
