@@ -185,7 +185,7 @@ def build(output, publish):
     output = output or "output"
     started = time.perf_counter()
     try:
-        count = build_site(output_path, publish=publish)
+        count = build_site(output_path, publish=publish, last=True)
     except ProblemsFound as failure:
         _report(failure.problems, "text")
         click.echo(f"Build failed: {failure}. {output} is unchanged.", err=True)
@@ -193,7 +193,7 @@ def build(output, publish):
     click.echo(f"Built {count} pages into {output} in {time.perf_counter() - started:.1f} s.", err=True)
 
 
-def build_site(output_path: Path, *, publish: bool = False) -> int:
+def build_site(output_path: Path, *, publish: bool = False, last: bool = False) -> int:
     """Steps 1-6 of the pipeline (DESIGN.md §3). Returns the number of HTML pages of the site.
 
     The site is rendered into a staging folder beside ``output_path``. The first build swaps
@@ -204,7 +204,7 @@ def build_site(output_path: Path, *, publish: bool = False) -> int:
     from joinedup.buildcache import collector_paused
     from joinedup.repository import load_repository
 
-    with collector_paused():
+    with collector_paused(then_freeze=last):  # last: the process ends after this build
         repository, problems = load_repository(ROOT, history=True)  # 1-3: load, validate, model
         return _publish_site(repository, problems, output_path, publish)
 

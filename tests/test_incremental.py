@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from conftest import SiteRepo
-from joinedup.buildcache import ProfileCache
+from joinedup.buildcache import KeptResults, ProfileCache
 from content_fixtures import make_history_site, proposal_text
 
 
@@ -179,3 +179,24 @@ def test_an_edit_that_keeps_the_size_and_the_old_modification_time_is_still_seen
     assert "campaign fylms" in site.read("output/people/ana-lopez/index.html")
     assert "campaign fylms" in site.read("output/data/people.json")
     assert "campaign fylms" in site.read("output/search/facets/cards/0.json")
+
+
+def test_results_kept_between_builds_survive_small_changes_written_aside(tmp_path):
+    # KeptResults writes a few changes to a second, small file: what the next build reads
+    # must be the last build's results exactly, dropped ones gone.
+    def build_with(keys):
+        kept = KeptResults(tmp_path, "things")
+        made = []
+        results = {key: kept.get(key, lambda key=key: made.append(key) or f"result of {key}") for key in keys}
+        kept.save()
+        return results, made
+
+    everything = [f"p{n}" for n in range(100)]
+    assert build_with(everything)[1] == everything  # from nothing: all made
+    changed = [*everything[1:], "p-new"]  # one dropped, one new
+    results, made = build_with(changed)
+    assert made == ["p-new"] and results["p-new"] == "result of p-new"
+    assert (tmp_path / ".cache/things-recent.pickle").exists()
+    results, made = build_with(changed)
+    assert made == [] and results == {key: f"result of {key}" for key in changed}
+    assert build_with(everything)[1] == ["p0"]  # the dropped one is made again, not remembered

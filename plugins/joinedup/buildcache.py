@@ -45,16 +45,21 @@ def fingerprint_files(paths, root: Path | None = None) -> str:
 
 
 @contextmanager
-def collector_paused():
+def collector_paused(*, then_freeze: bool = False):
     """No cyclic garbage collection inside: a build makes few reference cycles and a model of
     hundreds of thousands of objects, which the collector walked again and again (over a
     second of a 10k rebuild). Worker processes forked inside turn it back on
-    (``initializer=gc.enable``), as they make garbage rather than a model."""
+    (``initializer=gc.enable``), as they make garbage rather than a model.
+
+    ``then_freeze`` is for a process that ends next (the ``build`` command): what the build
+    made is frozen rather than walked once more by the first collection afterwards."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if then_freeze:
+            gc.freeze()
         if enabled:
             gc.enable()
 
@@ -230,13 +235,33 @@ def save_memo(root: Path, name: str, memo: dict) -> None:
 class KeptResults:
     """Results worked out per profile, kept in ``.cache/<name>.pickle`` from one build to the
     next under keys the caller makes (a profile's ProfileCache.digest and whatever else the
-    result depends on). Only the results this build used are kept."""
+    result depends on). Only the results this build used are kept. As in ProfileCache, what
+    changed since that file was written goes to a small second one: a one-profile edit does
+    not rewrite ten thousand results."""
 
     def __init__(self, root: Path | None, name: str):
         self.root, self.name = root, name
-        self.kept = load_memo(root, name) if root is not None else {}
+        self.kept: dict = {}
+        self.recent: dict = {}  # changes since the bulk file (None: dropped)
+        self.token = ""
+        self.salt = _library_salt() if root is not None else ""
+        if root is not None:
+            bulk = _load_pickle(self._file(""))
+            if isinstance(bulk, tuple) and len(bulk) == 3 and bulk[0] == self.salt:
+                _, self.token, self.kept = bulk
+                overlay = _load_pickle(self._file("-recent"))
+                if isinstance(overlay, tuple) and len(overlay) == 3 and overlay[:2] == (self.salt, self.token):
+                    self.recent = overlay[2]
+                    for key, value in self.recent.items():
+                        if value is None:
+                            self.kept.pop(key, None)
+                        else:
+                            self.kept[key] = value
         self.used: dict = {}
         self.added = False
+
+    def _file(self, suffix: str) -> Path:
+        return self.root / CACHE_DIR / f"{self.name}{suffix}.pickle"
 
     def get(self, key, make):
         """The result for ``key``: this build's, the last build's, or ``make()``."""
@@ -246,12 +271,24 @@ class KeptResults:
             if found is None:
                 found = make()
                 self.added = True
+                self.recent[key] = found
             self.used[key] = found
         return found
 
     def save(self) -> None:
-        if self.root is not None and (self.added or len(self.used) != len(self.kept)):
-            save_memo(self.root, self.name, self.used)
+        if self.root is None or not (self.added or len(self.used) != len(self.kept)):
+            return
+        for key in self.kept.keys() - self.used.keys():
+            self.recent[key] = None
+        if self.token and len(self.recent) * 20 <= len(self.used):
+            _dump_pickle(self._file("-recent"), (self.salt, self.token, self.recent))
+            return
+        self.token = os.urandom(8).hex()
+        if _dump_pickle(self._file(""), (self.salt, self.token, self.used)):
+            try:
+                self._file("-recent").unlink()
+            except OSError:
+                pass
 
 
 def _library_salt() -> str:
