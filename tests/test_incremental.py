@@ -200,3 +200,19 @@ def test_results_kept_between_builds_survive_small_changes_written_aside(tmp_pat
     results, made = build_with(changed)
     assert made == [] and results == {key: f"result of {key}" for key in changed}
     assert build_with(everything)[1] == ["p0"]  # the dropped one is made again, not remembered
+
+
+def test_validated_profiles_kept_between_builds_survive_small_changes_written_aside(tmp_path):
+    cache = ProfileCache(tmp_path)
+    for n in range(40):
+        cache.put(f"volunteers/p{n}.yaml", ProfileCache.key(f"text {n}"), f"profile {n}")
+    cache.save()
+    cache = ProfileCache(tmp_path)
+    cache.put("volunteers/p1.yaml", ProfileCache.key("text 1, edited"), "profile 1, edited")
+    cache.save(keep={f"volunteers/p{n}.yaml" for n in range(1, 40)})  # p0 deleted
+    assert (tmp_path / ".cache/profiles-recent.pickle").exists()
+    cache = ProfileCache(tmp_path)
+    assert cache.get("volunteers/p1.yaml", ProfileCache.key("text 1, edited")) == "profile 1, edited"
+    assert cache.get("volunteers/p1.yaml", ProfileCache.key("text 1")) is None
+    assert cache.get("volunteers/p2.yaml", ProfileCache.key("text 2")) == "profile 2"
+    assert cache.get("volunteers/p0.yaml", ProfileCache.key("text 0")) is None

@@ -112,17 +112,7 @@ class ProfileCache:
         self.recent: dict[str, tuple | None] = {}
         self.token = ""
         self.changed = False
-        salt_token_entries = _load_pickle(self.file)
-        if salt_token_entries and salt_token_entries[0] == self.salt:
-            _, self.token, self.entries = salt_token_entries
-            overlay = _load_pickle(self.recent_file)
-            if overlay and overlay[0] == self.salt and overlay[1] == self.token:
-                self.recent = overlay[2]
-                for relative, entry in self.recent.items():
-                    if entry is None:
-                        self.entries.pop(relative, None)
-                    else:
-                        self.entries[relative] = entry
+        self.token, self.entries, self.recent = _load_layered(self.file, self.recent_file, self.salt)
 
     @staticmethod
     def key(text: str) -> bytes:
@@ -175,16 +165,42 @@ class ProfileCache:
             self.recent[relative] = None
         if not (self.changed or stale):
             return
-        if self.token and len(self.recent) * 20 <= len(self.entries):
-            _dump_pickle(self.recent_file, (self.salt, self.token, self.recent))
-            return
-        self.token = os.urandom(8).hex()
-        if _dump_pickle(self.file, (self.salt, self.token, self.entries)):
-            self.recent = {}
-            try:
-                self.recent_file.unlink()
-            except OSError:
-                pass
+        self.token, self.recent = _save_layered(self.file, self.recent_file, self.salt, self.token,
+                                                self.entries, self.recent)
+
+
+def _load_layered(bulk: Path, recent: Path, salt: str) -> tuple[str, dict, dict]:
+    """(token, entries, changes) from a bulk file and the small file of changes written since
+    (a change of None: the entry was dropped); ("", {}, {}) when there is none of this salt."""
+    found = _load_pickle(bulk)
+    if not (isinstance(found, tuple) and len(found) == 3 and found[0] == salt):
+        return "", {}, {}
+    _, token, entries = found
+    changes = _load_pickle(recent)
+    if not (isinstance(changes, tuple) and len(changes) == 3 and changes[:2] == (salt, token)):
+        return token, entries, {}
+    for key, value in changes[2].items():
+        if value is None:
+            entries.pop(key, None)
+        else:
+            entries[key] = value
+    return token, entries, changes[2]
+
+
+def _save_layered(bulk: Path, recent: Path, salt: str, token: str, entries: dict, changes: dict) -> tuple[str, dict]:
+    """Write ``changes`` alone while they are under a twentieth of ``entries``, else all of
+    ``entries`` under a new token. Returns the token and the changes still to keep."""
+    if token and len(changes) * 20 <= len(entries):
+        _dump_pickle(recent, (salt, token, changes))
+        return token, changes
+    token = os.urandom(8).hex()
+    if not _dump_pickle(bulk, (salt, token, entries)):
+        return "", {}
+    try:
+        recent.unlink()
+    except OSError:
+        pass
+    return token, {}
 
 
 def _load_pickle(path: Path):
@@ -246,17 +262,7 @@ class KeptResults:
         self.token = ""
         self.salt = _library_salt() if root is not None else ""
         if root is not None:
-            bulk = _load_pickle(self._file(""))
-            if isinstance(bulk, tuple) and len(bulk) == 3 and bulk[0] == self.salt:
-                _, self.token, self.kept = bulk
-                overlay = _load_pickle(self._file("-recent"))
-                if isinstance(overlay, tuple) and len(overlay) == 3 and overlay[:2] == (self.salt, self.token):
-                    self.recent = overlay[2]
-                    for key, value in self.recent.items():
-                        if value is None:
-                            self.kept.pop(key, None)
-                        else:
-                            self.kept[key] = value
+            self.token, self.kept, self.recent = _load_layered(self._file(""), self._file("-recent"), self.salt)
         self.used: dict = {}
         self.added = False
 
@@ -280,15 +286,8 @@ class KeptResults:
             return
         for key in self.kept.keys() - self.used.keys():
             self.recent[key] = None
-        if self.token and len(self.recent) * 20 <= len(self.used):
-            _dump_pickle(self._file("-recent"), (self.salt, self.token, self.recent))
-            return
-        self.token = os.urandom(8).hex()
-        if _dump_pickle(self._file(""), (self.salt, self.token, self.used)):
-            try:
-                self._file("-recent").unlink()
-            except OSError:
-                pass
+        self.token, self.recent = _save_layered(self._file(""), self._file("-recent"), self.salt, self.token,
+                                                self.used, self.recent)
 
 
 def _library_salt() -> str:
