@@ -204,12 +204,12 @@ def test_results_kept_between_builds_survive_small_changes_written_aside(tmp_pat
 
 def test_validated_profiles_kept_between_builds_survive_small_changes_written_aside(tmp_path):
     cache = ProfileCache(tmp_path)
-    for n in range(40):
+    for n in range(100):
         cache.put(f"volunteers/p{n}.yaml", ProfileCache.key(f"text {n}"), f"profile {n}")
     cache.save()
     cache = ProfileCache(tmp_path)
     cache.put("volunteers/p1.yaml", ProfileCache.key("text 1, edited"), "profile 1, edited")
-    cache.save(keep={f"volunteers/p{n}.yaml" for n in range(1, 40)})  # p0 deleted
+    cache.save(keep={f"volunteers/p{n}.yaml" for n in range(1, 100)})  # p0 deleted
     assert (tmp_path / ".cache/profiles-recent.pickle").exists()
     cache = ProfileCache(tmp_path)
     assert cache.get("volunteers/p1.yaml", ProfileCache.key("text 1, edited")) == "profile 1, edited"
