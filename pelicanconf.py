@@ -54,7 +54,9 @@ AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 
 JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "extensions": ["jinja2.ext.i18n"],
                      # Compiled templates kept between builds (checked against their source).
-                     "bytecode_cache": template_cache(os.path.dirname(os.path.abspath(__file__)))}
+                     "bytecode_cache": template_cache(os.path.dirname(os.path.abspath(__file__))),
+                     # Templates do not change during a build: not checked on disk at every page.
+                     "auto_reload": False}
 JINJA_FILTERS = {"sanitise_body": lambda html: sanitise(html, body=True)}
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
