@@ -3,11 +3,15 @@
 What is kept, all of it safe to delete at any time:
 
 * :class:`ProfileCache` keeps each profile's validated result, keyed by a hash of the file's
-  bytes, under ``.cache/`` in the repository. It is thrown away whole when the schema, a
-  taxonomy file or the library's own code changes.
+  bytes (and its lstat, so an unchanged file is not read), under ``.cache/`` in the
+  repository. It is thrown away whole when the schema, a taxonomy file or the library's own
+  code changes.
 * :func:`load_memo` and :func:`save_memo` keep other results between builds (the HTML of
-  proposal and group bodies, their checks, "people who could help"), thrown away when the
-  library's code changes.
+  proposal and group bodies, their checks, "people who could help", the history of a
+  commit), thrown away when the library's code changes; :class:`KeptResults` keeps results
+  per profile (facets, open-data rows) the same way.
+* The profile cache and kept results write the changes since their bulk file to a small
+  second file, so a one-profile edit does not rewrite ten thousand entries.
 * :class:`PageFingerprints` gives a rendered page's inputs a hash; a rebuild keeps a page of
   the last site instead of rendering it again when the hash is unchanged (joinedup.output).
 """
