@@ -427,7 +427,12 @@ def _partial_renderer(key_of):
         found = rendered.get(key)
         if found is None:
             template = context.environment.get_template(template_name)
-            found = rendered[key] = Markup(template.render({**context.get_all(), **variables}))
+            # The page's context shared, not copied: Template.render(dict) copied its few
+            # hundred names (Pelican's settings, the site's globals) twice for every card.
+            partial = template.new_context(context.parent, shared=True)
+            partial.vars.update(context.vars)
+            partial.vars.update(variables)
+            found = rendered[key] = Markup(context.environment.concat(template.root_render_func(partial)))
         return found
 
     return render
