@@ -90,9 +90,33 @@ def load_repository(
     found += problems
     content_problems = proposal_problems + group_problems
 
+    proposals, groups = [], []
+
+    def load_content_files() -> None:
+        # Needs only the ids (known), not the profiles: runs while worker processes validate
+        # the profiles, on the core they leave (0.9 s for 1,000 proposals from nothing).
+        nonlocal content_problems
+        if only is None:
+            recall_checks(root)
+        # With `only`, the other proposals and groups are read for their ids and links, not
+        # re-validated: their problems would not be reported, and validation is most of the cost.
+        for path in proposal_paths:
+            proposal, problems = load_proposal(root, path, known, thorough=wanted is None or path in wanted)
+            content_problems += problems
+            if proposal is not None:
+                proposals.append(proposal)
+        for path in group_paths:
+            group, problems = load_group(root, path, known, thorough=wanted is None or path in wanted)
+            content_problems += problems
+            if group is not None:
+                groups.append(group)
+        if only is None:
+            remember_checks(root)
+
     volunteers = []
     digests: dict[str, bytes] = {}
-    for volunteer, problems in _load_volunteers(root, paths, taxonomy, digests, forget_others=only is None):
+    loaded = _load_volunteers(root, paths, taxonomy, digests, forget_others=only is None, meanwhile=load_content_files)
+    for volunteer, problems in loaded:
         found += problems
         if volunteer is not None:
             volunteers.append(volunteer)
@@ -102,23 +126,6 @@ def load_repository(
     volunteers = [v for v in volunteers if v.path not in refused]
     directory = build_directory(taxonomy, volunteers, day)
 
-    proposals, groups = [], []
-    if only is None:
-        recall_checks(root)
-    # With `only`, the other proposals and groups are read for their ids and links, not
-    # re-validated: their problems would not be reported, and validation is most of the cost.
-    for path in proposal_paths:
-        proposal, problems = load_proposal(root, path, known, thorough=wanted is None or path in wanted)
-        content_problems += problems
-        if proposal is not None:
-            proposals.append(proposal)
-    for path in group_paths:
-        group, problems = load_group(root, path, known, thorough=wanted is None or path in wanted)
-        content_problems += problems
-        if group is not None:
-            groups.append(group)
-    if only is None:
-        remember_checks(root)
     revisions, problems = read_history(root) if history else (History("not-read"), [])
     content_problems += problems
     agenda, problems = build_agenda(proposals, groups, directory, revisions, known.proposals)
@@ -148,13 +155,16 @@ def content_links(root: Path) -> list[Problem]:
     return found
 
 
-def _load_volunteers(root: Path, paths: list[str], taxonomy: Taxonomy, digests: dict, *, forget_others: bool):
+def _load_volunteers(root: Path, paths: list[str], taxonomy: Taxonomy, digests: dict, *, forget_others: bool,
+                     meanwhile=lambda: None):
     """Each profile's (Volunteer or None, problems), reusing results for unchanged files.
 
-    Fills ``digests`` (path -> ProfileCache.digest) for the profiles the cache holds."""
+    Fills ``digests`` (path -> ProfileCache.digest) for the profiles the cache holds. Calls
+    ``meanwhile()`` once, while worker processes validate profiles when there are any."""
     if not forget_others and len(paths) < PARALLEL_FROM:
         # A few named files (a pull request's): validating them is quicker than unpickling the
         # cache of a whole directory (8 s at 100k profiles), and the cache is left as it was.
+        meanwhile()
         return [load_volunteer(root, path, taxonomy) for path in paths]
     cache = ProfileCache(root)
     results: dict[str, tuple] = {}
@@ -177,12 +187,15 @@ def _load_volunteers(root: Path, paths: list[str], taxonomy: Taxonomy, digests: 
         else:
             misses.append((path, text, key, signature))
     if len(misses) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        meanwhile()
         fresh = [volunteer_from_text(root, path, text, taxonomy) for path, text, _, _ in misses]
     else:
         workers = os.cpu_count() or 2
         chunk = max(50, len(misses) // (workers * 8))
         with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(root,)) as pool:
-            fresh = list(pool.map(_load_one, [(path, text) for path, text, _, _ in misses], chunksize=chunk))
+            pending = pool.map(_load_one, [(path, text) for path, text, _, _ in misses], chunksize=chunk)
+            meanwhile()  # every chunk is submitted: the workers are busy
+            fresh = list(pending)
     for (path, _, key, signature), result in zip(misses, fresh):
         results[path] = result
         cache.put(path, key, result, signature)
