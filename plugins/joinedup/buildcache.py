@@ -74,9 +74,8 @@ _frozen_depth = 0
 @contextmanager
 def frozen_heap():
     """Leave the objects alive now out of the garbage collector's walks until the outermost
-    ``frozen_heap`` ends. A build's model lives until the end of the build; walking it again
-    and again cost over a second of a 10k rebuild, and in a forked worker each walk copied the
-    parent's memory. Objects are still freed when no longer referenced."""
+    ``frozen_heap`` ends: around forking workers, whose collector would otherwise walk (and
+    so copy) the parent's memory. Objects are still freed when no longer referenced."""
     global _frozen_depth
     gc.freeze()
     _frozen_depth += 1
@@ -92,8 +91,8 @@ class ProfileCache:
     """Validated profiles from the last run, reused while their file is unchanged.
 
     A file is known unchanged by its ``lstat`` (modification and change times in
-    nanoseconds, size, inode), as git does, without reading it: reading and hashing 10,000 files took half a
-    second of every rebuild. A file modified less than :data:`RACY_SECONDS` before it was
+    nanoseconds, size, inode), as git does, without reading it: reading and hashing 10,000
+    files took half a second of every rebuild. A file modified less than :data:`RACY_SECONDS` before it was
     read gets no such signature (another edit within the clock's tick would keep the same
     one) and is read and hashed next time. Entries changed since the bulk file was written
     go to a small second file, so editing one profile does not rewrite the cache of all.
@@ -110,12 +109,9 @@ class ProfileCache:
         # Names relative to the repository and the library: a profile's digest (pages'
         # fingerprints) is the same in a clone elsewhere.
         self.salt = f"{self.VERSION}:{fingerprint_files(inputs, root)}:{fingerprint_files(_LIBRARY.glob('*.py'), _LIBRARY)}"
-        # relative path -> (hash of the bytes, result, lstat signature or None)
-        self.entries: dict[str, tuple[bytes, Any, tuple | None]] = {}
-        # What changed since the bulk file was written (None: the file is gone), and that file's token.
-        self.recent: dict[str, tuple | None] = {}
-        self.token = ""
         self.changed = False
+        # entries: relative path -> (hash of the bytes, result, lstat signature or None);
+        # recent: what changed since the bulk file with that token was written (None: gone).
         self.token, self.entries, self.recent = _load_layered(self.file, self.recent_file, self.salt)
 
     @staticmethod
