@@ -25,6 +25,7 @@ import pickle
 import stat
 import time
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +53,7 @@ def fingerprint_files(paths, root: Path | None = None) -> str:
 def collector_paused(*, then_freeze: bool = False):
     """No cyclic garbage collection inside: a build makes few reference cycles and a model of
     hundreds of thousands of objects, which the collector walked again and again (over a
-    second of a 10k rebuild). Worker processes forked inside turn it back on
-    (``initializer=gc.enable``), as they make garbage rather than a model.
+    second of a 10k rebuild). Workers of :func:`forked_pool` turn it back on.
 
     ``then_freeze`` is for a process that ends next (the ``build`` command): what the build
     made is frozen rather than walked once more by the first collection afterwards."""
@@ -68,23 +68,21 @@ def collector_paused(*, then_freeze: bool = False):
             gc.enable()
 
 
-_frozen_depth = 0
-
-
 @contextmanager
-def frozen_heap():
-    """Leave the objects alive now out of the garbage collector's walks until the outermost
-    ``frozen_heap`` ends: around forking workers, whose collector would otherwise walk (and
-    so copy) the parent's memory. Objects are still freed when no longer referenced."""
-    global _frozen_depth
+def forked_pool(workers: int, **options):
+    """A pool of ``workers`` forked processes (``multiprocessing.Pool`` options) that inherit
+    the model without pickling it. The parent's objects are frozen out of the garbage
+    collector's sight while the pool lives: a worker's collector would otherwise walk (and so
+    copy) the parent's memory. The workers turn collection back on, which the build pauses
+    (collector_paused): they make garbage rather than a model."""
+    import multiprocessing
+
     gc.freeze()
-    _frozen_depth += 1
     try:
-        yield
+        with multiprocessing.get_context("fork").Pool(workers, gc.enable, **options) as pool:
+            yield pool
     finally:
-        _frozen_depth -= 1
-        if _frozen_depth == 0:
-            gc.unfreeze()
+        gc.unfreeze()
 
 
 class ProfileCache:
@@ -92,9 +90,9 @@ class ProfileCache:
 
     A file is known unchanged by its ``lstat`` (modification and change times in
     nanoseconds, size, inode), as git does, without reading it: reading and hashing 10,000
-    files took half a second of every rebuild. A file modified less than :data:`RACY_SECONDS` before it was
-    read gets no such signature (another edit within the clock's tick would keep the same
-    one) and is read and hashed next time. Entries changed since the bulk file was written
+    files took half a second of every rebuild. A file modified less than
+    :data:`RACY_SECONDS` before it was read gets no such signature (another edit within the
+    clock's tick would keep the same one) and is read and hashed next time. Entries changed since the bulk file was written
     go to a small second file, so editing one profile does not rewrite the cache of all.
     """
 
@@ -227,25 +225,28 @@ def _dump_pickle(path: Path, value) -> bool:
 
 def load_memo(root: Path, name: str) -> dict:
     """What :func:`save_memo` kept under ``name``, or {} when it was made by other library code."""
-    try:
-        with open(root / CACHE_DIR / f"{name}.pickle", "rb") as handle:
-            salt, memo = pickle.load(handle)
-        return memo if salt == _library_salt() and isinstance(memo, dict) else {}
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-        return {}
+    found = _load_pickle(root / CACHE_DIR / f"{name}.pickle")
+    if isinstance(found, tuple) and len(found) == 2 and found[0] == _library_salt() and isinstance(found[1], dict):
+        return found[1]
+    return {}
 
 
 def save_memo(root: Path, name: str, memo: dict) -> None:
     """Keep ``memo`` (plain data) for the next build, tied to this library's code. Failing is harmless."""
-    target = root / CACHE_DIR / f"{name}.pickle"
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(f".{os.getpid()}.tmp")
-        with open(temporary, "wb") as handle:
-            pickle.dump((_library_salt(), memo), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, target)
-    except OSError:
-        pass
+    _dump_pickle(root / CACHE_DIR / f"{name}.pickle", (_library_salt(), memo))
+
+
+# Up to this many profiles, results are kept per profile (KeptResults); above, the memory
+# they take (over 100 MB at 100k profiles) matters more than the second they save.
+KEEP_PER_PROFILE_UP_TO = 20000
+
+
+def kept_per_profile(root: Path | None, name: str, digests, count: int) -> "KeptResults | None":
+    """The results kept under ``name`` for a directory of ``count`` profiles whose digests
+    are known, or None (nothing kept) without a repository, digests, or above the limit."""
+    if root is None or not digests or count > KEEP_PER_PROFILE_UP_TO:
+        return None
+    return KeptResults(root, name)
 
 
 class KeptResults:
@@ -255,14 +256,11 @@ class KeptResults:
     changed since that file was written goes to a small second one: a one-profile edit does
     not rewrite ten thousand results."""
 
-    def __init__(self, root: Path | None, name: str):
+    def __init__(self, root: Path, name: str):
         self.root, self.name = root, name
-        self.kept: dict = {}
-        self.recent: dict = {}  # changes since the bulk file (None: dropped)
-        self.token = ""
-        self.salt = _library_salt() if root is not None else ""
-        if root is not None:
-            self.token, self.kept, self.recent = _load_layered(self._file(""), self._file("-recent"), self.salt)
+        self.salt = _library_salt()
+        # recent: the changes since the bulk file with that token was written (None: dropped).
+        self.token, self.kept, self.recent = _load_layered(self._file(""), self._file("-recent"), self.salt)
         self.used: dict = {}
         self.added = False
 
@@ -282,7 +280,7 @@ class KeptResults:
         return found
 
     def save(self) -> None:
-        if self.root is None or not (self.added or len(self.used) != len(self.kept)):
+        if not (self.added or len(self.used) != len(self.kept)):
             return
         for key in self.kept.keys() - self.used.keys():
             self.recent[key] = None
@@ -290,6 +288,7 @@ class KeptResults:
                                                 self.used, self.recent)
 
 
+@lru_cache(maxsize=1)
 def _library_salt() -> str:
     """This library's code and the versions of the libraries that shape its output."""
     from importlib.metadata import PackageNotFoundError, version

@@ -11,7 +11,7 @@ import csv
 import io
 import json
 
-from .buildcache import KeptResults
+from .buildcache import kept_per_profile
 from .markup import render_body
 from .model import Agenda, Directory, Proposal, Volunteer
 
@@ -26,11 +26,6 @@ PEOPLE_COLUMNS = (
 )
 
 
-# Up to this many profiles, each person's record and row are kept in .cache/ for the next
-# build; above, the memory they take matters more than the time they save.
-KEEP_UP_TO = 20000
-
-
 def open_data(agenda: Agenda, directory: Directory, site_url: str, root=None, digests=None) -> dict[str, str]:
     """``{output path: text}`` for data/proposals.json, data/people.json and data/people.csv.
 
@@ -39,7 +34,7 @@ def open_data(agenda: Agenda, directory: Directory, site_url: str, root=None, di
     """
     base = site_url.rstrip("/")
     proposals = [_proposal(p, agenda, directory, base) for p in agenda.ordered()]
-    kept = KeptResults(root, "open-data") if root is not None and digests and len(directory.volunteers) <= KEEP_UP_TO else None
+    kept = kept_per_profile(root, "open-data", digests, len(directory.volunteers))
     # People are written one by one, not held as a list of dicts first: at 100k profiles that
     # list was 200 MB, at the build's peak. The text is the same as json.dumps of the whole.
     people_json = io.StringIO()

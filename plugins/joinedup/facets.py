@@ -34,7 +34,7 @@ from array import array
 import unicodedata
 from pathlib import Path
 
-from .buildcache import KeptResults
+from .buildcache import KeptResults, kept_per_profile
 from .model import Directory
 from .presentation import AVAILABILITY_BANDS, HOURS_BANDS, search_facts
 
@@ -167,20 +167,15 @@ def _packed(facets) -> tuple[str, str]:
             json.dumps(card, ensure_ascii=False, separators=(",", ":")))
 
 
-# Up to this many profiles, each one's pairs and card are kept in .cache/ for the next build;
-# above, the memory they take (over 100 MB at 100k) matters more than the second they save.
-KEEP_UP_TO = 20000
-
-
 def write_facets(directory: Directory, output: Path, previous: Path | str | None = None,
                  root: Path | None = None, digests=None) -> list[str]:
     """Write the facet and card files into ``output/search/facets``; returns all their names
     (relative to ``output``). With ``previous`` (the last site, updated in place), a file whose
     bytes are the same there is not written again. With ``root`` and ``digests``, people's
-    facets are kept in ``root/.cache`` for the next build (up to KEEP_UP_TO people)."""
+    facets are kept in ``root/.cache`` for the next build (up to KEEP_PER_PROFILE_UP_TO people)."""
     folder = Path(output) / FOLDER
     count = len(directory.volunteers)
-    kept = KeptResults(root, "facets") if root is not None and digests and count <= KEEP_UP_TO else None
+    kept = kept_per_profile(root, "facets", digests, count)
     by_filter, cards = facet_values(directory, kept, digests)
     if kept is not None:
         kept.save()

@@ -110,14 +110,10 @@ def convert_bodies(texts) -> None:
         for text in todo:
             render_body(text)
         return
-    import gc
-    import multiprocessing
+    from .buildcache import forked_pool
 
-    from .buildcache import frozen_heap
-
-    with frozen_heap():  # the workers' garbage collector leaves the parent's objects (and memory) alone
-        with multiprocessing.get_context("fork").Pool(workers, gc.enable) as pool:
-            converted = pool.map(_convert_to_str, todo, chunksize=max(1, len(todo) // (workers * 4)))
+    with forked_pool(workers) as pool:
+        converted = pool.map(_convert_to_str, todo, chunksize=max(1, len(todo) // (workers * 4)))
     _bodies.update(zip(todo, map(Markup, converted)))
 
 

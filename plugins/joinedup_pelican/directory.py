@@ -11,10 +11,8 @@ writes only the other pages (content/pages), the home page and the 404 page.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
-import multiprocessing
 import os
 import shutil
 from pathlib import Path
@@ -22,7 +20,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 import joinedup.pages as pages_module
-from joinedup.buildcache import PageFingerprints, fingerprint_files, frozen_heap
+from joinedup.buildcache import PageFingerprints, fingerprint_files, forked_pool
 from joinedup.exports import open_data
 from joinedup.facets import write_facets
 from joinedup.feeds import FeedSite, proposal_feeds
@@ -124,11 +122,10 @@ class DirectoryGenerator(Generator):
             chunks = _weighed_chunks(todo, self.pages, RENDERER_LIFETIME) if recycle else _chunks(todo, workers * 16)
             for name in {page.template for page in self.pages} | set(SHARED_TEMPLATES):
                 self.env.get_template(name)  # compiled once here, inherited by every worker
-            with frozen_heap():
-                with multiprocessing.get_context("fork").Pool(workers, gc.enable, maxtasksperchild=1 if recycle else None) as pool:
-                    for count in pool.imap_unordered(_render_many, chunks):
-                        done += count
-                        progress(done, len(todo))
+            with forked_pool(workers, maxtasksperchild=1 if recycle else None) as pool:
+                for count in pool.imap_unordered(_render_many, chunks):
+                    done += count
+                    progress(done, len(todo))
         self.write_files()
         facets = write_facets(self.repository.directory, Path(self.output_path), previous_output or None,
                               self.repository.root, self.repository.digests)
