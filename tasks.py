@@ -30,6 +30,7 @@ import click  # noqa: E402
 
 from joinedup import problems as P  # noqa: E402
 from joinedup.problems import Problem, ProblemsFound, has_errors  # noqa: E402
+log = logging.getLogger("joinedup.build")
 
 WATCHED = ("content", "volunteers", "data", "themes", "pelicanconf.py", "publishconf.py")
 
@@ -196,20 +197,50 @@ def build(output, publish):
 def build_site(output_path: Path, *, publish: bool = False, last: bool = False) -> int:
     """Steps 1-6 of the pipeline (DESIGN.md §3). Returns the number of HTML pages of the site.
 
-    The site is rendered into a staging folder beside ``output_path``. The first build swaps
-    that folder into place; a rebuild stages only what changed and merges it into the last
-    site (joinedup.output). Raises ProblemsFound, with every problem, when the content has
-    errors: then nothing is published.
+    When only what some profiles show changed since the last build (a headline, a bio), the
+    pages showing those people are rendered again from what that build recorded, without
+    loading the rest (joinedup.quick). Otherwise the site is rendered into a staging folder
+    beside ``output_path``: the first build swaps that folder into place; a rebuild stages only
+    what changed and merges it into the last site (joinedup.output). Raises ProblemsFound, with
+    every problem, when the content has errors: then nothing is published.
     """
+    from joinedup import quick
+    from joinedup.dates import build_date
+
+    settings_file = "publishconf.py" if publish else "pelicanconf.py"
+    day = build_date()
+    # Taken before anything is read: an edit made during this build makes the next one full.
+    key, profiles = quick.world(ROOT, output_path, settings_file, day)
+    try:
+        count, changed, rendered = quick.rebuild(ROOT, output_path, settings_file, key, profiles, day)
+    except quick.Refused as reason:
+        log.debug("full build: %s", reason)
+    except Exception as error:  # a fault of ours, not of the content: the full build is always right
+        click.echo(f"The quick rebuild failed ({type(error).__name__}: {error}); building in full.", err=True)
+    else:
+        if changed:
+            click.echo(f"Quick rebuild: {changed} edited profile(s); {rendered} pages showing them rendered again.",
+                       err=True)
+        else:
+            click.echo("Nothing changed since the last build.", err=True)
+        return count
+
     from joinedup.buildcache import collector_paused
     from joinedup.repository import load_repository
 
     with collector_paused(then_freeze=last):  # last: the process ends after this build
-        repository, problems = load_repository(ROOT, history=True)  # 1-3: load, validate, model
-        return _publish_site(repository, problems, output_path, publish)
+        repository, problems = load_repository(ROOT, history=True, build_date=day)  # 1-3: load, validate, model
+        recorder = quick.Recorder(ROOT, output_path, settings_file, key, profiles)
+        try:
+            count = _publish_site(repository, problems, output_path, publish, recorder)
+        except BaseException:
+            recorder.abandon()
+            raise
+        recorder.save(repository)
+        return count
 
 
-def _publish_site(repository, problems, output_path: Path, publish: bool) -> int:
+def _publish_site(repository, problems, output_path: Path, publish: bool, recorder=None) -> int:
     """Steps 4-6 of build_site, from the loaded model."""
     from joinedup.output import files_under, merge, read_manifest, write_manifest
 
@@ -222,7 +253,7 @@ def _publish_site(repository, problems, output_path: Path, publish: bool) -> int
     in_place = bool(previous.get("files"))
     staging = _staging_dir(output_path)
     try:
-        _render(repository, staging, publish, output_path if in_place else None)  # 4: pages from the model
+        _render(repository, staging, publish, output_path if in_place else None, recorder)  # 4: pages from the model
         manifest = read_manifest(staging)
         staged = files_under(staging)
         kept = (set(manifest.get("pages", ())) | set(manifest.get("facets", ()))) - staged
@@ -255,7 +286,7 @@ def _staging_dir(output_path: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{output_path.name}-building-", dir=output_path.parent))
 
 
-def _render(repository, staging: Path, publish: bool, previous: Path | None) -> None:
+def _render(repository, staging: Path, publish: bool, previous: Path | None, recorder=None) -> None:
     """Run Pelican with our plugin into ``staging``; the model is passed in, not reloaded.
 
     With ``previous`` (the last site, to be updated in place), planned pages whose inputs did
@@ -273,6 +304,7 @@ def _render(repository, staging: Path, publish: bool, previous: Path | None) -> 
     settings["JOINEDUP_REPOSITORY"] = repository
     progress = _ProgressBar("Rendering pages") if _show_progress() else None
     settings["JOINEDUP_PROGRESS"] = progress
+    settings["JOINEDUP_QUICK"] = recorder
     pelican_log = logging.getLogger("pelican")
     pelican_log.setLevel(logging.WARNING)
     errors = _ErrorCollector()

@@ -45,11 +45,8 @@ def open_data(agenda: Agenda, directory: Directory, site_url: str, root=None, di
     writer = csv.writer(row, lineterminator="\r\n")
 
     def texts(volunteer: Volunteer) -> tuple[str, str]:
-        person = _person(volunteer, agenda, base)
-        row.seek(0)
-        row.truncate()
-        writer.writerow(_csv_row(person))
-        return json.dumps(person, ensure_ascii=False, separators=(",", ":")), row.getvalue()
+        person = person_record(volunteer, agenda.written.get(volunteer.id, ()), agenda.endorsed.get(volunteer.id, ()), base)
+        return person_texts(person, row, writer)
 
     for number, volunteer in enumerate(directory.sorted_volunteers()):
         digest = digests.get(volunteer.path) if kept is not None else None
@@ -71,6 +68,17 @@ def open_data(agenda: Agenda, directory: Directory, site_url: str, root=None, di
         PEOPLE_JSON: people_json.getvalue(),
         PEOPLE_CSV: people_csv.getvalue(),
     }
+
+
+def person_texts(person: dict, row=None, writer=None) -> tuple[str, str]:
+    """A person's record in data/people.json and their row of data/people.csv (with its line end)."""
+    if row is None:
+        row = io.StringIO()
+        writer = csv.writer(row, lineterminator="\r\n")
+    row.seek(0)
+    row.truncate()
+    writer.writerow(_csv_row(person))
+    return json.dumps(person, ensure_ascii=False, separators=(",", ":")), row.getvalue()
 
 
 def _json(document) -> str:
@@ -114,7 +122,7 @@ def _proposal(proposal: Proposal, agenda: Agenda, directory: Directory, base: st
     }
 
 
-def _person(volunteer: Volunteer, agenda: Agenda, base: str) -> dict:
+def person_record(volunteer: Volunteer, written, endorsed, base: str) -> dict:
     window = volunteer.availability
     contact = {key: getattr(volunteer.contact, key) for key in ("website", "mastodon", "bluesky")
                if getattr(volunteer.contact, key)}
@@ -137,8 +145,8 @@ def _person(volunteer: Volunteer, agenda: Agenda, base: str) -> dict:
         "skills": [{"id": s.skill, "level": s.level or None} for s in volunteer.skills],
         "themes": list(volunteer.themes),
         "contact": contact,
-        "proposals_written": list(agenda.written.get(volunteer.id, ())),
-        "endorses": list(agenda.endorsed.get(volunteer.id, ())),
+        "proposals_written": list(written),
+        "endorses": list(endorsed),
     }
 
 

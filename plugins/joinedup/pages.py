@@ -93,7 +93,8 @@ def plan_directory(directory: Directory, per_page: int = 30, agenda: Agenda | No
         if agenda is not None:
             context["written"] = agenda.ordered(agenda.written.get(volunteer.id, ()))
             context["endorsed"] = agenda.ordered(agenda.endorsed.get(volunteer.id, ()))
-        planned.append(PlannedPage(f"people/{volunteer.id}/", "person.html", context))
+        page = PlannedPage(f"people/{volunteer.id}/", "person.html", context)
+        planned.append(_with_proposal_facts(page, agenda) if agenda is not None else page)
 
     skill_counts = {skill: len(directory.by_skill.get(skill, ())) for skill in taxonomy.skills}
     planned.append(PlannedPage("skills/", "skills.html", {"skill_counts": skill_counts}))
@@ -188,8 +189,15 @@ def plan_content(agenda: Agenda, directory: Directory, body: Callable[[str], str
     return [_with_proposal_facts(page, agenda) for page in planned]
 
 
+# Context keys holding lists of proposals, each shown as a card with its endorsement count
+# and last change (partials/proposal_card.html).
+_PROPOSAL_LISTS = ("proposals", "written", "endorsed", "merged_into", "synthesised")
+
+
 def _with_proposal_facts(page: PlannedPage, agenda: Agenda) -> PlannedPage:
-    proposals = page.context.get("proposals")
+    """The page with the endorsement counts and last changes of the proposals it lists, so
+    that its context (and fingerprint) holds what its cards show."""
+    proposals = [p for key in _PROPOSAL_LISTS for p in page.context.get(key) or ()]
     if not proposals:
         return page
     facts = {

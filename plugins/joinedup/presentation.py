@@ -351,18 +351,50 @@ class Helpers:
 def theme_globals(repository, settings: dict) -> dict:
     """Names every template can use, on top of Pelican's own context."""
     directory = repository.directory
-    forge = Forge(settings.get("FORGE_URL", ""), settings.get("FORGE_BRANCH", "main"), directory.taxonomy)
     stale_months = settings.get("JOINEDUP_STALE_MONTHS", 12)
     confirmed = last_commit_dates(repository.root)
     confirmations = {
         v.id: confirmation_label(confirmed.get(v.path), repository.build_date, stale_months)
         for v in directory.volunteers.values()
     }
+    agenda = repository.agenda
+    today = repository.build_date
     return {
+        **page_globals(repository.taxonomy, today, settings, repository.root,
+                       lambda volunteer: confirmations[volunteer.id]),
+        # What only Pelican's own pages (the home page) use: the whole model.
         "directory": directory,
-        "taxonomy": directory.taxonomy,
-        "build_date": repository.build_date,
-        "forge": forge,
+        # Which profiles are marked stale, and since when: pages reused from the last build
+        # must be rendered again when this changes.
+        "stale_profiles": {id: label["text"] for id, label in confirmations.items() if label["stale"]},
+        "available_now_count": sum(
+            1 for v in directory.volunteers.values() if v.availability.is_available_on(repository.build_date)
+        ),
+        "people_who_could_help": Helpers(repository, settings.get("JOINEDUP_HELPERS", 5), confirmed),
+        "agenda": agenda,
+        "open_consultations": sorted(
+            (p for p in agenda.ordered() if p.consultation_open(today)),
+            key=lambda p: (p.consultation_closes or dt.date.max, p.title.casefold()),
+        ),
+        "recent_proposals": agenda.ordered()[:6],
+        "groups_needing_help": [g for g in agenda.groups.values() if g.open_needs(today)],
+    }
+
+
+# The names theme_globals adds beyond page_globals. Planned pages (joinedup.pages) must not
+# use them: each page's context holds what it shows about other people and proposals, so
+# that its fingerprint covers it and a quick rebuild (joinedup.quick) can render it alone.
+MODEL_GLOBALS = frozenset({"directory", "stale_profiles", "available_now_count", "people_who_could_help", "agenda",
+                           "open_consultations", "recent_proposals", "groups_needing_help"})
+
+
+def page_globals(taxonomy, today: dt.date, settings: dict, root, confirmation) -> dict:
+    """The names planned pages may use: functions of the taxonomy, the day and the settings,
+    and ``confirmation(volunteer)``, the label of when a profile was last confirmed."""
+    return {
+        "taxonomy": taxonomy,
+        "build_date": today,
+        "forge": Forge(settings.get("FORGE_URL", ""), settings.get("FORGE_BRANCH", "main"), taxonomy),
         "human_date": human_date,
         "timed": timed,
         "number": format_number,
@@ -370,22 +402,15 @@ def theme_globals(repository, settings: dict) -> dict:
         "language_names": language_names,
         "search_messages": search_messages,
         "LEVEL_LABELS": LEVEL_LABELS,
-        "availability": _per_person(lambda volunteer: availability_label(volunteer, repository.build_date)),
-        "confirmation": lambda volunteer: confirmations[volunteer.id],
-        # Which profiles are marked stale, and since when: pages reused from the last build
-        # must be rendered again when this changes.
-        "stale_profiles": {id: label["text"] for id, label in confirmations.items() if label["stale"]},
+        "availability": _per_person(lambda volunteer: availability_label(volunteer, today)),
+        "confirmation": confirmation,
         "render_bio": render_bio,
         "person_card": card_renderer("partials/person_card.html"),
         "fragment": fragment_renderer(),
         "obscured_email": obscured_email,
         "mastodon_link": mastodon_link,
-        "available_now_count": sum(
-            1 for v in directory.volunteers.values() if v.availability.is_available_on(repository.build_date)
-        ),
-        "people_who_could_help": Helpers(repository, settings.get("JOINEDUP_HELPERS", 5), confirmed),
-        "needs_of": lambda item: needs_of(item, repository.build_date),
-        "describe_need": lambda need: describe(need, directory.taxonomy),
+        "needs_of": lambda item: needs_of(item, today),
+        "describe_need": lambda need: describe(need, taxonomy),
         "need_search_query": search_query,
         "AVAILABILITY_BANDS": AVAILABILITY_BANDS,
         "HOURS_BANDS": HOURS_BANDS,
@@ -393,10 +418,17 @@ def theme_globals(repository, settings: dict) -> dict:
         "LEVELS": LEVELS,
         "WHEN_LABELS": WHEN_LABELS,
         "schema_url": Path("volunteers/schema.json").as_posix(),
-        "published_fields": published_fields(repository.root),
+        "published_fields": published_fields(root),
         # Our own constant, not contributor text: marked safe so its quotes stay readable.
         "content_security_policy": Markup(content_security_policy()),
-        **agenda_globals(repository),
+        "STATUSES": STATUSES,
+        "STATUS_LABELS": STATUS_LABELS,
+        "STATUS_DESCRIPTIONS": STATUS_DESCRIPTIONS,
+        "consultation": lambda proposal: consultation_label(proposal, today),
+        "review": lambda group: review_label(group, today),
+        "need_label": lambda need: need_label(need, taxonomy),
+        "open_needs": lambda group: group.open_needs(today),
+        "feeds": {"all": feeds.ALL_PROPOSALS, "status": feeds.STATUS_CHANGES, "theme": feeds.theme_feed},
     }
 
 
@@ -463,25 +495,3 @@ def fragment_renderer():
     return _partial_renderer(lambda name, variables: (name, *sorted(variables.items())))
 
 
-def agenda_globals(repository) -> dict:
-    """What templates need about proposals and groups: the agenda and labels relative to the build date."""
-    agenda = repository.agenda
-    today = repository.build_date
-    taxonomy = repository.taxonomy
-    return {
-        "agenda": agenda,
-        "STATUSES": STATUSES,
-        "STATUS_LABELS": STATUS_LABELS,
-        "STATUS_DESCRIPTIONS": STATUS_DESCRIPTIONS,
-        "consultation": lambda proposal: consultation_label(proposal, today),
-        "review": lambda group: review_label(group, today),
-        "need_label": lambda need: need_label(need, taxonomy),
-        "open_needs": lambda group: group.open_needs(today),
-        "open_consultations": sorted(
-            (p for p in agenda.ordered() if p.consultation_open(today)),
-            key=lambda p: (p.consultation_closes or dt.date.max, p.title.casefold()),
-        ),
-        "recent_proposals": agenda.ordered()[:6],
-        "groups_needing_help": [g for g in agenda.groups.values() if g.open_needs(today)],
-        "feeds": {"all": feeds.ALL_PROPOSALS, "status": feeds.STATUS_CHANGES, "theme": feeds.theme_feed},
-    }

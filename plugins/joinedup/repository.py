@@ -45,6 +45,10 @@ class Repository:
     # Profile path -> a hash standing for the profile built from it (ProfileCache.digest), for
     # the pages' fingerprints: hashing 10,000 profiles again on every build took half a second.
     digests: Mapping[str, bytes] = field(default_factory=dict)
+    # Profile path -> its lstat signature when it was read (None: read too soon after an edit
+    # to trust it), and the salt of the digests: what a quick rebuild (joinedup.quick) starts from.
+    signatures: Mapping[str, tuple | None] = field(default_factory=dict)
+    profile_salt: str = ""
 
 
 def load_repository(
@@ -115,7 +119,9 @@ def load_repository(
 
     volunteers = []
     digests: dict[str, bytes] = {}
-    loaded = _load_volunteers(root, paths, taxonomy, digests, forget_others=only is None, meanwhile=load_content_files)
+    signatures: dict[str, tuple | None] = {}
+    loaded = _load_volunteers(root, paths, taxonomy, digests, forget_others=only is None, meanwhile=load_content_files,
+                              signatures=signatures)
     for volunteer, problems in loaded:
         found += problems
         if volunteer is not None:
@@ -134,7 +140,8 @@ def load_repository(
         content_problems = [p for p in content_problems if p.path in wanted]
     found += content_problems
 
-    repository = Repository(root, taxonomy, directory, day, agenda, digests)
+    repository = Repository(root, taxonomy, directory, day, agenda, digests, signatures,
+                            signatures.pop(_SALT, ""))
     return repository, sorted(found)
 
 
@@ -156,10 +163,11 @@ def content_links(root: Path) -> list[Problem]:
 
 
 def _load_volunteers(root: Path, paths: list[str], taxonomy: Taxonomy, digests: dict, *, forget_others: bool,
-                     meanwhile=lambda: None):
+                     meanwhile=lambda: None, signatures: dict | None = None):
     """Each profile's (Volunteer or None, problems), reusing results for unchanged files.
 
-    Fills ``digests`` (path -> ProfileCache.digest) for the profiles the cache holds. Calls
+    Fills ``digests`` (path -> ProfileCache.digest) for the profiles the cache holds, and
+    ``signatures`` (path -> the lstat signature the cache keeps, and _SALT -> its salt). Calls
     ``meanwhile()`` once, while worker processes validate profiles when there are any."""
     if not forget_others and len(paths) < PARALLEL_FROM:
         # A few named files (a pull request's): validating them is quicker than unpickling the
@@ -203,7 +211,14 @@ def _load_volunteers(root: Path, paths: list[str], taxonomy: Taxonomy, digests: 
     for path in paths:
         if results[path][0] is not None:  # a file refused this time may still have an old entry
             digests[path] = cache.digest(path)
+            if signatures is not None:
+                signatures[path] = cache.entries[path][2]
+    if signatures is not None:
+        signatures[_SALT] = cache.salt
     return [results[path] for path in paths]
+
+
+_SALT = "\0salt"  # the key under which _load_volunteers passes the cache's salt in ``signatures``
 
 
 _worker_state: dict = {}

@@ -27,6 +27,7 @@ from joinedup.feeds import FeedSite, proposal_feeds
 from joinedup.markup import convert_bodies, render_body
 from joinedup.output import is_plain_file, read_manifest, write_manifest
 from joinedup.pages import check_collisions, plan_agenda, plan_content, plan_directory
+from joinedup.quick import pickle_context
 from joinedup.presentation import ACCENT_CSS, accent_css, theme_globals
 from joinedup.security import HEADERS_FILE, headers_file
 from joinedup.sitemap import SITEMAP, sitemap
@@ -45,7 +46,7 @@ NOT_INDEXED = frozenset({"endorsers", "revisions", "history_note", "history_stat
 SHARED_TEMPLATES = ("partials/person_card.html", "partials/site_header.html", "partials/site_footer.html")
 # Settings that differ on every build without changing a page.
 _PER_BUILD_SETTINGS = {"OUTPUT_PATH", "JOINEDUP_PREVIOUS_OUTPUT", "JOINEDUP_ROOT", "JOINEDUP_REPOSITORY",
-                       "_JOINEDUP_LOADED_HERE", "JOINEDUP_PROGRESS"}
+                       "_JOINEDUP_LOADED_HERE", "JOINEDUP_PROGRESS", "JOINEDUP_QUICK"}
 _shared: dict = {}
 
 
@@ -58,6 +59,7 @@ class DirectoryGenerator(Generator):
         self.repository = repository
         page_size = self.settings.get("JOINEDUP_PAGE_SIZE", 30)
         names = theme_globals(repository, self.settings)
+        self.names = names
         self.context.update(names)
         self.pages = plan_directory(repository.directory, page_size, repository.agenda)
         self.pages += plan_agenda(repository.agenda, repository.taxonomy, page_size)
@@ -101,13 +103,27 @@ class DirectoryGenerator(Generator):
                 continue
             todo.append(index)
         log.info("directory: %d pages rendered, %d unchanged", len(todo), len(self.pages) - len(todo))
-        _shared.update(env=self.env, pages=self.pages, output=self.output_path, context=self.context)
+        # tasks.py passes a joinedup.quick.Recorder: each rendered page's context is kept for
+        # the next quick rebuild (pickled where the page is rendered, on every core).
+        recorder = self.settings.get("JOINEDUP_QUICK")
+        volunteers = self.repository.directory.volunteers
+        if recorder is not None:
+            recorder.generator(self, self.names, shared)
+            recorder.pages = [(page.save_as, page.template, page.url) for page in self.pages]
+            if not recorder.has_kept_pages:
+                rendered = set(todo)
+                recorder.add([_record(index, self.pages[index], volunteers)
+                              for index in range(len(self.pages)) if index not in rendered])
+        _shared.update(env=self.env, pages=self.pages, output=self.output_path, context=self.context,
+                       volunteers=volunteers if recorder is not None else None)
         workers = os.cpu_count() or 1
         # tasks.py passes a progress bar on a terminal: progress(pages done, pages to render).
         progress = self.settings.get("JOINEDUP_PROGRESS") or (lambda done, total: None)
         if len(todo) < PARALLEL_FROM or workers < 2:
             for done, index in enumerate(todo, 1):
-                _render(index)
+                record = _render(index)
+                if recorder is not None:
+                    recorder.add([record])
                 progress(done, len(todo))
         else:
             # fork: workers inherit the environment, the model and the plan without pickling.
@@ -123,8 +139,10 @@ class DirectoryGenerator(Generator):
             for name in {page.template for page in self.pages} | set(SHARED_TEMPLATES):
                 self.env.get_template(name)  # compiled once here, inherited by every worker
             with forked_pool(workers, maxtasksperchild=1 if recycle else None) as pool:
-                for count in pool.imap_unordered(_render_many, chunks):
-                    done += count
+                for records in pool.imap_unordered(_render_many, chunks):
+                    done += len(records)
+                    if recorder is not None:
+                        recorder.add(records)
                     progress(done, len(todo))
         self.write_files()
         facets = write_facets(self.repository.directory, Path(self.output_path), previous_output or None,
@@ -212,13 +230,17 @@ def _weighed_chunks(indexes: list[int], pages, budget: int) -> list[list[int]]:
     return chunks
 
 
-def _render_many(indexes: list[int]) -> int:
-    for index in indexes:
-        _render(index)
-    return len(indexes)
+def _render_many(indexes: list[int]) -> list:
+    return [_render(index) for index in indexes]
 
 
-def _render(index: int) -> None:
+def _record(index: int, page, volunteers) -> tuple:
+    """What joinedup.quick keeps of a page: its name, and its context pickled with the people as references."""
+    return (page.save_as, *pickle_context(page.context, volunteers))
+
+
+def _render(index: int) -> tuple | None:
+    """Render the page; with a recorder in this build, return its record (see _record)."""
     page = _shared["pages"][index]
     template = _shared["env"].get_template(page.template)
     html = template.render({**_shared["context"], **page.context, "page_url": page.url, "output_file": page.save_as})
@@ -226,3 +248,5 @@ def _render(index: int) -> None:
     os.makedirs(os.path.dirname(target), exist_ok=True)
     with open(target, "w", encoding="utf-8") as handle:
         handle.write(html)
+    volunteers = _shared["volunteers"]
+    return _record(index, page, volunteers) if volunteers is not None else None

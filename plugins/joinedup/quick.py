@@ -1,0 +1,677 @@
+"""Quick rebuilds: a profile edit that changes only what the pages showing that person show
+(headline, bio, links, languages) re-renders those pages without loading the model.
+
+Most edits to a directory are people fixing their own headline or bio. A full rebuild loads
+and plans the whole site to find the dozen pages such an edit touches (2-3 s at 10,000
+profiles); this module finds them in what the last build recorded, in ``.cache/quick.sqlite``:
+
+* ``meta``: what every page depends on (the theme, settings, code, content, git HEAD, the
+  day: :func:`world`), Pelican's context as the pages saw it, the manifest of the site it wrote;
+* ``people``: each profile's lstat signature, digest, place in directory order, model object
+  and "last confirmed" label;
+* ``pages``: each planned page's template and context, pickled with the people on it as
+  references, and ``shows``: which pages show whom (their own page, listings, proposals they
+  wrote, endorse or could help with, groups they belong to).
+
+:func:`rebuild` renders the pages showing the edited people with their new profile swapped in,
+patches the search facets and open data record by record, and updates the manifest, giving
+the bytes a full build would (tests/test_quick.py compares them). Anything else (another
+file changed, a profile added or removed, a name, skill, place or availability edited, a
+problem in the file, a template reaching for the whole model) raises :class:`Refused`, and
+the caller runs the full build, which also records the next quick rebuild's state.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import json
+import os
+import pickle
+import re
+import sqlite3
+import stat
+import sys
+import time
+from pathlib import Path
+
+from .buildcache import CACHE_DIR, ProfileCache
+from .model import Volunteer
+
+VERSION = 1
+DATABASE = "quick.sqlite"
+# The fields of a profile an edit may change for a quick rebuild: they show on the pages
+# showing the person, in search's words and cards and in the open data, and change no listing,
+# no ranking and no count.
+SHOWN_ONLY = ("headline", "bio", "contact", "languages", "endorses_at")
+# More changed profiles than this: a full rebuild (it validates them on both cores).
+MAX_CHANGED = 20
+# Folders and files of the repository a build reads besides the profiles (and its code).
+_INPUT_FOLDERS = ("content", "data", "themes", "plugins", "volunteers")
+_PROFILE = re.compile(r"[^/]+\.yaml")
+
+
+class Refused(Exception):
+    """Why this rebuild cannot be quick; the full build runs instead."""
+
+
+# --- What the site was built from --------------------------------------------------------------
+
+
+def world(root: Path, output: Path, settings_file: str, build_date) -> tuple[str, dict[str, tuple]]:
+    """A hash of everything a build reads but the profiles' contents, and each profile's
+    lstat signature (by path relative to ``root``).
+
+    Covered: every file under content/, data/, themes/, plugins/ and volunteers/ (but the
+    profiles) and at the top of the repository, by lstat; the code of this library; git's
+    HEAD; the build day; the settings file and output folder; the installed packages (their
+    dist-info names hold their versions); the JOINEDUP_ environment variables.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    profiles: dict[str, tuple] = {}
+    skip = {os.path.realpath(output), os.path.realpath(root / CACHE_DIR)}
+
+    def walk(folder: str, relative: str) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            return
+        for entry in entries:
+            name = f"{relative}{entry.name}"
+            if entry.name == "__pycache__" or entry.path in skip:
+                continue
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISDIR(info.st_mode):
+                walk(entry.path, name + "/")
+                continue
+            signature = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+            if relative == "volunteers/" and _PROFILE.fullmatch(entry.name):
+                profiles[name] = signature if stat.S_ISREG(info.st_mode) else (info.st_mode,)
+            else:
+                digest.update(f"{name}\0{info.st_mode}\0{signature}\0".encode())
+
+    for entry in sorted(os.scandir(root), key=lambda entry: entry.name):
+        if entry.is_file(follow_symlinks=False):
+            info = entry.stat(follow_symlinks=False)
+            digest.update(f"{entry.name}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_size}\0".encode())
+    for folder in _INPUT_FOLDERS:
+        walk(str(root / folder), folder + "/")
+    library = Path(__file__).parent
+    for code in (library, library.parent / "joinedup_pelican"):
+        if not str(code).startswith(str(root) + os.sep):
+            walk(str(code), f"<{code.name}>/")
+    from .freshness import head_commit
+
+    digest.update(repr((sorted(profiles), head_commit(root), build_date.isoformat(), settings_file,
+                        os.path.realpath(output), sys.version, _packages(),
+                        sorted((k, v) for k, v in os.environ.items() if k.startswith("JOINEDUP_")))).encode())
+    return digest.hexdigest(), profiles
+
+
+def _packages() -> list[str]:
+    names = []
+    for folder in sys.path:
+        if folder.endswith(("site-packages", "dist-packages")) and os.path.isdir(folder):
+            names += sorted(name for name in os.listdir(folder) if name.endswith(".dist-info"))
+    return names
+
+
+# --- Recording, at the end of a full build -----------------------------------------------------
+
+
+class _ContextPickler(pickle.Pickler):
+    """Pickles a page's context with the people on it as references (ids), noting whom."""
+
+    def __init__(self, file, volunteers):
+        super().__init__(file, protocol=5)
+        self.volunteers = volunteers
+        self.people: set[str] = set()
+        self.pinned: set[str] = set()
+
+    def persistent_id(self, value):
+        kind = type(value)
+        if kind is Volunteer:
+            self.people.add(value.id)
+            return ("v", value.id)
+        if kind is _Candidate():
+            self.people.add(value.id)
+            volunteer = self.volunteers.get(value.id)
+            if volunteer is not None and kind.of(volunteer, value.updated) == value:
+                return ("c", value.id, value.updated)
+            self.pinned.add(value.id)  # not what their profile gives: never quick for them
+        return None
+
+
+def _Candidate():
+    from .matching import Candidate
+
+    return Candidate
+
+
+def pickle_context(context: dict, volunteers) -> tuple[bytes, set[str], set[str]]:
+    """The context's bytes, the ids of the people on the page, and of those pinned by value."""
+    buffer = io.BytesIO()
+    pickler = _ContextPickler(buffer, volunteers)
+    pickler.dump(context)
+    return buffer.getvalue(), pickler.people, pickler.pinned
+
+
+class _MenuPage:
+    """What the site header reads of one of Pelican's pages (menu links): only those attributes."""
+
+    def __init__(self, page):
+        for name in ("url", "title", "menu_title", "menu"):
+            if hasattr(page, name):
+                setattr(self, name, getattr(page, name))
+
+
+class Recorder:
+    """Collects during a full build what the next quick rebuild needs, and saves it."""
+
+    def __init__(self, root: Path, output: Path, settings_file: str, key: str, profiles: dict):
+        self.root, self.output, self.settings_file = root, output, settings_file
+        self.key, self.profiles = key, profiles
+        self.pages: list[tuple[str, str, str]] = []        # (save_as, template, url) of every planned page
+        self.recorded: set[str] = set()                       # the pages whose context was added
+        self.meta: dict = {}
+        self.confirmations: dict[str, object] = {}
+        self.database = _open(root)
+        # The contexts of pages kept from the last site are in the database when the last
+        # build recorded them for that site; otherwise every page's context is pickled.
+        last = _read_meta(self.database) if self.database is not None else {}
+        self.has_kept_pages = last.get("version") == VERSION and last.get("manifest") == _manifest_signature(output)
+        self.pinned: set[str] = set(last.get("pinned", ())) if self.has_kept_pages else set()
+
+    def generator(self, generator, names: dict, shared: str) -> None:
+        """What the directory generator knows: Pelican's context, its templates, the shared inputs."""
+        kept, dropped = {}, []
+        for key, value in generator.context.items():
+            if key in names or key == "pages":
+                continue
+            try:
+                kept[key] = pickle.dumps(value, protocol=5)
+            except Exception:  # Pelican's objects, settings holding functions: a template using them refuses
+                dropped.append(key)
+        env = generator.env
+        self.meta.update(
+            shared=shared, context=kept, dropped=dropped,
+            menu=pickle.dumps([_MenuPage(page) for page in generator.context.get("pages", ())], protocol=5),
+            templates=list(generator._templates_path), theme=str(generator.theme),
+            simple=os.path.join(os.path.dirname(sys.modules["pelican"].__file__), "themes", "simple", "templates"),
+            environment=environment_signature(env),
+        )
+        self.confirmations = {v.id: names["confirmation"](v) for v in generator.repository.directory.volunteers.values()}
+
+    def add(self, records) -> None:
+        """Keep pages' contexts, ``(save_as, pickled context, people on it, people pinned)``:
+        written as they come, in a transaction committed by :meth:`save` (at 100k profiles,
+        holding them all would be hundreds of megabytes)."""
+        db = self.database
+        if db is None:
+            return
+        try:
+            if not db.in_transaction:
+                db.execute("BEGIN")
+            for save_as, blob, people, pinned in records:
+                self.recorded.add(save_as)
+                self.pinned |= pinned
+                db.execute("INSERT OR REPLACE INTO pages (save_as, context) VALUES (?, ?)", (save_as, blob))
+                db.execute("DELETE FROM shows WHERE save_as = ?", (save_as,))
+                db.executemany("INSERT INTO shows VALUES (?, ?)", [(person, save_as) for person in people])
+        except sqlite3.Error:
+            self.database = None
+            db.close()
+
+    def save(self, repository) -> None:
+        """Write the state for the site just published at ``output``. Failing to write is harmless."""
+        if self.database is None or not self.meta:
+            return
+        try:
+            if not self.database.in_transaction:
+                self.database.execute("BEGIN")
+            if self._save(repository):
+                self.database.execute("COMMIT")
+        except (sqlite3.Error, OSError, pickle.PicklingError):
+            pass
+        finally:
+            self.database.close()  # without COMMIT: rolled back
+
+    def abandon(self) -> None:
+        """The build failed: keep the last state as it was."""
+        if self.database is not None:
+            self.database.close()
+            self.database = None
+
+    def _save(self, repository) -> bool:
+        db = self.database
+        directory = repository.directory
+        order = {volunteer.id: number for number, volunteer in enumerate(directory.sorted_volunteers())}
+        db.execute("DELETE FROM meta")
+        known = {row[0]: row[1:] for row in db.execute("SELECT id, digest, position, label FROM people")}
+        current = set()
+        for volunteer in directory.volunteers.values():
+            digest = repository.digests.get(volunteer.path)
+            label = pickle.dumps(self.confirmations[volunteer.id], protocol=5)
+            signature = repository.signatures.get(volunteer.path)
+            current.add(volunteer.id)
+            if known.get(volunteer.id) == (digest, order[volunteer.id], label):
+                db.execute("UPDATE people SET signature = ? WHERE id = ?", (_pack(signature), volunteer.id))
+                continue
+            db.execute("INSERT OR REPLACE INTO people VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (volunteer.id, volunteer.path, digest, _pack(signature), order[volunteer.id], label,
+                        pickle.dumps(volunteer, protocol=5)))
+        db.executemany("DELETE FROM people WHERE id = ?", [(id,) for id in set(known) - current])
+        planned = {save_as: (template, url) for save_as, template, url in self.pages}
+        stored = {row[0] for row in db.execute("SELECT save_as FROM pages")}
+        gone = [(name,) for name in stored - set(planned)]
+        db.executemany("DELETE FROM pages WHERE save_as = ?", gone)
+        db.executemany("DELETE FROM shows WHERE save_as = ?", gone)
+        missing = set(planned) - self.recorded
+        if missing and (not self.has_kept_pages or not missing <= stored):
+            return False  # a page whose context is not recorded: no quick rebuild after this build
+        db.executemany("UPDATE pages SET template = ?, url = ? WHERE save_as = ?",
+                       [(template, url, save_as) for save_as, (template, url) in planned.items()
+                        if save_as in self.recorded])
+        self.meta.update(
+            version=VERSION, world=self.key, salt=repository.profile_salt, settings_file=self.settings_file,
+            build_date=repository.build_date, count=len(directory.volunteers), pinned=self.pinned,
+            manifest=_manifest_signature(self.output),
+        )
+        db.executemany("INSERT INTO meta VALUES (?, ?)",
+                       [(key, pickle.dumps(value, protocol=5)) for key, value in self.meta.items()])
+        return True
+
+
+def environment_signature(env) -> str:
+    """What of a Jinja environment changes how a template renders, bar the functions' code."""
+    options = {name: getattr(env, name) for name in ("autoescape", "trim_blocks", "lstrip_blocks", "keep_trailing_newline",
+                                                     "block_start_string", "variable_start_string", "finalize",
+                                                     "newline_sequence", "undefined")}
+    return repr((sorted(options.items(), key=str), sorted(env.extensions), sorted(env.filters), sorted(env.tests),
+                 sorted(env.globals)))
+
+
+def _pack(signature) -> bytes | None:
+    return None if signature is None else pickle.dumps(tuple(signature), protocol=5)
+
+
+def _open(root: Path) -> sqlite3.Connection | None:
+    try:
+        os.makedirs(root / CACHE_DIR, exist_ok=True)
+        db = sqlite3.connect(root / CACHE_DIR / DATABASE, isolation_level=None)
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        with db:
+            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB)")
+            db.execute("CREATE TABLE IF NOT EXISTS people (id TEXT PRIMARY KEY, path TEXT, digest BLOB, signature BLOB, "
+                       "position INTEGER, label BLOB, volunteer BLOB)")
+            db.execute("CREATE TABLE IF NOT EXISTS pages (save_as TEXT PRIMARY KEY, template TEXT, url TEXT, context BLOB)")
+            db.execute("CREATE TABLE IF NOT EXISTS shows (person TEXT, save_as TEXT)")
+            db.execute("CREATE INDEX IF NOT EXISTS shows_person ON shows (person)")
+        return db
+    except sqlite3.Error:
+        return None
+
+
+def _read_meta(db: sqlite3.Connection) -> dict:
+    try:
+        return {key: pickle.loads(value) for key, value in db.execute("SELECT key, value FROM meta")}
+    except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return {}
+
+
+def _manifest_signature(output: Path) -> tuple | None:
+    from .output import MANIFEST
+
+    try:
+        found = os.lstat(os.path.join(output, MANIFEST))
+    except OSError:
+        return None
+    return (found.st_mtime_ns, found.st_ctime_ns, found.st_size, found.st_ino)
+
+
+# --- The quick rebuild ---------------------------------------------------------------------------
+
+
+class _NotHere:
+    """A name of the full build's context that a quick rebuild does not have (the model, one of
+    Pelican's objects): any use of it refuses the quick rebuild."""
+
+    def __init__(self, name: str):
+        object.__setattr__(self, "_name", name)
+
+    def _refuse(self, *args, **kwargs):
+        raise Refused(f"a template uses '{object.__getattribute__(self, '_name')}'")
+
+    __getattr__ = __getitem__ = __call__ = __iter__ = __len__ = __bool__ = __str__ = __html__ = _refuse
+    __eq__ = __lt__ = __contains__ = __format__ = _refuse
+    __hash__ = None
+
+
+class _ContextUnpickler(pickle.Unpickler):
+    def __init__(self, file, person):
+        super().__init__(file)
+        self.person = person
+        self.candidates: dict = {}
+
+    def persistent_load(self, reference):
+        if reference[0] == "v":
+            return self.person(reference[1])
+        key = reference[1:]
+        found = self.candidates.get(key)
+        if found is None:
+            found = self.candidates[key] = _Candidate().of(self.person(reference[1]), reference[2])
+        return found
+
+
+def rebuild(root: Path, output: Path, settings_file: str, key: str, profiles: dict, build_date) -> tuple[int, int, int]:
+    """Update the site at ``output`` for the profiles changed since the last build; returns the
+    numbers of HTML pages of the site, of profiles changed and of pages rendered. Raises :class:`Refused` when the
+    change needs a full build; then nothing was written."""
+    db = _open(root)
+    if db is None:
+        raise Refused("no state of the last build")
+    try:
+        return _rebuild(db, root, output, settings_file, key, profiles, build_date)
+    finally:
+        db.close()
+
+
+def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profiles: dict, build_date) -> tuple[int, int, int]:
+    from .output import MANIFEST, read_manifest
+
+    meta = _read_meta(db)
+    if meta.get("version") != VERSION or meta.get("world") != key or meta.get("settings_file") != settings_file:
+        raise Refused("something besides profiles changed")
+    if meta.get("manifest") is None or meta["manifest"] != _manifest_signature(output):
+        raise Refused("the site is not the one the last build wrote")
+    rows = {path: (id, digest, signature) for id, path, digest, signature in
+            db.execute("SELECT id, path, digest, signature FROM people")}
+    if len(rows) != len(profiles) or rows.keys() != profiles.keys():
+        raise Refused("profiles were added or removed")
+    touched = [path for path, signature in profiles.items() if _pack(signature) != rows[path][2] or rows[path][2] is None]
+    if len(touched) > MAX_CHANGED:
+        raise Refused(f"{len(touched)} profiles changed")
+    manifest = read_manifest(output)
+    if not manifest.get("files"):
+        raise Refused("the site has no manifest")
+    # Every file of the site is still the plain file the last build wrote (a link put in its
+    # place could publish a file from outside the repository): the full build replaces it.
+    lstat, regular = os.lstat, stat.S_ISREG
+    try:
+        for name in manifest["files"]:
+            if not regular(lstat(os.path.join(output, name)).st_mode):
+                raise Refused(f"{name} is not a plain file")
+    except OSError:
+        raise Refused("a file of the site is missing") from None
+
+    from .files import read_text
+    from .taxonomy import load_taxonomy
+    from .profiles import volunteer_from_text
+
+    taxonomy = None
+    loaded: dict[str, tuple] = {}  # id -> (volunteer, label, digest)
+
+    def person(id: str):
+        found = loaded.get(id)
+        if found is None:
+            row = db.execute("SELECT volunteer, label, digest FROM people WHERE id = ?", (id,)).fetchone()
+            if row is None:
+                raise Refused(f"no record of {id}")
+            found = loaded[id] = (pickle.loads(row[0]), pickle.loads(row[1]), row[2])
+        return found[0]
+
+    changed: list[tuple[str, Volunteer, Volunteer, bytes, tuple | None]] = []
+    signatures: dict[str, tuple | None] = {}
+    for path in touched:
+        id, digest, _ = rows[path]
+        text, problems = read_text(root, path)
+        if text is None or problems:
+            raise Refused(f"{path} cannot be read")
+        new_digest = hashlib.blake2b(f"{meta['salt']}|{path}|".encode() + ProfileCache.key(text), digest_size=16).digest()
+        signature = profiles[path]
+        if max(signature[:2]) > time.time_ns() - ProfileCache.RACY_SECONDS * 10**9:
+            signature = None  # edited too recently to trust its lstat: read again next time
+        signatures[path] = signature
+        if new_digest == digest:
+            continue  # touched, not changed
+        if taxonomy is None:
+            taxonomy, problems = load_taxonomy(root)
+            if problems:
+                raise Refused("the taxonomy has problems")
+        volunteer, problems = volunteer_from_text(root, path, text, taxonomy)
+        if volunteer is None or problems:
+            raise Refused(f"{path} has problems to report")
+        old = person(id)
+        if id in meta.get("pinned", ()):
+            raise Refused(f"{id} is shown by value")
+        if dataclasses.replace(volunteer, **{name: getattr(old, name) for name in SHOWN_ONLY}) != old:
+            raise Refused(f"{path}: a change to more than {', '.join(SHOWN_ONLY[:-1])}")
+        changed.append((path, old, volunteer, new_digest, signature))
+
+    pages: dict[str, tuple[str, str, dict]] = {}
+    if changed:
+        for _, old, volunteer, digest, _ in changed:
+            loaded[volunteer.id] = (volunteer, loaded[old.id][1], digest)
+        names = {row[0] for _, old, _, _, _ in changed
+                 for row in db.execute("SELECT save_as FROM shows WHERE person = ?", (old.id,))}
+        for save_as in sorted(names):
+            template, url, blob = db.execute("SELECT template, url, context FROM pages WHERE save_as = ?",
+                                             (save_as,)).fetchone()
+            pages[save_as] = (template, url, _ContextUnpickler(io.BytesIO(blob), person).load())
+        # A page whose fingerprint is unchanged is kept (a person among "people who could
+        # help" is shown by name and headline only: a bio edit leaves that page as it was).
+        fingerprints = _fingerprints(meta["shared"], pages, loaded)
+        pages = {name: page for name, page in pages.items() if manifest["pages"].get(name) != fingerprints[name]}
+        rendered = _render(root, output, meta, taxonomy, build_date, pages, loaded)
+        facets = _patch_facets(output, db, changed, taxonomy, build_date, meta["count"])
+        data = _patch_open_data(output, changed)
+    else:
+        rendered, facets, data, fingerprints = {}, ({}, set(), set()), {}, {}
+
+    # Written: first the manifest goes (a rebuild cut short then starts over), then the files,
+    # then the manifest, then the state of this site.
+    files = set(manifest["files"])
+    written, facet_files_gone = {**rendered, **facets[0], **data}, facets[1]
+    manifest_path = os.path.join(output, MANIFEST)
+    with db:
+        db.execute("DELETE FROM meta WHERE key = 'manifest'")
+    new_files = facets[2]
+    for name in written:
+        target = os.path.join(output, name)
+        if os.path.islink(target) or not (os.path.isfile(target) or name in new_files):
+            raise Refused(f"{name} is not a file the last build wrote")
+    if written or facet_files_gone:
+        os.unlink(manifest_path)
+        for name, content in written.items():
+            _write(output, name, content)
+        for name in facet_files_gone:
+            os.unlink(os.path.join(output, name))
+        files = (files - facet_files_gone) | facets[2]
+        facet_names = (set(manifest.get("facets", ())) - facet_files_gone) | facets[2]
+        from .output import write_manifest
+
+        write_manifest(output, {**manifest, "pages": {**manifest["pages"], **fingerprints},
+                                "facets": sorted(facet_names), "files": sorted(files)})
+    with db:
+        for path, old, volunteer, digest, _ in changed:
+            db.execute("UPDATE people SET digest = ?, volunteer = ? WHERE id = ?",
+                       (digest, pickle.dumps(volunteer, protocol=5), volunteer.id))
+        for path, signature in signatures.items():
+            db.execute("UPDATE people SET signature = ? WHERE path = ?", (_pack(signature), path))
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('manifest', ?)",
+                   (pickle.dumps(_manifest_signature(output), protocol=5),))
+    return sum(1 for name in files if name.endswith(".html")), len(changed), len(rendered)
+
+
+def _write(output: Path, name: str, content: bytes) -> None:
+    target = os.path.join(output, name)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    temporary = f"{target}.quick-{os.getpid()}"
+    with open(temporary, "wb") as handle:
+        handle.write(content)
+    os.replace(temporary, target)
+
+
+def _render(root: Path, output: Path, meta: dict, taxonomy, build_date, pages: dict, loaded: dict) -> dict[str, bytes]:
+    """The pages' HTML, rendered as the full build would: the theme's environment built from
+    the settings file, Pelican's context as recorded, the names pages may use."""
+    import runpy
+
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
+
+    from .i18n import activate, install_template_gettext
+    from .presentation import MODEL_GLOBALS, page_globals
+
+    settings = runpy.run_path(str(root / meta["settings_file"]))
+    simple = FileSystemLoader(meta["simple"])
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(meta["templates"]), simple,
+                             PrefixLoader({"!simple": simple, "!theme": FileSystemLoader(os.path.join(meta["theme"], "templates"))})]),
+        **settings.get("JINJA_ENVIRONMENT", {}),
+    )
+    env.filters["strftime"] = _NotHere("strftime")  # Pelican's; not worth importing Pelican for
+    env.filters.update(settings.get("JINJA_FILTERS", {}))
+    env.globals.update(settings.get("JINJA_GLOBALS", {}))
+    env.tests["plugin_enabled"] = _NotHere("plugin_enabled")
+    env.tests.update(settings.get("JINJA_TESTS", {}))
+    context = {key: pickle.loads(value) for key, value in meta["context"].items()}
+    language = context.get("DEFAULT_LANG", "en")
+    activate(language)
+    install_template_gettext(env, language)
+    if environment_signature(env) != meta["environment"]:
+        raise Refused("the theme's environment differs from the full build's")
+    context["pages"] = pickle.loads(meta["menu"])
+    context.update({name: _NotHere(name) for name in meta["dropped"]})
+    context.update(page_globals(taxonomy, build_date, context, root, lambda volunteer: loaded[volunteer.id][1]))
+    context.update({name: _NotHere(name) for name in MODEL_GLOBALS})
+    rendered = {}
+    for save_as, (template_name, url, page_context) in pages.items():
+        template = env.get_template(template_name)
+        html = template.render({**context, **page_context, "page_url": url, "output_file": save_as})
+        rendered[save_as] = html.encode("utf-8")
+    return rendered
+
+
+def _fingerprints(shared: str, pages: dict, loaded: dict) -> dict[str, str]:
+    from .buildcache import PageFingerprints
+
+    hashes = PageFingerprints(shared, ((volunteer, digest) for volunteer, _, digest in loaded.values()))
+    return {save_as: hashes.page(template, context) for save_as, (template, _, context) in pages.items()}
+
+
+def _patch_facets(output: Path, db, changed, taxonomy, today, count: int):
+    """The facet files changed by the edits: (name -> bytes, names gone, names new), names
+    relative to ``output``. Only words and cards can change (SHOWN_ONLY)."""
+    from .facets import CARD_SHARD, FOLDER, INLINE_UP_TO, decode, encode, person_facets
+
+    folder = Path(output) / FOLDER
+    written: dict[str, bytes] = {}
+    gone: set[str] = set()
+    new: set[str] = set()
+    vocabularies: dict[str, list] = {}
+    cards: dict[int, list] = {}
+    def read(name: str) -> bytes:
+        if name in written:
+            return written[name]
+        path = folder / name
+        if path.is_symlink() or not path.is_file():
+            raise Refused(f"{FOLDER}/{name} is missing")
+        return path.read_bytes()
+
+    def vocabulary(prefix: str) -> list:
+        if prefix not in vocabularies:
+            name = f"words/{prefix}.json"
+            vocabularies[prefix] = json.loads(read(name)) if (folder / name).is_file() or name in written else []
+        return vocabularies[prefix]
+
+    numbers_of: dict[str, tuple[int, set[int]]] = {}  # word -> (people before, numbers now)
+    for _, old, volunteer, _, _ in changed:
+        number = db.execute("SELECT position FROM people WHERE id = ?", (old.id,)).fetchone()[0]
+        before, card_before = person_facets(old, taxonomy, today)
+        after, card_after = person_facets(volunteer, taxonomy, today)
+        if [pair for pair in before if pair[0] != "word"] != [pair for pair in after if pair[0] != "word"]:
+            raise Refused("a filter value changed")
+        words_before = {value for key, value in before if key == "word"}
+        words_after = {value for key, value in after if key == "word"}
+        for word in words_before ^ words_after:
+            if word not in numbers_of:
+                entry = next((entry for entry in vocabulary(word[:2]) if entry[0] == word), None)
+                if entry is None:
+                    numbers_of[word] = (0, set())
+                elif entry[1] <= INLINE_UP_TO:
+                    numbers_of[word] = (entry[1], set(entry[2]))
+                else:
+                    numbers_of[word] = (entry[1], set(decode(read(f"word/{word}.bin"), count)))
+                if len(numbers_of[word][1]) != numbers_of[word][0]:
+                    raise Refused(f"the index of {word!r} is not what the build writes")
+            found = numbers_of[word][1]
+            if (number in found) != (word in words_before):
+                raise Refused(f"the index of {word!r} does not hold {old.id} as recorded")
+            found.discard(number) if word in words_before else found.add(number)
+        if card_before != card_after:
+            shard = number // CARD_SHARD
+            if shard not in cards:
+                cards[shard] = json.loads(read(f"cards/{shard}.json"))
+            cards[shard][number % CARD_SHARD] = card_after
+    for word, (people_before, found) in numbers_of.items():
+        entries = vocabulary(word[:2])
+        entries[:] = [entry for entry in entries if entry[0] != word]
+        if found:
+            entries.append([word, len(found)] + ([sorted(found)] if len(found) <= INLINE_UP_TO else []))
+            entries.sort(key=lambda entry: entry[0])
+        name = f"word/{word}.bin"
+        if len(found) > INLINE_UP_TO:
+            written[name] = encode(sorted(found), count)
+            if people_before <= INLINE_UP_TO:
+                new.add(name)
+        elif people_before > INLINE_UP_TO:
+            gone.add(name)
+    for prefix, entries in vocabularies.items():
+        name = f"words/{prefix}.json"
+        existed = (folder / name).is_file()
+        if entries:
+            written[name] = json.dumps(entries, separators=(",", ":")).encode()
+            if not existed:
+                new.add(name)
+        elif existed:
+            gone.add(name)
+    for shard, shown in cards.items():
+        written[f"cards/{shard}.json"] = json.dumps(shown, ensure_ascii=False, separators=(",", ":")).encode()
+    prefixes_gone = {name[6:-5] for name in gone if name.startswith("words/")}
+    prefixes_new = {name[6:-5] for name in new if name.startswith("words/")}
+    if prefixes_gone or prefixes_new:
+        index = json.loads(read("index.json"))
+        index["prefixes"] = sorted((set(index["prefixes"]) - prefixes_gone) | prefixes_new)
+        written["index.json"] = json.dumps(index, separators=(",", ":")).encode()
+    return ({f"{FOLDER}/{name}": data for name, data in written.items()},
+            {f"{FOLDER}/{name}" for name in gone}, {f"{FOLDER}/{name}" for name in new})
+
+
+_RECORD_START = '{"id":%s,"url":'
+
+
+def _patch_open_data(output: Path, changed) -> dict[str, bytes]:
+    """data/people.json and data/people.csv with the changed people's records and rows replaced."""
+    from .exports import PEOPLE_CSV, PEOPLE_JSON, person_record, person_texts
+
+    people = (Path(output) / PEOPLE_JSON).read_bytes().decode("utf-8")
+    table = (Path(output) / PEOPLE_CSV).read_bytes().decode("utf-8")
+    decoder = json.JSONDecoder()
+    for _, old, volunteer, _, _ in changed:
+        start = people.find(_RECORD_START % json.dumps(old.id, ensure_ascii=False))
+        if start < 1 or people[start - 1] not in "[,":
+            raise Refused(f"{old.id} is not in {PEOPLE_JSON}")
+        record, end = decoder.raw_decode(people, start)
+        old_text, old_row = person_texts(record)
+        if people[start:end] != old_text:
+            raise Refused(f"{old.id}'s record in {PEOPLE_JSON} is not what the build writes")
+        base = record["url"][: -len(f"/people/{old.id}/")]
+        new_text, new_row = person_texts(person_record(volunteer, record["proposals_written"], record["endorses"], base))
+        people = people[:start] + new_text + people[end:]
+        at = table.find("\r\n" + old_row)
+        if at < 0 or table.find("\r\n" + old_row, at + 1) >= 0:
+            raise Refused(f"{old.id}'s row in {PEOPLE_CSV} is not what the build writes")
+        table = table[: at + 2] + new_row + table[at + 2 + len(old_row):]
+    return {PEOPLE_JSON: people.encode("utf-8"), PEOPLE_CSV: table.encode("utf-8")}
