@@ -3,7 +3,7 @@
 
 Most edits to a directory are people fixing their own headline or bio. A full rebuild loads
 and plans the whole site to find the dozen pages such an edit touches (2-3 s at 10,000
-profiles); this module finds them in what the last build recorded, in ``.cache/quick.sqlite``:
+profiles); this module finds them in what the last build recorded, in ``.cache/quick-1.sqlite``:
 
 * ``meta``: what every page depends on (the theme, settings, code, content, git HEAD, the
   day: :func:`world`), Pelican's context as the pages saw it, the manifest of the site it wrote;
@@ -37,10 +37,10 @@ import time
 from pathlib import Path
 
 from .buildcache import CACHE_DIR, ProfileCache
-from .model import Volunteer
+from .model import Group, Proposal, Volunteer
 
 VERSION = 1
-DATABASE = "quick.sqlite"
+DATABASE = f"quick-{VERSION}.sqlite"  # a new version starts a new file
 # The fields of a profile an edit may change for a quick rebuild: they show on the pages
 # showing the person, in search's words and cards and in the open data, and change no listing,
 # no ranking and no count.
@@ -121,7 +121,12 @@ def _packages() -> list[str]:
 
 
 class _ContextPickler(pickle.Pickler):
-    """Pickles a page's context with the people on it as references (ids), noting whom."""
+    """Pickles a page's context with the people, proposals and groups on it as references
+    (``_referred``), noting the people.
+
+    ``reducer_override`` rather than ``persistent_id``: the pickler does not call it for
+    strings, numbers and plain containers, and calling Python for each of those made pickling
+    five times slower."""
 
     def __init__(self, file, volunteers):
         super().__init__(file, protocol=5)
@@ -129,18 +134,30 @@ class _ContextPickler(pickle.Pickler):
         self.people: set[str] = set()
         self.pinned: set[str] = set()
 
-    def persistent_id(self, value):
+    def reducer_override(self, value):
         kind = type(value)
         if kind is Volunteer:
             self.people.add(value.id)
-            return ("v", value.id)
+            return _referred, ("v", value.id)
+        if kind is Proposal:
+            return _referred, ("p", value.slug)
+        if kind is Group:
+            return _referred, ("g", value.slug)
         if kind is _Candidate():
             self.people.add(value.id)
             volunteer = self.volunteers.get(value.id)
             if volunteer is not None and kind.of(volunteer, value.updated) == value:
-                return ("c", value.id, value.updated)
+                return _referred, ("c", value.id, value.updated)
             self.pinned.add(value.id)  # not what their profile gives: never quick for them
-        return None
+        return NotImplemented
+
+
+# While a quick rebuild unpickles a context: (kind, key...) -> the object (see _ContextPickler).
+_resolve: list = []
+
+
+def _referred(*reference):
+    return _resolve[-1](reference)
 
 
 def _Candidate():
@@ -213,12 +230,12 @@ class Recorder:
         try:
             if not db.in_transaction:
                 db.execute("BEGIN")
+            rows = []
             for save_as, blob, people, pinned in records:
                 self.recorded.add(save_as)
                 self.pinned |= pinned
-                db.execute("INSERT OR REPLACE INTO pages (save_as, context) VALUES (?, ?)", (save_as, blob))
-                db.execute("DELETE FROM shows WHERE save_as = ?", (save_as,))
-                db.executemany("INSERT INTO shows VALUES (?, ?)", [(person, save_as) for person in people])
+                rows.append((save_as, blob, "\n".join(sorted(people))))
+            db.executemany("INSERT OR REPLACE INTO pages (save_as, context, people) VALUES (?, ?, ?)", rows)
         except sqlite3.Error:
             self.database = None
             db.close()
@@ -248,31 +265,40 @@ class Recorder:
         directory = repository.directory
         order = {volunteer.id: number for number, volunteer in enumerate(directory.sorted_volunteers())}
         db.execute("DELETE FROM meta")
-        known = {row[0]: row[1:] for row in db.execute("SELECT id, digest, position, label FROM people")}
-        current = set()
-        for volunteer in directory.volunteers.values():
-            digest = repository.digests.get(volunteer.path)
-            label = pickle.dumps(self.confirmations[volunteer.id], protocol=5)
-            signature = repository.signatures.get(volunteer.path)
-            current.add(volunteer.id)
-            if known.get(volunteer.id) == (digest, order[volunteer.id], label):
-                db.execute("UPDATE people SET signature = ? WHERE id = ?", (_pack(signature), volunteer.id))
-                continue
-            db.execute("INSERT OR REPLACE INTO people VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       (volunteer.id, volunteer.path, digest, _pack(signature), order[volunteer.id], label,
-                        pickle.dumps(volunteer, protocol=5)))
-        db.executemany("DELETE FROM people WHERE id = ?", [(id,) for id in set(known) - current])
         planned = {save_as: (template, url) for save_as, template, url in self.pages}
         stored = {row[0] for row in db.execute("SELECT save_as FROM pages")}
-        gone = [(name,) for name in stored - set(planned)]
-        db.executemany("DELETE FROM pages WHERE save_as = ?", gone)
-        db.executemany("DELETE FROM shows WHERE save_as = ?", gone)
+        db.executemany("DELETE FROM pages WHERE save_as = ?", [(name,) for name in stored - set(planned)])
         missing = set(planned) - self.recorded
         if missing and (not self.has_kept_pages or not missing <= stored):
             return False  # a page whose context is not recorded: no quick rebuild after this build
         db.executemany("UPDATE pages SET template = ?, url = ? WHERE save_as = ?",
                        [(template, url, save_as) for save_as, (template, url) in planned.items()
                         if save_as in self.recorded])
+        shown: dict[str, list[str]] = {}
+        for save_as, people in db.execute("SELECT save_as, people FROM pages ORDER BY save_as"):
+            for id in people.split("\n") if people else ():
+                shown.setdefault(id, []).append(save_as)
+        known = {row[0]: row[1:] for row in db.execute("SELECT id, digest, position, label, pages FROM people")}
+        current = set()
+        for volunteer in directory.volunteers.values():
+            digest = repository.digests.get(volunteer.path)
+            label = pickle.dumps(self.confirmations[volunteer.id], protocol=5)
+            signature = repository.signatures.get(volunteer.path)
+            pages = "\n".join(shown.get(volunteer.id, ()))
+            current.add(volunteer.id)
+            if known.get(volunteer.id) == (digest, order[volunteer.id], label, pages):
+                db.execute("UPDATE people SET signature = ? WHERE id = ?", (_pack(signature), volunteer.id))
+                continue
+            db.execute("INSERT OR REPLACE INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       (volunteer.id, volunteer.path, digest, _pack(signature), order[volunteer.id], label,
+                        pickle.dumps(volunteer, protocol=5), pages))
+        db.executemany("DELETE FROM people WHERE id = ?", [(id,) for id in set(known) - current])
+        # Proposals and groups, which pages' contexts refer to (content is unchanged in a quick rebuild).
+        agenda = repository.agenda
+        db.execute("DELETE FROM items")
+        db.executemany("INSERT INTO items VALUES (?, ?)",
+                       [(f"p:{slug}", pickle.dumps(item, protocol=5)) for slug, item in agenda.proposals.items()]
+                       + [(f"g:{slug}", pickle.dumps(item, protocol=5)) for slug, item in agenda.groups.items()])
         self.meta.update(
             version=VERSION, world=self.key, salt=repository.profile_salt, settings_file=self.settings_file,
             build_date=repository.build_date, count=len(directory.volunteers), pinned=self.pinned,
@@ -304,11 +330,12 @@ def _open(root: Path) -> sqlite3.Connection | None:
         db.execute("PRAGMA synchronous = NORMAL")
         with db:
             db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB)")
+            # people.pages: the pages showing the person; pages.people: the people on the page.
             db.execute("CREATE TABLE IF NOT EXISTS people (id TEXT PRIMARY KEY, path TEXT, digest BLOB, signature BLOB, "
-                       "position INTEGER, label BLOB, volunteer BLOB)")
-            db.execute("CREATE TABLE IF NOT EXISTS pages (save_as TEXT PRIMARY KEY, template TEXT, url TEXT, context BLOB)")
-            db.execute("CREATE TABLE IF NOT EXISTS shows (person TEXT, save_as TEXT)")
-            db.execute("CREATE INDEX IF NOT EXISTS shows_person ON shows (person)")
+                       "position INTEGER, label BLOB, volunteer BLOB, pages TEXT)")
+            db.execute("CREATE TABLE IF NOT EXISTS pages (save_as TEXT PRIMARY KEY, template TEXT, url TEXT, context BLOB, "
+                       "people TEXT)")
+            db.execute("CREATE TABLE IF NOT EXISTS items (key TEXT PRIMARY KEY, value BLOB)")
         return db
     except sqlite3.Error:
         return None
@@ -347,22 +374,6 @@ class _NotHere:
     __getattr__ = __getitem__ = __call__ = __iter__ = __len__ = __bool__ = __str__ = __html__ = _refuse
     __eq__ = __lt__ = __contains__ = __format__ = _refuse
     __hash__ = None
-
-
-class _ContextUnpickler(pickle.Unpickler):
-    def __init__(self, file, person):
-        super().__init__(file)
-        self.person = person
-        self.candidates: dict = {}
-
-    def persistent_load(self, reference):
-        if reference[0] == "v":
-            return self.person(reference[1])
-        key = reference[1:]
-        found = self.candidates.get(key)
-        if found is None:
-            found = self.candidates[key] = _Candidate().of(self.person(reference[1]), reference[2])
-        return found
 
 
 def rebuild(root: Path, output: Path, settings_file: str, key: str, profiles: dict, build_date) -> tuple[int, int, int]:
@@ -454,12 +465,37 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
     if changed:
         for _, old, volunteer, digest, _ in changed:
             loaded[volunteer.id] = (volunteer, loaded[old.id][1], digest)
-        names = {row[0] for _, old, _, _, _ in changed
-                 for row in db.execute("SELECT save_as FROM shows WHERE person = ?", (old.id,))}
-        for save_as in sorted(names):
-            template, url, blob = db.execute("SELECT template, url, context FROM pages WHERE save_as = ?",
-                                             (save_as,)).fetchone()
-            pages[save_as] = (template, url, _ContextUnpickler(io.BytesIO(blob), person).load())
+        names = {name for _, old, _, _, _ in changed
+                 for name in (db.execute("SELECT pages FROM people WHERE id = ?", (old.id,)).fetchone()[0] or "").split("\n")
+                 if name}
+        candidates: dict = {}
+
+        def resolve(reference):
+            kind = reference[0]
+            if kind == "v":
+                return person(reference[1])
+            if kind == "c":
+                found = candidates.get(reference[1:])
+                if found is None:
+                    found = candidates[reference[1:]] = _Candidate().of(person(reference[1]), reference[2])
+                return found
+            found = items.get(reference)
+            if found is None:
+                row = db.execute("SELECT value FROM items WHERE key = ?", (f"{kind}:{reference[1]}",)).fetchone()
+                if row is None:
+                    raise Refused(f"no record of {reference}")
+                found = items[reference] = pickle.loads(row[0])
+            return found
+
+        items: dict = {}
+        _resolve.append(resolve)
+        try:
+            for save_as in sorted(names):
+                template, url, blob = db.execute("SELECT template, url, context FROM pages WHERE save_as = ?",
+                                                 (save_as,)).fetchone()
+                pages[save_as] = (template, url, pickle.loads(blob))
+        finally:
+            _resolve.pop()
         # A page whose fingerprint is unchanged is kept (a person among "people who could
         # help" is shown by name and headline only: a bio edit leaves that page as it was).
         fingerprints = _fingerprints(meta["shared"], pages, loaded)
