@@ -50,6 +50,8 @@ MAX_CHANGED = 20
 # Folders and files of the repository a build reads besides the profiles (and its code).
 _INPUT_FOLDERS = ("content", "data", "themes", "plugins", "volunteers")
 _PROFILE = re.compile(r"[^/]+\.yaml")
+# Longer than a tick of the clock file times are taken from (1-10 ms on Linux).
+_TICK_NS = 50_000_000
 
 
 class Refused(Exception):
@@ -70,6 +72,7 @@ def world(root: Path, output: Path, settings_file: str, build_date) -> tuple[str
     """
     digest = hashlib.blake2b(digest_size=16)
     profiles: dict[str, tuple] = {}
+    newest = 0
     skip = {os.path.realpath(output), os.path.realpath(root / CACHE_DIR)}
 
     def walk(folder: str, relative: str) -> None:
@@ -89,11 +92,15 @@ def world(root: Path, output: Path, settings_file: str, build_date) -> tuple[str
             if relative == "volunteers/" and _PROFILE.fullmatch(entry.name):
                 profiles[name] = signature if stat.S_ISREG(info.st_mode) else (info.st_mode,)
             else:
+                nonlocal newest
+                newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
                 digest.update(f"{name}\0{info.st_mode}\0{signature}\0".encode())
 
+    started = time.time_ns()
     for entry in sorted(os.scandir(root), key=lambda entry: entry.name):
         if entry.is_file(follow_symlinks=False):
             info = entry.stat(follow_symlinks=False)
+            newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
             digest.update(f"{entry.name}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_size}\0".encode())
     for folder in _INPUT_FOLDERS:
         walk(str(root / folder), folder + "/")
@@ -101,6 +108,10 @@ def world(root: Path, output: Path, settings_file: str, build_date) -> tuple[str
     for code in (library, library.parent / "joinedup_pelican"):
         if not str(code).startswith(str(root) + os.sep):
             walk(str(code), f"<{code.name}>/")
+    if newest > started - _TICK_NS:
+        # Changed within a tick of the file system's clock: another change in the same tick
+        # would keep the same signature. This build will not be followed by a quick one.
+        digest.update(os.urandom(16))
     from .freshness import head_commit
 
     digest.update(repr((sorted(profiles), head_commit(root), build_date.isoformat(), settings_file,

@@ -1,0 +1,145 @@
+"""Quick rebuilds (joinedup.quick): an edit to what a profile shows re-renders the pages showing
+that person from what the last build recorded, and publishes exactly what a build from nothing
+does; any other change builds in full."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import SiteRepo, profile_text
+from content_fixtures import make_history_site, proposal_text
+from test_incremental import site_files
+
+QUICK = "Quick rebuild"
+MANIFEST = ".joinedup-pages.json"
+
+
+def build(site: SiteRepo) -> str:
+    return site.tasks("build", "--output", str(site.root / "output"), check=True).stderr
+
+
+def fresh_build(site: SiteRepo, tmp_path, name: str = "fresh") -> dict[str, bytes]:
+    """The site a build from nothing makes of the same repository."""
+    fresh = SiteRepo(tmp_path / name)
+    shutil.copytree(site.root, fresh.root, ignore=shutil.ignore_patterns("output", ".output*", ".cache"))
+    build(fresh)
+    return site_files(fresh.root / "output")
+
+
+def assert_same_site(site: SiteRepo, tmp_path, name: str = "fresh") -> None:
+    expected, found = fresh_build(site, tmp_path, name), site_files(site.root / "output")
+    assert sorted(found) == sorted(expected)
+    assert [name for name in expected if found[name] != expected[name]] == []
+
+
+@pytest.fixture
+def movement(site):
+    """A site in git where Ana writes a proposal's needs, endorses the synthesis and could help
+    with bus-franchising, and five people share the rare bio word "zeppelin"."""
+    make_history_site(site)
+    site.write("content/proposals/bus-franchising.md", proposal_text(
+        title="Public control of every bus network", summary="Franchise every bus network.", status="synthesis",
+        needs="[photography]"))
+    site.profile("ana-lopez", endorses="[a-bus-network]", skills="\n  - photography\n  - social-media")
+    for number, name in enumerate(["Cy Jones", "Dee Khan", "Eli Moss", "Fay Nunn", "Gus Ortiz"]):
+        id = name.lower().replace(" ", "-")
+        site.profile(id, name=name, github=id, bio=f"Maps and a zeppelin model number {number}.")
+    build(site)
+    return site
+
+
+def test_headline_bio_links_and_languages_edits_are_quick_and_publish_what_a_full_build_does(movement, tmp_path):
+    site = movement
+    output = site.root / "output"
+    proposal = output / "proposals/bus-franchising/index.html"
+    untouched = (output / "people/dee-khan/index.html").stat()
+
+    # Ana is on her own page, the listings of her skills and region, the synthesis she
+    # endorses and among the people who could help with bus-franchising.
+    site.profile("ana-lopez", endorses="[a-bus-network]", skills="\n  - photography\n  - social-media",
+                 headline="Photographer of bus stations", contact="\n  email: ana@example.org\n  website: https://ana.example.org",
+                 languages="[en, es, fr]")
+    said = build(site)
+    assert f"{QUICK}: 1 edited profile(s)" in said, said
+    assert "Photographer of bus stations" in proposal.read_text()
+    assert "https://ana.example.org" in (output / "people/ana-lopez/index.html").read_text()
+    assert "Photographer of bus stations" in (output / "data/people.csv").read_text()
+    assert (output / "people/dee-khan/index.html").stat().st_mtime_ns == untouched.st_mtime_ns
+
+    # A bio losing a word five people shared (its facet file goes, the word is listed inline)
+    # and gaining a word nobody had (a new entry, here a new two-letter vocabulary file).
+    site.profile("cy-jones", name="Cy Jones", github="cy-jones", bio="Maps and a **qwertyuiop** blimp.")
+    said = build(site)
+    assert f"{QUICK}: 1 edited profile(s)" in said, said
+    assert not (output / "search/facets/word/zeppelin.bin").exists()
+    assert "qwertyuiop" in (output / "search/facets/words/qw.json").read_text()
+    assert_same_site(site, tmp_path, "fresh-1")
+
+    # ...and back: the file of the word comes back, the new word and its vocabulary file go.
+    site.profile("cy-jones", name="Cy Jones", github="cy-jones", bio="Maps and a zeppelin model number 0.")
+    assert QUICK in build(site)
+    assert (output / "search/facets/word/zeppelin.bin").is_file()
+    assert not (output / "search/facets/words/qw.json").exists()
+    assert_same_site(site, tmp_path, "fresh-2")
+
+
+@pytest.mark.parametrize("edit", [
+    {"name": "Ana López-Ruiz"},                                        # listings are in name order
+    {"skills": "\n  - photography"},                                   # skill listings and counts
+    {"location": "\n  place: York\n  region: yorkshire"},             # matching weighs the place
+    {"availability": "\n  hours_per_week: 2\n  when: [evenings]"},    # ranking, facets
+    {"remote": "false"},                                               # the home page counts remote people
+])
+def test_an_edit_to_what_places_or_ranks_a_person_builds_in_full_and_the_same(movement, tmp_path, edit):
+    site = movement
+    site.profile("ana-lopez", **{"endorses": "[a-bus-network]", "skills": "\n  - photography\n  - social-media", **edit})
+    said = build(site)
+    assert QUICK not in said, said
+    assert_same_site(site, tmp_path)
+
+
+def test_a_new_profile_a_changed_template_or_proposal_builds_in_full(movement, tmp_path):
+    site = movement
+    site.profile("hal-ito", name="Hal Ito", github="hal-ito")
+    assert QUICK not in build(site)
+    template = site.root / "themes/joinedup/templates/person.html"
+    template.write_text(template.read_text().replace("</article>", "<p>Thanks for helping.</p></article>", 1))
+    site.profile("cy-jones", name="Cy Jones", github="cy-jones", bio="Maps.")
+    said = build(site)
+    assert QUICK not in said and "Thanks for helping." in (site.root / "output/people/cy-jones/index.html").read_text()
+    site.write("content/proposals/free-buses.md", proposal_text(title="Free buses for all under-26s"))
+    site.profile("cy-jones", name="Cy Jones", github="cy-jones", bio="Maps and posters.")
+    assert QUICK not in build(site)
+    # After those full builds, quick rebuilds pick up from the state they recorded.
+    site.profile("cy-jones", name="Cy Jones", github="cy-jones", bio="Maps, posters and banners.")
+    assert QUICK in build(site)
+    assert_same_site(site, tmp_path)
+
+
+def test_a_broken_profile_is_reported_and_the_site_is_left_as_it_was(movement):
+    site = movement
+    before = site_files(site.root / "output")
+    site.write("volunteers/ana-lopez.yaml", profile_text(endorses="[a-bus-network]", headline="[Broken"))
+    result = site.tasks("build", "--output", str(site.root / "output"))
+    assert result.returncode == 1
+    said = result.stdout + result.stderr
+    assert "volunteers/ana-lopez.yaml:5:7: JU001" in said and "nothing was published" in said, said
+    assert "Traceback" not in said
+    assert site_files(site.root / "output") == before
+
+
+def test_nothing_changed_writes_nothing_and_a_missing_state_means_a_full_build(movement, tmp_path):
+    site = movement
+    output = site.root / "output"
+    manifest = (output / MANIFEST).stat()
+    assert "Nothing changed since the last build" in build(site)
+    assert (output / MANIFEST).stat().st_mtime_ns == manifest.st_mtime_ns
+    for state in (site.root / ".cache").glob("quick-*.sqlite*"):
+        state.unlink()
+    site.profile("cy-jones", name="Cy Jones", github="cy-jones", bio="Maps and leaflets.")
+    assert QUICK not in build(site)
+    site.profile("cy-jones", name="Cy Jones", github="cy-jones", bio="Maps, leaflets and flags.")
+    assert QUICK in build(site)
+    assert_same_site(site, tmp_path)
