@@ -49,7 +49,7 @@ SHOWN_ONLY = ("headline", "bio", "contact", "languages", "endorses_at")
 MAX_CHANGED = 20
 # Folders and files of the repository a build reads besides the profiles (and its code).
 _INPUT_FOLDERS = ("content", "data", "themes", "plugins", "volunteers")
-_PROFILE = re.compile(r"[^/]+\.yaml")
+_PROFILE = re.compile(r"[^./][^/]*\.yaml")  # as profiles.profile_files finds them
 # Longer than a tick of the clock file times are taken from (1-10 ms on Linux).
 _TICK_NS = 50_000_000
 

@@ -266,6 +266,12 @@ def load_yaml(
         mark = error.problem_mark or error.context_mark
         line, col = builder.where(mark) if mark else (1 + line_offset, 1)
         what_went_wrong = error.problem or error.context or "it cannot be read"
+        if "maximum nesting depth" in what_went_wrong:
+            # libyaml 0.2.5's own limit (PyYAML 6.0.3 and later), met while it scans ahead of
+            # the events that would have reached MAX_DEPTH: the same problem, said the same way.
+            return None, builder.problems + [problem(
+                P.TOO_DEEP, path, line, col, f"The file nests deeper than {MAX_DEPTH} levels.",
+                "Profiles are shallow: compare your file with the example in the README.")]
         return None, builder.problems + [
             problem(P.YAML_SYNTAX, path, line, col, f"YAML syntax error: {what_went_wrong}.", _SYNTAX_HINT)
         ]
