@@ -252,22 +252,23 @@ def _publish_site(repository, problems, output_path: Path, publish: bool, record
     previous = read_manifest(output_path) if output_path.is_dir() else {}
     in_place = bool(previous.get("files"))
     staging = _staging_dir(output_path)
+    browser_index = _BrowserIndex(staging, output_path, previous)
     try:
-        _render(repository, staging, publish, output_path if in_place else None, recorder)  # 4: pages from the model
+        # 4: pages from the model; 5 (Pagefind) starts as soon as the pages it reads are rendered
+        _render(repository, staging, publish, output_path if in_place else None, recorder, browser_index)
         manifest = read_manifest(staging)
-        staged = files_under(staging)
+        # Kept pages linked into staging for Pagefind stay kept: they are already in place.
+        staged = files_under(staging) - browser_index.linked
         kept = (set(manifest.get("pages", ())) | set(manifest.get("facets", ()))) - staged
         # Nothing kept (the theme, settings or day changed): the staging folder is a whole site,
         # and swapping it in beats moving 100,000 files one by one.
         in_place = in_place and bool(kept)
-        indexing = time.perf_counter()
-        indexed = _index_for_browser(staging, output_path, staged, manifest, previous if in_place else {})  # 5
+        indexed = browser_index.finish()
         if indexed:
-            click.echo(f"Pagefind indexed the site in {time.perf_counter() - indexing:.1f} s.", err=True)
+            click.echo(f"Pagefind indexed the site in {browser_index.seconds:.1f} s.", err=True)
         else:
             click.echo("Pagefind index reused: no indexed page changed.", err=True)
-        # Pagefind's bundle is one whole (its file names change on every run): not listed file by
-        # file. Kept pages linked into staging for Pagefind stay kept: they are already in place.
+        # Pagefind's bundle is one whole (its file names change on every run): not listed file by file.
         files = {name for name in staged if not name.startswith(BUNDLE)} | kept
         staged = files - kept
         write_manifest(staging, {**manifest, "files": sorted(files)})
@@ -276,6 +277,7 @@ def _publish_site(repository, problems, output_path: Path, publish: bool, record
         else:
             _publish(staging, output_path)
     except BaseException:
+        browser_index.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return sum(1 for name in files if name.endswith(".html"))
@@ -286,7 +288,7 @@ def _staging_dir(output_path: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{output_path.name}-building-", dir=output_path.parent))
 
 
-def _render(repository, staging: Path, publish: bool, previous: Path | None, recorder=None) -> None:
+def _render(repository, staging: Path, publish: bool, previous: Path | None, recorder=None, browser_index=None) -> None:
     """Run Pelican with our plugin into ``staging``; the model is passed in, not reloaded.
 
     With ``previous`` (the last site, to be updated in place), planned pages whose inputs did
@@ -305,6 +307,7 @@ def _render(repository, staging: Path, publish: bool, previous: Path | None, rec
     progress = _ProgressBar("Rendering pages") if _show_progress() else None
     settings["JOINEDUP_PROGRESS"] = progress
     settings["JOINEDUP_QUICK"] = recorder
+    settings["JOINEDUP_BROWSER_INDEX"] = browser_index.start if browser_index is not None else None
     pelican_log = logging.getLogger("pelican")
     pelican_log.setLevel(logging.WARNING)
     errors = _ErrorCollector()
@@ -379,45 +382,81 @@ PAGEFIND_PREFIXES = tuple(f"{folder}/" for folder in PAGEFIND_FOLDERS)
 BUNDLE = "pagefind/"
 
 
-def _index_for_browser(staging: Path, previous: Path, staged: set[str], manifest: dict, last: dict) -> bool:
-    """Run Pagefind over the proposal and group pages; its bundle goes to ``staging/pagefind``.
+class _BrowserIndex:
+    """Step 5: Pagefind over the proposal and group pages; its bundle goes to ``staging/pagefind``.
 
-    Pages opt in with ``data-pagefind-body``; contact blocks are ``data-pagefind-ignore="all"``.
-    When the last site (``previous``, its manifest ``last``) is updated in place and none of
-    those pages changed, its bundle is kept and False is returned. Otherwise the unchanged
-    pages are hard-linked into ``staging`` beside the changed ones and Pagefind runs there.
-    The Whoosh index for ``search`` and ``match`` is separate and built on demand (.cache/).
+    The directory generator calls :meth:`start` as soon as its pages are rendered, so Pagefind
+    runs beside the rest of the build (feeds, open data, facets, Pelican's own pages) on the
+    core those leave; :meth:`finish` waits for it. Pages opt in with ``data-pagefind-body``;
+    contact blocks are ``data-pagefind-ignore="all"``. When the last site (``previous``, its
+    manifest ``last``) is updated in place and none of those pages changed, its bundle is kept.
+    Otherwise the unchanged pages are hard-linked into ``staging`` beside the changed ones and
+    Pagefind runs there. The Whoosh index for ``search`` and ``match`` is separate and built on
+    demand (.cache/).
     """
-    from joinedup.output import is_plain_file
 
-    def indexed(names) -> set[str]:
-        return {name for name in names if name.startswith(PAGEFIND_PREFIXES) and name.endswith(".html")}
+    def __init__(self, staging: Path, previous: Path, last: dict):
+        self.staging, self.previous, self.last = staging, previous, last
+        self.linked: set[str] = set()   # kept pages linked into staging for Pagefind
+        self.process: subprocess.Popen | None = None
+        self.decided = False
+        self.began = self.seconds = 0.0
 
-    pages = indexed(manifest.get("pages", ()))
-    if last.get("files"):
-        # The pages may have been rendered again for what Pagefind skips (endorsers, helpers):
-        # the manifest's "indexed" hashes cover only what it reads.
-        if (manifest.get("indexed") == last.get("indexed") and pages == indexed(last.get("pages", ()))
-                and _bundle_version(previous / BUNDLE) == _pagefind_version()):
+    def start(self, pages, rendered: set[str], indexed: dict, in_place: bool) -> None:
+        """``pages``: every page of the plan; ``rendered``: those rendered into staging;
+        ``indexed``: the hashes of what Pagefind reads of each (the manifest's "indexed")."""
+        from joinedup.output import is_plain_file
+
+        def read(names) -> set[str]:
+            return {name for name in names if name.startswith(PAGEFIND_PREFIXES) and name.endswith(".html")}
+
+        self.decided = True
+        last = self.last if in_place else {}
+        names = read(pages)
+        if last.get("files"):
+            # The pages may have been rendered again for what Pagefind skips (endorsers, helpers):
+            # the manifest's "indexed" hashes cover only what it reads.
+            if (indexed == last.get("indexed") and names == read(last.get("pages", ()))
+                    and _bundle_version(self.previous / BUNDLE) == _pagefind_version()):
+                return
+            for name in names - rendered:
+                source, target = self.previous / name, self.staging / name
+                if not is_plain_file(source):
+                    raise click.ClickException(f"{source} is not a file the last build wrote; delete {self.previous} and build again")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(source, target)
+                self.linked.add(name)
+        command = [sys.executable, "-m", "pagefind", "--site", str(self.staging), "--output-subdir", "pagefind", "--quiet",
+                   "--glob", "{" + ",".join(PAGEFIND_FOLDERS) + "}/**/*.html"]
+        self.began = time.perf_counter()
+        try:
+            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        except OSError as error:
+            raise click.ClickException(f"Pagefind could not run: {error}") from None
+
+    def finish(self) -> bool:
+        """Wait for Pagefind; True when it indexed the site, False when the last bundle is kept."""
+        if not self.decided:
+            raise click.ClickException("the directory generator did not run; is the joinedup_pelican plugin installed?")
+        if self.process is None:
             return False
-        for name in pages - staged:
-            source, target = previous / name, staging / name
-            if not is_plain_file(source):
-                raise click.ClickException(f"{source} is not a file the last build wrote; delete {previous} and build again")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(source, target)
-    command = [sys.executable, "-m", "pagefind", "--site", str(staging), "--output-subdir", "pagefind", "--quiet",
-               "--glob", "{" + ",".join(PAGEFIND_FOLDERS) + "}/**/*.html"]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=3600)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise click.ClickException(f"Pagefind could not run: {error}") from None
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip()
-        if "No module named pagefind" in detail:
-            detail = "the pagefind package is not installed; run: pip install 'pagefind[bin]'"
-        raise click.ClickException(f"Pagefind failed to index the site: {detail}")
-    return True
+        try:
+            out, err = self.process.communicate(timeout=3600)
+        except subprocess.TimeoutExpired:
+            self.cancel()
+            raise click.ClickException("Pagefind could not run: it took over an hour") from None
+        self.seconds = time.perf_counter() - self.began
+        if self.process.returncode != 0:
+            detail = (err or out).strip()
+            if "No module named pagefind" in detail:
+                detail = "the pagefind package is not installed; run: pip install 'pagefind[bin]'"
+            raise click.ClickException(f"Pagefind failed to index the site: {detail}")
+        return True
+
+    def cancel(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
 
 def _bundle_version(bundle: Path) -> str | None:

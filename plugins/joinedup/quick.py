@@ -7,11 +7,11 @@ profiles); this module finds them in what the last build recorded, in ``.cache/q
 
 * ``meta``: what every page depends on (the theme, settings, code, content, git HEAD, the
   day: :func:`world`), Pelican's context as the pages saw it, the manifest of the site it wrote;
-* ``people``: each profile's lstat signature, digest, place in directory order, model object
-  and "last confirmed" label;
-* ``pages``: each planned page's template and context, pickled with the people on it as
-  references, and ``shows``: which pages show whom (their own page, listings, proposals they
-  wrote, endorse or could help with, groups they belong to).
+* ``people``: each profile's lstat signature, digest, place in directory order, model object,
+  "last confirmed" label, and the pages showing the person (their own, the listings of their
+  skills and region, proposals they wrote, endorse or could help with, their groups);
+* ``pages``: each planned page's template and context, pickled with the people, proposals
+  and groups on it as references, and the people on it; ``items``: those proposals and groups.
 
 :func:`rebuild` renders the pages showing the edited people with their new profile swapped in,
 patches the search facets and open data record by record, and updates the manifest, giving
@@ -144,6 +144,7 @@ class _ContextPickler(pickle.Pickler):
         self.volunteers = volunteers
         self.people: set[str] = set()
         self.pinned: set[str] = set()
+        self.candidate = _Candidate()
 
     def reducer_override(self, value):
         kind = type(value)
@@ -154,7 +155,7 @@ class _ContextPickler(pickle.Pickler):
             return _referred, ("p", value.slug)
         if kind is Group:
             return _referred, ("g", value.slug)
-        if kind is _Candidate():
+        if kind is self.candidate:
             self.people.add(value.id)
             volunteer = self.volunteers.get(value.id)
             if volunteer is not None and kind.of(volunteer, value.updated) == value:
@@ -172,9 +173,15 @@ def _referred(*reference):
 
 
 def _Candidate():
-    from .matching import Candidate
+    global _CANDIDATE
+    if _CANDIDATE is None:
+        from .matching import Candidate
 
-    return Candidate
+        _CANDIDATE = Candidate
+    return _CANDIDATE
+
+
+_CANDIDATE = None
 
 
 def pickle_context(context: dict, volunteers) -> tuple[bytes, set[str], set[str]]:
@@ -186,12 +193,21 @@ def pickle_context(context: dict, volunteers) -> tuple[bytes, set[str], set[str]
 
 
 class _MenuPage:
-    """What the site header reads of one of Pelican's pages (menu links): only those attributes."""
+    """What the site header reads of one of Pelican's pages (its menu link). An attribute the
+    page lacks is missing here too (a template sees it undefined); reading any other one
+    refuses the quick rebuild."""
+
+    KEPT = ("url", "title", "menu_title", "menu")
 
     def __init__(self, page):
-        for name in ("url", "title", "menu_title", "menu"):
+        for name in self.KEPT:
             if hasattr(page, name):
                 setattr(self, name, getattr(page, name))
+
+    def __getattr__(self, name):
+        if name in self.KEPT or name.startswith("__"):
+            raise AttributeError(name)
+        raise Refused(f"a template reads '{name}' of a page")
 
 
 class Recorder:
@@ -202,6 +218,9 @@ class Recorder:
         self.key, self.profiles = key, profiles
         self.pages: list[tuple[str, str, str]] = []        # (save_as, template, url) of every planned page
         self.recorded: set[str] = set()                       # the pages whose context was added
+        self.shown: dict[str, list[str]] = {}                 # person -> recorded pages showing them
+        self.buffer: list[tuple] = []
+        self.buffered = 0
         self.meta: dict = {}
         self.confirmations: dict[str, object] = {}
         self.database = _open(root)
@@ -211,11 +230,15 @@ class Recorder:
         self.has_kept_pages = last.get("version") == VERSION and last.get("manifest") == _manifest_signature(output)
         self.pinned: set[str] = set(last.get("pinned", ())) if self.has_kept_pages else set()
 
-    def generator(self, generator, names: dict, shared: str) -> None:
-        """What the directory generator knows: Pelican's context, its templates, the shared inputs."""
+    def generator(self, generator, names: dict, shared: str, per_build=frozenset()) -> None:
+        """What the directory generator knows: Pelican's context (but ``per_build`` settings: the
+        model, this recorder...), its templates, the shared inputs."""
         kept, dropped = {}, []
         for key, value in generator.context.items():
             if key in names or key == "pages":
+                continue
+            if key in per_build:
+                dropped.append(key)
                 continue
             try:
                 kept[key] = pickle.dumps(value, protocol=5)
@@ -232,30 +255,42 @@ class Recorder:
         self.confirmations = {v.id: names["confirmation"](v) for v in generator.repository.directory.volunteers.values()}
 
     def add(self, records) -> None:
-        """Keep pages' contexts, ``(save_as, pickled context, people on it, people pinned)``:
-        written as they come, in a transaction committed by :meth:`save` (at 100k profiles,
+        """Keep pages' contexts, ``(save_as, template, url, pickled context, people on it, people
+        pinned)``, written by :meth:`save`, or as they come past FLUSH_BYTES (at 100k profiles,
         holding them all would be hundreds of megabytes)."""
+        for save_as, template, url, blob, people, pinned in records:
+            self.recorded.add(save_as)
+            self.pinned |= pinned
+            self.buffer.append((save_as, template, url, blob, "\n".join(sorted(people))))
+            self.buffered += len(blob)
+            for id in people:
+                self.shown.setdefault(id, []).append(save_as)
+        if self.buffered > self.FLUSH_BYTES:
+            self._flush()
+
+    FLUSH_BYTES = 64 << 20
+
+    def _flush(self) -> None:
         db = self.database
         if db is None:
             return
         try:
             if not db.in_transaction:
                 db.execute("BEGIN")
-            rows = []
-            for save_as, blob, people, pinned in records:
-                self.recorded.add(save_as)
-                self.pinned |= pinned
-                rows.append((save_as, blob, "\n".join(sorted(people))))
-            db.executemany("INSERT OR REPLACE INTO pages (save_as, context, people) VALUES (?, ?, ?)", rows)
+            db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)", self.buffer)
         except sqlite3.Error:
             self.database = None
             db.close()
+        self.buffer, self.buffered = [], 0
 
     def save(self, repository) -> None:
         """Write the state for the site just published at ``output``. Failing to write is harmless."""
         if self.database is None or not self.meta:
             return
         try:
+            self._flush()
+            if self.database is None:
+                return
             if not self.database.in_transaction:
                 self.database.execute("BEGIN")
             if self._save(repository):
@@ -263,7 +298,8 @@ class Recorder:
         except (sqlite3.Error, OSError, pickle.PicklingError):
             pass
         finally:
-            self.database.close()  # without COMMIT: rolled back
+            if self.database is not None:
+                self.database.close()  # without COMMIT: rolled back
 
     def abandon(self) -> None:
         """The build failed: keep the last state as it was."""
@@ -282,27 +318,28 @@ class Recorder:
         missing = set(planned) - self.recorded
         if missing and (not self.has_kept_pages or not missing <= stored):
             return False  # a page whose context is not recorded: no quick rebuild after this build
-        db.executemany("UPDATE pages SET template = ?, url = ? WHERE save_as = ?",
-                       [(template, url, save_as) for save_as, (template, url) in planned.items()
-                        if save_as in self.recorded])
-        shown: dict[str, list[str]] = {}
-        for save_as, people in db.execute("SELECT save_as, people FROM pages ORDER BY save_as"):
-            for id in people.split("\n") if people else ():
-                shown.setdefault(id, []).append(save_as)
+        shown = self.shown
+        if missing:  # a rebuild: who is on the pages kept from the last build
+            for save_as, people in db.execute("SELECT save_as, people FROM pages"):
+                if save_as in missing and people:
+                    for id in people.split("\n"):
+                        shown.setdefault(id, []).append(save_as)
         known = {row[0]: row[1:] for row in db.execute("SELECT id, digest, position, label, pages FROM people")}
         current = set()
+        changed, touched = [], []
         for volunteer in directory.volunteers.values():
             digest = repository.digests.get(volunteer.path)
             label = pickle.dumps(self.confirmations[volunteer.id], protocol=5)
-            signature = repository.signatures.get(volunteer.path)
-            pages = "\n".join(shown.get(volunteer.id, ()))
+            signature = _pack(repository.signatures.get(volunteer.path))
+            pages = "\n".join(sorted(shown.get(volunteer.id, ())))
             current.add(volunteer.id)
             if known.get(volunteer.id) == (digest, order[volunteer.id], label, pages):
-                db.execute("UPDATE people SET signature = ? WHERE id = ?", (_pack(signature), volunteer.id))
-                continue
-            db.execute("INSERT OR REPLACE INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       (volunteer.id, volunteer.path, digest, _pack(signature), order[volunteer.id], label,
-                        pickle.dumps(volunteer, protocol=5), pages))
+                touched.append((signature, volunteer.id))
+            else:
+                changed.append((volunteer.id, volunteer.path, digest, signature, order[volunteer.id], label,
+                                pickle.dumps(volunteer, protocol=5), pages))
+        db.executemany("UPDATE people SET signature = ? WHERE id = ?", touched)
+        db.executemany("INSERT OR REPLACE INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?)", changed)
         db.executemany("DELETE FROM people WHERE id = ?", [(id,) for id in set(known) - current])
         # Proposals and groups, which pages' contexts refer to (content is unchanged in a quick rebuild).
         agenda = repository.agenda
@@ -334,22 +371,36 @@ def _pack(signature) -> bytes | None:
 
 
 def _open(root: Path) -> sqlite3.Connection | None:
-    try:
-        os.makedirs(root / CACHE_DIR, exist_ok=True)
-        db = sqlite3.connect(root / CACHE_DIR / DATABASE, isolation_level=None)
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
-        with db:
-            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB)")
-            # people.pages: the pages showing the person; pages.people: the people on the page.
-            db.execute("CREATE TABLE IF NOT EXISTS people (id TEXT PRIMARY KEY, path TEXT, digest BLOB, signature BLOB, "
-                       "position INTEGER, label BLOB, volunteer BLOB, pages TEXT)")
-            db.execute("CREATE TABLE IF NOT EXISTS pages (save_as TEXT PRIMARY KEY, template TEXT, url TEXT, context BLOB, "
-                       "people TEXT)")
-            db.execute("CREATE TABLE IF NOT EXISTS items (key TEXT PRIMARY KEY, value BLOB)")
-        return db
-    except sqlite3.Error:
-        return None
+    """The state's database, made if need be; a damaged one is started again. None if it cannot be."""
+    path = root / CACHE_DIR / DATABASE
+    for attempt in range(2):
+        try:
+            os.makedirs(path.parent, exist_ok=True)
+            db = sqlite3.connect(path, isolation_level=None)
+        except (OSError, sqlite3.Error):
+            return None
+        try:
+            # A cache: the rollback journal keeps it whole when a build is killed; no fsync.
+            db.execute("PRAGMA synchronous = OFF")
+            with db:
+                db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB)")
+                # people.pages: the pages showing the person; pages.people: the people on the page.
+                db.execute("CREATE TABLE IF NOT EXISTS people (id TEXT PRIMARY KEY, path TEXT, digest BLOB, "
+                           "signature BLOB, position INTEGER, label BLOB, volunteer BLOB, pages TEXT)")
+                db.execute("CREATE TABLE IF NOT EXISTS pages (save_as TEXT PRIMARY KEY, template TEXT, url TEXT, "
+                           "context BLOB, people TEXT)")
+                db.execute("CREATE TABLE IF NOT EXISTS items (key TEXT PRIMARY KEY, value BLOB)")
+            return db
+        except sqlite3.DatabaseError:
+            db.close()
+            if attempt:
+                return None
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                try:
+                    os.unlink(f"{path}{suffix}")
+                except OSError:
+                    pass
+    return None
 
 
 def _read_meta(db: sqlite3.Connection) -> dict:

@@ -46,7 +46,8 @@ NOT_INDEXED = frozenset({"endorsers", "revisions", "history_note", "history_stat
 SHARED_TEMPLATES = ("partials/person_card.html", "partials/site_header.html", "partials/site_footer.html")
 # Settings that differ on every build without changing a page.
 _PER_BUILD_SETTINGS = {"OUTPUT_PATH", "JOINEDUP_PREVIOUS_OUTPUT", "JOINEDUP_ROOT", "JOINEDUP_REPOSITORY",
-                       "_JOINEDUP_LOADED_HERE", "JOINEDUP_PROGRESS", "JOINEDUP_QUICK"}
+                       "_JOINEDUP_LOADED_HERE", "JOINEDUP_PROGRESS", "JOINEDUP_QUICK",
+                       "JOINEDUP_BROWSER_INDEX"}
 _shared: dict = {}
 
 
@@ -108,7 +109,7 @@ class DirectoryGenerator(Generator):
         recorder = self.settings.get("JOINEDUP_QUICK")
         volunteers = self.repository.directory.volunteers
         if recorder is not None:
-            recorder.generator(self, self.names, shared)
+            recorder.generator(self, self.names, shared, _PER_BUILD_SETTINGS)
             recorder.pages = [(page.save_as, page.template, page.url) for page in self.pages]
             if not recorder.has_kept_pages:
                 rendered = set(todo)
@@ -144,14 +145,19 @@ class DirectoryGenerator(Generator):
                     if recorder is not None:
                         recorder.add(records)
                     progress(done, len(todo))
-        self.write_files()
-        facets = write_facets(self.repository.directory, Path(self.output_path), previous_output or None,
-                              self.repository.root, self.repository.digests)
         # What Pagefind reads of the proposal and group pages: their context but the sections
         # the templates mark data-pagefind-ignore. When none of these changed, tasks.py keeps
         # the last Pagefind bundle although the pages themselves were rendered again.
         indexed = {page.save_as: hashes.page(page.template, _indexed_context(page.context))
                    for page in self.pages if page.template in ("proposal.html", "group.html")}
+        # tasks.py starts Pagefind now, to run beside the feeds, open data and facets below.
+        start_index = self.settings.get("JOINEDUP_BROWSER_INDEX")
+        if start_index is not None:
+            start_index([page.save_as for page in self.pages], {self.pages[index].save_as for index in todo},
+                        indexed, bool(previous_output))
+        self.write_files()
+        facets = write_facets(self.repository.directory, Path(self.output_path), previous_output or None,
+                              self.repository.root, self.repository.digests)
         write_manifest(self.output_path, {"pages": {page.save_as: fp for page, fp in zip(self.pages, fingerprints)},
                                           "facets": facets, "shared": shared_digest, "indexed": indexed})
 
@@ -235,8 +241,9 @@ def _render_many(indexes: list[int]) -> list:
 
 
 def _record(index: int, page, volunteers) -> tuple:
-    """What joinedup.quick keeps of a page: its name, and its context pickled with the people as references."""
-    return (page.save_as, *pickle_context(page.context, volunteers))
+    """What joinedup.quick keeps of a page: its name, template, address, and its context pickled
+    with the people as references (see joinedup.quick.Recorder.add)."""
+    return (page.save_as, page.template, page.url, *pickle_context(page.context, volunteers))
 
 
 def _render(index: int) -> tuple | None:
