@@ -143,3 +143,18 @@ def test_nothing_changed_writes_nothing_and_a_missing_state_means_a_full_build(m
     site.profile("cy-jones", name="Cy Jones", github="cy-jones", bio="Maps, leaflets and flags.")
     assert QUICK in build(site)
     assert_same_site(site, tmp_path)
+
+
+def test_a_template_reaching_for_the_whole_model_is_rendered_by_the_full_build(movement, tmp_path):
+    """A fork's theme may show, on a person's page, something of the whole directory: a quick
+    rebuild does not have the model, so it stops and the full build renders the page."""
+    site = movement
+    template = site.root / "themes/joinedup/templates/person.html"
+    template.write_text(template.read_text().replace(
+        "</article>", "<p>One of {{ directory.volunteers | length }} people.</p></article>", 1))
+    build(site)
+    site.profile("cy-jones", name="Cy Jones", github="cy-jones", bio="Maps and a zeppelin.")
+    said = build(site)
+    assert QUICK not in said and "failed" not in said, said
+    assert "One of 7 people." in (site.root / "output/people/cy-jones/index.html").read_text()
+    assert_same_site(site, tmp_path)

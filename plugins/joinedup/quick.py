@@ -3,7 +3,7 @@
 
 Most edits to a directory are people fixing their own headline or bio. A full rebuild loads
 and plans the whole site to find the dozen pages such an edit touches (2-3 s at 10,000
-profiles); this module finds them in what the last build recorded, in ``.cache/quick-1.sqlite``:
+profiles); this module finds them in what the last build recorded, in ``.cache/quick-2.sqlite``:
 
 * ``meta``: what every page depends on (the theme, settings, code, content, git HEAD, the
   day: :func:`world`), Pelican's context as the pages saw it, the manifest of the site it wrote;
@@ -39,7 +39,7 @@ from pathlib import Path
 from .buildcache import CACHE_DIR, ProfileCache
 from .model import Group, Proposal, Volunteer
 
-VERSION = 1
+VERSION = 2
 DATABASE = f"quick-{VERSION}.sqlite"  # a new version starts a new file
 # The fields of a profile an edit may change for a quick rebuild: they show on the pages
 # showing the person, in search's words and cards and in the open data, and change no listing,
@@ -257,7 +257,7 @@ class Recorder:
     def add(self, records) -> None:
         """Keep pages' contexts, ``(save_as, template, url, pickled context, people on it, people
         pinned)``, written by :meth:`save`, or as they come past FLUSH_BYTES (at 100k profiles,
-        holding them all would be hundreds of megabytes)."""
+        holding them all would be a hundred megabytes)."""
         for save_as, template, url, blob, people, pinned in records:
             self.recorded.add(save_as)
             self.pinned |= pinned
@@ -268,7 +268,7 @@ class Recorder:
         if self.buffered > self.FLUSH_BYTES:
             self._flush()
 
-    FLUSH_BYTES = 64 << 20
+    FLUSH_BYTES = 16 << 20
 
     def _flush(self) -> None:
         db = self.database
@@ -307,6 +307,12 @@ class Recorder:
             self.database.close()
             self.database = None
 
+    def _people(self, changed: list, touched: list) -> None:
+        self.database.executemany("UPDATE people SET signature = ? WHERE id = ?", touched)
+        self.database.executemany("INSERT OR REPLACE INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", changed)
+        changed.clear()
+        touched.clear()
+
     def _save(self, repository) -> bool:
         db = self.database
         directory = repository.directory
@@ -324,22 +330,25 @@ class Recorder:
                 if save_as in missing and people:
                     for id in people.split("\n"):
                         shown.setdefault(id, []).append(save_as)
-        known = {row[0]: row[1:] for row in db.execute("SELECT id, digest, position, label, pages FROM people")}
+        known = dict(db.execute("SELECT id, stamp FROM people"))
         current = set()
         changed, touched = [], []
         for volunteer in directory.volunteers.values():
             digest = repository.digests.get(volunteer.path)
             label = pickle.dumps(self.confirmations[volunteer.id], protocol=5)
             signature = _pack(repository.signatures.get(volunteer.path))
-            pages = "\n".join(sorted(shown.get(volunteer.id, ())))
+            pages = "\n".join(sorted(shown.pop(volunteer.id, ())))
             current.add(volunteer.id)
-            if known.get(volunteer.id) == (digest, order[volunteer.id], label, pages):
+            # A person's row is written again only when what it holds changed (its stamp).
+            stamp = hashlib.blake2b(repr((digest, order[volunteer.id], label, pages)).encode(), digest_size=16).digest()
+            if known.get(volunteer.id) == stamp:
                 touched.append((signature, volunteer.id))
             else:
                 changed.append((volunteer.id, volunteer.path, digest, signature, order[volunteer.id], label,
-                                pickle.dumps(volunteer, protocol=5), pages))
-        db.executemany("UPDATE people SET signature = ? WHERE id = ?", touched)
-        db.executemany("INSERT OR REPLACE INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?)", changed)
+                                pickle.dumps(volunteer, protocol=5), pages, stamp))
+            if len(changed) + len(touched) >= 2000:  # in batches: 100k pickled people are 100 MB
+                self._people(changed, touched)
+        self._people(changed, touched)
         db.executemany("DELETE FROM people WHERE id = ?", [(id,) for id in set(known) - current])
         # Proposals and groups, which pages' contexts refer to (content is unchanged in a quick rebuild).
         agenda = repository.agenda
@@ -386,7 +395,7 @@ def _open(root: Path) -> sqlite3.Connection | None:
                 db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB)")
                 # people.pages: the pages showing the person; pages.people: the people on the page.
                 db.execute("CREATE TABLE IF NOT EXISTS people (id TEXT PRIMARY KEY, path TEXT, digest BLOB, "
-                           "signature BLOB, position INTEGER, label BLOB, volunteer BLOB, pages TEXT)")
+                           "signature BLOB, position INTEGER, label BLOB, volunteer BLOB, pages TEXT, stamp BLOB)")
                 db.execute("CREATE TABLE IF NOT EXISTS pages (save_as TEXT PRIMARY KEY, template TEXT, url TEXT, "
                            "context BLOB, people TEXT)")
                 db.execute("CREATE TABLE IF NOT EXISTS items (key TEXT PRIMARY KEY, value BLOB)")
@@ -594,7 +603,7 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
                                 "facets": sorted(facet_names), "files": sorted(files)})
     with db:
         for path, old, volunteer, digest, _ in changed:
-            db.execute("UPDATE people SET digest = ?, volunteer = ? WHERE id = ?",
+            db.execute("UPDATE people SET digest = ?, volunteer = ?, stamp = NULL WHERE id = ?",
                        (digest, pickle.dumps(volunteer, protocol=5), volunteer.id))
         for path, signature in signatures.items():
             db.execute("UPDATE people SET signature = ? WHERE path = ?", (_pack(signature), path))

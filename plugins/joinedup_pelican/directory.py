@@ -116,7 +116,9 @@ class DirectoryGenerator(Generator):
                 recorder.add([_record(index, self.pages[index], volunteers)
                               for index in range(len(self.pages)) if index not in rendered])
         _shared.update(env=self.env, pages=self.pages, output=self.output_path, context=self.context,
-                       volunteers=volunteers if recorder is not None else None)
+                       volunteers=volunteers if recorder is not None else None, generator=self,
+                       previous_output=previous_output)
+        facets = None
         workers = os.cpu_count() or 1
         # tasks.py passes a progress bar on a terminal: progress(pages done, pages to render).
         progress = self.settings.get("JOINEDUP_PROGRESS") or (lambda done, total: None)
@@ -137,10 +139,18 @@ class DirectoryGenerator(Generator):
             done = 0
             recycle = len(todo) > RENDERER_LIFETIME * workers
             chunks = _weighed_chunks(todo, self.pages, RENDERER_LIFETIME) if recycle else _chunks(todo, workers * 16)
+            if not recycle:
+                # The feeds, open data and facet files are written by a worker too, first, while
+                # the other renders (on a big site they are left to the parent: a worker holding
+                # them beside a renderer would raise the build's memory peak).
+                chunks.insert(0, _DATA_FILES)
             for name in {page.template for page in self.pages} | set(SHARED_TEMPLATES):
                 self.env.get_template(name)  # compiled once here, inherited by every worker
             with forked_pool(workers, maxtasksperchild=1 if recycle else None) as pool:
                 for records in pool.imap_unordered(_render_many, chunks):
+                    if records and records[0] == _DATA_FILES:
+                        facets = records[1]
+                        continue
                     done += len(records)
                     if recorder is not None:
                         recorder.add(records)
@@ -150,14 +160,13 @@ class DirectoryGenerator(Generator):
         # the last Pagefind bundle although the pages themselves were rendered again.
         indexed = {page.save_as: hashes.page(page.template, _indexed_context(page.context))
                    for page in self.pages if page.template in ("proposal.html", "group.html")}
-        # tasks.py starts Pagefind now, to run beside the feeds, open data and facets below.
+        # tasks.py starts Pagefind now, to run beside the rest of the build.
         start_index = self.settings.get("JOINEDUP_BROWSER_INDEX")
         if start_index is not None:
             start_index([page.save_as for page in self.pages], {self.pages[index].save_as for index in todo},
                         indexed, bool(previous_output))
-        self.write_files()
-        facets = write_facets(self.repository.directory, Path(self.output_path), previous_output or None,
-                              self.repository.root, self.repository.digests)
+        if facets is None:
+            facets = self.write_data_files(previous_output)
         write_manifest(self.output_path, {"pages": {page.save_as: fp for page, fp in zip(self.pages, fingerprints)},
                                           "facets": facets, "shared": shared_digest, "indexed": indexed})
 
@@ -182,6 +191,12 @@ class DirectoryGenerator(Generator):
             repr(self.repository.taxonomy), self.repository.build_date.isoformat(),
             repr(sorted(self.context.get("stale_profiles", {}).items())),
         ])
+
+    def write_data_files(self, previous_output: str) -> list[str]:
+        """Feeds, open data, the sitemap and the facet files; returns the facet files' names."""
+        self.write_files()
+        return write_facets(self.repository.directory, Path(self.output_path), previous_output or None,
+                            self.repository.root, self.repository.digests)
 
     def write_files(self):
         """Feeds, open data and the sitemap: text from the library, written as they are."""
@@ -236,7 +251,13 @@ def _weighed_chunks(indexes: list[int], pages, budget: int) -> list[list[int]]:
     return chunks
 
 
-def _render_many(indexes: list[int]) -> list:
+# A task of the rendering pool that is not pages: the generator's write_data_files.
+_DATA_FILES = "data files"
+
+
+def _render_many(indexes: list[int] | str) -> list:
+    if indexes == _DATA_FILES:
+        return [_DATA_FILES, _shared["generator"].write_data_files(_shared["previous_output"])]
     return [_render(index) for index in indexes]
 
 
