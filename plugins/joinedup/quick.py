@@ -221,6 +221,7 @@ class Recorder:
         self.shown: dict[str, list[str]] = {}                 # person -> recorded pages showing them
         self.buffer: list[tuple] = []
         self.buffered = 0
+        self.prepared: bool | None = None  # None: not yet; then whether it worked
         self.meta: dict = {}
         self.confirmations: dict[str, object] = {}
         self.database = _open(root)
@@ -283,23 +284,43 @@ class Recorder:
             db.close()
         self.buffer, self.buffered = [], 0
 
-    def save(self, repository) -> None:
-        """Write the state for the site just published at ``output``. Failing to write is harmless."""
-        if self.database is None or not self.meta:
+    def prepare(self, repository) -> None:
+        """Write what the state holds of people, pages, proposals and groups (in the build's
+        transaction, committed by :meth:`save`). Called by the directory generator when its
+        pages are rendered, or by :meth:`save`."""
+        if self.prepared is not None or self.database is None or not self.meta:
             return
+        self.prepared = False
         try:
             self._flush()
             if self.database is None:
                 return
             if not self.database.in_transaction:
                 self.database.execute("BEGIN")
-            if self._save(repository):
+            self.prepared = self._save(repository)
+            self.shown = {}
+        except Exception:  # a cache: the site is built all the same, the next rebuild is full
+            self.prepared = False
+
+    def save(self, repository) -> None:
+        """Write the state for the site just published at ``output``. Failing to write is harmless."""
+        try:
+            self.prepare(repository)
+            if self.prepared:
+                self.meta.update(
+                    version=VERSION, world=self.key, salt=repository.profile_salt, settings_file=self.settings_file,
+                    build_date=repository.build_date, count=len(repository.directory.volunteers), pinned=self.pinned,
+                    manifest=_manifest_signature(self.output),
+                )
+                self.database.executemany("INSERT INTO meta VALUES (?, ?)",
+                                          [(key, pickle.dumps(value, protocol=5)) for key, value in self.meta.items()])
                 self.database.execute("COMMIT")
         except (sqlite3.Error, OSError, pickle.PicklingError):
             pass
         finally:
             if self.database is not None:
                 self.database.close()  # without COMMIT: rolled back
+                self.database = None
 
     def abandon(self) -> None:
         """The build failed: keep the last state as it was."""
@@ -356,13 +377,6 @@ class Recorder:
         db.executemany("INSERT INTO items VALUES (?, ?)",
                        [(f"p:{slug}", pickle.dumps(item, protocol=5)) for slug, item in agenda.proposals.items()]
                        + [(f"g:{slug}", pickle.dumps(item, protocol=5)) for slug, item in agenda.groups.items()])
-        self.meta.update(
-            version=VERSION, world=self.key, salt=repository.profile_salt, settings_file=self.settings_file,
-            build_date=repository.build_date, count=len(directory.volunteers), pinned=self.pinned,
-            manifest=_manifest_signature(self.output),
-        )
-        db.executemany("INSERT INTO meta VALUES (?, ?)",
-                       [(key, pickle.dumps(value, protocol=5)) for key, value in self.meta.items()])
         return True
 
 

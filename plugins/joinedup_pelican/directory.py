@@ -20,7 +20,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 import joinedup.pages as pages_module
-from joinedup.buildcache import PageFingerprints, fingerprint_files, forked_pool
+from joinedup.buildcache import KEEP_PER_PROFILE_UP_TO, PageFingerprints, fingerprint_files, forked_pool
 from joinedup.exports import open_data
 from joinedup.facets import write_facets
 from joinedup.feeds import FeedSite, proposal_feeds
@@ -139,7 +139,7 @@ class DirectoryGenerator(Generator):
             done = 0
             recycle = len(todo) > RENDERER_LIFETIME * workers
             chunks = _weighed_chunks(todo, self.pages, RENDERER_LIFETIME) if recycle else _chunks(todo, workers * 16)
-            if not recycle:
+            if len(volunteers) <= KEEP_PER_PROFILE_UP_TO:
                 # The feeds, open data and facet files are written by a worker too, first, while
                 # the other renders (on a big site they are left to the parent: a worker holding
                 # them beside a renderer would raise the build's memory peak).
@@ -160,13 +160,19 @@ class DirectoryGenerator(Generator):
         # the last Pagefind bundle although the pages themselves were rendered again.
         indexed = {page.save_as: hashes.page(page.template, _indexed_context(page.context))
                    for page in self.pages if page.template in ("proposal.html", "group.html")}
-        # tasks.py starts Pagefind now, to run beside the rest of the build.
+        if facets is None:  # not written by a worker (a big site, or a few pages)
+            facets = self.write_data_files(previous_output)
+        # tasks.py starts Pagefind now, to run beside the rest of the build. On a big site the
+        # quick-rebuild state is written first: beside Pagefind it raised the memory peak.
+        big = len(self.repository.directory.volunteers) > KEEP_PER_PROFILE_UP_TO
+        if recorder is not None and big:
+            recorder.prepare(self.repository)
         start_index = self.settings.get("JOINEDUP_BROWSER_INDEX")
         if start_index is not None:
             start_index([page.save_as for page in self.pages], {self.pages[index].save_as for index in todo},
                         indexed, bool(previous_output))
-        if facets is None:
-            facets = self.write_data_files(previous_output)
+        if recorder is not None and not big:
+            recorder.prepare(self.repository)
         write_manifest(self.output_path, {"pages": {page.save_as: fp for page, fp in zip(self.pages, fingerprints)},
                                           "facets": facets, "shared": shared_digest, "indexed": indexed})
 
