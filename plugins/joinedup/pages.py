@@ -93,8 +93,7 @@ def plan_directory(directory: Directory, per_page: int = 30, agenda: Agenda | No
         if agenda is not None:
             context["written"] = agenda.ordered(agenda.written.get(volunteer.id, ()))
             context["endorsed"] = agenda.ordered(agenda.endorsed.get(volunteer.id, ()))
-        page = PlannedPage(f"people/{volunteer.id}/", "person.html", context)
-        planned.append(_with_proposal_facts(page, agenda) if agenda is not None else page)
+        planned.append(PlannedPage(f"people/{volunteer.id}/", "person.html", context))
 
     skill_counts = {skill: len(directory.by_skill.get(skill, ())) for skill in taxonomy.skills}
     planned.append(PlannedPage("skills/", "skills.html", {"skill_counts": skill_counts}))
@@ -191,7 +190,7 @@ def plan_content(agenda: Agenda, directory: Directory, body: Callable[[str], str
 
 # Context keys holding lists of proposals, each shown as a card with its endorsement count
 # and last change (partials/proposal_card.html).
-_PROPOSAL_LISTS = ("proposals", "written", "endorsed", "merged_into", "synthesised")
+_PROPOSAL_LISTS = ("proposals", "merged_into", "synthesised")
 
 
 def _with_proposal_facts(page: PlannedPage, agenda: Agenda) -> PlannedPage:

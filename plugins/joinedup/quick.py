@@ -34,6 +34,7 @@ import sqlite3
 import stat
 import sys
 import time
+from array import array
 from pathlib import Path
 
 from .buildcache import CACHE_DIR, ProfileCache
@@ -217,8 +218,8 @@ class Recorder:
         self.root, self.output, self.settings_file = root, output, settings_file
         self.key, self.profiles = key, profiles
         self.pages: list[tuple[str, str, str]] = []        # (save_as, template, url) of every planned page
-        self.recorded: set[str] = set()                       # the pages whose context was added
-        self.shown: dict[str, list[str]] = {}                 # person -> recorded pages showing them
+        self.recorded = bytearray()                           # 1 for each page whose context was added
+        self.shown: dict[str, array] = {}                     # person -> recorded pages showing them
         self.buffer: list[tuple] = []
         self.buffered = 0
         self.prepared: bool | None = None  # None: not yet; then whether it worked
@@ -256,16 +257,19 @@ class Recorder:
         self.confirmations = {v.id: names["confirmation"](v) for v in generator.repository.directory.volunteers.values()}
 
     def add(self, records) -> None:
-        """Keep pages' contexts, ``(save_as, template, url, pickled context, people on it, people
-        pinned)``, written by :meth:`save`, or as they come past FLUSH_BYTES (at 100k profiles,
-        holding them all would be a hundred megabytes)."""
-        for save_as, template, url, blob, people, pinned in records:
-            self.recorded.add(save_as)
+        """Keep pages' contexts, ``(index in the plan, pickled context, people on it, people
+        pinned)``, written by :meth:`prepare`, or as they come past FLUSH_BYTES (at 100k
+        profiles, holding them all would be a hundred megabytes)."""
+        for index, blob, people, pinned in records:
+            self.recorded[index] = 1
             self.pinned |= pinned
-            self.buffer.append((save_as, template, url, blob, "\n".join(sorted(people))))
+            self.buffer.append((index, blob, "\n".join(sorted(people))))
             self.buffered += len(blob)
             for id in people:
-                self.shown.setdefault(id, []).append(save_as)
+                found = self.shown.get(id)
+                if found is None:
+                    found = self.shown[id] = array("I")
+                found.append(index)
         if self.buffered > self.FLUSH_BYTES:
             self._flush()
 
@@ -278,7 +282,11 @@ class Recorder:
         try:
             if not db.in_transaction:
                 db.execute("BEGIN")
-            db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)", self.buffer)
+                if not self.has_kept_pages:  # every page is recorded in this build: none of the last
+                    db.execute("DELETE FROM pages")
+            pages = self.pages
+            db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)",
+                           [(*pages[index], blob, people) for index, blob, people in self.buffer])
         except sqlite3.Error:
             self.database = None
             db.close()
@@ -339,18 +347,21 @@ class Recorder:
         directory = repository.directory
         order = {volunteer.id: number for number, volunteer in enumerate(directory.sorted_volunteers())}
         db.execute("DELETE FROM meta")
-        planned = {save_as: (template, url) for save_as, template, url in self.pages}
-        stored = {row[0] for row in db.execute("SELECT save_as FROM pages")}
-        db.executemany("DELETE FROM pages WHERE save_as = ?", [(name,) for name in stored - set(planned)])
-        missing = set(planned) - self.recorded
-        if missing and (not self.has_kept_pages or not missing <= stored):
-            return False  # a page whose context is not recorded: no quick rebuild after this build
-        shown = self.shown
-        if missing:  # a rebuild: who is on the pages kept from the last build
+        pages = self.pages
+        missing = {index for index, done in enumerate(self.recorded) if not done}
+        if missing or self.has_kept_pages:
+            planned = {page[0]: index for index, page in enumerate(pages)}
+            stored = {row[0] for row in db.execute("SELECT save_as FROM pages")}
+            db.executemany("DELETE FROM pages WHERE save_as = ?", [(name,) for name in stored - planned.keys()])
+            if missing and (not self.has_kept_pages or not {pages[index][0] for index in missing} <= stored):
+                return False  # a page whose context is not recorded: no quick rebuild after this build
+            # A rebuild: who is on the pages kept from the last build.
             for save_as, people in db.execute("SELECT save_as, people FROM pages"):
-                if save_as in missing and people:
+                index = planned[save_as]
+                if index in missing and people:
                     for id in people.split("\n"):
-                        shown.setdefault(id, []).append(save_as)
+                        self.shown.setdefault(id, array("I")).append(index)
+        shown = self.shown
         known = dict(db.execute("SELECT id, stamp FROM people"))
         current = set()
         changed, touched = [], []
@@ -358,15 +369,15 @@ class Recorder:
             digest = repository.digests.get(volunteer.path)
             label = pickle.dumps(self.confirmations[volunteer.id], protocol=5)
             signature = _pack(repository.signatures.get(volunteer.path))
-            pages = "\n".join(sorted(shown.pop(volunteer.id, ())))
+            pages_text = "\n".join(sorted(pages[index][0] for index in shown.pop(volunteer.id, ())))
             current.add(volunteer.id)
             # A person's row is written again only when what it holds changed (its stamp).
-            stamp = hashlib.blake2b(repr((digest, order[volunteer.id], label, pages)).encode(), digest_size=16).digest()
+            stamp = hashlib.blake2b(repr((digest, order[volunteer.id], label, pages_text)).encode(), digest_size=16).digest()
             if known.get(volunteer.id) == stamp:
                 touched.append((signature, volunteer.id))
             else:
                 changed.append((volunteer.id, volunteer.path, digest, signature, order[volunteer.id], label,
-                                pickle.dumps(volunteer, protocol=5), pages, stamp))
+                                pickle.dumps(volunteer, protocol=5), pages_text, stamp))
             if len(changed) + len(touched) >= 2000:  # in batches: 100k pickled people are 100 MB
                 self._people(changed, touched)
         self._people(changed, touched)

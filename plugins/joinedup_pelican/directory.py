@@ -111,6 +111,7 @@ class DirectoryGenerator(Generator):
         if recorder is not None:
             recorder.generator(self, self.names, shared, _PER_BUILD_SETTINGS)
             recorder.pages = [(page.save_as, page.template, page.url) for page in self.pages]
+            recorder.recorded = bytearray(len(self.pages))
             if not recorder.has_kept_pages:
                 rendered = set(todo)
                 recorder.add([_record(index, self.pages[index], volunteers)
@@ -268,9 +269,9 @@ def _render_many(indexes: list[int] | str) -> list:
 
 
 def _record(index: int, page, volunteers) -> tuple:
-    """What joinedup.quick keeps of a page: its name, template, address, and its context pickled
-    with the people as references (see joinedup.quick.Recorder.add)."""
-    return (page.save_as, page.template, page.url, *pickle_context(page.context, volunteers))
+    """What joinedup.quick keeps of a page: its index in the plan and its context pickled with
+    the people as references (see joinedup.quick.Recorder.add)."""
+    return (index, *pickle_context(page.context, volunteers))
 
 
 def _render(index: int) -> tuple | None:
