@@ -230,13 +230,19 @@ def build_site(output_path: Path, *, publish: bool = False, last: bool = False) 
 
     with collector_paused(then_freeze=last):  # last: the process ends after this build
         repository, problems = load_repository(ROOT, history=True, build_date=day)  # 1-3: load, validate, model
-        recorder = quick.Recorder(ROOT, output_path, settings_file, key, profiles)
+        if len(repository.directory.volunteers) <= quick.RECORD_UP_TO:
+            recorder = quick.Recorder(ROOT, output_path, settings_file, key, profiles)
+        else:
+            recorder = None
+            quick.forget(ROOT)
         try:
             count = _publish_site(repository, problems, output_path, publish, recorder)
         except BaseException:
-            recorder.abandon()
+            if recorder is not None:
+                recorder.abandon()
             raise
-        recorder.save(repository)
+        if recorder is not None:
+            recorder.save(repository)
         return count
 
 

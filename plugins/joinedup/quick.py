@@ -48,6 +48,9 @@ DATABASE = f"quick-{VERSION}.sqlite"  # a new version starts a new file
 SHOWN_ONLY = ("headline", "bio", "contact", "languages", "endorses_at")
 # More changed profiles than this: a full rebuild (it validates them on both cores).
 MAX_CHANGED = 20
+# Above this many profiles a full build records no state for quick rebuilds: at 100k the
+# recording raised the build's memory peak by 130 MB, past 1 GB (benchmarks/README.md).
+RECORD_UP_TO = 50_000
 # Folders and files of the repository a build reads besides the profiles (and its code).
 _INPUT_FOLDERS = ("content", "data", "themes", "plugins", "volunteers")
 _PROFILE = re.compile(r"[^./][^/]*\.yaml")  # as profiles.profile_files finds them
@@ -389,6 +392,15 @@ class Recorder:
                        [(f"p:{slug}", pickle.dumps(item, protocol=5)) for slug, item in agenda.proposals.items()]
                        + [(f"g:{slug}", pickle.dumps(item, protocol=5)) for slug, item in agenda.groups.items()])
         return True
+
+
+def forget(root: Path) -> None:
+    """Remove the state, when a build does not record one: the site it describes is replaced."""
+    for suffix in ("", "-journal"):
+        try:
+            os.unlink(root / CACHE_DIR / f"{DATABASE}{suffix}")
+        except OSError:
+            pass
 
 
 def environment_signature(env) -> str:

@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 PARALLEL_FROM = 400
 # On a big site each renderer process renders pages showing about this many people, then a
 # fresh one takes over (see generate_output).
-RENDERER_LIFETIME = 5000
+RENDERER_LIFETIME = 3500
 # Context of proposal and group pages shown only in sections marked data-pagefind-ignore
 # (endorsers, revision history, people who could help, members): not in Pagefind's index.
 NOT_INDEXED = frozenset({"endorsers", "revisions", "history_note", "history_state", "helping",
