@@ -133,12 +133,12 @@ class DirectoryGenerator(Generator):
             # fork: workers inherit the environment, the model and the plan without pickling.
             # Frozen first, so the workers' garbage collector never walks (and so copies) the
             # parent's objects: at 100k profiles that copy was a model's worth of memory each.
-            # On a big site (above KEEP_PER_PROFILE_UP_TO people) each worker renders one chunk
-            # of pages showing at most RENDERER_LIFETIME people, then a fresh one takes over: a worker copies the parts of
+            # On a big site each worker renders one chunk of pages showing at most
+            # RENDERER_LIFETIME people, then a fresh one takes over: a worker copies the parts of
             # the model it touches (reference counts are writes) and keeps the cards it
             # rendered, so a long-lived one grew to a model's size (1.5 GB in all at 100k).
             done = 0
-            recycle = len(volunteers) > KEEP_PER_PROFILE_UP_TO and len(todo) > RENDERER_LIFETIME * workers
+            recycle = len(todo) > RENDERER_LIFETIME * workers
             chunks = _weighed_chunks(todo, self.pages, RENDERER_LIFETIME) if recycle else _chunks(todo, workers * 16)
             if len(volunteers) <= KEEP_PER_PROFILE_UP_TO:
                 # The feeds, open data and facet files are written by a worker too, first, while
