@@ -231,7 +231,7 @@ def build_site(output_path: Path, *, publish: bool = False, last: bool = False) 
     with collector_paused(then_freeze=last):  # last: the process ends after this build
         repository, problems = load_repository(ROOT, history=True, build_date=day)  # 1-3: load, validate, model
         if len(repository.directory.volunteers) <= quick.RECORD_UP_TO:
-            recorder = quick.Recorder(ROOT, output_path, settings_file, key, profiles)
+            recorder = quick.Recorder(ROOT, output_path, settings_file, key)
         else:
             recorder = None
             quick.forget(ROOT)

@@ -217,9 +217,8 @@ class _MenuPage:
 class Recorder:
     """Collects during a full build what the next quick rebuild needs, and saves it."""
 
-    def __init__(self, root: Path, output: Path, settings_file: str, key: str, profiles: dict):
-        self.root, self.output, self.settings_file = root, output, settings_file
-        self.key, self.profiles = key, profiles
+    def __init__(self, root: Path, output: Path, settings_file: str, key: str):
+        self.output, self.settings_file, self.key = output, settings_file, key
         self.pages: list[tuple[str, str, str]] = []        # (save_as, template, url) of every planned page
         self.recorded = bytearray()                           # 1 for each page whose context was added
         self.shown: dict[str, array] = {}                     # person -> recorded pages showing them
