@@ -618,13 +618,13 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
     files = set(manifest["files"])
     written, facet_files_gone = {**rendered, **facets[0], **data}, facets[1]
     manifest_path = os.path.join(output, MANIFEST)
-    with db:
-        db.execute("DELETE FROM meta WHERE key = 'manifest'")
     new_files = facets[2]
     for name in written:
         target = os.path.join(output, name)
         if os.path.islink(target) or not (os.path.isfile(target) or name in new_files):
             raise Refused(f"{name} is not a file the last build wrote")
+    with db:
+        db.execute("DELETE FROM meta WHERE key = 'manifest'")
     if written or facet_files_gone:
         os.unlink(manifest_path)
         for name, content in written.items():
