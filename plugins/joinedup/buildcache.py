@@ -85,6 +85,18 @@ def forked_pool(workers: int, **options):
         gc.unfreeze()
 
 
+def lstat_signature(path) -> tuple | None:
+    """What tells a file changed without reading it, as git does: modification and change
+    times in nanoseconds, size, inode; None when it is not a plain file (or is missing)."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(found.st_mode):
+        return None
+    return (found.st_mtime_ns, found.st_ctime_ns, found.st_size, found.st_ino)
+
+
 class ProfileCache:
     """Validated profiles from the last run, reused while their file is unchanged.
 
@@ -118,13 +130,7 @@ class ProfileCache:
 
     def signature(self, relative: str) -> tuple | None:
         """The file's lstat signature, or None when it is not a plain file (links are read, and refused)."""
-        try:
-            found = os.lstat(os.path.join(self.root, relative))
-        except OSError:
-            return None
-        if not stat.S_ISREG(found.st_mode):
-            return None
-        return (found.st_mtime_ns, found.st_ctime_ns, found.st_size, found.st_ino)
+        return lstat_signature(os.path.join(self.root, relative))
 
     def unchanged(self, relative: str, signature: tuple | None) -> Any | None:
         """The result kept for the file when its signature is the one recorded, else None."""

@@ -37,7 +37,7 @@ import time
 from array import array
 from pathlib import Path
 
-from .buildcache import CACHE_DIR, ProfileCache
+from .buildcache import CACHE_DIR, ProfileCache, lstat_signature
 from .model import Group, Proposal, Volunteer
 
 VERSION = 2
@@ -235,8 +235,10 @@ class Recorder:
         self.pinned: set[str] = set(last.get("pinned", ())) if self.has_kept_pages else set()
 
     def generator(self, generator, names: dict, shared: str, per_build=frozenset()) -> None:
-        """What the directory generator knows: Pelican's context (but ``per_build`` settings: the
-        model, this recorder...), its templates, the shared inputs."""
+        """What the directory generator knows: its page plan, Pelican's context (but
+        ``per_build`` settings: the model, this recorder...), its templates, the shared inputs."""
+        self.pages = [(page.save_as, page.template, page.url) for page in generator.pages]
+        self.recorded = bytearray(len(self.pages))
         kept, dropped = {}, []
         for key, value in generator.context.items():
             if key in names or key == "pages":
@@ -319,7 +321,7 @@ class Recorder:
             if self.prepared:
                 self.meta.update(
                     version=VERSION, world=self.key, salt=repository.profile_salt, settings_file=self.settings_file,
-                    build_date=repository.build_date, count=len(repository.directory.volunteers), pinned=self.pinned,
+                    count=len(repository.directory.volunteers), pinned=self.pinned,
                     manifest=_manifest_signature(self.output),
                 )
                 self.database.executemany("INSERT INTO meta VALUES (?, ?)",
@@ -458,11 +460,7 @@ def _read_meta(db: sqlite3.Connection) -> dict:
 def _manifest_signature(output: Path) -> tuple | None:
     from .output import MANIFEST
 
-    try:
-        found = os.lstat(os.path.join(output, MANIFEST))
-    except OSError:
-        return None
-    return (found.st_mtime_ns, found.st_ctime_ns, found.st_size, found.st_ino)
+    return lstat_signature(os.path.join(output, MANIFEST))
 
 
 # --- The quick rebuild ---------------------------------------------------------------------------
@@ -487,6 +485,8 @@ def rebuild(root: Path, output: Path, settings_file: str, key: str, profiles: di
     """Update the site at ``output`` for the profiles changed since the last build; returns the
     numbers of HTML pages of the site, of profiles changed and of pages rendered. Raises :class:`Refused` when the
     change needs a full build; then nothing was written."""
+    if not (root / CACHE_DIR / DATABASE).is_file():
+        raise Refused("no state of the last build")
     db = _open(root)
     if db is None:
         raise Refused("no state of the last build")

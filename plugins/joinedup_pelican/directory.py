@@ -108,10 +108,11 @@ class DirectoryGenerator(Generator):
         # the next quick rebuild (pickled where the page is rendered, on every core).
         recorder = self.settings.get("JOINEDUP_QUICK")
         volunteers = self.repository.directory.volunteers
+        # Above KEEP_PER_PROFILE_UP_TO people, memory matters more than the seconds some
+        # overlapping saves (the data files by a worker, the quick state beside Pagefind).
+        big = len(volunteers) > KEEP_PER_PROFILE_UP_TO
         if recorder is not None:
             recorder.generator(self, self.names, shared, _PER_BUILD_SETTINGS)
-            recorder.pages = [(page.save_as, page.template, page.url) for page in self.pages]
-            recorder.recorded = bytearray(len(self.pages))
             if not recorder.has_kept_pages:
                 rendered = set(todo)
                 recorder.add([_record(index, self.pages[index], volunteers)
@@ -140,7 +141,7 @@ class DirectoryGenerator(Generator):
             done = 0
             recycle = len(todo) > RENDERER_LIFETIME * workers
             chunks = _weighed_chunks(todo, self.pages, RENDERER_LIFETIME) if recycle else _chunks(todo, workers * 16)
-            if len(volunteers) <= KEEP_PER_PROFILE_UP_TO:
+            if not big:
                 # The feeds, open data and facet files are written by a worker too, first, while
                 # the other renders (on a big site they are left to the parent: a worker holding
                 # them beside a renderer would raise the build's memory peak).
@@ -165,7 +166,6 @@ class DirectoryGenerator(Generator):
             facets = self.write_data_files(previous_output)
         # tasks.py starts Pagefind now, to run beside the rest of the build. On a big site the
         # quick-rebuild state is written first: beside Pagefind it raised the memory peak.
-        big = len(self.repository.directory.volunteers) > KEEP_PER_PROFILE_UP_TO
         if recorder is not None and big:
             recorder.prepare(self.repository)
         start_index = self.settings.get("JOINEDUP_BROWSER_INDEX")
