@@ -16,6 +16,15 @@ each the best of --runs (the full build and Pelican run once unless --runs-full)
 memory of the whole process tree (the sum of every process's proportional set size, sampled
 every 0.1 s, so forked workers' shared pages count once). The machine is shared, so compare
 the ratios, which are measured minutes apart, not the seconds with another day's.
+
+"From nothing" moves the last output and .cache aside (benchmarks/repos/.trash), and the trash
+is deleted only when every measurement is done. Deleting them just before a build slowed it
+by seconds: ext4 without a journal (the reference machine's disk) does not hand out an inode
+freed in the last one to six minutes, and checks every such inode it passes, so creating files
+after deleting 30,000 cost 0.3-0.7 ms each instead of 0.05-0.15 ms (``perf`` showed the time
+in the kernel's ``recently_deleted``). Our build creates two inodes a page (people/<id>/ and its
+index.html) where plain Pelican creates one, so that penalty fell on it twice as hard, and on
+both by chance (how many freed inodes a run happened to pass).
 """
 
 from __future__ import annotations
@@ -99,6 +108,24 @@ def measure(command, cwd) -> tuple[float, float]:
     return elapsed, peak / 1024
 
 
+TRASH = HERE / "repos" / ".trash"
+
+
+def set_aside(*paths: Path) -> None:
+    """Move ``paths`` into TRASH, deleted by empty_trash when the measurements are done."""
+    TRASH.mkdir(parents=True, exist_ok=True)
+    for path in paths:
+        if path.exists():
+            path.rename(TRASH / f"{len(os.listdir(TRASH))}-{path.name}")
+
+
+def empty_trash() -> None:
+    if TRASH.exists():
+        print("deleting the outputs set aside; wait a few minutes before measuring again "
+              "(freshly freed inodes slow file creation: see the docstring)", file=sys.stderr, flush=True)
+        shutil.rmtree(TRASH)
+
+
 def best(command, cwd, runs, before=None) -> tuple[float, float]:
     results = []
     for _ in range(runs):
@@ -150,8 +177,7 @@ def main(argv=None):
         original = victim.read_text()
 
         def from_nothing():
-            shutil.rmtree(output, ignore_errors=True)
-            shutil.rmtree(repo / ".cache", ignore_errors=True)
+            set_aside(output, repo / ".cache")
             victim.write_text(original)
 
         build = [sys.executable, TASKS, "--root", repo, "build", "--output", output]
@@ -173,7 +199,7 @@ def main(argv=None):
         if not args.no_pelican:
             plain_repo = plain_pelican_repo(pages, HERE / "repos" / f"plain-{pages}")
             plain, plain_mb = best([sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "output"],
-                                   plain_repo, args.runs_full, lambda: shutil.rmtree(plain_repo / "output", ignore_errors=True))
+                                   plain_repo, args.runs_full, lambda: set_aside(plain_repo / "output"))
         rows.append((size, proposals, pages, full, full_mb, rebuild, rebuild_mb, unchanged, check, check_mb, check_one,
                      plain, plain_mb))
         print(f"{size:,} profiles done", file=sys.stderr, flush=True)
@@ -188,6 +214,7 @@ def main(argv=None):
               f"| {unchanged:.1f} | {check:.2f} | {check_one:.2f} | {f'{plain:.1f}' if plain else '-'} | {ratio} "
               f"| {rebuild / full:.2f} |")
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f} (2 cores, shared)")
+    empty_trash()
 
 
 if __name__ == "__main__":
