@@ -313,7 +313,7 @@ def _render(repository, staging: Path, publish: bool, previous: Path | None, rec
     progress = _ProgressBar("Rendering pages") if _show_progress() else None
     settings["JOINEDUP_PROGRESS"] = progress
     settings["JOINEDUP_QUICK"] = recorder
-    settings["JOINEDUP_BROWSER_INDEX"] = browser_index.start if browser_index is not None else None
+    settings["JOINEDUP_BROWSER_INDEX"] = browser_index
     pelican_log = logging.getLogger("pelican")
     pelican_log.setLevel(logging.WARNING)
     errors = _ErrorCollector()
@@ -391,9 +391,10 @@ BUNDLE = "pagefind/"
 class _BrowserIndex:
     """Step 5: Pagefind over the proposal and group pages; its bundle goes to ``staging/pagefind``.
 
-    The directory generator calls :meth:`start` as soon as its pages are rendered, so Pagefind
-    runs beside the rest of the build (feeds, open data, facets, Pelican's own pages) on the
-    core those leave; :meth:`finish` waits for it. Pages opt in with ``data-pagefind-body``;
+    The directory generator renders the pages Pagefind reads (:meth:`reads`) first and calls
+    :meth:`start` as soon as they are written, so Pagefind runs beside the rest of the build
+    (the other pages, feeds, open data, facets, Pelican's own pages); :meth:`finish` waits for
+    it. Pages opt in with ``data-pagefind-body``;
     contact blocks are ``data-pagefind-ignore="all"``. When the last site (``previous``, its
     manifest ``last``) is updated in place and none of those pages changed, its bundle is kept.
     Otherwise the unchanged pages are hard-linked into ``staging`` beside the changed ones and
@@ -408,13 +409,18 @@ class _BrowserIndex:
         self.decided = False
         self.began = self.seconds = 0.0
 
+    @staticmethod
+    def reads(name: str) -> bool:
+        """Whether Pagefind reads the page saved as ``name``."""
+        return name.startswith(PAGEFIND_PREFIXES) and name.endswith(".html")
+
     def start(self, pages, rendered: set[str], indexed: dict, in_place: bool) -> None:
         """``pages``: every page of the plan; ``rendered``: those rendered into staging;
         ``indexed``: the hashes of what Pagefind reads of each (the manifest's "indexed")."""
         from joinedup.output import is_plain_file
 
         def read(names) -> set[str]:
-            return {name for name in names if name.startswith(PAGEFIND_PREFIXES) and name.endswith(".html")}
+            return {name for name in names if self.reads(name)}
 
         self.decided = True
         last = self.last if in_place else {}

@@ -124,12 +124,37 @@ class DirectoryGenerator(Generator):
         workers = os.cpu_count() or 1
         # tasks.py passes a progress bar on a terminal: progress(pages done, pages to render).
         progress = self.settings.get("JOINEDUP_PROGRESS") or (lambda done, total: None)
+        # What Pagefind reads of the proposal and group pages: their context but the sections
+        # the templates mark data-pagefind-ignore. When none of these changed, tasks.py keeps
+        # the last Pagefind bundle although the pages themselves were rendered again.
+        indexed = {page.save_as: hashes.page(page.template, _indexed_context(page.context))
+                   for page in self.pages if page.template in ("proposal.html", "group.html")}
+        # tasks.py passes its Pagefind runner (tasks._BrowserIndex). The pages Pagefind reads are
+        # rendered first, and it starts as soon as they are written, to run beside the rest of
+        # the rendering. On a big site it starts only once all is rendered and the quick-rebuild
+        # state written: beside the renderers it would raise the build's memory peak.
+        browser = self.settings.get("JOINEDUP_BROWSER_INDEX")
+        first = [index for index in todo if browser is not None and not big and browser.reads(self.pages[index].save_as)]
+        listed = set(first)
+        todo = first + [index for index in todo if index not in listed]
+
+        def start_browser():
+            nonlocal browser
+            if browser is not None:
+                browser.start([page.save_as for page in self.pages], {self.pages[index].save_as for index in todo},
+                              indexed, bool(previous_output))
+                browser = None
+
+        if not first and not big:
+            start_browser()
         if len(todo) < PARALLEL_FROM or workers < 2:
             for done, index in enumerate(todo, 1):
                 record = _render(index)
                 if recorder is not None:
                     recorder.add([record])
                 progress(done, len(todo))
+                if done == len(first):
+                    start_browser()
         else:
             # fork: workers inherit the environment, the model and the plan without pickling.
             # Frozen first, so the workers' garbage collector never walks (and so copies) the
@@ -140,38 +165,37 @@ class DirectoryGenerator(Generator):
             # rendered, so a long-lived one grew to a model's size (1.5 GB in all at 100k).
             done = 0
             recycle = len(todo) > RENDERER_LIFETIME * workers
-            chunks = _weighed_chunks(todo, self.pages, RENDERER_LIFETIME) if recycle else _chunks(todo, workers * 16)
+            rest = todo[len(first):]
+            if recycle:
+                chunks = _weighed_chunks(first, self.pages, RENDERER_LIFETIME) + _weighed_chunks(rest, self.pages, RENDERER_LIFETIME)
+            else:  # Pagefind's pages in small chunks of their own: they are the first to finish
+                chunks = _chunks(first, workers * 2) + _chunks(rest, workers * 16)
             if not big:
-                # The feeds, open data and facet files are written by a worker too, first, while
-                # the other renders (on a big site they are left to the parent: a worker holding
-                # them beside a renderer would raise the build's memory peak).
-                chunks.insert(0, _DATA_FILES)
+                # The feeds, open data and facet files are written by a worker too, while the
+                # other renders Pagefind's pages (on a big site they are left to the parent: a
+                # worker holding them beside a renderer would raise the build's memory peak).
+                chunks.insert(1 if first else 0, _DATA_FILES)
             for name in {page.template for page in self.pages} | set(SHARED_TEMPLATES):
                 self.env.get_template(name)  # compiled once here, inherited by every worker
+            waiting = len(first)
             with forked_pool(workers, maxtasksperchild=1 if recycle else None) as pool:
-                for records in pool.imap_unordered(_render_many, chunks):
-                    if records and records[0] == _DATA_FILES:
-                        facets = records[1]
+                for task, records in pool.imap_unordered(_render_many, chunks):
+                    if task == _DATA_FILES:
+                        facets = records
                         continue
+                    if waiting:
+                        waiting -= sum(1 for index in task if index in listed)
+                        if not waiting:
+                            start_browser()
                     done += len(records)
                     if recorder is not None:
                         recorder.add(records)
                     progress(done, len(todo))
-        # What Pagefind reads of the proposal and group pages: their context but the sections
-        # the templates mark data-pagefind-ignore. When none of these changed, tasks.py keeps
-        # the last Pagefind bundle although the pages themselves were rendered again.
-        indexed = {page.save_as: hashes.page(page.template, _indexed_context(page.context))
-                   for page in self.pages if page.template in ("proposal.html", "group.html")}
         if facets is None:  # not written by a worker (a big site, or a few pages)
             facets = self.write_data_files(previous_output)
-        # tasks.py starts Pagefind now, to run beside the rest of the build. On a big site the
-        # quick-rebuild state is written first: beside Pagefind it raised the memory peak.
         if recorder is not None and big:
             recorder.prepare(self.repository)
-        start_index = self.settings.get("JOINEDUP_BROWSER_INDEX")
-        if start_index is not None:
-            start_index([page.save_as for page in self.pages], {self.pages[index].save_as for index in todo},
-                        indexed, bool(previous_output))
+        start_browser()
         if recorder is not None and not big:
             recorder.prepare(self.repository)
         write_manifest(self.output_path, {"pages": {page.save_as: fp for page, fp in zip(self.pages, fingerprints)},
@@ -262,10 +286,11 @@ def _weighed_chunks(indexes: list[int], pages, budget: int) -> list[list[int]]:
 _DATA_FILES = "data files"
 
 
-def _render_many(indexes: list[int] | str) -> list:
-    if indexes == _DATA_FILES:
-        return [_DATA_FILES, _shared["generator"].write_data_files(_shared["previous_output"])]
-    return [_render(index) for index in indexes]
+def _render_many(task: list[int] | str) -> tuple:
+    """(task, the facet files' names) for _DATA_FILES, else (task, each page's record)."""
+    if task == _DATA_FILES:
+        return task, _shared["generator"].write_data_files(_shared["previous_output"])
+    return task, [_render(index) for index in task]
 
 
 def _record(index: int, page, volunteers) -> tuple:
