@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from content_fixtures import group_text, proposal_text
 
 
@@ -58,3 +60,31 @@ def test_pages_rendered_by_recycled_workers_are_those_one_process_renders(site, 
     assert outputs["recycled workers"] == outputs["one process"]
     chunks = directory._weighed_chunks(list(range(3)), [PlannedPage("a/", "x", {"people": [1] * 4})] * 3, 9)
     assert chunks == [[0], [1], [2]], "a listing of 4 people weighs 5"
+
+
+def test_people_matched_in_a_process_of_their_own_are_those_one_process_matches(site, tmp_path, monkeypatch):
+    """On a large directory matching runs in a forked process while the bodies convert."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    import joinedup_pelican.directory as directory
+
+    site.profile("ana-lopez")
+    for number in range(6):
+        site.profile(f"person-{number}", name=f"Person {number:02d}", github=f"person-{number}",
+                     skills="\n  - video-editing" if number % 2 else "\n  - photography")
+    site.write("content/groups/better-buses.md", group_text(needs="\n  - skill: photography\n    hours_per_week: 2\n    remote: true"))
+    site.write("content/proposals/free-buses.md", proposal_text(needs="[video-editing]"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795392000")
+    monkeypatch.chdir(site.root)
+    outputs = {}
+    for how, apart_from in (("one process", 10**9), ("apart", 0)):
+        monkeypatch.setattr(directory, "MATCH_APART_FROM", apart_from)
+        output = tmp_path / how
+        Pelican(read_settings(str(site.root / "pelicanconf.py"), override={"OUTPUT_PATH": str(output)})).run()
+        outputs[how] = {p.relative_to(output): p.read_bytes() for p in output.rglob("*.html")}
+    assert outputs["apart"] == outputs["one process"]
+    proposal = outputs["apart"][Path("proposals/free-buses/index.html")].decode()
+    group = outputs["apart"][Path("groups/better-buses/index.html")].decode()
+    assert all(f'href="/people/person-{number}/"' in proposal for number in (1, 3, 5)), proposal
+    assert all(f'href="/people/person-{number}/"' in group for number in (0, 2, 4)), group

@@ -317,28 +317,44 @@ class Helpers:
         self._used: dict = {}
 
     def __call__(self, needs, limit: int | None = None):
-        from .buildcache import load_memo
-        from .matching import CandidatePool, group_of
-        from .needs import NeedMatches, candidates_of, match_needs
-
         if not needs:
             return []
-        if self._pool is None:
-            self._pool = CandidatePool(candidates_of(self.repository, self.dates), group_of(self.repository.taxonomy))
-            self._kept = load_memo(self.repository.root, self.MEMO)
         found = []
         for need in needs:  # many proposals and groups ask for the same help
             key = (need, limit or self.limit)
             if key not in self._found:
-                inputs = self._pool.inputs_of(need, self.repository.build_date, key[1])
-                kept = self._kept.get(inputs)
-                if kept is None:
-                    [kept] = match_needs(self.repository, [need], key[1], pool=self._pool)
-                else:  # the same ranking; names and headlines as they are now
-                    kept = NeedMatches(need, tuple(self._pool.refreshed(kept.matches, need, self.repository.build_date)))
-                self._found[key] = self._used[inputs] = kept
+                self._match(key)
             found.append(self._found[key])
         return found
+
+    def _match(self, key) -> None:
+        from .buildcache import load_memo
+        from .matching import CandidatePool, group_of
+        from .needs import NeedMatches, candidates_of, match_needs
+
+        if self._pool is None:
+            self._pool = CandidatePool(candidates_of(self.repository, self.dates), group_of(self.repository.taxonomy))
+            self._kept = load_memo(self.repository.root, self.MEMO)
+        need, limit = key
+        inputs = self._pool.inputs_of(need, self.repository.build_date, limit)
+        kept = self._kept.get(inputs)
+        if kept is None:
+            [kept] = match_needs(self.repository, [need], limit, pool=self._pool)
+        else:  # the same ranking; names and headlines as they are now
+            kept = NeedMatches(need, tuple(self._pool.refreshed(kept.matches, need, self.repository.build_date)))
+        self._found[key] = self._used[inputs] = kept
+
+    def matched(self, needs) -> tuple[dict, dict]:
+        """The lists for each of ``needs`` (lists of needs), as :meth:`adopt` takes them: for
+        a forked process to work them out while the build does something else."""
+        for each in needs:
+            self(each)
+        return self._found, self._used
+
+    def adopt(self, found: dict, used: dict) -> None:
+        """Take the lists :meth:`matched` worked out in another process."""
+        self._found.update(found)
+        self._used.update(used)
 
     def keep(self) -> None:
         """Keep this build's lists in .cache/ for the next build (only those used this time)."""
