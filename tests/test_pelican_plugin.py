@@ -50,9 +50,10 @@ def test_pages_rendered_by_recycled_workers_are_those_one_process_renders(site, 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795392000")
     monkeypatch.chdir(site.root)
     outputs = {}
-    for how, parallel_from, lifetime in (("one process", 10**9, 5000), ("recycled workers", 1, 3)):
+    for how, parallel_from, lifetime, big_from in (("one process", 10**9, 5000, 10**9), ("recycled workers", 1, 3, 0)):
         monkeypatch.setattr(directory, "PARALLEL_FROM", parallel_from)
         monkeypatch.setattr(directory, "RENDERER_LIFETIME", lifetime)
+        monkeypatch.setattr(directory, "KEEP_PER_PROFILE_UP_TO", big_from)  # recycled only on a big site
         output = tmp_path / how
         Pelican(read_settings(str(site.root / "pelicanconf.py"), override={"OUTPUT_PATH": str(output)})).run()
         outputs[how] = {p.relative_to(output): p.read_bytes() for p in output.rglob("*.html")}

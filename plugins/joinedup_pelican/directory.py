@@ -180,7 +180,10 @@ class DirectoryGenerator(Generator):
             # the model it touches (reference counts are writes) and keeps the cards it
             # rendered, so a long-lived one grew to a model's size (1.5 GB in all at 100k).
             done = 0
-            recycle = len(todo) > RENDERER_LIFETIME * workers
+            # Only on a big site: a worker that lives for the whole build renders each card once
+            # (person_card), and a fresh one renders them all again; at 10,000 profiles, cards
+            # rendered again by recycled workers were a fifth of the rendering time.
+            recycle = big and len(todo) > RENDERER_LIFETIME * workers
             rest = todo[len(first):]
             if recycle:
                 chunks = _weighed_chunks(first, self.pages, RENDERER_LIFETIME) + _weighed_chunks(rest, self.pages, RENDERER_LIFETIME)
