@@ -68,13 +68,15 @@ class DirectoryGenerator(Generator):
         self.pages += plan_agenda(repository.agenda, repository.taxonomy, page_size)
         helpers, needs_of = names["people_who_could_help"], names["needs_of"]
         # Bodies are converted here, before the renderers fork, so the feeds, the open data and
-        # the next build (.cache/bodies) share each conversion. On a large directory the people
-        # who could help with each proposal and group are matched meanwhile, in a forked process
-        # (each about a second at 10,000 profiles and 1,000 proposals).
+        # the next build (.cache/bodies) share each conversion. From MATCH_APART_FROM profiles the
+        # people who could help with each proposal and group are matched meanwhile, in a forked
+        # process (each about a second at 10,000 profiles and 1,000 proposals); not on a big
+        # directory, where that process's candidates would add to the memory peak.
         agenda = repository.agenda
         items = (*agenda.proposals.values(), *agenda.groups.values())
         needs = [needs_of(item) for item in items]
-        if len(repository.directory.volunteers) >= MATCH_APART_FROM and (os.cpu_count() or 1) > 1 and any(needs):
+        people = len(repository.directory.volunteers)
+        if MATCH_APART_FROM <= people <= KEEP_PER_PROFILE_UP_TO and (os.cpu_count() or 1) > 1 and any(needs):
             _shared["matching"] = (helpers, needs)
             try:
                 with forked_pool(1) as pool:
