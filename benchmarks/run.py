@@ -117,6 +117,8 @@ def set_aside(*paths: Path) -> None:
     for path in paths:
         if path.exists():
             path.rename(TRASH / f"{len(os.listdir(TRASH))}-{path.name}")
+    # The last run's files are written out now, not by the kernel during the run timed next.
+    os.sync()
 
 
 def empty_trash() -> None:

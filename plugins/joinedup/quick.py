@@ -188,6 +188,23 @@ def _Candidate():
 _CANDIDATE = None
 
 
+class _WithoutPelican(pickle.Pickler):
+    """Refuses what only Pelican's modules can unpickle (its classes, its PaginationRule):
+    importing Pelican was a third of a quick rebuild, which renders without it."""
+
+    def reducer_override(self, value):
+        for module in (type(value).__module__, getattr(value, "__module__", None) if callable(value) else None):
+            if isinstance(module, str) and module.partition(".")[0] == "pelican":
+                raise pickle.PicklingError(f"{value!r} needs Pelican")
+        return NotImplemented
+
+
+def _pickled_without_pelican(value) -> bytes:
+    buffer = io.BytesIO()
+    _WithoutPelican(buffer, protocol=5).dump(value)
+    return buffer.getvalue()
+
+
 def pickle_context(context: dict, volunteers) -> tuple[bytes, set[str], set[str]]:
     """The context's bytes, the ids of the people on the page, and of those pinned by value."""
     buffer = io.BytesIO()
@@ -247,7 +264,7 @@ class Recorder:
                 dropped.append(key)
                 continue
             try:
-                kept[key] = pickle.dumps(value, protocol=5)
+                kept[key] = _pickled_without_pelican(value)
             except Exception:  # Pelican's objects, settings holding functions: a template using them refuses
                 dropped.append(key)
         env = generator.env

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
 
 from . import problems as P
 from .problems import Problem, problem
@@ -43,11 +42,22 @@ class SchemaValidator:
     """
 
     def __init__(self, schema: dict):
-        Draft202012Validator.check_schema(schema)
         self.schema = schema
-        self.explainer = Draft202012Validator(_inline_refs(schema, schema),
-                                              format_checker=Draft202012Validator.FORMAT_CHECKER)
+        # Checks the schema itself against its metaschema, as jsonschema's check_schema does.
         self.fast = jsonschema_rs.validator_for(schema, validate_formats=True)
+        self._explainer = None
+
+    @property
+    def explainer(self):
+        """jsonschema's validator, made (and jsonschema imported: a tenth of a second) only
+        when a file fails: a quick rebuild or a check of valid files never needs it."""
+        if self._explainer is None:
+            from jsonschema import Draft202012Validator
+
+            Draft202012Validator.check_schema(self.schema)
+            self._explainer = Draft202012Validator(_inline_refs(self.schema, self.schema),
+                                                   format_checker=Draft202012Validator.FORMAT_CHECKER)
+        return self._explainer
 
     def errors(self, instance) -> list:
         """jsonschema's errors for ``instance``; [] when it is valid.
