@@ -142,7 +142,7 @@ def plain_pelican_repo(count: int, target: Path) -> Path:
     """N Markdown articles of about a proposal's length, for plain Pelican to render."""
     if (target / "pelicanconf.py").exists() and len(list((target / "content" / "proposals").iterdir())) == count:
         return target
-    shutil.rmtree(target, ignore_errors=True)
+    set_aside(target)  # not deleted: freed inodes would slow the Pelican run timed next (see above)
     articles = target / "content" / "proposals"
     articles.mkdir(parents=True)
     paragraph = "Some *Markdown* text with a [link](https://example.org/) and **emphasis**. " * 4
