@@ -152,7 +152,8 @@ class DirectoryGenerator(Generator):
         # the rendering. On a big site it starts only once all is rendered and the quick-rebuild
         # state written: beside the renderers it would raise the build's memory peak.
         browser = self.settings.get("JOINEDUP_BROWSER_INDEX")
-        first = [index for index in todo if browser is not None and not big and browser.reads(self.pages[index].save_as)]
+        early = browser is not None and not big
+        first = [index for index in todo if browser.reads(self.pages[index].save_as)] if early else []
         listed = set(first)
         todo = first + [index for index in todo if index not in listed]
 
@@ -163,7 +164,7 @@ class DirectoryGenerator(Generator):
                               indexed, bool(previous_output))
                 browser = None
 
-        if not first and not big:
+        if early and not first:
             start_browser()
         if len(todo) < PARALLEL_FROM or workers < 2:
             for done, index in enumerate(todo, 1):
