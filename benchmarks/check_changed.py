@@ -12,7 +12,7 @@ its main branch a proposal endorsed by 200 people, then times whole `tasks.py ch
 - delete the proposal (its 200 endorsers are re-checked);
 - remove a skill from data/skills.yaml (everyone using it is re-checked).
 
-Each is timed with no `.cache/` (a fresh CI checkout) and with the cache a previous full
+Each is timed with no cache (a fresh CI checkout) and with the cache a previous full
 `check` leaves, and the full `check` is timed for comparison. Prints a Markdown table.
 """
 
@@ -31,7 +31,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "plugins"))
+# Builds keep their caches outside the repository; the benchmarks keep them beside the
+# generated repositories (same disk, so "from nothing" can set them aside with a rename).
+os.environ["JOINEDUP_CACHE_DIR"] = str(HERE / "repos" / ".cache")
 
+from joinedup.buildcache import cache_dir  # noqa: E402
 from generate import generate  # noqa: E402
 
 TASKS = HERE.parent / "tasks.py"
@@ -109,7 +114,7 @@ def main(argv=None) -> None:
             generate(size, repo, 5, dt.date(2026, 11, 23))
         git(repo, "checkout", "-q", "main")
         profiles = prepare(repo)
-        shutil.rmtree(repo / ".cache", ignore_errors=True)
+        shutil.rmtree(cache_dir(repo), ignore_errors=True)
         full, _ = check(repo)
         for name, change in scenarios(repo, profiles):
             git(repo, "checkout", "-q", "-B", "bench-pr", "main")
@@ -118,7 +123,7 @@ def main(argv=None) -> None:
             git(repo, "commit", "-qm", name)
             cold = []
             for _ in range(args.runs):
-                shutil.rmtree(repo / ".cache", ignore_errors=True)
+                shutil.rmtree(cache_dir(repo), ignore_errors=True)
                 seconds, result = check(repo, "--changed-since", "main")
                 cold.append(seconds)
             check(repo)  # leaves the cache a developer's clone would have

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from conftest import SiteRepo
-from joinedup.buildcache import KeptResults, ProfileCache
+from joinedup.buildcache import KeptResults, ProfileCache, cache_dir
 from content_fixtures import make_history_site, proposal_text
 
 
@@ -196,7 +196,7 @@ def test_results_kept_between_builds_survive_small_changes_written_aside(tmp_pat
     changed = [*everything[1:], "p-new"]  # one dropped, one new
     results, made = build_with(changed)
     assert made == ["p-new"] and results["p-new"] == "result of p-new"
-    assert (tmp_path / ".cache/things-recent.pickle").exists()
+    assert (cache_dir(tmp_path) / "things-recent.pickle").exists()
     results, made = build_with(changed)
     assert made == [] and results == {key: f"result of {key}" for key in changed}
     assert build_with(everything)[1] == ["p0"]  # the dropped one is made again, not remembered
@@ -210,7 +210,7 @@ def test_validated_profiles_kept_between_builds_survive_small_changes_written_as
     cache = ProfileCache(tmp_path)
     cache.put("volunteers/p1.yaml", ProfileCache.key("text 1, edited"), "profile 1, edited")
     cache.save(keep={f"volunteers/p{n}.yaml" for n in range(1, 100)})  # p0 deleted
-    assert (tmp_path / ".cache/profiles-recent.pickle").exists()
+    assert (cache_dir(tmp_path) / "profiles-recent.pickle").exists()
     cache = ProfileCache(tmp_path)
     assert cache.get("volunteers/p1.yaml", ProfileCache.key("text 1, edited")) == "profile 1, edited"
     assert cache.get("volunteers/p1.yaml", ProfileCache.key("text 1")) is None

@@ -299,12 +299,12 @@ def test_build_with_a_broken_proposal_prints_file_and_line_and_publishes_nothing
 
 
 def test_kept_checks_still_report_problems_and_cross_checks_follow_the_other_files(repo):
-    """A load keeps each file's parse, schema and privacy findings in .cache/ by its text; the
+    """A load keeps each file's parse, schema and privacy findings in the cache folder by its text; the
     next load must report them again, and must redo the checks that depend on other files."""
     repo.write("content/proposals/free-buses.md",
                proposal_text("See [this](javascript:alert(1)).\n", authors="[ana-lopez, cy-new]"))
     first = problems_of(repo, "content/proposals/free-buses.md")
-    assert (repo.root / ".cache/content-checks.pickle").is_file()
+    assert (repo.cache / "content-checks.pickle").is_file()
     second = problems_of(repo, "content/proposals/free-buses.md")
     assert [p.format_text() for p in second] == [p.format_text() for p in first]
     assert sorted(p.code for p in second) == ["JU203", "JU403"]  # the link (kept), the unknown author

@@ -136,7 +136,7 @@ def test_nothing_changed_writes_nothing_and_a_missing_state_means_a_full_build(m
     manifest = (output / MANIFEST).stat()
     assert "Nothing changed since the last build" in build(site)
     assert (output / MANIFEST).stat().st_mtime_ns == manifest.st_mtime_ns
-    for state in (site.root / ".cache").glob("quick-*.sqlite*"):
+    for state in site.cache.glob("quick-*.sqlite*"):
         state.unlink()
     site.profile("cy-jones", name="Cy Jones", github="cy-jones", bio="Maps and leaflets.")
     assert QUICK not in build(site)

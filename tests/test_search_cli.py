@@ -75,7 +75,7 @@ def test_no_update_uses_the_index_as_it_is(people):
 
 def test_damaged_document_sets_are_rebuilt(people):
     people.tasks("search", check=True)
-    for cached in (people.root / ".cache/search-index").glob("docsets-*.bin"):
+    for cached in (people.cache / "search-index").glob("docsets-*.bin"):
         cached.write_bytes(cached.read_bytes()[:10])
     result = people.tasks("search", "--skill", "video-editing", "--json", "--no-update")
     assert [item["id"] for item in json.loads(result.stdout)] == ["ana-lopez"]
@@ -92,7 +92,7 @@ def test_a_profile_with_errors_is_left_out_and_named(people):
 
 def test_a_corrupt_index_is_rebuilt_without_a_traceback(people):
     people.tasks("search", check=True)
-    index = people.root / ".cache/search-index"
+    index = people.cache / "search-index"
     for table in index.glob("*.toc"):
         table.write_bytes(b"not a table of contents")
     result = people.tasks("search", "--json")
@@ -104,7 +104,7 @@ def test_a_corrupt_index_is_rebuilt_without_a_traceback(people):
 
 def test_an_index_of_another_version_or_with_garbled_metadata_is_rebuilt(people):
     people.tasks("search", check=True)
-    meta = people.root / ".cache/search-index/meta.json"
+    meta = people.cache / "search-index/meta.json"
     data = json.loads(meta.read_text())
     meta.write_text(json.dumps({**data, "version": 1}))
     result = people.tasks("search", "--json")
@@ -197,7 +197,7 @@ def test_no_email_address_is_in_the_whoosh_index(people):
     from whoosh import index as whoosh_index
 
     people.tasks("search", "--skill", "video-editing", check=True)
-    with whoosh_index.open_dir(str(people.root / ".cache/search-index")).reader() as reader:
+    with whoosh_index.open_dir(str(people.cache / "search-index")).reader() as reader:
         stored = [str(value) for fields in reader.all_stored_fields() for value in fields.values()]
         terms = [text.decode("utf-8", "replace") for _, text in reader.all_terms()]
     assert "Ana López" in stored and "lopez" in terms

@@ -1,11 +1,15 @@
 """Remember work between builds, so that editing one profile does not redo ten thousand.
 
-What is kept, all of it safe to delete at any time:
+What is kept, all of it safe to delete at any time, lives in :func:`cache_dir`: a folder of
+the user's cache directory named after the repository's real path, never inside the
+repository. A pull request can commit any file, ``.cache/`` included, and a cache holds
+pickles, Jinja's compiled templates and Whoosh's table of contents, all of which can run code
+when read: so nothing is ever read from the work tree, and pickles are read by
+:func:`safe_loads`, which builds only this library's objects and a few plain types.
 
 * :class:`ProfileCache` keeps each profile's validated result, keyed by a hash of the file's
-  bytes (and its lstat, so an unchanged file is not read), under ``.cache/`` in the
-  repository. It is thrown away whole when the schema, a taxonomy file or the library's own
-  code changes.
+  bytes (and its lstat, so an unchanged file is not read). It is thrown away whole when the
+  schema, a taxonomy file or the library's own code changes.
 * :func:`load_memo` and :func:`save_memo` keep other results between builds (the HTML of
   proposal and group bodies, their checks, "people who could help", the history of a
   commit), thrown away when the library's code changes; :class:`KeptResults` keeps results
@@ -18,8 +22,10 @@ What is kept, all of it safe to delete at any time:
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
+import io
 import os
 import pickle
 import stat
@@ -29,8 +35,57 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-CACHE_DIR = ".cache"
 _LIBRARY = Path(__file__).resolve().parent
+
+
+def cache_dir(root: Path | str) -> Path:
+    """Where the caches of the repository at ``root`` live: ``$JOINEDUP_CACHE_DIR`` (or the
+    user's cache directory, ``$XDG_CACHE_HOME/joinedup`` or ``~/.cache/joinedup``), in a
+    folder named after the repository's real path. Never inside the repository, whose files
+    a pull request chooses."""
+    real = os.path.realpath(root)
+    base = os.environ.get("JOINEDUP_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "joinedup")
+    base = os.path.realpath(base)
+    if base == real or base.startswith(real + os.sep):
+        # A cache directory set inside the repository would read what a pull request commits.
+        base = os.path.join(os.path.realpath(os.path.join(os.path.expanduser("~"), ".cache")), "joinedup")
+    name = "".join(c if c.isalnum() or c in "-_" else "-" for c in os.path.basename(real))[:40] or "root"
+    return Path(base) / f"{name}-{hashlib.blake2b(real.encode(), digest_size=8).hexdigest()}"
+
+
+# What a cached pickle may build: this library's data classes (and what it marks with
+# cache_loadable), and these. Anything else (os.system, builtins.eval, a class of another
+# package) refuses the whole file, which is then rebuilt.
+_PLAIN = {("builtins", n) for n in ("list", "dict", "tuple", "set", "frozenset", "str", "bytes", "int", "float", "bool",
+                                   "complex", "bytearray", "slice", "range", "object")} | {
+    ("datetime", n) for n in ("date", "datetime", "time", "timedelta", "timezone")} | {
+    ("collections", "OrderedDict"), ("collections", "defaultdict"), ("markupsafe", "Markup"),
+    ("jinja2.bccache", "FileSystemBytecodeCache"),
+    ("copyreg", "_reconstructor")}
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str):
+        if (module, name) in _PLAIN:
+            return super().find_class(module, name)
+        if module.startswith(("joinedup.", "joinedup_pelican.")) and "." not in name and not name.startswith("__"):
+            found = super().find_class(module, name)
+            if dataclasses.is_dataclass(found) or getattr(found, "_cache_loadable", False):
+                return found
+        raise pickle.UnpicklingError(f"a cache may not hold {module}.{name}")
+
+
+def cache_loadable(thing):
+    """Mark a function or a class (not a data class) of this library that a cached pickle may
+    call while it is read: one that only looks an object up or holds values."""
+    thing._cache_loadable = True
+    return thing
+
+
+def safe_loads(data: bytes):
+    """Unpickle cache data written by this library: only its own classes and plain values."""
+    return _Unpickler(io.BytesIO(data)).load()
 
 
 def fingerprint_files(paths, root: Path | None = None) -> str:
@@ -113,8 +168,9 @@ class ProfileCache:
 
     def __init__(self, root: Path):
         self.root = root
-        self.file = root / CACHE_DIR / "profiles.pickle"
-        self.recent_file = root / CACHE_DIR / "profiles-recent.pickle"
+        folder = cache_dir(root)
+        self.file = folder / "profiles.pickle"
+        self.recent_file = folder / "profiles-recent.pickle"
         inputs = [root / "volunteers" / "schema.json", *sorted((root / "data").glob("*.yaml"))]
         # Names relative to the repository and the library: a profile's digest (pages'
         # fingerprints) is the same in a clone elsewhere.
@@ -210,7 +266,7 @@ def _save_layered(bulk: Path, recent: Path, salt: str, token: str, entries: dict
 def _load_pickle(path: Path):
     try:
         with open(path, "rb") as handle:
-            return pickle.load(handle)
+            return _Unpickler(handle).load()
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError,
             IndexError, MemoryError):
         return None
@@ -231,7 +287,7 @@ def _dump_pickle(path: Path, value) -> bool:
 
 def load_memo(root: Path, name: str) -> dict:
     """What :func:`save_memo` kept under ``name``, or {} when it was made by other library code."""
-    found = _load_pickle(root / CACHE_DIR / f"{name}.pickle")
+    found = _load_pickle(cache_dir(root) / f"{name}.pickle")
     if isinstance(found, tuple) and len(found) == 2 and found[0] == _library_salt() and isinstance(found[1], dict):
         return found[1]
     return {}
@@ -239,7 +295,7 @@ def load_memo(root: Path, name: str) -> dict:
 
 def save_memo(root: Path, name: str, memo: dict) -> None:
     """Keep ``memo`` (plain data) for the next build, tied to this library's code. Failing is harmless."""
-    _dump_pickle(root / CACHE_DIR / f"{name}.pickle", (_library_salt(), memo))
+    _dump_pickle(cache_dir(root) / f"{name}.pickle", (_library_salt(), memo))
 
 
 # Up to this many profiles, results are kept per profile (KeptResults); above, the memory
@@ -256,7 +312,7 @@ def kept_per_profile(root: Path | None, name: str, digests, count: int) -> "Kept
 
 
 class KeptResults:
-    """Results worked out per profile, kept in ``.cache/<name>.pickle`` from one build to the
+    """Results worked out per profile, kept in ``<cache_dir>/<name>.pickle`` from one build to the
     next under keys the caller makes (a profile's ProfileCache.digest and whatever else the
     result depends on). Only the results this build used are kept. As in ProfileCache, what
     changed since that file was written goes to a small second one: a one-profile edit does
@@ -271,7 +327,7 @@ class KeptResults:
         self.added = False
 
     def _file(self, suffix: str) -> Path:
-        return self.root / CACHE_DIR / f"{self.name}{suffix}.pickle"
+        return cache_dir(self.root) / f"{self.name}{suffix}.pickle"
 
     def get(self, key, make):
         """The result for ``key``: this build's, the last build's, or ``make()``."""

@@ -172,7 +172,7 @@ def write_facets(directory: Directory, output: Path, previous: Path | str | None
     """Write the facet and card files into ``output/search/facets``; returns all their names
     (relative to ``output``). With ``previous`` (the last site, updated in place), a file whose
     bytes are the same there is not written again. With ``root`` and ``digests``, people's
-    facets are kept in ``root/.cache`` for the next build (up to KEEP_PER_PROFILE_UP_TO people)."""
+    facets are kept in the cache folder for the next build (up to KEEP_PER_PROFILE_UP_TO people)."""
     folder = Path(output) / FOLDER
     count = len(directory.volunteers)
     kept = kept_per_profile(root, "facets", digests, count)

@@ -357,7 +357,7 @@ class Helpers:
         self._used.update(used)
 
     def keep(self) -> None:
-        """Keep this build's lists in .cache/ for the next build (only those used this time)."""
+        """Keep this build's lists in the cache folder for the next build (only those used this time)."""
         from .buildcache import save_memo
 
         if self._used and (self._kept is None or self._used.keys() != self._kept.keys()):

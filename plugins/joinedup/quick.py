@@ -3,7 +3,8 @@
 
 Most edits to a directory are people fixing their own headline or bio. A full rebuild loads
 and plans the whole site to find the dozen pages such an edit touches (2-3 s at 10,000
-profiles); this module finds them in what the last build recorded, in ``.cache/quick-2.sqlite``:
+profiles); this module finds them in what the last build recorded, in ``quick-2.sqlite`` of
+the repository's cache folder (:func:`joinedup.buildcache.cache_dir`):
 
 * ``meta``: what every page depends on (the theme, settings, code, content, git HEAD, the
   day: :func:`world`), Pelican's context as the pages saw it, the manifest of the site it wrote;
@@ -37,7 +38,7 @@ import time
 from array import array
 from pathlib import Path
 
-from .buildcache import CACHE_DIR, ProfileCache, lstat_signature
+from .buildcache import ProfileCache, cache_dir, cache_loadable, lstat_signature, safe_loads
 from .model import Group, Proposal, Volunteer
 
 VERSION = 2
@@ -77,7 +78,7 @@ def world(root: Path, output: Path, settings_file: str, build_date) -> tuple[str
     digest = hashlib.blake2b(digest_size=16)
     profiles: dict[str, tuple] = {}
     newest = 0
-    skip = {os.path.realpath(output), os.path.realpath(root / CACHE_DIR)}
+    skip = {os.path.realpath(output)}
 
     def walk(folder: str, relative: str) -> None:
         try:
@@ -172,6 +173,7 @@ class _ContextPickler(pickle.Pickler):
 _resolve: list = []
 
 
+@cache_loadable
 def _referred(*reference):
     return _resolve[-1](reference)
 
@@ -213,6 +215,7 @@ def pickle_context(context: dict, volunteers) -> tuple[bytes, set[str], set[str]
     return buffer.getvalue(), pickler.people, pickler.pinned
 
 
+@cache_loadable
 class _MenuPage:
     """What the site header reads of one of Pelican's pages (its menu link). An attribute the
     page lacks is missing here too (a template sees it undefined); reading any other one
@@ -416,7 +419,7 @@ def forget(root: Path) -> None:
     """Remove the state, when a build does not record one: the site it describes is replaced."""
     for suffix in ("", "-journal"):
         try:
-            os.unlink(root / CACHE_DIR / f"{DATABASE}{suffix}")
+            os.unlink(cache_dir(root) / f"{DATABASE}{suffix}")
         except OSError:
             pass
 
@@ -436,7 +439,7 @@ def _pack(signature) -> bytes | None:
 
 def _open(root: Path) -> sqlite3.Connection | None:
     """The state's database, made if need be; a damaged one is started again. None if it cannot be."""
-    path = root / CACHE_DIR / DATABASE
+    path = cache_dir(root) / DATABASE
     for attempt in range(2):
         try:
             os.makedirs(path.parent, exist_ok=True)
@@ -469,7 +472,7 @@ def _open(root: Path) -> sqlite3.Connection | None:
 
 def _read_meta(db: sqlite3.Connection) -> dict:
     try:
-        return {key: pickle.loads(value) for key, value in db.execute("SELECT key, value FROM meta")}
+        return {key: safe_loads(value) for key, value in db.execute("SELECT key, value FROM meta")}
     except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return {}
 
@@ -502,7 +505,7 @@ def rebuild(root: Path, output: Path, settings_file: str, key: str, profiles: di
     """Update the site at ``output`` for the profiles changed since the last build; returns the
     numbers of HTML pages of the site, of profiles changed and of pages rendered. Raises :class:`Refused` when the
     change needs a full build; then nothing was written."""
-    if not (root / CACHE_DIR / DATABASE).is_file():
+    if not (cache_dir(root) / DATABASE).is_file():
         raise Refused("no state of the last build")
     db = _open(root)
     if db is None:
@@ -554,7 +557,7 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
             row = db.execute("SELECT volunteer, label, digest FROM people WHERE id = ?", (id,)).fetchone()
             if row is None:
                 raise Refused(f"no record of {id}")
-            found = loaded[id] = (pickle.loads(row[0]), pickle.loads(row[1]), row[2])
+            found = loaded[id] = (safe_loads(row[0]), safe_loads(row[1]), row[2])
         return found[0]
 
     changed: list[tuple[str, Volunteer, Volunteer, bytes, tuple | None]] = []
@@ -608,7 +611,7 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
                 row = db.execute("SELECT value FROM items WHERE key = ?", (f"{kind}:{reference[1]}",)).fetchone()
                 if row is None:
                     raise Refused(f"no record of {reference}")
-                found = items[reference] = pickle.loads(row[0])
+                found = items[reference] = safe_loads(row[0])
             return found
 
         items: dict = {}
@@ -617,7 +620,7 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
             for save_as in sorted(names):
                 template, url, blob = db.execute("SELECT template, url, context FROM pages WHERE save_as = ?",
                                                  (save_as,)).fetchone()
-                pages[save_as] = (template, url, pickle.loads(blob))
+                pages[save_as] = (template, url, safe_loads(blob))
         finally:
             _resolve.pop()
         # A page whose fingerprint is unchanged is kept (a person among "people who could
@@ -696,13 +699,13 @@ def _render(root: Path, output: Path, meta: dict, taxonomy, build_date, pages: d
     env.globals.update(settings.get("JINJA_GLOBALS", {}))
     env.tests["plugin_enabled"] = _NotHere("plugin_enabled")
     env.tests.update(settings.get("JINJA_TESTS", {}))
-    context = {key: pickle.loads(value) for key, value in meta["context"].items()}
+    context = {key: safe_loads(value) for key, value in meta["context"].items()}
     language = context.get("DEFAULT_LANG", "en")
     activate(language)
     install_template_gettext(env, language)
     if environment_signature(env) != meta["environment"]:
         raise Refused("the theme's environment differs from the full build's")
-    context["pages"] = pickle.loads(meta["menu"])
+    context["pages"] = safe_loads(meta["menu"])
     context.update({name: _NotHere(name) for name in meta["dropped"]})
     context.update(page_globals(taxonomy, build_date, context, root, lambda volunteer: loaded[volunteer.id][1]))
     context.update({name: _NotHere(name) for name in MODEL_GLOBALS})

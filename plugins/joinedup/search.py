@@ -1,6 +1,6 @@
 """The Whoosh index behind ``search`` and ``match``: built from the profiles, kept up to date.
 
-The index lives in a cache folder (``.cache/search-index`` under the repository by default) and
+The index lives in the repository's cache folder (``search-index``, :func:`default_index_dir`) and
 is never committed. Each call to :func:`open_index` brings it up to date first:
 
 * missing, unreadable, of another schema version or built from other taxonomies: rebuilt;
@@ -36,11 +36,11 @@ from . import matching
 from .freshness import head_commit, last_commit_dates
 from .matching import Candidate, Match, Need, Reason
 from .model import Taxonomy, Volunteer
+from .buildcache import cache_dir
 from .problems import Problem
 
 # Bump when the Whoosh schema, the stored fields or the document sets change meaning.
 SCHEMA_VERSION = 4
-INDEX_DIR = ".cache/search-index"
 NO_DATE = "-"
 # The order of the values in the ``facts`` column.
 FACTS = ("id", "skills", "region", "remote", "hours", "start", "until", "updated")
@@ -57,7 +57,9 @@ class Update:
 
 
 def default_index_dir(root: Path) -> Path:
-    return Path(root) / INDEX_DIR
+    """``search-index`` in the repository's cache folder: Whoosh reads its table of contents
+    with pickle, so the index is only ever one this machine wrote, never a committed one."""
+    return cache_dir(root) / "search-index"
 
 
 def _schema():

@@ -208,10 +208,13 @@ takedown_contact: {quoted(settings.takedown_contact)}
 
 
 def template_cache(root: str):
-    """Jinja's compiled templates, kept in ``.cache/jinja`` of the repository between builds."""
+    """Jinja's compiled templates, kept between builds in ``jinja`` of the repository's cache
+    folder: compiled code is run as it is read, so it never comes from the work tree."""
     from jinja2 import FileSystemBytecodeCache
 
-    folder = os.path.join(root, ".cache", "jinja")
+    from .buildcache import cache_dir
+
+    folder = str(cache_dir(root) / "jinja")
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError:

@@ -55,7 +55,7 @@ def use_language(generator):
     install_template_gettext(generator.env, language)
 
 
-# Proposal and group bodies as HTML, kept in .cache/ so a rebuild converts only the changed ones.
+# Proposal and group bodies as HTML, kept in the cache folder (buildcache.cache_dir) so a rebuild converts only the changed ones.
 BODIES = "bodies"
 
 

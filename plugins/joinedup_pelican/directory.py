@@ -68,7 +68,7 @@ class DirectoryGenerator(Generator):
         self.pages += plan_agenda(repository.agenda, repository.taxonomy, page_size)
         helpers, needs_of = names["people_who_could_help"], names["needs_of"]
         # Bodies are converted here, before the renderers fork, so the feeds, the open data and
-        # the next build (.cache/bodies) share each conversion. From MATCH_APART_FROM profiles the
+        # the next build (bodies, in the cache folder) share each conversion. From MATCH_APART_FROM profiles the
         # people who could help with each proposal and group are matched meanwhile, in a forked
         # process (each about a second at 10,000 profiles and 1,000 proposals); not on a big
         # directory, where that process's candidates would add to the memory peak.
