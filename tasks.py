@@ -122,44 +122,75 @@ def _report(problems: list[Problem], output_format: str) -> None:
 @cli.command()
 @click.option("--author", required=True, metavar="LOGIN", help="The forge login that opened the pull request.")
 @click.option("--approved-by", "approvers", multiple=True, metavar="LOGIN",
-              help="A forge login that approved the pull request (repeat the option).")
-@click.option("--changed-since", required=True, metavar="REF", help="The pull request's base (e.g. origin/main).")
+              help="A forge login that approved the pull request's head commit (repeat the option).")
+@click.option("--reviews", type=click.File("r", encoding="utf-8"), metavar="FILE",
+              help="The pull request's reviews as GitHub's API lists them (gh api --paginate .../pulls/N/reviews; "
+                   "- reads standard input): whoever's latest review of the checked-out commit approves counts.")
+@click.option("--changed-since", required=True, metavar="REF",
+              help="The branch the pull request goes into (e.g. origin/main): the changes are those since its merge "
+                   "base with HEAD; maintainers, owners, authors and core teams are read from its tip.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def owners(author, approvers, changed_since, output_format):
+@click.option("--status-file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Also write the verdict as the body of GitHub's 'owners' commit status (for gh api --input).")
+@click.option("--status-url", metavar="URL", help="The details link of that status, such as the workflow run.")
+def owners(author, approvers, reviews, changed_since, output_format, status_file, status_url):
     """Say who must approve each file a pull request changes; exit 1 while an approval is missing.
 
     A profile needs the login it names (before and after the change), a proposal one of its
-    authors, a group one of its core team, anything else a maintainer (`maintainers` in
-    site.yaml, as it is on the base branch). A maintainer may approve anything.
+    authors, a group one of its core team, anything else a maintainer; a maintainer may give
+    any of these. Everyone named as a new author or core-team member, and an author of each
+    proposal newly synthesised, must approve themselves, and a change of a proposal's status
+    needs `status_approvers` (default: the maintainers). Every judge is read from the tip of
+    REF, never from the pull request or the commit it branched from. Each missing approval
+    is one line with its reason.
 
     \b
     Examples:
       python tasks.py owners --author ana-lopez-example --changed-since origin/main
       python tasks.py owners --author someone --approved-by ana-lopez-example --changed-since origin/main
+      gh api --paginate repos/OWNER/NAME/pulls/7/reviews > reviews.json
+      python tasks.py owners --author someone --reviews reviews.json --changed-since origin/main
     """
     from joinedup.changes import GitError, changes_since
-    from joinedup.owners import decide, maintainers_in_site
+    from joinedup.forge import approvals_in_reviews, commit_status
+    from joinedup.owners import decide, judges
 
     try:
         change_set = changes_since(ROOT, changed_since)
     except GitError as error:
         raise click.ClickException(f"cannot list files changed since {changed_since!r}: {error}") from None
-    # The maintainers as the base branch lists them: a pull request cannot appoint its own approvers.
-    maintainers = maintainers_in_site(change_set.before("site.yaml"))
-    decisions = decide(change_set, author=author, approvers=approvers, maintainers=maintainers)
+    approvers = list(approvers)
+    if reviews is not None:
+        try:
+            approvals = approvals_in_reviews(reviews.read(), change_set.head)
+        except ValueError as error:
+            raise click.ClickException(f"cannot read the reviews in {reviews.name}: {error}") from None
+        approvers += approvals.approvers
+        for login in approvals.outdated:
+            click.echo(f"Not counted: @{login} approved an earlier commit, not {change_set.head[:12]}; "
+                       "an approval counts only for the commit it reviewed.", err=True)
+    maintainers, status_approvers = judges(change_set)
+    decisions = decide(change_set, author=author, approvers=tuple(approvers), maintainers=maintainers,
+                       status_approvers=status_approvers)
     missing = [d for d in decisions if not d.ok]
+    lines = [line for decision in decisions for line in decision.lines(maintainers)]
     if output_format == "json":
         click.echo(json.dumps([d.as_dict() for d in decisions], indent=2))
     else:
-        for decision in decisions:
-            click.echo(("ok       " if decision.ok else "MISSING  ") + decision.describe(maintainers))
-        if missing:
-            click.echo(f"{len(missing)} of {len(decisions)} changed file(s) need an approval they do not have yet.",
-                       err=True)
-        elif decisions:
-            click.echo(f"Every changed file ({len(decisions)}) has the approval it needs.", err=True)
-        else:
-            click.echo("No files changed.", err=True)
+        for line in lines:
+            click.echo(line)
+    if missing:
+        summary = f"{len(missing)} of {len(decisions)} changed file(s) need an approval they do not have yet."
+    elif decisions:
+        summary = f"Every changed file ({len(decisions)}) has the approval it needs."
+    else:
+        summary = "No files changed."
+    if output_format == "text":
+        click.echo(summary, err=True)
+    if status_file:
+        first = next((line.split(None, 1)[1] for line in lines if line.startswith("MISSING")), "")
+        Path(status_file).write_text(commit_status(not missing, f"{summary} {first}".strip(), status_url),
+                                     encoding="utf-8")
     sys.exit(1 if missing else 0)
 
 

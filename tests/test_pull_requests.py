@@ -84,7 +84,13 @@ def test_changing_the_login_needs_the_old_owner_too(repo):
     edit_ana(repo, github="ana-new-login")
     refused = owners(repo, "ana-new-login")
     assert refused.returncode == 1
-    assert "needs approval from @ana-lopez and @ana-new-login" in refused.stdout
+    assert refused.stdout == ("MISSING  volunteers/ana-lopez.yaml: needs approval from @ana-lopez (the profile's owner), "
+                              f"or from a maintainer (@{MAINTAINER})\n")
+    stranger = owners(repo, "sam-stranger").stdout.splitlines()
+    assert [line.split(" (")[0] for line in stranger] == [
+        "MISSING  volunteers/ana-lopez.yaml: needs approval from @ana-lopez",
+        "MISSING  volunteers/ana-lopez.yaml: needs approval from @ana-new-login"]
+    assert "@ana-new-login (the new login the profile names)" in stranger[1]
     assert owners(repo, "ana-new-login", "ana-lopez").returncode == 0
 
 
@@ -141,8 +147,9 @@ def test_adding_yourself_to_the_maintainers_in_the_pull_request_gives_no_power(r
 def test_owners_json_lists_each_file_with_what_it_needs(repo):
     edit_ana(repo)
     decisions = json.loads(owners(repo, "sam-stranger", output_format="json").stdout)
-    assert decisions == [{"path": "volunteers/ana-lopez.yaml", "change": "modified", "ok": False,
-                          "approved_by": [], "needs": [["ana-lopez"]], "owner_role": "the profile's owner"}]
+    assert decisions == [{"path": "volunteers/ana-lopez.yaml", "change": "modified", "ok": False, "approved_by": [],
+                          "consents": [{"logins": ["ana-lopez"], "reason": "the profile's owner",
+                                        "maintainer_may_give": True, "given_by": None}]}]
 
 
 # --- check --changed-since ---------------------------------------------------------------------

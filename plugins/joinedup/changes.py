@@ -2,8 +2,13 @@
 
 ``check --changed-since`` validates the changed files plus the files whose validity depends on
 them (an edited skill list re-checks the profiles using a removed id; a deleted proposal
-re-checks its endorsers), and ``owners`` reads each changed file before and after the change.
-Both ask git (one ``git diff`` and, when needed, one ``git grep``), never walk the repository.
+re-checks its endorsers), and ``owners`` reads each changed file as the branch being merged
+into has it now and as the pull request leaves it. Both ask git (one ``git diff`` and, when
+needed, one ``git grep``), never walk the repository.
+
+The pull request's own changes are those since the merge base, which its author chooses by
+branching from any commit; so whoever judges a change (``owners``) is read from the tip of the
+branch being merged into, never from the merge base (``ChangeSet.at_tip``).
 """
 
 from __future__ import annotations
@@ -47,15 +52,29 @@ class Change:
 
 @dataclass(frozen=True)
 class ChangeSet:
-    """The changes since ``base`` (the merge base of the ref and HEAD), working tree included."""
+    """The changes since ``base`` (the merge base of the ref and HEAD), working tree included.
+
+    ``tip`` is the commit the ref points at now (the branch being merged into) and ``head`` the
+    commit checked out (the pull request's head): reviews count only for that commit.
+    """
 
     root: Path
     base: str
     changes: tuple[Change, ...]
+    tip: str = ""
+    head: str = ""
 
     def before(self, path: str) -> str | None:
         """The text of ``path`` at the base commit, or None if it did not exist there."""
         return _git_text(self.root, "show", f"{self.base}:{path}")
+
+    def at_tip(self, path: str) -> str | None:
+        """The text of ``path`` at the tip of the branch being merged into, or None if it has none.
+
+        Judges come from here: the merge base is whatever old commit the pull request's author
+        branched from, with the maintainers, authors and core teams of that time.
+        """
+        return _git_text(self.root, "show", f"{self.tip or self.base}:{path}")
 
     def after(self, path: str) -> str | None:
         """The text of ``path`` now (the working tree), or None if it was deleted."""
@@ -71,10 +90,16 @@ class ChangeSet:
 def changes_since(root: Path, ref: str) -> ChangeSet:
     """Every file changed between the merge base of ``ref`` and HEAD, plus uncommitted and new files.
 
+    The change set also knows the commit ``ref`` points at (its tip) and HEAD's commit.
     Raises GitError when ``root`` is not a git repository or ``ref`` is unknown.
     """
     root = Path(root)
-    base = _git(root, "merge-base", ref, "HEAD").strip()
+    try:
+        tip = _git(root, "rev-parse", "--verify", "--end-of-options", f"{ref}^{{commit}}").strip()
+    except GitError as error:
+        raise GitError(f"no commit named {ref!r} ({error})") from None
+    head = _git(root, "rev-parse", "--verify", "HEAD").strip()
+    base = _git(root, "merge-base", tip, head).strip()
     statuses: dict[str, str] = {}
     listing = _git(root, "diff", "--name-status", "--no-renames", "-z", base, "--")
     fields = listing.split("\0")
@@ -84,7 +109,7 @@ def changes_since(root: Path, ref: str) -> ChangeSet:
     for path in _git(root, "ls-files", "-z", "--others", "--exclude-standard").split("\0"):
         if path:
             statuses[path] = "added"
-    return ChangeSet(root, base, tuple(Change(statuses[p], p) for p in sorted(statuses)))
+    return ChangeSet(root, base, tuple(Change(statuses[p], p) for p in sorted(statuses)), tip=tip, head=head)
 
 
 def files_to_check(change_set: ChangeSet) -> list[str] | None:

@@ -1,127 +1,290 @@
-"""Who may approve each file a pull request changes (``python tasks.py owners``).
+"""Who must approve each file a pull request changes (``python tasks.py owners``).
 
 The forge's CODEOWNERS cannot express "only the person a profile describes": code owners
 need write access, and volunteers have none. So the pull-request workflow runs this check
-with the PR's author and its approving reviewers, and it fails until the right person agrees:
+with the PR's author and its approving reviewers, and it fails until the right people agree.
+A changed file needs a set of consents; each is given by any one of its logins, by the PR's
+author or an approving reviewer.
+
+Ownership (a maintainer may give it instead):
 
 - a profile needs its owner, the ``github`` login it names before the change and after it
   (so changing the login also needs the old owner, and naming someone else needs them too);
   a new profile may be added by the login it names;
-- a proposal needs one of its authors (as listed before the change; for a new proposal, as
-  listed in it), through the logins in their profiles;
-- a group needs one of its core team, the same way;
-- every other file needs a maintainer; a maintainer may approve anything.
+- a proposal needs one of its authors, a group one of its core team;
+- every other file needs a maintainer.
 
-Everything is read from git: the rules apply to the base commit's owners and maintainers,
-never to what the pull request itself claims.
+Consent (nobody gives it for someone else, a maintainer neither):
+
+- everyone listed as an author of a new proposal or in the core team of a new group, and
+  everyone a change adds to those lists, approves being named;
+- for each proposal a proposal newly says it ``synthesises``, one of that proposal's authors
+  approves the link;
+- a proposal's status set or changed (except a new proposal starting as ``draft``) needs one
+  of ``status_approvers`` in site.yaml, by default the maintainers: it is the movement's
+  decision, not one author's.
+
+The judges (maintainers, status approvers, owners, authors, core teams and the logins in
+their profiles) are read from the tip of the branch being merged into (``ChangeSet.at_tip``),
+never from the merge base, which the pull request's author chooses by branching from an old
+commit, nor from the pull request itself. Who approves is the forge's business: ``forge.py``
+reads the reviews of the head commit only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .changes import GROUP, PROFILE, PROPOSAL, ChangeSet
 from .frontmatter import split
 from .yamlsource import load_yaml
 
+NAMED = "nobody is named without their own approval"
+FREE_STARTING_STATUS = "draft"
+
+
+@dataclass(frozen=True)
+class Consent:
+    """One approval a changed file needs: any one of ``logins``, and why.
+
+    With no logins and ``maintainer_may_give`` it is a maintainer's approval; with no logins
+    and without it, nobody can give it yet (``reason`` says why). ``given_by`` is the login
+    that gave it, or "" while it is missing.
+    """
+
+    logins: tuple[str, ...]
+    reason: str
+    maintainer_may_give: bool
+    given_by: str = ""
+
+    def describe(self, maintainers: tuple[str, ...]) -> str:
+        """What is still missing, in one sentence without the path."""
+        who = ", ".join(f"@{m}" for m in maintainers) or "none listed"
+        if not self.logins and self.maintainer_may_give:
+            return f"needs approval from a maintainer ({who})"
+        if not self.logins:
+            return f"needs an approval nobody can give ({self.reason})"
+        wanted = " or ".join(f"@{login}" for login in self.logins)
+        if self.maintainer_may_give:
+            return f"needs approval from {wanted} ({self.reason}), or from a maintainer ({who})"
+        return f"needs approval from {wanted} ({self.reason})"
+
+    def as_dict(self) -> dict:
+        return {"logins": list(self.logins), "reason": self.reason,
+                "maintainer_may_give": self.maintainer_may_give, "given_by": self.given_by or None}
+
+
 @dataclass(frozen=True)
 class Decision:
-    """Whether one changed file has the approval it needs, and from whom."""
+    """Whether one changed file has every consent it needs, and from whom."""
 
     path: str
     change: str  # added, modified or deleted
-    needs: tuple[tuple[str, ...], ...]  # every tuple needs one of its logins (or one maintainer overall)
-    owner_role: str  # "the profile's owner", "an author", "the core team", or "" for maintainer-only
-    approved_by: tuple[str, ...]  # the logins that satisfied it
-    ok: bool
+    consents: tuple[Consent, ...]
 
-    def describe(self, maintainers: tuple[str, ...]) -> str:
-        who = ", ".join(f"@{m}" for m in maintainers) or "none listed"
+    @property
+    def ok(self) -> bool:
+        return all(consent.given_by for consent in self.consents)
+
+    @property
+    def approved_by(self) -> tuple[str, ...]:
+        """The logins that gave this file's consents, each once."""
+        return tuple(dict.fromkeys(consent.given_by for consent in self.consents if consent.given_by))
+
+    @property
+    def missing(self) -> tuple[Consent, ...]:
+        return tuple(consent for consent in self.consents if not consent.given_by)
+
+    def lines(self, maintainers: tuple[str, ...]) -> list[str]:
+        """One ``ok`` line, or one ``MISSING`` line per missing consent with its reason."""
         if self.ok:
-            return f"{self.path}: approved by {', '.join('@' + login for login in self.approved_by)}"
-        wanted = " and ".join(" or ".join(f"@{login}" for login in group) for group in self.needs)
-        if wanted:
-            return f"{self.path}: needs approval from {wanted} ({self.owner_role}), or from a maintainer ({who})"
-        return f"{self.path}: needs approval from a maintainer ({who})"
+            return [f"ok       {self.path}: approved by {', '.join('@' + login for login in self.approved_by)}"]
+        return [f"MISSING  {self.path}: {consent.describe(maintainers)}" for consent in self.missing]
 
     def as_dict(self) -> dict:
         return {"path": self.path, "change": self.change, "ok": self.ok, "approved_by": list(self.approved_by),
-                "needs": [list(group) for group in self.needs], "owner_role": self.owner_role}
+                "consents": [consent.as_dict() for consent in self.consents]}
 
 
 def maintainers_in_site(site_text: str | None) -> tuple[str, ...]:
     """The logins listed under ``maintainers:`` in a site.yaml."""
+    return _logins_under(site_text, "maintainers")
+
+
+def status_approvers_in_site(site_text: str | None) -> tuple[str, ...]:
+    """The logins whose approval a proposal's change of status needs: ``status_approvers:`` in a
+    site.yaml, or its maintainers when it lists none."""
+    return _logins_under(site_text, "status_approvers") or maintainers_in_site(site_text)
+
+
+def _logins_under(site_text: str | None, key: str) -> tuple[str, ...]:
     document, _ = load_yaml(site_text or "", "site.yaml", what="settings file") if site_text else (None, [])
-    value = document.data.get("maintainers") if document is not None and isinstance(document.data, dict) else None
+    value = document.data.get(key) if document is not None and isinstance(document.data, dict) else None
     return tuple(login for login in value if isinstance(login, str)) if isinstance(value, list) else ()
 
 
 def decide(change_set: ChangeSet, *, author: str, approvers: tuple[str, ...] = (),
-           maintainers: tuple[str, ...]) -> list[Decision]:
-    """One Decision per changed file, in path order, for a change by ``author`` approved by ``approvers``."""
-    people = {author.lower(), *(login.lower() for login in approvers)} - {""}
-    speaking = [author, *approvers]
-    chief = next((login for login in speaking if login.lower() in {m.lower() for m in maintainers}), None)
+           maintainers: tuple[str, ...], status_approvers: tuple[str, ...] = ()) -> list[Decision]:
+    """One Decision per changed file, in path order, for a change by ``author`` approved by ``approvers``.
+
+    ``maintainers`` and ``status_approvers`` (default: the maintainers) must come from the branch
+    being merged into, as :func:`judges` reads them; owners and named people are read from its
+    tip too. A consent is given by the first of ``author`` and ``approvers`` it names (any letter
+    case); an ownership consent nobody named gave is given by a maintainer among them, if any.
+    """
+    speaking = [login for login in (author, *approvers) if login]
+    maintainer_set = {m.lower() for m in maintainers}
+    chief = next((login for login in speaking if login.lower() in maintainer_set), "")
+    rules = _Rules(change_set, status_approvers or maintainers)
     decisions = []
     for change in change_set.changes:
-        needs, role = _owners(change_set, change.path, change.status)
-        satisfied = []
-        for group in needs:
-            hit = next((login for login in speaking if login.lower() in {g.lower() for g in group}), None)
-            satisfied.append(hit)
-        if needs and all(satisfied):
-            approved_by = tuple(dict.fromkeys(satisfied))
-        elif chief:
-            approved_by = (chief,)
-        else:
-            approved_by = ()
-        decisions.append(Decision(change.path, change.status, needs, role, approved_by,
-                                  bool(approved_by) and bool(people)))
+        given = []
+        for consent in rules.consents(change.path, change.status):
+            wanted = {login.lower() for login in consent.logins}
+            hit = next((login for login in speaking if login.lower() in wanted), "")
+            if not hit and consent.maintainer_may_give:
+                hit = chief
+            given.append(replace(consent, given_by=hit))
+        decisions.append(Decision(change.path, change.status, tuple(given)))
     return decisions
 
 
-def _owners(change_set: ChangeSet, path: str, status: str) -> tuple[tuple[tuple[str, ...], ...], str]:
-    """The login groups that must each approve ``path`` (besides a maintainer), and who they are."""
-    if PROFILE.match(path):
-        logins = []
-        for text in (change_set.before(path), change_set.after(path)):
-            login = _login(text, path)
-            if login and login.lower() not in {known.lower() for known in logins}:
-                logins.append(login)
-        return tuple((login,) for login in logins), "the profile's owner"
-    if PROPOSAL.match(path):
-        people = _listed(change_set, path, status, "authors")
-        return ((people,) if people else ()), "an author"
-    if GROUP.match(path):
-        people = _listed(change_set, path, status, "core_team")
-        return ((people,) if people else ()), "the core team"
-    return (), ""
+def judges(change_set: ChangeSet) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The maintainers and the status approvers, from site.yaml at the tip of the branch being
+    merged into: a pull request cannot appoint its own judges, nor pick old ones by branching
+    from an old commit."""
+    site_text = change_set.at_tip("site.yaml")
+    return maintainers_in_site(site_text), status_approvers_in_site(site_text)
 
 
-def _listed(change_set: ChangeSet, path: str, status: str, key: str) -> tuple[str, ...]:
-    """The forge logins of the profiles a proposal or group lists under ``key``.
+class _Rules:
+    """The consents each changed file needs; reads each file once from git."""
 
-    An existing file's people are read as they were before the change (so nobody approves
-    their own addition to the list), and each person's login from their profile at that time.
-    """
-    read = change_set.before if status != "added" else change_set.after
-    text = read(path)
-    if text is None:
-        return ()
-    document, _ = split(text, path)
-    ids = document.front_matter.data.get(key) if document else None
-    if not isinstance(ids, list):
-        return ()
-    logins = []
-    for profile_id in ids:
-        if isinstance(profile_id, str):
-            profile = f"volunteers/{profile_id}.yaml"
-            login = _login(read(profile), profile)
-            if login is None and status == "added":
-                login = _login(change_set.before(profile), profile)
+    def __init__(self, change_set: ChangeSet, status_approvers: tuple[str, ...]):
+        self.change_set = change_set
+        self.status_approvers = status_approvers
+        self._tip: dict[str, str | None] = {}
+        self._after: dict[str, str | None] = {}
+
+    def tip(self, path: str) -> str | None:
+        if path not in self._tip:
+            self._tip[path] = self.change_set.at_tip(path)
+        return self._tip[path]
+
+    def after(self, path: str) -> str | None:
+        if path not in self._after:
+            self._after[path] = self.change_set.after(path)
+        return self._after[path]
+
+    def consents(self, path: str, status: str) -> list[Consent]:
+        if PROFILE.match(path):
+            found = self._profile(path, status)
+        elif PROPOSAL.match(path):
+            found = self._listing(path, status, "authors", "an author", "named as an author")
+            found += self._synthesis(path, status) + self._status(path, status)
+        elif GROUP.match(path):
+            found = self._listing(path, status, "core_team", "the core team", "named in the core team")
+        else:
+            found = []
+        # A file nobody owns, or whose owners left no login: a maintainer answers for it.
+        return found or [Consent((), "", True)]
+
+    def _profile(self, path: str, status: str) -> list[Consent]:
+        owner = _login(self.tip(path), path)
+        named = _login(self.after(path), path) if status != "deleted" else None
+        found = [Consent((owner,), "the profile's owner", True)] if owner else []
+        if named and (not owner or named.lower() != owner.lower()):
+            found.append(Consent((named,), "the profile's owner" if not owner else "the new login the profile names",
+                                 True))
+        return found
+
+    def _listing(self, path: str, status: str, key: str, owner_role: str, named_role: str) -> list[Consent]:
+        """One of the people already listed (ownership), and each person newly listed (consent)."""
+        existing = self.tip(path)
+        listed_before = _ids(existing, path, key)
+        found = []
+        if existing is not None:
+            logins = tuple(dict.fromkeys(login for person in listed_before
+                                         if (login := _login(self.tip(_profile(person)), _profile(person)))))
+            found.append(Consent(logins, owner_role, True) if logins else Consent((), "", True))
+        if status == "deleted":
+            return found
+        before = set(listed_before)
+        for person in _ids(self.after(path), path, key):
+            if person in before:
+                continue
+            login = self._login_of(person)
             if login:
-                logins.append(login)
-    return tuple(dict.fromkeys(logins))
+                found.append(Consent((login,), f"{named_role}: {NAMED}", False))
+            else:
+                found.append(Consent((), f"{named_role}, but {_profile(person)} gives no forge login to approve "
+                                         f"with: {NAMED}", False))
+        return found
+
+    def _synthesis(self, path: str, status: str) -> list[Consent]:
+        """One author of each proposal this one newly says it synthesises."""
+        if status == "deleted":
+            return []
+        linked_before = set(_ids(self.tip(path), path, "synthesises"))
+        found = []
+        for slug in _ids(self.after(path), path, "synthesises"):
+            if slug in linked_before:
+                continue
+            source = f"content/proposals/{slug}.md"
+            text = self.tip(source)
+            authors = _ids(text if text is not None else self.after(source), source, "authors")
+            logins = tuple(dict.fromkeys(login for person in authors if (login := self._login_of(person))))
+            if logins:
+                reason = f"an author of {source}, which this proposal says it synthesises"
+            else:
+                reason = f"{source}, which this proposal says it synthesises, has no author with a forge login"
+            found.append(Consent(logins, reason, False))
+        return found
+
+    def _status(self, path: str, status: str) -> list[Consent]:
+        """The movement's decision on a change of status (or a new proposal not starting as draft)."""
+        if status == "deleted":
+            return []
+        now = _field(self.after(path), path, "status")
+        if not isinstance(now, str):
+            return []
+        existing = self.tip(path)
+        if existing is None:
+            if now == FREE_STARTING_STATUS:
+                return []
+            reason = f"a new proposal starting as {now}, not {FREE_STARTING_STATUS}: the movement decides"
+        else:
+            was = _field(existing, path, "status")
+            if was == now:
+                return []
+            change = f"changes from {was} to {now}" if isinstance(was, str) else f"is set to {now}"
+            reason = f"its status {change}: the movement decides"
+        return [Consent(self.status_approvers, reason, False)]
+
+    def _login_of(self, person: str) -> str | None:
+        """A named person's login: from their profile on the branch being merged into, else from
+        the profile this pull request adds (which needs that login's own approval)."""
+        profile = _profile(person)
+        text = self.tip(profile)
+        return _login(text if text is not None else self.after(profile), profile)
+
+
+def _profile(person: str) -> str:
+    return f"volunteers/{person}.yaml"
+
+
+def _field(text: str | None, path: str, key: str):
+    if text is None:
+        return None
+    document, _ = split(text, path)
+    data = document.front_matter.data if document is not None else None
+    return data.get(key) if isinstance(data, dict) else None
+
+
+def _ids(text: str | None, path: str, key: str) -> list[str]:
+    """The ids listed under ``key`` in a proposal's or group's front matter, in order."""
+    value = _field(text, path, key)
+    return list(dict.fromkeys(item for item in value if isinstance(item, str))) if isinstance(value, list) else []
 
 
 def _login(text: str | None, path: str) -> str | None:
