@@ -650,20 +650,26 @@ def _open_search_index(refresh: bool = True):
 
 
 def _usage_error(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
+    from joinedup.controls import terminal_safe  # the message may quote a file
+
+    click.echo(terminal_safe(f"Error: {message}"), err=True)
     sys.exit(2)
 
 
 def _print_matches(matches, as_json: bool, extra: dict | None = None) -> None:
     import json
 
+    from joinedup.controls import terminal_safe  # names and reasons come from files: no escape sequences
+
     if as_json:
-        click.echo(json.dumps([{**match.as_json(), **(extra or {})} for match in matches], ensure_ascii=False, indent=2))
+        click.echo(terminal_safe(json.dumps([{**match.as_json(), **(extra or {})} for match in matches],
+                                            ensure_ascii=False, indent=2)))
         return
     if not matches:
         click.echo("Nobody matches.")
         return
-    rows = [(str(n), f"{m.score:.1f}", m.id, m.candidate.name, m.reasons_text()) for n, m in enumerate(matches, 1)]
+    rows = [tuple(map(terminal_safe, (str(n), f"{m.score:.1f}", m.id, m.candidate.name, m.reasons_text())))
+            for n, m in enumerate(matches, 1)]
     header = ("#", "score", "id", "name", "why")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
     for row in [header, *rows]:
@@ -746,6 +752,7 @@ def match(slug, limit, as_json, no_update):
     """
     import json
 
+    from joinedup.controls import terminal_safe
     from joinedup.dates import build_date
     from joinedup.needs import NeedsError, describe, read_needs
     from joinedup.taxonomy import load_taxonomy
@@ -759,11 +766,11 @@ def match(slug, limit, as_json, no_update):
     with index:
         results = [(need, index.match(need, limit)) for need in needs]
     if as_json:
-        click.echo(json.dumps([{**m.as_json(), "need": describe(need)} for need, found in results for m in found],
-                              ensure_ascii=False, indent=2))
+        click.echo(terminal_safe(json.dumps([{**m.as_json(), "need": describe(need)} for need, found in results
+                                             for m in found], ensure_ascii=False, indent=2)))
         return
     for number, (need, found) in enumerate(results, 1):
-        click.echo(f"{'' if number == 1 else chr(10)}Need {number} of the {kind} '{slug}': {describe(need)}")
+        click.echo(terminal_safe(f"{'' if number == 1 else chr(10)}Need {number} of the {kind} '{slug}': {describe(need)}"))
         _print_matches(found, False)
 
 

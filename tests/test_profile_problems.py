@@ -318,6 +318,29 @@ def test_email_outside_contact_is_refused(site):
     assert "'contact: email:'" in problem.hint
 
 
+def test_control_character_is_refused_at_its_line_and_column_with_its_name(site):
+    site.write("volunteers/ana-lopez.yaml", profile_text(headline="Video\x0c editor"))
+    problem = only_problem(site, "JU017")
+    assert (problem.line, problem.col) == (4, 16)
+    assert problem.message == ("The text holds a control character (U+000C form feed); only letters, spaces, tabs "
+                               "and line ends are published.")
+    assert problem.hint.startswith("Delete the U+000C form feed:")
+
+
+def test_commit_whose_message_holds_a_phone_number_is_a_warning_on_the_proposal_it_changed(site):
+    from content_fixtures import commit_all, init_repository, proposal_text
+
+    site.profile("ana-lopez")
+    site.write("content/proposals/free-buses.md", proposal_text())
+    init_repository(site.root)
+    sha = commit_all(site.root, "Call me on 07700 900123", name="Ana", email="ana@example.org",
+                     date="2026-10-01T10:00:00Z")
+    _, found = load_repository(site.root)
+    [problem] = [p for p in found if p.code == "JU205"]
+    assert (problem.path, problem.severity, problem.line) == ("content/proposals/free-buses.md", "warning", 0)
+    assert problem.message.startswith(f"Commit {sha[:7]}, which changed this file, has a phone number in its message;")
+
+
 def test_javascript_link_in_bio_is_refused(site):
     text = profile_text(bio="|\n  See [my work](javascript:alert(1)).")
     site.write("volunteers/ana-lopez.yaml", text)

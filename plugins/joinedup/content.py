@@ -17,7 +17,7 @@ from .files import read_text
 from .frontmatter import split
 from .markup import BODY_TAGS
 from .model import Known
-from .privacy import check_body
+from .privacy import check_body, check_body_privacy, check_text
 from .problems import Problem
 from .schema import load_validator, validate
 from .yamlsource import YamlDocument
@@ -81,7 +81,9 @@ def _checked(text: str, relative: str, kind: ContentKind):
         if parsed is not None:
             problems = problems + validate(parsed.front_matter, load_validator(str(kind.schema_file)), relative,
                                            leave_to_cross_checks=kind.leave_to_cross_checks)
+            problems += check_text(parsed.front_matter.data, relative, parsed.front_matter.text_line)
             problems += check_body(parsed.body, relative, parsed.body_line, tags_kept=BODY_TAGS)
+            problems += check_body_privacy(parsed.body, relative, parsed.body_line)
         found = _checks[key] = (parsed, problems)
     _used[key] = found
     return found[0], list(found[1])

@@ -114,8 +114,8 @@ def _proposal(proposal: Proposal, agenda: Agenda, directory: Directory, base: st
         "endorsement_count": len(agenda.endorsers.get(proposal.slug, ())),
         "endorsers": [_person_ref(v, directory, base) for v in agenda.endorsers.get(proposal.slug, ())],
         "revisions": [
-            {"date": r.date.isoformat(), "author": r.author, "message": r.message, "commit": r.commit,
-             "status": r.status or None}
+            {"date": r.date.isoformat(), "author": None if r.withheld else r.author,
+             "message": None if r.withheld else r.message, "commit": r.commit, "status": r.status or None}
             for r in agenda.history.of(proposal.path)
         ],
         "body_html": str(render_body(proposal.body)),

@@ -1,6 +1,8 @@
 """Atom feeds of proposals (RFC 4287): all proposals, one per theme, and status changes.
 
-Written with ElementTree, so every text is escaped by the XML writer. Entry ids are
+Written with ElementTree, so every text is escaped by the XML writer; the characters XML
+1.0 cannot hold even escaped (form feed and the other C0 controls, which ``check`` refuses
+in files anyway) are dropped from the document. Entry ids are
 ``urn:uuid`` names derived from the forge address and the file, so they stay the same when
 the site moves to another domain. Dates come from git history (or the proposal's ``date``
 without it), never from the clock, so two builds of the same commit give the same feeds.
@@ -13,6 +15,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from .controls import xml_safe
 from .markup import render_body
 from .model import STATUS_LABELS, Agenda, Directory, Proposal
 
@@ -87,7 +90,9 @@ def _status_feed(agenda: Agenda, directory, site: FeedSite, build_date) -> str:
         label = STATUS_LABELS[status]
         name = f"{proposal.path}@{revision.commit}" if revision else f"{proposal.path}#{status}"
         entry = _entry(site, proposal, site.id(name), f"{proposal.title}: {label}", when, directory)
-        if revision:
+        if revision and revision.withheld:
+            text = f"{label} since {when.date().isoformat()}, in a change by a contributor."
+        elif revision:
             text = f"{label} since {when.date().isoformat()}, in a change by {revision.author}: {revision.message}"
         else:
             text = f"{label}. {proposal.summary}"
@@ -136,7 +141,7 @@ def _finish(feed: ET.Element, entries, build_date: dt.date) -> str:
     for _, entry in entries:
         feed.append(entry)
     ET.register_namespace("", ATOM)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + xml_safe(ET.tostring(feed, encoding="unicode")) + "\n"
 
 
 def _changed(agenda: Agenda, proposal: Proposal) -> dt.datetime:

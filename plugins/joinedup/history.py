@@ -5,24 +5,29 @@ commit headers give date, author name and message, the diff headers say which fi
 commit changed, and the ``+status:`` lines of the diffs say when a proposal's status
 changed. One process per file would cost seconds per thousand proposals.
 
-The author's e-mail is never asked of git, so it cannot end up on a page. A site built
-outside a git repository, without git, or from a shallow clone still builds: the History
-says so, and the pages tell readers.
+The author's e-mail is never asked of git, so it cannot end up on a page. Author names and
+messages pass the privacy rules like every published text: a commit whose name or message
+holds a phone number, an e-mail or a postal address is published as "a change by a
+contributor", without either (:func:`withhold_private`), and ``check`` warns (JU205). A site
+built outside a git repository, without git, or from a shallow clone still builds: the
+History says so, and the pages tell readers.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
 import subprocess
 from pathlib import Path
 from types import MappingProxyType
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from . import problems as P
 from .buildcache import load_memo, save_memo
 from .model import STATUSES, History, Revision
+from .privacy import private_matches
 from .problems import Problem, problem
 
 FOLDERS = ("content/proposals", "content/groups")
@@ -38,7 +43,8 @@ SHALLOW = ("Revision history may be incomplete: this site was built from a shall
 
 
 def read_history(root: Path, folders: Sequence[str] = FOLDERS, *, git: str = "git") -> tuple[History, list[Problem]]:
-    """The revisions of every file under ``folders`` (relative to ``root``), newest first.
+    """The revisions of every file under ``folders`` (relative to ``root``), newest first,
+    those with private metadata withheld (one JU205 warning per file they changed).
 
     Never raises for a missing repository or git: returns a History whose ``state`` is
     'unavailable' or 'shallow' with a note for readers, and one JU414 warning.
@@ -80,12 +86,56 @@ def read_history(root: Path, folders: Sequence[str] = FOLDERS, *, git: str = "gi
             return revisions
         if key is not None:
             save_memo(root, _MEMO, {"key": key, "revisions": dict(revisions)})
+    revisions, withheld = withhold_private(revisions)
     if shallow:
-        return History("shallow", SHALLOW, revisions), [problem(
+        return History("shallow", SHALLOW, revisions), withheld + [problem(
             P.HISTORY_INCOMPLETE, folders[0], 0, 0, SHALLOW,
             "Build from a full clone (in GitHub Actions: actions/checkout with 'fetch-depth: 0').",
         )]
-    return History("complete", "", revisions), []
+    return History("complete", "", revisions), withheld
+
+
+def withhold_private(revisions: Mapping[str, tuple[Revision, ...]]) -> tuple[MappingProxyType, list[Problem]]:
+    """``revisions`` with the author and message of every commit that fails the privacy rules
+    left out (``withheld``), and a JU205 warning for each file such a commit changed.
+
+    The rules are those of every published text (privacy.private_matches), e-mail addresses
+    included: git's author e-mail is never read, but a name or message can hold one.
+    """
+    found: dict[str, str] = {}  # commit -> what its metadata holds, '' when nothing
+    problems: list[Problem] = []
+    kept: dict[str, tuple[Revision, ...]] = {}
+    for path, items in revisions.items():
+        changed = False
+        for revision in items:
+            if revision.commit not in found:
+                found[revision.commit] = _private_metadata(revision)
+            if found[revision.commit]:
+                changed = True
+                problems.append(problem(
+                    P.PRIVATE_COMMIT, path, 0, 0,
+                    f"Commit {revision.commit[:7]}, which changed this file, has {found[revision.commit]}; the "
+                    "site shows it as 'a change by a contributor', without its author's name and message.",
+                    "A commit cannot be changed once others have it, so the site hides what it says. To take "
+                    "it out of the repository as well, follow docs/takedown.md (git filter-repo "
+                    "--replace-message). Keep phone numbers and addresses out of commit messages, and set "
+                    "a name, not an address, with 'git config user.name'.",
+                ))
+        kept[path] = tuple(
+            dataclasses.replace(r, author="", message="", withheld=True) if found[r.commit] else r for r in items
+        ) if changed else items
+    return MappingProxyType(kept), problems
+
+
+def _private_metadata(revision: Revision) -> str:
+    """What the author name and message of ``revision`` hold that must not be published,
+    in words ("a phone number in its message"), or ''."""
+    said = []
+    for field, text in (("author name", revision.author), ("message", revision.message)):
+        kinds = dict.fromkeys(match.what for match in private_matches(text))
+        if kinds:
+            said.append(f"{' and '.join(kinds)} in its {field}")
+    return " and ".join(said)
 
 
 _MEMO = "history"

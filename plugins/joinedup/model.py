@@ -288,7 +288,11 @@ class Group:
 
 @dataclass(frozen=True)
 class Revision:
-    """One commit that changed a file: never the author's e-mail, only the name."""
+    """One commit that changed a file: never the author's e-mail, only the name.
+
+    ``withheld``: the author's name or the message held a phone number, an e-mail or a
+    postal address, so both are '' and pages say "a change by a contributor".
+    """
 
     commit: str
     date: dt.datetime
@@ -296,6 +300,7 @@ class Revision:
     message: str
     # The status the commit gave a proposal ('' when the status line did not change).
     status: str = ""
+    withheld: bool = False
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
+from .controls import terminal_safe
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -50,6 +52,7 @@ BAD_FILENAME = _code("JU012", "bad-filename")
 CASE_COLLISION = _code("JU013", "case-collision")
 NOT_A_MAPPING = _code("JU014", "not-a-mapping")
 RESERVED_ID = _code("JU015", "reserved-id")
+CONTROL_CHARACTER = _code("JU017", "control-character")
 
 # Schema.
 UNKNOWN_KEY = _code("JU100", "unknown-key")
@@ -71,6 +74,7 @@ POSTAL_ADDRESS = _code("JU201", "postal-address")
 EMAIL_OUTSIDE_CONTACT = _code("JU202", "email-outside-contact")
 UNSAFE_LINK = _code("JU203", "unsafe-link")
 RAW_HTML = _code("JU204", "raw-html", WARNING)
+PRIVATE_COMMIT = _code("JU205", "private-commit-metadata", WARNING)
 
 # Site generation.
 URL_COLLISION = _code("JU300", "url-collision")
@@ -118,13 +122,16 @@ class Problem:
         return self.severity == ERROR
 
     def format_text(self) -> str:
-        """``path:line:col: CODE message`` and, on the next line, the hint."""
+        """``path:line:col: CODE message`` and, on the next line, the hint.
+
+        Messages quote contributors' text: control characters come out as visible escapes
+        (controls.terminal_safe), so no file can send escape sequences to a terminal."""
         text = f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
         if self.severity != ERROR:
             text = f"{self.path}:{self.line}:{self.col}: {self.code} ({self.severity}) {self.message}"
         if self.hint:
             text += f"\n    hint: {self.hint}"
-        return text
+        return terminal_safe(text)
 
     def format_github(self) -> str:
         """A GitHub Actions workflow command, so the problem shows on the PR's diff."""
@@ -138,7 +145,7 @@ class Problem:
 
         message = escape(f"{self.message} {self.hint}".strip())
         where = f"file={escape_property(self.path)},line={max(self.line, 1)},col={max(self.col, 1)}"
-        return f"::{kind} {where},title={self.code}::{message}"
+        return terminal_safe(f"::{kind} {where},title={self.code}::{message}")
 
 
 def problem(code: Code, path: str, line: int, col: int, message: str, hint: str = "") -> Problem:
@@ -152,7 +159,7 @@ def has_errors(problems: Iterable[Problem]) -> bool:
 
 def to_json(problems: Iterable[Problem]) -> str:
     """The ``check --format json`` document: a list of objects with the Problem's fields."""
-    return json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=2)
+    return terminal_safe(json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=2))
 
 
 class ProblemsFound(Exception):

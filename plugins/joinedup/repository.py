@@ -64,8 +64,9 @@ def load_repository(
     relative to ``root``), just those profiles, proposals and groups are validated (for
     ``check`` on a pull request), though file names are always checked across the whole
     folder, and every proposal and group is still read so references can be resolved.
-    With ``history``, proposals' revisions are read from git (one process; the build
-    needs them, ``check`` does not).
+    With ``history``, proposals' revisions are read from git (one process) into the model;
+    without, git is read all the same for the JU205 warnings on commits whose author name
+    or message the site withholds, but the model gets no revisions (``check`` needs none).
     """
     root = Path(root).resolve()
     found: list[Problem] = []
@@ -132,7 +133,9 @@ def load_repository(
     volunteers = [v for v in volunteers if v.path not in refused]
     directory = build_directory(taxonomy, volunteers, day)
 
-    revisions, problems = read_history(root) if history else (History("not-read"), [])
+    revisions, problems = read_history(root)
+    if not history:  # check: the model goes without revisions, the warnings on commits stay
+        revisions, problems = History("not-read"), [p for p in problems if p.code == P.PRIVATE_COMMIT.id]
     content_problems += problems
     agenda, problems = build_agenda(proposals, groups, directory, revisions, known.proposals)
     content_problems += problems

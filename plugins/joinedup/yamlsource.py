@@ -6,7 +6,8 @@ into plain Python values by this module, so that
 * every key and list item keeps its line and column, for messages that point at it;
 * hostile input is refused before it costs anything: anchors and aliases (the "billion
   laughs" bomb), explicit tags such as ``!!python/object``, nesting deeper than a cap,
-  files over a size cap, more than one document, duplicate keys;
+  files over a size cap, more than one document, duplicate keys, control characters
+  (in the file, or written as an escape in a double-quoted value);
 * dates stay the text the contributor wrote, so the JSON Schema checks their format.
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 import yaml
 
 from . import problems as P
+from .controls import CONTROL, describe
 from .problems import Problem, problem
 
 try:
@@ -115,6 +117,12 @@ class _Builder:
         self.problems.append(problem(code, self.path, line, col, message, hint))
         raise _Stop
 
+    def refuse_escaped_control(self, event, text: str) -> None:
+        """JU017 for a control character written as an escape in a double-quoted value ("\\e")."""
+        match = CONTROL.search(text)
+        if match is not None:
+            self.problems.append(_control_problem(match.group(0), self.path, *self.where(event.start_mark)))
+
     def check_event(self, event, depth: int) -> None:
         if type(event) is yaml.ScalarEvent and event.anchor is None and event.tag is None and depth <= MAX_DEPTH:
             return  # most events: a plain value, nothing to refuse
@@ -166,6 +174,8 @@ class _Builder:
             value = self.scalar(event)
             if isinstance(value, str):
                 self.scalars[path] = (*self.where(event.start_mark), event.style)
+                if event.style == '"':
+                    self.refuse_escaped_control(event, value)
             return value
         if isinstance(event, yaml.SequenceStartEvent):
             items = []
@@ -191,6 +201,8 @@ class _Builder:
                         _SYNTAX_HINT,
                     )
                 key = str(self.scalar(key_event))
+                if key_event.style == '"':
+                    self.refuse_escaped_control(key_event, key)
                 key_path = path + (key,)
                 line, col = self.where(key_event.start_mark)
                 value_event = events()
@@ -220,7 +232,8 @@ def load_yaml(
 
     Returns the document (None when it cannot be used) and the problems found. Refuses
     anchors and aliases, explicit tags, nesting deeper than ``MAX_DEPTH``, duplicate keys,
-    more than one document, an empty document and a top level that is not a mapping.
+    control characters written as escapes in double quotes (``"\\e"``, JU017), more than
+    one document, an empty document and a top level that is not a mapping.
     ``line_offset`` shifts reported lines, for YAML embedded in a Markdown file.
     """
     tab = _tab_in_indentation(text)
@@ -324,13 +337,14 @@ def load_yaml(
 
 
 def decode(raw: bytes, path: str, *, max_bytes: int = MAX_BYTES) -> tuple[str | None, list[Problem]]:
-    """Turn a file's bytes into text, refusing files over ``max_bytes`` and non-UTF-8 bytes."""
+    """Turn a file's bytes into text, refusing files over ``max_bytes``, non-UTF-8 bytes and
+    control characters (:func:`control_characters`)."""
     if len(raw) > max_bytes:
         return None, [too_large(path, len(raw), max_bytes)]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
-        return raw.decode("utf-8"), []
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         before = raw[: error.start]
         line = before.count(b"\n") + 1
@@ -345,6 +359,40 @@ def decode(raw: bytes, path: str, *, max_bytes: int = MAX_BYTES) -> tuple[str | 
                 "Save the file with UTF-8 encoding; the forge's web editor always does.",
             )
         ]
+    if CONTROL.search(text):
+        return None, control_characters(text, path)
+    return text, []
+
+
+# Enough to show where the trouble is without printing a line for each of 60,000 form feeds.
+_CONTROLS_REPORTED = 10
+
+
+def control_characters(text: str, path: str, *, line_offset: int = 0) -> list[Problem]:
+    """A JU017 problem at the first control character of each line that holds one (at most ten).
+
+    Tab, line feed and the carriage return of a CRLF line end are text; every other C0 or C1
+    control character is refused: they are invisible in editors, make feeds invalid XML and
+    act on the terminals that print them.
+    """
+    found = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        match = CONTROL.search(line + "\n")
+        if match is None:
+            continue
+        found.append(_control_problem(match.group(0), path, number + line_offset, match.start() + 1))
+        if len(found) == _CONTROLS_REPORTED:
+            break
+    return found
+
+
+def _control_problem(character: str, path: str, line: int, col: int) -> Problem:
+    name = describe(character)
+    return problem(P.CONTROL_CHARACTER, path, line, col,
+                   f"The text holds a control character ({name}); only letters, spaces, tabs and line ends "
+                   "are published.",
+                   f"Delete the {name}: most editors do not show it, and it often comes with text pasted "
+                   "from a PDF or a word processor.")
 
 
 def quoted(value: str) -> str:
