@@ -430,7 +430,7 @@ class _BrowserIndex:
     manifest ``last``) is updated in place and none of those pages changed, its bundle is kept.
     Otherwise the unchanged pages are hard-linked into ``staging`` beside the changed ones and
     Pagefind runs there. The Whoosh index for ``search`` and ``match`` is separate and built on
-    demand (.cache/).
+    demand, in the cache folder.
     """
 
     def __init__(self, staging: Path, previous: Path, last: dict):
@@ -694,7 +694,7 @@ def search(query, skills, region, remote, min_hours, available_on, limit, as_jso
 
     Filters must all hold. Without words the order is how well people fit the filters (hours,
     availability, how recently the profile changed); with words, relevance comes first. The index
-    (.cache/search-index) is brought up to date before each search.
+    (in the cache folder, outside the repository) is brought up to date before each search.
 
     \b
     Examples:

@@ -52,6 +52,13 @@ class SiteRepo:
     def read(self, relative: str) -> str:
         return (self.root / relative).read_text(encoding="utf-8")
 
+    @property
+    def cache(self) -> Path:
+        """The folder, outside the repository, where builds of this repository keep their caches."""
+        from joinedup.buildcache import cache_dir
+
+        return cache_dir(self.root)
+
 
 PROFILE_FIELDS = {
     "name": "Ana López",
@@ -76,6 +83,15 @@ def profile_text(**changes) -> str:
             continue
         lines.append(f"{key}:{'' if str(value).startswith(chr(10)) else ' '}{value}")
     return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_home(tmp_path_factory) -> Path:
+    """Builds keep their caches outside the repository, in the user's cache directory: the
+    tests' caches go to a temporary folder instead (inherited by every tasks.py they run)."""
+    folder = tmp_path_factory.mktemp("joinedup-cache")
+    os.environ["JOINEDUP_CACHE_DIR"] = str(folder)
+    return folder
 
 
 @pytest.fixture

@@ -59,7 +59,7 @@ def test_history_of_every_file_takes_two_git_processes_whatever_the_number_of_fi
     assert all(len(history.of(f"content/proposals/plan-{n}.md")) == 3 for n in range(8))
     assert calls.read_text().split() == ["rev-parse", "-c"]  # one rev-parse, one log
 
-    # The history of a commit is kept (.cache/): the next build at the same commit runs no log.
+    # The history of a commit is kept (in the cache folder): the next build at the same commit runs no log.
     again, _ = read_history(site.root, git=str(wrapper))
     assert again.revisions == history.revisions
     assert calls.read_text().split() == ["rev-parse", "-c", "rev-parse"]

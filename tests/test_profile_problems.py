@@ -364,6 +364,22 @@ def test_all_problems_in_a_file_are_reported_in_one_run(site):
     assert {"JU100", "JU101", "JU109", "JU200"} <= codes
 
 
+def test_a_committed_file_that_gitignore_ignores_is_refused(site):
+    """A pull request can force-add a planted cache or an output folder: check names it."""
+    from content_fixtures import commit_all, git, init_repository
+
+    site.write(".gitignore", ".cache/\noutput/\n")
+    site.profile("ana-lopez")
+    site.write("output/index.html", "<p>not reviewed</p>")
+    init_repository(site.root)
+    git(site.root, "add", "-f", "output/index.html")
+    commit_all(site.root, "Add a profile", name="Ana", email="ana@example.org", date="2026-11-01T10:00:00")
+    _, problems = load_repository(site.root)
+    [found] = problems
+    assert (found.path, found.line, found.code) == ("output/index.html", 0, "JU016")
+    assert "git rm --cached 'output/index.html'" in found.hint
+
+
 def test_every_code_is_exercised_by_this_file():
     """A new code needs a broken fixture here (or in the test module of its feature)."""
     source = open(__file__, encoding="utf-8").read()

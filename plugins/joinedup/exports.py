@@ -30,7 +30,7 @@ def open_data(agenda: Agenda, directory: Directory, site_url: str, root=None, di
     """``{output path: text}`` for data/proposals.json, data/people.json and data/people.csv.
 
     With ``root`` and ``digests`` (ProfileCache.digest by path), a person's record and row
-    are kept in ``root/.cache`` and reused while their profile and proposals are unchanged.
+    are kept in the cache folder (``buildcache.cache_dir``) and reused while their profile and proposals are unchanged.
     """
     base = site_url.rstrip("/")
     proposals = [_proposal(p, agenda, directory, base) for p in agenda.ordered()]

@@ -52,6 +52,7 @@ BAD_FILENAME = _code("JU012", "bad-filename")
 CASE_COLLISION = _code("JU013", "case-collision")
 NOT_A_MAPPING = _code("JU014", "not-a-mapping")
 RESERVED_ID = _code("JU015", "reserved-id")
+IGNORED_FILE = _code("JU016", "ignored-file-committed")
 CONTROL_CHARACTER = _code("JU017", "control-character")
 
 # Schema.

@@ -19,7 +19,7 @@ from .agenda import build_agenda
 from .buildcache import ProfileCache
 from .content import recall_checks, remember_checks
 from .dates import build_date as today
-from .files import read_text
+from .files import committed_but_ignored, read_text
 from .groups import group_files, load_group
 from .history import read_history
 from .model import Agenda, Directory, History, Known, Taxonomy, build_directory
@@ -77,6 +77,7 @@ def load_repository(
     taxonomy, problems = load_taxonomy(root)
     found += problems
     found += content_links(root)
+    found += committed_but_ignored(root)
 
     paths, problems = profile_files(root)
     proposal_paths, proposal_problems = proposal_files(root)
