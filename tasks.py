@@ -809,8 +809,9 @@ def init(language, name, tagline, accent, forge_url, branch, maintainers, takedo
     """
     import dataclasses
 
+    from joinedup import answers as A
     from joinedup.repository import load_repository
-    from joinedup.settings import TAGLINES, load_settings
+    from joinedup.settings import TAGLINES, load_settings, settings_from_text, settings_text
     from joinedup.starter import MANIFEST, apply, manifest_text, plan_init
 
     if record_examples:
@@ -818,29 +819,41 @@ def init(language, name, tagline, accent, forge_url, branch, maintainers, takedo
         click.echo(f"Wrote {MANIFEST}.")
         return
     current, _ = load_settings(ROOT)
-    asking = sys.stdin.isatty()
+    ask = _Asker()
 
-    def setting(value, question, default):
-        if value is not None and value != ():
-            return value
-        return click.prompt(question, default=default) if asking else default
+    def setting(value, question, parse, flag, default):
+        # At a keyboard every setting is asked (the current one offered); without one, a
+        # setting not given keeps its current value.
+        if (value is None or value == ()) and not ask.keyboard:
+            return default
+        return ask(value, question, parse, flag, default=default)
 
-    language = setting(language, "Interface language (en or fr)", current.language)
+    def text(value):
+        return A.public_text(value, limit=300)
+
+    language = setting(language, "Interface language (en or fr)", A.interface_language, "--language",
+                       current.language) or current.language
     changes = {
         "language": language,
-        "name": setting(name, "The movement's name", current.name),
-        "tagline": setting(tagline, "Tagline (one sentence)",
+        "name": setting(name, "The movement's name", text, "--name", current.name),
+        "tagline": setting(tagline, "Tagline (one sentence)", text, "--tagline",
                            TAGLINES[language] if current.tagline in TAGLINES.values() else current.tagline),
-        "accent": setting(accent, "Accent colour (#rrggbb)", current.accent),
-        "forge_url": setting(forge_url, "Repository URL on the forge", current.forge_url),
-        "forge_branch": setting(branch, "Published branch", current.forge_branch),
-        "takedown_contact": setting(takedown_contact, "Contact for removal requests", current.takedown_contact),
-        "timezone": setting(timezone, "Time zone", current.timezone),
+        "accent": setting(accent, "Accent colour (#rrggbb)", A.accent, "--accent", current.accent),
+        "forge_url": setting(forge_url, "Repository URL on the forge", A.forge_url, "--forge-url", current.forge_url),
+        "forge_branch": setting(branch, "Published branch", A.branch, "--branch", current.forge_branch),
+        "takedown_contact": setting(takedown_contact, "Contact for removal requests", A.contact,
+                                    "--takedown-contact", current.takedown_contact),
+        "timezone": setting(timezone, "Time zone", A.timezone, "--timezone", current.timezone),
     }
-    if maintainers or asking:
-        logins = maintainers or tuple(setting(None, "Maintainers' forge logins, comma-separated",
-                                              ",".join(current.maintainers)).split(","))
-        changes["maintainers"] = tuple(m.strip() for m in logins if m.strip())
+    if maintainers or ask.keyboard:
+        changes["maintainers"] = setting(maintainers, "Maintainers' forge logins, comma-separated", A.logins,
+                                         "--maintainer", ",".join(current.maintainers))
+    ask.stop_if_any()
+    # Every answer is good on its own; the file they make is checked whole before anything changes.
+    _, problems = settings_from_text(ROOT, settings_text(dataclasses.replace(current, **changes)))
+    if has_errors(problems):
+        _report(problems, "text")
+        raise click.ClickException("init changed nothing: the settings above would not work.")
     settings = dataclasses.replace(current, **changes)
     plan = plan_init(ROOT, settings, keep_examples=keep_examples, keep_taxonomy=keep_taxonomy)
     if plan.real:
@@ -897,34 +910,37 @@ def new_profile(profile_id, name, github, headline, skills, place, region, remot
         --headline "Video editor" --skill video-editing --place Leeds --region yorkshire \\
         --remote --hours 4 --language en --yes
     """
-    from joinedup.profiles import ID_PATTERN, SCHEMA_LINE
+    from joinedup import answers as A
+    from joinedup.i18n import activate, gettext as _
+    from joinedup.profiles import SCHEMA_LINE
+    from joinedup.settings import load_settings
     from joinedup.taxonomy import load_taxonomy
     from joinedup.yamlsource import quoted
 
-    taxonomy, _ = load_taxonomy(ROOT)
-    name = name or click.prompt("Your name, as it should be shown")
-    suggested = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    profile_id = profile_id or click.prompt("File name (id)", default=suggested)
-    if not ID_PATTERN.match(profile_id):
-        raise click.BadParameter("use lowercase letters, digits and hyphens, starting with a letter", param_hint="--id")
-    target = ROOT / "volunteers" / f"{profile_id}.yaml"
-    if target.exists():
-        raise click.ClickException(f"{target.relative_to(ROOT)} already exists; edit it instead.")
-    github = github or click.prompt("Your forge login")
-    headline = headline or click.prompt("One line on what you do")
-    if not skills:
-        click.echo("Skills: " + ", ".join(taxonomy.skills))
-        skills = tuple(s.strip() for s in click.prompt("Your skills, comma-separated").split(",") if s.strip())
-    place = place or click.prompt("Town or neighbourhood")
-    if not region:
-        click.echo("Regions: " + ", ".join(taxonomy.regions))
-        region = click.prompt("Your region")
+    language = load_settings(ROOT)[0].language
+    activate(language)  # questions and explanations in the site's language
+    taxonomy, _problems = load_taxonomy(ROOT)
+    skill_choices, region_choices = A.Choices.skills(taxonomy), A.Choices.regions(taxonomy)
+    ask = _Asker()
+    name = ask(name, _("Your name, as it should be shown"), A.public_text, "--name")
+    profile_id = ask(profile_id, _("File name (id)"), lambda v: A.file_id(v, ROOT / "volunteers", "yaml"), "--id",
+                     default=A.suggested_id(name or ""))
+    github = ask(github, _("Your forge login"), A.login, "--github")
+    headline = ask(headline, _("One line on what you do"), A.public_text, "--headline")
+    skills = ask(skills, _("Your skills, by name or id, comma-separated"), skill_choices.several, "--skill",
+                 show=_("Skills:") + "\n" + skill_choices.listing())
+    place = ask(place, _("Town or neighbourhood"), A.public_text, "--place")
+    region = ask(region, _("Your region"), region_choices.one, "--region",
+                 show=_("Regions:") + " " + region_choices.listing())
     if remote is None:
-        remote = click.confirm("Can you help remotely?", default=True)
-    hours = hours or click.prompt("Hours per week", type=int, default=2)
-    languages = languages or tuple(click.prompt("Languages (ISO codes, comma-separated)", default="en").split(","))
-    if not yes and not click.confirm("Everything in the profile is published. Agree?", default=False):
-        raise click.ClickException("not written: a profile needs your agreement to publish it.")
+        remote = ask.confirm(_("Can you help remotely?"), default=True)
+    hours = ask(hours, _("Hours per week"), A.hours, "--hours", default="2")
+    languages = ask(languages, _("Languages (ISO codes, comma-separated)"), A.languages, "--language",
+                    default=language)
+    ask.stop_if_any()
+    if not yes and not ask.confirm(_("Everything in the profile is published. Agree?"), default=False):
+        raise click.ClickException(_("not written: a profile needs your agreement to publish it."))
+    target = ROOT / "volunteers" / f"{profile_id}.yaml"
 
     lines = [
         SCHEMA_LINE,
@@ -939,7 +955,7 @@ def new_profile(profile_id, name, github, headline, skills, place, region, remot
         f"remote: {'true' if remote else 'false'}",
         "availability:",
         f"  hours_per_week: {hours}",
-        f"languages: [{', '.join(quoted(x.strip()) for x in languages)}]",
+        f"languages: [{', '.join(quoted(x) for x in languages)}]",
     ]
     if email:
         lines += ["contact:", f"  email: {quoted(email)}"]
@@ -1007,8 +1023,58 @@ def new_proposal(slug, title, summary, themes, authors, group, status, closes):
     click.echo(f"Wrote {relative}. Write the proposal under the '---' line, then: python tasks.py check {relative}")
 
 
+class _Asker:
+    """Each value from its flag or, when there is none, from a question asked again until the
+    answer is good (joinedup.answers says what is wrong and what to type). A bad flag is
+    asked again at a keyboard; without one, every bad flag is reported before anything is written."""
+
+    def __init__(self):
+        self.keyboard = sys.stdin.isatty()
+        self.bad: list[str] = []
+
+    def __call__(self, value, question, parse, flag, *, default=None, show=None):
+        from joinedup.answers import BadAnswer
+
+        if value is not None and value != ():
+            try:
+                return parse(value)
+            except BadAnswer as error:
+                if not self.keyboard:
+                    self.bad.append(f"{flag}: {error}")
+                    return None
+                click.echo(f"{flag}: {error}", err=True)
+        if self.bad and not self.keyboard:
+            return None  # nothing will be written: do not ask for more
+        if show:
+            click.echo(show)
+
+        def parsed(answer):
+            try:
+                return parse(answer)
+            except BadAnswer as error:
+                raise click.BadParameter(str(error)) from None
+
+        return click.prompt(question, default=default or None, value_proc=parsed)
+
+    def confirm(self, question, *, default: bool) -> bool | None:
+        """Yes or no, in the site's language (y/n, o/n)."""
+        from joinedup.answers import yes_or_no
+        from joinedup.i18n import gettext as _
+
+        if self.bad and not self.keyboard:
+            return None
+        return self(None, f"{question} ({_('y/n')})", yes_or_no, "", default=_("y") if default else _("n"))
+
+    def stop_if_any(self) -> None:
+        if self.bad:
+            for line in self.bad:
+                click.echo(line, err=True)
+            raise click.ClickException(f"nothing written: {len(self.bad)} value(s) to correct (above).")
+
+
 def _write_checked(target: Path, text: str) -> str:
-    """Write a scaffolded file and check it as a PR would; remove it again if it has errors."""
+    """Write a scaffolded file and check it as a PR would; if it still has errors, take it out
+    again and print the text, so that no answer is lost."""
     from joinedup.repository import load_repository
 
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -1018,6 +1084,7 @@ def _write_checked(target: Path, text: str) -> str:
     if has_errors(problems):
         target.unlink()
         _report(problems, "text")
+        click.echo(f"\nThe text was:\n\n{text}", err=True)
         raise click.ClickException("not written: fix the values above and run the command again.")
     return relative
 

@@ -57,7 +57,7 @@ def test_new_profile_with_an_unknown_skill_writes_nothing_and_says_why(site):
         "--language", "en", "--yes",
     )
     assert result.returncode == 1
-    assert "Did you mean 'video-editing'?" in result.stdout
+    assert "--skill: 'vidoe-editing' is not in the list. Did you mean 'video-editing' (Video editing)?" in result.stderr
     assert not (site.root / "volunteers/ana-lopez.yaml").exists()
 
 

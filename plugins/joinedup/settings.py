@@ -63,6 +63,13 @@ def load_settings(root: Path | str) -> tuple[SiteSettings, list[Problem]]:
     text, found = read_text(root, SITE_FILE)
     if text is None:
         return SiteSettings(), found
+    return settings_from_text(root, text)
+
+
+def settings_from_text(root: Path | str, text: str) -> tuple[SiteSettings, list[Problem]]:
+    """The settings a ``site.yaml`` holding ``text`` would give, and its problems (``init``
+    checks what it is about to write this way, before it changes anything)."""
+    root = Path(root)
     document, found = load_yaml(text, SITE_FILE)
     if document is None:
         return SiteSettings(), found
@@ -92,6 +99,10 @@ def load_settings(root: Path | str) -> tuple[SiteSettings, list[Problem]]:
 
     if values["accent"] is not None:
         found += _contrast_problems(settings.accent, *document.position(("accent",)))
+    if values["timezone"] is not None:
+        found += _timezone_problems(settings.timezone, *document.position(("timezone",)))
+        if not known_timezone(settings.timezone):
+            settings = SiteSettings(**{**_as_dict(settings), "timezone": SiteSettings().timezone})
     if values["logo"] is not None:
         found += _logo_problems(root, settings.logo, *document.position(("logo",)))
         if any(p.code == P.MISSING_FILE.id for p in found):
@@ -134,6 +145,54 @@ def _luminance(colour: str) -> float:
         channels.append(value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4)
     red, green, blue = channels
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def accent_problems(accent: str) -> list[Problem]:
+    """What is wrong with ``accent`` as the site's accent colour (for ``init``, before it writes)."""
+    return _contrast_problems(accent, 0, 0)
+
+
+def known_timezone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone (Europe/Paris); True when this machine has no
+    time zone database to tell."""
+    zones = _timezones()
+    return not zones or name in zones
+
+
+def timezone_suggestion(name: str) -> str | None:
+    """The time zone a mistyped or partial name most likely means: ``Paris`` → ``Europe/Paris``."""
+    import difflib
+
+    zones = _timezones()
+    key = name.strip().replace(" ", "_").lower()
+    by_city = {zone.rsplit("/", 1)[-1].lower(): zone for zone in sorted(zones)}
+    if key in by_city:
+        return by_city[key]
+    close = difflib.get_close_matches(key, [z.lower() for z in zones] + list(by_city), n=1, cutoff=0.75)
+    if not close:
+        return None
+    return by_city.get(close[0]) or next(z for z in zones if z.lower() == close[0])
+
+
+def _timezones() -> frozenset[str]:
+    global _ZONES
+    if _ZONES is None:
+        import zoneinfo
+
+        _ZONES = frozenset(zoneinfo.available_timezones())
+    return _ZONES
+
+
+_ZONES: frozenset[str] | None = None
+
+
+def _timezone_problems(name: str, line: int, col: int) -> list[Problem]:
+    if known_timezone(name):
+        return []
+    suggestion = timezone_suggestion(name)
+    return [problem(P.INVALID_VALUE, SITE_FILE, line, col, f"Unknown time zone '{name}'.",
+                    f"Did you mean '{suggestion}'?" if suggestion else
+                    "Write an IANA time zone name, Region/City, such as Europe/Paris or America/Montreal.")]
 
 
 def _contrast_problems(accent: str, line: int, col: int) -> list[Problem]:
