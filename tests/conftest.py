@@ -16,11 +16,19 @@ sys.path.insert(0, str(REPO / "plugins"))
 
 # A fixed build date, so "available now" and other relative dates do not drift.
 BUILD_EPOCH = "1795392000"  # 2026-11-23 00:00 UTC
-SKELETON = ("pelicanconf.py", "publishconf.py", "site.yaml", "data", "themes", "content/pages", "volunteers/schema.json")
+# Fixture sites never read the repository's content: a fork replaces it (``init`` swaps data/,
+# the pages and site.yaml for its own, and removes the examples). Their settings, taxonomies,
+# pages and example content are the tests' own, frozen in tests/fixture_site/; only the
+# project's code (settings modules, theme, profile schema) comes from the repository.
+FIXTURE = REPO / "tests" / "fixture_site"
+SKELETON = {name: REPO / name for name in ("pelicanconf.py", "publishconf.py", "themes", "volunteers/schema.json")}
+SKELETON.update({name: FIXTURE / name for name in ("site.yaml", "data", "content/pages")})
+# The example content: 30-odd profiles, proposals in every status, groups with needs.
+EXAMPLES = ("volunteers", "content/proposals", "content/groups")
 
 
 class SiteRepo:
-    """A Joined Up repository made in a temporary folder, with the project's taxonomies and theme."""
+    """A Joined Up repository made in a temporary folder, with the tests' taxonomies and the project's theme."""
 
     def __init__(self, root: Path):
         self.root = root
@@ -96,14 +104,13 @@ def cache_home(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def site(tmp_path: Path) -> SiteRepo:
-    """An empty site repository (taxonomies, theme, settings, pages; no profiles)."""
+    """An empty site repository (the tests' taxonomies, settings and pages, the theme; no profiles)."""
     return make_site(tmp_path / "site")
 
 
 def make_site(root: Path) -> SiteRepo:
     """An empty site repository at ``root``, for fixtures that outlive one test."""
-    for name in SKELETON:
-        source = REPO / name
+    for name, source in SKELETON.items():
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
@@ -113,16 +120,31 @@ def make_site(root: Path) -> SiteRepo:
     return SiteRepo(root)
 
 
+def make_example_site(root: Path) -> SiteRepo:
+    """The tests' example site at ``root`` (tests/fixture_site: profiles, proposals, groups),
+    committed to a git repository of its own so that pages show a revision history."""
+    from content_fixtures import commit_all, init_repository
+
+    site = make_site(root)
+    for name in EXAMPLES:
+        shutil.copytree(FIXTURE / name, root / name, dirs_exist_ok=True)
+    init_repository(root)
+    commit_all(root, "The example site", name="Joined Up", email="examples@joinedup.example",
+               date="2026-11-01T12:00:00")
+    return site
+
+
 @pytest.fixture(scope="session")
-def example_site(tmp_path_factory) -> Path:
-    """The bundled example site, built once per test session; returns its output folder."""
-    output = tmp_path_factory.mktemp("example") / "output"
-    result = subprocess.run(
-        [sys.executable, str(REPO / "tasks.py"), "build", "--output", str(output)],
-        capture_output=True, text=True, cwd=REPO, timeout=600,
-        env={**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH},
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+def example_repo(tmp_path_factory) -> SiteRepo:
+    """The tests' example site (make_example_site), made once per test session; do not change it."""
+    return make_example_site(tmp_path_factory.mktemp("example") / "site")
+
+
+@pytest.fixture(scope="session")
+def example_site(example_repo) -> Path:
+    """The tests' example site built once per test session; returns its output folder."""
+    output = example_repo.root.parent / "output"
+    example_repo.tasks("build", "--output", str(output), check=True)
     return output
 
 

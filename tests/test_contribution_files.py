@@ -13,7 +13,7 @@ import pytest
 import yaml
 from content_fixtures import git
 
-from conftest import REPO, profile_text
+from conftest import FIXTURE, REPO, profile_text
 
 WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))
 
@@ -116,7 +116,7 @@ def test_the_add_yourself_template_is_a_valid_profile_once_named(site):
 
 
 def test_every_example_profile_names_the_schema_for_editors():
-    missing = [p.name for p in (REPO / "volunteers").glob("*.yaml")
+    missing = [p.name for p in (FIXTURE / "volunteers").glob("*.yaml")
                if not p.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=schema.json\n")]
     assert missing == []
     assert profile_text().startswith("# yaml-language-server: $schema=schema.json\n")

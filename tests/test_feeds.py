@@ -26,16 +26,9 @@ def built(tmp_path_factory):
 
 
 def _site_in(root):
-    import shutil
+    from conftest import make_site
 
-    from conftest import REPO, SKELETON, SiteRepo
-
-    site_root = root / "site"
-    for name in SKELETON:
-        source, target = REPO / name, site_root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, target)
-    return SiteRepo(site_root)
+    return make_site(root / "site")
 
 
 def parse(site, relative):

@@ -1,4 +1,5 @@
-"""`tasks.py init`: a fresh fork becomes the movement's own, empty site, and real content is never touched."""
+"""`tasks.py init`: a fresh fork becomes the movement's own, empty site, and real content is never touched;
+the fork's first pull request passes what the pull-request workflow runs."""
 
 import os
 import re
@@ -8,22 +9,43 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
-from conftest import BUILD_EPOCH, REPO
+from conftest import BUILD_EPOCH, FIXTURE, REPO, profile_text
+from content_fixtures import commit_all, git, init_repository
 
 LEFT_OUT = shutil.ignore_patterns(".git", ".venv", "output", ".output-*", ".cache", "__pycache__", "tests",
-                                  "benchmarks", "docs", "*.png")
+                                  "benchmarks", "docs", "*.png", ".hypothesis", ".pytest_cache")
+# What upstream ships besides its code. In the copy a test forks, it is the tests' example
+# content (tests/fixture_site), whatever this repository's own content is: this repository may
+# itself be a fork that init has made French, with its own profiles.
+CONTENT = {"content", "data", "volunteers", "site.yaml", "examples.sha256"}
 ENSEMBLE = ["--name", "Ensemble pour demain", "--accent", "#8a1538", "--forge-url", "https://github.com/ensemble/site",
             "--maintainer", "camille-martin", "--takedown-contact", "mailto:vie-privee@ensemble.example",
             "--timezone", "Europe/Paris"]
+MAINTAINER = {"name": "Camille Martin", "email": "camille@ensemble.example"}
+VOLUNTEER = {"name": "Léa Martin", "email": "lea@ensemble.example"}
+
+
+def upstream_copy(root: Path) -> Path:
+    """This repository's code with the example content as upstream ships it, and the manifest
+    of those examples recorded as upstream records it: what a movement gets by forking."""
+    def left_out(folder, names):
+        return set(LEFT_OUT(folder, names)) | (CONTENT & set(names) if Path(folder) == REPO else set())
+
+    shutil.copytree(REPO, root, ignore=left_out)
+    shutil.copytree(FIXTURE, root, dirs_exist_ok=True)
+    shutil.copy2(REPO / "volunteers/schema.json", root / "volunteers/schema.json")
+    # Upstream's reviewers, as its site.yaml (the fixture's) names them.
+    (root / ".github/CODEOWNERS").write_text("# Maintainers review every pull request.\n* @joinedup-maintainer\n")
+    run(root, "init", "--record-examples").check_returncode()
+    return root
 
 
 @pytest.fixture
 def fork(tmp_path) -> Path:
-    """A copy of this repository, as a movement gets it by forking."""
-    root = tmp_path / "fork"
-    shutil.copytree(REPO, root, ignore=LEFT_OUT)
-    return root
+    """A copy of upstream, as a movement gets it by forking."""
+    return upstream_copy(tmp_path / "fork")
 
 
 def run(root: Path, *args: str) -> subprocess.CompletedProcess:
@@ -92,10 +114,38 @@ def test_init_refuses_a_repository_with_real_content_and_touches_nothing(fork):
 
 
 def test_examples_manifest_lists_the_example_files_as_they_are():
+    """Upstream's guard: an example changed without its manifest would be real content to init,
+    which would then refuse to run in every new fork. A fork has no manifest once init has run
+    (nothing in it is an example any more), so this reads a repository's content only while it
+    is upstream's, byte for byte."""
     from joinedup.starter import manifest_text
 
-    assert (REPO / "examples.sha256").read_text(encoding="utf-8") == manifest_text(REPO), (
-        "An example file changed: run python tasks.py init --record-examples")
+    if (REPO / "examples.sha256").is_file():
+        assert (REPO / "examples.sha256").read_text(encoding="utf-8") == manifest_text(REPO), (
+            "An example file changed: run python tasks.py init --record-examples")
+
+
+def test_init_makes_the_new_maintainers_the_code_owners_and_leaves_rules_of_the_movements_own(fork):
+    codeowners = fork / ".github/CODEOWNERS"
+    initialised = run(fork, "init", "--language", "fr", *ENSEMBLE, "--maintainer", "lea-roux")
+    assert initialised.returncode == 0, initialised.stdout + initialised.stderr
+    assert "wrote   .github/CODEOWNERS" in initialised.stdout
+    assert codeowners.read_text() == "# Maintainers review every pull request.\n* @camille-martin @lea-roux\n"
+    assert not (fork / "examples.sha256").exists(), "nothing in the fork is an example any more"
+
+    # Rules the movement wrote itself are its own: init names nobody in them, and says so.
+    codeowners.write_text("* @camille-martin\n/content/pages/ @comms-team\n")
+    again = run(fork, "init", "--language", "fr", *ENSEMBLE, "--maintainer", "lea-roux")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert codeowners.read_text() == "* @camille-martin\n/content/pages/ @comms-team\n"
+    assert "kept    .github/CODEOWNERS" in again.stdout
+
+
+def test_init_writes_a_codeowners_file_where_the_fork_has_none(fork):
+    (fork / ".github/CODEOWNERS").unlink()
+    assert run(fork, "init", "--language", "en", *ENSEMBLE).returncode == 0
+    owners = (fork / ".github/CODEOWNERS").read_text()
+    assert owners.startswith("# Maintainers review every pull request") and owners.endswith("\n* @camille-martin\n")
 
 
 def test_the_french_profile_schema_has_the_same_rules_with_french_descriptions():
@@ -103,7 +153,7 @@ def test_the_french_profile_schema_has_the_same_rules_with_french_descriptions()
 
     def without_descriptions(node):
         if isinstance(node, dict):
-            return {k: without_descriptions(v) for k, v in node.items() if k != "description"}
+            return {k: without_descriptions(v) for k, v in node.items() if k not in ("description", "title")}
         if isinstance(node, list):
             return [without_descriptions(v) for v in node]
         return node
@@ -111,4 +161,118 @@ def test_the_french_profile_schema_has_the_same_rules_with_french_descriptions()
     english = json.loads((REPO / "volunteers/schema.json").read_text(encoding="utf-8"))
     french = json.loads((REPO / "starter/fr/volunteers/schema.json").read_text(encoding="utf-8"))
     assert without_descriptions(french) == without_descriptions(english)
-    assert french["properties"]["publish"]["description"].startswith("Doit valoir true")
+    assert french["properties"]["publish"]["description"].startswith("Doit valoir `true`")
+
+
+# --- the fork's first pull request ---------------------------------------------------------------
+
+WORKFLOW = ".github/workflows/check.yml"
+# The expressions the pull-request check may use, with their values for a pull request into main.
+EXPRESSIONS = {"github.base_ref": "main", "github.event.pull_request.number": "1"}
+CONDITION = re.compile(r"steps\.([\w-]+)\.outputs\.([\w-]+) == '([^']*)'")
+
+
+def expand(text: str) -> str:
+    def value(match):
+        assert match.group(1) in EXPRESSIONS, f"{WORKFLOW}: this test does not know ${{{{ {match.group(1)} }}}}"
+        return EXPRESSIONS[match.group(1)]
+
+    return re.sub(r"\$\{\{\s*([\w.]+)\s*\}\}", value, text)
+
+
+def run_the_pull_request_check(checkout: Path, tmp_path: Path) -> list[tuple[str, subprocess.CompletedProcess | None]]:
+    """Run the steps of every job of the checkout's own check.yml in order, as the runner would for
+    a pull request into main: each ``run`` with bash, its ``env`` and $GITHUB_OUTPUT, a step whose
+    ``if`` is false skipped. Actions (``uses``) are the runner's business (checkout, Python, upload)
+    and the Install step would install the copy into this virtual environment: both are left out,
+    the rest is run exactly as written. Returns (step name, result or None when skipped)."""
+    workflow = yaml.safe_load((checkout / WORKFLOW).read_text())
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "PYTHONPATH": str(checkout / "plugins"),
+                   "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    outputs: dict[str, dict[str, str]] = {}
+    ran = []
+    for job in workflow["jobs"].values():
+        for number, step in enumerate(job["steps"]):
+            name = step.get("name", step.get("uses", ""))
+            if "uses" in step:
+                continue
+            if step["run"].startswith("python -m pip install"):
+                assert name == "Install", name
+                continue
+            if "if" in step:
+                condition = CONDITION.fullmatch(step["if"].strip())
+                assert condition, f"{WORKFLOW}: this test does not know the condition {step['if']!r}"
+                step_id, key, expected = condition.groups()
+                if outputs.get(step_id, {}).get(key) != expected:
+                    ran.append((name, None))
+                    continue
+            output_file = tmp_path / f"github-output-{number}"
+            output_file.write_text("")
+            env = {**environment, **{k: expand(str(v)) for k, v in step.get("env", {}).items()},
+                   "GITHUB_OUTPUT": str(output_file)}
+            result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", expand(step["run"])],
+                                    cwd=checkout, env=env, capture_output=True, text=True, timeout=600,
+                                    stdin=subprocess.DEVNULL)
+            ran.append((name, result))
+            if "id" in step:
+                outputs[step["id"]] = dict(line.split("=", 1) for line in output_file.read_text().splitlines() if line)
+    return ran
+
+
+def first_profile(fork: Path) -> str:
+    """A volunteer's new profile, in the ids of the fork's own taxonomies (the language's starter ones)."""
+    def first(name, key):
+        return yaml.safe_load((fork / f"data/{name}.yaml").read_text(encoding="utf-8"))[key][0]["id"]
+
+    return profile_text(name="Léa Martin", github="lea-martin", headline="Monteuse vidéo bénévole",
+                        skills=f"\n  - {first('skills', 'skills')}",
+                        location=f"\n  place: Lyon\n  region: {first('regions', 'regions')}",
+                        languages="[fr, en]", contact=None, endorses=None)
+
+
+@pytest.mark.parametrize("language, examples", [("fr", []), ("fr", ["--keep-examples"]), ("en", []),
+                                                 ("en", ["--keep-examples"])])
+def test_a_first_profile_in_a_new_fork_passes_every_step_the_pull_request_check_runs(tmp_path, language, examples):
+    fork = upstream_copy(tmp_path / "fork")
+    initialised = run(fork, "init", "--language", language, *ENSEMBLE, *examples)
+    assert initialised.returncode == 0, initialised.stdout + initialised.stderr
+    init_repository(fork)
+    commit_all(fork, "Our movement's site", date="2026-11-20T10:00:00", **MAINTAINER)
+    git(fork, "checkout", "-q", "-b", "add-lea-martin")
+    (fork / "volunteers/lea-martin.yaml").write_text(first_profile(fork), encoding="utf-8")
+    commit_all(fork, "Léa Martin joins", date="2026-11-21T10:00:00", **VOLUNTEER)
+    # The runner's checkout: a clone of the pull request's branch, with origin/main to compare to.
+    checkout = tmp_path / "checkout"
+    git(tmp_path, "clone", "-q", "--branch", "add-lea-martin", str(fork), str(checkout))
+
+    ran = run_the_pull_request_check(checkout, tmp_path)
+    failed = [f"{name}:\n{result.stdout}{result.stderr}" for name, result in ran if result and result.returncode]
+    assert failed == [], "\n".join(failed)
+    scripts = " ".join(result.args[-1] for _, result in ran if result)
+    for judge in ("tasks.py check --changed-since", "tasks.py build", "joinedup.links output"):
+        assert judge in scripts, f"a content change is judged by {judge}"
+    skipped = [name for name, result in ran if result is None]
+    assert skipped == ["Tests of the project's code (on fixture sites of their own)"]
+    assert (checkout / "output/people/lea-martin/index.html").is_file()
+
+
+def test_the_project_tests_run_on_a_change_of_code_and_not_of_content(tmp_path):
+    """The step that decides, on one repository: a profile alone is content; a theme file is code."""
+    site = upstream_copy(tmp_path / "fork")
+    init_repository(site)
+    commit_all(site, "Upstream", date="2026-11-20T10:00:00", **MAINTAINER)
+    workflow = yaml.safe_load((site / WORKFLOW).read_text())
+    decide = next(step for job in workflow["jobs"].values() for step in job["steps"] if step.get("id") == "changes")
+
+    def code_changed(branch: str, relative: str, text: str) -> str:
+        git(site, "checkout", "-q", "-b", branch, "main")
+        (site / relative).write_text(text, encoding="utf-8")
+        commit_all(site, f"Change {relative}", date="2026-11-21T10:00:00", **VOLUNTEER)
+        output = tmp_path / f"output-{branch}"
+        subprocess.run(["bash", "-eo", "pipefail", "-c", decide["run"].replace("origin/$BASE_BRANCH", "main")],
+                       cwd=site, check=True, capture_output=True, env={**os.environ, "GITHUB_OUTPUT": str(output)})
+        return output.read_text()
+
+    assert code_changed("profile", "volunteers/lea-martin.yaml", first_profile(site)) == "code=false\n"
+    assert code_changed("theme", "themes/joinedup/static/css/extra.css", "a { color: red }\n") == "code=true\n"
+    assert code_changed("tool", "tasks.py", "# changed\n") == "code=true\n"

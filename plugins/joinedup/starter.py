@@ -4,15 +4,20 @@ The bundled example content (profiles, proposals, groups, and the pages and taxo
 shipped) is listed with its SHA-256 in ``examples.sha256``. A file is the movement's *real*
 content when it is not byte-identical to that list: ``init`` never deletes or overwrites one,
 and refuses to run while a profile, proposal or group is real, so a second run is harmless
-and a run on a live site changes nothing.
+and a run on a live site changes nothing. Once ``init`` has run, nothing in the fork is an
+example any more (examples kept with ``--keep-examples`` are the movement's to edit): it
+removes the manifest, and ``.github/CODEOWNERS`` names the maintainers it wrote in site.yaml.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .files import read_text
+from .owners import maintainers_in_site
 from .settings import SITE_FILE, SiteSettings, settings_text
 
 MANIFEST = "examples.sha256"
@@ -23,7 +28,18 @@ CONTENT_FOLDERS = (("volunteers", "*.yaml"), ("content/proposals", "*.md"), ("co
 REPLACEABLE = ("content/pages/about.md", "content/pages/contribute.md", "content/pages/privacy.md",
                "data/skills.yaml", "data/regions.yaml", "data/themes.yaml",
                # Same rules, descriptions in the language: editors and the privacy page show them.
-               "volunteers/schema.json")
+               "volunteers/schema.json",
+               # What volunteers and maintainers read in the repository, in the language.
+               "CONTRIBUTING.md", "docs/taxonomies.md")
+# The forge's list of who reviews every pull request: the maintainers, as in site.yaml.
+CODEOWNERS = ".github/CODEOWNERS"
+CODEOWNERS_HEADER = """\
+# Maintainers review every pull request (keep this list the same as `maintainers` in
+# site.yaml; a test checks). CODEOWNERS cannot say "only the person a profile describes":
+# code owners need write access and volunteers have none. The owners workflow
+# (.github/workflows/owners.yml) enforces that rule instead.
+"""
+OWNER = re.compile(r"@[A-Za-z0-9-]+(?:/[A-Za-z0-9_.-]+)?")
 
 
 @dataclass
@@ -76,6 +92,10 @@ def plan_init(root: Path, settings: SiteSettings, *, keep_examples: bool, keep_t
                 plan.real.append(relative)
             elif not keep_examples:
                 plan.remove.append(relative)
+    if (root / MANIFEST).is_file():
+        plan.remove.append(MANIFEST)
+    # Examples kept are written in the shipped taxonomy's ids: they keep it.
+    keep_taxonomy = keep_taxonomy or keep_examples
     values = {"name": settings.name, "takedown_contact": settings.takedown_contact}
     starter = Path(__file__).resolve().parents[2] / STARTER / settings.language
     for relative in REPLACEABLE:
@@ -97,7 +117,43 @@ def plan_init(root: Path, settings: SiteSettings, *, keep_examples: bool, keep_t
     site = root / SITE_FILE
     if not (site.is_file() and site.read_text(encoding="utf-8") == text):
         plan.write[SITE_FILE] = text
+    _plan_codeowners(root, settings, plan)
     return plan
+
+
+def codeowners_text(current: str | None, before: tuple[str, ...], after: tuple[str, ...]) -> str | None:
+    """CODEOWNERS naming the maintainers ``after`` wherever a rule named exactly ``before``
+    (the maintainers site.yaml listed until now): a new file when ``current`` is None, and None
+    when no rule names them (the movement wrote its own rules; init leaves them alone)."""
+    owners = " ".join(f"@{login}" for login in after)
+    if current is None:
+        return f"{CODEOWNERS_HEADER}* {owners}\n"
+    lines, replaced = [], False
+    for line in current.splitlines(keepends=True):
+        pattern, *owners_now = line.split("#", 1)[0].split() or [""]
+        if owners_now and all(OWNER.fullmatch(o) for o in owners_now) and {o[1:] for o in owners_now} == set(before):
+            ending = line[len(line.rstrip("\r\n")):]
+            line, replaced = f"{pattern} {owners}{ending}", True
+        lines.append(line)
+    return "".join(lines) if replaced else None
+
+
+def _plan_codeowners(root: Path, settings: SiteSettings, plan: InitPlan) -> None:
+    """Add to ``plan`` the CODEOWNERS that names the new maintainers (or keep a file of the movement's own)."""
+    path = root / CODEOWNERS
+    current = None
+    if path.is_file() and not path.is_symlink():
+        current = path.read_text(encoding="utf-8")
+    elif path.exists() or path.is_symlink():
+        plan.kept.append(CODEOWNERS)
+        return
+    site_text, _ = read_text(root, SITE_FILE) if (root / SITE_FILE).is_file() else (None, [])
+    text = codeowners_text(current, maintainers_in_site(site_text), settings.maintainers)
+    if text is None:
+        if {o.lstrip("@") for o in OWNER.findall(current)} != set(settings.maintainers):
+            plan.kept.append(CODEOWNERS)
+    elif text != current:
+        plan.write[CODEOWNERS] = text
 
 
 def apply(root: Path, plan: InitPlan) -> None:
