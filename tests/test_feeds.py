@@ -77,7 +77,7 @@ def test_status_changes_feed_has_an_entry_per_change_with_its_author(built):
         ("Free buses for everyone under 25: Open for consultation", "2026-10-05T18:30:00+01:00"),
         ("Free buses for everyone under 25: Draft", "2026-09-01T10:00:00+01:00"),
     ]
-    assert feed.entries[2].summary == ("Open for consultation since 2026-10-05, in a change by Olu Briggs: "
+    assert feed.entries[2].summary == ("Open for consultation since 5 October 2026, in a change by Olu Briggs: "
                                        "Open the free buses consultation")
     assert len({entry.id for entry in feed.entries}) == 4
 

@@ -141,5 +141,5 @@ def test_group_page_shows_people_who_could_help_with_reasons_and_a_prefiltered_s
     assert "People who could help" in helpers
     # Callum Fraser offers GIS and mapping remotely: the first need's first match, with why.
     assert '<a href="/people/callum-fraser/">Callum Fraser</a>' in helpers
-    assert "gis-mapping ✓" in helpers and "remote ✓" in helpers
+    assert "GIS and mapping ✓" in helpers and "remote ✓" in helpers
     assert 'href="/search/?skill=gis-mapping&amp;remote=yes"' in helpers

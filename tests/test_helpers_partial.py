@@ -40,7 +40,7 @@ def test_each_need_lists_its_best_helpers_with_reasons_and_links_to_a_prefiltere
     first = html.split('<section class="need"')[1]
     assert first.index('href="/people/ana-lopez/"') < first.index('href="/people/cy-jones/"')
     assert "dee-west" not in first, "the limit is 2 helpers a need"
-    assert '<li class="reason-met">video-editing ✓</li>' in first
+    assert '<li class="reason-met">Video editing ✓</li>' in first
     assert '<li class="reason-unmet">not remote ✗</li>' in first
     assert '<li class="reason-met">6 h/week ≥ 4</li>' in first
     assert 'href="/search/?skill=video-editing&amp;remote=yes"' in first

@@ -185,8 +185,8 @@ def test_proposals_json_gives_null_author_and_message_for_a_withheld_commit(comm
     status_feed = feedparser.parse(site.read("out/feeds/status-changes.atom.xml"))
     assert not status_feed.bozo
     assert [e.summary for e in status_feed.entries] == [
-        "Open for consultation since 2026-10-05, in a change by a contributor.",
-        "Draft since 2026-10-01, in a change by Mina Okoye: Propose free buses"]
+        "Open for consultation since 5 October 2026, in a change by a contributor.",
+        "Draft since 1 October 2026, in a change by Mina Okoye: Propose free buses"]
 
 
 def test_check_warns_about_each_commit_with_private_metadata_by_its_short_id(committed):

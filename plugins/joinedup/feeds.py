@@ -6,6 +6,7 @@ in files anyway) are dropped from the document. Entry ids are
 ``urn:uuid`` names derived from the forge address and the file, so they stay the same when
 the site moves to another domain. Dates come from git history (or the proposal's ``date``
 without it), never from the clock, so two builds of the same commit give the same feeds.
+Titles and summaries are in the site's language, dates written as its pages write them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from .controls import xml_safe
+from .i18n import format_day
+from .i18n import gettext as _
 from .markup import render_body
 from .model import STATUS_LABELS, Agenda, Directory, Proposal
 
@@ -47,12 +50,12 @@ class FeedSite:
 def proposal_feeds(agenda: Agenda, directory: Directory, site: FeedSite, build_date: dt.date) -> dict[str, str]:
     """Every feed, as ``{output path: Atom XML}``."""
     feeds = {ALL_PROPOSALS: _proposals_feed(
-        agenda, directory, site, agenda.ordered(), f"{site.name}: proposals", ALL_PROPOSALS, "proposals/", build_date,
+        agenda, directory, site, agenda.ordered(), _("%(site)s: proposals") % {"site": site.name}, ALL_PROPOSALS, "proposals/", build_date,
     )}
     for theme in directory.taxonomy.themes.values():
         proposals = agenda.ordered(agenda.by_theme.get(theme.id, ()))
         feeds[theme_feed(theme.id)] = _proposals_feed(
-            agenda, directory, site, proposals, f"{site.name}: {theme.label} proposals",
+            agenda, directory, site, proposals, _("%(site)s: %(theme)s proposals") % {"site": site.name, "theme": theme.label},
             theme_feed(theme.id), f"themes/{theme.id}/", build_date,
         )
     feeds[STATUS_CHANGES] = _status_feed(agenda, directory, site, build_date)
@@ -74,7 +77,7 @@ def _proposals_feed(agenda, directory, site, proposals, title, path, page, build
 
 
 def _status_feed(agenda: Agenda, directory, site: FeedSite, build_date) -> str:
-    feed = _feed(site, f"{site.name}: status changes", STATUS_CHANGES, "status/")
+    feed = _feed(site, _("%(site)s: status changes") % {"site": site.name}, STATUS_CHANGES, "status/")
     if agenda.history.note:
         ET.SubElement(feed, f"{{{ATOM}}}subtitle").text = agenda.history.note
     changes = []
@@ -89,11 +92,14 @@ def _status_feed(agenda: Agenda, directory, site: FeedSite, build_date) -> str:
     for when, proposal, status, revision in changes[: FEED_SIZE * 2]:
         label = STATUS_LABELS[status]
         name = f"{proposal.path}@{revision.commit}" if revision else f"{proposal.path}#{status}"
-        entry = _entry(site, proposal, site.id(name), f"{proposal.title}: {label}", when, directory)
+        title = _("%(title)s: %(status)s") % {"title": proposal.title, "status": label}
+        entry = _entry(site, proposal, site.id(name), title, when, directory)
+        since = {"status": label, "date": format_day(when.date())}
         if revision and revision.withheld:
-            text = f"{label} since {when.date().isoformat()}, in a change by a contributor."
+            text = _("%(status)s since %(date)s, in a change by a contributor.") % since
         elif revision:
-            text = f"{label} since {when.date().isoformat()}, in a change by {revision.author}: {revision.message}"
+            text = _("%(status)s since %(date)s, in a change by %(author)s: %(message)s") % {
+                **since, "author": revision.author, "message": revision.message}
         else:
             text = f"{label}. {proposal.summary}"
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = text

@@ -29,7 +29,7 @@ import heapq
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from .i18n import active_language
+from .i18n import N_, active_language, format_day
 from .i18n import gettext as _
 
 SKILL_WEIGHT = 60
@@ -89,10 +89,46 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Reason:
-    """One line of the explanation; ``met`` is True, False, or None for plain information."""
+    """One line of the explanation; ``met`` is True, False, or None for plain information.
 
-    text: str
+    ``message`` is the English message id; ``values`` fill its ``%(name)s`` slots, each as
+    ``(name, kind, value)`` with kind ``skill``, ``skills``, ``region``, ``date`` or ``plain``.
+    :attr:`text` writes ids and ISO dates (what ``match`` and ``search`` print, to be typed
+    again); :meth:`words` writes labels and dates as the site's pages do. Both translate when
+    read, so a list kept from an earlier build speaks the language of this one.
+    """
+
+    message: str
+    values: tuple[tuple[str, str, object], ...] = ()
     met: bool | None = True
+
+    @property
+    def text(self) -> str:
+        return _(self.message) % {name: _as_typed(kind, value) for name, kind, value in self.values}
+
+    def words(self, taxonomy) -> str:
+        """The reason with the taxonomy's labels for ids and dates written out (``1 mars 2027``)."""
+        return _(self.message) % {name: _as_read(kind, value, taxonomy) for name, kind, value in self.values}
+
+
+def _as_typed(kind: str, value) -> str:
+    if kind == "skills":
+        return ", ".join(value)
+    if kind == "date":
+        return value.isoformat()
+    return str(value)
+
+
+def _as_read(kind: str, value, taxonomy) -> str:
+    if kind == "skill":
+        return taxonomy.skills[value].label if value in taxonomy.skills else value
+    if kind == "skills":
+        return ", ".join(_as_read("skill", skill, taxonomy) for skill in value)
+    if kind == "region":
+        return taxonomy.regions[value].label if value in taxonomy.regions else value
+    if kind == "date":
+        return format_day(value)
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -219,55 +255,58 @@ def explain(candidate: Candidate, need: Need, today: dt.date, group_of: Mapping[
     found = levels(candidate, need, today, group_of)
     reasons: list[Reason] = []
     for skill, level in zip(need.skills, found.skills):
+        wanted = ("skill", "skill", skill)
         if level == 2:
-            reasons.append(Reason(_("%(skill)s ✓") % {"skill": skill}))
+            reasons.append(Reason(N_("%(skill)s ✓"), (wanted,)))
         elif level == 1:
-            near = sorted(s for s in candidate.skills if group_of.get(s) == group_of.get(skill))
-            reasons.append(Reason(_("%(near)s (near %(skill)s)") % {"near": ", ".join(near), "skill": skill}, None))
+            near = tuple(sorted(s for s in candidate.skills if group_of.get(s) == group_of.get(skill)))
+            reasons.append(Reason(N_("%(near)s (near %(skill)s)"), (("near", "skills", near), wanted), None))
         else:
-            reasons.append(Reason(_("no %(skill)s ✗") % {"skill": skill}, False))
+            reasons.append(Reason(N_("no %(skill)s ✗"), (wanted,), False))
     reasons += _place_reasons(candidate, need, found.place)
     if need.hours:
         sign = "≥" if candidate.hours >= need.hours else "<"
-        text = _("%(hours)s h/week %(sign)s %(wanted)s") % {"hours": candidate.hours, "sign": sign, "wanted": need.hours}
-        reasons.append(Reason(text, found.hours == 2))
+        hours = (("hours", "plain", candidate.hours), ("sign", "plain", sign), ("wanted", "plain", need.hours))
+        reasons.append(Reason(N_("%(hours)s h/week %(sign)s %(wanted)s"), hours, found.hours == 2))
     reasons.append(_window_reason(candidate, need, today, found.window))
     if candidate.updated is not None:
         fresh = found.freshness == 2
-        text = (_("updated %(date)s") if fresh else _("updated %(date)s (over 6 months ago)") if found.freshness == 1
-                else _("updated %(date)s (over a year ago)")) % {"date": candidate.updated.isoformat()}
-        reasons.append(Reason(text, True if fresh else None))
+        message = (N_("updated %(date)s") if fresh else N_("updated %(date)s (over 6 months ago)")
+                   if found.freshness == 1 else N_("updated %(date)s (over a year ago)"))
+        reasons.append(Reason(message, (("date", "date", candidate.updated),), True if fresh else None))
     return Match(candidate, found.score, tuple(reasons))
 
 
 def _place_reasons(candidate: Candidate, need: Need, level: int) -> list[Reason]:
     if need.region is None and not need.remote:
         return []
+    wanted = ("region", "region", need.region)
     if need.remote and candidate.remote:
-        return [Reason(_("remote ✓"))]
+        return [Reason(N_("remote ✓"))]
     if need.region is not None and candidate.region == need.region:
-        return [Reason(_("in %(region)s ✓") % {"region": need.region})]
+        return [Reason(N_("in %(region)s ✓"), (wanted,))]
     if level == 1:
-        return [Reason(_("remote, not in %(region)s") % {"region": need.region}, None)]
+        return [Reason(N_("remote, not in %(region)s"), (wanted,), None)]
     if need.remote:
-        return [Reason(_("not remote ✗"), False)]
-    return [Reason(_("in %(region)s, not %(wanted)s ✗") % {"region": candidate.region, "wanted": need.region}, False)]
+        return [Reason(N_("not remote ✗"), (), False)]
+    return [Reason(N_("in %(region)s, not %(wanted)s ✗"),
+                   (("region", "region", candidate.region), ("wanted", "region", need.region)), False)]
 
 
 def _window_reason(candidate: Candidate, need: Need, today: dt.date, level: int) -> Reason:
     start, until = need.window(today)
     if level == 2:
         if candidate.until:
-            return Reason(_("available until %(date)s") % {"date": candidate.until.isoformat()})
-        return Reason(_("available, no end date"))
+            return Reason(N_("available until %(date)s"), (("date", "date", candidate.until),))
+        return Reason(N_("available, no end date"))
     if level == 1:
         shown = candidate.until if candidate.until and candidate.until < until else candidate.start
-        text = (_("available until %(date)s, part of the window") if shown == candidate.until
-                else _("available from %(date)s, part of the window"))
-        return Reason(text % {"date": shown.isoformat()}, None)
+        message = (N_("available until %(date)s, part of the window") if shown == candidate.until
+                   else N_("available from %(date)s, part of the window"))
+        return Reason(message, (("date", "date", shown),), None)
     if candidate.until and candidate.until < start:
-        return Reason(_("availability ended %(date)s ✗") % {"date": candidate.until.isoformat()}, False)
-    return Reason(_("available from %(date)s ✗") % {"date": candidate.start.isoformat()}, False)
+        return Reason(N_("availability ended %(date)s ✗"), (("date", "date", candidate.until),), False)
+    return Reason(N_("available from %(date)s ✗"), (("date", "date", candidate.start),), False)
 
 
 def order_key(match: Match) -> tuple[float, str]:

@@ -27,6 +27,7 @@ from pathlib import Path
 from . import matching
 from .files import read_text
 from .freshness import last_commit_dates
+from .i18n import format_day
 from .i18n import gettext as _
 from .matching import Candidate, Match, Need
 from .model import Group, Proposal, Taxonomy
@@ -51,7 +52,8 @@ class NeedMatches:
 def describe(need: Need, taxonomy: Taxonomy | None = None) -> str:
     """``video-editing · remote · 4 h/week · until 2027-03-01``: a need in one line.
 
-    With ``taxonomy``, skills and regions are named by their labels (``Video editing``).
+    With ``taxonomy``, as pages show it: skills and regions are named by their labels
+    (``Video editing``) and dates written out (``1 March 2027``).
     """
     def skill(word):
         return taxonomy.skills[word].label if taxonomy and word in taxonomy.skills else word
@@ -66,10 +68,13 @@ def describe(need: Need, taxonomy: Taxonomy | None = None) -> str:
         parts.append(_("in %(region)s") % {"region": region(need.region)})
     if need.hours:
         parts.append(_("%(hours)s h/week") % {"hours": need.hours})
+    def day(date):
+        return format_day(date) if taxonomy else date.isoformat()
+
     if need.start:
-        parts.append(_("from %(date)s") % {"date": need.start.isoformat()})
+        parts.append(_("from %(date)s") % {"date": day(need.start)})
     if need.until:
-        parts.append(_("until %(date)s") % {"date": need.until.isoformat()})
+        parts.append(_("until %(date)s") % {"date": day(need.until)})
     return " · ".join(parts)
 
 

@@ -76,6 +76,12 @@ def _timed(text) -> Markup:
     return Markup(pattern.sub(element, str(escape(text or ""))))
 
 
+def code_spans(text: str) -> Markup:
+    """``text`` escaped, each `backquoted` part as ``<code>``: the schema's descriptions mark
+    the values to write that way (``true``, ``evenings``), as editors show them."""
+    return Markup(re.sub(r"`([^`<>]+)`", r"<code>\1</code>", str(escape(text))))
+
+
 def availability_label(volunteer: Volunteer, today: dt.date) -> dict[str, str]:
     """The availability marker: ``status`` ('now', 'later', 'ended') and the words to show."""
     window = volunteer.availability
@@ -146,6 +152,8 @@ def search_messages() -> dict:
         "nothing-group": _("No groups match. Try fewer filters or other words."),
         "failed": _("Search could not load. Browse by skill or region instead."),
         "skills": _("Skills"),
+        "chosen": {"one": ngettext("({n} chosen)", "({n} chosen)", 1),
+                   "other": ngettext("({n} chosen)", "({n} chosen)", 2)},
     }
 # The browser search's filters beyond skill, region and theme: value → words on the search page.
 AVAILABILITY_BANDS = Labels({"now": N_("Available now"), "later": N_("Available later"),
@@ -213,14 +221,14 @@ class Forge:
 
     def new_proposal_url(self, today: dt.date) -> str:
         """The forge's "new file" page in content/proposals, prefilled with a proposal to edit."""
-        text = scaffold(title="The title of your proposal", summary="One or two sentences on what it would change.",
+        text = scaffold(title=_("The title of your proposal"), summary=_("One or two sentences on what it would change."),
                         date=today, themes=[_first(self.taxonomy and self.taxonomy.themes, "democracy")],
-                        authors=["your-profile-id"])
-        query = urlencode({"filename": "your-proposal.md", "value": text})
+                        authors=[_("your-profile-id")])
+        query = urlencode({"filename": _("your-proposal.md"), "value": text})
         return f"{self.url}/new/{quote(self.branch)}/content/proposals?{query}"
 
     def new_profile_url(self) -> str:
-        query = urlencode({"filename": "your-name.yaml", "value": new_profile_template(self.taxonomy)})
+        query = urlencode({"filename": _("your-name.yaml"), "value": new_profile_template(self.taxonomy)})
         return f"{self.url}/new/{quote(self.branch)}/volunteers?{query}"
 
 
@@ -229,26 +237,32 @@ def _first(ids, fallback: str) -> str:
 
 
 def new_profile_template(taxonomy: Taxonomy | None = None) -> str:
-    """The text a volunteer starts from in the forge's "new file" page, with the movement's first ids."""
+    """The text a volunteer starts from in the forge's "new file" page, with the movement's first ids.
+
+    Comments and example values are in the site's language, and so is the one language it lists.
+    """
     skill = _first(taxonomy and taxonomy.skills, "copywriting")
     region = _first(taxonomy and taxonomy.regions, "london")
-    return (
-        f"{SCHEMA_LINE}\n"
-        "# Everything in this file is published. Name the file after yourself, like ana-lopez.yaml.\n"
-        "name: Your Name\n"
-        "github: your-login\n"
-        "headline: One line on what you can do\n"
-        "skills:\n"
-        f"  - {skill}\n"
-        "location:\n"
-        "  place: Your town\n"
-        f"  region: {region}\n"
-        "remote: true\n"
-        "availability:\n"
-        "  hours_per_week: 2\n"
-        "languages: [en]\n"
-        "publish: true\n"
-    )
+    lines = [
+        SCHEMA_LINE,
+        "# " + _("Everything in this file is published. Name the file after yourself, like ana-lopez.yaml."),
+        "name: " + _("Your Name"),
+        "github: " + _("your-login"),
+        "headline: " + _("One line on what you can do"),
+        "skills:",
+        f"  - {skill}",
+        "location:",
+        "  place: " + _("Your town"),
+        f"  region: {region}",
+        "remote: true",
+        "availability:",
+        "  hours_per_week: 2",
+        f"languages: [{active_language()}]",
+        # Consent is the person's to give: left false, with what true means.
+        "# " + _("Change false to true to agree that everything in this file is published on the site."),
+        "publish: false",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def days_phrase(days: int) -> str:
@@ -413,6 +427,7 @@ def page_globals(taxonomy, today: dt.date, settings: dict, root, confirmation) -
         "forge": Forge(settings.get("FORGE_URL", ""), settings.get("FORGE_BRANCH", "main"), taxonomy),
         "human_date": human_date,
         "timed": timed,
+        "code_spans": code_spans,
         "number": format_number,
         "time_label": time_label,
         "language_names": language_names,

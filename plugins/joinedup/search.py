@@ -704,7 +704,7 @@ class SearchIndex:
         matches = [self.explain(doc, need) for doc in chosen]
         if not query.strip():
             return matches
-        words = Reason(f"words match “{query.strip()}”", None)
+        words = Reason("words match “%(query)s”", (("query", "plain", query.strip()),), None)
         return [Match(m.candidate, m.score, (words, *m.reasons)) for m in matches]
 
 

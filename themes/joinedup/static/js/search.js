@@ -79,7 +79,7 @@ function remember({ q, filters }) {
   for (const [key, values] of Object.entries(filters)) for (const value of values) params.append(key, value);
   const query = params.toString();
   const ticked = Object.entries(filters).reduce((sum, [key, values]) => sum + (key === "type" ? 0 : values.length), 0);
-  document.getElementById("search-filter-count").textContent = ticked ? `(${ticked} chosen)` : "";
+  document.getElementById("search-filter-count").textContent = ticked ? say("chosen", ticked) : "";
   history.replaceState(null, "", query ? `?${query}` : location.pathname);
 }
 
