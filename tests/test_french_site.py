@@ -57,13 +57,18 @@ URL = re.compile(r"(?:https?|mailto):\S+|\S*/\S*")
 
 
 FRENCH_BORROWINGS = re.compile(r"\bweek-ends?\b", re.I)
+# Not ours to translate: the forge's buttons, named as the forge shows them, and YAML keys
+# quoted as they are typed ("sous « endorses: »").
+FORGE_BUTTONS = re.compile(r"Commit changes|Propose changes|Create pull request|Fork this repository|Files changed"
+                           r"|Edit file|Delete file|Review changes|Approve|Artifacts")
+YAML_KEY = re.compile(r"\b[a-z_]+:(?!\w)")
 # Values that are ids the schema fixes (`status: draft`), in the files handed out.
 ID_KEYS = ("status",)
 
 
 def english_words(text: str) -> list[str]:
     """The English words in ``text`` (addresses left out), in order."""
-    text = FRENCH_BORROWINGS.sub(" ", URL.sub(" ", text))
+    text = YAML_KEY.sub(" ", FORGE_BUTTONS.sub(" ", FRENCH_BORROWINGS.sub(" ", URL.sub(" ", text))))
     return [word for word in WORD.findall(text) if word.lower() in ENGLISH]
 
 
