@@ -18,6 +18,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import NoReturn
 
 from websockets.sync.client import connect
 
@@ -35,16 +36,28 @@ def find_chromium() -> str | None:
     return None
 
 
-def chromium_for_tests() -> str:
-    """The browser for a test: skipped where there is none, but a failure in CI, which installs it."""
+# Set to 1 to run the suite without the browser and accessibility tests, on a machine that
+# lacks Chromium, Java or npm: without it, a missing tool fails those tests, so that a run
+# that checked no page in a browser is never mistaken for a green one.
+SKIP_BROWSER = "JOINEDUP_SKIP_BROWSER"
+
+
+def missing_tool(reason: str) -> NoReturn:
+    """Fail the test for want of a tool (Chromium, Java, npm), or skip it when the run asked
+    for that with JOINEDUP_SKIP_BROWSER=1."""
     import pytest
 
+    if os.environ.get(SKIP_BROWSER) == "1":
+        pytest.skip(f"{reason} ({SKIP_BROWSER}=1)")
+    pytest.fail(f"{reason}. Install it (bash .ci/run installs what the tests need), or set {SKIP_BROWSER}=1 "
+                "to run the other tests without the browser and accessibility ones.", pytrace=False)
+
+
+def chromium_for_tests() -> str:
+    """The browser for a test; a missing one fails it (see missing_tool)."""
     executable = find_chromium()
     if executable is None:
-        message = "Chromium is not installed (.ci/run installs Debian's chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + "; browser tests must run in CI")
-        pytest.skip(message)
+        missing_tool("Chromium is not installed (Debian's chromium)")
     return executable
 
 
@@ -135,13 +148,22 @@ class Chromium:
     # --- what tests use -------------------------------------------------------------------
 
     def goto(self, url: str, timeout: float = 30) -> None:
+        """Load ``url`` and wait for its load event; refuses (BrowserError) a page that is not
+        there: a failed navigation, or an HTTP error status such as 404 for the document."""
         start = len(self.events)
-        self.send("Page.navigate", url=url)
+        navigation = self.send("Page.navigate", url=url)
+        if navigation.get("errorText"):
+            raise BrowserError(f"{url} did not load: {navigation['errorText']}")
         deadline = time.monotonic() + timeout
         while not any(e["method"] == "Page.loadEventFired" for e in self.events[start:]):
             if time.monotonic() > deadline:
                 raise BrowserError(f"{url} did not load")
             self.pump()
+        for event in self.events[start:]:
+            params = event.get("params", {})
+            if (event["method"] == "Network.responseReceived" and params.get("type") == "Document"
+                    and params.get("loaderId") == navigation.get("loaderId") and params["response"]["status"] >= 400):
+                raise BrowserError(f"{url} answered {params['response']['status']}, not the page")
 
     def evaluate(self, expression: str):
         result = self.send("Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True)
@@ -170,6 +192,13 @@ class Chromium:
         down = {"type": "keyDown", "text": text} if text else {"type": "rawKeyDown"}
         self.send("Input.dispatchKeyEvent", key=key, code=code, windowsVirtualKeyCode=key_code, **down)
         self.send("Input.dispatchKeyEvent", type="keyUp", key=key, code=code, windowsVirtualKeyCode=key_code)
+
+    def click(self, selector: str) -> None:
+        """Click the middle of the first element matching ``selector`` with the mouse, as a person would."""
+        box = self.evaluate(f"(e => {{ e.scrollIntoView({{block: 'center'}}); const r = e.getBoundingClientRect();"
+                            f" return [r.x + r.width / 2, r.y + r.height / 2]; }})(document.querySelector({selector!r}))")
+        for kind in ("mousePressed", "mouseReleased"):
+            self.send("Input.dispatchMouseEvent", type=kind, x=box[0], y=box[1], button="left", clickCount=1)
 
     def problems(self) -> list[str]:
         """Console errors and warnings, uncaught exceptions and failed requests seen so far."""
