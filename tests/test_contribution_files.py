@@ -98,19 +98,23 @@ def test_the_pre_commit_hook_stops_a_broken_profile_and_passes_the_fixed_one(hoo
     git(hooked_repo.root, "add", "-A")
     refused = pre_commit(hooked_repo, "volunteers/ana-lopez.yaml")
     assert refused.returncode == 1, refused.stdout
-    assert "volunteers/ana-lopez.yaml:" in refused.stdout and "Did you mean 'yorkshire'?" in refused.stdout
+    assert "volunteers/ana-lopez.yaml:" in refused.stdout and "Did you mean 'yorkshire' (" in refused.stdout
     hooked_repo.profile("ana-lopez")
     git(hooked_repo.root, "add", "-A")
     accepted = pre_commit(hooked_repo, "volunteers/ana-lopez.yaml")
     assert accepted.returncode == 0, accepted.stdout
 
 
-def test_the_add_yourself_template_is_a_valid_profile_once_named(site):
+def test_the_add_yourself_template_is_a_valid_profile_once_filled_in(site):
+    """Saved unchanged it is refused (tests/test_friendly_messages.py): the examples, and consent left false."""
     from joinedup.presentation import new_profile_template
 
     text = new_profile_template()
     assert text.startswith("# yaml-language-server: $schema=schema.json\n")
-    site.write("volunteers/your-name.yaml", text)
+    for example, value in (("Your Name", "Léa Martin"), ("your-login", "lea-martin"), ("Your town", "Leeds"),
+                           ("One line on what you can do", "Video editor"), ("publish: false", "publish: true")):
+        text = text.replace(example, value)
+    site.write("volunteers/lea-martin.yaml", text)
     result = site.tasks("check")
     assert result.returncode == 0, result.stdout
 

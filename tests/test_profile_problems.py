@@ -6,6 +6,7 @@ asserts the code, the file, the line and the words the volunteer will read.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 
@@ -38,12 +39,12 @@ def test_the_valid_profile_used_by_these_tests_has_no_problems(site):
     assert problems_for(site) == []
 
 
-def test_yaml_syntax_error_is_reported_with_line_and_a_hint(site):
+def test_yaml_syntax_error_is_reported_at_the_line_to_change_with_the_corrected_line(site):
     site.write("volunteers/ana-lopez.yaml", profile_text(headline="[Video editor"))
     problem = only_problem(site, "JU001")
-    assert problem.line == 5
-    assert "YAML syntax error" in problem.message
-    assert "indentation" in problem.hint
+    assert (problem.line, problem.col) == (4, 11)
+    assert problem.message == "The '[' here starts a list that is not closed with ']' on the same line."
+    assert problem.hint == 'If this is text, put it in quotes: headline: "[Video editor"'
 
 
 def test_tab_indentation_is_refused_with_its_line(site):
@@ -195,13 +196,13 @@ def test_unknown_skill_suggests_the_closest_id(site):
     site.write("volunteers/ana-lopez.yaml", profile_text(skills="\n  - vidoe-editing"))
     problem = only_problem(site, "JU101")
     assert problem.line == 6
-    assert problem.message == "Unknown skill 'vidoe-editing'. Did you mean 'video-editing'?"
-    assert "data/skills.yaml" in problem.hint
+    assert problem.message == "Unknown skill 'vidoe-editing'. Did you mean 'video-editing' (Video editing)?"
+    assert "/skills/" in problem.hint and "data/skills.yaml" in problem.hint
 
 
 def test_skill_written_as_an_alias_points_to_its_id(site):
     site.write("volunteers/ana-lopez.yaml", profile_text(skills="\n  - Video Editing"))
-    assert "Did you mean 'video-editing'?" in only_problem(site, "JU101").message
+    assert "Did you mean 'video-editing' (Video editing)?" in only_problem(site, "JU101").message
 
 
 def test_unknown_region_and_theme_are_reported(site):
@@ -209,8 +210,10 @@ def test_unknown_region_and_theme_are_reported(site):
         "volunteers/ana-lopez.yaml",
         profile_text(location="\n  place: Leeds\n  region: yorkshir", themes="[housing, climat]"),
     )
-    assert only_problem(site, "JU102").message == "Unknown region 'yorkshir'. Did you mean 'yorkshire'?"
-    assert only_problem(site, "JU103").message == "Unknown theme 'climat'. Did you mean 'climate'?"
+    region, theme = only_problem(site, "JU102"), only_problem(site, "JU103")
+    assert region.message == "Unknown region 'yorkshir'. Did you mean 'yorkshire' (Yorkshire and the Humber)?"
+    assert theme.message == "Unknown theme 'climat'. Did you mean 'climate' (Climate)?"
+    assert "/regions/" in region.hint and "/themes/" in theme.hint
 
 
 def test_missing_required_field_is_named(site):
@@ -222,20 +225,20 @@ def test_missing_required_field_is_named(site):
 def test_wrong_type_says_what_was_expected(site):
     text = site.write("volunteers/ana-lopez.yaml", profile_text(availability="\n  hours_per_week: six")).read_text()
     problem = only_problem(site, "JU105")
-    assert problem.message == "'availability.hours_per_week' should be a whole number, not text ('six')."
+    assert problem.message == "'hours_per_week' should be a whole number, not text ('six')."
     assert (problem.line, problem.col) == (line_of(text, "hours_per_week"), 3)
 
 
 def test_out_of_range_value_is_invalid(site):
     site.write("volunteers/ana-lopez.yaml", profile_text(availability="\n  hours_per_week: 90"))
-    assert only_problem(site, "JU106").message == "'availability.hours_per_week' is 90; at most 60."
+    assert only_problem(site, "JU106").message == "'hours_per_week' is 90; at most 60."
 
 
 def test_unknown_skill_level_lists_the_allowed_levels(site):
     text = profile_text(skills="\n  - id: video-editing\n    level: master")
     site.write("volunteers/ana-lopez.yaml", text)
     problem = only_problem(site, "JU106")
-    assert problem.message == "'skills[0].level' is 'master'; it must be one of: beginner, intermediate, expert."
+    assert problem.message == "'level' is 'master'; it must be one of: beginner, intermediate, expert."
     assert problem.line == line_of(text, "level: master")
 
 
@@ -243,7 +246,7 @@ def test_impossible_date_is_a_bad_date(site):
     text = profile_text(availability="\n  hours_per_week: 4\n  from: 2026-02-30")
     site.write("volunteers/ana-lopez.yaml", text)
     problem = only_problem(site, "JU107")
-    assert problem.message == "'availability.from' is '2026-02-30', which is not a real date."
+    assert problem.message == "'from' is '2026-02-30', which is not a real date."
     assert problem.line == line_of(text, "from: 2026-02-30")
     assert "YYYY-MM-DD" in problem.hint
 
@@ -256,12 +259,32 @@ def test_reversed_availability_window_points_at_until(site):
     assert "before 'availability.from' (2027-01-01)" in problem.message
 
 
-@pytest.mark.parametrize("value, state", [(None, "is missing"), ("false", "is false"), ("yes please", "is text")])
-def test_missing_or_false_consent_is_refused(site, value, state):
+@pytest.mark.parametrize("value, message", [
+    (None, "The line 'publish: true' is missing: the profile is published only once you add it."),
+    ("false", "'publish' is false: the profile is published only once you change it to 'publish: true'."),
+    ("", "'publish' is empty: the profile is published only once you write 'publish: true'."),
+    ("yes please", "'publish' is text ('yes please'): the profile is published only with 'publish: true'."),
+])
+def test_missing_or_false_consent_is_refused_in_words_that_read(site, value, message):
     site.write("volunteers/ana-lopez.yaml", profile_text(publish=value))
     problem = only_problem(site, "JU109")
-    assert problem.message.startswith(f"'publish: true' {state}")
-    assert "publish: true" in problem.hint
+    assert problem.message == message
+    assert problem.hint.startswith("Writing 'publish: true' means you agree that everything in this file is shown")
+
+
+def test_template_example_left_in_a_profile_is_refused_naming_the_field(site):
+    text = profile_text(name="Your Name")
+    site.write("volunteers/ana-lopez.yaml", text)
+    problem = only_problem(site, "JU112")
+    assert (problem.line, problem.message) == (2, "Fill in 'name': it still holds the template's example, 'Your Name'.")
+
+
+def test_availability_that_ended_before_the_build_date_is_a_warning_when_the_file_is_checked(site):
+    text = profile_text(availability="\n  hours_per_week: 4\n  until: 2026-06-01")
+    site.write("volunteers/ana-lopez.yaml", text)
+    _, found = load_repository(site.root, only=["volunteers/ana-lopez.yaml"], build_date=dt.date(2026, 11, 23))
+    [problem] = found
+    assert (problem.code, problem.severity, problem.line) == ("JU113", "warning", line_of(text, "until"))
 
 
 def test_skill_listed_twice_is_a_duplicate(site):
@@ -395,10 +418,10 @@ def test_check_exits_1_and_prints_path_line_col_code_message_and_hint(site):
     result = site.tasks("check")
     assert result.returncode == 1
     assert (
-        "volunteers/ana-lopez.yaml:6:5: JU101 Unknown skill 'vidoe-editing'. Did you mean 'video-editing'?"
-        in result.stdout
+        "volunteers/ana-lopez.yaml:6:5: JU101 Unknown skill 'vidoe-editing'. Did you mean 'video-editing' "
+        "(Video editing)?" in result.stdout
     )
-    assert "hint: Use a skill id from data/skills.yaml" in result.stdout
+    assert "hint: Write the id of the skill, not its label: the site's Skills page (/skills/)" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
 
 

@@ -125,7 +125,7 @@ def test_a_broken_profile_is_reported_and_the_site_is_left_as_it_was(movement):
     result = site.tasks("build", "--output", str(site.root / "output"))
     assert result.returncode == 1
     said = result.stdout + result.stderr
-    assert "volunteers/ana-lopez.yaml:5:7: JU001" in said and "nothing was published" in said, said
+    assert "volunteers/ana-lopez.yaml:4:11: JU001" in said and "nothing was published" in said, said
     assert "Traceback" not in said
     assert site_files(site.root / "output") == before
 

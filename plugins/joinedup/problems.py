@@ -68,6 +68,8 @@ REVERSED_WINDOW = _code("JU108", "reversed-window")
 NO_CONSENT = _code("JU109", "no-consent")
 DUPLICATE_ITEM = _code("JU110", "duplicate-item")
 BAD_TAXONOMY = _code("JU111", "bad-taxonomy")
+PLACEHOLDER_VALUE = _code("JU112", "placeholder-value")
+AVAILABILITY_ENDED = _code("JU113", "availability-ended", WARNING)
 
 # Privacy and safety.
 PHONE_NUMBER = _code("JU200", "phone-number")

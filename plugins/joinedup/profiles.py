@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 from . import problems as P
 from .dates import parse_date
 from .files import content_files, read_text
+from .i18n import LOCALE_DIR, N_, catalogue_path, translations
 from .markup import BIO_TAGS
 from .model import Availability, Contact, SkillLevel, Taxonomy, Volunteer
 from .privacy import check_text
 from .problems import Problem, problem
 from .schema import load_validator, validate
-from .taxonomy import suggest
+from .taxonomy import closest
 from .yamlsource import YamlDocument, load_yaml
 
 VOLUNTEERS_DIR = "volunteers"
@@ -59,6 +63,7 @@ def volunteer_from_text(root: Path, relative: str, text: str, taxonomy: Taxonomy
         consent_key="publish",
     )
     found += _cross_check(document, relative, taxonomy)
+    found += unfilled_template(document, relative)
     found += check_text(
         document.data,
         relative,
@@ -93,16 +98,7 @@ def _cross_check(document: YamlDocument, path: str, taxonomy: Taxonomy) -> list[
             line, col = document.position(where)
             skill = taxonomy.renamed.get(skill, skill)
             if skill not in taxonomy.skills:
-                canonical = taxonomy.canonical_skill(skill)
-                if canonical:
-                    hint_word = f" Did you mean '{canonical}'?"
-                else:
-                    hint_word = suggest(skill, list(taxonomy.skills) + list(taxonomy.aliases))
-                    alias_target = taxonomy.aliases.get(hint_word.split("'")[1]) if hint_word else None
-                    if alias_target:
-                        hint_word = f" Did you mean '{alias_target}'?"
-                found.append(problem(P.UNKNOWN_SKILL, path, line, col, f"Unknown skill '{skill}'.{hint_word}",
-                                     "Use a skill id from data/skills.yaml (the site's /skills/ page lists them)."))
+                found.append(_unknown(P.UNKNOWN_SKILL, path, line, col, skill, taxonomy.skills, taxonomy.aliases))
             elif skill in seen:
                 found.append(problem(P.DUPLICATE_ITEM, path, line, col, f"The skill '{skill}' is listed twice.",
                                      "Keep one line per skill."))
@@ -113,18 +109,14 @@ def _cross_check(document: YamlDocument, path: str, taxonomy: Taxonomy) -> list[
         for index, theme in enumerate(themes):
             if isinstance(theme, str) and theme not in taxonomy.themes:
                 line, col = document.position(("themes", index))
-                found.append(problem(P.UNKNOWN_THEME, path, line, col,
-                                     f"Unknown theme '{theme}'.{suggest(theme, taxonomy.themes)}",
-                                     "Use a theme id from data/themes.yaml."))
+                found.append(_unknown(P.UNKNOWN_THEME, path, line, col, theme, taxonomy.themes))
 
     location = data.get("location")
     if isinstance(location, dict) and isinstance(location.get("region"), str):
         region = location["region"]
         if region not in taxonomy.regions:
             line, col = document.position(("location", "region"))
-            found.append(problem(P.UNKNOWN_REGION, path, line, col,
-                                 f"Unknown region '{region}'.{suggest(region, taxonomy.regions)}",
-                                 "Use a region id from data/regions.yaml: " + ", ".join(taxonomy.regions) + "."))
+            found.append(_unknown(P.UNKNOWN_REGION, path, line, col, region, taxonomy.regions))
 
     availability = data.get("availability")
     if isinstance(availability, dict):
@@ -135,6 +127,85 @@ def _cross_check(document: YamlDocument, path: str, taxonomy: Taxonomy) -> list[
                                  f"'availability.until' ({until}) is before 'availability.from' ({start}).",
                                  "Swap the two dates, or correct the one that is wrong."))
     return found
+
+
+# The example values of the "Add yourself" template (presentation.new_profile_template): a
+# file saved without changing them is refused (JU112), whatever language the template was in.
+TEMPLATE_FILE = N_("your-name.yaml")
+TEMPLATE_VALUES = {
+    ("name",): (N_("Your Name"), "Fill in 'name': it still holds the template's example, '{value}'.",
+                "Write the name you want shown on your profile."),
+    ("github",): (N_("your-login"), "Fill in 'github': it still holds the template's example, '{value}'.",
+                  "Write your login on the forge, the name you sign in with: only you can then approve changes "
+                  "to this file."),
+    ("headline",): (N_("One line on what you can do"), "Fill in 'headline': it still holds the template's example, '{value}'.",
+                    "Write one line on what you can do, shown under your name."),
+    ("location", "place"): (N_("Your town"), "Fill in 'place': it still holds the template's example, '{value}'.",
+                            "Write your town or neighbourhood (never a street or a full postcode)."),
+}
+
+
+def unfilled_template(document: YamlDocument, path: str) -> list[Problem]:
+    """JU112 for each value still the "Add yourself" template's example, and for the template's
+    file name: in English or in any language the site's interface has a catalogue for."""
+    found = []
+    if Path(path).name.casefold() in _template_words(TEMPLATE_FILE):
+        found.append(problem(P.PLACEHOLDER_VALUE, path, 0, 0,
+                             f"The file still has the template's name, '{Path(path).name}'.",
+                             "Rename it after yourself, like lea-martin.yaml: the name becomes the address of "
+                             "your page on the site."))
+    for where, (example, message, hint) in TEMPLATE_VALUES.items():
+        value = document.data
+        for key in where:
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, str) and " ".join(value.split()).casefold() in _template_words(example):
+            line, col, _ = document.scalars.get(where) or (*document.position(where), None)
+            found.append(problem(P.PLACEHOLDER_VALUE, path, line, col, message.format(value=value.strip()), hint))
+    return found
+
+
+@lru_cache(maxsize=16)
+def _template_words(example: str) -> frozenset[str]:
+    """``example`` and its translation in every interface language, case set aside."""
+    words = {example.casefold()}
+    languages = sorted(folder.name for folder in LOCALE_DIR.iterdir() if catalogue_path(folder.name).is_file())
+    for language in languages:
+        words.add(" ".join(translations(language).gettext(example).split()).casefold())
+    return frozenset(words)
+
+
+# What each taxonomy's unknown id is called, and where the person finds the ids to write.
+_UNKNOWN = {
+    P.UNKNOWN_SKILL.id: (
+        "Unknown skill '{word}'.",
+        "Unknown skill '{word}'. Did you mean '{id}' ({label})?",
+        "Write the id of the skill, not its label: the site's Skills page (/skills/) shows each skill's id "
+        "beside its label, and data/skills.yaml lists them.",
+    ),
+    P.UNKNOWN_THEME.id: (
+        "Unknown theme '{word}'.",
+        "Unknown theme '{word}'. Did you mean '{id}' ({label})?",
+        "Write the id of the theme, not its label: the site's Themes page (/themes/) shows each theme's id "
+        "beside its label, and data/themes.yaml lists them.",
+    ),
+    P.UNKNOWN_REGION.id: (
+        "Unknown region '{word}'.",
+        "Unknown region '{word}'. Did you mean '{id}' ({label})?",
+        "Write the id of the region, not its name: the site's Regions page (/regions/) shows each region's id "
+        "beside its name, and data/regions.yaml lists them.",
+    ),
+}
+
+
+def _unknown(code, path: str, line: int, col: int, word: str, entries, aliases=MappingProxyType({})) -> Problem:
+    """An unknown skill, theme or region, with the id it was probably meant to be: the one whose
+    label or alias it is (in the site's language: ``Montage vidéo`` → ``video-editing``), or
+    the nearest in spelling."""
+    unknown, suggestion, hint = _UNKNOWN[code.id]
+    guess = closest(word, entries, aliases)
+    if guess is None:
+        return problem(code, path, line, col, unknown.format(word=word), hint)
+    return problem(code, path, line, col, suggestion.format(word=word, id=guess, label=entries[guess].label), hint)
 
 
 def _volunteer(document: YamlDocument, path: str) -> Volunteer:
@@ -186,6 +257,28 @@ def github_collisions(volunteers: list[Volunteer], root: Path | None = None) -> 
             found.append(problem(P.CASE_COLLISION, volunteer.path, line, col,
                                  f"The login '{volunteer.github}' also owns {others}.",
                                  "One profile per person: merge the two files, or correct the login."))
+    return found
+
+
+def ended_availability(volunteers: list[Volunteer], root: Path, today: dt.date) -> list[Problem]:
+    """A JU113 warning for each profile whose ``availability.until`` is before ``today``, at that line.
+
+    Not part of :func:`volunteer_from_text`, whose problems are cached with the file's text:
+    this one changes with the day, not with the file.
+    """
+    found: list[Problem] = []
+    for volunteer in volunteers:
+        until = volunteer.availability.until
+        if until is None or until >= today:
+            continue
+        text, _ = read_text(root, volunteer.path)
+        document, _ = load_yaml(text or "", volunteer.path, what="profile")
+        line, col = document.position(("availability", "until")) if document else (0, 0)
+        found.append(problem(P.AVAILABILITY_ENDED, volunteer.path, line, col,
+                             f"'until' is {until.isoformat()}, a day already past: the directory shows this person "
+                             "as no longer available.",
+                             "To go on helping, change 'until' to a later date, or remove the line if there is no "
+                             "end date."))
     return found
 
 

@@ -24,7 +24,7 @@ from .groups import group_files, load_group
 from .history import read_history
 from .model import Agenda, Directory, History, Known, Taxonomy, build_directory
 from .problems import Problem, problem
-from .profiles import github_collisions, load_volunteer, profile_files, volunteer_from_text
+from .profiles import ended_availability, github_collisions, load_volunteer, profile_files, volunteer_from_text
 from .proposals import load_proposal, proposal_files
 from .settings import load_settings
 from .taxonomy import load_taxonomy
@@ -130,6 +130,8 @@ def load_repository(
             volunteers.append(volunteer)
     collisions = github_collisions(volunteers, root)
     found += collisions
+    if wanted is not None:  # the files being checked: the person editing one reads it (JU113)
+        found += ended_availability(volunteers, root, day)
     refused = {item.path for item in collisions}
     volunteers = [v for v in volunteers if v.path not in refused]
     directory = build_directory(taxonomy, volunteers, day)

@@ -7,8 +7,10 @@ volunteer editing the file in a web editor.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -17,7 +19,7 @@ import jsonschema_rs
 
 from . import problems as P
 from .problems import Problem, problem
-from .yamlsource import YamlDocument
+from .yamlsource import YamlDocument, quoted
 
 _TYPE_WORDS = {
     "string": "text",
@@ -103,6 +105,23 @@ def dotted(path: Iterable[Any]) -> str:
     return text or "the file"
 
 
+def named(where: tuple) -> str:
+    """How a message names the value at ``where``: the key as the file spells it (``'until'``,
+    at the line the problem points to), or a list item by its number (``item 1 of
+    'languages'``); never a path such as ``availability.until`` or ``languages[0]``."""
+    if not where:
+        return "the file"
+    last = where[-1]
+    if isinstance(last, int):
+        keys = [part for part in where if isinstance(part, str)]
+        return f"item {last + 1} of '{keys[-1]}'" if keys else f"item {last + 1}"
+    return f"'{last}'"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -127,164 +146,301 @@ def validate(
     leave_to_cross_checks: Iterable[tuple[Any, ...]] = (),
     consent_key: str | None = None,
 ) -> list[Problem]:
-    """Validate ``document`` and return one Problem per schema error, at the key's line.
+    """Validate ``document`` and return one Problem per mistake, at the key's line.
 
     ``leave_to_cross_checks`` lists path prefixes (such as ``('skills',)``) whose format
     errors are reported by the cross-checks instead, with a "did you mean". A missing or
-    false ``consent_key`` is reported as JU109.
+    false ``consent_key`` is reported as JU109. A problem is reported once, however many
+    schema errors lead to it (jsonschema reports each missing key once per missing key).
     """
+    errors = sorted(validator.errors(document.data), key=lambda e: list(map(str, e.absolute_path)))
+    explainer = _Explainer(document, path, [tuple(prefix) for prefix in leave_to_cross_checks], consent_key,
+                           validator.schema, errors)
     found: list[Problem] = []
-    skip = [tuple(prefix) for prefix in leave_to_cross_checks]
-    for error in sorted(validator.errors(document.data), key=lambda e: list(map(str, e.absolute_path))):
-        found.extend(_explain(error, document, path, skip, consent_key, validator.schema))
-    return found
+    for error in errors:
+        found.extend(explainer.explain(error))
+    return list(dict.fromkeys(found))
 
 
-def _explain(error, document: YamlDocument, path: str, skip, consent_key, root_schema) -> list[Problem]:
-    where = tuple(error.absolute_path)
-    field = dotted(where)
-    line, col = document.position(where)
-    kind = error.validator
+_BOOLEAN_WORDS = frozenset({"yes", "no", "on", "off"})
+# 'place:Leeds': a key and its value with no space after the colon, read by YAML as one text.
+_NO_SPACE = re.compile(r"^([A-Za-z_][\w-]*):(\S.*)$")
+# 31/12/2026, 31.12.2026, 31-12-2026 (or month first); 2026/12/31; 2026-1-5.
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_YEAR_FIRST = re.compile(r"^(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})$")
 
-    if kind == "anyOf":
-        # A list item that may be written two ways (a skill id, or {id, level}):
-        # explain the branch that matches what the contributor wrote.
-        if isinstance(error.instance, dict):
+
+def _day(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def meant_dates(written: str) -> list[dt.date]:
+    """The days a date written another way than YYYY-MM-DD can mean: ``31/12/2026`` → one,
+    ``03/04/2026`` → two (3 April or March 4), ``2026-1-5`` → one, ``next spring`` → none."""
+    match = _YEAR_FIRST.match(written.strip())
+    if match:
+        day = _day(int(match[1]), int(match[2]), int(match[3]))
+        return [day] if day else []
+    match = _DAY_FIRST.match(written.strip())
+    if not match:
+        return []
+    first, second, year = int(match[1]), int(match[2]), int(match[3])
+    days = [_day(year, second, first), _day(year, first, second)]
+    return list(dict.fromkeys(day for day in days if day))
+
+
+class _Explainer:
+    """Words each jsonschema error of one file for the person who wrote the file."""
+
+    def __init__(self, document: YamlDocument, path: str, skip, consent_key, root_schema: dict, errors):
+        self.document = document
+        self.path = path
+        self.skip = skip
+        self.consent_key = consent_key
+        self.root_schema = root_schema
+        # Top-level keys that belong under another key, written without indentation
+        # ('place:' under 'location:'): key -> the key it belongs under.
+        self.unindented = self._unindented(errors)
+
+    def _unindented(self, errors) -> dict[str, str]:
+        found: dict[str, str] = {}
+        properties = self.root_schema.get("properties", {})
+        data = self.document.data
+        for error in errors:
+            if error.validator != "additionalProperties" or tuple(error.absolute_path):
+                continue
+            for key in error.instance:
+                if key in properties:
+                    continue
+                key_line = self.document.position((key,))[0]
+                parents = [
+                    name for name, node in properties.items()
+                    if isinstance(node, dict) and key in node.get("properties", {})
+                    and name in data and isinstance(data[name], (dict, type(None)))
+                    and self.document.position((name,))[0] < key_line
+                ]
+                if parents:
+                    found[key] = max(parents, key=lambda name: self.document.position((name,))[0])
+        return found
+
+    def problem(self, code, where: tuple, message: str, hint: str) -> Problem:
+        line, col = self.document.position(where)
+        return problem(code, self.path, line, col, message, hint)
+
+    def explain(self, error) -> list[Problem]:
+        where = tuple(error.absolute_path)
+        name = named(where)
+        kind = error.validator
+        instance = error.instance
+
+        if kind == "anyOf":
+            return self._either(error, where, name)
+        if kind == "additionalProperties":
+            return self._unknown_keys(error, where, name)
+        if kind == "required":
+            return self._missing(error, where, name)
+        if kind == "const" and where == (self.consent_key,):
+            return [self._no_consent(where, instance)]
+        if kind == "pattern" and any(where[: len(prefix)] == prefix for prefix in self.skip):
+            return []
+        if kind == "type":
+            return [self._wrong_type(error, where, name)]
+        if kind == "format" and error.validator_value == "date":
+            return [self._bad_date(where, name, instance)]
+        if kind == "uniqueItems":
+            return [self.problem(P.DUPLICATE_ITEM, where, f"{_capital(name)} lists the same value twice.",
+                                 "Remove the repeated item.")]
+        if kind == "enum":
+            choices = ", ".join(str(c) for c in error.validator_value)
+            return [self.problem(P.INVALID_VALUE, where, f"{_capital(name)} is '{instance}'; it must be one of: {choices}.",
+                                 "Use one of the values listed.")]
+        limits = {
+            "maxLength": f"is too long ({len(instance) if isinstance(instance, str) else '?'} characters; "
+                         f"at most {error.validator_value})",
+            "minLength": "is empty",
+            "maximum": f"is {instance}; at most {error.validator_value}",
+            "minimum": f"is {instance}; at least {error.validator_value}",
+            "maxItems": f"lists too many items (at most {error.validator_value})",
+            "minItems": f"needs at least {error.validator_value} item(s)",
+            "pattern": f"is '{str(instance)[:60]}', which is not in the expected form",
+        }
+        if kind in limits:
+            return [self.problem(P.INVALID_VALUE, where, f"{_capital(name)} {limits[kind]}.",
+                                 _field_hint(self.root_schema, where)
+                                 or "See the example in the README for the expected form.")]
+        return [self.problem(P.INVALID_VALUE, where, f"{_capital(name)}: {error.message}.", "See the schema.")]
+
+    def _either(self, error, where: tuple, name: str) -> list[Problem]:
+        """A list item that may be written two ways (a skill id, or {id, level}): explain the
+        branch that matches what the contributor wrote."""
+        instance = error.instance
+        if isinstance(instance, dict):
+            text = self._colon_in_item(where, name, instance)
+            if text is not None:
+                return [text]
             branch = [e for e in error.context if e.schema_path and e.schema_path[0] == 1]
-        elif isinstance(error.instance, str):
+        elif isinstance(instance, str):
             branch = [e for e in error.context if e.schema_path and e.schema_path[0] == 0]
         else:
-            return [
-                problem(
-                    P.WRONG_TYPE,
-                    path, line, col,
-                    f"'{field}' should be an id or 'id:' with 'level:', not {describe(error.instance)}.",
-                    "Write '- video-editing', or '- id: video-editing' with 'level: expert' below it.",
-                )
-            ]
+            return [self.problem(
+                P.WRONG_TYPE, where,
+                f"{_capital(name)} should be an id or 'id:' with 'level:', not {describe(instance)}.",
+                "Write '- video-editing', or '- id: video-editing' with 'level: expert' below it.",
+            )]
         explained: list[Problem] = []
         for sub in branch:
-            explained.extend(_explain(sub, document, path, skip, consent_key, root_schema))
+            explained.extend(self.explain(sub))
         return explained
 
-    if kind == "additionalProperties":
+    def _colon_in_item(self, where: tuple, name: str, instance: dict) -> Problem | None:
+        """'- Montage : vidéo': YAML reads a list item holding ': ' as a key and its value."""
+        if len(instance) != 1:
+            return None
+        [(key, value)] = instance.items()
+        allowed = self._schema_at(where)
+        if key in allowed or not isinstance(value, (str, type(None))):
+            return None
+        line, _ = self.document.position(where)
+        written = self.document.line_text(line).strip()
+        text = written[2:].strip() if written.startswith("- ") else f"{key}: {value or ''}".strip()
+        return self.problem(
+            P.WRONG_TYPE, where,
+            f"{_capital(name)} holds a colon followed by a space, which YAML reads as 'key: value': "
+            "put the text in quotes.",
+            f"Write the line as: - {quoted(text)}",
+        )
+
+    def _schema_at(self, where: tuple) -> set[str]:
+        """The keys the schema allows in an object at ``where`` (a list item's object form included)."""
+        node: Any = self.root_schema
+        for part in where:
+            if not isinstance(node, dict):
+                return set()
+            node = node.get("items") if isinstance(part, int) else node.get("properties", {}).get(part)
+        shapes = (node.get("anyOf") or [node]) if isinstance(node, dict) else []
+        keys: set[str] = set()
+        for shape in shapes:
+            if isinstance(shape, dict) and "$ref" in shape:
+                shape = self.root_schema.get("$defs", {}).get(shape["$ref"].rsplit("/", 1)[1], {})
+            if isinstance(shape, dict):
+                keys |= set(shape.get("properties", {}))
+        return keys
+
+    def _unknown_keys(self, error, where: tuple, name: str) -> list[Problem]:
         allowed = sorted(error.schema.get("properties", {}))
-        unknown = [key for key in error.instance if key not in allowed]
         found = []
-        for key in unknown:
-            key_line, key_col = document.position(where + (key,))
-            guess = difflib.get_close_matches(key, allowed, n=1)
-            message = f"Unknown key '{key}'" + (f" in '{field}'" if where else "") + "."
-            if guess:
-                message += f" Did you mean '{guess[0]}'?"
-            found.append(
-                problem(
-                    P.UNKNOWN_KEY,
-                    path, key_line, key_col,
-                    message,
-                    f"Allowed keys here: {', '.join(allowed)}. "
-                    + root_schema.get("x-why-closed", "Everything in the file is published, so the schema allows nothing else."),
-                )
-            )
-        return found
-
-    if kind == "required":
-        missing = [key for key in error.validator_value if key not in error.instance]
-        found = []
-        for key in missing:
-            if key == consent_key:
-                found.append(_no_consent(path, line, col, "is missing"))
+        for key in [key for key in error.instance if key not in allowed]:
+            parent = self.unindented.get(key) if not where else None
+            if parent:
+                found.append(self.problem(
+                    P.UNKNOWN_KEY, where + (key,),
+                    f"'{key}' belongs under '{parent}:', but it is not indented, so YAML reads it as a key of its own.",
+                    f"Put spaces before '{key}:' so that it starts at the same column as the other lines "
+                    f"under '{parent}:'.",
+                ))
                 continue
-            inside = f" in '{field}'" if where else ""
-            found.append(
-                problem(
-                    P.MISSING_FIELD,
-                    path, line, col,
-                    f"The required key '{key}' is missing{inside}.",
-                    _field_hint(root_schema, where + (key,)) or "Add it; see the example in the README.",
-                )
-            )
+            guess = difflib.get_close_matches(key, allowed, n=1)
+            inside = f" in {name}" if where else ""
+            message = f"Unknown key '{key}'{inside}." + (f" Did you mean '{guess[0]}'?" if guess else "")
+            found.append(self.problem(
+                P.UNKNOWN_KEY, where + (key,), message,
+                f"Allowed keys here: {', '.join(allowed)}. "
+                + self.root_schema.get("x-why-closed", "Everything in the file is published, so the schema allows nothing else."),
+            ))
         return found
 
-    if kind == "const" and where == (consent_key,):
-        return [_no_consent(path, line, col, f"is {describe(error.instance)}")]
+    def _missing(self, error, where: tuple, name: str) -> list[Problem]:
+        found = []
+        for key in [key for key in error.validator_value if key not in error.instance]:
+            if len(where) == 1 and self.unindented.get(key) == where[0]:
+                continue  # said at the unindented line: 'place' belongs under 'location:'
+            if key == self.consent_key and not where:
+                found.append(self._no_consent(where, ...))
+                continue
+            inside = f" in {name}" if where else ""
+            found.append(self.problem(
+                P.MISSING_FIELD, where,
+                f"The required key '{key}' is missing{inside}.",
+                _field_hint(self.root_schema, where + (key,)) or "Add it; see the example in the README.",
+            ))
+        return found
 
-    if kind == "pattern" and any(where[: len(prefix)] == prefix for prefix in skip):
-        return []
-
-    if kind == "type":
+    def _wrong_type(self, error, where: tuple, name: str) -> Problem:
         wanted = error.validator_value
-        words = " or ".join(_TYPE_WORDS.get(t, t) for t in ([wanted] if isinstance(wanted, str) else wanted))
-        return [
-            problem(
-                P.WRONG_TYPE,
-                path, line, col,
-                f"'{field}' should be {words}, not {describe(error.instance)}.",
-                _field_hint(root_schema, where) or f"Change the value of '{field}' to {words}.",
+        wanted = [wanted] if isinstance(wanted, str) else list(wanted)
+        instance = error.instance
+        written = self.document.written.get(where, "")
+        if isinstance(instance, bool) and "string" in wanted and written.lower() in _BOOLEAN_WORDS:
+            line, col = self.document.position(where)
+            source = self.document.line_text(line)
+            fixed = source[: col - 1] + f'"{written}"' + source[col - 1 + len(written):]
+            example = fixed.strip() if source[col - 1: col - 1 + len(written)] == written else f'"{written}"'
+            meaning = "true" if instance else "false"
+            return self.problem(
+                P.WRONG_TYPE, where,
+                f"{_capital(name)} is {written}, which YAML reads as {meaning}, not as the text '{written}'.",
+                f"Write it in quotes: {example}. Without quotes, YAML reads yes, no, on and off as true or false.",
             )
-        ]
+        if isinstance(instance, str) and wanted != ["string"] and _NO_SPACE.match(instance.strip()):
+            key, value = _NO_SPACE.match(instance.strip()).groups()
+            line, col, _ = self.document.scalars.get(where) or (*self.document.position(where), None)
+            return problem(
+                P.WRONG_TYPE, self.path, line, col,
+                f"{_capital(name)} holds the text '{instance.strip()[:60]}': a space is missing after the colon.",
+                f"Write a space after the colon: {key}: {value}",
+            )
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in wanted)
+        return self.problem(
+            P.WRONG_TYPE, where,
+            f"{_capital(name)} should be {words}, not {describe(instance)}.",
+            _field_hint(self.root_schema, where) or f"Change the value of {name} to {words}.",
+        )
 
-    if kind == "format" and error.validator_value == "date":
-        return [
-            problem(
-                P.BAD_DATE,
-                path, line, col,
-                f"'{field}' is '{error.instance}', which is not a real date.",
+    def _bad_date(self, where: tuple, name: str, instance) -> Problem:
+        meant = meant_dates(str(instance))
+        key = where[-1] if where and isinstance(where[-1], str) else ""
+        if len(meant) == 1:
+            return self.problem(
+                P.BAD_DATE, where,
+                f"{_capital(name)} is {instance}: dates are written year-month-day, so write {meant[0].isoformat()}.",
+                f"Write the line as: {key}: {meant[0].isoformat()}" if key else DATE_HINT,
+            )
+        if len(meant) == 2:
+            from .i18n import format_day
+
+            first, second = meant
+            return self.problem(
+                P.BAD_DATE, where,
+                f"{_capital(name)} is {instance}: dates are written year-month-day, so write "
+                f"{first.isoformat()} for {format_day(first)}, or {second.isoformat()} for {format_day(second)}.",
                 DATE_HINT,
             )
-        ]
+        if isinstance(instance, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", instance):
+            return self.problem(P.BAD_DATE, where, f"{_capital(name)} is '{instance}', which is not a real date.",
+                                DATE_HINT)
+        return self.problem(P.BAD_DATE, where,
+                            f"{_capital(name)} is '{instance}', which is not a date written year-month-day.", DATE_HINT)
 
-    if kind == "uniqueItems":
-        return [
-            problem(
-                P.DUPLICATE_ITEM,
-                path, line, col,
-                f"'{field}' lists the same value twice.",
-                "Remove the repeated item.",
-            )
-        ]
-
-    if kind == "enum":
-        choices = ", ".join(str(c) for c in error.validator_value)
-        return [
-            problem(
-                P.INVALID_VALUE,
-                path, line, col,
-                f"'{field}' is '{error.instance}'; it must be one of: {choices}.",
-                "Use one of the values listed.",
-            )
-        ]
-
-    limits = {
-        "maxLength": f"is too long ({len(error.instance) if isinstance(error.instance, str) else '?'} characters; at most {error.validator_value})",
-        "minLength": "is empty",
-        "maximum": f"is {error.instance}; at most {error.validator_value}",
-        "minimum": f"is {error.instance}; at least {error.validator_value}",
-        "maxItems": f"lists too many items (at most {error.validator_value})",
-        "minItems": f"needs at least {error.validator_value} item(s)",
-        "pattern": f"is '{str(error.instance)[:60]}', which is not in the expected form",
-    }
-    if kind in limits:
-        return [
-            problem(
-                P.INVALID_VALUE,
-                path, line, col,
-                f"'{field}' {limits[kind]}.",
-                _field_hint(root_schema, where) or "See the example in the README for the expected form.",
-            )
-        ]
-
-    return [problem(P.INVALID_VALUE, path, line, col, f"'{field}': {error.message}.", "See the schema.")]
-
-
-def _no_consent(path: str, line: int, col: int, state: str) -> Problem:
-    return problem(
-        P.NO_CONSENT,
-        path, line, col,
-        f"'publish: true' {state}: the profile cannot be published without it.",
-        "Add the line 'publish: true' to agree that everything in this file is public. "
-        "Remove anything you do not want published first.",
-    )
+    def _no_consent(self, where: tuple, value) -> Problem:
+        """JU109: ``value`` is what the file says (``...`` when the key is missing)."""
+        key = self.consent_key
+        if value is ...:
+            message = f"The line '{key}: true' is missing: the profile is published only once you add it."
+            where = ()
+        elif value is False:
+            message = f"'{key}' is false: the profile is published only once you change it to '{key}: true'."
+        elif value is None:
+            message = f"'{key}' is empty: the profile is published only once you write '{key}: true'."
+        else:
+            message = f"'{key}' is {describe(value)}: the profile is published only with '{key}: true'."
+        return self.problem(
+            P.NO_CONSENT, where, message,
+            f"Writing '{key}: true' means you agree that everything in this file is shown on the public site. "
+            "Remove anything you do not want published first.",
+        )
 
 
 _HINTS = {

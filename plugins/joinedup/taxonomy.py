@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from pathlib import Path
 from types import MappingProxyType
+from typing import Mapping
 
 from . import problems as P
 from .files import read_text
@@ -27,6 +29,35 @@ def suggest(word: str, choices, *, n: int = 1) -> str:
     if not guesses:
         return ""
     return " Did you mean " + " or ".join(f"'{g}'" for g in guesses) + "?"
+
+
+def folded(word: str) -> str:
+    """``Montage vidéo`` → ``montage-video``: a word with case, accents, spaces and punctuation
+    set aside, so that an id, a label and an alias can be compared as a person types them."""
+    text = unicodedata.normalize("NFKD", str(word).casefold())
+    text = "".join(character for character in text if not unicodedata.combining(character))
+    return re.sub(r"[\W_]+", "-", text).strip("-")
+
+
+def closest(word: str, entries: Mapping, aliases: Mapping[str, str] = MappingProxyType({})) -> str | None:
+    """The id of the entry ``word`` names: by its id, its label (in the site's language) or an
+    alias, whatever the case and accents (``Montage vidéo`` → ``video-editing``); failing that,
+    the entry whose id, label or alias is closest in spelling; None when nothing is close.
+
+    ``entries`` maps ids to objects with a ``label`` (skills, regions, themes). Only called for
+    a word that is not an id, so its cost (a pass over the taxonomy) is paid by mistakes alone.
+    """
+    names: dict[str, str] = {}
+    for id, entry in entries.items():
+        names.setdefault(folded(id), id)
+        names.setdefault(folded(getattr(entry, "label", id)), id)
+    for alias, id in aliases.items():
+        names.setdefault(folded(alias), id)
+    key = folded(word)
+    if key in names:
+        return names[key]
+    guesses = difflib.get_close_matches(key, list(names), n=1, cutoff=0.6)
+    return names[guesses[0]] if guesses else None
 
 
 def load_taxonomy(root: Path) -> tuple[Taxonomy, list[Problem]]:

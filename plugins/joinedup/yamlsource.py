@@ -13,6 +13,7 @@ into plain Python values by this module, so that
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -59,6 +60,17 @@ class YamlDocument:
     positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
     # For text values: (line, col) where the text starts and its YAML style ('|' literal, ...).
     scalars: dict[Path, tuple[int, int, str | None]] = field(default_factory=dict)
+    # For plain values YAML read as something other than text (true, 6, no, ~): what was written.
+    written: dict[Path, str] = field(default_factory=dict)
+    # The YAML text itself and how many lines of the file come before it (front matter's '---').
+    text: str = ""
+    line_offset: int = 0
+
+    def line_text(self, line: int) -> str:
+        """The text of the file's line ``line`` (1-based, as problems count), or ''."""
+        lines = self.text.split("\n")
+        index = line - 1 - self.line_offset
+        return lines[index] if 0 <= index < len(lines) else ""
 
     def text_line(self, path: Path, offset: int) -> tuple[int, int]:
         """Where line ``offset`` (0-based) of the text at ``path`` stands in the file.
@@ -106,6 +118,7 @@ class _Builder:
         self.line_offset = line_offset
         self.positions: dict[Path, tuple[int, int]] = {}
         self.scalars: dict[Path, tuple[int, int, str | None]] = {}
+        self.written: dict[Path, str] = {}
         self.problems: list[Problem] = []
         self.constructor = yaml.constructor.SafeConstructor()
 
@@ -176,6 +189,8 @@ class _Builder:
                 self.scalars[path] = (*self.where(event.start_mark), event.style)
                 if event.style == '"':
                     self.refuse_escaped_control(event, value)
+            else:
+                self.written[path] = event.value
             return value
         if isinstance(event, yaml.SequenceStartEvent):
             items = []
@@ -285,9 +300,7 @@ def load_yaml(
             return None, builder.problems + [problem(
                 P.TOO_DEEP, path, line, col, f"The file nests deeper than {MAX_DEPTH} levels.",
                 "Profiles are shallow: compare your file with the example in the README.")]
-        return None, builder.problems + [
-            problem(P.YAML_SYNTAX, path, line, col, f"YAML syntax error: {what_went_wrong}.", _SYNTAX_HINT)
-        ]
+        return None, builder.problems + [syntax_problem(text, error, path, line_offset)]
     except yaml.YAMLError as error:  # reader errors: control characters and the like
         line, col = 1 + line_offset, 1
         position = getattr(error, "position", None)
@@ -333,7 +346,145 @@ def load_yaml(
                 "Start from the example in the README: each line is 'key: value'.",
             )
         ]
-    return YamlDocument(document, builder.positions, builder.scalars), builder.problems
+    return YamlDocument(document, builder.positions, builder.scalars, builder.written, text, line_offset), builder.problems
+
+
+# A line 'key: value' (or '- key: value'): the first colon followed by a space or the line's end.
+_KEY_LINE = re.compile(r"^(?P<indent> *)(?P<dash>(?:- +)?)(?P<key>[^\s:#'\"\[\]{},&*!|>%@`][^:]*?) *:(?: +(?P<value>.*?))? *$")
+# 'name:Léa Martin': a key whose colon has no space after it, so YAML reads the line as text.
+_NO_SPACE = re.compile(r"^(?P<indent> *)(?P<key>[A-Za-z_][\w-]*):(?P<value>[^\s:].*?) *$")
+_CLOSERS = {"[": "]", "{": "}"}
+
+
+def syntax_problem(text: str, error: yaml.MarkedYAMLError, path: str, line_offset: int = 0) -> Problem:
+    """JU001 for a file libyaml cannot read, at the line to change and worded for the mistake.
+
+    libyaml says what it met ("mapping values are not allowed in this context"), often a line
+    after the mistake. The usual mistakes each get their own words and the corrected line: a
+    colon followed by a space inside text, a missing space after a key's colon, a line
+    indented more or less than the lines it belongs with, a bracket or quote never closed,
+    text starting with a character YAML reserves. Anything else keeps libyaml's reason.
+    """
+    lines = text.split("\n")
+    mark = error.problem_mark or error.context_mark
+    at, col = (mark.line, mark.column) if mark else (0, 0)
+
+    def found(index: int, column: int, message: str, hint: str) -> Problem:
+        return problem(P.YAML_SYNTAX, path, index + 1 + line_offset, column + 1, message, hint)
+
+    def line(index: int) -> str:
+        return lines[index] if 0 <= index < len(lines) else ""
+
+    def above(index: int) -> int | None:
+        """The nearest line above ``index`` that is neither blank nor a comment."""
+        for number in range(index - 1, -1, -1):
+            if line(number).strip() and not line(number).lstrip().startswith("#"):
+                return number
+        return None
+
+    def no_space(index: int) -> Problem | None:
+        match = _NO_SPACE.match(line(index))
+        if match is None:
+            return None
+        return found(index, len(match["indent"]),
+                     f"A space is missing after the colon of '{match['key']}:', so YAML reads the whole line as text.",
+                     f"Write a space after the colon: {match['key']}: {match['value']}")
+
+    def quote_value(index: int) -> str | None:
+        match = _KEY_LINE.match(line(index))
+        if match is None or not match["value"]:
+            return None
+        return f"{match['dash']}{match['key']}: {quoted(match['value'])}"
+
+    problem_words = error.problem or ""
+    context = error.context or ""
+    context_mark = error.context_mark
+
+    if context == "while scanning a quoted scalar" and context_mark is not None:
+        quote = line(context_mark.line)[context_mark.column:context_mark.column + 1] or '"'
+        return found(context_mark.line, context_mark.column,
+                     f"The text that starts with {quote} here has no closing {quote}.",
+                     f"Add {quote} at the end of the text, or remove the opening one.")
+
+    if context in ("while parsing a flow sequence", "while parsing a flow mapping") and context_mark is not None:
+        opener = line(context_mark.line)[context_mark.column:context_mark.column + 1] or "["
+        closer = _CLOSERS.get(opener, "]")
+        corrected = quote_value(context_mark.line)
+        return found(context_mark.line, context_mark.column,
+                     f"The '{opener}' here starts a list that is not closed with '{closer}' on the same line."
+                     if opener == "[" else
+                     f"The '{opener}' here starts a set of keys that is not closed with '{closer}' on the same line.",
+                     f"If this is text, put it in quotes: {corrected}" if corrected else
+                     f"Close it with '{closer}' on the same line.")
+
+    if problem_words == "found character that cannot start any token":
+        character = line(at)[col:col + 1]
+        corrected = quote_value(at)
+        if corrected:
+            return found(at, col, f"Text that starts with {character} must be in quotes.",
+                         f"Write the line as: {corrected}")
+
+    if problem_words.startswith("mapping values are not allowed"):
+        match = _KEY_LINE.match(line(at))
+        if match and match["value"] and col > line(at).index(":", match.end("key")):
+            return found(at, col,
+                         f"The text of '{match['key']}' holds a colon followed by a space, which YAML reads as the "
+                         "start of another key: put the text in quotes.",
+                         f"Write the line as: {quote_value(at)}")
+        previous = above(at)
+        if previous is not None:
+            missing = no_space(previous)
+            if missing is not None:
+                return missing
+            here, before = _indent(line(at)), _indent(line(previous))
+            if here > before and _KEY_LINE.match(line(previous)):
+                parent = above(previous)
+                parent_match = _KEY_LINE.match(line(parent)) if parent is not None else None
+                key = _KEY_LINE.match(line(previous))["key"]
+                if parent_match and not parent_match["value"] and _indent(line(parent)) == before:
+                    return found(previous, before,
+                                 f"'{key}' is not indented, so YAML does not read it as part of "
+                                 f"'{parent_match['key']}' above it.",
+                                 f"Start '{key}:' at the same column as '{match['key'] if match else ''}:' on the line "
+                                 "below it.")
+                this_key = match["key"] if match else line(at).strip()
+                return found(at, here,
+                             f"'{this_key}' is indented more than '{key}' on the line above it, so YAML reads it "
+                             "as more of that line's text.",
+                             f"Start '{this_key}:' at the same column as '{key}:' above it.")
+
+    if problem_words == "could not find expected ':'" and context_mark is not None:
+        start = context_mark.line
+        missing = no_space(start)
+        if missing is not None:
+            return missing
+        return found(start, context_mark.column,
+                     "This line is neither 'key: value' nor indented under a key.",
+                     "If it continues the text of the line above, indent it by two spaces; "
+                     "if it is a key, write a colon and a space after it.")
+
+    if problem_words == "did not find expected key":
+        previous = above(at)
+        if previous is not None and _indent(line(at)) < _indent(line(previous)):
+            return found(at, col,
+                         "This line is indented less than the line above it, but not as little as any key before "
+                         "it: YAML cannot tell what it belongs to.",
+                         "Start it at the same column as the line above it, or at the start of the line if it is "
+                         "a key of its own.")
+        if line(at).lstrip().startswith("- "):
+            return found(at, col,
+                         "This list item is not under a key that takes a list.",
+                         "Indent it by two spaces under the key it belongs to, such as 'skills:'.")
+
+    missing = no_space(at)
+    if missing is not None:
+        return missing
+    reason = problem_words or context or "it cannot be read"
+    return found(at, col, f"YAML cannot read the file here: {reason}.", _SYNTAX_HINT)
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
 
 
 def decode(raw: bytes, path: str, *, max_bytes: int = MAX_BYTES) -> tuple[str | None, list[Problem]]:
