@@ -15,6 +15,15 @@ from typing import Any, Callable, Sequence
 from . import problems as P
 from .model import STATUSES, Agenda, Directory, Taxonomy
 from .problems import Problem, ProblemsFound, problem
+from .profiles import ID_PATTERN, RESERVED_IDS
+
+
+# The languages the "Add yourself" form offers as boxes after the site's own: those most
+# spoken where the movements using Joined Up are. Any other is typed as its ISO 639-1 code.
+# Not the languages of the directory's people: a quick rebuild (joinedup.quick) renders only
+# the pages showing the people edited, and the form shows nobody.
+FORM_LANGUAGES = ("en", "cy", "gd", "ga", "fr", "br", "es", "ca", "eu", "pt", "it", "de", "nl", "pl", "ro",
+                  "ar", "ur", "pa", "bn", "hi", "so", "tr", "zh")
 
 
 @dataclass(frozen=True)
@@ -79,20 +88,27 @@ def paginate(
 
 
 def plan_directory(directory: Directory, per_page: int = 30, agenda: Agenda | None = None) -> list[PlannedPage]:
-    """Every directory page: the people index, one per person, skill, skill group and region.
+    """Every directory page: the people index, one per person, skill, skill group and region,
+    the search page and the "Add yourself" form.
 
-    With ``agenda``, each person's page also gets the proposals they wrote and endorse.
+    With ``agenda``, each person's page also gets the proposals they wrote and endorse, and
+    the groups they belong to (core team or members).
     Raises ProblemsFound (JU300) if two pages would be written to the same file.
     """
     taxonomy = directory.taxonomy
     everyone = directory.sorted_volunteers()
     planned: list[PlannedPage] = []
     planned += paginate("people/", "people.html", everyone, per_page, title="People")
+    belongs: dict[str, list] = {}  # person -> the groups whose core team or members name them
+    for group in sorted(agenda.groups.values(), key=lambda g: (g.name.casefold(), g.slug)) if agenda else ():
+        for person in group.people:
+            belongs.setdefault(person, []).append(group)
     for volunteer in everyone:
         context: dict[str, Any] = {"person": volunteer}
         if agenda is not None:
             context["written"] = agenda.ordered(agenda.written.get(volunteer.id, ()))
             context["endorsed"] = agenda.ordered(agenda.endorsed.get(volunteer.id, ()))
+            context["groups"] = belongs.get(volunteer.id, [])
         planned.append(PlannedPage(f"people/{volunteer.id}/", "person.html", context))
 
     skill_counts = {skill: len(directory.by_skill.get(skill, ())) for skill in taxonomy.skills}
@@ -116,6 +132,8 @@ def plan_directory(directory: Directory, per_page: int = 30, agenda: Agenda | No
         planned += paginate(f"regions/{region.id}/", "region.html", people, per_page, region=region)
 
     planned.append(PlannedPage("search/", "search.html", {"title": "Search"}))
+    planned.append(PlannedPage("join/", "join.html", {"languages": FORM_LANGUAGES, "id_pattern": ID_PATTERN.pattern,
+                                                      "reserved_ids": sorted(RESERVED_IDS)}))
 
     check_collisions(planned)
     return planned

@@ -19,3 +19,22 @@ document.addEventListener("DOMContentLoaded", () => {
     element.replaceChildren(button);
   }
 });
+
+// "Add yourself" and "Edit this profile" open the site's form (/join/) instead of the forge's
+// editor: the footer's "Add yourself" link names the form, and every link to the forge's
+// new-profile page or to the editor of a profile is sent there. Without this script they stay
+// links to the commented template and to the file itself.
+document.addEventListener("DOMContentLoaded", () => {
+  const join = document.querySelector("a[data-join]");
+  if (!join) return;
+  const add = join.getAttribute("href");
+  const edit = join.dataset.joinEdit;
+  for (const link of document.querySelectorAll("a[href]")) {
+    const href = link.getAttribute("href");
+    if (href === add) {
+      link.href = join.dataset.join;
+    } else if (href.startsWith(edit) && /^[a-z][a-z0-9-]*\.yaml$/.test(href.slice(edit.length))) {
+      link.href = `${join.dataset.join}?edit=${href.slice(edit.length, -".yaml".length)}`;
+    }
+  }
+});
