@@ -208,6 +208,16 @@ def test_a_region_and_a_theme_written_as_their_labels_suggest_their_ids_and_noth
     }
 
 
+def test_a_proposal_naming_a_theme_by_its_label_gets_the_same_suggestion(french_site):
+    from content_fixtures import proposal_text
+
+    write(french_site, profile_text(), id="ana-lopez")
+    french_site.write("content/proposals/free-buses.md", proposal_text(themes="[Logement]"))
+    _, found = load_repository(french_site.root)
+    assert [(p.path, p.message) for p in found if p.code == "JU103"] == [
+        ("content/proposals/free-buses.md", "Unknown theme 'Logement'. Did you mean 'housing' (Logement)?")]
+
+
 # --- the "Add yourself" template ---------------------------------------------------------
 
 

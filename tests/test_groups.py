@@ -90,9 +90,11 @@ def test_unknown_core_team_member_skill_and_region_are_refused_with_lines(repo):
     assert person.message == ("Unknown core team member 'bethan-pryce': there is no volunteers/bethan-pryce.yaml. "
                               "Did you mean 'bethan-price'?")
     skill = only(found, "JU101")
-    assert (skill.line, skill.message) == (12, "Unknown skill 'vidoe-editing'. Did you mean 'video-editing'?")
+    assert (skill.line, skill.message) == (12, "Unknown skill 'vidoe-editing'. Did you mean 'video-editing' "
+                                               "(Video editing)?")
     region = only(found, "JU102")
-    assert (region.line, region.message) == (14, "Unknown region 'yorkshre'. Did you mean 'yorkshire'?")
+    assert (region.line, region.message) == (14, "Unknown region 'yorkshre'. Did you mean 'yorkshire' "
+                                                 "(Yorkshire and the Humber)?")
 
 
 def test_need_without_remote_or_region_is_refused(repo):

@@ -102,9 +102,9 @@ def test_unknown_group_is_refused_at_its_line(repo):
 def test_unknown_theme_and_needed_skill_are_refused_with_suggestions(repo):
     repo.write("content/proposals/free-buses.md", proposal_text(themes="[transprt]", needs="[gis-maping]"))
     found = problems_of(repo)
-    assert only(found, "JU103").message == "Unknown theme 'transprt'. Did you mean 'transport'?"
+    assert only(found, "JU103").message == "Unknown theme 'transprt'. Did you mean 'transport' (Transport)?"
     skill = only(found, "JU101")
-    assert (skill.line, skill.message) == (8, "Unknown skill 'gis-maping'. Did you mean 'gis-mapping'?")
+    assert (skill.line, skill.message) == (8, "Unknown skill 'gis-maping'. Did you mean 'gis-mapping' (GIS and mapping)?")
 
 
 def test_a_proposal_that_synthesises_itself_is_an_error(repo):

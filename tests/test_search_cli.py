@@ -87,7 +87,7 @@ def test_a_profile_with_errors_is_left_out_and_named(people):
     assert result.returncode == 0
     assert sorted(item["id"] for item in json.loads(result.stdout)) == ["ana-lopez", "bo-chen"]
     assert "Left out of the index: volunteers/cy-jones.yaml:" in result.stderr
-    assert "Unknown skill 'motion-graphix'. Did you mean 'motion-graphics'?" in result.stderr
+    assert "Unknown skill 'motion-graphix'. Did you mean 'motion-graphics' (Motion graphics)?" in result.stderr
 
 
 def test_a_corrupt_index_is_rebuilt_without_a_traceback(people):

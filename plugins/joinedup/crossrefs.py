@@ -11,7 +11,7 @@ from typing import Iterable
 from . import problems as P
 from .model import Taxonomy
 from .problems import Problem, problem
-from .taxonomy import suggest
+from .taxonomy import suggest, unknown_entry
 from .yamlsource import YamlDocument
 
 
@@ -50,9 +50,7 @@ def unknown_themes(document: YamlDocument, key, path: str, taxonomy: Taxonomy) -
     for where, theme in items(document, key):
         if theme not in taxonomy.themes:
             line, col = document.position(where)
-            found.append(problem(P.UNKNOWN_THEME, path, line, col,
-                                 f"Unknown theme '{theme}'.{suggest(theme, taxonomy.themes)}",
-                                 "Use a theme id from data/themes.yaml: " + ", ".join(taxonomy.themes) + "."))
+            found.append(unknown_entry(P.UNKNOWN_THEME, path, line, col, theme, taxonomy.themes))
     return found
 
 
@@ -60,16 +58,11 @@ def unknown_skill(document: YamlDocument, where: tuple, skill: str, path: str, t
     if skill in taxonomy.skills:
         return []
     line, col = document.position(where)
-    canonical = taxonomy.canonical_skill(skill)
-    guess = f" Did you mean '{canonical}'?" if canonical else suggest(skill, taxonomy.skills)
-    return [problem(P.UNKNOWN_SKILL, path, line, col, f"Unknown skill '{skill}'.{guess}",
-                    "Use a skill id from data/skills.yaml (the site's /skills/ page lists them).")]
+    return [unknown_entry(P.UNKNOWN_SKILL, path, line, col, skill, taxonomy.skills, taxonomy.aliases)]
 
 
 def unknown_region(document: YamlDocument, where: tuple, region: str, path: str, taxonomy: Taxonomy) -> list[Problem]:
     if region in taxonomy.regions:
         return []
     line, col = document.position(where)
-    return [problem(P.UNKNOWN_REGION, path, line, col,
-                    f"Unknown region '{region}'.{suggest(region, taxonomy.regions)}",
-                    "Use a region id from data/regions.yaml: " + ", ".join(taxonomy.regions) + ".")]
+    return [unknown_entry(P.UNKNOWN_REGION, path, line, col, region, taxonomy.regions)]

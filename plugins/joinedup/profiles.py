@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from types import MappingProxyType
 
 from . import problems as P
 from .dates import parse_date
@@ -20,7 +19,7 @@ from .model import Availability, Contact, SkillLevel, Taxonomy, Volunteer
 from .privacy import check_text
 from .problems import Problem, problem
 from .schema import load_validator, validate
-from .taxonomy import closest
+from .taxonomy import unknown_entry
 from .yamlsource import YamlDocument, load_yaml
 
 VOLUNTEERS_DIR = "volunteers"
@@ -98,7 +97,7 @@ def _cross_check(document: YamlDocument, path: str, taxonomy: Taxonomy) -> list[
             line, col = document.position(where)
             skill = taxonomy.renamed.get(skill, skill)
             if skill not in taxonomy.skills:
-                found.append(_unknown(P.UNKNOWN_SKILL, path, line, col, skill, taxonomy.skills, taxonomy.aliases))
+                found.append(unknown_entry(P.UNKNOWN_SKILL, path, line, col, skill, taxonomy.skills, taxonomy.aliases))
             elif skill in seen:
                 found.append(problem(P.DUPLICATE_ITEM, path, line, col, f"The skill '{skill}' is listed twice.",
                                      "Keep one line per skill."))
@@ -109,14 +108,14 @@ def _cross_check(document: YamlDocument, path: str, taxonomy: Taxonomy) -> list[
         for index, theme in enumerate(themes):
             if isinstance(theme, str) and theme not in taxonomy.themes:
                 line, col = document.position(("themes", index))
-                found.append(_unknown(P.UNKNOWN_THEME, path, line, col, theme, taxonomy.themes))
+                found.append(unknown_entry(P.UNKNOWN_THEME, path, line, col, theme, taxonomy.themes))
 
     location = data.get("location")
     if isinstance(location, dict) and isinstance(location.get("region"), str):
         region = location["region"]
         if region not in taxonomy.regions:
             line, col = document.position(("location", "region"))
-            found.append(_unknown(P.UNKNOWN_REGION, path, line, col, region, taxonomy.regions))
+            found.append(unknown_entry(P.UNKNOWN_REGION, path, line, col, region, taxonomy.regions))
 
     availability = data.get("availability")
     if isinstance(availability, dict):
@@ -172,40 +171,6 @@ def _template_words(example: str) -> frozenset[str]:
     for language in languages:
         words.add(" ".join(translations(language).gettext(example).split()).casefold())
     return frozenset(words)
-
-
-# What each taxonomy's unknown id is called, and where the person finds the ids to write.
-_UNKNOWN = {
-    P.UNKNOWN_SKILL.id: (
-        "Unknown skill '{word}'.",
-        "Unknown skill '{word}'. Did you mean '{id}' ({label})?",
-        "Write the id of the skill, not its label: the site's Skills page (/skills/) shows each skill's id "
-        "beside its label, and data/skills.yaml lists them.",
-    ),
-    P.UNKNOWN_THEME.id: (
-        "Unknown theme '{word}'.",
-        "Unknown theme '{word}'. Did you mean '{id}' ({label})?",
-        "Write the id of the theme, not its label: the site's Themes page (/themes/) shows each theme's id "
-        "beside its label, and data/themes.yaml lists them.",
-    ),
-    P.UNKNOWN_REGION.id: (
-        "Unknown region '{word}'.",
-        "Unknown region '{word}'. Did you mean '{id}' ({label})?",
-        "Write the id of the region, not its name: the site's Regions page (/regions/) shows each region's id "
-        "beside its name, and data/regions.yaml lists them.",
-    ),
-}
-
-
-def _unknown(code, path: str, line: int, col: int, word: str, entries, aliases=MappingProxyType({})) -> Problem:
-    """An unknown skill, theme or region, with the id it was probably meant to be: the one whose
-    label or alias it is (in the site's language: ``Montage vidéo`` → ``video-editing``), or
-    the nearest in spelling."""
-    unknown, suggestion, hint = _UNKNOWN[code.id]
-    guess = closest(word, entries, aliases)
-    if guess is None:
-        return problem(code, path, line, col, unknown.format(word=word), hint)
-    return problem(code, path, line, col, suggestion.format(word=word, id=guess, label=entries[guess].label), hint)
 
 
 def _volunteer(document: YamlDocument, path: str) -> Volunteer:

@@ -60,6 +60,41 @@ def closest(word: str, entries: Mapping, aliases: Mapping[str, str] = MappingPro
     return names[guesses[0]] if guesses else None
 
 
+# What each taxonomy's unknown id is called, and where the person finds the ids to write.
+_UNKNOWN = {
+    P.UNKNOWN_SKILL.id: (
+        "Unknown skill '{word}'.",
+        "Unknown skill '{word}'. Did you mean '{id}' ({label})?",
+        "Write the id of the skill, not its label: the site's Skills page (/skills/) shows each skill's id "
+        "under its label, and data/skills.yaml lists them.",
+    ),
+    P.UNKNOWN_THEME.id: (
+        "Unknown theme '{word}'.",
+        "Unknown theme '{word}'. Did you mean '{id}' ({label})?",
+        "Write the id of the theme, not its label: the site's Themes page (/themes/) shows each theme's id "
+        "under its label, and data/themes.yaml lists them.",
+    ),
+    P.UNKNOWN_REGION.id: (
+        "Unknown region '{word}'.",
+        "Unknown region '{word}'. Did you mean '{id}' ({label})?",
+        "Write the id of the region, not its name: the site's Regions page (/regions/) shows each region's id "
+        "under its name, and data/regions.yaml lists them.",
+    ),
+}
+
+
+def unknown_entry(code, path: str, line: int, col: int, word: str, entries, aliases=MappingProxyType({})) -> Problem:
+    """JU101, JU102 or JU103 for ``word``, an unknown skill, region or theme, with the id it was
+    probably meant to be (:func:`closest`: the one whose label or alias it is, in the site's
+    language, ``Montage vidéo`` → ``video-editing``, or the nearest in spelling) and where the
+    ids are shown. A suggestion, not an acceptance: files keep the canonical id."""
+    unknown, suggestion, hint = _UNKNOWN[code.id]
+    guess = closest(word, entries, aliases)
+    if guess is None:
+        return problem(code, path, line, col, unknown.format(word=word), hint)
+    return problem(code, path, line, col, suggestion.format(word=word, id=guess, label=entries[guess].label), hint)
+
+
 def load_taxonomy(root: Path) -> tuple[Taxonomy, list[Problem]]:
     """Read the three taxonomy files under ``root/data``; returns what could be read and the problems."""
     found: list[Problem] = []
