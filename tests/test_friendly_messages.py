@@ -239,6 +239,18 @@ def test_the_add_yourself_template_saved_unchanged_is_refused_field_by_field(sit
     ]
 
 
+def test_the_template_examples_are_refused_in_every_language_the_site_speaks(site):
+    from joinedup.i18n import translations
+
+    name, place = (translations("fr").gettext(example) for example in ("Your Name", "Your town"))
+    assert (name, place) != ("Your Name", "Your town")
+    write(site, profile_text(name=name, location=f"\n  place: {place}\n  region: yorkshire"))
+    assert [(p.code, p.message) for p in problems_for(site)] == [
+        ("JU112", f"Fill in 'name': it still holds the template's example, '{name}'."),
+        ("JU112", f"Fill in 'place': it still holds the template's example, '{place}'."),
+    ]
+
+
 def test_the_add_yourself_template_leaves_consent_to_the_person_and_says_what_it_means(site):
     from joinedup.presentation import new_profile_template
 

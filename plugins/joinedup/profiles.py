@@ -13,7 +13,7 @@ from pathlib import Path
 from . import problems as P
 from .dates import parse_date
 from .files import content_files, read_text
-from .i18n import LOCALE_DIR, N_, catalogue_path, translations
+from .i18n import LOCALE_DIR, N_
 from .markup import BIO_TAGS
 from .model import Availability, Contact, SkillLevel, Taxonomy, Volunteer
 from .privacy import check_text
@@ -165,11 +165,19 @@ def unfilled_template(document: YamlDocument, path: str) -> list[Problem]:
 
 @lru_cache(maxsize=16)
 def _template_words(example: str) -> frozenset[str]:
-    """``example`` and its translation in every interface language, case set aside."""
+    """``example`` and its translation in every interface language's catalogue, case set aside.
+
+    Read from the .po files with a pattern rather than through babel: the template's examples
+    are one-line messages, and importing and compiling the catalogues (0.1 to 0.2 s) would
+    double the time ``check`` takes on one profile of an English site.
+    """
     words = {example.casefold()}
-    languages = sorted(folder.name for folder in LOCALE_DIR.iterdir() if catalogue_path(folder.name).is_file())
-    for language in languages:
-        words.add(" ".join(translations(language).gettext(example).split()).casefold())
+    entry = re.compile(r'^msgid "' + re.escape(json.dumps(example, ensure_ascii=False)[1:-1])
+                       + r'"\nmsgstr "((?:[^"\\]|\\.)*)"$', re.M)
+    for catalogue in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")):
+        match = entry.search(catalogue.read_text(encoding="utf-8"))
+        if match and match[1]:
+            words.add(" ".join(json.loads(f'"{match[1]}"').split()).casefold())
     return frozenset(words)
 
 
