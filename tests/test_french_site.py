@@ -268,7 +268,8 @@ def test_the_people_who_could_help_show_labels_and_dates_in_french(french_site):
     helpers = group[group.index('class="helpers"'):]
     assert "Montage vidéo ✓" in helpers
     assert "video-editing" not in re.sub(r'href="[^"]*"', "", helpers)
-    assert '<time datetime="2027-03-01">1 mars 2027</time>' in helpers
+    assert '<time datetime="2027-03-01">1er mars 2027</time>' in helpers
+    assert '<time datetime="2027-01-15">15 janvier 2027</time>' in helpers
 
 
 def test_no_english_in_the_feeds(french_site):

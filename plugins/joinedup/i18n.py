@@ -69,7 +69,10 @@ def _format_day(day: dt.date, language: str) -> str:
     # Babel takes 0.1 ms a date; a directory's pages show the same few hundred dates 100k times.
     from babel.dates import format_date
 
-    return format_date(day, format="long", locale=LOCALES.get(language, language))
+    text = format_date(day, format="long", locale=LOCALES.get(language, language))
+    if language == "fr" and day.day == 1 and text.startswith("1 "):
+        text = "1er" + text[1:]  # French writes the first of a month as an ordinal: 1er mars 2027
+    return text
 
 
 def format_number(value) -> str:

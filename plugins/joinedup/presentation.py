@@ -40,10 +40,10 @@ def human_date(day: dt.date | None) -> str:
 @lru_cache(maxsize=4)
 def _dates_in(language: str) -> tuple[dict[str, int], re.Pattern]:
     """The month names of ``language`` and a pattern for a date as human_date writes it there
-    ("1 March 2027", "1 mars 2027"), or as the matching reasons do ("2027-03-01")."""
+    ("1 March 2027", "1er mars 2027"), or as the CLI's matching reasons do ("2027-03-01")."""
     months = {name: number for number, name in month_names().items()}
     names = "|".join(re.escape(name) for name in sorted(months, key=len, reverse=True))
-    return months, re.compile(rf"\b(?:(\d{{1,2}}) ({names}) (\d{{4}})|(\d{{4}})-(\d\d)-(\d\d))\b")
+    return months, re.compile(rf"\b(?:(\d{{1,2}})(?:er)? ({names}) (\d{{4}})|(\d{{4}})-(\d\d)-(\d\d))\b")
 
 
 def timed(text: str | dt.date | None) -> Markup:
