@@ -256,7 +256,7 @@ def test_reversed_availability_window_points_at_until(site):
     site.write("volunteers/ana-lopez.yaml", text)
     problem = only_problem(site, "JU108")
     assert problem.line == line_of(text, "until: 2026-06-01")
-    assert "before 'availability.from' (2027-01-01)" in problem.message
+    assert problem.message == "'until' (2026-06-01) is before 'from' (2027-01-01)."
 
 
 @pytest.mark.parametrize("value, message", [

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterator, NamedTuple
 
 from . import problems as P
 from .problems import Problem, problem
-from .schema import dotted
+from .schema import named
 
 # --- Normalisation ------------------------------------------------------------------------
 
@@ -197,8 +197,8 @@ def check_text(
             if not is_markdown and not _might_be_private(line_text, email_ok):
                 continue  # most lines: no digit, no '@', no 'at' standing alone
             line, col = locate(where, offset)
-            field = field or dotted(where)
-            found.extend(_problems(line_text, path, line, col, f"'{field}'", email_ok))
+            field = field or named(where)  # 'place', item 2 of 'goals': never a path like goals[1]
+            found.extend(_problems(line_text, path, line, col, field[:1].upper() + field[1:], email_ok))
             if is_markdown:
                 found.extend(check_links(lines[offset], path, line, col, field, tags_kept=tags_kept))
     return found
@@ -339,7 +339,7 @@ def check_links(text: str, path: str, line: int, col: int, field: str, *, tags_k
             problem(
                 P.UNSAFE_LINK,
                 path, line, col,
-                f"'{field}' links to '{target[:60]}'; only https://, http:// and mailto: links are allowed.",
+                f"{field[:1].upper() + field[1:]} links to '{target[:60]}'; only https://, http:// and mailto: links are allowed.",
                 "Use a full web address starting with https://.",
             )
         )

@@ -123,7 +123,7 @@ def _cross_check(document: YamlDocument, path: str, taxonomy: Taxonomy) -> list[
         if start and until and until < start:
             line, col = document.position(("availability", "until"))
             found.append(problem(P.REVERSED_WINDOW, path, line, col,
-                                 f"'availability.until' ({until}) is before 'availability.from' ({start}).",
+                                 f"'until' ({until}) is before 'from' ({start}).",
                                  "Swap the two dates, or correct the one that is wrong."))
     return found
 

@@ -97,14 +97,6 @@ def _inline_refs(node: Any, root: dict) -> Any:
     return node
 
 
-def dotted(path: Iterable[Any]) -> str:
-    """``('availability', 'hours_per_week')`` → ``availability.hours_per_week``; items as ``[2]``."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "the file"
-
-
 def named(where: tuple) -> str:
     """How a message names the value at ``where``: the key as the file spells it (``'until'``,
     at the line the problem points to), or a list item by its number (``item 1 of
