@@ -1,8 +1,9 @@
 """Link proposals, groups and people both ways, and check what only the whole set can show.
 
 Single files are checked as they load (``proposals``, ``groups``). What needs every file
-at once is here: synthesis cycles, two proposals with the same title, and endorsements,
-which live in the endorsers' profiles and point at proposals.
+at once is here: synthesis cycles, two proposals with the same title, groups nobody can
+reach (their contact may be a core team member's profile), and endorsements, which live in
+the endorsers' profiles and point at proposals.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Iterable
 
 from . import problems as P
 from .model import STATUSES, Agenda, Directory, Group, History, Proposal
+from .groups import unreachable_groups
 from .problems import Problem, problem
 from .taxonomy import suggest
 
@@ -35,6 +37,8 @@ def build_agenda(
     by_slug = {p.slug: p for p in proposals}
     found += synthesis_cycles(by_slug)
     found += duplicate_titles(by_slug)
+    groups = list(groups)
+    found += unreachable_groups(groups, directory)
 
     def changed(proposal: Proposal) -> tuple:
         last = history.last_changed(proposal.path)

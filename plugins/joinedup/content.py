@@ -35,6 +35,9 @@ class ContentKind:
     build: Callable[[YamlDocument, str, str, int], Any]
     # Whether an object built without validation can be used (thorough=False).
     usable: Callable[[Any], bool] = lambda item: True
+    # Front-matter paths where an e-mail address belongs, and paths the privacy rules skip (URLs).
+    email_allowed: frozenset = frozenset()
+    exempt: frozenset = frozenset()
 
 
 def load_content(root: Path, relative: str, known: Known, kind: ContentKind, *, thorough: bool = True):
@@ -81,7 +84,8 @@ def _checked(text: str, relative: str, kind: ContentKind):
         if parsed is not None:
             problems = problems + validate(parsed.front_matter, load_validator(str(kind.schema_file)), relative,
                                            leave_to_cross_checks=kind.leave_to_cross_checks)
-            problems += check_text(parsed.front_matter.data, relative, parsed.front_matter.text_line)
+            problems += check_text(parsed.front_matter.data, relative, parsed.front_matter.text_line,
+                                   email_allowed=kind.email_allowed, exempt=kind.exempt)
             problems += check_body(parsed.body, relative, parsed.body_line, tags_kept=BODY_TAGS)
             problems += check_body_privacy(parsed.body, relative, parsed.body_line)
         found = _checks[key] = (parsed, problems)

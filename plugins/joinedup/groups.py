@@ -15,7 +15,7 @@ from .crossrefs import unknown_people, unknown_region, unknown_skill, unknown_th
 from .dates import parse_date
 from .content import ContentKind, load_content
 from .files import content_files
-from .model import Group, Known, Need
+from .model import Contact, Directory, Group, Known, Need
 from .problems import Problem, problem
 from .profiles import ID_PATTERN, RESERVED_IDS
 
@@ -82,6 +82,30 @@ def _cross_check(document, path: str, known: Known) -> list[Problem]:
     return found
 
 
+def unreachable_groups(groups, directory: Directory) -> list[Problem]:
+    """JU415 for each group that names no way to reach it: no ``contact``, no ``discussion``
+    and nobody in its core team whose profile gives a contact. Every need on a group's page
+    offers "I can help" through the group's own contact or discussion, and the core team's
+    cards show theirs: a group with none of these is a dead end for someone who wants to help."""
+    found = []
+    for group in groups:
+        if group.contact or group.discussion:
+            continue
+        team = [directory.volunteers.get(person) for person in group.core_team]
+        # A member whose profile is missing or refused has a problem of its own: their contact is unknown.
+        if any(volunteer is None or volunteer.contact for volunteer in team):
+            continue
+        line, col = group.positions.get(("core_team",), (1, 1))
+        found.append(problem(
+            P.GROUP_UNREACHABLE, group.path, line, col,
+            f"Nobody can reach the group '{group.name}': it gives no contact and no discussion, "
+            "and nobody in its core team gives a contact in their profile.",
+            "Add 'contact:' with the group's 'email:' or 'website:', or 'discussion:' with the address of its "
+            "forum or chat; or ask someone in the core team to add a contact to their profile.",
+        ))
+    return found
+
+
 def _lines(value) -> tuple[str, ...]:
     return tuple(" ".join(line.split()) for line in value or ())
 
@@ -117,6 +141,8 @@ def _group(document, path: str, body: str, body_line: int) -> Group:
             for need in data.get("needs") or ()
         ),
         discussion=data.get("discussion", ""),
+        contact=Contact(**{key: str(value) for key, value in (data.get("contact") or {}).items()
+                           if key in ("email", "website")}),
         body=body.strip("\n"),
         body_line=body_line,
         positions=dict(document.positions),
@@ -132,4 +158,6 @@ _KIND = ContentKind(
     leave_to_cross_checks=(("themes",), ("core_team",), ("members",), ("needs",)),
     cross_check=_cross_check,
     build=_group,
+    email_allowed=frozenset({("contact", "email")}),
+    exempt=frozenset({("contact", "website")}),
 )

@@ -272,6 +272,8 @@ class Group:
     review: dt.date | None = None
     needs: tuple[Need, ...] = ()
     discussion: str = ""
+    # How to reach the group itself (e-mail, website); see groups.unreachable_groups.
+    contact: Contact = field(default_factory=Contact)
     body: str = ""
     body_line: int = field(default=1, compare=False)
     # Line and column of each front-matter key and list item, for messages.

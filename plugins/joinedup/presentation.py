@@ -27,6 +27,7 @@ from .model import (
 from .freshness import last_commit_dates
 from .needs import describe, needs_of, search_query
 from .settings import dark_accent
+from .offers import help_offer
 from .profiles import SCHEMA_LINE, published_fields
 from .proposals import scaffold
 from .security import content_security_policy
@@ -458,6 +459,9 @@ def page_globals(taxonomy, today: dt.date, settings: dict, root, confirmation) -
         "consultation": lambda proposal: consultation_label(proposal, today),
         "review": lambda group: review_label(group, today),
         "need_label": lambda need: need_label(need, taxonomy),
+        # "I can help" on a need: help_offer(name or title, need in words, page address, group, discussion).
+        "help_offer": lambda what, need, address, group=None, discussion="": help_offer(
+            what, need, address, settings.get("FORGE_URL", ""), group, discussion),
         "open_needs": lambda group: group.open_needs(today),
         "feeds": {"all": feeds.ALL_PROPOSALS, "status": feeds.STATUS_CHANGES, "theme": feeds.theme_feed},
     }

@@ -99,6 +99,7 @@ CONSULTATION_CLOSED = _code("JU411", "consultation-closed", WARNING)
 REVIEW_OVERDUE = _code("JU412", "review-overdue", WARNING)
 NEED_EXPIRED = _code("JU413", "need-expired", WARNING)
 HISTORY_INCOMPLETE = _code("JU414", "history-incomplete", WARNING)
+GROUP_UNREACHABLE = _code("JU415", "group-unreachable")
 
 # The movement's settings (site.yaml) and taxonomies.
 LOW_CONTRAST = _code("JU500", "low-contrast")

@@ -11,7 +11,8 @@ document.addEventListener("DOMContentLoaded", () => {
     button.textContent = element.dataset.show || "Show e-mail address";
     button.addEventListener("click", () => {
       const link = document.createElement("a");
-      link.href = "mailto:" + address;
+      // A group's "I can help" names the need in the message's subject.
+      link.href = "mailto:" + address + (element.dataset.subject ? "?subject=" + encodeURIComponent(element.dataset.subject) : "");
       link.textContent = address;
       element.replaceChildren(link);
       link.focus();
