@@ -28,7 +28,10 @@ sys.path.insert(0, str(PROJECT / "plugins"))
 
 from joinedup.taxonomy import load_taxonomy  # noqa: E402
 
-SKELETON = ("pelicanconf.py", "publishconf.py", "data", "themes", "content/pages", "volunteers/schema.json")
+# The project's code, and the tests' English taxonomies and pages (tests/fixture_site), which the
+# regions and places below are written for: a fork's own data/ (French after init) is not used.
+SKELETON = {name: PROJECT / name for name in ("pelicanconf.py", "publishconf.py", "themes", "volunteers/schema.json")}
+SKELETON.update({name: PROJECT / "tests" / "fixture_site" / name for name in ("data", "content/pages")})
 # Rough share of the UK population, so listings are as lopsided as a real directory's.
 REGION_WEIGHTS = {
     "london": 13, "south-east": 14, "north-west": 11, "east-of-england": 9, "west-midlands": 9,
@@ -76,8 +79,8 @@ def generate(count: int, out: Path, seed: int, build_day: dt.date, proposals: in
     endorsable = [slug for slug, status in zip(slugs, statuses) if status not in ("withdrawn", "not-adopted")]
     if out.exists():
         shutil.rmtree(out)
-    for name in SKELETON:
-        source, target = PROJECT / name, out / name
+    for name, source in SKELETON.items():
+        target = out / name
         target.parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, target)
     taxonomy, _ = load_taxonomy(out)
