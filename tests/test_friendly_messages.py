@@ -109,8 +109,8 @@ def test_no_in_a_list_of_languages_is_explained_as_yaml_reading_false(site):
     [problem] = problems_for(site)
     assert (problem.code, problem.line, problem.col) == ("JU105", line_of(text, "languages"), 13)
     assert problem.message == "Item 1 of 'languages' is no, which YAML reads as false, not as the text 'no'."
-    assert problem.hint == ('Write it in quotes: languages: ["no", fr]. Without quotes, YAML reads yes, no, on and '
-                            'off as true or false.')
+    assert problem.hint == ('Write it in quotes: languages: ["no", fr] ("no" is Norwegian). Without quotes, YAML '
+                            'reads yes, no, on and off as true or false.')
 
 
 def test_a_day_month_year_date_is_given_back_in_the_form_to_write(site):

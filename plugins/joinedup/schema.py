@@ -374,6 +374,8 @@ class _Explainer:
             return self.problem(
                 P.WRONG_TYPE, where,
                 f"{_capital(name)} is {written}, which YAML reads as {meaning}, not as the text '{written}'.",
+                (f"Write it in quotes: {example} (\"no\" is Norwegian). Without quotes, YAML reads yes, no, on and "
+                 "off as true or false.") if "languages" in where and written.lower() == "no" else
                 f"Write it in quotes: {example}. Without quotes, YAML reads yes, no, on and off as true or false.",
             )
         if isinstance(instance, str) and wanted != ["string"] and _NO_SPACE.match(instance.strip()):
