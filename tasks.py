@@ -1063,7 +1063,8 @@ class _Asker:
 
         if self.bad and not self.keyboard:
             return None
-        return self(None, f"{question} ({_('y/n')})", yes_or_no, "", default=_("y") if default else _("n"))
+        choices = _("y/n")
+        return self(None, f"{question} ({choices})", yes_or_no, "", default=_("y") if default else _("n"))
 
     def stop_if_any(self) -> None:
         if self.bad:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from .i18n import gettext as _
+from .i18n import N_, gettext as _
 from .model import Taxonomy
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,62}$")
@@ -98,6 +98,10 @@ def contact(value: str) -> str:
     if not re.fullmatch(r"mailto:[^\s@]+@[^\s@]+\.[^\s@]+|https://\S+", value):
         raise BadAnswer(_("Give an e-mail address (mailto:name@example.org) or a web page (https://...)."))
     return value
+
+
+# What joinedup.privacy finds, as it names it (PrivateMatch.what), for the catalogues.
+PRIVATE_WHAT = (N_("a phone number"), N_("a full postcode"), N_("a street address"), N_("an e-mail address"))
 
 
 def public_text(value: str, *, limit: int = 200) -> str:
