@@ -134,6 +134,32 @@ def make_example_site(root: Path) -> SiteRepo:
     return site
 
 
+# What upstream ships besides its code. In a copy of upstream it is the tests' example content,
+# whatever this repository's is: this repository may be a fork that init made French, with
+# profiles of its own (on which init refuses to run).
+UPSTREAM_CONTENT = {"content", "data", "volunteers", "site.yaml", "examples.sha256"}
+UPSTREAM_LEFT_OUT = shutil.ignore_patterns(".git", ".venv", "output", ".output-*", ".cache", "__pycache__", "tests",
+                                           "benchmarks", "docs", "*.png", ".hypothesis", ".pytest_cache")
+
+
+def make_upstream_copy(root: Path) -> Path:
+    """This repository's code with the example content as upstream ships it (tests/fixture_site),
+    its maintainers in CODEOWNERS and the manifest of its examples recorded as upstream records
+    it: what a movement gets by forking, for tests that run ``init``."""
+    def left_out(folder, names):
+        top = Path(folder) == REPO
+        return set(UPSTREAM_LEFT_OUT(folder, names)) | (UPSTREAM_CONTENT & set(names) if top else set())
+
+    shutil.copytree(REPO, root, ignore=left_out)
+    shutil.copytree(FIXTURE, root, dirs_exist_ok=True)
+    shutil.copy2(REPO / "volunteers/schema.json", root / "volunteers/schema.json")
+    (root / ".github/CODEOWNERS").write_text("# Maintainers review every pull request.\n* @joinedup-maintainer\n")
+    recorded = subprocess.run([sys.executable, str(root / "tasks.py"), "init", "--record-examples"], cwd=root,
+                              capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300)
+    assert recorded.returncode == 0, recorded.stdout + recorded.stderr
+    return root
+
+
 @pytest.fixture(scope="session")
 def example_repo(tmp_path_factory) -> SiteRepo:
     """The tests' example site (make_example_site), made once per test session; do not change it."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -21,11 +20,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import BUILD_EPOCH, REPO
+from conftest import BUILD_EPOCH, REPO, make_upstream_copy
 from content_fixtures import git
 
-LEFT_OUT = shutil.ignore_patterns(".git", ".venv", "output", ".output-*", ".cache", "__pycache__", "tests",
-                                  "benchmarks", "docs", "*.png")
 FORGE = "https://github.com/ensemble/site"
 INIT = ["init", "--language", "fr", "--name", "Ensemble pour demain", "--accent", "#8a1538", "--forge-url", FORGE,
         "--maintainer", "camille-martin", "--takedown-contact", "mailto:vie-privee@ensemble.example",
@@ -229,7 +226,7 @@ Le collectif se réunit chaque mois.
 def french_site(tmp_path_factory) -> Path:
     """A French movement's repository (init --language fr, French content, git history), built."""
     root = tmp_path_factory.mktemp("french") / "ensemble"
-    shutil.copytree(REPO, root, ignore=LEFT_OUT)
+    make_upstream_copy(root)
     tasks(root, *INIT)
     (root / "volunteers/camille-martin.yaml").write_text(CAMILLE, encoding="utf-8")
     (root / "volunteers/lucie-bernard.yaml").write_text(LUCIE, encoding="utf-8")

@@ -3,7 +3,6 @@ the fork's first pull request passes what the pull-request workflow runs."""
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,15 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import BUILD_EPOCH, FIXTURE, REPO, profile_text
+from conftest import BUILD_EPOCH, REPO, make_upstream_copy, profile_text
 from content_fixtures import commit_all, git, init_repository
 
-LEFT_OUT = shutil.ignore_patterns(".git", ".venv", "output", ".output-*", ".cache", "__pycache__", "tests",
-                                  "benchmarks", "docs", "*.png", ".hypothesis", ".pytest_cache")
-# What upstream ships besides its code. In the copy a test forks, it is the tests' example
-# content (tests/fixture_site), whatever this repository's own content is: this repository may
-# itself be a fork that init has made French, with its own profiles.
-CONTENT = {"content", "data", "volunteers", "site.yaml", "examples.sha256"}
 ENSEMBLE = ["--name", "Ensemble pour demain", "--accent", "#8a1538", "--forge-url", "https://github.com/ensemble/site",
             "--maintainer", "camille-martin", "--takedown-contact", "mailto:vie-privee@ensemble.example",
             "--timezone", "Europe/Paris"]
@@ -27,25 +20,10 @@ MAINTAINER = {"name": "Camille Martin", "email": "camille@ensemble.example"}
 VOLUNTEER = {"name": "Léa Martin", "email": "lea@ensemble.example"}
 
 
-def upstream_copy(root: Path) -> Path:
-    """This repository's code with the example content as upstream ships it, and the manifest
-    of those examples recorded as upstream records it: what a movement gets by forking."""
-    def left_out(folder, names):
-        return set(LEFT_OUT(folder, names)) | (CONTENT & set(names) if Path(folder) == REPO else set())
-
-    shutil.copytree(REPO, root, ignore=left_out)
-    shutil.copytree(FIXTURE, root, dirs_exist_ok=True)
-    shutil.copy2(REPO / "volunteers/schema.json", root / "volunteers/schema.json")
-    # Upstream's reviewers, as its site.yaml (the fixture's) names them.
-    (root / ".github/CODEOWNERS").write_text("# Maintainers review every pull request.\n* @joinedup-maintainer\n")
-    run(root, "init", "--record-examples").check_returncode()
-    return root
-
-
 @pytest.fixture
 def fork(tmp_path) -> Path:
     """A copy of upstream, as a movement gets it by forking."""
-    return upstream_copy(tmp_path / "fork")
+    return make_upstream_copy(tmp_path / "fork")
 
 
 def run(root: Path, *args: str) -> subprocess.CompletedProcess:
@@ -233,7 +211,7 @@ def first_profile(fork: Path) -> str:
 @pytest.mark.parametrize("language, examples", [("fr", []), ("fr", ["--keep-examples"]), ("en", []),
                                                  ("en", ["--keep-examples"])])
 def test_a_first_profile_in_a_new_fork_passes_every_step_the_pull_request_check_runs(tmp_path, language, examples):
-    fork = upstream_copy(tmp_path / "fork")
+    fork = make_upstream_copy(tmp_path / "fork")
     initialised = run(fork, "init", "--language", language, *ENSEMBLE, *examples)
     assert initialised.returncode == 0, initialised.stdout + initialised.stderr
     init_repository(fork)
@@ -258,7 +236,7 @@ def test_a_first_profile_in_a_new_fork_passes_every_step_the_pull_request_check_
 
 def test_the_project_tests_run_on_a_change_of_code_and_not_of_content(tmp_path):
     """The step that decides, on one repository: a profile alone is content; a theme file is code."""
-    site = upstream_copy(tmp_path / "fork")
+    site = make_upstream_copy(tmp_path / "fork")
     init_repository(site)
     commit_all(site, "Upstream", date="2026-11-20T10:00:00", **MAINTAINER)
     workflow = yaml.safe_load((site / WORKFLOW).read_text())

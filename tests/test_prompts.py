@@ -5,14 +5,13 @@ deleted until every answer is good."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import yaml
 
-from conftest import BUILD_EPOCH, REPO, SiteRepo
+from conftest import BUILD_EPOCH, REPO, SiteRepo, make_upstream_copy
 
 
 def answer(site: SiteRepo, *lines: str) -> subprocess.CompletedProcess:
@@ -79,9 +78,7 @@ def test_languages_default_to_the_sites_language_and_questions_speak_it(site):
 
 def fork(tmp_path: Path) -> Path:
     root = tmp_path / "fork"
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".git", ".venv", "output", ".output-*", ".cache",
-                                                              "__pycache__", "tests", "benchmarks", "docs", "*.png"))
-    return root
+    return make_upstream_copy(root)
 
 
 def init(root: Path, *args: str) -> subprocess.CompletedProcess:
