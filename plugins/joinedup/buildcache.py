@@ -405,6 +405,17 @@ class PageFingerprints:
     def _object(self, value) -> bytes:
         found = self._objects.get(id(value))
         if found is None:
-            pickled = pickle.dumps(value, protocol=5)
-            found = self._objects[id(value)] = (hashlib.blake2b(pickled, digest_size=16).digest(), value)
+            found = self._objects[id(value)] = (hashlib.blake2b(_value_bytes(value), digest_size=16).digest(), value)
         return found[0]
+
+
+def _value_bytes(value) -> bytes:
+    """``value`` pickled without pickle's memo, so equal values give equal bytes whichever
+    objects they happen to share (a reason naming the needed skill shares its string with
+    the need in a full build, not after a quick rebuild unpickles the need). Model objects
+    and page contexts hold no cycles, which is what the memo is for."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    pickler.dump(value)
+    return buffer.getvalue()
