@@ -29,7 +29,8 @@ BIO = "I edit **short films** for [campaigns](https://example.org/films).\n\n- t
 def join_site(tmp_path_factory):
     """A small site with Ana (a bio, an endorsement, an e-mail), a proposal and a group, built."""
     site = make_site(tmp_path_factory.mktemp("join") / "site")
-    site.profile("ana-lopez", bio=f'"{BIO.replace(chr(10), chr(92) + "n")}"', endorses="[free-buses]")
+    site.profile("ana-lopez", bio=f'"{BIO.replace(chr(10), chr(92) + "n")}"', endorses="[free-buses]",
+                 contact='\n  email: ana@example.org\n  mastodon: "@ana@example.social"\n  website: https://ana.example.org')
     site.write("content/proposals/free-buses.md", proposal_text())
     site.write("content/proposals/night-buses.md", proposal_text(title="Night buses", summary="Buses all night."))
     site.write("content/groups/better-buses.md", group_text())
@@ -191,7 +192,10 @@ def test_edit_my_profile_fills_the_form_from_the_page_and_endorse_adds_the_line(
     text = page.evaluate("document.getElementById('join-text').value")
     assert page.evaluate("document.getElementById('join-forge-edit').href") == (
         f"{FORGE}/edit/main/volunteers/ana-lopez.yaml")
-    assert page.evaluate("document.getElementById('join-copy').checkVisibility()")
+    page.evaluate("document.getElementById('join-copy').click()")
+    copied = page.wait_for("document.getElementById('join-copy-status').textContent")
+    assert copied in ("Copied. Paste it in place of the whole text of your file.",
+                      "Select the text and copy it yourself (Ctrl+C).")
     assert not page.evaluate("document.getElementById('join-forge-new').checkVisibility()")
 
     before = join_site.read("volunteers/ana-lopez.yaml")
@@ -206,6 +210,9 @@ def test_edit_my_profile_fills_the_form_from_the_page_and_endorse_adds_the_line(
     unchanged = ("name", "github", "headline", "skills", "place", "region", "remote", "availability", "languages",
                  "themes", "contact")
     assert {key: getattr(volunteer, key) for key in unchanged} == {key: getattr(original, key) for key in unchanged}
+    # What the form reads on the person's page never shows an address to robots.
+    person_page = join_site.read("output/people/ana-lopez/index.html")
+    assert re.search(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}", person_page) is None
     assert page.problems() == []
 
 

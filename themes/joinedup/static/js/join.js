@@ -273,7 +273,8 @@ document.addEventListener("DOMContentLoaded", async () => {
     const bytes = Uint8Array.from(atob(email.dataset.encoded), (c) => c.charCodeAt(0));
     fill("join-email", new TextDecoder().decode(bytes).split("").reverse().join(""));
   }
-  for (const key of ["website", "mastodon", "bluesky"]) fill(`join-${key}`, person[key]);
+  for (const key of ["website", "bluesky"]) fill(`join-${key}`, person[key]);
+  fill("join-mastodon", person.mastodon.length ? `@${person.mastodon.join("@")}` : "");
   endorses = person.endorses;
   if (slugPattern.test(endorsing) && !endorses.includes(endorsing)) endorses = [...endorses, endorsing];
   $("join-publish").checked = true;
