@@ -11,7 +11,7 @@ import pytest
 
 from chromium import StaticServer
 from conftest import make_site, profile_text
-from content_fixtures import group_text, proposal_text
+from content_fixtures import git, group_text, proposal_text
 
 FORGE = "https://github.com/joinedup-example/joinedup"
 NEED = "\n  - skill: video-editing\n    hours_per_week: 3\n    remote: true"
@@ -62,6 +62,25 @@ def test_a_group_nobody_can_reach_is_refused_and_any_one_way_is_enough(site):
         result = site.tasks("check")
         assert result.returncode == 0, (way, result.stdout)
         assert "JU415" not in result.stdout
+
+
+def test_a_pull_request_removing_the_last_contact_of_a_group_is_told_on_the_pull_request(site):
+    site.profile("ana-lopez")
+    site.write("volunteers/bo-li.yaml", profile_text(name="Bo Li", github="bo-li", contact=None))
+    site.write("content/groups/quiet-group.md", group_text(name="Quiet Group", core_team="[ana-lopez]"))
+    git(site.root, "init", "-q", "-b", "main")
+    git(site.root, "add", "-A")
+    git(site.root, "commit", "-q", "-m", "A group reached through Ana")
+    git(site.root, "checkout", "-q", "-b", "change")
+    site.profile("ana-lopez", headline="Editor of short films")
+    git(site.root, "commit", "-q", "-am", "A new headline")
+    assert "Checking 1 file(s)" in site.tasks("check", "--changed-since", "main").stderr
+
+    site.profile("ana-lopez", headline="Editor of short films", contact=None)
+    git(site.root, "commit", "-q", "-am", "No contact any more")
+    result = site.tasks("check", "--changed-since", "main")
+    assert result.returncode == 1
+    assert "content/groups/quiet-group.md:" in result.stdout and "JU415 Nobody can reach the group 'Quiet Group'" in result.stdout
 
 
 def test_a_group_contact_email_is_checked_and_never_published_as_text(site, movement):

@@ -117,7 +117,8 @@ def files_to_check(change_set: ChangeSet) -> list[str] | None:
 
     That is every changed file that still exists, plus what refers to a changed one:
     profiles naming the same forge login as a changed profile (one login, one profile),
-    content naming a deleted profile, profiles and content naming a changed or deleted
+    content naming a deleted profile, groups naming a profile whose contact changed (it may
+    be their only one), profiles and content naming a changed or deleted
     proposal or group (endorsements, synthesis, the carrying group), and everything that
     uses a skill, region or theme id a data file no longer has. A changed schema or change
     to the checker itself re-checks everything.
@@ -128,9 +129,12 @@ def files_to_check(change_set: ChangeSet) -> list[str] | None:
     wanted = {c.path for c in changes if c.exists_after}
     words: set[str] = set()
     logins: set[str] = set()
+    members: set[str] = set()
     for change in changes:
         if match := PROFILE.match(change.path):
             if change.exists_after:
+                if _contact(change_set.before(change.path)) != _contact(change_set.after(change.path)):
+                    members.add(match.group(1))
                 # Only a login the profile did not have before can collide with another profile's:
                 # the base passed its own check. Reading every profile costs seconds at 100k.
                 before = {login.casefold() for login in _logins(change_set.before(change.path))}
@@ -143,11 +147,31 @@ def files_to_check(change_set: ChangeSet) -> list[str] | None:
         words |= _removed_ids(change_set)
     if words:
         wanted |= _grep(change_set.root, ["-F", "-w", *_each(words)], ALL_CONTENT)
+    if members:
+        # A group may be reached only through its core team's profiles (JU415): the groups of a
+        # profile whose contact changed are checked again, so a contact removed is seen here.
+        wanted |= _grep(change_set.root, ["-F", "-w", *_each(members)], ("content/groups/*.md",))
     if logins:
         # Only the `github:` line counts, in any case: forge logins are case-insensitive.
         lines = [rf"^github:[[:space:]]*['\"]?{login}['\"]?([[:space:]]|#|$)" for login in sorted(logins)]
         wanted |= _grep(change_set.root, ["-E", *_each(lines)], ("volunteers/*.yaml",))
     return sorted(wanted)
+
+
+_PROFILE_READ_UP_TO = 256 * 1024  # larger is refused by the check anyway (files.read_text)
+
+
+def _contact(text: str | None):
+    """A profile's ``contact`` as the checker reads it, or the text itself when it does not read
+    (the same safe, capped loader: no anchors, no bombs)."""
+    from .yamlsource import load_yaml
+
+    if text is None or len(text) > _PROFILE_READ_UP_TO:
+        return text
+    document, _ = load_yaml(text, "volunteers/profile.yaml", what="profile")
+    if document is None or not isinstance(document.data, dict):
+        return text
+    return document.data.get("contact")
 
 
 def _logins(text: str | None) -> set[str]:
