@@ -149,6 +149,31 @@ def test_a_keyboard_user_fills_the_form_and_lands_on_the_forge_with_a_valid_file
     assert page.problems() == []
 
 
+def test_tab_reaches_every_control_of_the_form_in_order_with_a_visible_focus(page, join_server):
+    page.goto(f"{join_server.url}/join/")
+    page.wait_for(FORM_READY)
+    controls = ("[...document.querySelectorAll('#join-form input, #join-form select, #join-form textarea, "
+                "#join-form button')].filter(e => e.checkVisibility())")
+    expected = page.evaluate(f"{controls}.map(e => e.id || e.name + '=' + e.value)")
+    assert len(expected) > 40
+    page.evaluate("document.getElementById('join-title').setAttribute('tabindex', '-1');"
+                  "document.getElementById('join-title').focus()")
+    reached, unfocused = [], []
+    while len(reached) < len(expected) + 5 and (not reached or reached[-1] != expected[-1]):
+        page.send("Input.dispatchKeyEvent", type="rawKeyDown", key="Tab", code="Tab", windowsVirtualKeyCode=9)
+        page.send("Input.dispatchKeyEvent", type="keyUp", key="Tab", code="Tab", windowsVirtualKeyCode=9)
+        here = page.evaluate("(e => e.id || e.name + '=' + e.value)(document.activeElement)")
+        if reached and reached[-1] == here:
+            continue  # a date field: Tab moves from its day to its month and year
+        reached.append(here)
+        visible = page.evaluate("(s => (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2)"
+                                " || s.boxShadow !== 'none')(getComputedStyle(document.activeElement))")
+        if not visible:
+            unfocused.append(here)
+    assert reached == expected
+    assert unfocused == []
+
+
 def test_mistakes_are_named_beside_their_fields_and_the_first_one_gets_the_focus(page, join_server):
     page.goto(f"{join_server.url}/join/")
     page.wait_for(FORM_READY)
