@@ -240,7 +240,8 @@ document.addEventListener("DOMContentLoaded", async () => {
     status.textContent = words["not-found"].replace("{id}", editing);
     return;
   }
-  const person = JSON.parse(source.dataset.profile);
+  // Values the file leaves out are left out here too (presentation.profile_source).
+  const person = { when: [], languages: [], themes: [], skills: [], mastodon: [], endorses: [], ...JSON.parse(source.dataset.profile) };
   mode = "edit";
   document.title = document.title.replace($("join-title").textContent, words["edit-title"]);
   $("join-title").textContent = words["edit-title"];
