@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 import checkers
-from chromium import StaticServer
+from chromium import StaticServer, missing_tool
 from conftest import make_site
 from content_fixtures import group_text, proposal_text
 from joinedup.repository import load_repository
@@ -279,9 +278,7 @@ def test_the_form_follows_the_site_language(tmp_path):
 
 
 def unavailable(reason: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason}; the accessibility checks must run in CI")
-    pytest.skip(reason)
+    missing_tool(reason)
 
 
 def test_the_form_its_errors_and_its_result_have_no_wcag_22_aa_violations(browser, join_server):
