@@ -115,6 +115,8 @@ def test_the_owners_status_is_posted_only_by_base_branch_code_on_the_head_commit
     assert [step["env"]["HEAD_SHA"] for step in posts] == ["${{ steps.pull.outputs.head }}"] * 2
     assert steps.index(posts[0]) < steps.index(judged) < steps.index(posts[1]) == len(steps) - 1
     assert "context=owners" in posts[0]["run"] and "--input status.json" in posts[1]["run"]
+    # A check run named owners (a job of a pull request's own workflow) turns the verdict into a failure.
+    assert "check-runs?check_name=owners" in posts[1]["run"] and '.state = "failure"' in posts[1]["run"]
 
 
 def test_every_action_is_pinned_to_a_full_commit_sha_with_its_version():
@@ -173,7 +175,8 @@ def movement(site):
     site.write("content/proposals/free-buses.md", proposal_text(authors="[ana-lopez]", status="adopted"))
     site.write("content/proposals/night-buses.md",
                proposal_text(title="Night buses", authors="[bo-li, ana-lopez]", status="draft"))
-    site.write("content/groups/better-buses.md", group_text(core_team="[ana-lopez, bo-li]"))
+    site.write("content/groups/better-buses.md", group_text(core_team="[ana-lopez, bo-li]",
+                                                            contact="\n  website: https://buses.example.org"))
     git(site.root, "init", "-q", "-b", "main")
     commit(site, "The movement")
     git(site.root, "checkout", "-q", "-b", "change")
