@@ -97,10 +97,12 @@ def check(paths, changed_since, output_format):
         if output_format == "text":
             what = "every file (the schema or the checker changed)" if wanted is None else f"{len(wanted)} file(s)"
             click.echo(f"Checking {what}: changed since {changed_since}, and what refers to them.", err=True)
-    _, problems = load_repository(ROOT, only=only)
+    problems = load_repository(ROOT, only=only)[1]  # and the site's language, for the messages
     _report(problems, output_format)
     if output_format == "text" and not problems:
-        click.echo("No problems found.", err=True)
+        from joinedup.i18n import gettext
+
+        click.echo(gettext("No problems found."), err=True)
     sys.exit(1 if has_errors(problems) else 0)
 
 
@@ -111,9 +113,12 @@ def _report(problems: list[Problem], output_format: str) -> None:
     for item in problems:
         click.echo(item.format_github() if output_format == "github" else item.format_text())
     if output_format == "text" and problems:
+        from joinedup.i18n import gettext
+
         errors = sum(1 for p in problems if p.is_error)
         warnings = len(problems) - errors
-        click.echo(f"{errors} error(s), {warnings} warning(s).", err=True)
+        click.echo(gettext("%(errors)d error(s), %(warnings)d warning(s).") % {"errors": errors, "warnings": warnings},
+                   err=True)
 
 
 # --- owners -------------------------------------------------------------------------------
@@ -620,39 +625,53 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 # --- search and match ---------------------------------------------------------------------
 
 
+def _speak_site_language():
+    """Use the site's language (site.yaml) for what ``search`` and ``match`` print; returns gettext."""
+    from joinedup.i18n import activate, gettext
+    from joinedup.settings import load_settings
+
+    activate(load_settings(ROOT)[0].language)
+    return gettext
+
+
 def _open_search_index(refresh: bool = True):
     """The repository's Whoosh index, brought up to date; says on stderr what that took."""
     from joinedup.dates import build_date
+    from joinedup.i18n import gettext as _, ngettext
     from joinedup.search import open_index
     from joinedup.taxonomy import load_taxonomy
 
     taxonomy, problems = load_taxonomy(ROOT)
     if has_errors(problems):
         _report(problems, "text")
-        raise click.ClickException("the taxonomies in data/ have errors; fix them first.")
+        raise click.ClickException(_("the taxonomies in data/ have errors; fix them first."))
     try:
         index = open_index(ROOT, taxonomy, build_date(), refresh=refresh)
     except Exception as error:  # a damaged index the first pass could not repair: start afresh once
         from joinedup.search import default_index_dir
 
         shutil.rmtree(default_index_dir(ROOT), ignore_errors=True)
-        click.echo(f"Search index unreadable ({type(error).__name__}); rebuilding it.", err=True)
+        click.echo(_("Search index unreadable (%(error)s); rebuilding it.") % {"error": type(error).__name__},
+                   err=True)
         index = open_index(ROOT, taxonomy, build_date())
     update = index.update
     if update.rebuilt:
-        click.echo(f"Search index rebuilt ({update.rebuilt}): {len(index)} profiles.", err=True)
+        click.echo(ngettext("Search index rebuilt (%(why)s): %(count)d profile.",
+                            "Search index rebuilt (%(why)s): %(count)d profiles.", len(index))
+                   % {"why": update.rebuilt, "count": len(index)}, err=True)
     elif update.indexed or update.removed:
-        click.echo(f"Search index updated: {len(update.indexed)} profile(s) indexed, {len(update.removed)} removed.",
-                   err=True)
+        click.echo(_("Search index updated: %(indexed)d profile(s) indexed, %(removed)d removed.")
+                   % {"indexed": len(update.indexed), "removed": len(update.removed)}, err=True)
     for item in update.skipped:
-        click.echo(f"Left out of the index: {item.format_text()}", err=True)
+        click.echo(_("Left out of the index: %(problem)s") % {"problem": item.format_text()}, err=True)
     return taxonomy, index
 
 
 def _usage_error(message: str) -> None:
     from joinedup.controls import terminal_safe  # the message may quote a file
+    from joinedup.i18n import gettext as _
 
-    click.echo(terminal_safe(f"Error: {message}"), err=True)
+    click.echo(terminal_safe(_("Error: %(message)s") % {"message": message}), err=True)
     sys.exit(2)
 
 
@@ -660,17 +679,19 @@ def _print_matches(matches, as_json: bool, extra: dict | None = None) -> None:
     import json
 
     from joinedup.controls import terminal_safe  # names and reasons come from files: no escape sequences
+    from joinedup.i18n import gettext as _
 
     if as_json:
         click.echo(terminal_safe(json.dumps([{**match.as_json(), **(extra or {})} for match in matches],
                                             ensure_ascii=False, indent=2)))
         return
     if not matches:
-        click.echo("Nobody matches.")
+        click.echo(_("Nobody matches."))
         return
     rows = [tuple(map(terminal_safe, (str(n), f"{m.score:.1f}", m.id, m.candidate.name, m.reasons_text())))
             for n, m in enumerate(matches, 1)]
-    header = ("#", "score", "id", "name", "why")
+    # The id column keeps ids and the reasons ids and ISO dates: what is typed again in --skill, --available-on.
+    header = ("#", _("score"), _("id"), _("name"), _("why"))
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
     for row in [header, *rows]:
         click.echo("  ".join(cell.rjust(w) if i < 2 else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
@@ -705,7 +726,8 @@ def search(query, skills, region, remote, min_hours, available_on, limit, as_jso
     from joinedup.search import Filters
     from joinedup.taxonomy import load_taxonomy
 
-    taxonomy, _ = load_taxonomy(ROOT)
+    _speak_site_language()
+    taxonomy = load_taxonomy(ROOT)[0]
     wanted = []
     for word in skills:
         skill = taxonomy.canonical_skill(word)
@@ -717,21 +739,27 @@ def search(query, skills, region, remote, min_hours, available_on, limit, as_jso
         _usage_error(_unknown("region", region, taxonomy.regions, "data/regions.yaml"))
     filters = Filters(tuple(dict.fromkeys(wanted)), region, remote, min_hours,
                       available_on.date() if available_on else None)
-    _, index = _open_search_index(refresh=not no_update)
+    index = _open_search_index(refresh=not no_update)[1]
     with index:
         matches = index.search(" ".join(query), filters, limit)
     _print_matches(matches, as_json)
 
 
 def _unknown(kind: str, word: str, choices, where: str, aliases=None) -> str:
+    import difflib
+
+    from joinedup.i18n import gettext as _
     from joinedup.taxonomy import suggest
 
     guess = suggest(word, choices)
     if guess and aliases:
-        named = guess.split("'")[1]
-        guess = f" Did you mean '{aliases.get(named, named)}'?"
-    listed = "" if guess else f" Known {kind}s: {', '.join(sorted(c for c in choices if not aliases or c not in aliases))}."
-    return f"unknown {kind} '{word}'.{guess or listed} See {where}."
+        named = difflib.get_close_matches(str(word).lower(), list(choices), n=1, cutoff=0.6)[0]
+        guess = " " + _("Did you mean '%s'?") % aliases.get(named, named)
+    known = ", ".join(sorted(c for c in choices if not aliases or c not in aliases))
+    known_words = _("Known skills: %(ids)s.") if kind == "skill" else _("Known regions: %(ids)s.")
+    listed = "" if guess else " " + known_words % {"ids": known}
+    unknown = _("unknown skill '%(word)s'.") if kind == "skill" else _("unknown region '%(word)s'.")
+    return unknown % {"word": word} + (guess or listed) + " " + _("See %(file)s.") % {"file": where}
 
 
 @cli.command()
@@ -757,12 +785,13 @@ def match(slug, limit, as_json, no_update):
     from joinedup.needs import NeedsError, describe, read_needs
     from joinedup.taxonomy import load_taxonomy
 
-    taxonomy, _ = load_taxonomy(ROOT)
+    _ = _speak_site_language()
+    taxonomy = load_taxonomy(ROOT)[0]
     try:
         kind, needs = read_needs(ROOT, slug, taxonomy, build_date())
     except NeedsError as error:
         _usage_error(str(error))
-    _, index = _open_search_index(refresh=not no_update)
+    index = _open_search_index(refresh=not no_update)[1]
     with index:
         results = [(need, index.match(need, limit)) for need in needs]
     if as_json:
@@ -770,7 +799,10 @@ def match(slug, limit, as_json, no_update):
                                              for m in found], ensure_ascii=False, indent=2)))
         return
     for number, (need, found) in enumerate(results, 1):
-        click.echo(terminal_safe(f"{'' if number == 1 else chr(10)}Need {number} of the {kind} '{slug}': {describe(need)}"))
+        heading = (_("Need %(number)d of the group '%(slug)s': %(need)s") if kind == "group"
+                   else _("Need %(number)d of the proposal '%(slug)s': %(need)s"))
+        click.echo(terminal_safe(("" if number == 1 else "\n")
+                                 + heading % {"number": number, "slug": slug, "need": describe(need)}))
         _print_matches(found, False)
 
 

@@ -17,7 +17,8 @@ REPO = Path(__file__).resolve().parent.parent
 def marked_messages() -> set[str]:
     """Every message id that pybabel extracts with the project's babel.cfg."""
     method_map = [("plugins/joinedup/**.py", "python"), ("tasks.py", "python"),
-                  ("themes/joinedup/templates/**.html", "jinja2")]
+                  ("themes/joinedup/templates/**.html", "jinja2"),
+                  ("plugins/joinedup/*.schema.json", "joinedup.i18n:extract_schema_texts")]
     options = {"themes/joinedup/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     found = set()
     for _, _, message, _, _ in extract_from_dir(str(REPO), method_map, options):

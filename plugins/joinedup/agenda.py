@@ -17,6 +17,7 @@ from typing import Iterable
 from . import problems as P
 from .model import STATUSES, Agenda, Directory, Group, History, Proposal
 from .groups import unreachable_groups
+from .i18n import gettext as _
 from .problems import Problem, problem
 from .taxonomy import suggest
 
@@ -57,9 +58,9 @@ def build_agenda(
             if slug not in known_slugs:
                 found.append(problem(
                     P.UNKNOWN_PROPOSAL, volunteer.path, line, col,
-                    f"You endorse '{slug}', which is not a proposal: there is no content/proposals/{slug}.md."
-                    + suggest(slug, known_slugs),
-                    "Use the proposal's slug: the last part of its address, /proposals/<slug>/.",
+                    _("You endorse '%(slug)s', which is not a proposal: there is no content/proposals/%(slug)s.md.")
+                    % {"slug": slug} + suggest(slug, known_slugs),
+                    _("Use the proposal's slug: the last part of its address, /proposals/<slug>/."),
                 ))
                 continue
             proposal = by_slug.get(slug)
@@ -68,8 +69,8 @@ def build_agenda(
             if proposal.status == "withdrawn":
                 found.append(problem(
                     P.ENDORSES_WITHDRAWN, volunteer.path, line, col,
-                    f"You endorse '{slug}', which its authors have withdrawn.",
-                    "Remove the line, or endorse the proposal that replaced it.",
+                    _("You endorse '%(slug)s', which its authors have withdrawn.") % {"slug": slug},
+                    _("Remove the line, or endorse the proposal that replaced it."),
                 ))
             endorsers[slug].append(volunteer.id)
             endorsed.setdefault(volunteer.id, []).append(slug)
@@ -151,8 +152,8 @@ def _cycle_problem(proposals: dict[str, Proposal], loop: list[str]) -> Problem:
     words = " → ".join(loop + [loop[0]])
     return problem(
         P.SYNTHESIS_CYCLE, first.path, line, col,
-        f"Synthesis cycle: {words}. A synthesis cannot merge a proposal that merges it back.",
-        "Keep 'synthesises:' only on the proposal that merges the others.",
+        _("Synthesis cycle: %(cycle)s. A synthesis cannot merge a proposal that merges it back.") % {"cycle": words},
+        _("Keep 'synthesises:' only on the proposal that merges the others."),
     )
 
 
@@ -172,10 +173,12 @@ def duplicate_titles(proposals: dict[str, Proposal]) -> list[Problem]:
             line, col = proposal.positions.get(("title",), (0, 0))
             found.append(problem(
                 P.DUPLICATE_TITLE, proposal.path, line, col,
-                f"The title '{proposal.title}' matches the title of {other.path} ('{other.title}'): "
-                "readers cannot tell the two apart.",
-                "Give each proposal a title that says how it differs. Both are still published, "
-                f"at /proposals/{other.slug}/ and /proposals/{proposal.slug}/.",
+                _("The title '%(title)s' matches the title of %(other)s ('%(other_title)s'): "
+                  "readers cannot tell the two apart.") % {"title": proposal.title, "other": other.path,
+                                                           "other_title": other.title},
+                _("Give each proposal a title that says how it differs. Both are still published, "
+                  "at %(first)s and %(second)s.") % {"first": f"/proposals/{other.slug}/",
+                                                     "second": f"/proposals/{proposal.slug}/"},
             ))
         else:
             first_with[key] = proposal

@@ -174,7 +174,9 @@ class ProfileCache:
         inputs = [root / "volunteers" / "schema.json", *sorted((root / "data").glob("*.yaml"))]
         # Names relative to the repository and the library: a profile's digest (pages'
         # fingerprints) is the same in a clone elsewhere.
-        self.salt = f"{self.VERSION}:{fingerprint_files(inputs, root)}:{fingerprint_files(_LIBRARY.glob('*.py'), _LIBRARY)}"
+        # Problems are kept in the words of the language that made them (and of its catalogue).
+        self.salt = (f"{self.VERSION}:{fingerprint_files(inputs, root)}:{fingerprint_files(_LIBRARY.glob('*.py'), _LIBRARY)}"
+                     f":{_language_salt()}")
         self.changed = False
         # entries: relative path -> (hash of the bytes, result, lstat signature or None);
         # recent: what changed since the bulk file with that token was written (None: gone).
@@ -361,7 +363,21 @@ def _library_salt() -> str:
             versions.append(f"{package}={version(package)}")
         except PackageNotFoundError:
             versions.append(f"{package}=?")
-    return fingerprint_files(sorted(_LIBRARY.glob("*.py")), _LIBRARY) + ",".join(versions)
+    return (fingerprint_files(sorted(_LIBRARY.glob("*.py")), _LIBRARY) + ",".join(versions)
+            + fingerprint_files(sorted(_LIBRARY.glob("locale/*/LC_MESSAGES/*.po")), _LIBRARY))
+
+
+def _language_salt() -> str:
+    """The active interface language and its catalogue: cached problems are in their words."""
+    from .i18n import active_language, catalogue_path
+
+    language = active_language()
+    return f"{language}:{_catalogue_fingerprint(catalogue_path(language))}"
+
+
+@lru_cache(maxsize=4)
+def _catalogue_fingerprint(path: Path) -> str:
+    return fingerprint_files([path], _LIBRARY)
 
 
 class PageFingerprints:

@@ -15,6 +15,7 @@ from typing import Any, Callable
 from .buildcache import load_memo, save_memo
 from .files import read_text
 from .frontmatter import split
+from .i18n import active_language
 from .markup import BODY_TAGS
 from .model import Known
 from .privacy import check_body, check_body_privacy, check_text
@@ -77,7 +78,9 @@ _used: dict[tuple[bytes, str, str], tuple] = {}
 
 
 def _checked(text: str, relative: str, kind: ContentKind):
-    key = (hashlib.blake2b(text.encode(), digest_size=16).digest(), relative, _schema_digest(kind.schema_file))
+    # The language is in the key: the problems kept are in its words.
+    key = (hashlib.blake2b(text.encode(), digest_size=16).digest(), relative,
+           _schema_digest(kind.schema_file) + active_language())
     found = _checks.get(key)
     if found is None:
         parsed, problems = split(text, relative, what=kind.what)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from . import problems as P
+from .i18n import N_, gettext as _
 from .model import Taxonomy
 from .problems import Problem, problem
 from .taxonomy import suggest, unknown_entry
@@ -28,6 +29,15 @@ def items(document: YamlDocument, key) -> list[tuple[tuple, str]]:
     return [(where + (index,), item) for index, item in enumerate(value) if isinstance(item, str)]
 
 
+# What unknown_people says for each role a person can have in a proposal or a group.
+_UNKNOWN_PERSON = {
+    "author": N_("Unknown author '%(person)s': there is no volunteers/%(person)s.yaml."),
+    "core team member": N_("Unknown core team member '%(person)s': there is no volunteers/%(person)s.yaml."),
+    "member": N_("Unknown member '%(person)s': there is no volunteers/%(person)s.yaml."),
+    "person": N_("Unknown person '%(person)s': there is no volunteers/%(person)s.yaml."),
+}
+
+
 def unknown_people(document: YamlDocument, key, path: str, known: Iterable[str], role: str) -> list[Problem]:
     """JU403 for each id under ``key`` that is not a profile in volunteers/."""
     if not isinstance(known, (set, frozenset)):  # copying the 10k ids for every proposal cost 0.2 s
@@ -38,9 +48,10 @@ def unknown_people(document: YamlDocument, key, path: str, known: Iterable[str],
             line, col = document.position(where)
             found.append(problem(
                 P.UNKNOWN_PERSON, path, line, col,
-                f"Unknown {role} '{person}': there is no volunteers/{person}.yaml.{suggest(person, known)}",
-                "Use the id of a profile (its file name in volunteers/ without .yaml). "
-                "Someone without a profile can add one first: 'python tasks.py new profile'.",
+                _(_UNKNOWN_PERSON.get(role, _UNKNOWN_PERSON["person"])) % {"person": person}
+                + suggest(person, known),
+                _("Use the id of a profile (its file name in volunteers/ without .yaml). "
+                  "Someone without a profile can add one first: 'python tasks.py new profile'."),
             ))
     return found
 

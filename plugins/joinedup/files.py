@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 from . import problems as P
+from .i18n import N_, gettext as _
 from .problems import Problem, problem
 from .yamlsource import MAX_BYTES, decode, too_large
 
@@ -29,8 +30,8 @@ def refuse_link(root: Path, relative: str) -> Problem | None:
             return problem(
                 P.SYMLINK,
                 relative, 0, 0,
-                f"'{shown}' is a symbolic link; links are never followed.",
-                "Replace the link with the file itself (git add the real file).",
+                _("'%(path)s' is a symbolic link; links are never followed.") % {"path": shown},
+                _("Replace the link with the file itself (git add the real file)."),
             )
     return None
 
@@ -48,10 +49,10 @@ def read_text(root: Path, relative: str, *, max_bytes: int = MAX_BYTES) -> tuple
                 return None, [too_large(relative, size, max_bytes)]
             raw = handle.read(max_bytes + 1)
     except FileNotFoundError:
-        return None, [problem(P.EMPTY_FILE, relative, 0, 0, "The file does not exist.", "Check the path.")]
+        return None, [problem(P.EMPTY_FILE, relative, 0, 0, _("The file does not exist."), _("Check the path."))]
     except OSError as error:
-        return None, [problem(P.SYMLINK, relative, 0, 0, f"The file cannot be read ({error.strerror}).",
-                              "Replace it with a regular file.")]
+        return None, [problem(P.SYMLINK, relative, 0, 0, _("The file cannot be read (%(reason)s).")
+                              % {"reason": error.strerror}, _("Replace it with a regular file."))]
     return decode(raw, relative, max_bytes=max_bytes)
 
 
@@ -71,8 +72,8 @@ def content_files(
     """
     base = root / folder
     if base.is_symlink():
-        return [], [problem(P.SYMLINK, folder, 0, 0, f"'{folder}' is a symbolic link; links are never followed.",
-                            "Make it a real folder.")]
+        return [], [problem(P.SYMLINK, folder, 0, 0, _("'%(path)s' is a symbolic link; links are never followed.")
+                            % {"path": folder}, _("Make it a real folder."))]
     if not base.is_dir():
         return [], []
     found: list[Problem] = []
@@ -90,26 +91,30 @@ def content_files(
         if name in ignored or name.startswith("."):
             continue
         if is_link:
-            found.append(problem(P.SYMLINK, relative, 0, 0, f"'{relative}' is a symbolic link; links are never followed.",
-                                 "Replace the link with the file itself."))
+            found.append(problem(P.SYMLINK, relative, 0, 0, _("'%(path)s' is a symbolic link; links are never followed.")
+                                 % {"path": relative}, _("Replace the link with the file itself.")))
             continue
         if not is_file:
-            found.append(problem(P.BAD_FILENAME, relative, 0, 0, f"'{relative}' is a folder; {what}s are files.",
-                                 f"Move its files up into {folder}/ or remove it."))
+            found.append(problem(P.BAD_FILENAME, relative, 0, 0, _("'%(path)s' is a folder; %(kinds)s are files.")
+                                 % {"path": relative, "kinds": _kinds(what)},
+                                 _("Move its files up into %(folder)s/ or remove it.") % {"folder": folder}))
             continue
         stem, dot, suffix = name.rpartition(".")
         if not dot or suffix != extension:
-            found.append(problem(P.BAD_FILENAME, relative, 0, 0, f"'{name}' is not a {what} file name.",
-                                 f"{what.capitalize()}s are files named <id>.{extension}; rename it to "
-                                 f"'{(stem or name)}.{extension}'."))
+            kinds = _kinds(what)
+            found.append(problem(P.BAD_FILENAME, relative, 0, 0, _("'%(name)s' is not a %(kind)s file name.")
+                                 % {"name": name, "kind": _kind(what)},
+                                 _("%(kinds)s are files named <id>.%(extension)s; rename it to '%(file)s'.")
+                                 % {"kinds": kinds[:1].upper() + kinds[1:], "extension": extension,
+                                    "file": f"{stem or name}.{extension}"}))
             continue
         folded = stem.casefold()
         # The twin that is not a valid id is the one refused, whichever sorts first.
         twin = by_folded.get(folded) or (valid.get(folded) if valid.get(folded) != name else None)
         if twin:
             found.append(problem(P.CASE_COLLISION, relative, 0, 0,
-                                 f"'{name}' differs from '{twin}' only in case.",
-                                 "Ids must be unique whatever the case: choose another file name."))
+                                 _("'%(name)s' differs from '%(twin)s' only in case.") % {"name": name, "twin": twin},
+                                 _("Ids must be unique whatever the case: choose another file name.")))
             continue
         by_folded[folded] = name
         if not id_pattern.match(stem):
@@ -117,16 +122,31 @@ def content_files(
             if not slug or not slug[0].isalpha():
                 slug = f"{what}-{slug}".strip("-")
             found.append(problem(P.BAD_FILENAME, relative, 0, 0,
-                                 f"The file name '{name}' is not a valid {what} id.",
-                                 f"Use lowercase letters, digits and hyphens, starting with a letter: "
-                                 f"'{slug}.{extension}'."))
+                                 _("The file name '%(name)s' is not a valid %(kind)s id.") % {"name": name,
+                                                                                            "kind": _kind(what)},
+                                 _("Use lowercase letters, digits and hyphens, starting with a letter: '%(file)s'.")
+                                 % {"file": f"{slug}.{extension}"}))
             continue
         if stem in reserved:
-            found.append(problem(P.RESERVED_ID, relative, 0, 0, f"The id '{stem}' is reserved for the site's own pages.",
-                                 f"Choose another file name, such as '{stem}-1.{extension}'."))
+            found.append(problem(P.RESERVED_ID, relative, 0, 0, _("The id '%(id)s' is reserved for the site's own pages.")
+                                 % {"id": stem}, _("Choose another file name, such as '%(file)s'.")
+                                 % {"file": f"{stem}-1.{extension}"}))
             continue
         paths.append(relative)
     return paths, found
+
+
+# The kinds of file content_files lists, as its messages name them.
+_KIND = {"profile": N_("profile"), "proposal": N_("proposal"), "group": N_("group")}
+_KINDS = {"profile": N_("profiles"), "proposal": N_("proposals"), "group": N_("groups")}
+
+
+def _kind(what: str) -> str:
+    return _(_KIND[what]) if what in _KIND else what
+
+
+def _kinds(what: str) -> str:
+    return _(_KINDS[what]) if what in _KINDS else f"{what}s"
 
 
 def committed_but_ignored(root: Path) -> list[Problem]:
@@ -143,8 +163,9 @@ def committed_but_ignored(root: Path) -> list[Problem]:
         return []
     names = sorted({name.decode("utf-8", "replace") for name in listed.stdout.split(b"\0") if name})
     return [problem(P.IGNORED_FILE, name, 0, 0,
-                    "This file is committed, but .gitignore says it must never be: it is not reviewed as a "
-                    "contribution and the site never reads it.",
-                    f"Remove it from the pull request (git rm --cached '{name}'), or, if it really belongs in "
-                    "the repository, change .gitignore in a separate pull request for a maintainer to review.")
+                    _("This file is committed, but .gitignore says it must never be: it is not reviewed as a "
+                      "contribution and the site never reads it."),
+                    _("Remove it from the pull request (git rm --cached '%(name)s'), or, if it really belongs in "
+                      "the repository, change .gitignore in a separate pull request for a maintainer to review.")
+                    % {"name": name})
             for name in names]

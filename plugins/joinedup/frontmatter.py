@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass
 
 from . import problems as P
+from .i18n import gettext as _
 from .problems import Problem, problem
-from .yamlsource import YamlDocument, load_yaml
+from .yamlsource import YamlDocument, load_yaml, the_kind
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
@@ -44,9 +45,9 @@ def split(text: str, path: str, *, what: str = "file") -> tuple[MarkdownFile | N
             problem(
                 P.NO_FRONT_MATTER,
                 path, 1, 1,
-                f"The {what} does not start with a '---' line, so it has no front matter.",
-                "Start the file with a line '---', then the 'key: value' lines (title:, summary:, ...), "
-                "then another '---' line, then the text. 'python tasks.py new proposal' writes one for you.",
+                _("%(what)s does not start with a '---' line, so it has no front matter.") % {"what": the_kind(what)},
+                _("Start the file with a line '---', then the 'key: value' lines (title:, summary:, ...), "
+                  "then another '---' line, then the text. 'python tasks.py new proposal' writes one for you."),
             )
         ]
     closing = next((n for n in range(1, len(lines)) if _CLOSE.match(lines[n].rstrip("\r"))), None)
@@ -55,14 +56,15 @@ def split(text: str, path: str, *, what: str = "file") -> tuple[MarkdownFile | N
             (n for n in range(1, len(lines)) if lines[n].strip() and not _YAML_LIKE.match(lines[n].rstrip("\r"))),
             None,
         )
-        hint = "Add a line with only '---' after the last 'key: value' line."
+        hint = _("Add a line with only '---' after the last 'key: value' line.")
         if guess is not None:
-            hint = f"Add a line with only '---' before line {guess + 1}, where the text seems to start."
+            hint = _("Add a line with only '---' before line %(line)d, where the text seems to start.") % {
+                "line": guess + 1}
         return None, [
             problem(
                 P.UNCLOSED_FRONT_MATTER,
                 path, 1, 1,
-                "The front matter that starts on line 1 is never closed with a '---' line.",
+                _("The front matter that starts on line 1 is never closed with a '---' line."),
                 hint,
             )
         ]

@@ -15,6 +15,7 @@ from .crossrefs import unknown_people, unknown_region, unknown_skill, unknown_th
 from .dates import parse_date
 from .content import ContentKind, load_content
 from .files import content_files
+from .i18n import gettext as _
 from .model import Contact, Directory, Group, Known, Need
 from .problems import Problem, problem
 from .profiles import ID_PATTERN, RESERVED_IDS
@@ -49,9 +50,9 @@ def _cross_check(document, path: str, known: Known) -> list[Problem]:
         line, col = document.position(("review",))
         found.append(problem(
             P.REVIEW_OVERDUE, path, line, col,
-            f"The group's review date, {review}, has passed.",
-            "Review the card with the group (are the goals, team and needs still right?), "
-            "then set 'review:' to the date of the next review.",
+            _("The group's review date, %(date)s, has passed.") % {"date": review},
+            _("Review the card with the group (are the goals, team and needs still right?), "
+              "then set 'review:' to the date of the next review."),
         ))
 
     needs = data.get("needs")
@@ -68,16 +69,18 @@ def _cross_check(document, path: str, known: Known) -> list[Problem]:
                 line, col = document.position(where)
                 found.append(problem(
                     P.MISSING_FIELD, path, line, col,
-                    f"Need {index + 1} says neither 'remote: true' nor a 'region', so nobody can tell where the help is needed.",
-                    "Add 'remote: true', or 'region:' with a region id from data/regions.yaml, or both.",
+                    _("Need %(number)d says neither 'remote: true' nor a 'region', so nobody can tell where the help "
+                      "is needed.") % {"number": index + 1},
+                    _("Add 'remote: true', or 'region:' with a region id from data/regions.yaml, or both."),
                 ))
             until = parse_date(need.get("until"))
             if until and until < known.today:
                 line, col = document.position(where + ("until",))
                 found.append(problem(
                     P.NEED_EXPIRED, path, line, col,
-                    f"Need {index + 1} ({need.get('skill')}) ended on {until}; it is no longer shown.",
-                    "Remove the need, or move 'until:' to a later date if the help is still wanted.",
+                    _("Need %(number)d (%(skill)s) ended on %(date)s; it is no longer shown.")
+                    % {"number": index + 1, "skill": need.get("skill"), "date": until},
+                    _("Remove the need, or move 'until:' to a later date if the help is still wanted."),
                 ))
     return found
 
@@ -98,10 +101,10 @@ def unreachable_groups(groups, directory: Directory) -> list[Problem]:
         line, col = group.positions.get(("core_team",), (1, 1))
         found.append(problem(
             P.GROUP_UNREACHABLE, group.path, line, col,
-            f"Nobody can reach the group '{group.name}': it gives no contact and no discussion, "
-            "and nobody in its core team gives a contact in their profile.",
-            "Add 'contact:' with the group's 'email:' or 'website:', or 'discussion:' with the address of its "
-            "forum or chat; or ask someone in the core team to add a contact to their profile.",
+            _("Nobody can reach the group '%(group)s': it gives no contact and no discussion, "
+              "and nobody in its core team gives a contact in their profile.") % {"group": group.name},
+            _("Add 'contact:' with the group's 'email:' or 'website:', or 'discussion:' with the address of its "
+              "forum or chat; or ask someone in the core team to add a contact to their profile."),
         ))
     return found
 

@@ -26,6 +26,7 @@ from typing import Mapping, Sequence
 
 from . import problems as P
 from .buildcache import load_memo, save_memo
+from .i18n import N_, gettext as _
 from .model import STATUSES, History, Revision
 from .privacy import private_matches
 from .problems import Problem, problem
@@ -36,10 +37,10 @@ _FIELD = "\x1f"
 _FORMAT = f"{_RECORD}%H{_FIELD}%aI{_FIELD}%an{_FIELD}%s"
 _STATUS_LINE = re.compile(r"""^\+status:\s*["']?([a-z-]+)["']?\s*(?:#.*)?$""")
 
-NOT_A_REPOSITORY = "Revision history is not shown: this site was built from files outside a git repository."
-NO_GIT = "Revision history is not shown: git is not installed where this site was built."
-SHALLOW = ("Revision history may be incomplete: this site was built from a shallow clone of its "
-           "repository, so older changes are missing.")
+NOT_A_REPOSITORY = N_("Revision history is not shown: this site was built from files outside a git repository.")
+NO_GIT = N_("Revision history is not shown: git is not installed where this site was built.")
+SHALLOW = N_("Revision history may be incomplete: this site was built from a shallow clone of its "
+             "repository, so older changes are missing.")
 
 
 def read_history(root: Path, folders: Sequence[str] = FOLDERS, *, git: str = "git") -> tuple[History, list[Problem]]:
@@ -60,16 +61,19 @@ def read_history(root: Path, folders: Sequence[str] = FOLDERS, *, git: str = "gi
                 raise
             where = _run(asked, root).split("\n")
     except FileNotFoundError:
-        return _unavailable(NO_GIT, "Install git and build from a clone of the repository.")
+        return _unavailable(_(NO_GIT), _("Install git and build from a clone of the repository."))
     except subprocess.CalledProcessError as error:
         detail = (error.stderr or "").strip().splitlines()
         if any("not a git repository" in line for line in detail):
-            return _unavailable(NOT_A_REPOSITORY, "Build from a clone of the repository (git clone), not from a copy of its files.")
+            return _unavailable(_(NOT_A_REPOSITORY),
+                                _("Build from a clone of the repository (git clone), not from a copy of its files."))
         reason = detail[0] if detail else f"git exited with status {error.returncode}"
-        return _unavailable(f"Revision history is not shown: git could not read the repository ({reason}).",
-                            "Run 'git status' in the site's folder to see what git objects to.")
+        return _unavailable(_("Revision history is not shown: git could not read the repository (%(reason)s).")
+                            % {"reason": reason},
+                            _("Run 'git status' in the site's folder to see what git objects to."))
     if len(where) < 4 or where[0] != "true":
-        return _unavailable(NOT_A_REPOSITORY, "Build from a clone of the repository, not from inside its .git folder.")
+        return _unavailable(_(NOT_A_REPOSITORY),
+                            _("Build from a clone of the repository, not from inside its .git folder."))
     shallow = where[1] == "true"
     prefix = where[2]
     grafted = _shallow_commits(root / where[3]) if shallow else frozenset()
@@ -88,9 +92,9 @@ def read_history(root: Path, folders: Sequence[str] = FOLDERS, *, git: str = "gi
             save_memo(root, _MEMO, {"key": key, "revisions": dict(revisions)})
     revisions, withheld = withhold_private(revisions)
     if shallow:
-        return History("shallow", SHALLOW, revisions), withheld + [problem(
-            P.HISTORY_INCOMPLETE, folders[0], 0, 0, SHALLOW,
-            "Build from a full clone (in GitHub Actions: actions/checkout with 'fetch-depth: 0').",
+        return History("shallow", _(SHALLOW), revisions), withheld + [problem(
+            P.HISTORY_INCOMPLETE, folders[0], 0, 0, _(SHALLOW),
+            _("Build from a full clone (in GitHub Actions: actions/checkout with 'fetch-depth: 0')."),
         )]
     return History("complete", "", revisions), withheld
 
@@ -114,12 +118,13 @@ def withhold_private(revisions: Mapping[str, tuple[Revision, ...]]) -> tuple[Map
                 changed = True
                 problems.append(problem(
                     P.PRIVATE_COMMIT, path, 0, 0,
-                    f"Commit {revision.commit[:7]}, which changed this file, has {found[revision.commit]}; the "
-                    "site shows it as 'a change by a contributor', without its author's name and message.",
-                    "A commit cannot be changed once others have it, so the site hides what it says. To take "
-                    "it out of the repository as well, follow docs/takedown.md (git filter-repo "
-                    "--replace-message). Keep phone numbers and addresses out of commit messages, and set "
-                    "a name, not an address, with 'git config user.name'.",
+                    _("Commit %(commit)s, which changed this file, has %(what)s; the "
+                      "site shows it as 'a change by a contributor', without its author's name and message.")
+                    % {"commit": revision.commit[:7], "what": found[revision.commit]},
+                    _("A commit cannot be changed once others have it, so the site hides what it says. To take "
+                      "it out of the repository as well, follow docs/takedown.md (git filter-repo "
+                      "--replace-message). Keep phone numbers and addresses out of commit messages, and set "
+                      "a name, not an address, with 'git config user.name'."),
                 ))
         kept[path] = tuple(
             dataclasses.replace(r, author="", message="", withheld=True) if found[r.commit] else r for r in items
@@ -131,11 +136,12 @@ def _private_metadata(revision: Revision) -> str:
     """What the author name and message of ``revision`` hold that must not be published,
     in words ("a phone number in its message"), or ''."""
     said = []
-    for field, text in (("author name", revision.author), ("message", revision.message)):
-        kinds = dict.fromkeys(match.what for match in private_matches(text))
+    for where, text in ((N_("%(what)s in its author name"), revision.author),
+                        (N_("%(what)s in its message"), revision.message)):
+        kinds = dict.fromkeys(_(match.what) for match in private_matches(text))
         if kinds:
-            said.append(f"{' and '.join(kinds)} in its {field}")
-    return " and ".join(said)
+            said.append(_(where) % {"what": _(" and ").join(kinds)})
+    return _(" and ").join(said)
 
 
 _MEMO = "history"
@@ -155,8 +161,8 @@ def _read_log(root: Path, git: str, folders: Sequence[str], prefix: str, grafted
         if any("does not have any commits" in line for line in detail):
             return History("complete"), []
         reason = detail[0] if detail else f"git exited with status {error.returncode}"
-        return _unavailable(f"Revision history is not shown: git could not read it ({reason}).",
-                            "Run 'git log' in the site's folder to see what git objects to.")
+        return _unavailable(_("Revision history is not shown: git could not read it (%(reason)s).") % {"reason": reason},
+                            _("Run 'git log' in the site's folder to see what git objects to."))
     return parse_log(output, prefix=prefix, skip=grafted)
 
 

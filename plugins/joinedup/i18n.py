@@ -114,6 +114,29 @@ def install_template_gettext(environment, language: str) -> None:
     environment.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
 
 
+def extract_schema_texts(fileobj, keywords, comment_tags, options):
+    """A Babel extractor for the library's JSON Schemas: each ``description`` (the checker's
+    hint for that key) and ``x-why-closed``, so the catalogue translates them."""
+    import json
+
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("description", "x-why-closed") and isinstance(value, str):
+                    found.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.load(fileobj))
+    for text in dict.fromkeys(found):
+        yield 0, "gettext", text, []
+
+
 def N_(message: str) -> str:
     """Marks ``message`` for the catalogue where it is defined; it is translated where it is shown."""
     return message

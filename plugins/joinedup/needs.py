@@ -93,7 +93,7 @@ def search_query(need: Need) -> str:
 def needs_from_front_matter(raw, taxonomy: Taxonomy, where: str) -> list[Need]:
     """``needs`` of a front matter as Need objects; raises NeedsError naming the bad entry."""
     if not isinstance(raw, list) or not raw:
-        raise NeedsError(f"{where} has no needs listed; add a 'needs:' list to its front matter.")
+        raise NeedsError(_("%(file)s has no needs listed; add a 'needs:' list to its front matter.") % {"file": where})
     loose_skills = [item for item in raw if isinstance(item, str)]
     needs = [_need(item, taxonomy, where, index) for index, item in enumerate(raw) if not isinstance(item, str)]
     if loose_skills:
@@ -103,17 +103,21 @@ def needs_from_front_matter(raw, taxonomy: Taxonomy, where: str) -> list[Need]:
 
 def _need(item, taxonomy: Taxonomy, where: str, index: int) -> Need:
     if not isinstance(item, dict):
-        raise NeedsError(f"{where}: need {index + 1} is neither a skill id nor a mapping.")
+        raise NeedsError(_("%(file)s: need %(number)d is neither a skill id nor a mapping.")
+                         % {"file": where, "number": index + 1})
     words = item.get("skills", item.get("skill", []))
     words = [words] if isinstance(words, str) else words
     if not isinstance(words, list) or not words:
-        raise NeedsError(f"{where}: need {index + 1} names no skill; add 'skill: <id>'.")
+        raise NeedsError(_("%(file)s: need %(number)d names no skill; add 'skill: <id>'.")
+                         % {"file": where, "number": index + 1})
     region = item.get("region")
     if region is not None and region not in taxonomy.regions:
-        raise NeedsError(f"{where}: need {index + 1} has unknown region '{region}'.{suggest(region, taxonomy.regions)}")
+        raise NeedsError(_("%(file)s: need %(number)d has unknown region '%(region)s'.")
+                         % {"file": where, "number": index + 1, "region": region} + suggest(region, taxonomy.regions))
     hours = item.get("hours_per_week", item.get("hours", 0)) or 0
     if not isinstance(hours, int) or isinstance(hours, bool) or hours < 0:
-        raise NeedsError(f"{where}: need {index + 1} has hours_per_week {hours!r}; write a whole number.")
+        raise NeedsError(_("%(file)s: need %(number)d has hours_per_week %(hours)r; write a whole number.")
+                         % {"file": where, "number": index + 1, "hours": hours})
     return Need(
         skills=tuple(_skill(word, taxonomy, where) for word in words),
         region=region,
@@ -127,7 +131,8 @@ def _need(item, taxonomy: Taxonomy, where: str, index: int) -> Need:
 def _skill(word, taxonomy: Taxonomy, where: str) -> str:
     skill = taxonomy.canonical_skill(str(word))
     if skill is None:
-        raise NeedsError(f"{where}: unknown skill '{word}'.{suggest(str(word), taxonomy.skills)}")
+        raise NeedsError(_("%(file)s: unknown skill '%(word)s'.") % {"file": where, "word": word}
+                         + suggest(str(word), taxonomy.skills))
     return skill
 
 
@@ -137,7 +142,8 @@ def _day(value, where: str, index: int) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise NeedsError(f"{where}: need {index + 1} has the date {value!r}; write YYYY-MM-DD.") from None
+        raise NeedsError(_("%(file)s: need %(number)d has the date %(date)r; write YYYY-MM-DD.")
+                         % {"file": where, "number": index + 1, "date": value}) from None
 
 
 def needs_of(item: Group | Proposal, today: dt.date) -> list[Need]:
@@ -167,20 +173,22 @@ def read_needs(root: Path, slug: str, taxonomy: Taxonomy, today: dt.date | None 
             continue
         text, problems = read_text(Path(root), relative)
         if text is None:
-            raise NeedsError(f"{relative} cannot be read: {problems[0].message}")
+            raise NeedsError(_("%(file)s cannot be read: %(problem)s") % {"file": relative, "problem": problems[0].message})
         front = _front_matter(text)
         if front is None:
-            raise NeedsError(f"{relative} has no YAML front matter between '---' lines, so no needs.")
+            raise NeedsError(_("%(file)s has no YAML front matter between '---' lines, so no needs.") % {"file": relative})
         document, problems = load_yaml(front, relative, line_offset=1)
         if document is None:
-            raise NeedsError(f"{relative}: {problems[0].message if problems else 'unreadable front matter'}")
+            raise NeedsError(relative + ": " + (problems[0].message if problems else _("unreadable front matter")))
         needs = needs_from_front_matter(document.data.get("needs"), taxonomy, relative)
         if today is not None:
             needs = [need for need in needs if need.until is None or need.until >= today]
             if not needs:
-                raise NeedsError(f"{relative} has no open needs: every need ended before {today.isoformat()}.")
+                raise NeedsError(_("%(file)s has no open needs: every need ended before %(date)s.")
+                                 % {"file": relative, "date": today.isoformat()})
         return kind, needs
-    raise NeedsError(f"There is no proposal or group called '{slug}' (looked in content/groups and content/proposals).")
+    raise NeedsError(_("There is no proposal or group called '%(slug)s' (looked in content/groups and "
+                       "content/proposals).") % {"slug": slug})
 
 
 def _front_matter(text: str) -> str | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from . import problems as P
+from .i18n import N_, gettext as _
 from .model import STATUSES, Agenda, Directory, Taxonomy
 from .problems import Problem, ProblemsFound, problem
 from .profiles import ID_PATTERN, RESERVED_IDS
@@ -235,8 +236,9 @@ def check_collisions(planned: Sequence[PlannedPage], taken: dict[str, str] | Non
                 problem(
                     P.URL_COLLISION,
                     page.save_as, 0, 0,
-                    f"{what} and {seen[page.save_as]} would both be written to '{page.save_as}'.",
-                    "Rename one of the two files so their ids differ.",
+                    _("%(first)s and %(second)s would both be written to '%(path)s'.")
+                    % {"first": what[:1].upper() + what[1:], "second": seen[page.save_as], "path": page.save_as},
+                    _("Rename one of the two files so their ids differ."),
                 )
             )
         else:
@@ -248,8 +250,12 @@ def check_collisions(planned: Sequence[PlannedPage], taken: dict[str, str] | Non
 def _describe(page: PlannedPage) -> str:
     if page.template in ("proposal.html", "group.html"):
         item = page.context[page.template.partition(".")[0]]
-        return f"the page of '{item.path}'"
-    for key in ("person", "skill", "region", "group"):
+        return _("the page of '%(path)s'") % {"path": item.path}
+    for key, words in _PAGE_OF.items():
         if key in page.context:
-            return f"the page of {key} '{page.context[key].id}'"
-    return f"the page '{page.url}'"
+            return _(words) % {"id": page.context[key].id}
+    return _("the page '%(url)s'") % {"url": page.url}
+
+
+_PAGE_OF = {"person": N_("the page of person '%(id)s'"), "skill": N_("the page of skill '%(id)s'"),
+            "region": N_("the page of region '%(id)s'"), "group": N_("the page of group '%(id)s'")}

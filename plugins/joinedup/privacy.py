@@ -21,10 +21,11 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from . import problems as P
 from .problems import Problem, problem
+from .i18n import N_, gettext as _
 from .schema import named
 
 # --- Normalisation ------------------------------------------------------------------------
@@ -196,9 +197,12 @@ def check_text(
         for offset, line_text in enumerate(normalise(text).split("\n")):
             if not is_markdown and not _might_be_private(line_text, email_ok):
                 continue  # most lines: no digit, no '@', no 'at' standing alone
+            matches = list(_private_in_line(line_text, email_ok))
+            if not (matches or is_markdown):
+                continue  # most dates and numbers: nothing private, and no message to word
             line, col = locate(where, offset)
             field = field or named(where)  # 'place', item 2 of 'goals': never a path like goals[1]
-            found.extend(_problems(line_text, path, line, col, field[:1].upper() + field[1:], email_ok))
+            found.extend(_problems(matches, path, line, col, field[:1].upper() + field[1:]))
             if is_markdown:
                 found.extend(check_links(lines[offset], path, line, col, field, tags_kept=tags_kept))
     return found
@@ -210,7 +214,7 @@ def check_body_privacy(text: str, path: str, first_line: int) -> list[Problem]:
     found: list[Problem] = []
     for offset, line_text in enumerate(normalise(text).split("\n")):
         if _might_be_private(line_text, False):
-            found.extend(_problems(line_text, path, first_line + offset, 1, "The text", False))
+            found.extend(_problems(_private_in_line(line_text, False), path, first_line + offset, 1, _("The text")))
     return found
 
 
@@ -242,9 +246,9 @@ def _might_be_private(text: str, email_ok: bool) -> bool:
     return not email_ok and ("@" in text or _AT_WORD.search(text) is not None)
 
 
-_ADDRESSES = ((_POSTCODE_UK, "a full postcode"), (_POSTCODE_ELSEWHERE, "a full postcode"),
-              (_STREET_CAPITALISED, "a street address"), (_STREET_LOWER_CASE, "a street address"),
-              (_STREET_FRENCH, "a street address"), (_STREET_GERMAN, "a street address"))
+_ADDRESSES = ((_POSTCODE_UK, N_("a full postcode")), (_POSTCODE_ELSEWHERE, N_("a full postcode")),
+              (_STREET_CAPITALISED, N_("a street address")), (_STREET_LOWER_CASE, N_("a street address")),
+              (_STREET_FRENCH, N_("a street address")), (_STREET_GERMAN, N_("a street address")))
 
 
 def _private_in_line(text: str, email_ok: bool) -> Iterator[PrivateMatch]:
@@ -257,11 +261,11 @@ def _private_in_line(text: str, email_ok: bool) -> Iterator[PrivateMatch]:
     if not email_ok:
         if "@" in text:
             for match in _EMAIL.finditer(text):
-                yield PrivateMatch(P.EMAIL_OUTSIDE_CONTACT, "an e-mail address", match.group(0))
+                yield PrivateMatch(P.EMAIL_OUTSIDE_CONTACT, N_("an e-mail address"), match.group(0))
             without_urls = _EMAIL.sub(" ", without_urls)
         if _DOT_WORD.search(without_urls):
             for match in _SPELLED_EMAIL.finditer(without_urls):
-                yield PrivateMatch(P.EMAIL_OUTSIDE_CONTACT, "an e-mail address", match.group(0))
+                yield PrivateMatch(P.EMAIL_OUTSIDE_CONTACT, N_("an e-mail address"), match.group(0))
             without_urls = _SPELLED_EMAIL.sub(" ", without_urls)
     if not _DIGIT.search(text):
         return  # every postcode, street address and phone number pattern holds a digit
@@ -281,29 +285,31 @@ def _private_in_line(text: str, email_ok: bool) -> Iterator[PrivateMatch]:
         if (_CURRENCY_BEFORE.search(without_dates, max(match.start() - 2, 0), match.start())
                 or _CURRENCY_AFTER.match(without_dates, match.end())):
             continue
-        yield PrivateMatch(P.PHONE_NUMBER, "a phone number", match.group(0).strip())
+        yield PrivateMatch(P.PHONE_NUMBER, N_("a phone number"), match.group(0).strip())
 
 
 _HINTS = {
-    P.EMAIL_OUTSIDE_CONTACT.id: "Put an address only under a profile's 'contact: email:': there it is never shown as "
-                                "plain text, so it is not harvested by spammers.",
-    P.POSTAL_ADDRESS.id: "Give only a town or neighbourhood (or the first half of a postcode, like 'LS6'): "
-                         "everything in the file is public.",
-    P.PHONE_NUMBER.id: "Remove it: everything in the file is public. Groups contact you through "
-                       "'contact:' (e-mail, website or social handle).",
+    P.EMAIL_OUTSIDE_CONTACT.id: N_("Put an address only under a profile's 'contact: email:': there it is never "
+                                   "shown as plain text, so it is not harvested by spammers."),
+    P.POSTAL_ADDRESS.id: N_("Give only a town or neighbourhood (or the first half of a postcode, like 'LS6'): "
+                            "everything in the file is public."),
+    P.PHONE_NUMBER.id: N_("Remove it: everything in the file is public. Groups contact you through "
+                          "'contact:' (e-mail, website or social handle)."),
 }
 
 
-def _problems(text: str, path: str, line: int, col: int, subject: str, email_ok: bool) -> list[Problem]:
-    """A problem at (line, col) for each private match in the normalised line ``text``;
+def _problems(matches: Iterable[PrivateMatch], path: str, line: int, col: int, subject: str) -> list[Problem]:
+    """A problem at (line, col) for each private match of one line (:func:`_private_in_line`);
     ``subject`` names where it is ("'headline'", "The text")."""
     found = []
-    for match in _private_in_line(text, email_ok):
+    for match in matches:
         if match.code is P.EMAIL_OUTSIDE_CONTACT:
-            message = f"{subject} contains an e-mail address ('{match.text}')."
+            message = _("%(subject)s contains an e-mail address ('%(text)s').") % {"subject": subject,
+                                                                                   "text": match.text}
         else:
-            message = f"{subject} looks like it contains {match.what} ('{match.text}')."
-        found.append(problem(match.code, path, line, col, message, _HINTS[match.code.id]))
+            message = _("%(subject)s looks like it contains %(what)s ('%(text)s').") % {
+                "subject": subject, "what": _(match.what), "text": match.text}
+        found.append(problem(match.code, path, line, col, message, _(_HINTS[match.code.id])))
     return found
 
 
@@ -339,8 +345,9 @@ def check_links(text: str, path: str, line: int, col: int, field: str, *, tags_k
             problem(
                 P.UNSAFE_LINK,
                 path, line, col,
-                f"{field[:1].upper() + field[1:]} links to '{target[:60]}'; only https://, http:// and mailto: links are allowed.",
-                "Use a full web address starting with https://.",
+                _("%(field)s links to '%(target)s'; only https://, http:// and mailto: links are allowed.")
+                % {"field": field[:1].upper() + field[1:], "target": target[:60]},
+                _("Use a full web address starting with https://."),
             )
         )
     found += _html_problems(text, path, line, col - 1, tags_kept)
@@ -359,31 +366,32 @@ def _html_problems(visible: str, path: str, line: int, offset: int, tags_kept) -
         if name in _DANGEROUS_ELEMENTS:
             found.append(problem(
                 P.DANGEROUS_HTML, path, line, offset + match.start() + 1,
-                f"The text contains a <{name}> element; scripts, frames, forms and embedded "
-                "objects are never published.",
-                "Remove it. To point readers to a video, a form or a map, link to it: "
-                "[watch the film](https://example.org/film).",
+                _("The text contains a <%(name)s> element; scripts, frames, forms and embedded "
+                  "objects are never published.") % {"name": name},
+                _("Remove it. To point readers to a video, a form or a map, link to it: "
+                  "[watch the film](https://example.org/film)."),
             ))
             reported_tag = True
         elif name not in tags_kept and not reported_tag:
             found.append(problem(
                 P.RAW_HTML, path, line, offset + match.start() + 1,
-                f"The text contains HTML ('<{name}>') that is removed when published.",
-                "Use Markdown instead: **bold**, *emphasis*, ## headings, [text](https://example.org).",
+                _("The text contains HTML ('<%(name)s>') that is removed when published.") % {"name": name},
+                _("Use Markdown instead: **bold**, *emphasis*, ## headings, [text](https://example.org)."),
             ))
             reported_tag = True
     for match in _EVENT_HANDLER.finditer(visible):
         found.append(problem(
             P.DANGEROUS_HTML, path, line, offset + match.start(1) + 1,
-            f"The text contains an event handler ('{match.group(1)}='); scripts never run on the site.",
-            "Remove the attribute; write plain Markdown.",
+            _("The text contains an event handler ('%(name)s='); scripts never run on the site.")
+            % {"name": match.group(1)},
+            _("Remove the attribute; write plain Markdown."),
         ))
     if not reported_tag:
         for match in _STYLE_ATTRIBUTE.finditer(visible):
             found.append(problem(
                 P.RAW_HTML, path, line, offset + match.start(1) + 1,
-                "The text sets a 'style' attribute, which is removed when published.",
-                "Use Markdown for emphasis and headings; the site's stylesheet does the rest.",
+                _("The text sets a 'style' attribute, which is removed when published."),
+                _("Use Markdown for emphasis and headings; the site's stylesheet does the rest."),
             ))
     return found
 
@@ -414,7 +422,8 @@ def check_body(text: str, path: str, first_line: int, *, tags_kept=frozenset()) 
         for target in unsafe_link_targets(visible, relative_ok=True):
             found.append(problem(
                 P.UNSAFE_LINK, path, line, visible.find(target) + 1,
-                f"The text links to '{target[:60]}'; only https://, http:// and mailto: links are allowed.",
-                "Use a full web address starting with https://.",
+                _("The text links to '%(target)s'; only https://, http:// and mailto: links are allowed.")
+                % {"target": target[:60]},
+                _("Use a full web address starting with https://."),
             ))
     return found

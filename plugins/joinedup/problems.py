@@ -12,9 +12,11 @@ from dataclasses import asdict, dataclass
 from typing import Iterable
 
 from .controls import terminal_safe
+from .i18n import N_, gettext as _
 
 ERROR = "error"
 WARNING = "warning"
+N_SEVERITIES = (N_("error"), N_("warning"))  # for the catalogue: format_text translates the severity
 
 
 @dataclass(frozen=True)
@@ -132,9 +134,9 @@ class Problem:
         (controls.terminal_safe), so no file can send escape sequences to a terminal."""
         text = f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
         if self.severity != ERROR:
-            text = f"{self.path}:{self.line}:{self.col}: {self.code} ({self.severity}) {self.message}"
+            text = f"{self.path}:{self.line}:{self.col}: {self.code} ({_(self.severity)}) {self.message}"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += "\n    " + _("hint: %(hint)s") % {"hint": self.hint}
         return terminal_safe(text)
 
     def format_github(self) -> str:
@@ -172,4 +174,4 @@ class ProblemsFound(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         errors = sum(1 for p in problems if p.is_error)
-        super().__init__(f"{errors} error(s) in the content; nothing was published")
+        super().__init__(_("%(errors)d error(s) in the content; nothing was published") % {"errors": errors})

@@ -13,7 +13,7 @@ from pathlib import Path
 from . import problems as P
 from .dates import parse_date
 from .files import content_files, read_text
-from .i18n import LOCALE_DIR, N_
+from .i18n import LOCALE_DIR, N_, gettext as _
 from .markup import BIO_TAGS
 from .model import Availability, Contact, SkillLevel, Taxonomy, Volunteer
 from .privacy import check_text
@@ -99,8 +99,8 @@ def _cross_check(document: YamlDocument, path: str, taxonomy: Taxonomy) -> list[
             if skill not in taxonomy.skills:
                 found.append(unknown_entry(P.UNKNOWN_SKILL, path, line, col, skill, taxonomy.skills, taxonomy.aliases))
             elif skill in seen:
-                found.append(problem(P.DUPLICATE_ITEM, path, line, col, f"The skill '{skill}' is listed twice.",
-                                     "Keep one line per skill."))
+                found.append(problem(P.DUPLICATE_ITEM, path, line, col, _("The skill '%(skill)s' is listed twice.") % {"skill": skill},
+                                     _("Keep one line per skill.")))
             seen.add(skill)
 
     themes = data.get("themes")
@@ -123,8 +123,8 @@ def _cross_check(document: YamlDocument, path: str, taxonomy: Taxonomy) -> list[
         if start and until and until < start:
             line, col = document.position(("availability", "until"))
             found.append(problem(P.REVERSED_WINDOW, path, line, col,
-                                 f"'until' ({until}) is before 'from' ({start}).",
-                                 "Swap the two dates, or correct the one that is wrong."))
+                                 _("'until' (%(until)s) is before 'from' (%(start)s).") % {"until": until, "start": start},
+                                 _("Swap the two dates, or correct the one that is wrong.")))
     return found
 
 
@@ -132,15 +132,16 @@ def _cross_check(document: YamlDocument, path: str, taxonomy: Taxonomy) -> list[
 # file saved without changing them is refused (JU112), whatever language the template was in.
 TEMPLATE_FILE = N_("your-name.yaml")
 TEMPLATE_VALUES = {
-    ("name",): (N_("Your Name"), "Fill in 'name': it still holds the template's example, '{value}'.",
-                "Write the name you want shown on your profile."),
-    ("github",): (N_("your-login"), "Fill in 'github': it still holds the template's example, '{value}'.",
-                  "Write your login on the forge, the name you sign in with: only you can then approve changes "
-                  "to this file."),
-    ("headline",): (N_("One line on what you can do"), "Fill in 'headline': it still holds the template's example, '{value}'.",
-                    "Write one line on what you can do, shown under your name."),
-    ("location", "place"): (N_("Your town"), "Fill in 'place': it still holds the template's example, '{value}'.",
-                            "Write your town or neighbourhood (never a street or a full postcode)."),
+    ("name",): (N_("Your Name"), N_("Fill in 'name': it still holds the template's example, '%(value)s'."),
+                N_("Write the name you want shown on your profile.")),
+    ("github",): (N_("your-login"), N_("Fill in 'github': it still holds the template's example, '%(value)s'."),
+                  N_("Write your login on the forge, the name you sign in with: only you can then approve changes "
+                     "to this file.")),
+    ("headline",): (N_("One line on what you can do"),
+                    N_("Fill in 'headline': it still holds the template's example, '%(value)s'."),
+                    N_("Write one line on what you can do, shown under your name.")),
+    ("location", "place"): (N_("Your town"), N_("Fill in 'place': it still holds the template's example, '%(value)s'."),
+                            N_("Write your town or neighbourhood (never a street or a full postcode).")),
 }
 
 
@@ -150,16 +151,16 @@ def unfilled_template(document: YamlDocument, path: str) -> list[Problem]:
     found = []
     if Path(path).name.casefold() in _template_words(TEMPLATE_FILE):
         found.append(problem(P.PLACEHOLDER_VALUE, path, 0, 0,
-                             f"The file still has the template's name, '{Path(path).name}'.",
-                             "Rename it after yourself, like lea-martin.yaml: the name becomes the address of "
-                             "your page on the site."))
+                             _("The file still has the template's name, '%(name)s'.") % {"name": Path(path).name},
+                             _("Rename it after yourself, like lea-martin.yaml: the name becomes the address of "
+                               "your page on the site.")))
     for where, (example, message, hint) in TEMPLATE_VALUES.items():
         value = document.data
         for key in where:
             value = value.get(key) if isinstance(value, dict) else None
         if isinstance(value, str) and " ".join(value.split()).casefold() in _template_words(example):
-            line, col, _ = document.scalars.get(where) or (*document.position(where), None)
-            found.append(problem(P.PLACEHOLDER_VALUE, path, line, col, message.format(value=value.strip()), hint))
+            line, col, _style = document.scalars.get(where) or (*document.position(where), None)
+            found.append(problem(P.PLACEHOLDER_VALUE, path, line, col, _(message) % {"value": value.strip()}, _(hint)))
     return found
 
 
@@ -228,8 +229,9 @@ def github_collisions(volunteers: list[Volunteer], root: Path | None = None) -> 
             others = ", ".join(f"'{other.path}'" for other in claimants if other is not volunteer)
             line, col = _key_position(root, volunteer.path, "github")
             found.append(problem(P.CASE_COLLISION, volunteer.path, line, col,
-                                 f"The login '{volunteer.github}' also owns {others}.",
-                                 "One profile per person: merge the two files, or correct the login."))
+                                 _("The login '%(login)s' also owns %(others)s.") % {"login": volunteer.github,
+                                                                                     "others": others},
+                                 _("One profile per person: merge the two files, or correct the login.")))
     return found
 
 
@@ -244,14 +246,14 @@ def ended_availability(volunteers: list[Volunteer], root: Path, today: dt.date) 
         until = volunteer.availability.until
         if until is None or until >= today:
             continue
-        text, _ = read_text(root, volunteer.path)
-        document, _ = load_yaml(text or "", volunteer.path, what="profile")
+        text = read_text(root, volunteer.path)[0]
+        document = load_yaml(text or "", volunteer.path, what="profile")[0]
         line, col = document.position(("availability", "until")) if document else (0, 0)
         found.append(problem(P.AVAILABILITY_ENDED, volunteer.path, line, col,
-                             f"'until' is {until.isoformat()}, a day already past: the directory shows this person "
-                             "as no longer available.",
-                             "To go on helping, change 'until' to a later date, or remove the line if there is no "
-                             "end date."))
+                             _("'until' is %(date)s, a day already past: the directory shows this person "
+                               "as no longer available.") % {"date": until.isoformat()},
+                             _("To go on helping, change 'until' to a later date, or remove the line if there is no "
+                               "end date.")))
     return found
 
 

@@ -53,9 +53,9 @@ def _cross_check(document, path: str, known: Known) -> list[Problem]:
         line, col = document.position(("status",))
         found.append(problem(
             P.UNKNOWN_STATUS, path, line, col,
-            f"Unknown status '{status}'.{suggest(status, STATUSES)} "
-            f"The status must be one of: {', '.join(STATUSES)}.",
-            f"A proposal moves {STATUS_FLOW}.",
+            _("Unknown status '%(status)s'.") % {"status": status} + suggest(status, STATUSES) + " "
+            + _("The status must be one of: %(statuses)s.") % {"statuses": ", ".join(STATUSES)},
+            _("A proposal moves %(flow)s.") % {"flow": STATUS_FLOW},
         ))
 
     found += unknown_themes(document, "themes", path, known.taxonomy)
@@ -68,8 +68,9 @@ def _cross_check(document, path: str, known: Known) -> list[Problem]:
         line, col = document.position(("group",))
         found.append(problem(
             P.UNKNOWN_GROUP, path, line, col,
-            f"Unknown group '{group}': there is no content/groups/{group}.md.{suggest(group, known.groups)}",
-            "Use the id of a group (its file name in content/groups/ without .md), or remove 'group:'.",
+            _("Unknown group '%(group)s': there is no content/groups/%(group)s.md.") % {"group": group}
+            + suggest(group, known.groups),
+            _("Use the id of a group (its file name in content/groups/ without .md), or remove 'group:'."),
         ))
 
     for where, other in items(document, "synthesises"):
@@ -77,15 +78,15 @@ def _cross_check(document, path: str, known: Known) -> list[Problem]:
         if other == slug:
             found.append(problem(
                 P.SYNTHESISES_ITSELF, path, line, col,
-                f"The proposal '{slug}' lists itself under 'synthesises'.",
-                "List the other proposals this one merges, not this one.",
+                _("The proposal '%(slug)s' lists itself under 'synthesises'.") % {"slug": slug},
+                _("List the other proposals this one merges, not this one."),
             ))
         elif other not in known.proposals:
             found.append(problem(
                 P.UNKNOWN_PROPOSAL, path, line, col,
-                f"'synthesises' names '{other}', which is not a proposal: there is no "
-                f"content/proposals/{other}.md.{suggest(other, known.proposals)}",
-                "Use the slug of a proposal (its file name without .md).",
+                _("'synthesises' names '%(other)s', which is not a proposal: there is no "
+                  "content/proposals/%(other)s.md.") % {"other": other} + suggest(other, known.proposals),
+                _("Use the slug of a proposal (its file name without .md)."),
             ))
 
     if status == "consultation":
@@ -94,15 +95,15 @@ def _cross_check(document, path: str, known: Known) -> list[Problem]:
             line, col = document.position(("status",))
             found.append(problem(
                 P.MISSING_FIELD, path, line, col,
-                "A proposal in consultation needs 'consultation_closes', the last day of the consultation.",
-                "Add a line like 'consultation_closes: 2027-01-31' so readers know how long they have.",
+                _("A proposal in consultation needs 'consultation_closes', the last day of the consultation."),
+                _("Add a line like 'consultation_closes: 2027-01-31' so readers know how long they have."),
             ))
         elif closes and closes < known.today:
             line, col = document.position(("consultation_closes",))
             found.append(problem(
                 P.CONSULTATION_CLOSED, path, line, col,
-                f"The consultation closed on {closes}, but the status is still 'consultation'.",
-                "Move the proposal on ('status: synthesis', 'adopted', ...) or extend 'consultation_closes'.",
+                _("The consultation closed on %(date)s, but the status is still 'consultation'.") % {"date": closes},
+                _("Move the proposal on ('status: synthesis', 'adopted', ...) or extend 'consultation_closes'."),
             ))
     return found
 

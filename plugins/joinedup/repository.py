@@ -22,6 +22,7 @@ from .dates import build_date as today
 from .files import committed_but_ignored, read_text
 from .groups import group_files, load_group
 from .history import read_history
+from .i18n import activate, active_language, gettext as _, translations
 from .model import Agenda, Directory, History, Known, Taxonomy, build_directory
 from .problems import Problem, problem
 from .profiles import ended_availability, github_collisions, load_volunteer, profile_files, volunteer_from_text
@@ -72,7 +73,12 @@ def load_repository(
     found: list[Problem] = []
     day = build_date or today()
 
-    _, problems = load_settings(root)
+    settings, problems = load_settings(root)
+    if settings.language != active_language():
+        # Every message of the check, the build and the hook speaks the site's language: the
+        # settings' own problems are made again in it (site.yaml is one small file).
+        activate(settings.language)
+        _, problems = load_settings(root)
     found += problems
     taxonomy, problems = load_taxonomy(root)
     found += problems
@@ -163,8 +169,8 @@ def content_links(root: Path) -> list[Problem]:
                     if relative.startswith("data/") and name.endswith(".yaml") and folder == str(root / "data"):
                         continue  # reported by the taxonomy loader, which reads these files
                     found.append(problem(P.SYMLINK, relative, 0, 0,
-                                         f"'{relative}' is a symbolic link; links are never followed.",
-                                         "Replace the link with the file itself."))
+                                         _("'%(path)s' is a symbolic link; links are never followed.")
+                                         % {"path": relative}, _("Replace the link with the file itself.")))
     return found
 
 
@@ -205,8 +211,10 @@ def _load_volunteers(root: Path, paths: list[str], taxonomy: Taxonomy, digests: 
         fresh = [volunteer_from_text(root, path, text, taxonomy) for path, text, _, _ in misses]
     else:
         workers = os.cpu_count() or 2
+        translations(active_language())  # compiled once here, not once in each forked worker
         chunk = max(50, len(misses) // (workers * 8))
-        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(root,)) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                                 initargs=(root, active_language())) as pool:
             pending = pool.map(_load_one, [(path, text) for path, text, _, _ in misses], chunksize=chunk)
             meanwhile()  # every chunk is submitted: the workers are busy
             fresh = list(pending)
@@ -230,11 +238,12 @@ _SALT = "\0salt"  # the key under which _load_volunteers passes the cache's salt
 _worker_state: dict = {}
 
 
-def _start_worker(root: Path) -> None:
+def _start_worker(root: Path, language: str) -> None:
     gc.enable()  # off in the build (buildcache.collector_paused); a worker makes garbage, not a model
     # Each worker reads the (small) taxonomy itself: its mappings are read-only proxies,
     # which cannot be sent between processes.
     _worker_state["root"] = root
+    activate(language)  # a spawned worker starts in English; its problems are in the site's language
     _worker_state["taxonomy"], _ = load_taxonomy(root)
 
 

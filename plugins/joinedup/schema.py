@@ -18,20 +18,21 @@ from typing import Any, Iterable
 import jsonschema_rs
 
 from . import problems as P
+from .i18n import N_, gettext as _
 from .problems import Problem, problem
 from .yamlsource import YamlDocument, quoted
 
 _TYPE_WORDS = {
-    "string": "text",
-    "integer": "a whole number",
-    "number": "a number",
-    "boolean": "true or false",
-    "array": "a list",
-    "object": "a set of 'key: value' lines",
-    "null": "empty",
+    "string": N_("text"),
+    "integer": N_("a whole number"),
+    "number": N_("a number"),
+    "boolean": N_("true or false"),
+    "array": N_("a list"),
+    "object": N_("a set of 'key: value' lines"),
+    "null": N_("empty"),
 }
 
-DATE_HINT = "Write dates as YYYY-MM-DD, for example 2027-03-01."
+DATE_HINT = N_("Write dates as YYYY-MM-DD, for example 2027-03-01.")
 
 
 class SchemaValidator:
@@ -102,12 +103,14 @@ def named(where: tuple) -> str:
     at the line the problem points to), or a list item by its number (``item 1 of
     'languages'``); never a path such as ``availability.until`` or ``languages[0]``."""
     if not where:
-        return "the file"
+        return _("the file")
     last = where[-1]
     if isinstance(last, int):
         keys = [part for part in where if isinstance(part, str)]
-        return f"item {last + 1} of '{keys[-1]}'" if keys else f"item {last + 1}"
-    return f"'{last}'"
+        if keys:
+            return _("item %(number)d of '%(key)s'") % {"number": last + 1, "key": keys[-1]}
+        return _("item %(number)d") % {"number": last + 1}
+    return _("'%(key)s'") % {"key": last}
 
 
 def _capital(text: str) -> str:
@@ -118,15 +121,15 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f"text ('{value[:40]}')"
+        return _("text ('%(text)s')") % {"text": value[:40]}
     if isinstance(value, int):
-        return f"a number ({value})"
+        return _("a number (%(number)s)") % {"number": value}
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a set of 'key: value' lines"
+        return _("a set of 'key: value' lines")
     if value is None:
-        return "empty"
+        return _("empty")
     return type(value).__name__
 
 
@@ -220,7 +223,7 @@ class _Explainer:
 
     def problem(self, code, where: tuple, message: str, hint: str) -> Problem:
         line, col = self.document.position(where)
-        return problem(code, self.path, line, col, message, hint)
+        return problem(code, self.path, line, col, _capital(message), hint)
 
     def explain(self, error) -> list[Problem]:
         where = tuple(error.absolute_path)
@@ -243,27 +246,30 @@ class _Explainer:
         if kind == "format" and error.validator_value == "date":
             return [self._bad_date(where, name, instance)]
         if kind == "uniqueItems":
-            return [self.problem(P.DUPLICATE_ITEM, where, f"{_capital(name)} lists the same value twice.",
-                                 "Remove the repeated item.")]
+            return [self.problem(P.DUPLICATE_ITEM, where, _("%(name)s lists the same value twice.") % {"name": name},
+                                 _("Remove the repeated item."))]
         if kind == "enum":
             choices = ", ".join(str(c) for c in error.validator_value)
-            return [self.problem(P.INVALID_VALUE, where, f"{_capital(name)} is '{instance}'; it must be one of: {choices}.",
-                                 "Use one of the values listed.")]
+            return [self.problem(P.INVALID_VALUE, where, _("%(name)s is '%(value)s'; it must be one of: %(choices)s.")
+                                 % {"name": name, "value": instance, "choices": choices},
+                                 _("Use one of the values listed."))]
         limits = {
-            "maxLength": f"is too long ({len(instance) if isinstance(instance, str) else '?'} characters; "
-                         f"at most {error.validator_value})",
-            "minLength": "is empty",
-            "maximum": f"is {instance}; at most {error.validator_value}",
-            "minimum": f"is {instance}; at least {error.validator_value}",
-            "maxItems": f"lists too many items (at most {error.validator_value})",
-            "minItems": f"needs at least {error.validator_value} item(s)",
-            "pattern": f"is '{str(instance)[:60]}', which is not in the expected form",
+            "maxLength": N_("%(name)s is too long (%(length)s characters; at most %(limit)s)."),
+            "minLength": N_("%(name)s is empty."),
+            "maximum": N_("%(name)s is %(value)s; at most %(limit)s."),
+            "minimum": N_("%(name)s is %(value)s; at least %(limit)s."),
+            "maxItems": N_("%(name)s lists too many items (at most %(limit)s)."),
+            "minItems": N_("%(name)s needs at least %(limit)s item(s)."),
+            "pattern": N_("%(name)s is '%(text)s', which is not in the expected form."),
         }
         if kind in limits:
-            return [self.problem(P.INVALID_VALUE, where, f"{_capital(name)} {limits[kind]}.",
+            values = {"name": name, "value": instance, "limit": error.validator_value, "text": str(instance)[:60],
+                      "length": len(instance) if isinstance(instance, str) else "?"}
+            return [self.problem(P.INVALID_VALUE, where, _(limits[kind]) % values,
                                  _field_hint(self.root_schema, where)
-                                 or "See the example in the README for the expected form.")]
-        return [self.problem(P.INVALID_VALUE, where, f"{_capital(name)}: {error.message}.", "See the schema.")]
+                                 or _("See the example in the README for the expected form."))]
+        return [self.problem(P.INVALID_VALUE, where, _("%(name)s: %(error)s.") % {"name": name, "error": error.message},
+                             _("See the schema."))]
 
     def _either(self, error, where: tuple, name: str) -> list[Problem]:
         """A list item that may be written two ways (a skill id, or {id, level}): explain the
@@ -279,8 +285,9 @@ class _Explainer:
         else:
             return [self.problem(
                 P.WRONG_TYPE, where,
-                f"{_capital(name)} should be an id or 'id:' with 'level:', not {describe(instance)}.",
-                "Write '- video-editing', or '- id: video-editing' with 'level: expert' below it.",
+                _("%(name)s should be an id or 'id:' with 'level:', not %(value)s.")
+                % {"name": name, "value": describe(instance)},
+                _("Write '- video-editing', or '- id: video-editing' with 'level: expert' below it."),
             )]
         explained: list[Problem] = []
         for sub in branch:
@@ -295,14 +302,14 @@ class _Explainer:
         allowed = self._schema_at(where)
         if key in allowed or not isinstance(value, (str, type(None))):
             return None
-        line, _ = self.document.position(where)
+        line = self.document.position(where)[0]
         written = self.document.line_text(line).strip()
         text = written[2:].strip() if written.startswith("- ") else f"{key}: {value or ''}".strip()
         return self.problem(
             P.WRONG_TYPE, where,
-            f"{_capital(name)} holds a colon followed by a space, which YAML reads as 'key: value': "
-            "put the text in quotes.",
-            f"Write the line as: - {quoted(text)}",
+            _("%(name)s holds a colon followed by a space, which YAML reads as 'key: value': "
+              "put the text in quotes.") % {"name": name},
+            _("Write the line as: %(line)s") % {"line": f"- {quoted(text)}"},
         )
 
     def _schema_at(self, where: tuple) -> set[str]:
@@ -329,18 +336,22 @@ class _Explainer:
             if parent:
                 found.append(self.problem(
                     P.UNKNOWN_KEY, where + (key,),
-                    f"'{key}' belongs under '{parent}:', but it is not indented, so YAML reads it as a key of its own.",
-                    f"Put spaces before '{key}:' so that it starts at the same column as the other lines "
-                    f"under '{parent}:'.",
+                    _("'%(key)s' belongs under '%(parent)s:', but it is not indented, so YAML reads it as a key "
+                      "of its own.") % {"key": key, "parent": parent},
+                    _("Put spaces before '%(key)s:' so that it starts at the same column as the other lines "
+                      "under '%(parent)s:'.") % {"key": key, "parent": parent},
                 ))
                 continue
             guess = difflib.get_close_matches(key, allowed, n=1)
-            inside = f" in {name}" if where else ""
-            message = f"Unknown key '{key}'{inside}." + (f" Did you mean '{guess[0]}'?" if guess else "")
+            values = {"key": key, "name": name}
+            message = (_("Unknown key '%(key)s' in %(name)s.") if where else _("Unknown key '%(key)s'.")) % values
+            if guess:
+                message += " " + _("Did you mean '%(key)s'?") % {"key": guess[0]}
             found.append(self.problem(
                 P.UNKNOWN_KEY, where + (key,), message,
-                f"Allowed keys here: {', '.join(allowed)}. "
-                + self.root_schema.get("x-why-closed", "Everything in the file is published, so the schema allows nothing else."),
+                _("Allowed keys here: %(keys)s.") % {"keys": ", ".join(allowed)} + " "
+                + _(self.root_schema.get("x-why-closed")
+                    or N_("Everything in the file is published, so the schema allows nothing else.")),
             ))
         return found
 
@@ -352,11 +363,11 @@ class _Explainer:
             if key == self.consent_key and not where:
                 found.append(self._no_consent(where, ...))
                 continue
-            inside = f" in {name}" if where else ""
             found.append(self.problem(
                 P.MISSING_FIELD, where,
-                f"The required key '{key}' is missing{inside}.",
-                _field_hint(self.root_schema, where + (key,)) or "Add it; see the example in the README.",
+                (_("The required key '%(key)s' is missing in %(name)s.") if where
+                 else _("The required key '%(key)s' is missing.")) % {"key": key, "name": name},
+                _field_hint(self.root_schema, where + (key,)) or _("Add it; see the example in the README."),
             ))
         return found
 
@@ -373,24 +384,29 @@ class _Explainer:
             meaning = "true" if instance else "false"
             return self.problem(
                 P.WRONG_TYPE, where,
-                f"{_capital(name)} is {written}, which YAML reads as {meaning}, not as the text '{written}'.",
-                (f"Write it in quotes: {example} (\"no\" is Norwegian). Without quotes, YAML reads yes, no, on and "
-                 "off as true or false.") if "languages" in where and written.lower() == "no" else
-                f"Write it in quotes: {example}. Without quotes, YAML reads yes, no, on and off as true or false.",
+                _("%(name)s is %(written)s, which YAML reads as %(meaning)s, not as the text '%(written)s'.")
+                % {"name": name, "written": written, "meaning": meaning},
+                (_("Write it in quotes: %(example)s (\"no\" is Norwegian). Without quotes, YAML reads yes, no, on "
+                   "and off as true or false.") if "languages" in where and written.lower() == "no" else
+                 _("Write it in quotes: %(example)s. Without quotes, YAML reads yes, no, on and off as true or false."))
+                % {"example": example},
             )
         if isinstance(instance, str) and wanted != ["string"] and _NO_SPACE.match(instance.strip()):
             key, value = _NO_SPACE.match(instance.strip()).groups()
-            line, col, _ = self.document.scalars.get(where) or (*self.document.position(where), None)
+            line, col, _style = self.document.scalars.get(where) or (*self.document.position(where), None)
             return problem(
                 P.WRONG_TYPE, self.path, line, col,
-                f"{_capital(name)} holds the text '{instance.strip()[:60]}': a space is missing after the colon.",
-                f"Write a space after the colon: {key}: {value}",
+                _capital(_("%(name)s holds the text '%(text)s': a space is missing after the colon.")
+                         % {"name": name, "text": instance.strip()[:60]}),
+                _("Write a space after the colon: %(line)s") % {"line": f"{key}: {value}"},
             )
-        words = " or ".join(_TYPE_WORDS.get(t, t) for t in wanted)
+        words = _(" or ").join(_(_TYPE_WORDS[t]) if t in _TYPE_WORDS else t for t in wanted)
         return self.problem(
             P.WRONG_TYPE, where,
-            f"{_capital(name)} should be {words}, not {describe(instance)}.",
-            _field_hint(self.root_schema, where) or f"Change the value of {name} to {words}.",
+            _("%(name)s should be %(words)s, not %(value)s.") % {"name": name, "words": words,
+                                                                "value": describe(instance)},
+            _field_hint(self.root_schema, where) or _("Change the value of %(name)s to %(words)s.")
+            % {"name": name, "words": words},
         )
 
     def _bad_date(self, where: tuple, name: str, instance) -> Problem:
@@ -399,8 +415,9 @@ class _Explainer:
         if len(meant) == 1:
             return self.problem(
                 P.BAD_DATE, where,
-                f"{_capital(name)} is {instance}: dates are written year-month-day, so write {meant[0].isoformat()}.",
-                f"Write the line as: {key}: {meant[0].isoformat()}" if key else DATE_HINT,
+                _("%(name)s is %(value)s: dates are written year-month-day, so write %(date)s.")
+                % {"name": name, "value": instance, "date": meant[0].isoformat()},
+                _("Write the line as: %(line)s") % {"line": f"{key}: {meant[0].isoformat()}"} if key else _(DATE_HINT),
             )
         if len(meant) == 2:
             from .i18n import format_day
@@ -408,57 +425,61 @@ class _Explainer:
             first, second = meant
             return self.problem(
                 P.BAD_DATE, where,
-                f"{_capital(name)} is {instance}: dates are written year-month-day, so write "
-                f"{first.isoformat()} for {format_day(first)}, or {second.isoformat()} for {format_day(second)}.",
-                DATE_HINT,
+                _("%(name)s is %(value)s: dates are written year-month-day, so write %(first)s for %(first_day)s, "
+                  "or %(second)s for %(second_day)s.")
+                % {"name": name, "value": instance, "first": first.isoformat(), "first_day": format_day(first),
+                   "second": second.isoformat(), "second_day": format_day(second)},
+                _(DATE_HINT),
             )
         if isinstance(instance, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", instance):
-            return self.problem(P.BAD_DATE, where, f"{_capital(name)} is '{instance}', which is not a real date.",
-                                DATE_HINT)
+            return self.problem(P.BAD_DATE, where, _("%(name)s is '%(value)s', which is not a real date.")
+                                % {"name": name, "value": instance}, _(DATE_HINT))
         return self.problem(P.BAD_DATE, where,
-                            f"{_capital(name)} is '{instance}', which is not a date written year-month-day.", DATE_HINT)
+                            _("%(name)s is '%(value)s', which is not a date written year-month-day.")
+                            % {"name": name, "value": instance}, _(DATE_HINT))
 
     def _no_consent(self, where: tuple, value) -> Problem:
         """JU109: ``value`` is what the file says (``...`` when the key is missing)."""
         key = self.consent_key
         if value is ...:
-            message = f"The line '{key}: true' is missing: the profile is published only once you add it."
+            message = _("The line '%(key)s: true' is missing: the profile is published only once you add it.")
             where = ()
         elif value is False:
-            message = f"'{key}' is false: the profile is published only once you change it to '{key}: true'."
+            message = _("'%(key)s' is false: the profile is published only once you change it to '%(key)s: true'.")
         elif value is None:
-            message = f"'{key}' is empty: the profile is published only once you write '{key}: true'."
+            message = _("'%(key)s' is empty: the profile is published only once you write '%(key)s: true'.")
         else:
-            message = f"'{key}' is {describe(value)}: the profile is published only with '{key}: true'."
+            message = _("'%(key)s' is %(value)s: the profile is published only with '%(key)s: true'.")
         return self.problem(
-            P.NO_CONSENT, where, message,
-            f"Writing '{key}: true' means you agree that everything in this file is shown on the public site. "
-            "Remove anything you do not want published first.",
+            P.NO_CONSENT, where, message % {"key": key, "value": describe(value)},
+            _("Writing '%(key)s: true' means you agree that everything in this file is shown on the public site. "
+              "Remove anything you do not want published first.") % {"key": key},
         )
 
 
 _HINTS = {
-    ("github",): "Your forge login, for example 'ana-lopez' (letters, digits and single hyphens).",
-    ("languages",): "Use two-letter ISO 639-1 codes, for example 'en', 'cy', 'es'.",
-    ("contact", "email"): "Write an address like 'name@example.org'.",
-    ("contact", "website"): "Start the address with https:// (or http://).",
-    ("contact", "mastodon"): "Write the handle in quotes, like \"@name@example.social\".",
-    ("contact", "bluesky"): "Write the handle like 'name.bsky.social'.",
-    ("availability", "hours_per_week"): "A whole number of hours per week from 1 to 60, like 4.",
-    ("remote",): "Write 'remote: true' or 'remote: false'.",
+    ("github",): N_("Your forge login, for example 'ana-lopez' (letters, digits and single hyphens)."),
+    ("languages",): N_("Use two-letter ISO 639-1 codes, for example 'en', 'cy', 'es'."),
+    ("contact", "email"): N_("Write an address like 'name@example.org'."),
+    ("contact", "website"): N_("Start the address with https:// (or http://)."),
+    ("contact", "mastodon"): N_("Write the handle in quotes, like \"@name@example.social\"."),
+    ("contact", "bluesky"): N_("Write the handle like 'name.bsky.social'."),
+    ("availability", "hours_per_week"): N_("A whole number of hours per week from 1 to 60, like 4."),
+    ("remote",): N_("Write 'remote: true' or 'remote: false'."),
 }
 
 
 def _field_hint(root_schema: dict, where: tuple) -> str:
     key = tuple(part for part in where if not isinstance(part, int))
     if key in _HINTS:
-        return _HINTS[key]
+        return _(_HINTS[key])
     if key and key[-1] in ("from", "until", "date", "consultation_closes", "review"):
-        return DATE_HINT
+        return _(DATE_HINT)
     node: Any = root_schema
     for part in key:
         node = node.get("properties", {}).get(part) if isinstance(node, dict) else None
         if node is None:
             return ""
-    return node.get("description", "") if isinstance(node, dict) else ""
+    description = node.get("description", "") if isinstance(node, dict) else ""
+    return _(description) if description else ""  # gettext("") is the catalogue's header
 

@@ -34,6 +34,7 @@ from typing import Iterable
 
 from . import matching
 from .freshness import head_commit, last_commit_dates
+from .i18n import N_, gettext as _
 from .matching import Candidate, Match, Need, Reason
 from .model import Taxonomy, Volunteer
 from .buildcache import cache_dir
@@ -194,11 +195,12 @@ def update_index(root: Path, taxonomy: Taxonomy, index_dir: Path | None = None) 
     fingerprint = _taxonomy_fingerprint(root)
     reason = ""
     if not meta:
-        reason = "no index yet" if not index_dir.exists() else "index metadata missing or unreadable"
+        reason = _("no index yet") if not index_dir.exists() else _("index metadata missing or unreadable")
     elif meta.get("version") != SCHEMA_VERSION:
-        reason = f"index of schema version {meta.get('version')}, this is {SCHEMA_VERSION}"
+        reason = _("index of schema version %(found)s, this is %(version)s") % {"found": meta.get("version"),
+                                                                                "version": SCHEMA_VERSION}
     elif meta.get("taxonomy") != fingerprint:
-        reason = "taxonomies or profile schema changed"
+        reason = _("taxonomies or profile schema changed")
     ix = None
     if not reason:
         try:
@@ -206,7 +208,7 @@ def update_index(root: Path, taxonomy: Taxonomy, index_dir: Path | None = None) 
             with ix.reader() as reader:
                 reader.doc_count()
         except Exception as error:  # whoosh raises many kinds for a damaged index
-            reason = f"index unreadable ({type(error).__name__})"
+            reason = _("index unreadable (%(error)s)") % {"error": type(error).__name__}
             ix = None
 
     scanned = _scan(root)
@@ -217,7 +219,7 @@ def update_index(root: Path, taxonomy: Taxonomy, index_dir: Path | None = None) 
     # Loading and validating profiles needs jsonschema: imported only when something changed.
     from .profiles import profile_files
 
-    paths, _ = profile_files(root)
+    paths = profile_files(root)[0]
     stats = {path: scanned[path] for path in paths if path in scanned}
 
     files: dict = {} if reason else (_read_json(index_dir / "files.json") or {})
@@ -704,7 +706,7 @@ class SearchIndex:
         matches = [self.explain(doc, need) for doc in chosen]
         if not query.strip():
             return matches
-        words = Reason("words match “%(query)s”", (("query", "plain", query.strip()),), None)
+        words = Reason(N_("words match “%(query)s”"), (("query", "plain", query.strip()),), None)
         return [Match(m.candidate, m.score, (words, *m.reasons)) for m in matches]
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import problems as P
 from .files import read_text
+from .i18n import N_, gettext as _
 from .problems import Problem, problem
 from .schema import load_validator, validate
 from .yamlsource import load_yaml
@@ -25,7 +26,8 @@ LANGUAGES = ("en", "fr")
 # The theme's backgrounds the accent colour meets: it fills the header under white text
 # (--accent-ink) and colours links on the page (--paper) and on cards and panels (--wash).
 # Keep in step with themes/joinedup/static/css/site.css.
-ACCENT_MEETS = {"#ffffff": "white text in the header and the page's background", "#f4f3ef": "the cards' background"}
+ACCENT_MEETS = {"#ffffff": N_("white text in the header and the page's background"),
+                "#f4f3ef": N_("the cards' background")}
 AA_NORMAL_TEXT = 4.5
 # The tagline init proposes in each language, until the movement writes its own.
 TAGLINES = {
@@ -190,9 +192,9 @@ def _timezone_problems(name: str, line: int, col: int) -> list[Problem]:
     if known_timezone(name):
         return []
     suggestion = timezone_suggestion(name)
-    return [problem(P.INVALID_VALUE, SITE_FILE, line, col, f"Unknown time zone '{name}'.",
-                    f"Did you mean '{suggestion}'?" if suggestion else
-                    "Write an IANA time zone name, Region/City, such as Europe/Paris or America/Montreal.")]
+    return [problem(P.INVALID_VALUE, SITE_FILE, line, col, _("Unknown time zone '%s'.") % name,
+                    _("Did you mean '%s'?") % suggestion if suggestion else
+                    _("Write an IANA time zone name, Region/City, such as Europe/Paris or America/Montreal."))]
 
 
 def _contrast_problems(accent: str, line: int, col: int) -> list[Problem]:
@@ -202,9 +204,11 @@ def _contrast_problems(accent: str, line: int, col: int) -> list[Problem]:
         if ratio < AA_NORMAL_TEXT:
             found.append(problem(
                 P.LOW_CONTRAST, SITE_FILE, line, col,
-                f"The accent colour {accent} has a contrast of {ratio:.2f}:1 against {background} ({where}); "
-                f"WCAG AA needs at least {AA_NORMAL_TEXT}:1.",
-                "Choose a darker shade of the colour (for example halve its lightness in a colour picker).",
+                _("The accent colour %(accent)s has a contrast of %(ratio)s:1 against %(background)s (%(where)s); "
+                  "WCAG AA needs at least %(needed)s:1.")
+                % {"accent": accent, "ratio": f"{ratio:.2f}", "background": background, "where": _(where),
+                   "needed": AA_NORMAL_TEXT},
+                _("Choose a darker shade of the colour (for example halve its lightness in a colour picker)."),
             ))
             break
     return found
@@ -215,8 +219,8 @@ def _logo_problems(root: Path, logo: str, line: int, col: int) -> list[Problem]:
     path = root / relative
     if path.is_symlink() or not path.is_file():
         return [problem(P.MISSING_FILE, SITE_FILE, line, col,
-                        f"The logo '{logo}' is not a file: put it at {relative}.",
-                        "Add the image to content/images/ (svg, png or webp), or remove the 'logo' line.")]
+                        _("The logo '%(logo)s' is not a file: put it at %(path)s.") % {"logo": logo, "path": relative},
+                        _("Add the image to content/images/ (svg, png or webp), or remove the 'logo' line."))]
     return []
 
 

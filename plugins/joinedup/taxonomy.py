@@ -15,6 +15,7 @@ from typing import Mapping
 
 from . import problems as P
 from .files import read_text
+from .i18n import N_, gettext as _
 from .model import Region, Skill, SkillGroup, Taxonomy, Theme
 from .problems import Problem, problem
 from .yamlsource import YamlDocument, load_yaml
@@ -28,7 +29,8 @@ def suggest(word: str, choices, *, n: int = 1) -> str:
     guesses = difflib.get_close_matches(str(word).lower(), list(choices), n=n, cutoff=0.6)
     if not guesses:
         return ""
-    return " Did you mean " + " or ".join(f"'{g}'" for g in guesses) + "?"
+    return " " + _("Did you mean %(choices)s?") % {"choices": _(" or ").join(_("'%(key)s'") % {"key": g}
+                                                                               for g in guesses)}
 
 
 def folded(word: str) -> str:
@@ -63,22 +65,22 @@ def closest(word: str, entries: Mapping, aliases: Mapping[str, str] = MappingPro
 # What each taxonomy's unknown id is called, and where the person finds the ids to write.
 _UNKNOWN = {
     P.UNKNOWN_SKILL.id: (
-        "Unknown skill '{word}'.",
-        "Unknown skill '{word}'. Did you mean '{id}' ({label})?",
-        "Write the id of the skill, not its label: the site's Skills page (/skills/) shows each skill's id "
-        "under its label, and data/skills.yaml lists them.",
+        N_("Unknown skill '%(word)s'."),
+        N_("Unknown skill '%(word)s'. Did you mean '%(id)s' (%(label)s)?"),
+        N_("Write the id of the skill, not its label: the site's Skills page (/skills/) shows each skill's id "
+           "under its label, and data/skills.yaml lists them."),
     ),
     P.UNKNOWN_THEME.id: (
-        "Unknown theme '{word}'.",
-        "Unknown theme '{word}'. Did you mean '{id}' ({label})?",
-        "Write the id of the theme, not its label: the site's Themes page (/themes/) shows each theme's id "
-        "under its label, and data/themes.yaml lists them.",
+        N_("Unknown theme '%(word)s'."),
+        N_("Unknown theme '%(word)s'. Did you mean '%(id)s' (%(label)s)?"),
+        N_("Write the id of the theme, not its label: the site's Themes page (/themes/) shows each theme's id "
+           "under its label, and data/themes.yaml lists them."),
     ),
     P.UNKNOWN_REGION.id: (
-        "Unknown region '{word}'.",
-        "Unknown region '{word}'. Did you mean '{id}' ({label})?",
-        "Write the id of the region, not its name: the site's Regions page (/regions/) shows each region's id "
-        "under its name, and data/regions.yaml lists them.",
+        N_("Unknown region '%(word)s'."),
+        N_("Unknown region '%(word)s'. Did you mean '%(id)s' (%(label)s)?"),
+        N_("Write the id of the region, not its name: the site's Regions page (/regions/) shows each region's id "
+           "under its name, and data/regions.yaml lists them."),
     ),
 }
 
@@ -91,8 +93,9 @@ def unknown_entry(code, path: str, line: int, col: int, word: str, entries, alia
     unknown, suggestion, hint = _UNKNOWN[code.id]
     guess = closest(word, entries, aliases)
     if guess is None:
-        return problem(code, path, line, col, unknown.format(word=word), hint)
-    return problem(code, path, line, col, suggestion.format(word=word, id=guess, label=entries[guess].label), hint)
+        return problem(code, path, line, col, _(unknown) % {"word": word}, _(hint))
+    return problem(code, path, line, col, _(suggestion) % {"word": word, "id": guess, "label": entries[guess].label},
+                   _(hint))
 
 
 def load_taxonomy(root: Path) -> tuple[Taxonomy, list[Problem]]:
@@ -119,16 +122,17 @@ def load_taxonomy(root: Path) -> tuple[Taxonomy, list[Problem]]:
                 problem(
                     P.BAD_TAXONOMY,
                     "data/skills.yaml", line, col,
-                    f"Skill '{entry['id']}' is in group '{entry['group']}', which is not listed under 'groups'."
-                    + suggest(entry["group"], skill_groups),
-                    "Use the id of one of the groups at the top of the file, or add the group.",
+                    _("Skill '%(id)s' is in group '%(group)s', which is not listed under 'groups'.")
+                    % {"id": entry["id"], "group": entry["group"]} + suggest(entry["group"], skill_groups),
+                    _("Use the id of one of the groups at the top of the file, or add the group."),
                 )
             )
         raw_aliases = entry.get("aliases", []) or []
         if not isinstance(raw_aliases, list) or not all(isinstance(a, str) for a in raw_aliases):
             found.append(
                 problem(P.BAD_TAXONOMY, "data/skills.yaml", line, col,
-                        f"Skill '{entry['id']}': 'aliases' must be a list of words.", "Write aliases: [word, other-word].")
+                        _("Skill '%(id)s': 'aliases' must be a list of words.") % {"id": entry["id"]},
+                        _("Write aliases: [word, other-word]."))
             )
             raw_aliases = []
         for alias in raw_aliases:
@@ -136,8 +140,9 @@ def load_taxonomy(root: Path) -> tuple[Taxonomy, list[Problem]]:
             if key in aliases or key in skills or key == entry["id"]:
                 found.append(
                     problem(P.BAD_TAXONOMY, "data/skills.yaml", line, col,
-                            f"The alias '{alias}' of skill '{entry['id']}' is already used by another skill.",
-                            "Each alias must point to one skill only.")
+                            _("The alias '%(alias)s' of skill '%(id)s' is already used by another skill.")
+                            % {"alias": alias, "id": entry["id"]},
+                            _("Each alias must point to one skill only."))
                 )
                 continue
             aliases[key] = entry["id"]
@@ -169,14 +174,15 @@ def _renamed(skill_entries, skills, found) -> dict[str, str]:
         old_ids = entry.get("renamed_from") or []
         if not isinstance(old_ids, list) or not all(isinstance(o, str) and SLUG.match(o) for o in old_ids):
             found.append(problem(P.BAD_TAXONOMY, "data/skills.yaml", line, col,
-                                 f"Skill '{entry['id']}': 'renamed_from' must be a list of former ids.",
-                                 "Write renamed_from: [old-id] with the ids the skill had before."))
+                                 _("Skill '%(id)s': 'renamed_from' must be a list of former ids.") % {"id": entry["id"]},
+                                 _("Write renamed_from: [old-id] with the ids the skill had before.")))
             continue
         for old in old_ids:
             if old in skills or old in renamed:
                 found.append(problem(P.BAD_TAXONOMY, "data/skills.yaml", line, col,
-                                     f"Skill '{entry['id']}' was renamed from '{old}', which is still a skill "
-                                     "or the former id of another.", "Each former id belongs to one skill only."))
+                                     _("Skill '%(id)s' was renamed from '%(old)s', which is still a skill "
+                                       "or the former id of another.") % {"id": entry["id"], "old": old},
+                                     _("Each former id belongs to one skill only.")))
                 continue
             renamed[old] = entry["id"]
     return renamed
@@ -200,8 +206,8 @@ def _entries(document, key, required, optional, path, found):
     if not isinstance(items, list):
         line, col = document.position((key,))
         found.append(
-            problem(P.BAD_TAXONOMY, path, line, col, f"'{key}' must be a list of entries.",
-                    f"Write '{key}:' followed by lines starting with '- id:'.")
+            problem(P.BAD_TAXONOMY, path, line, col, _("'%(key)s' must be a list of entries.") % {"key": key},
+                    _("Write '%(key)s:' followed by lines starting with '- id:'.") % {"key": key})
         )
         return []
     entries = []
@@ -209,27 +215,29 @@ def _entries(document, key, required, optional, path, found):
     for index, entry in enumerate(items):
         line, col = document.position((key, index))
         if not isinstance(entry, dict):
-            found.append(problem(P.BAD_TAXONOMY, path, line, col, f"Entry {index + 1} of '{key}' is not a mapping.",
-                                 "Each entry has 'id:' and 'label:' lines."))
+            found.append(problem(P.BAD_TAXONOMY, path, line, col, _("Entry %(number)d of '%(key)s' is not a mapping.")
+                                 % {"number": index + 1, "key": key}, _("Each entry has 'id:' and 'label:' lines.")))
             continue
         missing = [k for k in required if not isinstance(entry.get(k), str) or not entry.get(k)]
         unknown = [k for k in entry if k not in required and k not in optional]
         if missing or unknown:
             what = []
             if missing:
-                what.append("missing " + ", ".join(missing))
+                what.append(_("missing %(keys)s") % {"keys": ", ".join(missing)})
             if unknown:
-                what.append("unknown " + ", ".join(unknown))
-            found.append(problem(P.BAD_TAXONOMY, path, line, col, f"Entry {index + 1} of '{key}': {'; '.join(what)}.",
-                                 f"Each entry needs {', '.join(required)}; it may have {', '.join(optional) or 'nothing else'}."))
+                what.append(_("unknown %(keys)s") % {"keys": ", ".join(unknown)})
+            found.append(problem(P.BAD_TAXONOMY, path, line, col, _("Entry %(number)d of '%(key)s': %(what)s.")
+                                 % {"number": index + 1, "key": key, "what": "; ".join(what)},
+                                 _("Each entry needs %(required)s; it may have %(optional)s.")
+                                 % {"required": ", ".join(required), "optional": ", ".join(optional) or _("nothing else")}))
             continue
         if not SLUG.match(entry["id"]):
-            found.append(problem(P.BAD_TAXONOMY, path, line, col, f"The id '{entry['id']}' is not a slug.",
-                                 "Ids are lowercase letters, digits and hyphens, starting with a letter."))
+            found.append(problem(P.BAD_TAXONOMY, path, line, col, _("The id '%(id)s' is not a slug.") % {"id": entry["id"]},
+                                 _("Ids are lowercase letters, digits and hyphens, starting with a letter.")))
             continue
         if entry["id"] in seen:
-            found.append(problem(P.BAD_TAXONOMY, path, line, col, f"The id '{entry['id']}' is listed twice.",
-                                 "Keep one entry per id."))
+            found.append(problem(P.BAD_TAXONOMY, path, line, col, _("The id '%(id)s' is listed twice.") % {"id": entry["id"]},
+                                 _("Keep one entry per id.")))
             continue
         seen.add(entry["id"])
         entries.append((entry, (line, col)))

@@ -22,6 +22,7 @@ import yaml
 
 from . import problems as P
 from .controls import CONTROL, describe
+from .i18n import N_, format_number, gettext as _
 from .problems import Problem, problem
 
 try:
@@ -44,10 +45,19 @@ _CORE_TAGS = {
     "tag:yaml.org,2002:map",
 }
 
-_SYNTAX_HINT = (
+_SYNTAX_HINT = N_(
     "Check the indentation (two spaces per level), that each 'key: value' has a space after "
     "the colon, and quote text that contains ': ' or starts with @, *, & or !."
 )
+# What messages call the text they read ("The front matter is empty.").
+_WHAT = {"file": N_("the file"), "front matter": N_("the front matter"), "profile": N_("the profile"),
+         "proposal": N_("the proposal"), "group": N_("the group")}
+
+
+def the_kind(what: str) -> str:
+    """``The file``, ``The front matter`` in the active language, starting with a capital."""
+    words = _(_WHAT[what]) if what in _WHAT else f"the {what}"
+    return words[:1].upper() + words[1:]
 
 Path = tuple[Any, ...]
 
@@ -143,23 +153,23 @@ class _Builder:
             self.fail(
                 P.ANCHOR_ALIAS,
                 event.start_mark,
-                "YAML anchors and aliases ('&name', '*name') are not allowed.",
-                "Write the value out in full where it is needed.",
+                _("YAML anchors and aliases ('&name', '*name') are not allowed."),
+                _("Write the value out in full where it is needed."),
             )
         tag = getattr(event, "tag", None)
         if tag not in _CORE_TAGS:
             self.fail(
                 P.UNSAFE_TAG,
                 event.start_mark,
-                f"The YAML tag '{tag}' is not allowed.",
-                "Remove the tag (the part starting with '!'); plain values need no tag.",
+                _("The YAML tag '%(tag)s' is not allowed.") % {"tag": tag},
+                _("Remove the tag (the part starting with '!'); plain values need no tag."),
             )
         if depth > MAX_DEPTH:
             self.fail(
                 P.TOO_DEEP,
                 event.start_mark,
-                f"The file nests deeper than {MAX_DEPTH} levels.",
-                "Profiles are shallow: compare your file with the example in the README.",
+                _("The file nests deeper than %(levels)d levels.") % {"levels": MAX_DEPTH},
+                _("Profiles are shallow: compare your file with the example in the README."),
             )
 
     def scalar(self, event) -> Any:
@@ -212,8 +222,8 @@ class _Builder:
                     self.fail(
                         P.YAML_SYNTAX,
                         key_event.start_mark,
-                        "A key must be plain text, not a list or mapping.",
-                        _SYNTAX_HINT,
+                        _("A key must be plain text, not a list or mapping."),
+                        _(_SYNTAX_HINT),
                     )
                 key = str(self.scalar(key_event))
                 if key_event.style == '"':
@@ -222,15 +232,16 @@ class _Builder:
                 line, col = self.where(key_event.start_mark)
                 value_event = events()
                 if key in mapping:
-                    first_line, _ = self.positions[key_path]
+                    first_line = self.positions[key_path][0]
                     self.problems.append(
                         problem(
                             P.DUPLICATE_KEY,
                             self.path,
                             line,
                             col,
-                            f"The key '{key}' appears twice (first on line {first_line}).",
-                            "Keep one of them: YAML would silently drop the first.",
+                            _("The key '%(key)s' appears twice (first on line %(line)d).")
+                            % {"key": key, "line": first_line},
+                            _("Keep one of them: YAML would silently drop the first."),
                         )
                     )
                     self.value(events, value_event, key_path + ("<duplicate>",), depth + 1)
@@ -260,9 +271,9 @@ def load_yaml(
                 path,
                 line + line_offset,
                 col,
-                "A tab is used for indentation; YAML only allows spaces.",
-                "Replace the tab with spaces (two per level). In the web editor, set "
-                "'Indent mode' to spaces.",
+                _("A tab is used for indentation; YAML only allows spaces."),
+                _("Replace the tab with spaces (two per level). In the web editor, set "
+                  "'Indent mode' to spaces."),
             )
         ]
 
@@ -282,8 +293,8 @@ def load_yaml(
                     builder.fail(
                         P.MANY_DOCUMENTS,
                         event.start_mark,
-                        f"The {what} holds more than one YAML document.",
-                        "Remove the '---' line: one profile per file.",
+                        _("%(what)s holds more than one YAML document.") % {"what": the_kind(what)},
+                        _("Remove the '---' line: one profile per file."),
                     )
             elif isinstance(event, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 builder.positions[()] = builder.where(event.start_mark)
@@ -298,8 +309,8 @@ def load_yaml(
             # libyaml 0.2.5's own limit (PyYAML 6.0.3 and later), met while it scans ahead of
             # the events that would have reached MAX_DEPTH: the same problem, said the same way.
             return None, builder.problems + [problem(
-                P.TOO_DEEP, path, line, col, f"The file nests deeper than {MAX_DEPTH} levels.",
-                "Profiles are shallow: compare your file with the example in the README.")]
+                P.TOO_DEEP, path, line, col, _("The file nests deeper than %(levels)d levels.") % {"levels": MAX_DEPTH},
+                _("Profiles are shallow: compare your file with the example in the README."))]
         return None, builder.problems + [syntax_problem(text, error, path, line_offset)]
     except yaml.YAMLError as error:  # reader errors: control characters and the like
         line, col = 1 + line_offset, 1
@@ -315,8 +326,8 @@ def load_yaml(
                 path,
                 line,
                 col,
-                f"YAML cannot read this character: {reason}.",
-                "Remove the invisible or control character; save the file as plain UTF-8 text.",
+                _("YAML cannot read this character: %(reason)s.") % {"reason": reason},
+                _("Remove the invisible or control character; save the file as plain UTF-8 text."),
             )
         ]
     finally:
@@ -330,8 +341,8 @@ def load_yaml(
                 path,
                 1 + line_offset,
                 1,
-                f"The {what} is empty.",
-                "Start from the example in the README, or delete the file.",
+                _("%(what)s is empty.") % {"what": the_kind(what)},
+                _("Start from the example in the README, or delete the file."),
             )
         ]
     if not isinstance(document, dict):
@@ -342,8 +353,9 @@ def load_yaml(
                 path,
                 line,
                 col,
-                f"The {what} must be a set of 'key: value' lines, not a {_kind(document)}.",
-                "Start from the example in the README: each line is 'key: value'.",
+                _("%(what)s must be a set of 'key: value' lines, not %(kind)s.")
+                % {"what": the_kind(what), "kind": _kind(document)},
+                _("Start from the example in the README: each line is 'key: value'."),
             )
         ]
     return YamlDocument(document, builder.positions, builder.scalars, builder.written, text, line_offset), builder.problems
@@ -387,8 +399,9 @@ def syntax_problem(text: str, error: yaml.MarkedYAMLError, path: str, line_offse
         if match is None:
             return None
         return found(index, len(match["indent"]),
-                     f"A space is missing after the colon of '{match['key']}:', so YAML reads the whole line as text.",
-                     f"Write a space after the colon: {match['key']}: {match['value']}")
+                     _("A space is missing after the colon of '%(key)s:', so YAML reads the whole line as text.")
+                     % {"key": match["key"]},
+                     _("Write a space after the colon: %(line)s") % {"line": f"{match['key']}: {match['value']}"})
 
     def quote_value(index: int) -> str | None:
         match = _KEY_LINE.match(line(index))
@@ -403,34 +416,35 @@ def syntax_problem(text: str, error: yaml.MarkedYAMLError, path: str, line_offse
     if context == "while scanning a quoted scalar" and context_mark is not None:
         quote = line(context_mark.line)[context_mark.column:context_mark.column + 1] or '"'
         return found(context_mark.line, context_mark.column,
-                     f"The text that starts with {quote} here has no closing {quote}.",
-                     f"Add {quote} at the end of the text, or remove the opening one.")
+                     _("The text that starts with %(quote)s here has no closing %(quote)s.") % {"quote": quote},
+                     _("Add %(quote)s at the end of the text, or remove the opening one.") % {"quote": quote})
 
     if context in ("while parsing a flow sequence", "while parsing a flow mapping") and context_mark is not None:
         opener = line(context_mark.line)[context_mark.column:context_mark.column + 1] or "["
         closer = _CLOSERS.get(opener, "]")
         corrected = quote_value(context_mark.line)
         return found(context_mark.line, context_mark.column,
-                     f"The '{opener}' here starts a list that is not closed with '{closer}' on the same line."
-                     if opener == "[" else
-                     f"The '{opener}' here starts a set of keys that is not closed with '{closer}' on the same line.",
-                     f"If this is text, put it in quotes: {corrected}" if corrected else
-                     f"Close it with '{closer}' on the same line.")
+                     (_("The '%(opener)s' here starts a list that is not closed with '%(closer)s' on the same line.")
+                      if opener == "[" else
+                      _("The '%(opener)s' here starts a set of keys that is not closed with '%(closer)s' on the same "
+                        "line.")) % {"opener": opener, "closer": closer},
+                     _("If this is text, put it in quotes: %(line)s") % {"line": corrected} if corrected else
+                     _("Close it with '%(closer)s' on the same line.") % {"closer": closer})
 
     if problem_words == "found character that cannot start any token":
         character = line(at)[col:col + 1]
         corrected = quote_value(at)
         if corrected:
-            return found(at, col, f"Text that starts with {character} must be in quotes.",
-                         f"Write the line as: {corrected}")
+            return found(at, col, _("Text that starts with %(character)s must be in quotes.") % {"character": character},
+                         _("Write the line as: %(line)s") % {"line": corrected})
 
     if problem_words.startswith("mapping values are not allowed"):
         match = _KEY_LINE.match(line(at))
         if match and match["value"] and col > line(at).index(":", match.end("key")):
             return found(at, col,
-                         f"The text of '{match['key']}' holds a colon followed by a space, which YAML reads as the "
-                         "start of another key: put the text in quotes.",
-                         f"Write the line as: {quote_value(at)}")
+                         _("The text of '%(key)s' holds a colon followed by a space, which YAML reads as the "
+                           "start of another key: put the text in quotes.") % {"key": match["key"]},
+                         _("Write the line as: %(line)s") % {"line": quote_value(at)})
         previous = above(at)
         if previous is not None:
             missing = no_space(previous)
@@ -443,15 +457,16 @@ def syntax_problem(text: str, error: yaml.MarkedYAMLError, path: str, line_offse
                 key = _KEY_LINE.match(line(previous))["key"]
                 if parent_match and not parent_match["value"] and _indent(line(parent)) == before:
                     return found(previous, before,
-                                 f"'{key}' is not indented, so YAML does not read it as part of "
-                                 f"'{parent_match['key']}' above it.",
-                                 f"Start '{key}:' at the same column as '{match['key'] if match else ''}:' on the line "
-                                 "below it.")
+                                 _("'%(key)s' is not indented, so YAML does not read it as part of "
+                                   "'%(parent)s' above it.") % {"key": key, "parent": parent_match["key"]},
+                                 _("Start '%(key)s:' at the same column as '%(below)s:' on the line below it.")
+                                 % {"key": key, "below": match["key"] if match else ""})
                 this_key = match["key"] if match else line(at).strip()
                 return found(at, here,
-                             f"'{this_key}' is indented more than '{key}' on the line above it, so YAML reads it "
-                             "as more of that line's text.",
-                             f"Start '{this_key}:' at the same column as '{key}:' above it.")
+                             _("'%(key)s' is indented more than '%(above)s' on the line above it, so YAML reads it "
+                               "as more of that line's text.") % {"key": this_key, "above": key},
+                             _("Start '%(key)s:' at the same column as '%(above)s:' above it.")
+                             % {"key": this_key, "above": key})
 
     if problem_words == "could not find expected ':'" and context_mark is not None:
         start = context_mark.line
@@ -459,28 +474,28 @@ def syntax_problem(text: str, error: yaml.MarkedYAMLError, path: str, line_offse
         if missing is not None:
             return missing
         return found(start, context_mark.column,
-                     "This line is neither 'key: value' nor indented under a key.",
-                     "If it continues the text of the line above, indent it by two spaces; "
-                     "if it is a key, write a colon and a space after it.")
+                     _("This line is neither 'key: value' nor indented under a key."),
+                     _("If it continues the text of the line above, indent it by two spaces; "
+                       "if it is a key, write a colon and a space after it."))
 
     if problem_words == "did not find expected key":
         previous = above(at)
         if previous is not None and _indent(line(at)) < _indent(line(previous)):
             return found(at, col,
-                         "This line is indented less than the line above it, but not as little as any key before "
-                         "it: YAML cannot tell what it belongs to.",
-                         "Start it at the same column as the line above it, or at the start of the line if it is "
-                         "a key of its own.")
+                         _("This line is indented less than the line above it, but not as little as any key before "
+                           "it: YAML cannot tell what it belongs to."),
+                         _("Start it at the same column as the line above it, or at the start of the line if it is "
+                           "a key of its own."))
         if line(at).lstrip().startswith("- "):
             return found(at, col,
-                         "This list item is not under a key that takes a list.",
-                         "Indent it by two spaces under the key it belongs to, such as 'skills:'.")
+                         _("This list item is not under a key that takes a list."),
+                         _("Indent it by two spaces under the key it belongs to, such as 'skills:'."))
 
     missing = no_space(at)
     if missing is not None:
         return missing
     reason = problem_words or context or "it cannot be read"
-    return found(at, col, f"YAML cannot read the file here: {reason}.", _SYNTAX_HINT)
+    return found(at, col, _("YAML cannot read the file here: %(reason)s.") % {"reason": reason}, _(_SYNTAX_HINT))
 
 
 def _indent(text: str) -> int:
@@ -506,8 +521,8 @@ def decode(raw: bytes, path: str, *, max_bytes: int = MAX_BYTES) -> tuple[str | 
                 path,
                 line,
                 col,
-                f"The file is not UTF-8 text (byte 0x{raw[error.start]:02x}).",
-                "Save the file with UTF-8 encoding; the forge's web editor always does.",
+                _("The file is not UTF-8 text (byte %(byte)s).") % {"byte": f"0x{raw[error.start]:02x}"},
+                _("Save the file with UTF-8 encoding; the forge's web editor always does."),
             )
         ]
     if CONTROL.search(text):
@@ -540,10 +555,10 @@ def control_characters(text: str, path: str, *, line_offset: int = 0) -> list[Pr
 def _control_problem(character: str, path: str, line: int, col: int) -> Problem:
     name = describe(character)
     return problem(P.CONTROL_CHARACTER, path, line, col,
-                   f"The text holds a control character ({name}); only letters, spaces, tabs and line ends "
-                   "are published.",
-                   f"Delete the {name}: most editors do not show it, and it often comes with text pasted "
-                   "from a PDF or a word processor.")
+                   _("The text holds a control character (%(name)s); only letters, spaces, tabs and line ends "
+                     "are published.") % {"name": name},
+                   _("Delete the %(name)s: most editors do not show it, and it often comes with text pasted "
+                     "from a PDF or a word processor.") % {"name": name})
 
 
 def quoted(value: str) -> str:
@@ -556,8 +571,9 @@ def too_large(path: str, size: int, max_bytes: int) -> Problem:
     return problem(
         P.FILE_TOO_LARGE,
         path, 1, 1,
-        f"The file is {size:,} bytes; the limit is {max_bytes:,}.",
-        "Shorten it: a profile is a page, not a CV.",
+        _("The file is %(size)s bytes; the limit is %(limit)s.") % {"size": format_number(size),
+                                                                   "limit": format_number(max_bytes)},
+        _("Shorten it: a profile is a page, not a CV."),
     )
 
 
@@ -572,7 +588,7 @@ def _tab_in_indentation(text: str) -> tuple[int, int] | None:
 
 def _kind(value: Any) -> str:
     if isinstance(value, list):
-        return "list"
+        return _("a list")
     if isinstance(value, str):
-        return "single line of text"
-    return type(value).__name__
+        return _("a single line of text")
+    return f"a {type(value).__name__}"
