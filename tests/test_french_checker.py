@@ -240,3 +240,17 @@ def test_search_and_match_print_in_french_and_keep_the_ids_to_type(tmp_path):
     assert unknown.stderr.startswith(f"Erreur : compétence inconnue : «{NBSP}montag{NBSP}». Vouliez-vous dire")
     nothing = site.tasks("match", "absent")
     assert f"Il n'y a ni proposition ni groupe nommé «{NBSP}absent{NBSP}»" in nothing.stderr
+
+
+def test_a_pull_requests_check_says_what_it_checks_in_french(tmp_path):
+    from content_fixtures import commit_all, init_repository
+
+    site = french_site(tmp_path / "site")
+    site.write("volunteers/lea-martin.yaml", PROFILE)
+    init_repository(site.root)
+    commit_all(site.root, "Léa", name="Léa Martin", email="lea@example.org", date="2026-11-01T12:00:00")
+    site.write("volunteers/lea-martin.yaml", PROFILE.replace("Rennes", "Brest"))
+    result = site.tasks("check", "--changed-since", "main")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "Vérification de 1 fichier(s) : modifiés depuis main, et ce qui y renvoie.", "Aucun problème trouvé."]
