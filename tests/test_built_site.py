@@ -15,6 +15,7 @@ import html
 import os
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -115,7 +116,7 @@ def test_one_page_of_each_kind_has_no_wcag_22_aa_violations_light_and_dark(axe_b
     if kind == "search" and found["person"]:
         # The search page with results: the first word of a person's name, which finds them.
         word = heading(built / found["person"]).split()[0]
-        path += f"?q={word}"
+        path += f"?q={quote(word)}"
         ready = ("!document.getElementById('search-form').hasAttribute('aria-busy')"
                  " && document.getElementById('search-results').children.length > 0")
     emulate(axe_browser, *MODES[0])
