@@ -211,6 +211,9 @@ def test_edit_my_profile_fills_the_form_from_the_page_and_endorse_adds_the_line(
     assert page.evaluate("document.getElementById('join-status').textContent") == (
         'The line "- night-buses" is added under "endorses:": check your other answers, then write your profile.')
     assert page.evaluate("document.getElementById('join-id').readOnly")
+    # No page shows a forge login: the person editing types their own.
+    assert page.evaluate("document.getElementById('join-github').value") == ""
+    page.evaluate("document.getElementById('join-github').value = 'ana-lopez'")
     page.evaluate("document.querySelector('#join-form button[type=submit]').click()")
     page.wait_for("!document.getElementById('join-result').hidden")
     text = page.evaluate("document.getElementById('join-text').value")
@@ -297,7 +300,8 @@ def test_the_form_its_errors_and_its_result_have_no_wcag_22_aa_violations(browse
             browser.wait_for("document.getElementById('join-name').value === 'Ana López'")
             assert browser.evaluate("document.querySelector('h1').textContent") == "Edit my profile"
             failures += checkers.describe_violations(f"form ({scheme}, {width} px)", checkers.run_axe(browser))
-            browser.evaluate("document.getElementById('join-hours').value = ''; "
+            browser.evaluate("document.getElementById('join-github').value = 'ana-lopez'; "
+                             "document.getElementById('join-hours').value = ''; "
                              "document.querySelector('#join-form button[type=submit]').click()")
             assert browser.evaluate("document.querySelectorAll('.field-error').length") == 1
             failures += checkers.describe_violations(f"errors ({scheme}, {width} px)", checkers.run_axe(browser))

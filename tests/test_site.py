@@ -197,7 +197,7 @@ def test_build_with_errors_exits_1_prints_every_problem_and_keeps_the_old_site(s
     result = build(site)
     assert result.returncode == 1
     assert "volunteers/ana-lopez.yaml:6:5: JU101" in result.stdout
-    assert "volunteers/bo-li.yaml:2:1: JU001" in result.stdout
+    assert "volunteers/bo-li.yaml:1:7: JU001" in result.stdout  # at the '[' that is never closed
     assert "output is unchanged" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     after = {p: p.read_bytes() for p in (site.root / "output").rglob("*") if p.is_file()}

@@ -118,13 +118,14 @@ def confirmation_label(confirmed: dt.date | None, today: dt.date, months: int) -
 def profile_source(volunteer: Volunteer) -> Markup:
     """What the "Edit this profile" form (static/js/join.js) reads on a person's page besides
     what the page shows: the values as the file writes them, as compact JSON for an attribute
-    in single quotes. Empty values are left out. Never the e-mail address, and the Mastodon
+    in single quotes. Empty values are left out. Never the forge login (no page shows it:
+    the person editing types their own) nor the e-mail address, and the Mastodon
     handle in two parts, so that nothing reads as an address; about 250 bytes a page."""
     from jinja2.utils import htmlsafe_json_dumps
 
     window = volunteer.availability
     source = {
-        "github": volunteer.github, "place": volunteer.place, "region": volunteer.region,
+        "place": volunteer.place, "region": volunteer.region,
         "remote": volunteer.remote, "hours": window.hours_per_week, "when": window.when,
         "from": window.start.isoformat() if window.start else "",
         "until": window.until.isoformat() if window.until else "",

@@ -250,7 +250,6 @@ document.addEventListener("DOMContentLoaded", async () => {
   fill("join-id", editing);
   $("join-id").readOnly = true;
   idTouched = true;
-  fill("join-github", person.github);
   fill("join-headline", (page.querySelector(".profile .lead") || {}).textContent);
   const bio = page.querySelector(".profile .bio");
   fill("join-bio", bio ? markdown(bio).replace(/\n{3,}/g, "\n\n").trim() : "");
