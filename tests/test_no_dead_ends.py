@@ -155,6 +155,7 @@ def test_endorse_on_a_proposal_opens_the_persons_profile_with_the_line_added(mov
         browser.press("Enter", "Enter", 13, text="\r")
         browser.wait_for("location.pathname === '/join/' && document.getElementById('join-name')?.value === 'Ana López'")
         assert browser.evaluate("location.search") == "?endorse=night-buses&edit=ana-lopez"
+        browser.evaluate("document.getElementById('join-github').value = 'ana-lopez'")  # no page shows it
         browser.evaluate("document.querySelector('#join-form button[type=submit]').click()")
         written = browser.evaluate("document.getElementById('join-text').value")
         edit = browser.evaluate("document.getElementById('join-forge-edit').href")
