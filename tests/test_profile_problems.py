@@ -403,6 +403,21 @@ def test_a_committed_file_that_gitignore_ignores_is_refused(site):
     assert "git rm --cached 'output/index.html'" in found.hint
 
 
+def test_a_bio_that_markdown_would_crash_on_is_refused(site):
+    """Lists nested 500 deep (tests/test_bounded_markdown.py has every construct, in bodies too)."""
+    site.profile("ana-lopez", bio="'" + "- " * 500 + "a'")
+    assert only_problem(site, "JU018").path == "volunteers/ana-lopez.yaml"
+
+
+def test_a_remote_image_in_a_proposal_is_a_warning_and_is_not_published(site):
+    from content_fixtures import proposal_text
+
+    site.profile("ana-lopez")
+    site.write("content/proposals/free-buses.md", proposal_text("![pixel](https://tracker.example/p.gif)\n"))
+    _, problems = load_repository(site.root)
+    assert [(p.path, p.code, p.severity) for p in problems] == [("content/proposals/free-buses.md", "JU207", "warning")]
+
+
 def test_every_code_is_exercised_by_this_file():
     """A new code needs a broken fixture here (or in the test module of its feature)."""
     source = open(__file__, encoding="utf-8").read()

@@ -149,7 +149,7 @@ def test_hostile_html_in_the_body_is_reported_per_line_and_never_published(repo)
     found = problems_of(repo)
     # The front matter is lines 1-8, the blank line 9: the body starts on line 10.
     where = sorted((p.line, p.code) for p in found)
-    assert where == [(11, "JU409"), (12, "JU409"), (13, "JU409"), (14, "JU203"), (15, "JU204")]
+    assert where == [(11, "JU409"), (12, "JU409"), (13, "JU207"), (13, "JU409"), (14, "JU203"), (15, "JU204")]
     by_line = {p.line: p for p in found}
     assert by_line[11].message == ("The text contains a <script> element; scripts, frames, forms and "
                                    "embedded objects are never published.")
@@ -162,7 +162,7 @@ def test_hostile_html_in_the_body_is_reported_per_line_and_never_published(repo)
     for hostile in ("<script", "<iframe", "onerror", "javascript:", "<u>"):
         assert hostile not in html
     assert "&lt;script&gt;" in html  # the code span is shown as text
-    assert '<img src="https://example.org/bus.png">' in html
+    assert "bus.png" not in html  # an image from another site, with or without its handler
 
 
 def test_consultation_needs_a_closing_date_and_a_passed_one_is_a_warning(repo):

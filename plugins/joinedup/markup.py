@@ -2,7 +2,10 @@
 
 Markdown is converted first, then the HTML is cleaned by nh3 (a binding to the maintained
 ``ammonia`` sanitiser) with a short allowlist: no scripts, styles, frames or event
-handlers, links http(s)/mailto only and marked ``rel="nofollow ugc"``.
+handlers, links http(s)/mailto only and marked ``rel="nofollow ugc"``. No ``class`` either, so
+that a body cannot dress its text as the site's own notices; and no image from another site:
+every reader's browser, feed reader or mail client would fetch it, telling that site who read
+the page and when. Images of the site's own files (``/images/map.png``) stay.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from markdown.extensions.toc import TocExtension
 import nh3
 from markupsafe import Markup
 
+from . import problems as P
 from .i18n import gettext
+from .problems import Problem, problem
 
 _BIO_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "br", "code", "blockquote"}
 _BODY_TAGS = _BIO_TAGS | {
@@ -31,28 +36,84 @@ _ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
     "img": {"src", "alt", "title", "width", "height"},
-    "th": {"align"},
-    "td": {"align"},
+    # Ids for links to a section or a footnote; the footnotes' own classes are not needed.
     "h2": {"id"}, "h3": {"id"}, "h4": {"id"},
-    "sup": {"id"}, "li": {"id"}, "div": {"class"},
+    "sup": {"id"}, "li": {"id"},
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
+# An http(s) address, or one that starts with two slashes (browsers read '\\' as '/'), once the
+# blanks and control characters browsers ignore are taken out. (Other schemes are not in _URL_SCHEMES.)
+_OTHER_SITE = re.compile(r"https?:|[/\\]{2}", re.IGNORECASE)
+_IGNORED_IN_ADDRESSES = re.compile(r"[\x00-\x20]")
+# nh3 writes '<' and '>' inside attribute values as entities: a '>' ends a tag.
+_IMAGE_WITHOUT_SOURCE = re.compile(r'<img(?![^>]*\ssrc=")[^>]*>')
+# Images in Markdown as a contributor writes them (for JU207): ![alt](address), ![alt][label],
+# ![alt][] and ![alt]; reference definitions; HTML images; the fences of code blocks.
+_MARKDOWN_IMAGE = re.compile(r"!\[([^\[\]\n]*)\](?:\(\s*<?([^)\s>]*)|\[([^\[\]\n]*)\])?")
+_REFERENCE = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*<?([^\s>]+)", re.MULTILINE)
+_HTML_IMAGE = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _TOP_HEADING = re.compile(r"^ {0,3}#(?:[ \t]|$)")
 _SETEXT_TOP = re.compile(r"^ {0,3}=+[ \t]*$")
 
 
 def sanitise(fragment: str, *, body: bool = False) -> Markup:
-    """``fragment`` with everything outside the allowlist removed, marked safe for Jinja."""
-    return Markup(
-        nh3.clean(
-            fragment,
-            tags=_BODY_TAGS if body else _BIO_TAGS,
-            attributes=_ATTRIBUTES,
-            url_schemes=_URL_SCHEMES,
-            link_rel="nofollow ugc",
-            strip_comments=True,
-        )
+    """``fragment`` with everything outside the allowlist removed, marked safe for Jinja;
+    images from other sites (see :func:`on_another_site`) are removed whole."""
+    cleaned = nh3.clean(
+        fragment,
+        tags=_BODY_TAGS if body else _BIO_TAGS,
+        attributes=_ATTRIBUTES,
+        attribute_filter=_without_remote_images if body else None,
+        url_schemes=_URL_SCHEMES,
+        link_rel="nofollow ugc",
+        strip_comments=True,
     )
+    return Markup(_IMAGE_WITHOUT_SOURCE.sub("", cleaned) if "<img" in cleaned else cleaned)
+
+
+def on_another_site(address: str) -> bool:
+    """Whether an image's ``address`` (as the browser reads it, entities decoded) is fetched
+    from another site: it starts with ``https:``, ``http:`` or ``//``."""
+    return _OTHER_SITE.match(_IGNORED_IN_ADDRESSES.sub("", address)) is not None
+
+
+def _without_remote_images(element: str, attribute: str, value: str) -> str | None:
+    return None if element == "img" and attribute == "src" and on_another_site(value) else value
+
+
+def remote_images(text: str, path: str, first_line: int) -> list[Problem]:
+    """A warning (JU207) at each image in a Markdown body that :func:`sanitise` will remove because
+    it is on another site: ``![…](https://…)``, ``![…][label]`` with ``[label]: https://…``, and
+    ``<img src="https://…">``. Images in code blocks are text, and not reported."""
+    if "![" not in text and "<img" not in text.lower():
+        return []
+    defined = {_label(match.group(1)): match.group(2) for match in _REFERENCE.finditer(text)}
+    found, fence = [], ""
+    for offset, line in enumerate(text.split("\n")):
+        marker = _FENCE.match(line)
+        if marker and (not fence or marker.group(1) == fence):
+            fence = "" if fence else marker.group(1)
+        if marker or fence:
+            continue
+        images = [(match.start(), match.group(2) or defined.get(_label(match.group(3) or match.group(1)), ""))
+                  for match in _MARKDOWN_IMAGE.finditer(line)]
+        images += [(match.start(), html.unescape(match.group(1))) for match in _HTML_IMAGE.finditer(line)]
+        for col, address in sorted(images):
+            if on_another_site(address):
+                found.append(problem(
+                    P.REMOTE_IMAGE, path, first_line + offset, col + 1,
+                    gettext("The image '%(address)s' is on another site: it is not shown, so that site does not learn "
+                            "who reads this page.") % {"address": address[:80]},
+                    gettext("To show an image, add it to the repository under content/images/ and write "
+                            "![what it shows](/images/name.png); or link to it: "
+                            "[the chart](https://example.org/chart.png)."),
+                ))
+    return found
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split()).lower()
 
 
 def render_bio(text: str) -> Markup:
@@ -78,7 +139,9 @@ def _converter(baselevel: int, *, body: bool) -> markdown.Markdown:
     (registering every processor again) was most of the time of converting a short bio."""
     if not body:
         return markdown.Markdown(extensions=[], output_format="html")
-    return markdown.Markdown(extensions=["extra", "sane_lists", TocExtension(baselevel=baselevel)],
+    # No '[TOC]' marker: looking for it walks the whole tree by recursion, and a body of emphasis
+    # nested a thousand deep would exhaust the stack. Headings still get their ids.
+    return markdown.Markdown(extensions=["extra", "sane_lists", TocExtension(baselevel=baselevel, marker="")],
                              output_format="html")
 
 

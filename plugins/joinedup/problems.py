@@ -56,6 +56,7 @@ NOT_A_MAPPING = _code("JU014", "not-a-mapping")
 RESERVED_ID = _code("JU015", "reserved-id")
 IGNORED_FILE = _code("JU016", "ignored-file-committed")
 CONTROL_CHARACTER = _code("JU017", "control-character")
+TOO_COMPLEX = _code("JU018", "too-complex")
 
 # Schema.
 UNKNOWN_KEY = _code("JU100", "unknown-key")
@@ -80,6 +81,7 @@ EMAIL_OUTSIDE_CONTACT = _code("JU202", "email-outside-contact")
 UNSAFE_LINK = _code("JU203", "unsafe-link")
 RAW_HTML = _code("JU204", "raw-html", WARNING)
 PRIVATE_COMMIT = _code("JU205", "private-commit-metadata", WARNING)
+REMOTE_IMAGE = _code("JU207", "remote-image", WARNING)
 
 # Site generation.
 URL_COLLISION = _code("JU300", "url-collision")

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import problems as P
+from .complexity import check_complexity
 from .dates import parse_date
 from .files import content_files, read_text
 from .i18n import LOCALE_DIR, N_, gettext as _
@@ -72,6 +73,9 @@ def volunteer_from_text(root: Path, relative: str, text: str, taxonomy: Taxonomy
         tags_kept=BIO_TAGS,
         exempt={("contact", "website"), ("contact", "mastodon"), ("contact", "bluesky"), ("github",)},
     )
+    bio = document.data.get("bio")
+    if isinstance(bio, str):
+        found += check_complexity(bio, relative, *document.text_line(("bio",), 0))
     if any(p.is_error for p in found):
         return None, found
     volunteer = _volunteer(document, relative)
