@@ -73,6 +73,8 @@ REFUSED = {
     "list items × n": lambda: fill("- a\n"),
     "table rows × n": lambda: "a|b\n-|-\n" + fill("c|d\n", SIZE - 8),
     "table row with ` × n": lambda: "a|b\n-|-\n" + fill("`|", SIZE - 8),
+    "escaped '`', then one never closed, × n": lambda: fill('"\n\\``>'),
+    "terms and definitions without empty lines": lambda: "".join(f"T{i}\n: d\n" for i in range(1000)),
     "'## a' headings × n": lambda: fill("## a\n\n"),
     "references to one footnote × n": lambda: fill("x[^1] ", SIZE - 10) + "\n\n[^1]: y",
     "footnotes × n": lambda: " ".join(f"[^{i}]" for i in range(SIZE // 24)) + "\n\n"
@@ -123,7 +125,8 @@ ACCEPTED = {
     "nesting: divs with markdown": lambda n: '<div markdown="1">\n' * n + "a\n" + "</div>\n" * n,
     "nesting: raw <div>, as deep as allowed": lambda n: ("<div>" * C.HTML_NESTING + "</div>" * C.HTML_NESTING
                                                          + "\n\n") * n,
-    "table rows with as many '`' as allowed": lambda n: "a|b\n-|-\n" + ("`a" * C.TABLE_ROW_CODE + "|b\n") * n,
+    "code marks: escaped '`', then one never closed": lambda n: fill('"\n\\``>', 6 * n),
+    "code marks: table rows": lambda n: "a|b\n-|-\n" + ("`a" * 200 + "|b\n") * n,
     # n percent of each limit at once: the rules add up.
     "all the rules above at once": lambda n: (
         "# a\n" * (n * C.BLOCK_WORK // SIZE // 100) + "~~~a\n" * (n * C.FENCE_WORK // SIZE // 100)

@@ -39,7 +39,7 @@ ABBREVIATED_MARKS = 800  # '*', '_' and '[' in one paragraph of a text with abbr
 NESTING = 32  # lists and quotes inside one another
 HTML_NESTING = 100
 MARKDOWN_IN_HTML = 16
-TABLE_ROW_CODE = 300  # '`' marks in one table row
+CODE_WORK = 10_000_000  # '`' marks times the length of their paragraph, summed
 
 # Lines without an empty line (only spaces or tabs) between them: what Markdown works on at a time.
 _BLOCK = re.compile(r"^[ \t]*[^ \t\n].*(?:\n[ \t]*[^ \t\n].*)*", re.M)
@@ -72,7 +72,8 @@ _UNNESTED = frozenset(
     "area base br col embed hr img input link meta source track wbr p li dt dd td th tr thead tbody tfoot "
     "option optgroup colgroup caption rt rp".split()
 )
-_TABLE_ROW = re.compile(r"^[^|\n]*\|.*$", re.M)
+# A line that starts a term's definitions (': '), after a line that does not.
+_FIRST_DEFINITION = re.compile(r"^(?![ \t>]*:[ \t]).*\n[ \t>]*:[ \t]", re.M)
 
 
 
@@ -109,7 +110,7 @@ def check_complexity(text: str, path: str, first_line: int, first_col: int = 1) 
     """
     body = _Body(text)
     rules = (_brackets, _unclosed_tags, _crowded_blocks, _unclosed_fences, _marked_paragraphs, _parts,
-             _headings, _references, _nesting, _table_rows)
+             _headings, _references, _nesting, _code_marks)
     found = []
     for finding in (finding for rule in rules if (finding := rule(body))):
         line = body.text.count("\n", 0, finding.offset)
@@ -318,9 +319,9 @@ def _references(body: _Body) -> _Finding | None:
 
 
 def _nesting(body: _Body) -> _Finding | None:
-    """Markdown converts lists and quotes inside one another by recursion, and runs out of stack a
-    few hundred levels deep; the sanitiser's work grows with the square of HTML nesting. (Emphasis
-    inside emphasis costs time, bounded by _marked_paragraphs.)"""
+    """Markdown converts lists, quotes and definitions inside one another by recursion, and runs out
+    of stack a few hundred levels deep; the sanitiser's work grows with the square of HTML nesting.
+    (Emphasis inside emphasis costs time, bounded by _marked_paragraphs.)"""
     for match in _DEEP_LINE.finditer(body.text):
         levels = _LEVEL.findall(body.text, match.start(), match.end())
         indent = sum(len(level.expandtabs(4)) - len(level.lstrip(" \t")) for level in levels) // 4
@@ -328,6 +329,16 @@ def _nesting(body: _Body) -> _Finding | None:
             return _Finding(match.start(), _("Here lists or quotes ('>') go more than %(limit)s levels deep, one "
                                              "inside another: the site cannot convert the text.")
                             % {"limit": format_number(NESTING)}, _nesting_hint())
+    # Markdown puts each term defined after another, without an empty line between, inside the last one.
+    for start, block in body.blocks if body.count(":") > NESTING else ():
+        terms = _FIRST_DEFINITION.finditer(block) if block.count(":") > NESTING else ()
+        for count, match in enumerate(terms, start=1):
+            if count > NESTING:
+                return _Finding(start + match.start(), _("Here more than %(limit)s terms and their definitions "
+                                                         "(': ') follow one another without an empty line: the site "
+                                                         "nests each inside the one before, too deeply to convert.")
+                                % {"limit": format_number(NESTING)},
+                                _("Put an empty line before each term of a list of definitions."))
     depth = 0
     for match in _HTML_TAG.finditer(body.text) if body.count("<") > HTML_NESTING else ():
         closing, name, self_closing = match.groups()
@@ -351,12 +362,19 @@ def _nesting_hint() -> str:
     return _("Nest lists, quotes and HTML a few levels deep at most.")
 
 
-def _table_rows(body: _Body) -> _Finding | None:
-    """In a table row, Markdown looks for a partner for each '`' among all the later ones."""
-    for match in _TABLE_ROW.finditer(body.text) if body.count("`") > TABLE_ROW_CODE else ():
-        row = match.group()
-        if row.count("`") > TABLE_ROW_CODE and len(re.findall("`+", row)) > TABLE_ROW_CODE:
-            return _Finding(match.start(), _("This table row has more than %(limit)s '`' marks: the site cannot "
-                                             "convert it in reasonable time.") % {"limit": format_number(TABLE_ROW_CODE)},
-                            _("Put long code in a code block under the table, not in its cells."))
-    return None
+def _code_marks(body: _Body) -> _Finding | None:
+    """For each '`' Markdown looks for code that ends with as many further on, to the end of the
+    paragraph when there is none; in a table row, it pairs each '`' with every later one."""
+    if body.count("`") * body.longest_block <= CODE_WORK:
+        return None
+    work, worst = 0, (0, 0)
+    for start, block in body.blocks:
+        block_work = block.count("`") * len(block)
+        work += block_work
+        worst = max(worst, (block_work, start))
+    if work <= CODE_WORK:
+        return None
+    return _Finding(worst[1], _("The paragraph (or list, or table) that starts here is long and has many '`' marks: "
+                                "the site cannot convert it in reasonable time."),
+                    _("Close each piece of code with as many '`' as opened it, and split the paragraph with empty "
+                      "lines; put long code in a code block."))
