@@ -231,3 +231,21 @@ def _git_text(root: Path, *args: str) -> str | None:
     except OSError:
         return None
     return done.stdout.decode("utf-8", errors="replace") if done.returncode == 0 else None
+
+
+def committed_but_ignored(root: Path) -> list:
+    """A problem (JU016) for each tracked file that ``.gitignore`` ignores (``git ls-files -ci``):
+    a pull request can force-add files no one reviews as text, such as a planted ``.cache/`` or
+    ``output/``. None when git is missing or ``root`` is not a git work tree."""
+    from . import problems as P
+    from .i18n import gettext as _
+
+    listed = _git_text(root, "ls-files", "-z", "--cached", "--ignored", "--exclude-standard")
+    names = sorted({name for name in (listed or "").split("\0") if name})
+    return [P.problem(P.IGNORED_FILE, name, 0, 0,
+                      _("This file is committed, but .gitignore says it must never be: it is not reviewed as a "
+                        "contribution and the site never reads it."),
+                      _("Remove it from the pull request (git rm --cached '%(name)s'), or, if it really belongs in "
+                        "the repository, change .gitignore in a separate pull request for a maintainer to review.")
+                      % {"name": name})
+            for name in names]

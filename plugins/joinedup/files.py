@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from pathlib import Path
 
 from . import problems as P
@@ -148,24 +147,3 @@ def _kind(what: str) -> str:
 def _kinds(what: str) -> str:
     return _(_KINDS[what]) if what in _KINDS else f"{what}s"
 
-
-def committed_but_ignored(root: Path) -> list[Problem]:
-    """A problem for each tracked file that ``.gitignore`` ignores (``git ls-files -ci``): a
-    pull request can force-add files no one reviews as text, such as a planted ``.cache/``
-    or ``output/``. Nothing in the repository is empty when git is missing or it is not a
-    git work tree."""
-    try:
-        listed = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--cached", "--ignored", "--exclude-standard"],
-                                capture_output=True, timeout=60, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return []
-    if listed.returncode != 0:
-        return []
-    names = sorted({name.decode("utf-8", "replace") for name in listed.stdout.split(b"\0") if name})
-    return [problem(P.IGNORED_FILE, name, 0, 0,
-                    _("This file is committed, but .gitignore says it must never be: it is not reviewed as a "
-                      "contribution and the site never reads it."),
-                    _("Remove it from the pull request (git rm --cached '%(name)s'), or, if it really belongs in "
-                      "the repository, change .gitignore in a separate pull request for a maintainer to review.")
-                    % {"name": name})
-            for name in names]

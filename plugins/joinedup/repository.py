@@ -17,9 +17,10 @@ from typing import Iterable, Mapping
 from . import problems as P
 from .agenda import build_agenda
 from .buildcache import ProfileCache
+from .changes import committed_but_ignored
 from .content import recall_checks, remember_checks
 from .dates import build_date as today
-from .files import committed_but_ignored, read_text
+from .files import read_text
 from .groups import group_files, load_group
 from .history import read_history
 from .i18n import activate, active_language, gettext as _, translations
