@@ -12,7 +12,6 @@ import logging
 import http.server
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -1026,6 +1025,7 @@ def new_proposal(slug, title, summary, themes, authors, group, status, closes):
         --summary "Make every bus journey free for people under 25." --theme transport \\
         --author ana-lopez
     """
+    from joinedup.answers import suggested_id
     from joinedup.dates import build_date
     from joinedup.profiles import ID_PATTERN
     from joinedup.i18n import activate
@@ -1037,8 +1037,7 @@ def new_proposal(slug, title, summary, themes, authors, group, status, closes):
 
     taxonomy, _ = load_taxonomy(ROOT)
     title = title or click.prompt("Title")
-    suggested = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-")
-    slug = slug or click.prompt("File name (slug)", default=suggested)
+    slug = slug or click.prompt("File name (slug)", default=suggested_id(title))
     if not ID_PATTERN.match(slug):
         raise click.BadParameter("use lowercase letters, digits and hyphens, starting with a letter", param_hint="--slug")
     target = ROOT / PROPOSALS_DIR / f"{slug}.md"

@@ -16,8 +16,8 @@ from typing import Iterable, Mapping
 
 from .i18n import N_, gettext as _
 from .model import Taxonomy
+from .profiles import ID_PATTERN
 
-ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,62}$")
 LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}$")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2}$")
 ACCENT_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
