@@ -12,6 +12,7 @@ import logging
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
