@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from pathlib import Path
 
 from . import problems as P
@@ -185,16 +186,12 @@ def timezone_suggestion(name: str) -> str | None:
     return by_city.get(close[0]) or next(z for z in zones if z.lower() == close[0])
 
 
+@lru_cache(maxsize=1)
 def _timezones() -> frozenset[str]:
-    global _ZONES
-    if _ZONES is None:
-        import zoneinfo
+    """Every zone this machine knows (read only when a name is not found as one file)."""
+    import zoneinfo
 
-        _ZONES = frozenset(zoneinfo.available_timezones())
-    return _ZONES
-
-
-_ZONES: frozenset[str] | None = None
+    return frozenset(zoneinfo.available_timezones())
 
 
 def _timezone_problems(name: str, line: int, col: int) -> list[Problem]:
