@@ -33,7 +33,9 @@ ARTICLE_PATHS = []
 PAGE_PATHS = ["pages"]
 # content/images/ holds the logo named in site.yaml.
 STATIC_PATHS = ["images"]
-READERS = {"html": None}
+# Pages are Markdown only: reStructuredText's "include" directive would read any file of the
+# machine into the site (check refuses other files in content/pages, JU012).
+READERS = {"html": None, "rst": None}
 
 ARTICLE_URL = "proposals/{slug}/"
 ARTICLE_SAVE_AS = "proposals/{slug}/index.html"

@@ -205,3 +205,35 @@ def test_emphasis_nested_two_thousand_deep_is_published_not_a_crash(site):
     repository, problems = load_repository(site.root)
     assert problems == []
     assert str(render_body(repository.agenda.proposals["free-buses"].body)).count("<em>") == 2000
+
+
+# --- The site's own pages (content/pages) come through pull requests too ----------------------
+
+def test_a_page_of_the_site_is_bounded_like_a_proposal_body(site):
+    site.profile("ana-lopez")
+    site.write("content/pages/evil.md", "Title: Evil\nSummary: a page\n\nIntro.\n\n" + "[" * 20_000 + "\n")
+    started = time.monotonic()
+    result = site.tasks("check")
+    assert time.monotonic() - started < 60  # Pelican's Markdown took 76 s on this page
+    assert result.returncode == 1
+    assert "content/pages/evil.md:6:1: JU018 " in result.stdout
+    assert "content/pages/evil.md:6:1: JU018 " in refused_build(site)
+
+
+def test_a_page_in_restructuredtext_cannot_put_a_file_of_the_machine_on_the_site(site, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-4242\n", encoding="utf-8")
+    site.profile("ana-lopez")
+    site.write("content/pages/evil.rst", f"Evil\n####\n\n.. include:: {secret}\n")
+    printed = refused_build(site)
+    assert ("content/pages/evil.rst:0:0: JU012 'evil.rst' is not a Markdown page; only .md files are read from "
+            "content/pages/.") in printed
+    assert "TOP-SECRET" not in printed
+
+
+def test_the_pages_of_a_new_site_pass_the_checks_of_pages(site):
+    site.profile("ana-lopez")
+    pages = sorted(path.name for path in (site.root / "content/pages").glob("*.md"))
+    assert pages  # the fixture site has its about and privacy pages
+    result = site.tasks("check")
+    assert result.returncode == 0, result.stdout

@@ -7,20 +7,23 @@ size cap, its schema, its cross-checks and how the model object is built.
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
+from . import problems as P
 from .buildcache import load_memo, save_memo
 from .complexity import check_complexity
 from .files import read_text
 from .frontmatter import split
-from .i18n import active_language
+from .i18n import active_language, gettext as _
 from .markup import BODY_TAGS, remote_images
 from .model import Known
 from .privacy import check_body, check_body_privacy, check_text
-from .problems import Problem
+from .problems import Problem, problem
 from .schema import load_validator, validate
 from .yamlsource import YamlDocument
 
@@ -118,3 +121,51 @@ def recall_checks(root: Path) -> None:
 
 
 CHECKS = "content-checks"
+
+
+# --- The site's own pages (content/pages) ----------------------------------------------------
+
+PAGES = "content/pages"
+PAGE_MAX_BYTES = 256 * 1024
+# Pelican's Markdown metadata: ``Title: About`` lines (continued by indented lines) up to the
+# first empty line.
+_METADATA_LINE = re.compile(r"[A-Za-z][\w-]*:(?:\s|$)")
+
+
+def check_pages(root: Path) -> list[Problem]:
+    """The problems of the pages Pelican converts (about, privacy, ...): they come through pull
+    requests too. Only Markdown is read there (reStructuredText's ``include`` would put any
+    file of the machine on the site); each page is read as a proposal body is: size-capped,
+    no control characters, bounded work to convert (JU018), and links and HTML checked."""
+    found: list[Problem] = []
+    base = root / PAGES
+    for folder, dirs, files in os.walk(base):  # symlinks are not followed; content_links reports them
+        dirs.sort()
+        for name in sorted(files):
+            relative = Path(folder, name).relative_to(root).as_posix()
+            if name.startswith(".") or os.path.islink(os.path.join(folder, name)):
+                continue
+            if not name.endswith(".md"):
+                found.append(problem(P.BAD_FILENAME, relative, 0, 0,
+                                     _("'%(name)s' is not a Markdown page; only .md files are read from %(folder)s/.")
+                                     % {"name": name, "folder": PAGES},
+                                     _("Write the page in Markdown, in a file whose name ends in .md, or remove it.")))
+                continue
+            text, problems = read_text(root, relative, max_bytes=PAGE_MAX_BYTES)
+            found += problems
+            if text is not None:
+                body, body_line = _page_body(text)
+                found += (check_complexity(body, relative, body_line)
+                          or check_body(body, relative, body_line, tags_kept=BODY_TAGS)
+                          + remote_images(body, relative, body_line))
+    return found
+
+
+def _page_body(text: str) -> tuple[str, int]:
+    """A page's text after its metadata lines, and the line that text starts at."""
+    lines = text.split("\n")
+    index = 0
+    while index < len(lines) and (_METADATA_LINE.match(lines[index])
+                                  or (index and lines[index].startswith(("    ", "\t")))):
+        index += 1
+    return "\n".join(lines[index:]), index + 1

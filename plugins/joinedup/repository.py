@@ -18,7 +18,7 @@ from . import problems as P
 from .agenda import build_agenda
 from .buildcache import ProfileCache
 from .changes import committed_but_ignored
-from .content import recall_checks, remember_checks
+from .content import check_pages, recall_checks, remember_checks
 from .dates import build_date as today
 from .files import read_text
 from .groups import group_files, load_group
@@ -85,6 +85,7 @@ def load_repository(
     found += problems
     found += content_links(root)
     found += committed_but_ignored(root)
+    found += check_pages(root)
 
     paths, problems = profile_files(root)
     proposal_paths, proposal_problems = proposal_files(root)
