@@ -65,6 +65,7 @@ BROKEN_FILES = {
     "volunteers/quote.yaml": PROFILE.replace("name: Léa Martin", 'name: "Léa Martin'),
     "volunteers/bracket.yaml": PROFILE.replace("skills: [video-editing]", "skills: [video-editing"),
     "volunteers/votre-nom.yaml": PROFILE.replace("name: Léa Martin", "name: Votre nom"),
+    "volunteers/saut-de-page.yaml": PROFILE.replace("  place: Rennes", "  place: Ren\fnes"),
     # Proposals and groups.
     "content/proposals/velos.md": """\
         ---
@@ -168,9 +169,9 @@ def french_check(tmp_path_factory):
 def test_the_broken_french_site_meets_most_of_the_checkers_codes(french_check):
     _, problems = french_check
     codes = {p["code"] for p in problems}
-    expected = {"JU001", "JU002", "JU004", "JU008", "JU010", "JU012", "JU014", "JU100", "JU101", "JU102", "JU103",
-                "JU104", "JU105", "JU106", "JU107", "JU109", "JU110", "JU112", "JU200", "JU202", "JU203", "JU400",
-                "JU401", "JU402", "JU403", "JU404", "JU406", "JU408", "JU409", "JU412", "JU413", "JU500",
+    expected = {"JU001", "JU002", "JU004", "JU008", "JU010", "JU012", "JU014", "JU017", "JU100", "JU101", "JU102",
+                "JU103", "JU104", "JU105", "JU106", "JU107", "JU109", "JU110", "JU112", "JU200", "JU202", "JU203",
+                "JU400", "JU401", "JU402", "JU403", "JU404", "JU406", "JU408", "JU409", "JU412", "JU413", "JU500",
                 "JU501"}
     assert sorted(expected - codes) == []
 
@@ -203,6 +204,9 @@ def test_french_messages_read_as_french_sentences(french_check):
     assert ("volunteers/many.yaml", "JU107",
             f"{q('from')} vaut 31/12/2026 : les dates s'écrivent année-mois-jour, écrivez donc 2026-12-31.") in messages
     assert ("site.yaml", "JU106", "Fuseau horaire inconnu : « Paris ».") in messages
+    # A control character is named in French, its code kept.
+    assert ("volunteers/saut-de-page.yaml", "JU017", "Le texte contient un caractère de contrôle (U+000C saut de page) ; "
+            "seuls les lettres, espaces, tabulations et fins de ligne sont publiés.") in messages
     # The library's own schemas give hints in French too (proposals, groups, site.yaml).
     assert "conseil : Ce que le groupe veut accomplir, une ligne par objectif." in output
     assert "2 erreur(s)" not in output and re.search(r"\d+ erreur\(s\), \d+ avertissement\(s\)\.", output)

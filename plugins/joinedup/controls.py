@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import re
 
+from .i18n import pgettext
+
 # Tab and line feed are text; a carriage return only as part of a CRLF line end.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
-
-_NAMES = {
-    0x00: "null", 0x07: "bell", 0x08: "backspace", 0x0B: "vertical tab", 0x0C: "form feed",
-    0x0D: "carriage return", 0x1B: "escape", 0x7F: "delete", 0x85: "next line", 0x9B: "control sequence introducer",
-}
 
 # Besides the controls, what reorders or hides text on a terminal: bidirectional overrides
 # and isolates (the "Trojan Source" characters) and the Unicode line separators.
@@ -31,10 +28,24 @@ _NOT_XML = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x
 
 
 def describe(character: str) -> str:
-    """``'U+000C form feed'``: the code point of a control character and its name."""
+    """``'U+000C form feed'``: the code point of a control character and its name in the active
+    language (``'U+000C saut de page'``)."""
     code = ord(character)
-    name = _NAMES.get(code, "control character")
+    name = _names().get(code) or pgettext("control character", "control character")
     return f"U+{code:04X} {name}"
+
+
+def _names() -> dict[int, str]:
+    """The controls that have a name people know, named in the active language."""
+    # In a context of their own in the catalogue: "delete" and "escape" are verbs too.
+    return {
+        0x00: pgettext("control character", "null"), 0x07: pgettext("control character", "bell"),
+        0x08: pgettext("control character", "backspace"), 0x0B: pgettext("control character", "vertical tab"),
+        0x0C: pgettext("control character", "form feed"), 0x0D: pgettext("control character", "carriage return"),
+        0x1B: pgettext("control character", "escape"), 0x7F: pgettext("control character", "delete"),
+        0x85: pgettext("control character", "next line"),
+        0x9B: pgettext("control character", "control sequence introducer"),
+    }
 
 
 def terminal_safe(text: str) -> str:

@@ -57,6 +57,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_state["language"]).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` translated as meant in ``context`` (a word with other meanings elsewhere: "delete")."""
+    return translations(_state["language"]).pgettext(context, message)
+
+
 def format_day(day: dt.date | None) -> str:
     """``2027-03-01`` as the language writes it: ``1 March 2027``, ``1 mars 2027``."""
     if not day:
