@@ -164,20 +164,23 @@ def owners(author, approvers, reviews, changed_since, output_format, status_file
     from joinedup.forge import approvals_in_reviews, commit_status
     from joinedup.owners import decide, judges
 
+    _ = _speak_site_language()  # the reasons and the verdict (the status's description too)
     try:
         change_set = changes_since(ROOT, changed_since)
     except GitError as error:
-        raise click.ClickException(f"cannot list files changed since {changed_since!r}: {error}") from None
+        raise click.ClickException(_("cannot list files changed since %(ref)r: %(error)s")
+                                   % {"ref": changed_since, "error": error}) from None
     approvers = list(approvers)
     if reviews is not None:
         try:
             approvals = approvals_in_reviews(reviews.read(), change_set.head)
         except ValueError as error:
-            raise click.ClickException(f"cannot read the reviews in {reviews.name}: {error}") from None
+            raise click.ClickException(_("cannot read the reviews in %(file)s: %(error)s")
+                                       % {"file": reviews.name, "error": error}) from None
         approvers += approvals.approvers
         for login in approvals.outdated:
-            click.echo(f"Not counted: @{login} approved an earlier commit, not {change_set.head[:12]}; "
-                       "an approval counts only for the commit it reviewed.", err=True)
+            click.echo(_("Not counted: @%(login)s approved an earlier commit, not %(commit)s; an approval counts only "
+                         "for the commit it reviewed.") % {"login": login, "commit": change_set.head[:12]}, err=True)
     maintainers, status_approvers = judges(change_set)
     decisions = decide(change_set, author=author, approvers=tuple(approvers), maintainers=maintainers,
                        status_approvers=status_approvers)
@@ -189,15 +192,16 @@ def owners(author, approvers, reviews, changed_since, output_format, status_file
         for line in lines:
             click.echo(line)
     if missing:
-        summary = f"{len(missing)} of {len(decisions)} changed file(s) need an approval they do not have yet."
+        summary = (_("%(missing)d of %(changed)d changed file(s) need an approval they do not have yet.")
+                   % {"missing": len(missing), "changed": len(decisions)})
     elif decisions:
-        summary = f"Every changed file ({len(decisions)}) has the approval it needs."
+        summary = _("Every changed file (%(changed)d) has the approval it needs.") % {"changed": len(decisions)}
     else:
-        summary = "No files changed."
+        summary = _("No files changed.")
     if output_format == "text":
         click.echo(summary, err=True)
     if status_file:
-        first = next((line.split(None, 1)[1] for line in lines if line.startswith("MISSING")), "")
+        first = next((line.split(None, 1)[1] for decision in missing for line in decision.lines(maintainers)), "")
         Path(status_file).write_text(commit_status(not missing, f"{summary} {first}".strip(), status_url),
                                      encoding="utf-8")
     sys.exit(1 if missing else 0)
@@ -222,6 +226,8 @@ def build(output, publish):
       python tasks.py build --output /tmp/site
       SOURCE_DATE_EPOCH=1767225600 python tasks.py build --publish
     """
+    from joinedup.i18n import format_seconds, gettext as _, ngettext
+
     output_path = _output_path(output)
     output = output or "output"
     started = time.perf_counter()
@@ -229,9 +235,13 @@ def build(output, publish):
         count = build_site(output_path, publish=publish, last=True)
     except ProblemsFound as failure:
         _report(failure.problems, "text")
-        click.echo(f"Build failed: {failure}. {output} is unchanged.", err=True)
+        click.echo(_("Build failed: %(reason)s. %(output)s is unchanged.") % {"reason": failure, "output": output},
+                   err=True)
         sys.exit(1)
-    click.echo(f"Built {count} pages into {output} in {time.perf_counter() - started:.1f} s.", err=True)
+    click.echo(ngettext("Built %(count)d page into %(output)s in %(seconds)s s.",
+                        "Built %(count)d pages into %(output)s in %(seconds)s s.", count)
+               % {"count": count, "output": output, "seconds": format_seconds(time.perf_counter() - started)},
+               err=True)
 
 
 def build_site(output_path: Path, *, publish: bool = False, last: bool = False) -> int:
@@ -246,6 +256,7 @@ def build_site(output_path: Path, *, publish: bool = False, last: bool = False) 
     """
     from joinedup import quick
     from joinedup.dates import build_date
+    from joinedup.i18n import gettext as _
 
     settings_file = "publishconf.py" if publish else "pelicanconf.py"
     day = build_date()
@@ -256,13 +267,16 @@ def build_site(output_path: Path, *, publish: bool = False, last: bool = False) 
     except quick.Refused as reason:
         log.debug("full build: %s", reason)
     except Exception as error:  # a fault of ours, not of the content: the full build is always right
-        click.echo(f"The quick rebuild failed ({type(error).__name__}: {error}); building in full.", err=True)
+        _speak_site_language()
+        click.echo(_("The quick rebuild failed (%(error)s); building in full.")
+                   % {"error": f"{type(error).__name__}: {error}"}, err=True)
     else:
+        # quick.rebuild speaks the language of the site it last built
         if changed:
-            click.echo(f"Quick rebuild: {changed} edited profile(s); {rendered} pages showing them rendered again.",
-                       err=True)
+            click.echo(_("Quick rebuild: %(changed)d edited profile(s); %(rendered)d pages showing them rendered "
+                         "again.") % {"changed": changed, "rendered": rendered}, err=True)
         else:
-            click.echo("Nothing changed since the last build.", err=True)
+            click.echo(_("Nothing changed since the last build."), err=True)
         return count
 
     from joinedup.buildcache import collector_paused
@@ -288,6 +302,7 @@ def build_site(output_path: Path, *, publish: bool = False, last: bool = False) 
 
 def _publish_site(repository, problems, output_path: Path, publish: bool, recorder=None) -> int:
     """Steps 4-6 of build_site, from the loaded model."""
+    from joinedup.i18n import format_seconds, gettext as _
     from joinedup.output import files_under, merge, read_manifest, write_manifest
 
     for item in problems:
@@ -311,9 +326,10 @@ def _publish_site(repository, problems, output_path: Path, publish: bool, record
         in_place = in_place and bool(kept)
         indexed = browser_index.finish()
         if indexed:
-            click.echo(f"Pagefind indexed the site in {browser_index.seconds:.1f} s.", err=True)
+            click.echo(_("Pagefind indexed the site in %(seconds)s s.")
+                       % {"seconds": format_seconds(browser_index.seconds)}, err=True)
         else:
-            click.echo("Pagefind index reused: no indexed page changed.", err=True)
+            click.echo(_("Pagefind index reused: no indexed page changed."), err=True)
         # Pagefind's bundle is one whole (its file names change on every run): not listed file by file.
         files = {name for name in staged if not name.startswith(BUNDLE)} | kept
         staged = files - kept
@@ -414,9 +430,11 @@ class _ErrorCollector(logging.Handler):
     def emit(self, record):
         message = record.getMessage()
         where = re.search(r"(content/\S+?\.(?:md|html))", message)
+        from joinedup.i18n import gettext as _
+
         self.problems.append(P.problem(
             P.CONTENT_ERROR, where.group(1) if where else "content", 0, 0, message.splitlines()[0],
-            "Fix the file named; Pelican could not process it.",
+            _("Fix the file named; Pelican could not process it."),
         ))
 
 
@@ -564,26 +582,30 @@ def serve(port, output):
     Example:
       python tasks.py serve --port 8000
     """
+    from joinedup.i18n import gettext as _
+
     output_path = _output_path(output)
-    _serve_build(output_path)
+    _serve_build(output_path)  # and the site's language, for what serve says
     handler = functools.partial(_QuietHandler, directory=str(output_path))
     try:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     except OSError as error:
-        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {error.strerror}. Try --port {port + 1}.")
+        raise click.ClickException(_("cannot listen on 127.0.0.1:%(port)d: %(error)s. Try --port %(next)d.")
+                                   % {"port": port, "error": error.strerror, "next": port + 1})
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    click.echo(f"Serving {output or 'output'} at http://127.0.0.1:{port}/  (Ctrl-C to stop)")
-    snapshot = _snapshot()
-    try:
+    try:  # Ctrl-C as soon as the address is shown stops as cleanly as later
+        click.echo(_("Serving %(output)s at %(url)s  (Ctrl-C to stop)")
+                   % {"output": output or "output", "url": f"http://127.0.0.1:{port}/"})
+        snapshot = _snapshot()
         while True:
             time.sleep(1)
             current = _snapshot()
             if current != snapshot:
                 snapshot = current
-                click.echo("Change seen; rebuilding…")
+                click.echo(_("Change seen; rebuilding…"))
                 _serve_build(output_path)
     except KeyboardInterrupt:
-        click.echo("Stopped.")
+        click.echo(_("Stopped."))
     finally:
         server.shutdown()
 
@@ -594,14 +616,17 @@ def _output_path(output: str | None) -> Path:
 
 
 def _serve_build(output_path: Path) -> None:
+    from joinedup.i18n import format_seconds, gettext as _, ngettext
+
     started = time.perf_counter()
     try:
         count = build_site(output_path)
     except ProblemsFound as failure:
         _report(failure.problems, "text")
-        click.echo("Build failed; still serving the last good site.", err=True)
+        click.echo(_("Build failed; still serving the last good site."), err=True)
         return
-    click.echo(f"Built {count} pages in {time.perf_counter() - started:.1f} s.")
+    click.echo(ngettext("Built %(count)d page in %(seconds)s s.", "Built %(count)d pages in %(seconds)s s.", count)
+               % {"count": count, "seconds": format_seconds(time.perf_counter() - started)})
 
 
 def _snapshot() -> dict[str, float]:
@@ -846,13 +871,15 @@ def init(language, name, tagline, accent, forge_url, branch, maintainers, takedo
     import dataclasses
 
     from joinedup import answers as A
+    from joinedup.i18n import activate, gettext
     from joinedup.repository import load_repository
     from joinedup.settings import TAGLINES, load_settings, settings_from_text, settings_text
     from joinedup.starter import MANIFEST, apply, manifest_text, plan_init
 
     if record_examples:
+        _speak_site_language()
         (ROOT / MANIFEST).write_text(manifest_text(ROOT), encoding="utf-8")
-        click.echo(f"Wrote {MANIFEST}.")
+        click.echo(gettext("Wrote %(path)s.") % {"path": MANIFEST})
         return
     current, _ = load_settings(ROOT)
     ask = _Asker()
@@ -869,50 +896,52 @@ def init(language, name, tagline, accent, forge_url, branch, maintainers, takedo
 
     language = setting(language, "Interface language (en or fr)", A.interface_language, "--language",
                        current.language) or current.language
+    activate(language)  # the other questions and what init says, in the language chosen
     changes = {
         "language": language,
-        "name": setting(name, "The movement's name", text, "--name", current.name),
-        "tagline": setting(tagline, "Tagline (one sentence)", text, "--tagline",
+        "name": setting(name, gettext("The movement's name"), text, "--name", current.name),
+        "tagline": setting(tagline, gettext("Tagline (one sentence)"), text, "--tagline",
                            TAGLINES[language] if current.tagline in TAGLINES.values() else current.tagline),
-        "accent": setting(accent, "Accent colour (#rrggbb)", A.accent, "--accent", current.accent),
-        "forge_url": setting(forge_url, "Repository URL on the forge", A.forge_url, "--forge-url", current.forge_url),
-        "forge_branch": setting(branch, "Published branch", A.branch, "--branch", current.forge_branch),
-        "takedown_contact": setting(takedown_contact, "Contact for removal requests", A.contact,
+        "accent": setting(accent, gettext("Accent colour (#rrggbb)"), A.accent, "--accent", current.accent),
+        "forge_url": setting(forge_url, gettext("Repository URL on the forge"), A.forge_url, "--forge-url",
+                             current.forge_url),
+        "forge_branch": setting(branch, gettext("Published branch"), A.branch, "--branch", current.forge_branch),
+        "takedown_contact": setting(takedown_contact, gettext("Contact for removal requests"), A.contact,
                                     "--takedown-contact", current.takedown_contact),
-        "timezone": setting(timezone, "Time zone", A.timezone, "--timezone", current.timezone),
+        "timezone": setting(timezone, gettext("Time zone"), A.timezone, "--timezone", current.timezone),
     }
     if maintainers or ask.keyboard:
-        changes["maintainers"] = setting(maintainers, "Maintainers' forge logins, comma-separated", A.logins,
+        changes["maintainers"] = setting(maintainers, gettext("Maintainers' forge logins, comma-separated"), A.logins,
                                          "--maintainer", ",".join(current.maintainers))
     ask.stop_if_any()
     # Every answer is good on its own; the file they make is checked whole before anything changes.
     _, problems = settings_from_text(ROOT, settings_text(dataclasses.replace(current, **changes)))
     if has_errors(problems):
         _report(problems, "text")
-        raise click.ClickException("init changed nothing: the settings above would not work.")
+        raise click.ClickException(gettext("init changed nothing: the settings above would not work."))
     settings = dataclasses.replace(current, **changes)
     plan = plan_init(ROOT, settings, keep_examples=keep_examples, keep_taxonomy=keep_taxonomy)
     if plan.real:
-        click.echo("init changes nothing: this repository already has its own content "
-                   "(files that are not the bundled examples):", err=True)
+        click.echo(gettext("init changes nothing: this repository already has its own content "
+                           "(files that are not the bundled examples):"), err=True)
         for relative in plan.real[:20]:
             click.echo(f"  {relative}", err=True)
         if len(plan.real) > 20:
-            click.echo(f"  … and {len(plan.real) - 20} more", err=True)
-        click.echo("Edit site.yaml to change the settings of a site that is already running.", err=True)
+            click.echo("  " + gettext("… and %(count)d more") % {"count": len(plan.real) - 20}, err=True)
+        click.echo(gettext("Edit site.yaml to change the settings of a site that is already running."), err=True)
         sys.exit(1)
     apply(ROOT, plan)
     for relative in plan.remove:
-        click.echo(f"removed {relative}")
+        click.echo(gettext("removed %(path)s") % {"path": relative})
     for relative in plan.write:
-        click.echo(f"wrote   {relative}")
+        click.echo(gettext("wrote   %(path)s") % {"path": relative})
     for relative in plan.kept:
-        click.echo(f"kept    {relative} (changed since it was shipped)")
+        click.echo(gettext("kept    %(path)s (changed since it was shipped)") % {"path": relative})
     _, problems = load_repository(ROOT)
     _report(problems, "text")
     if has_errors(problems):
-        raise click.ClickException("the site has errors (above); fix them, then run: python tasks.py check")
-    click.echo("Ready. Next: python tasks.py new profile, then python tasks.py build.")
+        raise click.ClickException(gettext("the site has errors (above); fix them, then run: python tasks.py check"))
+    click.echo(gettext("Ready. Next: python tasks.py new profile, then python tasks.py build."))
 
 
 # --- new ----------------------------------------------------------------------------------
@@ -999,7 +1028,7 @@ def new_profile(profile_id, name, github, headline, skills, place, region, remot
     text = "\n".join(lines) + "\n"
 
     relative = _write_checked(target, text)
-    click.echo(f"Wrote {relative}. Check it with: python tasks.py check {relative}")
+    click.echo(_("Wrote %(path)s. Check it with: python tasks.py check %(path)s") % {"path": relative})
 
 
 @new.command("proposal")
@@ -1029,34 +1058,39 @@ def new_proposal(slug, title, summary, themes, authors, group, status, closes):
     from joinedup.answers import suggested_id
     from joinedup.dates import build_date
     from joinedup.profiles import ID_PATTERN
-    from joinedup.i18n import activate
+    from joinedup.i18n import activate, gettext
     from joinedup.proposals import PROPOSALS_DIR, scaffold
     from joinedup.settings import load_settings
 
-    activate(load_settings(ROOT)[0].language)  # the skeleton's headings in the site's language
+    activate(load_settings(ROOT)[0].language)  # the questions and the skeleton's headings in the site's language
     from joinedup.taxonomy import load_taxonomy
 
     taxonomy, _ = load_taxonomy(ROOT)
-    title = title or click.prompt("Title")
-    slug = slug or click.prompt("File name (slug)", default=suggested_id(title))
+    title = title or click.prompt(gettext("Title"))
+    slug = slug or click.prompt(gettext("File name (slug)"), default=suggested_id(title))
     if not ID_PATTERN.match(slug):
-        raise click.BadParameter("use lowercase letters, digits and hyphens, starting with a letter", param_hint="--slug")
+        raise click.BadParameter(gettext("use lowercase letters, digits and hyphens, starting with a letter"),
+                                 param_hint="--slug")
     target = ROOT / PROPOSALS_DIR / f"{slug}.md"
     if target.exists():
-        raise click.ClickException(f"{target.relative_to(ROOT)} already exists; edit it instead.")
-    summary = summary or click.prompt("Summary (one or two sentences)")
+        raise click.ClickException(gettext("%(path)s already exists; edit it instead.")
+                                   % {"path": target.relative_to(ROOT).as_posix()})
+    summary = summary or click.prompt(gettext("Summary (one or two sentences)"))
     if not themes:
-        click.echo("Themes: " + ", ".join(taxonomy.themes))
-        themes = tuple(t.strip() for t in click.prompt("Themes, comma-separated").split(",") if t.strip())
+        click.echo(gettext("Themes:") + " " + ", ".join(taxonomy.themes))
+        themes = tuple(t.strip() for t in click.prompt(gettext("Themes, comma-separated")).split(",") if t.strip())
     if not authors:
-        authors = tuple(a.strip() for a in click.prompt("Authors' profile ids, comma-separated").split(",") if a.strip())
+        authors = tuple(a.strip() for a in click.prompt(gettext("Authors' profile ids, comma-separated")).split(",")
+                        if a.strip())
     if status == "consultation" and closes is None:
-        closes = click.prompt("Last day of the consultation (YYYY-MM-DD)", type=click.DateTime(formats=["%Y-%m-%d"]))
+        closes = click.prompt(gettext("Last day of the consultation (YYYY-MM-DD)"),
+                              type=click.DateTime(formats=["%Y-%m-%d"]))
 
     text = scaffold(title=title, summary=summary, date=build_date(), themes=themes, authors=authors,
                     status=status, group=group, consultation_closes=closes.date() if closes else None)
     relative = _write_checked(target, text)
-    click.echo(f"Wrote {relative}. Write the proposal under the '---' line, then: python tasks.py check {relative}")
+    click.echo(gettext("Wrote %(path)s. Write the proposal under the '---' line, then: python tasks.py check %(path)s")
+               % {"path": relative})
 
 
 class _Asker:
@@ -1103,15 +1137,19 @@ class _Asker:
         return self(None, f"{question} ({choices})", yes_or_no, "", default=_("y") if default else _("n"))
 
     def stop_if_any(self) -> None:
+        from joinedup.i18n import gettext as _
+
         if self.bad:
             for line in self.bad:
                 click.echo(line, err=True)
-            raise click.ClickException(f"nothing written: {len(self.bad)} value(s) to correct (above).")
+            raise click.ClickException(_("nothing written: %(count)d value(s) to correct (above).")
+                                       % {"count": len(self.bad)})
 
 
 def _write_checked(target: Path, text: str) -> str:
     """Write a scaffolded file and check it as a PR would; if it still has errors, take it out
     again and print the text, so that no answer is lost."""
+    from joinedup.i18n import gettext
     from joinedup.repository import load_repository
 
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -1121,8 +1159,8 @@ def _write_checked(target: Path, text: str) -> str:
     if has_errors(problems):
         target.unlink()
         _report(problems, "text")
-        click.echo(f"\nThe text was:\n\n{text}", err=True)
-        raise click.ClickException("not written: fix the values above and run the command again.")
+        click.echo("\n" + gettext("The text was:") + f"\n\n{text}", err=True)
+        raise click.ClickException(gettext("not written: fix the values above and run the command again."))
     return relative
 
 

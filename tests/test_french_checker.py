@@ -258,3 +258,16 @@ def test_a_pull_requests_check_says_what_it_checks_in_french(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
         "Vérification de 1 fichier(s) : modifiés depuis main, et ce qui y renvoie.", "Aucun problème trouvé."]
+
+
+def test_a_french_site_with_mistakes_says_in_french_that_its_build_failed(tmp_path):
+    site = french_site(tmp_path / "site")
+    site.write("volunteers/lea-martin.yaml", PROFILE.replace("  place: Rennes", "  place: Ren\fnes"))
+    built = site.tasks("build")
+    assert built.returncode == 1
+    assert re.search(r"^volunteers/lea-martin\.yaml:6:13: JU017 Le texte contient un caractère de contrôle "
+                     r"\(U\+000C saut de page\) ;", built.stdout, re.M), built.stdout
+    assert "conseil : Supprimez ce caractère (U+000C saut de page) : la plupart des éditeurs" in built.stdout
+    assert built.stderr.splitlines()[-1] == ("La construction a échoué : 1 erreur(s) dans le contenu ; rien n'a été "
+                                             "publié. output n'a pas changé.")
+    assert "Build failed" not in built.stderr and "unchanged" not in built.stderr

@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -222,12 +225,22 @@ Le collectif se réunit chaque mois.
 """
 
 
+class FrenchFork(NamedTuple):
+    """The French movement's repository and what the command line printed while it was made."""
+
+    root: Path
+    initialised: subprocess.CompletedProcess
+    built: subprocess.CompletedProcess
+    built_again: subprocess.CompletedProcess
+
+
 @pytest.fixture(scope="module")
-def french_site(tmp_path_factory) -> Path:
-    """A French movement's repository (init --language fr, French content, git history), built."""
+def french_fork(tmp_path_factory) -> FrenchFork:
+    """A French movement's repository (init --language fr, French content, git history), built,
+    then built again with nothing changed."""
     root = tmp_path_factory.mktemp("french") / "ensemble"
     make_upstream_copy(root)
-    tasks(root, *INIT)
+    initialised = tasks(root, *INIT)
     (root / "volunteers/camille-martin.yaml").write_text(CAMILLE, encoding="utf-8")
     (root / "volunteers/lucie-bernard.yaml").write_text(LUCIE, encoding="utf-8")
     (root / "content/groups").mkdir(parents=True, exist_ok=True)
@@ -243,8 +256,83 @@ def french_site(tmp_path_factory) -> Path:
                         encoding="utf-8")
     git(root, "commit", "-q", "-am", "Ouverture de la consultation", **{**who, "date": "2026-11-02T10:00:00+00:00"})
     tasks(root, "check")
-    tasks(root, "build")
-    return root
+    built = tasks(root, "build")
+    return FrenchFork(root, initialised, built, tasks(root, "build"))
+
+
+@pytest.fixture(scope="module")
+def french_site(french_fork) -> Path:
+    return french_fork.root
+
+
+# What the command line prints may quote commands and paths, which stay as typed.
+COMMAND = re.compile(r"python tasks\.py[\w -]*")
+# English the build, init and owners printed before they spoke the site's language.
+PRINTED_IN_ENGLISH = ("Built", "pages into", "unchanged", "Nothing changed", "Pagefind indexed", "index reused",
+                      "Ready", "Next:", "wrote ", "removed ", "Wrote", "Check it with", "MISSING", "needs approval",
+                      "approval they", "Serving", "Stopped", "Ctrl-C to stop")
+
+
+def printed_english(text: str) -> list[str]:
+    """The English in what a command printed: known phrases, and English words outside commands and paths."""
+    return [phrase for phrase in PRINTED_IN_ENGLISH if phrase in text] + english_words(COMMAND.sub(" ", text))
+
+
+def test_init_and_build_print_in_french_and_a_second_build_says_nothing_changed(french_fork):
+    initialised = french_fork.initialised.stdout + french_fork.initialised.stderr
+    assert re.search(r"^écrit    site\.yaml$", initialised, re.M)
+    assert re.search(r"^supprimé volunteers/ana-lopez\.yaml$", initialised, re.M)
+    assert initialised.splitlines()[-1] == "Prêt. Ensuite : python tasks.py new profile, puis python tasks.py build."
+    built = french_fork.built.stderr
+    assert re.search(r"^Pagefind a indexé le site en \d+,\d s\.$", built, re.M), built
+    assert re.fullmatch(r"\d+ pages construites dans output en \d+,\d s\.", built.splitlines()[-1]), built
+    again = french_fork.built_again.stderr.splitlines()
+    assert again[0] == "Rien n'a changé depuis la dernière construction.", again
+    assert re.fullmatch(r"\d+ pages construites dans output en \d+,\d s\.", again[-1])
+    assert [printed_english(text) for text in (initialised, built, french_fork.built_again.stderr)] == [[], [], []]
+
+
+def test_new_profile_owners_and_serve_print_in_french(french_site, tmp_path):
+    made = tasks(french_site, "new", "profile", "--id", "lea-petit", "--name", "Léa Petit", "--github", "lea-petit",
+                 "--headline", "Cartographe des lignes de bus", "--skill", "graphic-design", "--place", "Nantes",
+                 "--region", "pays-de-la-loire", "--remote", "--hours", "3", "--language", "fr", "--yes")
+    (french_site / "volunteers/lea-petit.yaml").unlink()
+    assert made.stdout == ("volunteers/lea-petit.yaml écrit. Vérifiez-le avec : "
+                           "python tasks.py check volunteers/lea-petit.yaml\n")
+
+    # The last commit opened the proposal's consultation; Lucie, who approves nothing, opened the pull request.
+    status = tmp_path / "status.json"
+    judged = subprocess.run([sys.executable, str(french_site / "tasks.py"), "owners", "--author", "lucie-bernard",
+                             "--changed-since", "HEAD~1", "--status-file", str(status)],
+                            capture_output=True, text=True, cwd=french_site, timeout=300)
+    assert judged.returncode == 1, judged.stderr
+    missing = "MANQUE   content/proposals/bus-gratuits.md : il faut l'approbation de @camille-martin"
+    assert judged.stdout.splitlines() == [
+        f"{missing} (un auteur ou une autrice) ou de l'équipe de maintenance (@camille-martin)",
+        f"{missing} (son statut passe de draft à consultation : c'est au mouvement de décider)"]
+    assert judged.stderr == "1 fichier(s) modifié(s) sur 1 en attente d'approbation.\n"
+    assert json.loads(status.read_text(encoding="utf-8"))["description"].startswith(
+        "1 fichier(s) modifié(s) sur 1 en attente d'approbation. content/proposals/bus-gratuits.md : il faut "
+        "l'approbation de @camille-martin")
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    serving = subprocess.Popen([sys.executable, str(french_site / "tasks.py"), "serve", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=french_site,
+                               env={**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH})
+    try:
+        said = [serving.stdout.readline() for _ in range(2)]
+        serving.send_signal(signal.SIGINT)
+        rest, errors = serving.communicate(timeout=60)
+    finally:
+        serving.kill()
+    assert re.fullmatch(r"\d+ pages construites en \d+,\d s\.\n", said[0]), said + [errors]
+    assert said[1] == f"output servi sur http://127.0.0.1:{port}/  (Ctrl-C pour arrêter)\n"
+    assert rest == "Arrêté.\n"
+    # "draft" is the status as the file writes it (ID_KEYS).
+    judged_text = judged.stdout.replace("de draft à", "") + judged.stderr
+    assert [printed_english(text) for text in (made.stdout, judged_text, "".join(said) + rest + errors)] == [[], [], []]
 
 
 def test_no_english_on_the_pages_of_a_french_site(french_site):

@@ -108,7 +108,7 @@ def test_init_makes_the_new_maintainers_the_code_owners_and_leaves_rules_of_the_
     codeowners = fork / ".github/CODEOWNERS"
     initialised = run(fork, "init", "--language", "fr", *ENSEMBLE, "--maintainer", "lea-roux")
     assert initialised.returncode == 0, initialised.stdout + initialised.stderr
-    assert "wrote   .github/CODEOWNERS" in initialised.stdout
+    assert "écrit    .github/CODEOWNERS" in initialised.stdout
     assert codeowners.read_text() == "# Maintainers review every pull request.\n* @camille-martin @lea-roux\n"
     assert not (fork / "examples.sha256").exists(), "nothing in the fork is an example any more"
 
@@ -117,7 +117,7 @@ def test_init_makes_the_new_maintainers_the_code_owners_and_leaves_rules_of_the_
     again = run(fork, "init", "--language", "fr", *ENSEMBLE, "--maintainer", "lea-roux")
     assert again.returncode == 0, again.stdout + again.stderr
     assert codeowners.read_text() == "* @camille-martin\n/content/pages/ @comms-team\n"
-    assert "kept    .github/CODEOWNERS" in again.stdout
+    assert "gardé    .github/CODEOWNERS (modifié depuis la version d'origine)" in again.stdout
 
 
 def test_init_writes_a_codeowners_file_where_the_fork_has_none(fork):

@@ -91,6 +91,17 @@ def _format_number(value, language: str) -> str:
     return format_decimal(value, locale=LOCALES.get(language, language))
 
 
+def format_seconds(seconds: float) -> str:
+    """A duration to a tenth of a second, as the active language writes it: ``2.5``, ``2,5``."""
+    text = f"{seconds:.1f}"
+    language = _state["language"]
+    if language == "en":
+        return text
+    from babel.numbers import get_decimal_symbol
+
+    return text.replace(".", get_decimal_symbol(LOCALES.get(language, language)))
+
+
 def install_template_gettext(environment, language: str) -> None:
     """Jinja's i18n extension's ``_``, ``gettext`` and ``ngettext``, for ``language``, but memoised.
 

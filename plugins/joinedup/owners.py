@@ -37,10 +37,20 @@ from dataclasses import dataclass, replace
 
 from .changes import GROUP, PROFILE, PROPOSAL, ChangeSet
 from .frontmatter import split
+from .i18n import N_, gettext as _
 from .yamlsource import load_yaml
 
-NAMED = "nobody is named without their own approval"
 FREE_STARTING_STATUS = "draft"
+# Why the people of a proposal's or group's list must approve, in whole sentences: (one of those
+# already listed, someone newly listed, someone newly listed whose profile gives no login).
+LISTING_REASONS = {
+    "authors": (N_("an author"), N_("named as an author: nobody is named without their own approval"),
+                N_("named as an author, but %(profile)s gives no forge login to approve with: nobody is named "
+                   "without their own approval")),
+    "core_team": (N_("the core team"), N_("named in the core team: nobody is named without their own approval"),
+                  N_("named in the core team, but %(profile)s gives no forge login to approve with: nobody is named "
+                     "without their own approval")),
+}
 
 
 @dataclass(frozen=True)
@@ -48,8 +58,8 @@ class Consent:
     """One approval a changed file needs: any one of ``logins``, and why.
 
     With no logins and ``maintainer_may_give`` it is a maintainer's approval; with no logins
-    and without it, nobody can give it yet (``reason`` says why). ``given_by`` is the login
-    that gave it, or "" while it is missing.
+    and without it, nobody can give it yet (``reason`` says why, in the language active when
+    the consent was made). ``given_by`` is the login that gave it, or "" while it is missing.
     """
 
     logins: tuple[str, ...]
@@ -59,15 +69,16 @@ class Consent:
 
     def describe(self, maintainers: tuple[str, ...]) -> str:
         """What is still missing, in one sentence without the path."""
-        who = ", ".join(f"@{m}" for m in maintainers) or "none listed"
+        who = ", ".join(f"@{m}" for m in maintainers) or _("none listed")
         if not self.logins and self.maintainer_may_give:
-            return f"needs approval from a maintainer ({who})"
+            return _("needs approval from a maintainer (%(maintainers)s)") % {"maintainers": who}
         if not self.logins:
-            return f"needs an approval nobody can give ({self.reason})"
-        wanted = " or ".join(f"@{login}" for login in self.logins)
+            return _("needs an approval nobody can give (%(reason)s)") % {"reason": self.reason}
+        wanted = _(" or ").join(f"@{login}" for login in self.logins)
         if self.maintainer_may_give:
-            return f"needs approval from {wanted} ({self.reason}), or from a maintainer ({who})"
-        return f"needs approval from {wanted} ({self.reason})"
+            return (_("needs approval from %(logins)s (%(reason)s), or from a maintainer (%(maintainers)s)")
+                    % {"logins": wanted, "reason": self.reason, "maintainers": who})
+        return _("needs approval from %(logins)s (%(reason)s)") % {"logins": wanted, "reason": self.reason}
 
     def as_dict(self) -> dict:
         return {"logins": list(self.logins), "reason": self.reason,
@@ -96,10 +107,13 @@ class Decision:
         return tuple(consent for consent in self.consents if not consent.given_by)
 
     def lines(self, maintainers: tuple[str, ...]) -> list[str]:
-        """One ``ok`` line, or one ``MISSING`` line per missing consent with its reason."""
+        """One ``ok`` line, or one ``MISSING`` line per missing consent with its reason (the
+        first word of each line says which, in the active language)."""
         if self.ok:
-            return [f"ok       {self.path}: approved by {', '.join('@' + login for login in self.approved_by)}"]
-        return [f"MISSING  {self.path}: {consent.describe(maintainers)}" for consent in self.missing]
+            return [_("ok       %(path)s: approved by %(logins)s")
+                    % {"path": self.path, "logins": ", ".join("@" + login for login in self.approved_by)}]
+        return [_("MISSING  %(path)s: %(missing)s") % {"path": self.path, "missing": consent.describe(maintainers)}
+                for consent in self.missing]
 
     def as_dict(self) -> dict:
         return {"path": self.path, "change": self.change, "ok": self.ok, "approved_by": list(self.approved_by),
@@ -180,10 +194,10 @@ class _Rules:
         if PROFILE.match(path):
             found = self._profile(path, status)
         elif PROPOSAL.match(path):
-            found = self._listing(path, status, "authors", "an author", "named as an author")
+            found = self._listing(path, status, "authors")
             found += self._synthesis(path, status) + self._status(path, status)
         elif GROUP.match(path):
-            found = self._listing(path, status, "core_team", "the core team", "named in the core team")
+            found = self._listing(path, status, "core_team")
         else:
             found = []
         # A file nobody owns, or whose owners left no login: a maintainer answers for it.
@@ -192,14 +206,15 @@ class _Rules:
     def _profile(self, path: str, status: str) -> list[Consent]:
         owner = _login(self.tip(path), path)
         named = _login(self.after(path), path) if status != "deleted" else None
-        found = [Consent((owner,), "the profile's owner", True)] if owner else []
+        found = [Consent((owner,), _("the profile's owner"), True)] if owner else []
         if named and (not owner or named.lower() != owner.lower()):
-            found.append(Consent((named,), "the profile's owner" if not owner else "the new login the profile names",
-                                 True))
+            found.append(Consent((named,), _("the profile's owner") if not owner
+                                 else _("the new login the profile names"), True))
         return found
 
-    def _listing(self, path: str, status: str, key: str, owner_role: str, named_role: str) -> list[Consent]:
-        """One of the people already listed (ownership), and each person newly listed (consent)."""
+    def _listing(self, path: str, status: str, key: str) -> list[Consent]:
+        """One of the people already listed under ``key`` (ownership), and each person newly listed (consent)."""
+        owner_role, named_role, named_without_login = (_(reason) for reason in LISTING_REASONS[key])
         existing = self.tip(path)
         listed_before = _ids(existing, path, key)
         found = []
@@ -215,10 +230,9 @@ class _Rules:
                 continue
             login = self._login_of(person)
             if login:
-                found.append(Consent((login,), f"{named_role}: {NAMED}", False))
+                found.append(Consent((login,), named_role, False))
             else:
-                found.append(Consent((), f"{named_role}, but {_profile(person)} gives no forge login to approve "
-                                         f"with: {NAMED}", False))
+                found.append(Consent((), named_without_login % {"profile": _profile(person)}, False))
         return found
 
     def _synthesis(self, path: str, status: str) -> list[Consent]:
@@ -235,10 +249,10 @@ class _Rules:
             authors = _ids(text if text is not None else self.after(source), source, "authors")
             logins = tuple(dict.fromkeys(login for person in authors if (login := self._login_of(person))))
             if logins:
-                reason = f"an author of {source}, which this proposal says it synthesises"
+                reason = _("an author of %(proposal)s, which this proposal says it synthesises")
             else:
-                reason = f"{source}, which this proposal says it synthesises, has no author with a forge login"
-            found.append(Consent(logins, reason, False))
+                reason = _("%(proposal)s, which this proposal says it synthesises, has no author with a forge login")
+            found.append(Consent(logins, reason % {"proposal": source}, False))
         return found
 
     def _status(self, path: str, status: str) -> list[Consent]:
@@ -252,13 +266,17 @@ class _Rules:
         if existing is None:
             if now == FREE_STARTING_STATUS:
                 return []
-            reason = f"a new proposal starting as {now}, not {FREE_STARTING_STATUS}: the movement decides"
+            reason = (_("a new proposal starting as %(status)s, not %(draft)s: the movement decides")
+                      % {"status": now, "draft": FREE_STARTING_STATUS})
         else:
             was = _field(existing, path, "status")
             if was == now:
                 return []
-            change = f"changes from {was} to {now}" if isinstance(was, str) else f"is set to {now}"
-            reason = f"its status {change}: the movement decides"
+            if isinstance(was, str):
+                reason = (_("its status changes from %(was)s to %(status)s: the movement decides")
+                          % {"was": was, "status": now})
+            else:
+                reason = _("its status is set to %(status)s: the movement decides") % {"status": now}
         return [Consent(self.status_approvers, reason, False)]
 
     def _login_of(self, person: str) -> str | None:

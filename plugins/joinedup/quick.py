@@ -522,6 +522,11 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
     meta = _read_meta(db)
     if meta.get("version") != VERSION or meta.get("world") != key or meta.get("settings_file") != settings_file:
         raise Refused("something besides profiles changed")
+    # site.yaml is part of the world: the last build's language is the site's, and what the command says is in it.
+    from .i18n import activate
+
+    language = meta.get("context", {}).get("DEFAULT_LANG")
+    activate(safe_loads(language) if language is not None else "en")
     if meta.get("manifest") is None or meta["manifest"] != _manifest_signature(output):
         raise Refused("the site is not the one the last build wrote")
     rows = {path: (id, digest, signature) for id, path, digest, signature in
