@@ -99,8 +99,10 @@ def test_init_refuses_a_low_contrast_accent_or_an_unknown_time_zone_before_it_de
     before = files(root)
     low = init(root, "--accent", "#f5c542", "--timezone", "Europe/Paris")
     assert low.returncode == 1
-    assert "--accent: The accent colour #f5c542 has a contrast of 1.62:1" in low.stderr
-    for zone, said in (("Paris", "Did you mean 'Europe/Paris'?"), ("Mars/Olympus", "Unknown time zone 'Mars/Olympus'")):
+    # init --language fr speaks French from the moment the language is known.
+    assert "--accent: La couleur d'accent #f5c542 a un contraste de 1.62:1" in low.stderr
+    for zone, said in (("Paris", "Vouliez-vous dire « Europe/Paris » ?"),
+                       ("Mars/Olympus", "Fuseau horaire inconnu : « Mars/Olympus »")):
         refused = init(root, "--accent", "#8a1538", "--timezone", zone)
         assert refused.returncode == 1 and said in refused.stderr, refused.stderr
     assert files(root) == before  # nothing written, no example deleted
