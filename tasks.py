@@ -110,12 +110,13 @@ def check(paths, changed_since, output_format):
     sys.exit(1 if has_errors(problems) else 0)
 
 
-def _report(problems: list[Problem], output_format: str) -> None:
+def _report(problems: list[Problem], output_format: str, *, err: bool = False) -> None:
+    """Print ``problems`` in ``output_format``; with ``err``, on stderr (a command whose stdout is its answer)."""
     if output_format == "json":
         click.echo(P.to_json(problems))
         return
     for item in problems:
-        click.echo(item.format_github() if output_format == "github" else item.format_text())
+        click.echo(item.format_github() if output_format == "github" else item.format_text(), err=err)
     if output_format == "text" and problems:
         from joinedup.i18n import gettext
 
@@ -811,15 +812,16 @@ def match(slug, limit, as_json, no_update):
 
     from joinedup.controls import terminal_safe
     from joinedup.dates import build_date
-    from joinedup.needs import NeedsError, describe, read_needs
+    from joinedup.needs import describe, read_needs
     from joinedup.taxonomy import load_taxonomy
 
     _ = _speak_site_language()
     taxonomy = load_taxonomy(ROOT)[0]
     try:
         kind, needs = read_needs(ROOT, slug, taxonomy, build_date())
-    except NeedsError as error:
-        _usage_error(str(error))
+    except ProblemsFound as failure:
+        _report(failure.problems, "text", err=True)
+        sys.exit(2)
     index = _open_search_index(refresh=not no_update)[1]
     with index:
         results = [(need, index.match(need, limit)) for need in needs]
