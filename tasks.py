@@ -668,23 +668,16 @@ def _open_search_index(refresh: bool = True):
     """The repository's Whoosh index, brought up to date; says on stderr what that took."""
     from joinedup.dates import build_date
     from joinedup.i18n import gettext as _, ngettext
-    from joinedup.search import open_index
-    from joinedup.taxonomy import load_taxonomy
+    from joinedup.search import open_search_index
 
-    taxonomy, problems = load_taxonomy(ROOT)
-    if has_errors(problems):
-        _report(problems, "text")
-        raise click.ClickException(_("the taxonomies in data/ have errors; fix them first."))
     try:
-        index = open_index(ROOT, taxonomy, build_date(), refresh=refresh)
-    except Exception as error:  # a damaged index the first pass could not repair: start afresh once
-        from joinedup.search import default_index_dir
-
-        shutil.rmtree(default_index_dir(ROOT), ignore_errors=True)
-        click.echo(_("Search index unreadable (%(error)s); rebuilding it.") % {"error": type(error).__name__},
-                   err=True)
-        index = open_index(ROOT, taxonomy, build_date())
+        index = open_search_index(ROOT, build_date(), refresh=refresh)
+    except ProblemsFound as failure:
+        _report(failure.problems, "text")
+        raise click.ClickException(_("the taxonomies in data/ have errors; fix them first.")) from None
     update = index.update
+    if update.unreadable:
+        click.echo(_("Search index unreadable (%(error)s); rebuilding it.") % {"error": update.unreadable}, err=True)
     if update.rebuilt:
         click.echo(ngettext("Search index rebuilt (%(why)s): %(count)d profile.",
                             "Search index rebuilt (%(why)s): %(count)d profiles.", len(index))
@@ -694,7 +687,7 @@ def _open_search_index(refresh: bool = True):
                    % {"indexed": len(update.indexed), "removed": len(update.removed)}, err=True)
     for item in update.skipped:
         click.echo(_("Left out of the index: %(problem)s") % {"problem": item.format_text()}, err=True)
-    return taxonomy, index
+    return index
 
 
 def _usage_error(message: str) -> None:
@@ -753,43 +746,19 @@ def search(query, skills, region, remote, min_hours, available_on, limit, as_jso
       python tasks.py search "campaign films" --region london
       python tasks.py search lopez --json
     """
-    from joinedup.search import Filters
+    from joinedup.answers import BadAnswer
+    from joinedup.search import search_filters
     from joinedup.taxonomy import load_taxonomy
 
     _speak_site_language()
-    taxonomy = load_taxonomy(ROOT)[0]
-    wanted = []
-    for word in skills:
-        skill = taxonomy.canonical_skill(word)
-        if skill is None:
-            _usage_error(_unknown("skill", word, list(taxonomy.skills) + list(taxonomy.aliases), "data/skills.yaml",
-                                  taxonomy.aliases))
-        wanted.append(skill)
-    if region is not None and region not in taxonomy.regions:
-        _usage_error(_unknown("region", region, taxonomy.regions, "data/regions.yaml"))
-    filters = Filters(tuple(dict.fromkeys(wanted)), region, remote, min_hours,
-                      available_on.date() if available_on else None)
-    index = _open_search_index(refresh=not no_update)[1]
-    with index:
+    try:
+        filters = search_filters(load_taxonomy(ROOT)[0], skills, region, remote, min_hours,
+                                 available_on.date() if available_on else None)
+    except BadAnswer as error:
+        _usage_error(str(error))
+    with _open_search_index(refresh=not no_update) as index:
         matches = index.search(" ".join(query), filters, limit)
     _print_matches(matches, as_json)
-
-
-def _unknown(kind: str, word: str, choices, where: str, aliases=None) -> str:
-    import difflib
-
-    from joinedup.i18n import gettext as _
-    from joinedup.taxonomy import suggest
-
-    guess = suggest(word, choices)
-    if guess and aliases:
-        named = difflib.get_close_matches(str(word).lower(), list(choices), n=1, cutoff=0.6)[0]
-        guess = " " + _("Did you mean '%s'?") % aliases.get(named, named)
-    known = ", ".join(sorted(c for c in choices if not aliases or c not in aliases))
-    known_words = _("Known skills: %(ids)s.") if kind == "skill" else _("Known regions: %(ids)s.")
-    listed = "" if guess else " " + known_words % {"ids": known}
-    unknown = _("unknown skill '%(word)s'.") if kind == "skill" else _("unknown region '%(word)s'.")
-    return unknown % {"word": word} + (guess or listed) + " " + _("See %(file)s.") % {"file": where}
 
 
 @cli.command()
@@ -822,8 +791,7 @@ def match(slug, limit, as_json, no_update):
     except ProblemsFound as failure:
         _report(failure.problems, "text", err=True)
         sys.exit(2)
-    index = _open_search_index(refresh=not no_update)[1]
-    with index:
+    with _open_search_index(refresh=not no_update) as index:
         results = [(need, index.match(need, limit)) for need in needs]
     if as_json:
         click.echo(terminal_safe(json.dumps([{**m.as_json(), "need": describe(need)} for need, found in results
