@@ -161,51 +161,33 @@ def owners(author, approvers, reviews, changed_since, output_format, status_file
       gh api --paginate repos/OWNER/NAME/pulls/7/reviews > reviews.json
       python tasks.py owners --author someone --reviews reviews.json --changed-since origin/main
     """
-    from joinedup.changes import GitError, changes_since
-    from joinedup.forge import approvals_in_reviews, commit_status
-    from joinedup.owners import decide, judges
+    from joinedup.changes import GitError
+    from joinedup.forge import ReviewsError
+    from joinedup.owners import verdict
 
     _ = _speak_site_language()  # the reasons and the verdict (the status's description too)
     try:
-        change_set = changes_since(ROOT, changed_since)
+        found = verdict(ROOT, changed_since, author=author, approvers=approvers,
+                        reviews=None if reviews is None else reviews.read())
     except GitError as error:
         raise click.ClickException(_("cannot list files changed since %(ref)r: %(error)s")
                                    % {"ref": changed_since, "error": error}) from None
-    approvers = list(approvers)
-    if reviews is not None:
-        try:
-            approvals = approvals_in_reviews(reviews.read(), change_set.head)
-        except ValueError as error:
-            raise click.ClickException(_("cannot read the reviews in %(file)s: %(error)s")
-                                       % {"file": reviews.name, "error": error}) from None
-        approvers += approvals.approvers
-        for login in approvals.outdated:
-            click.echo(_("Not counted: @%(login)s approved an earlier commit, not %(commit)s; an approval counts only "
-                         "for the commit it reviewed.") % {"login": login, "commit": change_set.head[:12]}, err=True)
-    maintainers, status_approvers = judges(change_set)
-    decisions = decide(change_set, author=author, approvers=tuple(approvers), maintainers=maintainers,
-                       status_approvers=status_approvers)
-    missing = [d for d in decisions if not d.ok]
-    lines = [line for decision in decisions for line in decision.lines(maintainers)]
+    except ReviewsError as error:
+        raise click.ClickException(_("cannot read the reviews in %(file)s: %(error)s")
+                                   % {"file": reviews.name, "error": error}) from None
+    for login in found.outdated:
+        click.echo(_("Not counted: @%(login)s approved an earlier commit, not %(commit)s; an approval counts only "
+                     "for the commit it reviewed.") % {"login": login, "commit": found.head[:12]}, err=True)
     if output_format == "json":
-        click.echo(json.dumps([d.as_dict() for d in decisions], indent=2))
+        click.echo(json.dumps([d.as_dict() for d in found.decisions], indent=2))
     else:
-        for line in lines:
+        for line in found.lines():
             click.echo(line)
-    if missing:
-        summary = (_("%(missing)d of %(changed)d changed file(s) need an approval they do not have yet.")
-                   % {"missing": len(missing), "changed": len(decisions)})
-    elif decisions:
-        summary = _("Every changed file (%(changed)d) has the approval it needs.") % {"changed": len(decisions)}
-    else:
-        summary = _("No files changed.")
     if output_format == "text":
-        click.echo(summary, err=True)
+        click.echo(found.summary(), err=True)
     if status_file:
-        first = next((line.split(None, 1)[1] for decision in missing for line in decision.lines(maintainers)), "")
-        Path(status_file).write_text(commit_status(not missing, f"{summary} {first}".strip(), status_url),
-                                     encoding="utf-8")
-    sys.exit(1 if missing else 0)
+        Path(status_file).write_text(found.commit_status(status_url), encoding="utf-8")
+    sys.exit(1 if found.missing else 0)
 
 
 # --- build --------------------------------------------------------------------------------
