@@ -82,26 +82,22 @@ def check(paths, changed_since, output_format):
       python tasks.py check --changed-since origin/main --format github
       python tasks.py check --format json > problems.json
     """
-    from joinedup.changes import GitError, changes_since, files_to_check
+    from joinedup.changes import GitError, check_scope
     from joinedup.repository import load_repository
 
-    only = list(paths) or None
-    if only and any(Path(p).parent.name == "data" or Path(p).name == "site.yaml" for p in only):
-        only = None  # a taxonomy or settings file can break any profile or proposal: check them all
     if changed_since:
         _ = _speak_site_language()  # load_repository speaks it too; these lines come before
-        try:
-            wanted = files_to_check(changes_since(ROOT, changed_since))
-        except GitError as error:
-            raise click.ClickException(_("cannot list files changed since %(ref)r: %(error)s")
-                                       % {"ref": changed_since, "error": error}) from None
-        only = None if wanted is None else (only or []) + wanted
-        if output_format == "text":
-            message = (_("Checking every file (the schema or the checker changed): changed since %(ref)s, and what "
-                         "refers to them.") if wanted is None else
-                       _("Checking %(count)d file(s): changed since %(ref)s, and what refers to them."))
-            click.echo(message % {"count": len(wanted or ()), "ref": changed_since}, err=True)
-    problems = load_repository(ROOT, only=only)[1]  # and the site's language, for the messages
+    try:
+        scope = check_scope(ROOT, paths, changed_since)
+    except GitError as error:
+        raise click.ClickException(_("cannot list files changed since %(ref)r: %(error)s")
+                                   % {"ref": changed_since, "error": error}) from None
+    if changed_since and output_format == "text":
+        message = (_("Checking every file (the schema or the checker changed): changed since %(ref)s, and what "
+                     "refers to them.") if scope.changed is None else
+                   _("Checking %(count)d file(s): changed since %(ref)s, and what refers to them."))
+        click.echo(message % {"count": len(scope.changed or ()), "ref": changed_since}, err=True)
+    problems = load_repository(ROOT, only=scope.only)[1]  # and the site's language, for the messages
     _report(problems, output_format)
     if output_format == "text" and not problems:
         from joinedup.i18n import gettext
