@@ -925,10 +925,9 @@ def new_profile(profile_id, name, github, headline, skills, place, region, remot
     """
     from joinedup import answers as A
     from joinedup.i18n import activate, gettext as _
-    from joinedup.profiles import SCHEMA_LINE
+    from joinedup.scaffold import profile_text
     from joinedup.settings import load_settings
     from joinedup.taxonomy import load_taxonomy
-    from joinedup.yamlsource import quoted
 
     language = load_settings(ROOT)[0].language
     activate(language)  # questions and explanations in the site's language
@@ -953,29 +952,9 @@ def new_profile(profile_id, name, github, headline, skills, place, region, remot
     ask.stop_if_any()
     if not yes and not ask.confirm(_("Everything in the profile is published. Agree?"), default=False):
         raise click.ClickException(_("not written: a profile needs your agreement to publish it."))
-    target = ROOT / "volunteers" / f"{profile_id}.yaml"
-
-    lines = [
-        SCHEMA_LINE,
-        f"name: {quoted(name)}",
-        f"github: {quoted(github)}",
-        f"headline: {quoted(headline)}",
-        "skills:",
-        *[f"  - {quoted(s)}" for s in skills],
-        "location:",
-        f"  place: {quoted(place)}",
-        f"  region: {quoted(region)}",
-        f"remote: {'true' if remote else 'false'}",
-        "availability:",
-        f"  hours_per_week: {hours}",
-        f"languages: [{', '.join(quoted(x) for x in languages)}]",
-    ]
-    if email:
-        lines += ["contact:", f"  email: {quoted(email)}"]
-    lines.append("publish: true")
-    text = "\n".join(lines) + "\n"
-
-    relative = _write_checked(target, text)
+    text = profile_text(name=name, github=github, headline=headline, skills=skills, place=place, region=region,
+                        remote=remote, hours=hours, languages=languages, email=email)
+    relative = _write_checked(f"volunteers/{profile_id}.yaml", text)
     click.echo(_("Wrote %(path)s. Check it with: python tasks.py check %(path)s") % {"path": relative})
 
 
@@ -1036,7 +1015,7 @@ def new_proposal(slug, title, summary, themes, authors, group, status, closes):
 
     text = scaffold(title=title, summary=summary, date=build_date(), themes=themes, authors=authors,
                     status=status, group=group, consultation_closes=closes.date() if closes else None)
-    relative = _write_checked(target, text)
+    relative = _write_checked(target.relative_to(ROOT).as_posix(), text)
     click.echo(gettext("Wrote %(path)s. Write the proposal under the '---' line, then: python tasks.py check %(path)s")
                % {"path": relative})
 
@@ -1094,21 +1073,18 @@ class _Asker:
                                        % {"count": len(self.bad)})
 
 
-def _write_checked(target: Path, text: str) -> str:
-    """Write a scaffolded file and check it as a PR would; if it still has errors, take it out
-    again and print the text, so that no answer is lost."""
+def _write_checked(relative: str, text: str) -> str:
+    """Write a scaffolded file that passes the check; if it does not, print the problems and the
+    text, so that no answer is lost, and stop."""
     from joinedup.i18n import gettext
-    from joinedup.repository import load_repository
+    from joinedup.scaffold import write_checked
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    relative = target.relative_to(ROOT).as_posix()
-    _, problems = load_repository(ROOT, only=[relative])
-    if has_errors(problems):
-        target.unlink()
-        _report(problems, "text")
+    try:
+        write_checked(ROOT, relative, text)
+    except ProblemsFound as failure:
+        _report(failure.problems, "text")
         click.echo("\n" + gettext("The text was:") + f"\n\n{text}", err=True)
-        raise click.ClickException(gettext("not written: fix the values above and run the command again."))
+        raise click.ClickException(gettext("not written: fix the values above and run the command again.")) from None
     return relative
 
 
