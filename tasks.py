@@ -821,7 +821,7 @@ def init(language, name, tagline, accent, forge_url, branch, maintainers, takedo
     from joinedup import answers as A
     from joinedup.i18n import activate, gettext
     from joinedup.repository import load_repository
-    from joinedup.settings import TAGLINES, load_settings, settings_from_text, settings_text
+    from joinedup.settings import TAGLINES, load_settings
     from joinedup.starter import MANIFEST, apply, manifest_text, plan_init
 
     if record_examples:
@@ -862,13 +862,12 @@ def init(language, name, tagline, accent, forge_url, branch, maintainers, takedo
         changes["maintainers"] = setting(maintainers, gettext("Maintainers' forge logins, comma-separated"), A.logins,
                                          "--maintainer", ",".join(current.maintainers))
     ask.stop_if_any()
-    # Every answer is good on its own; the file they make is checked whole before anything changes.
-    _, problems = settings_from_text(ROOT, settings_text(dataclasses.replace(current, **changes)))
-    if has_errors(problems):
-        _report(problems, "text")
-        raise click.ClickException(gettext("init changed nothing: the settings above would not work."))
-    settings = dataclasses.replace(current, **changes)
-    plan = plan_init(ROOT, settings, keep_examples=keep_examples, keep_taxonomy=keep_taxonomy)
+    try:
+        plan = plan_init(ROOT, dataclasses.replace(current, **changes), keep_examples=keep_examples,
+                         keep_taxonomy=keep_taxonomy)
+    except ProblemsFound as failure:
+        _report(failure.problems, "text")
+        raise click.ClickException(gettext("init changed nothing: the settings above would not work.")) from None
     if plan.real:
         click.echo(gettext("init changes nothing: this repository already has its own content "
                            "(files that are not the bundled examples):"), err=True)
