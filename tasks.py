@@ -82,26 +82,22 @@ def check(paths, changed_since, output_format):
       python tasks.py check --changed-since origin/main --format github
       python tasks.py check --format json > problems.json
     """
-    from joinedup.changes import GitError, changes_since, files_to_check
+    from joinedup.changes import GitError, check_scope
     from joinedup.repository import load_repository
 
-    only = list(paths) or None
-    if only and any(Path(p).parent.name == "data" or Path(p).name == "site.yaml" for p in only):
-        only = None  # a taxonomy or settings file can break any profile or proposal: check them all
     if changed_since:
         _ = _speak_site_language()  # load_repository speaks it too; these lines come before
-        try:
-            wanted = files_to_check(changes_since(ROOT, changed_since))
-        except GitError as error:
-            raise click.ClickException(_("cannot list files changed since %(ref)r: %(error)s")
-                                       % {"ref": changed_since, "error": error}) from None
-        only = None if wanted is None else (only or []) + wanted
-        if output_format == "text":
-            message = (_("Checking every file (the schema or the checker changed): changed since %(ref)s, and what "
-                         "refers to them.") if wanted is None else
-                       _("Checking %(count)d file(s): changed since %(ref)s, and what refers to them."))
-            click.echo(message % {"count": len(wanted or ()), "ref": changed_since}, err=True)
-    problems = load_repository(ROOT, only=only)[1]  # and the site's language, for the messages
+    try:
+        scope = check_scope(ROOT, paths, changed_since)
+    except GitError as error:
+        raise click.ClickException(_("cannot list files changed since %(ref)r: %(error)s")
+                                   % {"ref": changed_since, "error": error}) from None
+    if changed_since and output_format == "text":
+        message = (_("Checking every file (the schema or the checker changed): changed since %(ref)s, and what "
+                     "refers to them.") if scope.changed is None else
+                   _("Checking %(count)d file(s): changed since %(ref)s, and what refers to them."))
+        click.echo(message % {"count": len(scope.changed or ()), "ref": changed_since}, err=True)
+    problems = load_repository(ROOT, only=scope.only)[1]  # and the site's language, for the messages
     _report(problems, output_format)
     if output_format == "text" and not problems:
         from joinedup.i18n import gettext
@@ -110,12 +106,13 @@ def check(paths, changed_since, output_format):
     sys.exit(1 if has_errors(problems) else 0)
 
 
-def _report(problems: list[Problem], output_format: str) -> None:
+def _report(problems: list[Problem], output_format: str, *, err: bool = False) -> None:
+    """Print ``problems`` in ``output_format``; with ``err``, on stderr (a command whose stdout is its answer)."""
     if output_format == "json":
         click.echo(P.to_json(problems))
         return
     for item in problems:
-        click.echo(item.format_github() if output_format == "github" else item.format_text())
+        click.echo(item.format_github() if output_format == "github" else item.format_text(), err=err)
     if output_format == "text" and problems:
         from joinedup.i18n import gettext
 
@@ -160,51 +157,33 @@ def owners(author, approvers, reviews, changed_since, output_format, status_file
       gh api --paginate repos/OWNER/NAME/pulls/7/reviews > reviews.json
       python tasks.py owners --author someone --reviews reviews.json --changed-since origin/main
     """
-    from joinedup.changes import GitError, changes_since
-    from joinedup.forge import approvals_in_reviews, commit_status
-    from joinedup.owners import decide, judges
+    from joinedup.changes import GitError
+    from joinedup.forge import ReviewsError
+    from joinedup.owners import verdict
 
     _ = _speak_site_language()  # the reasons and the verdict (the status's description too)
     try:
-        change_set = changes_since(ROOT, changed_since)
+        found = verdict(ROOT, changed_since, author=author, approvers=approvers,
+                        reviews=None if reviews is None else reviews.read())
     except GitError as error:
         raise click.ClickException(_("cannot list files changed since %(ref)r: %(error)s")
                                    % {"ref": changed_since, "error": error}) from None
-    approvers = list(approvers)
-    if reviews is not None:
-        try:
-            approvals = approvals_in_reviews(reviews.read(), change_set.head)
-        except ValueError as error:
-            raise click.ClickException(_("cannot read the reviews in %(file)s: %(error)s")
-                                       % {"file": reviews.name, "error": error}) from None
-        approvers += approvals.approvers
-        for login in approvals.outdated:
-            click.echo(_("Not counted: @%(login)s approved an earlier commit, not %(commit)s; an approval counts only "
-                         "for the commit it reviewed.") % {"login": login, "commit": change_set.head[:12]}, err=True)
-    maintainers, status_approvers = judges(change_set)
-    decisions = decide(change_set, author=author, approvers=tuple(approvers), maintainers=maintainers,
-                       status_approvers=status_approvers)
-    missing = [d for d in decisions if not d.ok]
-    lines = [line for decision in decisions for line in decision.lines(maintainers)]
+    except ReviewsError as error:
+        raise click.ClickException(_("cannot read the reviews in %(file)s: %(error)s")
+                                   % {"file": reviews.name, "error": error}) from None
+    for login in found.outdated:
+        click.echo(_("Not counted: @%(login)s approved an earlier commit, not %(commit)s; an approval counts only "
+                     "for the commit it reviewed.") % {"login": login, "commit": found.head[:12]}, err=True)
     if output_format == "json":
-        click.echo(json.dumps([d.as_dict() for d in decisions], indent=2))
+        click.echo(json.dumps([d.as_dict() for d in found.decisions], indent=2))
     else:
-        for line in lines:
+        for line in found.lines():
             click.echo(line)
-    if missing:
-        summary = (_("%(missing)d of %(changed)d changed file(s) need an approval they do not have yet.")
-                   % {"missing": len(missing), "changed": len(decisions)})
-    elif decisions:
-        summary = _("Every changed file (%(changed)d) has the approval it needs.") % {"changed": len(decisions)}
-    else:
-        summary = _("No files changed.")
     if output_format == "text":
-        click.echo(summary, err=True)
+        click.echo(found.summary(), err=True)
     if status_file:
-        first = next((line.split(None, 1)[1] for decision in missing for line in decision.lines(maintainers)), "")
-        Path(status_file).write_text(commit_status(not missing, f"{summary} {first}".strip(), status_url),
-                                     encoding="utf-8")
-    sys.exit(1 if missing else 0)
+        Path(status_file).write_text(found.commit_status(status_url), encoding="utf-8")
+    sys.exit(1 if found.missing else 0)
 
 
 # --- build --------------------------------------------------------------------------------
@@ -667,23 +646,16 @@ def _open_search_index(refresh: bool = True):
     """The repository's Whoosh index, brought up to date; says on stderr what that took."""
     from joinedup.dates import build_date
     from joinedup.i18n import gettext as _, ngettext
-    from joinedup.search import open_index
-    from joinedup.taxonomy import load_taxonomy
+    from joinedup.search import open_search_index
 
-    taxonomy, problems = load_taxonomy(ROOT)
-    if has_errors(problems):
-        _report(problems, "text")
-        raise click.ClickException(_("the taxonomies in data/ have errors; fix them first."))
     try:
-        index = open_index(ROOT, taxonomy, build_date(), refresh=refresh)
-    except Exception as error:  # a damaged index the first pass could not repair: start afresh once
-        from joinedup.search import default_index_dir
-
-        shutil.rmtree(default_index_dir(ROOT), ignore_errors=True)
-        click.echo(_("Search index unreadable (%(error)s); rebuilding it.") % {"error": type(error).__name__},
-                   err=True)
-        index = open_index(ROOT, taxonomy, build_date())
+        index = open_search_index(ROOT, build_date(), refresh=refresh)
+    except ProblemsFound as failure:
+        _report(failure.problems, "text")
+        raise click.ClickException(_("the taxonomies in data/ have errors; fix them first.")) from None
     update = index.update
+    if update.unreadable:
+        click.echo(_("Search index unreadable (%(error)s); rebuilding it.") % {"error": update.unreadable}, err=True)
     if update.rebuilt:
         click.echo(ngettext("Search index rebuilt (%(why)s): %(count)d profile.",
                             "Search index rebuilt (%(why)s): %(count)d profiles.", len(index))
@@ -693,7 +665,7 @@ def _open_search_index(refresh: bool = True):
                    % {"indexed": len(update.indexed), "removed": len(update.removed)}, err=True)
     for item in update.skipped:
         click.echo(_("Left out of the index: %(problem)s") % {"problem": item.format_text()}, err=True)
-    return taxonomy, index
+    return index
 
 
 def _usage_error(message: str) -> None:
@@ -752,43 +724,19 @@ def search(query, skills, region, remote, min_hours, available_on, limit, as_jso
       python tasks.py search "campaign films" --region london
       python tasks.py search lopez --json
     """
-    from joinedup.search import Filters
+    from joinedup.answers import BadAnswer
+    from joinedup.search import search_filters
     from joinedup.taxonomy import load_taxonomy
 
     _speak_site_language()
-    taxonomy = load_taxonomy(ROOT)[0]
-    wanted = []
-    for word in skills:
-        skill = taxonomy.canonical_skill(word)
-        if skill is None:
-            _usage_error(_unknown("skill", word, list(taxonomy.skills) + list(taxonomy.aliases), "data/skills.yaml",
-                                  taxonomy.aliases))
-        wanted.append(skill)
-    if region is not None and region not in taxonomy.regions:
-        _usage_error(_unknown("region", region, taxonomy.regions, "data/regions.yaml"))
-    filters = Filters(tuple(dict.fromkeys(wanted)), region, remote, min_hours,
-                      available_on.date() if available_on else None)
-    index = _open_search_index(refresh=not no_update)[1]
-    with index:
+    try:
+        filters = search_filters(load_taxonomy(ROOT)[0], skills, region, remote, min_hours,
+                                 available_on.date() if available_on else None)
+    except BadAnswer as error:
+        _usage_error(str(error))
+    with _open_search_index(refresh=not no_update) as index:
         matches = index.search(" ".join(query), filters, limit)
     _print_matches(matches, as_json)
-
-
-def _unknown(kind: str, word: str, choices, where: str, aliases=None) -> str:
-    import difflib
-
-    from joinedup.i18n import gettext as _
-    from joinedup.taxonomy import suggest
-
-    guess = suggest(word, choices)
-    if guess and aliases:
-        named = difflib.get_close_matches(str(word).lower(), list(choices), n=1, cutoff=0.6)[0]
-        guess = " " + _("Did you mean '%s'?") % aliases.get(named, named)
-    known = ", ".join(sorted(c for c in choices if not aliases or c not in aliases))
-    known_words = _("Known skills: %(ids)s.") if kind == "skill" else _("Known regions: %(ids)s.")
-    listed = "" if guess else " " + known_words % {"ids": known}
-    unknown = _("unknown skill '%(word)s'.") if kind == "skill" else _("unknown region '%(word)s'.")
-    return unknown % {"word": word} + (guess or listed) + " " + _("See %(file)s.") % {"file": where}
 
 
 @cli.command()
@@ -811,17 +759,17 @@ def match(slug, limit, as_json, no_update):
 
     from joinedup.controls import terminal_safe
     from joinedup.dates import build_date
-    from joinedup.needs import NeedsError, describe, read_needs
+    from joinedup.needs import describe, read_needs
     from joinedup.taxonomy import load_taxonomy
 
     _ = _speak_site_language()
     taxonomy = load_taxonomy(ROOT)[0]
     try:
         kind, needs = read_needs(ROOT, slug, taxonomy, build_date())
-    except NeedsError as error:
-        _usage_error(str(error))
-    index = _open_search_index(refresh=not no_update)[1]
-    with index:
+    except ProblemsFound as failure:
+        _report(failure.problems, "text", err=True)
+        sys.exit(2)
+    with _open_search_index(refresh=not no_update) as index:
         results = [(need, index.match(need, limit)) for need in needs]
     if as_json:
         click.echo(terminal_safe(json.dumps([{**m.as_json(), "need": describe(need)} for need, found in results
@@ -873,7 +821,7 @@ def init(language, name, tagline, accent, forge_url, branch, maintainers, takedo
     from joinedup import answers as A
     from joinedup.i18n import activate, gettext
     from joinedup.repository import load_repository
-    from joinedup.settings import TAGLINES, load_settings, settings_from_text, settings_text
+    from joinedup.settings import TAGLINES, load_settings
     from joinedup.starter import MANIFEST, apply, manifest_text, plan_init
 
     if record_examples:
@@ -914,13 +862,12 @@ def init(language, name, tagline, accent, forge_url, branch, maintainers, takedo
         changes["maintainers"] = setting(maintainers, gettext("Maintainers' forge logins, comma-separated"), A.logins,
                                          "--maintainer", ",".join(current.maintainers))
     ask.stop_if_any()
-    # Every answer is good on its own; the file they make is checked whole before anything changes.
-    _, problems = settings_from_text(ROOT, settings_text(dataclasses.replace(current, **changes)))
-    if has_errors(problems):
-        _report(problems, "text")
-        raise click.ClickException(gettext("init changed nothing: the settings above would not work."))
-    settings = dataclasses.replace(current, **changes)
-    plan = plan_init(ROOT, settings, keep_examples=keep_examples, keep_taxonomy=keep_taxonomy)
+    try:
+        plan = plan_init(ROOT, dataclasses.replace(current, **changes), keep_examples=keep_examples,
+                         keep_taxonomy=keep_taxonomy)
+    except ProblemsFound as failure:
+        _report(failure.problems, "text")
+        raise click.ClickException(gettext("init changed nothing: the settings above would not work.")) from None
     if plan.real:
         click.echo(gettext("init changes nothing: this repository already has its own content "
                            "(files that are not the bundled examples):"), err=True)
@@ -977,10 +924,9 @@ def new_profile(profile_id, name, github, headline, skills, place, region, remot
     """
     from joinedup import answers as A
     from joinedup.i18n import activate, gettext as _
-    from joinedup.profiles import SCHEMA_LINE
+    from joinedup.scaffold import profile_text
     from joinedup.settings import load_settings
     from joinedup.taxonomy import load_taxonomy
-    from joinedup.yamlsource import quoted
 
     language = load_settings(ROOT)[0].language
     activate(language)  # questions and explanations in the site's language
@@ -1005,29 +951,9 @@ def new_profile(profile_id, name, github, headline, skills, place, region, remot
     ask.stop_if_any()
     if not yes and not ask.confirm(_("Everything in the profile is published. Agree?"), default=False):
         raise click.ClickException(_("not written: a profile needs your agreement to publish it."))
-    target = ROOT / "volunteers" / f"{profile_id}.yaml"
-
-    lines = [
-        SCHEMA_LINE,
-        f"name: {quoted(name)}",
-        f"github: {quoted(github)}",
-        f"headline: {quoted(headline)}",
-        "skills:",
-        *[f"  - {quoted(s)}" for s in skills],
-        "location:",
-        f"  place: {quoted(place)}",
-        f"  region: {quoted(region)}",
-        f"remote: {'true' if remote else 'false'}",
-        "availability:",
-        f"  hours_per_week: {hours}",
-        f"languages: [{', '.join(quoted(x) for x in languages)}]",
-    ]
-    if email:
-        lines += ["contact:", f"  email: {quoted(email)}"]
-    lines.append("publish: true")
-    text = "\n".join(lines) + "\n"
-
-    relative = _write_checked(target, text)
+    text = profile_text(name=name, github=github, headline=headline, skills=skills, place=place, region=region,
+                        remote=remote, hours=hours, languages=languages, email=email)
+    relative = _write_checked(f"volunteers/{profile_id}.yaml", text)
     click.echo(_("Wrote %(path)s. Check it with: python tasks.py check %(path)s") % {"path": relative})
 
 
@@ -1088,7 +1014,7 @@ def new_proposal(slug, title, summary, themes, authors, group, status, closes):
 
     text = scaffold(title=title, summary=summary, date=build_date(), themes=themes, authors=authors,
                     status=status, group=group, consultation_closes=closes.date() if closes else None)
-    relative = _write_checked(target, text)
+    relative = _write_checked(target.relative_to(ROOT).as_posix(), text)
     click.echo(gettext("Wrote %(path)s. Write the proposal under the '---' line, then: python tasks.py check %(path)s")
                % {"path": relative})
 
@@ -1146,21 +1072,18 @@ class _Asker:
                                        % {"count": len(self.bad)})
 
 
-def _write_checked(target: Path, text: str) -> str:
-    """Write a scaffolded file and check it as a PR would; if it still has errors, take it out
-    again and print the text, so that no answer is lost."""
+def _write_checked(relative: str, text: str) -> str:
+    """Write a scaffolded file that passes the check; if it does not, print the problems and the
+    text, so that no answer is lost, and stop."""
     from joinedup.i18n import gettext
-    from joinedup.repository import load_repository
+    from joinedup.scaffold import write_checked
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    relative = target.relative_to(ROOT).as_posix()
-    _, problems = load_repository(ROOT, only=[relative])
-    if has_errors(problems):
-        target.unlink()
-        _report(problems, "text")
+    try:
+        write_checked(ROOT, relative, text)
+    except ProblemsFound as failure:
+        _report(failure.problems, "text")
         click.echo("\n" + gettext("The text was:") + f"\n\n{text}", err=True)
-        raise click.ClickException(gettext("not written: fix the values above and run the command again."))
+        raise click.ClickException(gettext("not written: fix the values above and run the command again.")) from None
     return relative
 
 

@@ -143,15 +143,16 @@ def test_an_unknown_word_with_no_close_match_lists_the_choices(people):
 def test_match_of_an_unknown_slug_exits_2_and_says_so(people):
     result = people.tasks("match", "no-such-group")
     assert result.returncode == 2
-    assert result.stderr.strip() == (
-        "Error: There is no proposal or group called 'no-such-group' (looked in content/groups and content/proposals).")
+    assert result.stderr.splitlines()[0] == (
+        "no-such-group:0:0: JU404 There is no proposal or group called 'no-such-group' (looked in content/groups and "
+        "content/proposals).")
 
 
 def test_match_of_a_group_without_needs_says_so(people):
     people.write("content/groups/readers.md", "---\ntitle: Readers\n---\nWe read.\n")
     result = people.tasks("match", "readers")
     assert result.returncode == 2
-    assert "content/groups/readers.md has no needs listed" in result.stderr
+    assert "content/groups/readers.md:0:0: JU104 No needs listed" in result.stderr
 
 
 def test_match_ranks_helpers_for_each_need_of_a_group(people):

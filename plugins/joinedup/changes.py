@@ -158,6 +158,31 @@ def files_to_check(change_set: ChangeSet) -> list[str] | None:
     return sorted(wanted)
 
 
+@dataclass(frozen=True)
+class CheckScope:
+    """Which files ``check`` validates: ``only`` (None: every file) and, with ``--changed-since``,
+    ``changed``: the files changed and what refers to them (None: every file, because the schema
+    or the checker changed)."""
+
+    only: list[str] | None
+    changed: list[str] | None = None
+
+
+def check_scope(root: Path, paths=(), changed_since: str | None = None) -> CheckScope:
+    """The files to check for ``paths`` (all when empty) and the changes since ``changed_since``.
+
+    A taxonomy (data/) or settings file named among ``paths`` can break any profile or proposal,
+    so it widens the check to every file. Raises GitError when git cannot list the changes.
+    """
+    only = list(paths) or None
+    if only and any(Path(p).parent.name == "data" or Path(p).name == "site.yaml" for p in only):
+        only = None
+    if not changed_since:
+        return CheckScope(only)
+    changed = files_to_check(changes_since(root, changed_since))
+    return CheckScope(None if changed is None else (only or []) + changed, changed)
+
+
 _PROFILE_READ_UP_TO = 256 * 1024  # larger is refused by the check anyway (files.read_text)
 
 

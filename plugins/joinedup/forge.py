@@ -20,6 +20,10 @@ DESCRIPTION_LIMIT = 140  # GitHub refuses a longer status description
 _DECIDING = {"APPROVED", "CHANGES_REQUESTED", "DISMISSED"}
 
 
+class ReviewsError(ValueError):
+    """The reviews payload is not what the forge's API gives, or the head is not a commit id."""
+
+
 @dataclass(frozen=True)
 class Approvals:
     """Who approves the head commit, and who approved only an earlier one (so must approve again)."""
@@ -34,11 +38,11 @@ def approvals_in_reviews(payload: str, head: str) -> Approvals:
     ``payload`` is what ``gh api --paginate`` prints for the reviews: one JSON list per page,
     one after the other, or (``--slurp``) one list of those lists. Reviews come in the order
     GitHub lists them, oldest first. A review of any other commit is left out, as are
-    comments, pending reviews and reviews by deleted accounts. Raises ValueError when the
+    comments, pending reviews and reviews by deleted accounts. Raises ReviewsError when the
     payload is not such JSON or ``head`` is not a commit id.
     """
     if len(head) not in (40, 64) or any(c not in "0123456789abcdef" for c in head.lower()):
-        raise ValueError(f"{head!r} is not a full commit id")
+        raise ReviewsError(f"{head!r} is not a full commit id")
     latest: dict[str, tuple[str, str]] = {}  # lower-case login -> (login as written, state)
     elsewhere: dict[str, str] = {}
     for review in _reviews(payload):
@@ -66,13 +70,13 @@ def _reviews(payload: str) -> list[dict]:
         try:
             value, position = decoder.raw_decode(text, position)
         except json.JSONDecodeError as error:
-            raise ValueError(f"the reviews are not JSON as GitHub's API gives it: {error}") from None
+            raise ReviewsError(f"the reviews are not JSON as GitHub's API gives it: {error}") from None
         while position < len(text) and text[position].isspace():
             position += 1
         pages = value if isinstance(value, list) and all(isinstance(page, list) for page in value) else [value]
         for page in pages:
             if not isinstance(page, list) or not all(isinstance(review, dict) for review in page):
-                raise ValueError("the reviews are not a JSON list of review objects as GitHub's API gives it")
+                raise ReviewsError("the reviews are not a JSON list of review objects as GitHub's API gives it")
             found.extend(page)
     return found
 

@@ -15,7 +15,8 @@ which together make one need. :func:`needs_from_front_matter` turns either form 
 The build takes needs from the validated Proposal and Group models (:func:`needs_of`);
 ``match`` reads just the one file it is asked about (:func:`read_needs`), so it answers in
 a moment without validating the whole repository, and drops needs that have ended, as the
-pages do.
+pages do. What it cannot use reaches the user as Problems at the need's line, as ``check``
+reports them.
 """
 
 from __future__ import annotations
@@ -25,20 +26,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import matching
+from . import problems as P
 from .files import read_text
+from .frontmatter import split
 from .freshness import last_commit_dates
 from .i18n import format_day
 from .i18n import gettext as _
 from .matching import Candidate, Match, Need
 from .model import Group, Proposal, Taxonomy
-from .taxonomy import suggest
-from .yamlsource import load_yaml
+from .problems import Problem, ProblemsFound, problem
+from .taxonomy import unknown_entry
+from .yamlsource import YamlDocument
 
 KINDS = (("group", "content/groups"), ("proposal", "content/proposals"))
-
-
-class NeedsError(Exception):
-    """A slug that names nothing, or content whose needs cannot be used: the message says which."""
 
 
 @dataclass(frozen=True)
@@ -90,60 +90,89 @@ def search_query(need: Need) -> str:
     return urlencode(pairs)
 
 
-def needs_from_front_matter(raw, taxonomy: Taxonomy, where: str) -> list[Need]:
-    """``needs`` of a front matter as Need objects; raises NeedsError naming the bad entry."""
+def needs_from_front_matter(document: YamlDocument, taxonomy: Taxonomy, path: str) -> list[Need]:
+    """The ``needs`` of a parsed front matter as Need objects.
+
+    Raises ProblemsFound with a Problem for every entry that cannot be used, at its line in
+    ``path``; nothing is matched against a need that was misread.
+    """
+    raw = document.data.get("needs")
     if not isinstance(raw, list) or not raw:
-        raise NeedsError(_("%(file)s has no needs listed; add a 'needs:' list to its front matter.") % {"file": where})
-    loose_skills = [item for item in raw if isinstance(item, str)]
-    needs = [_need(item, taxonomy, where, index) for index, item in enumerate(raw) if not isinstance(item, str)]
-    if loose_skills:
-        needs.insert(0, Need(tuple(_skill(word, taxonomy, where) for word in loose_skills)))
+        line, col = document.positions.get(("needs",), (0, 0))
+        raise ProblemsFound([problem(P.MISSING_FIELD, path, line, col,
+                                     _("No needs listed, so nobody can be matched."),
+                                     _("Add a 'needs:' list to the front matter."))])
+    found: list[Problem] = []
+    loose = [(("needs", index), word) for index, word in enumerate(raw) if isinstance(word, str)]
+    needs = [_need(document, item, taxonomy, path, index, found)
+             for index, item in enumerate(raw) if not isinstance(item, str)]
+    if loose:
+        needs.insert(0, Need(tuple(_skill(document, where, word, taxonomy, path, found) for where, word in loose)))
+    if found:
+        raise ProblemsFound(found)
     return needs
 
 
-def _need(item, taxonomy: Taxonomy, where: str, index: int) -> Need:
+def _need(document: YamlDocument, item, taxonomy: Taxonomy, path: str, index: int, found: list[Problem]) -> Need | None:
+    where = ("needs", index)
+    line, col = document.position(where)
+    number = {"number": index + 1}
     if not isinstance(item, dict):
-        raise NeedsError(_("%(file)s: need %(number)d is neither a skill id nor a mapping.")
-                         % {"file": where, "number": index + 1})
-    words = item.get("skills", item.get("skill", []))
+        found.append(problem(P.WRONG_TYPE, path, line, col,
+                             _("Need %(number)d is neither a skill id nor a mapping.") % number,
+                             _("Write a skill id, or 'skill: <id>' with the need's other keys under it.")))
+        return None
+    key = "skills" if "skills" in item else "skill"
+    words = item.get(key, [])
     words = [words] if isinstance(words, str) else words
     if not isinstance(words, list) or not words:
-        raise NeedsError(_("%(file)s: need %(number)d names no skill; add 'skill: <id>'.")
-                         % {"file": where, "number": index + 1})
+        found.append(problem(P.MISSING_FIELD, path, line, col, _("Need %(number)d names no skill.") % number,
+                             _("Add 'skill: <id>' with a skill id from data/skills.yaml.")))
+        words = []
+    skills = tuple(_skill(document, where + ((key,) if isinstance(item.get(key), str) else (key, n)), word,
+                          taxonomy, path, found) for n, word in enumerate(words))
     region = item.get("region")
     if region is not None and region not in taxonomy.regions:
-        raise NeedsError(_("%(file)s: need %(number)d has unknown region '%(region)s'.")
-                         % {"file": where, "number": index + 1, "region": region} + suggest(region, taxonomy.regions))
-    hours = item.get("hours_per_week", item.get("hours", 0)) or 0
+        at_line, at_col = document.position(where + ("region",))
+        found.append(unknown_entry(P.UNKNOWN_REGION, path, at_line, at_col, str(region), taxonomy.regions))
+    hours_key = "hours_per_week" if "hours_per_week" in item else "hours"
+    hours = item.get(hours_key, 0) or 0
     if not isinstance(hours, int) or isinstance(hours, bool) or hours < 0:
-        raise NeedsError(_("%(file)s: need %(number)d has hours_per_week %(hours)r; write a whole number.")
-                         % {"file": where, "number": index + 1, "hours": hours})
+        at_line, at_col = document.position(where + (hours_key,))
+        found.append(problem(P.INVALID_VALUE, path, at_line, at_col,
+                             _("Need %(number)d has hours_per_week %(hours)r.") % {**number, "hours": hours},
+                             _("Write a whole number of hours a week, such as 4.")))
+        hours = 0
     return Need(
-        skills=tuple(_skill(word, taxonomy, where) for word in words),
+        skills=skills,
         region=region,
         remote=bool(item.get("remote", False)),
         hours=hours,
-        start=_day(item.get("from"), where, index),
-        until=_day(item.get("until"), where, index),
+        start=_day(document, where + ("from",), item.get("from"), path, index, found),
+        until=_day(document, where + ("until",), item.get("until"), path, index, found),
     )
 
 
-def _skill(word, taxonomy: Taxonomy, where: str) -> str:
+def _skill(document: YamlDocument, where: tuple, word, taxonomy: Taxonomy, path: str, found: list[Problem]) -> str:
     skill = taxonomy.canonical_skill(str(word))
     if skill is None:
-        raise NeedsError(_("%(file)s: unknown skill '%(word)s'.") % {"file": where, "word": word}
-                         + suggest(str(word), taxonomy.skills))
+        line, col = document.position(where)
+        found.append(unknown_entry(P.UNKNOWN_SKILL, path, line, col, str(word), taxonomy.skills, taxonomy.aliases))
+        return str(word)
     return skill
 
 
-def _day(value, where: str, index: int) -> dt.date | None:
+def _day(document: YamlDocument, where: tuple, value, path: str, index: int, found: list[Problem]) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise NeedsError(_("%(file)s: need %(number)d has the date %(date)r; write YYYY-MM-DD.")
-                         % {"file": where, "number": index + 1, "date": value}) from None
+        line, col = document.position(where)
+        found.append(problem(P.BAD_DATE, path, line, col,
+                             _("Need %(number)d has the date %(date)r.") % {"number": index + 1, "date": value},
+                             _("Write the date as YYYY-MM-DD.")))
+        return None
 
 
 def needs_of(item: Group | Proposal, today: dt.date) -> list[Need]:
@@ -164,8 +193,9 @@ def needs_of(item: Group | Proposal, today: dt.date) -> list[Need]:
 def read_needs(root: Path, slug: str, taxonomy: Taxonomy, today: dt.date | None = None) -> tuple[str, list[Need]]:
     """The kind ('group' or 'proposal') and needs of the content called ``slug``.
 
-    With ``today``, needs that ended before it are left out. Raises NeedsError when there is
-    no such group or proposal, or it lists no open needs.
+    With ``today``, needs that ended before it are left out. Raises ProblemsFound when there
+    is no such group or proposal (JU404, at ``slug`` itself, line 0), when its front matter
+    cannot be read, or when it lists no need that can be used now.
     """
     for kind, folder in KINDS:
         relative = f"{folder}/{slug}.md"
@@ -173,32 +203,25 @@ def read_needs(root: Path, slug: str, taxonomy: Taxonomy, today: dt.date | None 
             continue
         text, problems = read_text(Path(root), relative)
         if text is None:
-            raise NeedsError(_("%(file)s cannot be read: %(problem)s") % {"file": relative, "problem": problems[0].message})
-        front = _front_matter(text)
-        if front is None:
-            raise NeedsError(_("%(file)s has no YAML front matter between '---' lines, so no needs.") % {"file": relative})
-        document, problems = load_yaml(front, relative, line_offset=1)
-        if document is None:
-            raise NeedsError(relative + ": " + (problems[0].message if problems else _("unreadable front matter")))
-        needs = needs_from_front_matter(document.data.get("needs"), taxonomy, relative)
+            raise ProblemsFound(problems)
+        markdown, problems = split(text, relative, what=kind)
+        if markdown is None:
+            raise ProblemsFound(problems)
+        needs = needs_from_front_matter(markdown.front_matter, taxonomy, relative)
         if today is not None:
             needs = [need for need in needs if need.until is None or need.until >= today]
             if not needs:
-                raise NeedsError(_("%(file)s has no open needs: every need ended before %(date)s.")
-                                 % {"file": relative, "date": today.isoformat()})
+                line, col = markdown.front_matter.position(("needs",))
+                raise ProblemsFound([problem(
+                    P.NEED_EXPIRED, relative, line, col,
+                    _("No open needs: every need ended before %(date)s.") % {"date": today.isoformat()},
+                    _("Remove the needs that have ended, or give them a later 'until:' date."))])
         return kind, needs
-    raise NeedsError(_("There is no proposal or group called '%(slug)s' (looked in content/groups and "
-                       "content/proposals).") % {"slug": slug})
-
-
-def _front_matter(text: str) -> str | None:
-    lines = text.splitlines()
-    if not lines or lines[0].strip() != "---":
-        return None
-    for number, line in enumerate(lines[1:], start=1):
-        if line.strip() in ("---", "..."):
-            return "\n".join(lines[1:number]) + "\n"
-    return None
+    raise ProblemsFound([problem(
+        P.UNKNOWN_PROPOSAL, slug, 0, 0,
+        _("There is no proposal or group called '%(slug)s' (looked in content/groups and content/proposals).")
+        % {"slug": slug},
+        _("Give the file name of content/groups/SLUG.md or content/proposals/SLUG.md without .md."))])
 
 
 def candidates_of(repository, dates: dict | None = None) -> list[Candidate]:

@@ -34,8 +34,10 @@ reads the reviews of the head commit only.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
-from .changes import GROUP, PROFILE, PROPOSAL, ChangeSet
+from . import forge
+from .changes import GROUP, PROFILE, PROPOSAL, ChangeSet, changes_since
 from .frontmatter import split
 from .i18n import N_, gettext as _
 from .yamlsource import load_yaml
@@ -169,6 +171,61 @@ def judges(change_set: ChangeSet) -> tuple[tuple[str, ...], tuple[str, ...]]:
     from an old commit."""
     site_text = change_set.at_tip("site.yaml")
     return maintainers_in_site(site_text), status_approvers_in_site(site_text)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What ``owners`` says about a pull request: a Decision per changed file, with the judges
+    and head commit it was made for, and the approvals left out because they were of an
+    earlier commit."""
+
+    decisions: tuple[Decision, ...]
+    maintainers: tuple[str, ...]
+    head: str
+    outdated: tuple[str, ...] = ()
+
+    @property
+    def missing(self) -> tuple[Decision, ...]:
+        return tuple(decision for decision in self.decisions if not decision.ok)
+
+    def lines(self) -> list[str]:
+        """Every decision's lines (:meth:`Decision.lines`), in path order."""
+        return [line for decision in self.decisions for line in decision.lines(self.maintainers)]
+
+    def summary(self) -> str:
+        """One sentence: how many changed files still lack an approval, or that none does."""
+        if self.missing:
+            return (_("%(missing)d of %(changed)d changed file(s) need an approval they do not have yet.")
+                    % {"missing": len(self.missing), "changed": len(self.decisions)})
+        if self.decisions:
+            return _("Every changed file (%(changed)d) has the approval it needs.") % {"changed": len(self.decisions)}
+        return _("No files changed.")
+
+    def commit_status(self, details_url: str | None = None) -> str:
+        """The body of the forge's ``owners`` commit status: the summary and the first missing approval."""
+        first = next((line.split(None, 1)[1] for decision in self.missing
+                      for line in decision.lines(self.maintainers)), "")
+        return forge.commit_status(not self.missing, f"{self.summary()} {first}".strip(), details_url)
+
+
+def verdict(root: Path, ref: str, *, author: str, approvers: tuple[str, ...] = (),
+            reviews: str | None = None) -> Verdict:
+    """Who must approve each file changed since the merge base of ``ref`` and HEAD, and who has.
+
+    ``approvers`` are logins known to approve HEAD; ``reviews`` is the forge's reviews payload
+    (:func:`forge.approvals_in_reviews`), whose approvals of HEAD count too. Raises
+    changes.GitError when git cannot list the changes, forge.ReviewsError when ``reviews`` is
+    not such a payload.
+    """
+    change_set = changes_since(root, ref)
+    outdated: tuple[str, ...] = ()
+    if reviews is not None:
+        approvals = forge.approvals_in_reviews(reviews, change_set.head)
+        approvers, outdated = (*approvers, *approvals.approvers), approvals.outdated
+    maintainers, status_approvers = judges(change_set)
+    decisions = decide(change_set, author=author, approvers=tuple(approvers), maintainers=maintainers,
+                       status_approvers=status_approvers)
+    return Verdict(tuple(decisions), maintainers, change_set.head, outdated)
 
 
 class _Rules:

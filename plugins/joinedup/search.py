@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import array
 import bisect
+import dataclasses
 import datetime as dt
 import hashlib
 import itertools
@@ -38,7 +39,7 @@ from .i18n import N_, gettext as _
 from .matching import Candidate, Match, Need, Reason
 from .model import Taxonomy, Volunteer
 from .buildcache import cache_dir
-from .problems import Problem
+from .problems import Problem, ProblemsFound, has_errors
 
 # Bump when the Whoosh schema, the stored fields or the document sets change meaning.
 SCHEMA_VERSION = 4
@@ -55,6 +56,8 @@ class Update:
     indexed: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     skipped: tuple[Problem, ...] = ()
+    # The error that made an existing index unusable, so it was removed and built afresh ('' if none).
+    unreadable: str = ""
 
 
 def default_index_dir(root: Path) -> Path:
@@ -732,3 +735,61 @@ def open_index(root: Path, taxonomy: Taxonomy, today: dt.date, index_dir: Path |
     usable = meta.get("version") == SCHEMA_VERSION and meta.get("taxonomy") == _taxonomy_fingerprint(Path(root))
     update = Update() if not refresh and usable else update_index(Path(root), taxonomy, folder)
     return SearchIndex(Path(root), taxonomy, today, folder, whoosh_index.open_dir(str(folder)), update)
+
+
+def open_search_index(root: Path, today: dt.date, *, refresh: bool = True) -> SearchIndex:
+    """The index ``search`` and ``match`` use, read with the repository's own taxonomies.
+
+    Raises ProblemsFound (every taxonomy problem) when data/ has errors: an index built from
+    broken taxonomies would mislead. An index that cannot be opened even after its update (a
+    damaged folder) is removed and built afresh once; ``update.unreadable`` then names the error.
+    """
+    from .taxonomy import load_taxonomy
+
+    taxonomy, problems = load_taxonomy(Path(root))
+    if has_errors(problems):
+        raise ProblemsFound(problems)
+    try:
+        return open_index(root, taxonomy, today, refresh=refresh)
+    except Exception as error:  # whatever a damaged index raises; a second failure is a bug and shows
+        shutil.rmtree(default_index_dir(Path(root)), ignore_errors=True)
+        index = open_index(root, taxonomy, today)
+        index.update = dataclasses.replace(index.update, unreadable=type(error).__name__)
+        return index
+
+
+def search_filters(taxonomy: Taxonomy, skills: Iterable[str] = (), region: str | None = None, remote: bool = False,
+                   min_hours: int = 0, available_on: dt.date | None = None) -> Filters:
+    """The Filters ``search``'s flags ask for; a skill may be named by its id or an alias.
+
+    Raises answers.BadAnswer for the first skill or region the taxonomies do not know, with
+    the id it was probably meant to be, or else the known ids, and the file that lists them.
+    """
+    from .answers import BadAnswer
+
+    wanted = []
+    for word in skills:
+        skill = taxonomy.canonical_skill(word)
+        if skill is None:
+            raise BadAnswer(_unknown_word("skill", word, list(taxonomy.skills) + list(taxonomy.aliases),
+                                          "data/skills.yaml", taxonomy.aliases))
+        wanted.append(skill)
+    if region is not None and region not in taxonomy.regions:
+        raise BadAnswer(_unknown_word("region", region, taxonomy.regions, "data/regions.yaml"))
+    return Filters(tuple(dict.fromkeys(wanted)), region, remote, min_hours, available_on)
+
+
+def _unknown_word(kind: str, word: str, choices, where: str, aliases=None) -> str:
+    import difflib
+
+    from .taxonomy import suggest
+
+    guess = suggest(word, choices)
+    if guess and aliases:
+        named = difflib.get_close_matches(str(word).lower(), list(choices), n=1, cutoff=0.6)[0]
+        guess = " " + _("Did you mean '%s'?") % aliases.get(named, named)
+    known = ", ".join(sorted(c for c in choices if not aliases or c not in aliases))
+    known_words = _("Known skills: %(ids)s.") if kind == "skill" else _("Known regions: %(ids)s.")
+    listed = "" if guess else " " + known_words % {"ids": known}
+    unknown = _("unknown skill '%(word)s'.") if kind == "skill" else _("unknown region '%(word)s'.")
+    return unknown % {"word": word} + (guess or listed) + " " + _("See %(file)s.") % {"file": where}

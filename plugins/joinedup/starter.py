@@ -18,7 +18,8 @@ from pathlib import Path
 
 from .files import read_text
 from .owners import maintainers_in_site
-from .settings import SITE_FILE, SiteSettings, settings_text
+from .problems import ProblemsFound, has_errors
+from .settings import SITE_FILE, SiteSettings, settings_from_text, settings_text
 
 MANIFEST = "examples.sha256"
 STARTER = "starter"
@@ -81,8 +82,15 @@ def manifest_text(root: Path) -> str:
 
 
 def plan_init(root: Path, settings: SiteSettings, *, keep_examples: bool, keep_taxonomy: bool) -> InitPlan:
-    """What ``init`` would do to ``root``; ``plan.real`` non-empty means it must refuse."""
+    """What ``init`` would do to ``root``; ``plan.real`` non-empty means it must refuse.
+
+    Raises ProblemsFound, before anything is planned, when the site.yaml that ``settings``
+    make would not work (each answer can be good alone and the file still refused).
+    """
     root = Path(root)
+    _, problems = settings_from_text(root, settings_text(settings))
+    if has_errors(problems):
+        raise ProblemsFound(problems)
     examples = read_manifest(root)
     plan = InitPlan()
     for folder, pattern in CONTENT_FOLDERS:
