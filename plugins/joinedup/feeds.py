@@ -144,7 +144,7 @@ def _finish(feed: ET.Element, entries, build_date: dt.date) -> str:
     stamp = ET.Element(f"{{{ATOM}}}updated")
     stamp.text = _stamp(updated)
     feed.insert(2, stamp)
-    for _, entry in entries:
+    for _when, entry in entries:
         feed.append(entry)
     ET.register_namespace("", ATOM)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + xml_safe(ET.tostring(feed, encoding="unicode")) + "\n"

@@ -220,7 +220,7 @@ def _load_volunteers(root: Path, paths: list[str], taxonomy: Taxonomy, digests: 
             pending = pool.map(_load_one, [(path, text) for path, text, _, _ in misses], chunksize=chunk)
             meanwhile()  # every chunk is submitted: the workers are busy
             fresh = list(pending)
-    for (path, _, key, signature), result in zip(misses, fresh):
+    for (path, _text, key, signature), result in zip(misses, fresh):
         results[path] = result
         cache.put(path, key, result, signature)
     cache.save(keep=set(paths) if forget_others else None)

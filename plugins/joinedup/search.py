@@ -449,7 +449,7 @@ def _build_docsets(folder: Path, reader, generation: int) -> dict:
                     put(f"{field_name}{'<=' if direction == 'le' else '>='}:{term}", running)
         ids.sort()
         ranks = array.array("I", [0]) * size
-        for position, (_, doc) in enumerate(ids):
+        for position, (_key, doc) in enumerate(ids):
             ranks[doc] = position
         rank_bytes = ranks.tobytes()
         ranks_at = [out.tell(), len(rank_bytes)]
@@ -585,9 +585,9 @@ class SearchIndex:
             combos.append((-score, points, (place, hours, window, fresh)))
         combos.sort()
         chosen: list[int] = []
-        for _, group in itertools.groupby(combos, key=lambda combo: combo[0]):
+        for _first, group in itertools.groupby(combos, key=lambda combo: combo[0]):
             docs = 0
-            for _, points, levels in group:
+            for _key, points, levels in group:
                 found = skills[points]
                 for part, level in zip(parts, levels):
                     found &= part[2 - level]
