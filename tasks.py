@@ -7,17 +7,10 @@ thin shell: the work is in the ``joinedup`` library (plugins/joinedup) and Pelic
 
 from __future__ import annotations
 
-import functools
-import logging
-import http.server
 import json
 import os
-import re
 import shutil
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -30,9 +23,6 @@ import click  # noqa: E402
 
 from joinedup import problems as P  # noqa: E402
 from joinedup.problems import Problem, ProblemsFound, has_errors  # noqa: E402
-log = logging.getLogger("joinedup.build")
-
-WATCHED = ("content", "volunteers", "data", "themes", "pelicanconf.py", "publishconf.py")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -209,169 +199,58 @@ def build(output, publish):
 
     output_path = _output_path(output)
     output = output or "output"
-    started = time.perf_counter()
     try:
-        count = build_site(output_path, publish=publish, last=True)
+        result = _build(output_path, publish=publish, last=True)
     except ProblemsFound as failure:
-        _report(failure.problems, "text")
+        _report_failure(failure)
         click.echo(_("Build failed: %(reason)s. %(output)s is unchanged.") % {"reason": failure, "output": output},
                    err=True)
         sys.exit(1)
     click.echo(ngettext("Built %(count)d page into %(output)s in %(seconds)s s.",
-                        "Built %(count)d pages into %(output)s in %(seconds)s s.", count)
-               % {"count": count, "output": output, "seconds": format_seconds(time.perf_counter() - started)},
+                        "Built %(count)d pages into %(output)s in %(seconds)s s.", result.pages)
+               % {"count": result.pages, "output": output, "seconds": format_seconds(result.seconds)},
                err=True)
 
 
-def build_site(output_path: Path, *, publish: bool = False, last: bool = False) -> int:
-    """Steps 1-6 of the pipeline (DESIGN.md §3). Returns the number of HTML pages of the site.
-
-    When only what some profiles show changed since the last build (a headline, a bio), the
-    pages showing those people are rendered again from what that build recorded, without
-    loading the rest (joinedup.quick). Otherwise the site is rendered into a staging folder
-    beside ``output_path``: the first build swaps that folder into place; a rebuild stages only
-    what changed and merges it into the last site (joinedup.output). Raises ProblemsFound, with
-    every problem, when the content has errors: then nothing is published.
-    """
-    from joinedup import quick
-    from joinedup.dates import build_date
-    from joinedup.i18n import gettext as _
-
-    settings_file = "publishconf.py" if publish else "pelicanconf.py"
-    day = build_date()
-    # Taken before anything is read: an edit made during this build makes the next one full.
-    key, profiles = quick.world(ROOT, output_path, settings_file, day)
-    try:
-        count, changed, rendered = quick.rebuild(ROOT, output_path, settings_file, key, profiles, day)
-    except quick.Refused as reason:
-        log.debug("full build: %s", reason)
-    except Exception as error:  # a fault of ours, not of the content: the full build is always right
-        _speak_site_language()
-        click.echo(_("The quick rebuild failed (%(error)s); building in full.")
-                   % {"error": f"{type(error).__name__}: {error}"}, err=True)
-    else:
-        # quick.rebuild speaks the language of the site it last built
-        if changed:
-            click.echo(_("Quick rebuild: %(changed)d edited profile(s); %(rendered)d pages showing them rendered "
-                         "again.") % {"changed": changed, "rendered": rendered}, err=True)
-        else:
-            click.echo(_("Nothing changed since the last build."), err=True)
-        return count
-
-    from joinedup.buildcache import collector_paused
-    from joinedup.repository import load_repository
-
-    with collector_paused(then_freeze=last):  # last: the process ends after this build
-        repository, problems = load_repository(ROOT, history=True, build_date=day)  # 1-3: load, validate, model
-        if len(repository.directory.volunteers) <= quick.RECORD_UP_TO:
-            recorder = quick.Recorder(ROOT, output_path, settings_file, key)
-        else:
-            recorder = None
-            quick.forget(ROOT)
-        try:
-            count = _publish_site(repository, problems, output_path, publish, recorder)
-        except BaseException:
-            if recorder is not None:
-                recorder.abandon()
-            raise
-        if recorder is not None:
-            recorder.save(repository)
-        return count
-
-
-def _publish_site(repository, problems, output_path: Path, publish: bool, recorder=None) -> int:
-    """Steps 4-6 of build_site, from the loaded model."""
+def _build(output_path: Path, *, publish: bool = False, last: bool = False):
+    """joinedup.pipeline.build, with a progress bar on a terminal; says on stderr what it did
+    (but for the pages built) and returns its BuildResult. Raises ProblemsFound."""
     from joinedup.i18n import format_seconds, gettext as _
-    from joinedup.output import files_under, merge, read_manifest, write_manifest
+    from joinedup.pipeline import build as build_site
 
-    for item in problems:
-        if not item.is_error:
-            click.echo(item.format_text(), err=True)
-    if has_errors(problems):
-        raise ProblemsFound(problems)
-    previous = read_manifest(output_path) if output_path.is_dir() else {}
-    in_place = bool(previous.get("files"))
-    staging = _staging_dir(output_path)
-    browser_index = _BrowserIndex(staging, output_path, previous)
-    try:
-        # 4: pages from the model; 5 (Pagefind) starts as soon as the pages it reads are rendered
-        _render(repository, staging, publish, output_path if in_place else None, recorder, browser_index)
-        manifest = read_manifest(staging)
-        # Kept pages linked into staging for Pagefind stay kept: they are already in place.
-        staged = files_under(staging) - browser_index.linked
-        kept = (set(manifest.get("pages", ())) | set(manifest.get("facets", ()))) - staged
-        # Nothing kept (the theme, settings or day changed): the staging folder is a whole site,
-        # and swapping it in beats moving 100,000 files one by one.
-        in_place = in_place and bool(kept)
-        indexed = browser_index.finish()
-        if indexed:
-            click.echo(_("Pagefind indexed the site in %(seconds)s s.")
-                       % {"seconds": format_seconds(browser_index.seconds)}, err=True)
-        else:
-            click.echo(_("Pagefind index reused: no indexed page changed."), err=True)
-        # Pagefind's bundle is one whole (its file names change on every run): not listed file by file.
-        files = {name for name in staged if not name.startswith(BUNDLE)} | kept
-        staged = files - kept
-        write_manifest(staging, {**manifest, "files": sorted(files)})
-        if in_place:                                         # 6: publish
-            merge(staging, output_path, staged, files, set(previous["files"]), BUNDLE.rstrip("/") if indexed else None)
-        else:
-            _publish(staging, output_path)
-    except BaseException:
-        browser_index.cancel()
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return sum(1 for name in files if name.endswith(".html"))
+    def quick_failed(error: str) -> None:
+        click.echo(_("The quick rebuild failed (%(error)s); building in full.") % {"error": error}, err=True)
 
-
-def _staging_dir(output_path: Path) -> Path:
-    output_path.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{output_path.name}-building-", dir=output_path.parent))
-
-
-def _render(repository, staging: Path, publish: bool, previous: Path | None, recorder=None, browser_index=None) -> None:
-    """Run Pelican with our plugin into ``staging``; the model is passed in, not reloaded.
-
-    With ``previous`` (the last site, to be updated in place), planned pages whose inputs did
-    not change are not rendered: they stay there.
-    """
-    from pelican import Pelican
-    from pelican.settings import read_settings
-
-    os.chdir(ROOT)
-    settings = read_settings(
-        str(ROOT / ("publishconf.py" if publish else "pelicanconf.py")),
-        override={"OUTPUT_PATH": str(staging), "JOINEDUP_ROOT": str(ROOT),
-                  "JOINEDUP_PREVIOUS_OUTPUT": str(previous) if previous else ""},
-    )
-    settings["JOINEDUP_REPOSITORY"] = repository
     progress = _ProgressBar("Rendering pages") if _show_progress() else None
-    settings["JOINEDUP_PROGRESS"] = progress
-    settings["JOINEDUP_QUICK"] = recorder
-    settings["JOINEDUP_BROWSER_INDEX"] = browser_index
-    pelican_log = logging.getLogger("pelican")
-    pelican_log.setLevel(logging.WARNING)
-    errors = _ErrorCollector()
-    pelican_log.addHandler(errors)
     try:
-        site = Pelican(settings)
-        if "joinedup_pelican" not in site.settings["PLUGINS"]:
-            raise click.ClickException("the joinedup_pelican plugin did not load; is the package installed?")
-        # Pelican's own summary ("Processed 0 articles … 3 pages") counts only what Pelican
-        # renders itself; the build says what it built in its own words.
-        from pelican.log import console as pelican_console
-
-        quiet, pelican_console.quiet = pelican_console.quiet, True
-        try:
-            site.run()
-        finally:
-            pelican_console.quiet = quiet
+        result = build_site(ROOT, output_path, publish=publish, progress=progress, last=last, quick_failed=quick_failed)
     finally:
-        pelican_log.removeHandler(errors)
         if progress is not None:
             progress.close()
-    if errors.problems:
-        raise ProblemsFound(errors.problems)
+    for item in result.warnings:
+        click.echo(item.format_text(), err=True)
+    if result.edited:
+        click.echo(_("Quick rebuild: %(changed)d edited profile(s); %(rendered)d pages showing them rendered "
+                     "again.") % {"changed": result.edited, "rendered": result.rerendered}, err=True)
+    elif result.edited == 0:
+        click.echo(_("Nothing changed since the last build."), err=True)
+    elif result.pagefind == "indexed":
+        click.echo(_("Pagefind indexed the site in %(seconds)s s.")
+                   % {"seconds": format_seconds(result.pagefind_seconds)}, err=True)
+    else:
+        click.echo(_("Pagefind index reused: no indexed page changed."), err=True)
+    return result
+
+
+def _report_failure(failure: ProblemsFound) -> None:
+    """The problems in files as ``check`` lists them; a failure of the build itself (a tool it
+    runs, in no file) on stderr, with the rest of what the build says about itself."""
+    in_files = [item for item in failure.problems if item.path]
+    if in_files:
+        _report(in_files, "text")
+    for item in failure.problems:
+        if not item.path:
+            click.echo(item.format_text(), err=True)
 
 
 def _show_progress() -> bool:
@@ -399,151 +278,6 @@ class _ProgressBar:
             self.bar.__exit__(None, None, None)
 
 
-class _ErrorCollector(logging.Handler):
-    """Pelican logs a page it cannot read and carries on; our build stops instead."""
-
-    def __init__(self):
-        super().__init__(logging.ERROR)
-        self.problems: list[Problem] = []
-
-    def emit(self, record):
-        message = record.getMessage()
-        where = re.search(r"(content/\S+?\.(?:md|html))", message)
-        from joinedup.i18n import gettext as _
-
-        self.problems.append(P.problem(
-            P.CONTENT_ERROR, where.group(1) if where else "content", 0, 0, message.splitlines()[0],
-            _("Fix the file named; Pelican could not process it."),
-        ))
-
-
-# The folders of the pages that carry data-pagefind-body (the proposal and group templates).
-# Pagefind skips other pages anyway, but reading them cost it a third more time. People are
-# searched through the facet files alone (joinedup.facets), bios included.
-PAGEFIND_FOLDERS = ("proposals", "groups")
-PAGEFIND_PREFIXES = tuple(f"{folder}/" for folder in PAGEFIND_FOLDERS)
-BUNDLE = "pagefind/"
-
-
-class _BrowserIndex:
-    """Step 5: Pagefind over the proposal and group pages; its bundle goes to ``staging/pagefind``.
-
-    The directory generator renders the pages Pagefind reads (:meth:`reads`) first and calls
-    :meth:`start` as soon as they are written, so Pagefind runs beside the rest of the build
-    (the other pages, feeds, open data, facets, Pelican's own pages); :meth:`finish` waits for
-    it. Pages opt in with ``data-pagefind-body``;
-    contact blocks are ``data-pagefind-ignore="all"``. When the last site (``previous``, its
-    manifest ``last``) is updated in place and none of those pages changed, its bundle is kept.
-    Otherwise the unchanged pages are hard-linked into ``staging`` beside the changed ones and
-    Pagefind runs there. The Whoosh index for ``search`` and ``match`` is separate and built on
-    demand, in the cache folder.
-    """
-
-    def __init__(self, staging: Path, previous: Path, last: dict):
-        self.staging, self.previous, self.last = staging, previous, last
-        self.linked: set[str] = set()   # kept pages linked into staging for Pagefind
-        self.process: subprocess.Popen | None = None
-        self.decided = False
-        self.began = self.seconds = 0.0
-
-    @staticmethod
-    def reads(name: str) -> bool:
-        """Whether Pagefind reads the page saved as ``name``."""
-        return name.startswith(PAGEFIND_PREFIXES) and name.endswith(".html")
-
-    def start(self, pages, rendered: set[str], indexed: dict, in_place: bool) -> None:
-        """``pages``: every page of the plan; ``rendered``: those rendered into staging;
-        ``indexed``: the hashes of what Pagefind reads of each (the manifest's "indexed")."""
-        from joinedup.output import is_plain_file
-
-        def read(names) -> set[str]:
-            return {name for name in names if self.reads(name)}
-
-        self.decided = True
-        last = self.last if in_place else {}
-        names = read(pages)
-        if last.get("files"):
-            # The pages may have been rendered again for what Pagefind skips (endorsers, helpers):
-            # the manifest's "indexed" hashes cover only what it reads.
-            if (indexed == last.get("indexed") and names == read(last.get("pages", ()))
-                    and _bundle_version(self.previous / BUNDLE) == _pagefind_version()):
-                return
-            for name in names - rendered:
-                source, target = self.previous / name, self.staging / name
-                if not is_plain_file(source):
-                    raise click.ClickException(f"{source} is not a file the last build wrote; delete {self.previous} and build again")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(source, target)
-                self.linked.add(name)
-        command = [sys.executable, "-m", "pagefind", "--site", str(self.staging), "--output-subdir", "pagefind", "--quiet",
-                   "--glob", "{" + ",".join(PAGEFIND_FOLDERS) + "}/**/*.html"]
-        self.began = time.perf_counter()
-        try:
-            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        except OSError as error:
-            raise click.ClickException(f"Pagefind could not run: {error}") from None
-
-    def finish(self) -> bool:
-        """Wait for Pagefind; True when it indexed the site, False when the last bundle is kept."""
-        if not self.decided:
-            raise click.ClickException("the directory generator did not run; is the joinedup_pelican plugin installed?")
-        if self.process is None:
-            return False
-        try:
-            out, err = self.process.communicate(timeout=3600)
-        except subprocess.TimeoutExpired:
-            self.cancel()
-            raise click.ClickException("Pagefind could not run: it took over an hour") from None
-        self.seconds = time.perf_counter() - self.began
-        if self.process.returncode != 0:
-            detail = (err or out).strip()
-            if "No module named pagefind" in detail:
-                detail = "the pagefind package is not installed; run: pip install 'pagefind[bin]'"
-            raise click.ClickException(f"Pagefind failed to index the site: {detail}")
-        return True
-
-    def cancel(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-
-
-def _bundle_version(bundle: Path) -> str | None:
-    """The Pagefind version that wrote ``bundle``, or None when there is none to reuse."""
-    import json
-
-    try:
-        return json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8")).get("version")
-    except (OSError, ValueError, AttributeError):
-        return None
-
-
-def _pagefind_version() -> str | None:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("pagefind")
-    except PackageNotFoundError:
-        return None
-
-
-def _publish(staging: Path, output_path: Path) -> None:
-    """Replace ``output_path`` by ``staging`` with two renames; the old site is removed last."""
-    old = None
-    if output_path.exists():
-        old = output_path.with_name(f".{output_path.name}-old-{os.getpid()}")
-        output_path.rename(old)
-    staging.rename(output_path)
-    if old is not None:
-        # The new site is in place; removing the old one's thousands of folders can
-        # happen in the background instead of holding up the command.
-        try:
-            subprocess.Popen(["rm", "-rf", "--", str(old)], start_new_session=True,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        except OSError:
-            shutil.rmtree(old, ignore_errors=True)
-
-
 # --- serve --------------------------------------------------------------------------------
 
 
@@ -561,32 +295,39 @@ def serve(port, output):
     Example:
       python tasks.py serve --port 8000
     """
+    import errno
+
     from joinedup.i18n import gettext as _
+    from joinedup.serving import PreviewServer, snapshot
+
+    def cannot_listen(reason: str) -> click.ClickException:
+        return click.ClickException(_("cannot listen on 127.0.0.1:%(port)d: %(error)s. Try --port %(next)d.")
+                                    % {"port": port, "error": reason, "next": port + 1})
 
     output_path = _output_path(output)
     _serve_build(output_path)  # and the site's language, for what serve says
-    handler = functools.partial(_QuietHandler, directory=str(output_path))
+    server = PreviewServer(output_path, port)
     try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        server.start()
     except OSError as error:
-        raise click.ClickException(_("cannot listen on 127.0.0.1:%(port)d: %(error)s. Try --port %(next)d.")
-                                   % {"port": port, "error": error.strerror, "next": port + 1})
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+        raise cannot_listen(error.strerror) from None
     try:  # Ctrl-C as soon as the address is shown stops as cleanly as later
         click.echo(_("Serving %(output)s at %(url)s  (Ctrl-C to stop)")
                    % {"output": output or "output", "url": f"http://127.0.0.1:{port}/"})
-        snapshot = _snapshot()
+        seen = snapshot(ROOT)
         while True:
             time.sleep(1)
-            current = _snapshot()
-            if current != snapshot:
-                snapshot = current
+            if not server.running():  # another process took the port after all
+                raise cannot_listen(os.strerror(errno.EADDRINUSE))
+            current = snapshot(ROOT)
+            if current != seen:
+                seen = current
                 click.echo(_("Change seen; rebuilding…"))
                 _serve_build(output_path)
     except KeyboardInterrupt:
         click.echo(_("Stopped."))
     finally:
-        server.shutdown()
+        server.stop()
 
 
 def _output_path(output: str | None) -> Path:
@@ -597,37 +338,14 @@ def _output_path(output: str | None) -> Path:
 def _serve_build(output_path: Path) -> None:
     from joinedup.i18n import format_seconds, gettext as _, ngettext
 
-    started = time.perf_counter()
     try:
-        count = build_site(output_path)
+        result = _build(output_path)
     except ProblemsFound as failure:
-        _report(failure.problems, "text")
+        _report_failure(failure)
         click.echo(_("Build failed; still serving the last good site."), err=True)
         return
-    click.echo(ngettext("Built %(count)d page in %(seconds)s s.", "Built %(count)d pages in %(seconds)s s.", count)
-               % {"count": count, "seconds": format_seconds(time.perf_counter() - started)})
-
-
-def _snapshot() -> dict[str, float]:
-    stamps = {}
-    for name in WATCHED:
-        top = ROOT / name
-        if top.is_file():
-            stamps[name] = top.stat().st_mtime
-            continue
-        for folder, _, files in os.walk(top):
-            for file in files:
-                path = os.path.join(folder, file)
-                try:
-                    stamps[path] = os.lstat(path).st_mtime
-                except OSError:
-                    pass
-    return stamps
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
+    click.echo(ngettext("Built %(count)d page in %(seconds)s s.", "Built %(count)d pages in %(seconds)s s.", result.pages)
+               % {"count": result.pages, "seconds": format_seconds(result.seconds)})
 
 
 # --- search and match ---------------------------------------------------------------------

@@ -1,7 +1,8 @@
-"""The published site's manifest, and publishing a rebuild into the last site in place.
+"""The published site's manifest, and publishing: a whole new site swapped in, or a rebuild merged in place.
 
-A build renders into a staging folder beside the output. The first build (or one after the
-last was cut short) puts every file there and swaps the folder into place. A rebuild puts
+A build renders into a staging folder beside the output (:func:`staging_folder`). The first
+build (or one after the last was cut short) puts every file there and swaps the folder into
+place (:func:`swap_in`). A rebuild puts
 there only what changed: the pages whose inputs changed, the facet files whose bytes changed,
 the files rewritten on every build (feeds, open data, the theme's static files). The pages
 it keeps are listed in the manifest and stay where they are; :func:`merge` then moves the
@@ -20,6 +21,8 @@ import json
 import os
 import shutil
 import stat
+import subprocess
+import tempfile
 from pathlib import Path
 
 MANIFEST = ".joinedup-pages.json"
@@ -61,6 +64,29 @@ def files_under(site: Path | str) -> set[str]:
         prefix = "" if relative == "." else relative + "/"
         found.update(prefix + name for name in names)
     return found
+
+
+def staging_folder(output: Path) -> Path:
+    """A new empty folder beside ``output`` for a build to write into (same disk: renames are moves)."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{output.name}-building-", dir=output.parent))
+
+
+def swap_in(staging: Path, output: Path) -> None:
+    """Replace ``output`` by ``staging`` (a whole site) with two renames; the old site is removed last."""
+    old = None
+    if output.exists():
+        old = output.with_name(f".{output.name}-old-{os.getpid()}")
+        output.rename(old)
+    staging.rename(output)
+    if old is not None:
+        # The new site is in place; removing the old one's thousands of folders can
+        # happen in the background instead of holding up the command.
+        try:
+            subprocess.Popen(["rm", "-rf", "--", str(old)], start_new_session=True,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except OSError:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def merge(staging: Path, output: Path, staged: set[str], files: set[str], previous: set[str],

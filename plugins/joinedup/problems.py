@@ -105,16 +105,19 @@ NEED_EXPIRED = _code("JU413", "need-expired", WARNING)
 HISTORY_INCOMPLETE = _code("JU414", "history-incomplete", WARNING)
 GROUP_UNREACHABLE = _code("JU415", "group-unreachable")
 
-# The movement's settings (site.yaml) and taxonomies.
+# The site: the movement's settings (site.yaml), and the tools and folders the build works with.
 LOW_CONTRAST = _code("JU500", "low-contrast")
 MISSING_FILE = _code("JU501", "missing-file")
+BUILD_TOOL = _code("JU502", "build-tool")
+UNEXPECTED_OUTPUT = _code("JU503", "unexpected-output")
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
     """One mistake in one file, with where it is and how to fix it.
 
-    ``line`` and ``col`` are 1-based; 0 means "the whole file".
+    ``line`` and ``col`` are 1-based; 0 means "the whole file". An empty ``path`` is a
+    problem of the build itself (a tool it runs failed), in no file.
     """
 
     path: str
@@ -130,12 +133,15 @@ class Problem:
         return self.severity == ERROR
 
     def format_text(self) -> str:
-        """``path:line:col: CODE message`` and, on the next line, the hint.
+        """``path:line:col: CODE message`` (``Error: message (CODE)`` for a problem of the build
+        itself, in no file) and, on the next line, the hint.
 
         Messages quote contributors' text: control characters come out as visible escapes
         (controls.terminal_safe), so no file can send escape sequences to a terminal."""
         text = f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
-        if self.severity != ERROR:
+        if not self.path:
+            text = _("Error: %(message)s (%(code)s)") % {"message": self.message, "code": self.code}
+        elif self.severity != ERROR:
             text = f"{self.path}:{self.line}:{self.col}: {self.code} ({_(self.severity)}) {self.message}"
         if self.hint:
             text += "\n    " + _("hint: %(hint)s") % {"hint": self.hint}
@@ -171,9 +177,12 @@ def to_json(problems: Iterable[Problem]) -> str:
 
 
 class ProblemsFound(Exception):
-    """Raised by the build when validation found errors: carries every problem."""
+    """Raised by the build when validation found errors, or a tool it runs failed: carries every problem."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        errors = sum(1 for p in problems if p.is_error)
-        super().__init__(_("%(errors)d error(s) in the content; nothing was published") % {"errors": errors})
+        errors = sum(1 for p in problems if p.is_error and p.code not in (BUILD_TOOL.id, UNEXPECTED_OUTPUT.id))
+        if errors or not problems:
+            super().__init__(_("%(errors)d error(s) in the content; nothing was published") % {"errors": errors})
+        else:
+            super().__init__(_("the build could not finish; nothing was published"))

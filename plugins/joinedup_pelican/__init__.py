@@ -13,6 +13,7 @@ from pelican import signals
 from joinedup.buildcache import load_memo, save_memo
 from joinedup.i18n import activate, install_template_gettext
 from joinedup.markup import converted_bodies, reuse_bodies
+from joinedup.pipeline import BuildState, current_build, hand_over
 from joinedup.problems import ProblemsFound, has_errors
 from joinedup.repository import load_repository
 
@@ -22,30 +23,40 @@ log = logging.getLogger(__name__)
 
 
 def load_site(pelican):
-    """Load and validate the whole repository, before any generator of this run reads a file.
+    """The state of this run (joinedup.pipeline.BuildState), loaded before any generator reads a file.
 
-    ``tasks.py build`` has already done it and passes the result in JOINEDUP_REPOSITORY;
-    plain ``pelican content`` gets it here, again on every run of ``pelican --autoreload``.
-    Errors stop the build before anything is written.
+    ``tasks.py build`` has already loaded and validated the repository and hands its state over
+    for the run (joinedup.pipeline.handed_to_plugin). Plain ``pelican content`` has none: the
+    repository is loaded here, again on every run of ``pelican --autoreload``, and this state
+    is current until the run is finalized. Errors stop the build before anything is written.
     """
+    state = current_build()
+    if state is not None and not state.loaded_by_plugin:
+        return state
     settings = pelican.settings
-    if settings.get("JOINEDUP_REPOSITORY") is not None and not settings.get("_JOINEDUP_LOADED_HERE"):
-        return
     root = Path(settings.get("JOINEDUP_ROOT") or Path(settings["PATH"]).parent)
     repository, problems = load_repository(root, history=True)
     for item in problems:
         log.warning("%s", item.format_text())
     if has_errors(problems):
         raise ProblemsFound(problems)
-    settings["JOINEDUP_REPOSITORY"] = repository
-    settings["_JOINEDUP_LOADED_HERE"] = True
+    state = BuildState(repository, loaded_by_plugin=True)
+    hand_over(state)
+    return state
 
 
 def get_generators(pelican):
     """Sent at the start of every run, before generators (and their readers) exist."""
-    load_site(pelican)
-    reuse_bodies(load_memo(pelican.settings["JOINEDUP_REPOSITORY"].root, BODIES))
+    state = load_site(pelican)
+    reuse_bodies(load_memo(state.repository.root, BODIES))
     return DirectoryGenerator
+
+
+def forget_site(pelican):
+    """Sent at the end of a run: a state this plugin made for plain ``pelican`` ends with it."""
+    state = current_build()
+    if state is not None and state.loaded_by_plugin:
+        hand_over(None)
 
 
 def use_language(generator):
@@ -61,7 +72,7 @@ BODIES = "bodies"
 
 def keep_bodies(generators):
     """Sent once every generator has read its content: keep this build's bodies for the next."""
-    repository = generators[0].settings["JOINEDUP_REPOSITORY"]
+    repository = current_build().repository
     agenda = repository.agenda
     if agenda is not None:
         items = (*agenda.proposals.values(), *agenda.groups.values())
@@ -72,3 +83,4 @@ def register():
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(use_language)
     signals.all_generators_finalized.connect(keep_bodies)
+    signals.finalized.connect(forget_site)

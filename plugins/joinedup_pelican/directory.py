@@ -27,6 +27,7 @@ from joinedup.feeds import FeedSite, proposal_feeds
 from joinedup.markup import convert_bodies, render_body
 from joinedup.output import is_plain_file, read_manifest, write_manifest
 from joinedup.pages import check_collisions, plan_agenda, plan_content, plan_directory
+from joinedup.pipeline import current_build
 from joinedup.quick import pickle_context
 from joinedup.presentation import ACCENT_CSS, accent_css, theme_globals
 from joinedup.security import HEADERS_FILE, headers_file
@@ -47,9 +48,7 @@ NOT_INDEXED = frozenset({"endorsers", "revisions", "history_note", "history_stat
                          "core_team", "other_members"})
 SHARED_TEMPLATES = ("partials/person_card.html", "partials/site_header.html", "partials/site_footer.html")
 # Settings that differ on every build without changing a page.
-_PER_BUILD_SETTINGS = {"OUTPUT_PATH", "JOINEDUP_PREVIOUS_OUTPUT", "JOINEDUP_ROOT", "JOINEDUP_REPOSITORY",
-                       "_JOINEDUP_LOADED_HERE", "JOINEDUP_PROGRESS", "JOINEDUP_QUICK",
-                       "JOINEDUP_BROWSER_INDEX"}
+_PER_BUILD_SETTINGS = {"OUTPUT_PATH", "JOINEDUP_ROOT"}
 _shared: dict = {}
 
 
@@ -57,8 +56,9 @@ class DirectoryGenerator(Generator):
     """Adds the directory and the agenda to the shared context; writes their pages, feeds and data."""
 
     def generate_context(self):
-        # Loaded and validated for this run by the plugin's get_generators hook, or by tasks.py.
-        repository = self.settings["JOINEDUP_REPOSITORY"]
+        # Loaded and validated for this run by joinedup.pipeline, or by the plugin's get_generators hook.
+        self.build_state = current_build()
+        repository = self.build_state.repository
         self.repository = repository
         page_size = self.settings.get("JOINEDUP_PAGE_SIZE", 30)
         names = theme_globals(repository, self.settings)
@@ -106,11 +106,12 @@ class DirectoryGenerator(Generator):
                                            for volunteer in self.repository.directory.volunteers.values()
                                            if volunteer.path in digests))
         fingerprints = [hashes.page(page.template, page.context) for page in self.pages]
-        # tasks.py builds into a staging folder; when the last site is to be updated in place
-        # (joinedup.output), a page whose fingerprint is unchanged is kept there, not rendered.
-        # When what every page depends on changed (theme, settings, code, the day), nothing can
-        # be kept: everything is written here, and tasks.py swaps the folder in whole.
-        previous_output = self.settings.get("JOINEDUP_PREVIOUS_OUTPUT") or ""
+        # joinedup.pipeline builds into a staging folder; when the last site is to be updated in
+        # place (joinedup.output), a page whose fingerprint is unchanged is kept there, not
+        # rendered. When what every page depends on changed (theme, settings, code, the day),
+        # nothing can be kept: everything is written here, and the folder is swapped in whole.
+        build = self.build_state
+        previous_output = str(build.previous_output or "")
         shared_digest = hashlib.blake2b(shared.encode(), digest_size=16).hexdigest()
         last = read_manifest(previous_output)
         if last.get("shared") != shared_digest:
@@ -122,9 +123,9 @@ class DirectoryGenerator(Generator):
                 continue
             todo.append(index)
         log.info("directory: %d pages rendered, %d unchanged", len(todo), len(self.pages) - len(todo))
-        # tasks.py passes a joinedup.quick.Recorder: each rendered page's context is kept for
-        # the next quick rebuild (pickled where the page is rendered, on every core).
-        recorder = self.settings.get("JOINEDUP_QUICK")
+        # joinedup.pipeline passes a joinedup.quick.Recorder: each rendered page's context is kept
+        # for the next quick rebuild (pickled where the page is rendered, on every core).
+        recorder = build.recorder
         volunteers = self.repository.directory.volunteers
         # Above KEEP_PER_PROFILE_UP_TO people, memory matters more than the seconds some
         # overlapping saves (the data files by a worker, the quick state beside Pagefind).
@@ -141,17 +142,18 @@ class DirectoryGenerator(Generator):
         facets = None
         workers = os.cpu_count() or 1
         # tasks.py passes a progress bar on a terminal: progress(pages done, pages to render).
-        progress = self.settings.get("JOINEDUP_PROGRESS") or (lambda done, total: None)
+        progress = build.progress or (lambda done, total: None)
         # What Pagefind reads of the proposal and group pages: their context but the sections
-        # the templates mark data-pagefind-ignore. When none of these changed, tasks.py keeps
-        # the last Pagefind bundle although the pages themselves were rendered again.
+        # the templates mark data-pagefind-ignore. When none of these changed, the last Pagefind
+        # bundle is kept although the pages themselves were rendered again.
         indexed = {page.save_as: hashes.page(page.template, _indexed_context(page.context))
                    for page in self.pages if page.template in ("proposal.html", "group.html")}
-        # tasks.py passes its Pagefind runner (tasks._BrowserIndex). The pages Pagefind reads are
-        # rendered first, and it starts as soon as they are written, to run beside the rest of
-        # the rendering. On a big site it starts only once all is rendered and the quick-rebuild
-        # state written: beside the renderers it would raise the build's memory peak.
-        browser = self.settings.get("JOINEDUP_BROWSER_INDEX")
+        # joinedup.pipeline passes its Pagefind runner (joinedup.pagefind.BrowserIndex). The pages
+        # Pagefind reads are rendered first, and it starts as soon as they are written, to run
+        # beside the rest of the rendering. On a big site it starts only once all is rendered
+        # and the quick-rebuild state written: beside the renderers it would raise the build's
+        # memory peak.
+        browser = build.browser_index
         early = browser is not None and not big
         first = [index for index in todo if browser.reads(self.pages[index].save_as)] if early else []
         listed = set(first)
