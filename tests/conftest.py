@@ -63,7 +63,7 @@ class SiteRepo:
     @property
     def cache(self) -> Path:
         """The folder, outside the repository, where builds of this repository keep their caches."""
-        from joinedup.buildcache import cache_dir
+        from joinedup.core.buildcache import cache_dir
 
         return cache_dir(self.root)
 

@@ -1,6 +1,6 @@
 """Bounded work per file: Markdown that would stall or crash the build is refused at its line (JU018).
 
-Python-Markdown's work grows with the square of some constructs (``joinedup.complexity``): each
+Python-Markdown's work grows with the square of some constructs (``joinedup.load.complexity``): each
 body below would take the build minutes to hours, or crash it. ``check`` refuses each in seconds,
 at the line where the construct is, and the build publishes nothing. How long each took before,
 and the worst body the rules still let through, are measured by
@@ -17,10 +17,10 @@ import pytest
 
 from conftest import profile_text
 from content_fixtures import group_text, proposal_text
-from joinedup.groups import MAX_BYTES as GROUP_BYTES
-from joinedup.markup import render_body
-from joinedup.proposals import MAX_BYTES
-from joinedup.repository import load_repository
+from joinedup.core.markup import render_body
+from joinedup.load.groups import MAX_BYTES as GROUP_BYTES
+from joinedup.load.proposals import MAX_BYTES
+from joinedup.load.repository import load_repository
 
 BODY = MAX_BYTES - 2048  # a body as large as a proposal may hold, front matter aside
 INTRO = "Why we want this.\n\n"

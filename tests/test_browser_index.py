@@ -6,7 +6,7 @@ import gzip
 import json
 import re
 
-from joinedup.facets import decode, encode
+from joinedup.render.facets import decode, encode
 
 EMAIL = re.compile(rb"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 

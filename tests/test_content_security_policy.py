@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from chromium import Chromium, StaticServer, chromium_for_tests
-from joinedup.security import content_security_policy
+from joinedup.render.security import content_security_policy
 
 META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
 

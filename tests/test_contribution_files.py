@@ -107,7 +107,7 @@ def test_the_pre_commit_hook_stops_a_broken_profile_and_passes_the_fixed_one(hoo
 
 def test_the_add_yourself_template_is_a_valid_profile_once_filled_in(site):
     """Saved unchanged it is refused (tests/test_friendly_messages.py): the examples, and consent left false."""
-    from joinedup.presentation import new_profile_template
+    from joinedup.render.presentation import new_profile_template
 
     text = new_profile_template()
     assert text.startswith("# yaml-language-server: $schema=schema.json\n")
@@ -159,7 +159,7 @@ def test_prefilled_forge_links_open_the_right_file_in_the_editor(example_site):
 
 
 def test_codeowners_names_exactly_the_maintainers_in_the_settings():
-    from joinedup.owners import maintainers_in_site
+    from joinedup.contribute.owners import maintainers_in_site
 
     owners = {login for line in (REPO / ".github/CODEOWNERS").read_text().splitlines()
               if line.strip() and not line.startswith("#") for login in re.findall(r"@([A-Za-z0-9-]+)", line)}

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from joinedup.problems import CODES
+from joinedup.core.problems import CODES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

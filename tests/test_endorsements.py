@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from content_fixtures import proposal_text
-from joinedup.repository import load_repository
+from joinedup.load.repository import load_repository
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -74,7 +74,7 @@ def test_check_of_one_profile_still_resolves_its_endorsements_against_every_prop
 
 def test_pages_that_show_an_endorsement_carry_it_in_their_context(site):
     """An incremental build re-renders a planned page only when its context changes."""
-    from joinedup.pages import plan_agenda, plan_directory
+    from joinedup.render.pages import plan_agenda, plan_directory
 
     site.write("content/proposals/free-buses.md", proposal_text())
     site.profile("ana-lopez")

@@ -10,7 +10,7 @@ import sys
 import feedparser
 
 from conftest import BUILD_EPOCH
-from joinedup.model import STATUSES
+from joinedup.core.model import STATUSES
 from test_history import visible_text
 
 

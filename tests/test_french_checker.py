@@ -17,7 +17,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from conftest import REPO, make_site
-from joinedup.i18n import catalogue_path
+from joinedup.core.i18n import catalogue_path
 from test_i18n import marked_messages
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%[sd]")

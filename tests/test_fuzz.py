@@ -18,12 +18,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import make_site, profile_text
-from joinedup.frontmatter import split
-from joinedup.markup import render_bio, render_body
-from joinedup.privacy import check_body
-from joinedup.profiles import volunteer_from_text
-from joinedup.taxonomy import load_taxonomy
-from joinedup.yamlsource import load_yaml
+from joinedup.core.markup import render_bio, render_body
+from joinedup.load.frontmatter import split
+from joinedup.load.privacy import check_body
+from joinedup.load.profiles import volunteer_from_text
+from joinedup.load.taxonomy import load_taxonomy
+from joinedup.load.yamlsource import load_yaml
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow],
@@ -149,7 +149,7 @@ plain_line = st.lists(st.sampled_from(list("aZé9ßñ ,.;:?'’()/-") + [" 2026-
 @example(text="O'Neill's maps; flyers: 3 days/week (remote?)")
 @given(text=plain_line)
 def test_a_plain_bio_renders_exactly_as_markdown_would(text):
-    import joinedup.markup as markup
+    import joinedup.core.markup as markup
 
     expected = str(markup.sanitise(markup._converter(1, body=False).reset().convert(text))) if text else ""
     assert str(render_bio(text)) == expected

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from content_fixtures import group_text, proposal_text
-from joinedup.repository import load_repository
+from joinedup.load.repository import load_repository
 from test_history import visible_text
 
 TODAY = dt.date(2026, 11, 23)

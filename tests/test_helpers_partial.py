@@ -8,9 +8,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import escape
 
-from joinedup.matching import Need
-from joinedup.presentation import theme_globals
-from joinedup.repository import load_repository
+from joinedup.load.repository import load_repository
+from joinedup.match.matching import Need
+from joinedup.render.presentation import theme_globals
 
 THEME = Path(__file__).resolve().parent.parent / "themes/joinedup/templates"
 

@@ -10,7 +10,7 @@ import stat
 import subprocess
 
 from content_fixtures import MINA, OLU, PAT, commit_all, git, init_repository, make_history_site, proposal_text
-from joinedup.history import NOT_A_REPOSITORY, SHALLOW, read_history
+from joinedup.load.history import NOT_A_REPOSITORY, SHALLOW, read_history
 
 
 def visible_text(page: str) -> str:

@@ -25,7 +25,7 @@ from typing import Callable
 import pytest
 
 from conftest import make_site, profile_text
-from joinedup.repository import load_repository
+from joinedup.load.repository import load_repository
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 PLACES = {"volunteers": "volunteers", "proposals": "content/proposals", "groups": "content/groups"}

@@ -9,7 +9,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from jinja2 import Environment
 
-from joinedup.i18n import LOCALE_DIR, catalogue_path
+from joinedup.core.i18n import LOCALE_DIR, catalogue_path
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -18,7 +18,7 @@ def marked_messages() -> set[str]:
     """Every message id that pybabel extracts with the project's babel.cfg."""
     method_map = [("plugins/joinedup/**.py", "python"), ("tasks.py", "python"),
                   ("themes/joinedup/templates/**.html", "jinja2"),
-                  ("plugins/joinedup/*.schema.json", "joinedup.i18n:extract_schema_texts")]
+                  ("plugins/joinedup/load/*.schema.json", "joinedup.core.i18n:extract_schema_texts")]
     options = {"themes/joinedup/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     found = set()
     for _, _, message, _, _ in extract_from_dir(str(REPO), method_map, options):
@@ -131,9 +131,9 @@ def test_the_scan_finds_english_in_text_attributes_and_printed_literals():
 
 
 def test_labels_numbers_dates_and_language_names_follow_the_active_language():
-    from joinedup.i18n import activate, format_number
-    from joinedup.model import STATUS_LABELS
-    from joinedup.presentation import language_names, timed
+    from joinedup.core.i18n import activate, format_number
+    from joinedup.core.model import STATUS_LABELS
+    from joinedup.render.presentation import language_names, timed
 
     try:
         activate("fr")
@@ -150,8 +150,8 @@ def test_labels_numbers_dates_and_language_names_follow_the_active_language():
 
 
 def test_a_spelled_out_email_address_reads_in_the_interface_language():
-    from joinedup.i18n import activate
-    from joinedup.markup import obscured_email
+    from joinedup.core.i18n import activate
+    from joinedup.core.markup import obscured_email
 
     try:
         activate("fr")

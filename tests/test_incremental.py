@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from conftest import SiteRepo
-from joinedup.buildcache import KeptResults, ProfileCache, cache_dir
+from joinedup.core.buildcache import KeptResults, ProfileCache, cache_dir
 from content_fixtures import make_history_site, proposal_text
 
 
@@ -80,7 +80,7 @@ def test_rebuild_after_one_profile_edit_is_byte_identical_to_a_build_from_nothin
     assert sorted(found) == sorted(expected)
     assert [name for name in expected if found[name] != expected[name]] == []
 
-    # Nothing changed: the site is left as it is (joinedup.quick), and still the same.
+    # Nothing changed: the site is left as it is (joinedup.build.quick), and still the same.
     assert "Nothing changed since the last build" in build(site)
     assert site_files(site.root / "output") == expected
 

@@ -16,8 +16,8 @@ import checkers
 from chromium import StaticServer, missing_tool
 from conftest import make_site
 from content_fixtures import group_text, proposal_text
-from joinedup.repository import load_repository
-from joinedup.taxonomy import load_taxonomy
+from joinedup.load.repository import load_repository
+from joinedup.load.taxonomy import load_taxonomy
 
 FORGE = "https://github.com/joinedup-example/joinedup"
 FORM_READY = "!document.getElementById('join-form').hidden"

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from joinedup import matching
-from joinedup.matching import Need
-from joinedup.needs import candidates_of, match_needs, read_needs
-from joinedup.repository import load_repository
-from joinedup.problems import ProblemsFound
-from joinedup.search import open_index
+from joinedup.core.problems import ProblemsFound
+from joinedup.load.repository import load_repository
+from joinedup.match import matching
+from joinedup.match.matching import Need
+from joinedup.match.needs import candidates_of, match_needs, read_needs
+from joinedup.match.search import open_index
 
 TODAY = dt.date(2026, 11, 23)
 NEED = Need(skills=("video-editing",), remote=True, hours=4)

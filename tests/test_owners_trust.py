@@ -282,7 +282,7 @@ def test_an_approval_of_an_earlier_commit_does_not_approve_what_was_pushed_after
 
 
 def test_the_latest_deciding_review_of_the_head_commit_counts_and_dismissed_ones_do_not():
-    from joinedup.forge import approvals_in_reviews
+    from joinedup.contribute.forge import approvals_in_reviews
 
     head, earlier = "a" * 40, "b" * 40
 

@@ -40,7 +40,7 @@ def test_pages_rendered_by_recycled_workers_are_those_one_process_renders(site, 
     from pelican.settings import read_settings
 
     import joinedup_pelican.directory as directory
-    from joinedup.pages import PlannedPage
+    from joinedup.render.pages import PlannedPage
 
     site.profile("ana-lopez")
     for number in range(12):

@@ -19,11 +19,11 @@ import pytest
 
 from conftest import make_site, profile_text
 from content_fixtures import commit_all, init_repository, proposal_text, write_raw
-from joinedup.controls import terminal_safe
-from joinedup.exports import PROPOSALS_JSON, open_data
-from joinedup.feeds import ALL_PROPOSALS, FeedSite, proposal_feeds
-from joinedup.privacy import normalise, private_matches
-from joinedup.repository import load_repository
+from joinedup.core.controls import terminal_safe
+from joinedup.load.privacy import normalise, private_matches
+from joinedup.load.repository import load_repository
+from joinedup.render.exports import PROPOSALS_JSON, open_data
+from joinedup.render.feeds import ALL_PROPOSALS, FeedSite, proposal_feeds
 
 
 def codes_of(site, path: str) -> list[tuple[str, int]]:

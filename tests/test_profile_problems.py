@@ -13,8 +13,8 @@ import os
 import pytest
 
 from conftest import profile_text
-from joinedup.problems import CODES
-from joinedup.repository import load_repository
+from joinedup.core.problems import CODES
+from joinedup.load.repository import load_repository
 
 
 def line_of(text, needle):

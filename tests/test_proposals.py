@@ -8,8 +8,8 @@ import json
 import pytest
 
 from content_fixtures import proposal_text, write_raw
-from joinedup.markup import render_body
-from joinedup.repository import load_repository
+from joinedup.core.markup import render_body
+from joinedup.load.repository import load_repository
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -315,7 +315,7 @@ def test_kept_checks_still_report_problems_and_cross_checks_follow_the_other_fil
 
 
 def test_many_bodies_are_converted_on_every_core_to_the_same_html():
-    from joinedup import markup
+    from joinedup.core import markup
 
     texts = [f"## Part {n}\n\nSome *text* with [a link](https://example.org/{n}) and <script>x</script>.\n"
              for n in range(markup.PARALLEL_BODIES + 50)]

@@ -206,7 +206,7 @@ def test_github_annotations_are_exact_workflow_commands(repo):
 
 
 def test_github_annotations_escape_what_would_end_the_command_early():
-    from joinedup.problems import Problem
+    from joinedup.core.problems import Problem
 
     item = Problem("odd,name:x.yaml", 3, 4, "warning", "JU201", "50% done\nnext line", "A hint.")
     assert item.format_github() == "::warning file=odd%2Cname%3Ax.yaml,line=3,col=4,title=JU201::50%25 done%0Anext line A hint."

@@ -1,6 +1,6 @@
 """site.yaml: the movement's settings, validated like every other file."""
 
-from joinedup.settings import contrast_ratio
+from joinedup.load.settings import contrast_ratio
 
 
 def test_site_yaml_mistakes_are_reported_with_file_and_line_and_stop_the_build(site):
@@ -37,7 +37,7 @@ def test_contrast_ratio_agrees_with_the_wcag_reference_values():
 
 
 def test_the_dark_scheme_gets_a_lighter_accent_that_still_reaches_aa():
-    from joinedup.settings import DARK_ACCENT_INK, DARK_BACKGROUNDS, contrast_ratio, dark_accent
+    from joinedup.load.settings import DARK_ACCENT_INK, DARK_BACKGROUNDS, contrast_ratio, dark_accent
 
     for accent in ("#0b5d4b", "#8a1538", "#000000", "#1d4ed8", "#6a4a00"):
         night = dark_accent(accent)

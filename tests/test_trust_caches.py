@@ -20,7 +20,7 @@ import pytest
 
 from conftest import REPO, SiteRepo, make_site
 from content_fixtures import commit_all, git, init_repository
-from joinedup.buildcache import cache_dir
+from joinedup.core.buildcache import cache_dir
 
 AUTHOR = {"name": "Mina Okoye", "email": "mina@example.org", "date": "2026-11-01T10:00:00"}
 

@@ -1,10 +1,10 @@
 """Render the volunteer directory, the proposals, the groups and the browse pages from the model.
 
 Profiles, proposals, groups, skill, region, theme, status and listing pages are not Pelican
-content objects: the page plan comes from ``joinedup.pages`` and each page is rendered with
+content objects: the page plan comes from ``joinedup.render.pages`` and each page is rendered with
 the theme's Jinja environment, in parallel on every core for large directories; a page whose
 inputs did not change since the last build is not rendered, and stays in the last site
-(joinedup.output). Feeds, open data and the sitemap are written here too, from the library's
+(joinedup.build.output). Feeds, open data and the sitemap are written here too, from the library's
 text. Pelican itself reads and
 writes only the other pages (content/pages), the home page and the 404 page.
 """
@@ -19,19 +19,19 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-import joinedup.pages as pages_module
-from joinedup.buildcache import KEEP_PER_PROFILE_UP_TO, PageFingerprints, fingerprint_files, forked_pool
-from joinedup.exports import open_data
-from joinedup.facets import write_facets
-from joinedup.feeds import FeedSite, proposal_feeds
-from joinedup.markup import convert_bodies, render_body
-from joinedup.output import is_plain_file, read_manifest, write_manifest
-from joinedup.pages import check_collisions, plan_agenda, plan_content, plan_directory
-from joinedup.pipeline import current_build
-from joinedup.quick import pickle_context
-from joinedup.presentation import ACCENT_CSS, accent_css, theme_globals
-from joinedup.security import HEADERS_FILE, headers_file
-from joinedup.sitemap import SITEMAP, sitemap
+import joinedup.render.pages as pages_module
+from joinedup.build.output import is_plain_file, read_manifest, write_manifest
+from joinedup.build.pipeline import current_build
+from joinedup.build.quick import pickle_context
+from joinedup.core.buildcache import KEEP_PER_PROFILE_UP_TO, PageFingerprints, fingerprint_files, forked_pool
+from joinedup.core.markup import convert_bodies, render_body
+from joinedup.render.exports import open_data
+from joinedup.render.facets import write_facets
+from joinedup.render.feeds import FeedSite, proposal_feeds
+from joinedup.render.pages import check_collisions, plan_agenda, plan_content, plan_directory
+from joinedup.render.presentation import ACCENT_CSS, accent_css, theme_globals
+from joinedup.render.security import HEADERS_FILE, headers_file
+from joinedup.render.sitemap import SITEMAP, sitemap
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class DirectoryGenerator(Generator):
     """Adds the directory and the agenda to the shared context; writes their pages, feeds and data."""
 
     def generate_context(self):
-        # Loaded and validated for this run by joinedup.pipeline, or by the plugin's get_generators hook.
+        # Loaded and validated for this run by joinedup.build.pipeline, or by the plugin's get_generators hook.
         self.build_state = current_build()
         repository = self.build_state.repository
         self.repository = repository
@@ -106,8 +106,8 @@ class DirectoryGenerator(Generator):
                                            for volunteer in self.repository.directory.volunteers.values()
                                            if volunteer.path in digests))
         fingerprints = [hashes.page(page.template, page.context) for page in self.pages]
-        # joinedup.pipeline builds into a staging folder; when the last site is to be updated in
-        # place (joinedup.output), a page whose fingerprint is unchanged is kept there, not
+        # joinedup.build.pipeline builds into a staging folder; when the last site is to be updated in
+        # place (joinedup.build.output), a page whose fingerprint is unchanged is kept there, not
         # rendered. When what every page depends on changed (theme, settings, code, the day),
         # nothing can be kept: everything is written here, and the folder is swapped in whole.
         build = self.build_state
@@ -123,7 +123,7 @@ class DirectoryGenerator(Generator):
                 continue
             todo.append(index)
         log.info("directory: %d pages rendered, %d unchanged", len(todo), len(self.pages) - len(todo))
-        # joinedup.pipeline passes a joinedup.quick.Recorder: each rendered page's context is kept
+        # joinedup.build.pipeline passes a joinedup.build.quick.Recorder: each rendered page's context is kept
         # for the next quick rebuild (pickled where the page is rendered, on every core).
         recorder = build.recorder
         volunteers = self.repository.directory.volunteers
@@ -148,7 +148,7 @@ class DirectoryGenerator(Generator):
         # bundle is kept although the pages themselves were rendered again.
         indexed = {page.save_as: hashes.page(page.template, _indexed_context(page.context))
                    for page in self.pages if page.template in ("proposal.html", "group.html")}
-        # joinedup.pipeline passes its Pagefind runner (joinedup.pagefind.BrowserIndex). The pages
+        # joinedup.build.pipeline passes its Pagefind runner (joinedup.build.pagefind.BrowserIndex). The pages
         # Pagefind reads are rendered first, and it starts as soon as they are written, to run
         # beside the rest of the rendering. On a big site it starts only once all is rendered
         # and the quick-rebuild state written: beside the renderers it would raise the build's
@@ -322,8 +322,8 @@ def _match_all() -> tuple[dict, dict]:
 
 
 def _record(index: int, page, volunteers) -> tuple:
-    """What joinedup.quick keeps of a page: its index in the plan and its context pickled with
-    the people as references (see joinedup.quick.Recorder.add)."""
+    """What joinedup.build.quick keeps of a page: its index in the plan and its context pickled with
+    the people as references (see joinedup.build.quick.Recorder.add)."""
     return (index, *pickle_context(page.context, volunteers))
 
 

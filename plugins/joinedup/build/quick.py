@@ -1,0 +1,845 @@
+"""Quick rebuilds: a profile edit that changes only what the pages showing that person show
+(headline, bio, links, languages) re-renders those pages without loading the model.
+
+Most edits to a directory are people fixing their own headline or bio. A full rebuild loads
+and plans the whole site to find the dozen pages such an edit touches (2-3 s at 10,000
+profiles); this module finds them in what the last build recorded, in ``quick-2.sqlite`` of
+the repository's cache folder (:func:`joinedup.core.buildcache.cache_dir`):
+
+* ``meta``: what every page depends on (the theme, settings, code, content, git HEAD, the
+  day: :func:`world`), Pelican's context as the pages saw it, the manifest of the site it wrote;
+* ``people``: each profile's lstat signature, digest, place in directory order, model object,
+  "last confirmed" label, and the pages showing the person (their own, the listings of their
+  skills and region, proposals they wrote, endorse or could help with, their groups);
+* ``pages``: each planned page's template and context, pickled with the people, proposals
+  and groups on it as references, and the people on it; ``items``: those proposals and groups.
+
+:func:`rebuild` renders the pages showing the edited people with their new profile swapped in,
+patches the search facets and open data record by record, and updates the manifest, giving
+the bytes a full build would (tests/test_quick.py compares them). Anything else (another
+file changed, a profile added or removed, a name, skill, place or availability edited, a
+problem in the file, a template reaching for the whole model) raises :class:`Refused`, and
+the caller runs the full build, which also records the next quick rebuild's state.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import json
+import os
+import pickle
+import re
+import sqlite3
+import stat
+import sys
+import time
+from array import array
+from pathlib import Path
+
+from joinedup.core.buildcache import ProfileCache, cache_dir, cache_loadable, lstat_signature, safe_loads
+from joinedup.core.model import Group, Proposal, Volunteer
+
+VERSION = 2
+DATABASE = f"quick-{VERSION}.sqlite"  # a new version starts a new file
+# The fields of a profile an edit may change for a quick rebuild: they show on the pages
+# showing the person, in search's words and cards and in the open data, and change no listing,
+# no ranking and no count.
+SHOWN_ONLY = ("headline", "bio", "contact", "languages", "endorses_at")
+# More changed profiles than this: a full rebuild (it validates them on both cores).
+MAX_CHANGED = 20
+# Above this many profiles a full build records no state for quick rebuilds: at 100k the
+# recording raised the build's memory peak by 130 MB, past 1 GB (benchmarks/README.md).
+RECORD_UP_TO = 50_000
+# Folders and files of the repository a build reads besides the profiles (and its code).
+_INPUT_FOLDERS = ("content", "data", "themes", "plugins", "volunteers")
+_PROFILE = re.compile(r"[^./][^/]*\.yaml")  # as profiles.profile_files finds them
+# Longer than a tick of the clock file times are taken from (1-10 ms on Linux).
+_TICK_NS = 50_000_000
+
+
+class Refused(Exception):
+    """Why this rebuild cannot be quick; the full build runs instead."""
+
+
+# --- What the site was built from --------------------------------------------------------------
+
+
+def world(root: Path, output: Path, settings_file: str, build_date) -> tuple[str, dict[str, tuple]]:
+    """A hash of everything a build reads but the profiles' contents, and each profile's
+    lstat signature (by path relative to ``root``).
+
+    Covered: every file under content/, data/, themes/, plugins/ and volunteers/ (but the
+    profiles) and at the top of the repository, by lstat; the code of this library; git's
+    HEAD; the build day; the settings file and output folder; the installed packages (their
+    dist-info names hold their versions); the JOINEDUP_ environment variables.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    profiles: dict[str, tuple] = {}
+    newest = 0
+    skip = {os.path.realpath(output)}
+
+    def walk(folder: str, relative: str) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            return
+        for entry in entries:
+            name = f"{relative}{entry.name}"
+            if entry.name == "__pycache__" or entry.path in skip:
+                continue
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISDIR(info.st_mode):
+                walk(entry.path, name + "/")
+                continue
+            signature = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+            if relative == "volunteers/" and _PROFILE.fullmatch(entry.name):
+                profiles[name] = signature if stat.S_ISREG(info.st_mode) else (info.st_mode,)
+            else:
+                nonlocal newest
+                newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
+                digest.update(f"{name}\0{info.st_mode}\0{signature}\0".encode())
+
+    started = time.time_ns()
+    for entry in sorted(os.scandir(root), key=lambda entry: entry.name):
+        if entry.is_file(follow_symlinks=False):
+            info = entry.stat(follow_symlinks=False)
+            newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
+            digest.update(f"{entry.name}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_size}\0".encode())
+    for folder in _INPUT_FOLDERS:
+        walk(str(root / folder), folder + "/")
+    library = Path(__file__).resolve().parent.parent
+    for code in (library, library.parent / "joinedup_pelican"):
+        if not str(code).startswith(str(root) + os.sep):
+            walk(str(code), f"<{code.name}>/")
+    if newest > started - _TICK_NS:
+        # Changed within a tick of the file system's clock: another change in the same tick
+        # would keep the same signature. This build will not be followed by a quick one.
+        digest.update(os.urandom(16))
+    from joinedup.core.freshness import head_commit
+
+    digest.update(repr((sorted(profiles), head_commit(root), build_date.isoformat(), settings_file,
+                        os.path.realpath(output), sys.version, _packages(),
+                        sorted((k, v) for k, v in os.environ.items() if k.startswith("JOINEDUP_")))).encode())
+    return digest.hexdigest(), profiles
+
+
+def _packages() -> list[str]:
+    names = []
+    for folder in sys.path:
+        if folder.endswith(("site-packages", "dist-packages")) and os.path.isdir(folder):
+            names += sorted(name for name in os.listdir(folder) if name.endswith(".dist-info"))
+    return names
+
+
+# --- Recording, at the end of a full build -----------------------------------------------------
+
+
+class _ContextPickler(pickle.Pickler):
+    """Pickles a page's context with the people, proposals and groups on it as references
+    (``_referred``), noting the people.
+
+    ``reducer_override`` rather than ``persistent_id``: the pickler does not call it for
+    strings, numbers and plain containers, and calling Python for each of those made pickling
+    five times slower."""
+
+    def __init__(self, file, volunteers):
+        super().__init__(file, protocol=5)
+        self.volunteers = volunteers
+        self.people: set[str] = set()
+        self.pinned: set[str] = set()
+        self.candidate = _Candidate()
+
+    def reducer_override(self, value):
+        kind = type(value)
+        if kind is Volunteer:
+            self.people.add(value.id)
+            return _referred, ("v", value.id)
+        if kind is Proposal:
+            return _referred, ("p", value.slug)
+        if kind is Group:
+            return _referred, ("g", value.slug)
+        if kind is self.candidate:
+            self.people.add(value.id)
+            volunteer = self.volunteers.get(value.id)
+            if volunteer is not None and kind.of(volunteer, value.updated) == value:
+                return _referred, ("c", value.id, value.updated)
+            self.pinned.add(value.id)  # not what their profile gives: never quick for them
+        return NotImplemented
+
+
+# While a quick rebuild unpickles a context: (kind, key...) -> the object (see _ContextPickler).
+_resolve: list = []
+
+
+@cache_loadable
+def _referred(*reference):
+    return _resolve[-1](reference)
+
+
+def _Candidate():
+    global _CANDIDATE
+    if _CANDIDATE is None:
+        from joinedup.match.matching import Candidate
+
+        _CANDIDATE = Candidate
+    return _CANDIDATE
+
+
+_CANDIDATE = None
+
+
+class _WithoutPelican(pickle.Pickler):
+    """Refuses what only Pelican's modules can unpickle (its classes, its PaginationRule):
+    importing Pelican was a third of a quick rebuild, which renders without it."""
+
+    def reducer_override(self, value):
+        for module in (type(value).__module__, getattr(value, "__module__", None) if callable(value) else None):
+            if isinstance(module, str) and module.partition(".")[0] == "pelican":
+                raise pickle.PicklingError(f"{value!r} needs Pelican")
+        return NotImplemented
+
+
+def _pickled_without_pelican(value) -> bytes:
+    buffer = io.BytesIO()
+    _WithoutPelican(buffer, protocol=5).dump(value)
+    return buffer.getvalue()
+
+
+def pickle_context(context: dict, volunteers) -> tuple[bytes, set[str], set[str]]:
+    """The context's bytes, the ids of the people on the page, and of those pinned by value."""
+    buffer = io.BytesIO()
+    pickler = _ContextPickler(buffer, volunteers)
+    pickler.dump(context)
+    return buffer.getvalue(), pickler.people, pickler.pinned
+
+
+@cache_loadable
+class _MenuPage:
+    """What the site header reads of one of Pelican's pages (its menu link). An attribute the
+    page lacks is missing here too (a template sees it undefined); reading any other one
+    refuses the quick rebuild."""
+
+    KEPT = ("url", "title", "menu_title", "menu")
+
+    def __init__(self, page):
+        for name in self.KEPT:
+            if hasattr(page, name):
+                setattr(self, name, getattr(page, name))
+
+    def __getattr__(self, name):
+        if name in self.KEPT or name.startswith("__"):
+            raise AttributeError(name)
+        raise Refused(f"a template reads '{name}' of a page")
+
+
+class Recorder:
+    """Collects during a full build what the next quick rebuild needs, and saves it."""
+
+    def __init__(self, root: Path, output: Path, settings_file: str, key: str):
+        self.output, self.settings_file, self.key = output, settings_file, key
+        self.pages: list[tuple[str, str, str]] = []        # (save_as, template, url) of every planned page
+        self.recorded = bytearray()                           # 1 for each page whose context was added
+        self.shown: dict[str, array] = {}                     # person -> recorded pages showing them
+        self.buffer: list[tuple] = []
+        self.buffered = 0
+        self.prepared: bool | None = None  # None: not yet; then whether it worked
+        self.meta: dict = {}
+        self.confirmations: dict[str, object] = {}
+        self.database = _open(root)
+        # The contexts of pages kept from the last site are in the database when the last
+        # build recorded them for that site; otherwise every page's context is pickled.
+        last = _read_meta(self.database) if self.database is not None else {}
+        self.has_kept_pages = last.get("version") == VERSION and last.get("manifest") == _manifest_signature(output)
+        self.pinned: set[str] = set(last.get("pinned", ())) if self.has_kept_pages else set()
+
+    def generator(self, generator, names: dict, shared: str, per_build=frozenset()) -> None:
+        """What the directory generator knows: its page plan, Pelican's context (but
+        ``per_build`` settings: the model, this recorder...), its templates, the shared inputs."""
+        self.pages = [(page.save_as, page.template, page.url) for page in generator.pages]
+        self.recorded = bytearray(len(self.pages))
+        kept, dropped = {}, []
+        for key, value in generator.context.items():
+            if key in names or key == "pages":
+                continue
+            if key in per_build:
+                dropped.append(key)
+                continue
+            try:
+                kept[key] = _pickled_without_pelican(value)
+            except Exception:  # Pelican's objects, settings holding functions: a template using them refuses
+                dropped.append(key)
+        env = generator.env
+        self.meta.update(
+            shared=shared, context=kept, dropped=dropped,
+            menu=pickle.dumps([_MenuPage(page) for page in generator.context.get("pages", ())], protocol=5),
+            templates=list(generator._templates_path), theme=str(generator.theme),
+            simple=os.path.join(os.path.dirname(sys.modules["pelican"].__file__), "themes", "simple", "templates"),
+            environment=environment_signature(env),
+        )
+        self.confirmations = {v.id: names["confirmation"](v) for v in generator.repository.directory.volunteers.values()}
+
+    def add(self, records) -> None:
+        """Keep pages' contexts, ``(index in the plan, pickled context, people on it, people
+        pinned)``, written by :meth:`prepare`, or as they come past FLUSH_BYTES (at 100k
+        profiles, holding them all would be a hundred megabytes)."""
+        for index, blob, people, pinned in records:
+            self.recorded[index] = 1
+            self.pinned |= pinned
+            self.buffer.append((index, blob, "\n".join(sorted(people))))
+            self.buffered += len(blob)
+            for id in people:
+                found = self.shown.get(id)
+                if found is None:
+                    found = self.shown[id] = array("I")
+                found.append(index)
+        if self.buffered > self.FLUSH_BYTES:
+            self._flush()
+
+    FLUSH_BYTES = 16 << 20
+
+    def _flush(self) -> None:
+        db = self.database
+        if db is None:
+            return
+        try:
+            if not db.in_transaction:
+                db.execute("BEGIN")
+                if not self.has_kept_pages:  # every page is recorded in this build: none of the last
+                    db.execute("DELETE FROM pages")
+            pages = self.pages
+            db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)",
+                           [(*pages[index], blob, people) for index, blob, people in self.buffer])
+        except sqlite3.Error:
+            self.database = None
+            db.close()
+        self.buffer, self.buffered = [], 0
+
+    def prepare(self, repository) -> None:
+        """Write what the state holds of people, pages, proposals and groups (in the build's
+        transaction, committed by :meth:`save`). Called by the directory generator when its
+        pages are rendered, or by :meth:`save`."""
+        if self.prepared is not None or self.database is None or not self.meta:
+            return
+        self.prepared = False
+        try:
+            self._flush()
+            if self.database is None:
+                return
+            if not self.database.in_transaction:
+                self.database.execute("BEGIN")
+            self.prepared = self._save(repository)
+            self.shown = {}
+        except Exception:  # a cache: the site is built all the same, the next rebuild is full
+            self.prepared = False
+
+    def save(self, repository) -> None:
+        """Write the state for the site just published at ``output``. Failing to write is harmless."""
+        try:
+            self.prepare(repository)
+            if self.prepared:
+                self.meta.update(
+                    version=VERSION, world=self.key, salt=repository.profile_salt, settings_file=self.settings_file,
+                    count=len(repository.directory.volunteers), pinned=self.pinned,
+                    manifest=_manifest_signature(self.output),
+                )
+                self.database.executemany("INSERT INTO meta VALUES (?, ?)",
+                                          [(key, pickle.dumps(value, protocol=5)) for key, value in self.meta.items()])
+                self.database.execute("COMMIT")
+        except (sqlite3.Error, OSError, pickle.PicklingError):
+            pass
+        finally:
+            if self.database is not None:
+                self.database.close()  # without COMMIT: rolled back
+                self.database = None
+
+    def abandon(self) -> None:
+        """The build failed: keep the last state as it was."""
+        if self.database is not None:
+            self.database.close()
+            self.database = None
+
+    def _people(self, changed: list, touched: list) -> None:
+        self.database.executemany("UPDATE people SET signature = ? WHERE id = ?", touched)
+        self.database.executemany("INSERT OR REPLACE INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", changed)
+        changed.clear()
+        touched.clear()
+
+    def _save(self, repository) -> bool:
+        db = self.database
+        directory = repository.directory
+        order = {volunteer.id: number for number, volunteer in enumerate(directory.sorted_volunteers())}
+        db.execute("DELETE FROM meta")
+        pages = self.pages
+        missing = {index for index, done in enumerate(self.recorded) if not done}
+        if missing or self.has_kept_pages:
+            planned = {page[0]: index for index, page in enumerate(pages)}
+            stored = {row[0] for row in db.execute("SELECT save_as FROM pages")}
+            db.executemany("DELETE FROM pages WHERE save_as = ?", [(name,) for name in stored - planned.keys()])
+            if missing and (not self.has_kept_pages or not {pages[index][0] for index in missing} <= stored):
+                return False  # a page whose context is not recorded: no quick rebuild after this build
+            # A rebuild: who is on the pages kept from the last build.
+            for save_as, people in db.execute("SELECT save_as, people FROM pages"):
+                index = planned[save_as]
+                if index in missing and people:
+                    for id in people.split("\n"):
+                        self.shown.setdefault(id, array("I")).append(index)
+        shown = self.shown
+        known = dict(db.execute("SELECT id, stamp FROM people"))
+        current = set()
+        changed, touched = [], []
+        for volunteer in directory.volunteers.values():
+            digest = repository.digests.get(volunteer.path)
+            label = pickle.dumps(self.confirmations[volunteer.id], protocol=5)
+            signature = _pack(repository.signatures.get(volunteer.path))
+            pages_text = "\n".join(sorted(pages[index][0] for index in shown.pop(volunteer.id, ())))
+            current.add(volunteer.id)
+            # A person's row is written again only when what it holds changed (its stamp).
+            stamp = hashlib.blake2b(repr((digest, order[volunteer.id], label, pages_text)).encode(), digest_size=16).digest()
+            if known.get(volunteer.id) == stamp:
+                touched.append((signature, volunteer.id))
+            else:
+                changed.append((volunteer.id, volunteer.path, digest, signature, order[volunteer.id], label,
+                                pickle.dumps(volunteer, protocol=5), pages_text, stamp))
+            if len(changed) + len(touched) >= 2000:  # in batches: 100k pickled people are 100 MB
+                self._people(changed, touched)
+        self._people(changed, touched)
+        db.executemany("DELETE FROM people WHERE id = ?", [(id,) for id in set(known) - current])
+        # Proposals and groups, which pages' contexts refer to (content is unchanged in a quick rebuild).
+        agenda = repository.agenda
+        db.execute("DELETE FROM items")
+        db.executemany("INSERT INTO items VALUES (?, ?)",
+                       [(f"p:{slug}", pickle.dumps(item, protocol=5)) for slug, item in agenda.proposals.items()]
+                       + [(f"g:{slug}", pickle.dumps(item, protocol=5)) for slug, item in agenda.groups.items()])
+        return True
+
+
+def forget(root: Path) -> None:
+    """Remove the state, when a build does not record one: the site it describes is replaced."""
+    for suffix in ("", "-journal"):
+        try:
+            os.unlink(cache_dir(root) / f"{DATABASE}{suffix}")
+        except OSError:
+            pass
+
+
+def environment_signature(env) -> str:
+    """What of a Jinja environment changes how a template renders, bar the functions' code."""
+    options = {name: getattr(env, name) for name in ("autoescape", "trim_blocks", "lstrip_blocks", "keep_trailing_newline",
+                                                     "block_start_string", "variable_start_string", "finalize",
+                                                     "newline_sequence", "undefined")}
+    return repr((sorted(options.items(), key=str), sorted(env.extensions), sorted(env.filters), sorted(env.tests),
+                 sorted(env.globals)))
+
+
+def _pack(signature) -> bytes | None:
+    return None if signature is None else pickle.dumps(tuple(signature), protocol=5)
+
+
+def _open(root: Path) -> sqlite3.Connection | None:
+    """The state's database, made if need be; a damaged one is started again. None if it cannot be."""
+    path = cache_dir(root) / DATABASE
+    for attempt in range(2):
+        try:
+            os.makedirs(path.parent, exist_ok=True)
+            db = sqlite3.connect(path, isolation_level=None)
+        except (OSError, sqlite3.Error):
+            return None
+        try:
+            # A cache: the rollback journal keeps it whole when a build is killed; no fsync.
+            db.execute("PRAGMA synchronous = OFF")
+            with db:
+                db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB)")
+                # people.pages: the pages showing the person; pages.people: the people on the page.
+                db.execute("CREATE TABLE IF NOT EXISTS people (id TEXT PRIMARY KEY, path TEXT, digest BLOB, "
+                           "signature BLOB, position INTEGER, label BLOB, volunteer BLOB, pages TEXT, stamp BLOB)")
+                db.execute("CREATE TABLE IF NOT EXISTS pages (save_as TEXT PRIMARY KEY, template TEXT, url TEXT, "
+                           "context BLOB, people TEXT)")
+                db.execute("CREATE TABLE IF NOT EXISTS items (key TEXT PRIMARY KEY, value BLOB)")
+            return db
+        except sqlite3.DatabaseError:
+            db.close()
+            if attempt:
+                return None
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                try:
+                    os.unlink(f"{path}{suffix}")
+                except OSError:
+                    pass
+    return None
+
+
+def _read_meta(db: sqlite3.Connection) -> dict:
+    try:
+        return {key: safe_loads(value) for key, value in db.execute("SELECT key, value FROM meta")}
+    except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return {}
+
+
+def _manifest_signature(output: Path) -> tuple | None:
+    from joinedup.build.output import MANIFEST
+
+    return lstat_signature(os.path.join(output, MANIFEST))
+
+
+# --- The quick rebuild ---------------------------------------------------------------------------
+
+
+class _NotHere:
+    """A name of the full build's context that a quick rebuild does not have (the model, one of
+    Pelican's objects): any use of it refuses the quick rebuild."""
+
+    def __init__(self, name: str):
+        object.__setattr__(self, "_name", name)
+
+    def _refuse(self, *args, **kwargs):
+        raise Refused(f"a template uses '{object.__getattribute__(self, '_name')}'")
+
+    __getattr__ = __getitem__ = __call__ = __iter__ = __len__ = __bool__ = __str__ = __html__ = _refuse
+    __eq__ = __lt__ = __contains__ = __format__ = _refuse
+    __hash__ = None
+
+
+def rebuild(root: Path, output: Path, settings_file: str, key: str, profiles: dict, build_date) -> tuple[int, int, int]:
+    """Update the site at ``output`` for the profiles changed since the last build; returns the
+    numbers of HTML pages of the site, of profiles changed and of pages rendered. Raises :class:`Refused` when the
+    change needs a full build; then nothing was written."""
+    if not (cache_dir(root) / DATABASE).is_file():
+        raise Refused("no state of the last build")
+    db = _open(root)
+    if db is None:
+        raise Refused("no state of the last build")
+    try:
+        return _rebuild(db, root, output, settings_file, key, profiles, build_date)
+    finally:
+        db.close()
+
+
+def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profiles: dict, build_date) -> tuple[int, int, int]:
+    from joinedup.build.output import MANIFEST, read_manifest
+
+    meta = _read_meta(db)
+    if meta.get("version") != VERSION or meta.get("world") != key or meta.get("settings_file") != settings_file:
+        raise Refused("something besides profiles changed")
+    # site.yaml is part of the world: the last build's language is the site's, and what the command says is in it.
+    from joinedup.core.i18n import activate
+
+    language = meta.get("context", {}).get("DEFAULT_LANG")
+    activate(safe_loads(language) if language is not None else "en")
+    if meta.get("manifest") is None or meta["manifest"] != _manifest_signature(output):
+        raise Refused("the site is not the one the last build wrote")
+    rows = {path: (id, digest, signature) for id, path, digest, signature in
+            db.execute("SELECT id, path, digest, signature FROM people")}
+    if len(rows) != len(profiles) or rows.keys() != profiles.keys():
+        raise Refused("profiles were added or removed")
+    touched = [path for path, signature in profiles.items() if _pack(signature) != rows[path][2] or rows[path][2] is None]
+    if len(touched) > MAX_CHANGED:
+        raise Refused(f"{len(touched)} profiles changed")
+    manifest = read_manifest(output)
+    if not manifest.get("files"):
+        raise Refused("the site has no manifest")
+    # Every file of the site is still the plain file the last build wrote (a link put in its
+    # place could publish a file from outside the repository): the full build replaces it.
+    lstat, regular = os.lstat, stat.S_ISREG
+    try:
+        for name in manifest["files"]:
+            if not regular(lstat(os.path.join(output, name)).st_mode):
+                raise Refused(f"{name} is not a plain file")
+    except OSError:
+        raise Refused("a file of the site is missing") from None
+
+    from joinedup.load.files import read_text
+    from joinedup.load.taxonomy import load_taxonomy
+    from joinedup.load.profiles import volunteer_from_text
+
+    taxonomy = None
+    loaded: dict[str, tuple] = {}  # id -> (volunteer, label, digest)
+
+    def person(id: str):
+        found = loaded.get(id)
+        if found is None:
+            row = db.execute("SELECT volunteer, label, digest FROM people WHERE id = ?", (id,)).fetchone()
+            if row is None:
+                raise Refused(f"no record of {id}")
+            found = loaded[id] = (safe_loads(row[0]), safe_loads(row[1]), row[2])
+        return found[0]
+
+    changed: list[tuple[str, Volunteer, Volunteer, bytes, tuple | None]] = []
+    signatures: dict[str, tuple | None] = {}
+    for path in touched:
+        id, digest, _ = rows[path]
+        text, problems = read_text(root, path)
+        if text is None or problems:
+            raise Refused(f"{path} cannot be read")
+        new_digest = hashlib.blake2b(f"{meta['salt']}|{path}|".encode() + ProfileCache.key(text), digest_size=16).digest()
+        signature = profiles[path]
+        if max(signature[:2]) > time.time_ns() - ProfileCache.RACY_SECONDS * 10**9:
+            signature = None  # edited too recently to trust its lstat: read again next time
+        signatures[path] = signature
+        if new_digest == digest:
+            continue  # touched, not changed
+        if taxonomy is None:
+            taxonomy, problems = load_taxonomy(root)
+            if problems:
+                raise Refused("the taxonomy has problems")
+        volunteer, problems = volunteer_from_text(root, path, text, taxonomy)
+        if volunteer is None or problems:
+            raise Refused(f"{path} has problems to report")
+        old = person(id)
+        if id in meta.get("pinned", ()):
+            raise Refused(f"{id} is shown by value")
+        if dataclasses.replace(volunteer, **{name: getattr(old, name) for name in SHOWN_ONLY}) != old:
+            raise Refused(f"{path}: a change to more than {', '.join(SHOWN_ONLY[:-1])}")
+        changed.append((path, old, volunteer, new_digest, signature))
+
+    pages: dict[str, tuple[str, str, dict]] = {}
+    if changed:
+        for _, old, volunteer, digest, _ in changed:
+            loaded[volunteer.id] = (volunteer, loaded[old.id][1], digest)
+        names = {name for _, old, _, _, _ in changed
+                 for name in (db.execute("SELECT pages FROM people WHERE id = ?", (old.id,)).fetchone()[0] or "").split("\n")
+                 if name}
+        candidates: dict = {}
+
+        def resolve(reference):
+            kind = reference[0]
+            if kind == "v":
+                return person(reference[1])
+            if kind == "c":
+                found = candidates.get(reference[1:])
+                if found is None:
+                    found = candidates[reference[1:]] = _Candidate().of(person(reference[1]), reference[2])
+                return found
+            found = items.get(reference)
+            if found is None:
+                row = db.execute("SELECT value FROM items WHERE key = ?", (f"{kind}:{reference[1]}",)).fetchone()
+                if row is None:
+                    raise Refused(f"no record of {reference}")
+                found = items[reference] = safe_loads(row[0])
+            return found
+
+        items: dict = {}
+        _resolve.append(resolve)
+        try:
+            for save_as in sorted(names):
+                template, url, blob = db.execute("SELECT template, url, context FROM pages WHERE save_as = ?",
+                                                 (save_as,)).fetchone()
+                pages[save_as] = (template, url, safe_loads(blob))
+        finally:
+            _resolve.pop()
+        # A page whose fingerprint is unchanged is kept (a person among "people who could
+        # help" is shown by name and headline only: a bio edit leaves that page as it was).
+        fingerprints = _fingerprints(meta["shared"], pages, loaded)
+        pages = {name: page for name, page in pages.items() if manifest["pages"].get(name) != fingerprints[name]}
+        rendered = _render(root, output, meta, taxonomy, build_date, pages, loaded)
+        facets = _patch_facets(output, db, changed, taxonomy, build_date, meta["count"])
+        data = _patch_open_data(output, changed)
+    else:
+        rendered, facets, data, fingerprints = {}, ({}, set(), set()), {}, {}
+
+    # Written: first the manifest goes (a rebuild cut short then starts over), then the files,
+    # then the manifest, then the state of this site.
+    files = set(manifest["files"])
+    written, facet_files_gone = {**rendered, **facets[0], **data}, facets[1]
+    manifest_path = os.path.join(output, MANIFEST)
+    new_files = facets[2]
+    for name in written:
+        target = os.path.join(output, name)
+        if os.path.islink(target) or not (os.path.isfile(target) or name in new_files):
+            raise Refused(f"{name} is not a file the last build wrote")
+    with db:
+        db.execute("DELETE FROM meta WHERE key = 'manifest'")
+    if written or facet_files_gone:
+        os.unlink(manifest_path)
+        for name, content in written.items():
+            _write(output, name, content)
+        for name in facet_files_gone:
+            os.unlink(os.path.join(output, name))
+        files = (files - facet_files_gone) | facets[2]
+        facet_names = (set(manifest.get("facets", ())) - facet_files_gone) | facets[2]
+        from joinedup.build.output import write_manifest
+
+        write_manifest(output, {**manifest, "pages": {**manifest["pages"], **fingerprints},
+                                "facets": sorted(facet_names), "files": sorted(files)})
+    with db:
+        for path, old, volunteer, digest, _ in changed:
+            db.execute("UPDATE people SET digest = ?, volunteer = ?, stamp = NULL WHERE id = ?",
+                       (digest, pickle.dumps(volunteer, protocol=5), volunteer.id))
+        for path, signature in signatures.items():
+            db.execute("UPDATE people SET signature = ? WHERE path = ?", (_pack(signature), path))
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('manifest', ?)",
+                   (pickle.dumps(_manifest_signature(output), protocol=5),))
+    return sum(1 for name in files if name.endswith(".html")), len(changed), len(rendered)
+
+
+def _write(output: Path, name: str, content: bytes) -> None:
+    target = os.path.join(output, name)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    temporary = f"{target}.quick-{os.getpid()}"
+    with open(temporary, "wb") as handle:
+        handle.write(content)
+    os.replace(temporary, target)
+
+
+def _render(root: Path, output: Path, meta: dict, taxonomy, build_date, pages: dict, loaded: dict) -> dict[str, bytes]:
+    """The pages' HTML, rendered as the full build would: the theme's environment built from
+    the settings file, Pelican's context as recorded, the names pages may use."""
+    import runpy
+
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
+
+    from joinedup.core.i18n import activate, install_template_gettext
+    from joinedup.render.presentation import MODEL_GLOBALS, page_globals
+
+    settings = runpy.run_path(str(root / meta["settings_file"]))
+    simple = FileSystemLoader(meta["simple"])
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(meta["templates"]), simple,
+                             PrefixLoader({"!simple": simple, "!theme": FileSystemLoader(os.path.join(meta["theme"], "templates"))})]),
+        **settings.get("JINJA_ENVIRONMENT", {}),
+    )
+    env.filters["strftime"] = _NotHere("strftime")  # Pelican's; not worth importing Pelican for
+    env.filters.update(settings.get("JINJA_FILTERS", {}))
+    env.globals.update(settings.get("JINJA_GLOBALS", {}))
+    env.tests["plugin_enabled"] = _NotHere("plugin_enabled")
+    env.tests.update(settings.get("JINJA_TESTS", {}))
+    context = {key: safe_loads(value) for key, value in meta["context"].items()}
+    language = context.get("DEFAULT_LANG", "en")
+    activate(language)
+    install_template_gettext(env, language)
+    if environment_signature(env) != meta["environment"]:
+        raise Refused("the theme's environment differs from the full build's")
+    context["pages"] = safe_loads(meta["menu"])
+    context.update({name: _NotHere(name) for name in meta["dropped"]})
+    context.update(page_globals(taxonomy, build_date, context, root, lambda volunteer: loaded[volunteer.id][1]))
+    context.update({name: _NotHere(name) for name in MODEL_GLOBALS})
+    rendered = {}
+    for save_as, (template_name, url, page_context) in pages.items():
+        template = env.get_template(template_name)
+        html = template.render({**context, **page_context, "page_url": url, "output_file": save_as})
+        rendered[save_as] = html.encode("utf-8")
+    return rendered
+
+
+def _fingerprints(shared: str, pages: dict, loaded: dict) -> dict[str, str]:
+    from joinedup.core.buildcache import PageFingerprints
+
+    hashes = PageFingerprints(shared, ((volunteer, digest) for volunteer, _, digest in loaded.values()))
+    return {save_as: hashes.page(template, context) for save_as, (template, _, context) in pages.items()}
+
+
+def _patch_facets(output: Path, db, changed, taxonomy, today, count: int):
+    """The facet files changed by the edits: (name -> bytes, names gone, names new), names
+    relative to ``output``. Only words and cards can change (SHOWN_ONLY)."""
+    from joinedup.render.facets import CARD_SHARD, FOLDER, INLINE_UP_TO, decode, encode, person_facets
+
+    folder = Path(output) / FOLDER
+    written: dict[str, bytes] = {}
+    gone: set[str] = set()
+    new: set[str] = set()
+    vocabularies: dict[str, list] = {}
+    cards: dict[int, list] = {}
+    def read(name: str) -> bytes:
+        if name in written:
+            return written[name]
+        path = folder / name
+        if path.is_symlink() or not path.is_file():
+            raise Refused(f"{FOLDER}/{name} is missing")
+        return path.read_bytes()
+
+    def vocabulary(prefix: str) -> list:
+        if prefix not in vocabularies:
+            name = f"words/{prefix}.json"
+            vocabularies[prefix] = json.loads(read(name)) if (folder / name).is_file() or name in written else []
+        return vocabularies[prefix]
+
+    numbers_of: dict[str, tuple[int, set[int]]] = {}  # word -> (people before, numbers now)
+    for _, old, volunteer, _, _ in changed:
+        number = db.execute("SELECT position FROM people WHERE id = ?", (old.id,)).fetchone()[0]
+        before, card_before = person_facets(old, taxonomy, today)
+        after, card_after = person_facets(volunteer, taxonomy, today)
+        if [pair for pair in before if pair[0] != "word"] != [pair for pair in after if pair[0] != "word"]:
+            raise Refused("a filter value changed")
+        words_before = {value for key, value in before if key == "word"}
+        words_after = {value for key, value in after if key == "word"}
+        for word in words_before ^ words_after:
+            if word not in numbers_of:
+                entry = next((entry for entry in vocabulary(word[:2]) if entry[0] == word), None)
+                if entry is None:
+                    numbers_of[word] = (0, set())
+                elif entry[1] <= INLINE_UP_TO:
+                    numbers_of[word] = (entry[1], set(entry[2]))
+                else:
+                    numbers_of[word] = (entry[1], set(decode(read(f"word/{word}.bin"), count)))
+                if len(numbers_of[word][1]) != numbers_of[word][0]:
+                    raise Refused(f"the index of {word!r} is not what the build writes")
+            found = numbers_of[word][1]
+            if (number in found) != (word in words_before):
+                raise Refused(f"the index of {word!r} does not hold {old.id} as recorded")
+            found.discard(number) if word in words_before else found.add(number)
+        if card_before != card_after:
+            shard = number // CARD_SHARD
+            if shard not in cards:
+                cards[shard] = json.loads(read(f"cards/{shard}.json"))
+            cards[shard][number % CARD_SHARD] = card_after
+    for word, (people_before, found) in numbers_of.items():
+        entries = vocabulary(word[:2])
+        entries[:] = [entry for entry in entries if entry[0] != word]
+        if found:
+            entries.append([word, len(found)] + ([sorted(found)] if len(found) <= INLINE_UP_TO else []))
+            entries.sort(key=lambda entry: entry[0])
+        name = f"word/{word}.bin"
+        if len(found) > INLINE_UP_TO:
+            written[name] = encode(sorted(found), count)
+            if people_before <= INLINE_UP_TO:
+                new.add(name)
+        elif people_before > INLINE_UP_TO:
+            gone.add(name)
+    for prefix, entries in vocabularies.items():
+        name = f"words/{prefix}.json"
+        existed = (folder / name).is_file()
+        if entries:
+            written[name] = json.dumps(entries, separators=(",", ":")).encode()
+            if not existed:
+                new.add(name)
+        elif existed:
+            gone.add(name)
+    for shard, shown in cards.items():
+        written[f"cards/{shard}.json"] = json.dumps(shown, ensure_ascii=False, separators=(",", ":")).encode()
+    prefixes_gone = {name[6:-5] for name in gone if name.startswith("words/")}
+    prefixes_new = {name[6:-5] for name in new if name.startswith("words/")}
+    if prefixes_gone or prefixes_new:
+        index = json.loads(read("index.json"))
+        index["prefixes"] = sorted((set(index["prefixes"]) - prefixes_gone) | prefixes_new)
+        written["index.json"] = json.dumps(index, separators=(",", ":")).encode()
+    return ({f"{FOLDER}/{name}": data for name, data in written.items()},
+            {f"{FOLDER}/{name}" for name in gone}, {f"{FOLDER}/{name}" for name in new})
+
+
+_RECORD_START = '{"id":%s,"url":'
+
+
+def _patch_open_data(output: Path, changed) -> dict[str, bytes]:
+    """data/people.json and data/people.csv with the changed people's records and rows replaced."""
+    from joinedup.render.exports import PEOPLE_CSV, PEOPLE_JSON, person_record, person_texts
+
+    people = (Path(output) / PEOPLE_JSON).read_bytes().decode("utf-8")
+    table = (Path(output) / PEOPLE_CSV).read_bytes().decode("utf-8")
+    decoder = json.JSONDecoder()
+    for _, old, volunteer, _, _ in changed:
+        start = people.find(_RECORD_START % json.dumps(old.id, ensure_ascii=False))
+        if start < 1 or people[start - 1] not in "[,":
+            raise Refused(f"{old.id} is not in {PEOPLE_JSON}")
+        record, end = decoder.raw_decode(people, start)
+        old_text, old_row = person_texts(record)
+        if people[start:end] != old_text:
+            raise Refused(f"{old.id}'s record in {PEOPLE_JSON} is not what the build writes")
+        base = record["url"][: -len(f"/people/{old.id}/")]
+        new_text, new_row = person_texts(person_record(volunteer, record["proposals_written"], record["endorses"], base))
+        people = people[:start] + new_text + people[end:]
+        at = table.find("\r\n" + old_row)
+        if at < 0 or table.find("\r\n" + old_row, at + 1) >= 0:
+            raise Refused(f"{old.id}'s row in {PEOPLE_CSV} is not what the build writes")
+        table = table[: at + 2] + new_row + table[at + 2 + len(old_row):]
+    return {PEOPLE_JSON: people.encode("utf-8"), PEOPLE_CSV: table.encode("utf-8")}

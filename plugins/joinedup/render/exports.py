@@ -1,0 +1,179 @@
+"""Open data: the proposals and the directory as JSON and CSV, for anyone to reuse.
+
+Each file holds exactly what the pages publish and nothing more: no e-mail address (the
+person page never shows one as text), no forge login (no page shows it), no commit e-mail.
+The fields are documented in docs/open-data.md; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from joinedup.core.buildcache import kept_per_profile
+from joinedup.core.markup import render_body
+from joinedup.core.model import Agenda, Directory, Proposal, Volunteer
+
+PROPOSALS_JSON = "data/proposals.json"
+PEOPLE_JSON = "data/people.json"
+PEOPLE_CSV = "data/people.csv"
+
+PEOPLE_COLUMNS = (
+    "id", "url", "name", "headline", "bio", "place", "region", "remote", "hours_per_week", "when",
+    "available_from", "available_until", "languages", "skills", "themes", "website", "mastodon", "bluesky",
+    "proposals_written", "endorses",
+)
+
+
+def open_data(agenda: Agenda, directory: Directory, site_url: str, root=None, digests=None) -> dict[str, str]:
+    """``{output path: text}`` for data/proposals.json, data/people.json and data/people.csv.
+
+    With ``root`` and ``digests`` (ProfileCache.digest by path), a person's record and row
+    are kept in the cache folder (``buildcache.cache_dir``) and reused while their profile and proposals are unchanged.
+    """
+    base = site_url.rstrip("/")
+    proposals = [_proposal(p, agenda, directory, base) for p in agenda.ordered()]
+    kept = kept_per_profile(root, "open-data", digests, len(directory.volunteers))
+    # People are written one by one, not held as a list of dicts first: at 100k profiles that
+    # list was 200 MB, at the build's peak. The text is the same as json.dumps of the whole.
+    people_json = io.StringIO()
+    people_json.write('{"build_date":' + json.dumps(directory.build_date.isoformat()) + ',"people":[')
+    people_csv = io.StringIO()
+    csv.writer(people_csv, lineterminator="\r\n").writerow(PEOPLE_COLUMNS)
+    row = io.StringIO()
+    writer = csv.writer(row, lineterminator="\r\n")
+
+    def texts(volunteer: Volunteer) -> tuple[str, str]:
+        person = person_record(volunteer, agenda.written.get(volunteer.id, ()), agenda.endorsed.get(volunteer.id, ()), base)
+        return person_texts(person, row, writer)
+
+    for number, volunteer in enumerate(directory.sorted_volunteers()):
+        digest = digests.get(volunteer.path) if kept is not None else None
+        if digest is not None:
+            key = (digest, base, agenda.written.get(volunteer.id, ()), agenda.endorsed.get(volunteer.id, ()))
+            record, line = kept.get(key, lambda: texts(volunteer))
+        else:
+            record, line = texts(volunteer)
+        if number:
+            people_json.write(",")
+        people_json.write(record)
+        people_csv.write(line)
+    people_json.write("]}\n")
+    if kept is not None:
+        kept.save()
+    return {
+        PROPOSALS_JSON: _json({"build_date": directory.build_date.isoformat(), "history": agenda.history.state,
+                               "proposals": proposals}),
+        PEOPLE_JSON: people_json.getvalue(),
+        PEOPLE_CSV: people_csv.getvalue(),
+    }
+
+
+def person_texts(person: dict, row=None, writer=None) -> tuple[str, str]:
+    """A person's record in data/people.json and their row of data/people.csv (with its line end)."""
+    if row is None:
+        row = io.StringIO()
+        writer = csv.writer(row, lineterminator="\r\n")
+    row.seek(0)
+    row.truncate()
+    writer.writerow(_csv_row(person))
+    return json.dumps(person, ensure_ascii=False, separators=(",", ":")), row.getvalue()
+
+
+def _json(document) -> str:
+    # No indent: json's C encoder only serves compact output, four times faster at 10k people.
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _person_ref(volunteer_id: str, directory: Directory, base: str) -> dict:
+    volunteer = directory.volunteers.get(volunteer_id)
+    return {"id": volunteer_id, "name": volunteer.name if volunteer else volunteer_id,
+            "url": f"{base}/people/{volunteer_id}/" if volunteer else None}
+
+
+def _proposal(proposal: Proposal, agenda: Agenda, directory: Directory, base: str) -> dict:
+    group = agenda.groups.get(proposal.group)
+    return {
+        "slug": proposal.slug,
+        "url": f"{base}/proposals/{proposal.slug}/",
+        "title": proposal.title,
+        "summary": proposal.summary,
+        "status": proposal.status,
+        "status_label": proposal.status_label,
+        "date": proposal.date.isoformat(),
+        "consultation_closes": proposal.consultation_closes.isoformat() if proposal.consultation_closes else None,
+        "last_changed": agenda.last_changed(proposal).isoformat(),
+        "themes": list(proposal.themes),
+        "authors": [_person_ref(a, directory, base) for a in proposal.authors],
+        "group": {"id": group.slug, "name": group.name, "url": f"{base}/groups/{group.slug}/"} if group else None,
+        "needs": list(proposal.needs),
+        "synthesises": list(proposal.synthesises),
+        "merged_into": list(agenda.merged_into.get(proposal.slug, ())),
+        "discussion": proposal.discussion or None,
+        "endorsement_count": len(agenda.endorsers.get(proposal.slug, ())),
+        "endorsers": [_person_ref(v, directory, base) for v in agenda.endorsers.get(proposal.slug, ())],
+        "revisions": [
+            {"date": r.date.isoformat(), "author": None if r.withheld else r.author,
+             "message": None if r.withheld else r.message, "commit": r.commit, "status": r.status or None}
+            for r in agenda.history.of(proposal.path)
+        ],
+        "body_html": str(render_body(proposal.body)),
+    }
+
+
+def person_record(volunteer: Volunteer, written, endorsed, base: str) -> dict:
+    window = volunteer.availability
+    contact = {key: getattr(volunteer.contact, key) for key in ("website", "mastodon", "bluesky")
+               if getattr(volunteer.contact, key)}
+    return {
+        "id": volunteer.id,
+        "url": f"{base}/people/{volunteer.id}/",
+        "name": volunteer.name,
+        "headline": volunteer.headline,
+        "bio": volunteer.bio or None,
+        "place": volunteer.place,
+        "region": volunteer.region,
+        "remote": volunteer.remote,
+        "availability": {
+            "hours_per_week": window.hours_per_week,
+            "when": list(window.when),
+            "from": window.start.isoformat() if window.start else None,
+            "until": window.until.isoformat() if window.until else None,
+        },
+        "languages": list(volunteer.languages),
+        "skills": [{"id": s.skill, "level": s.level or None} for s in volunteer.skills],
+        "themes": list(volunteer.themes),
+        "contact": contact,
+        "proposals_written": list(written),
+        "endorses": list(endorsed),
+    }
+
+
+def _csv_row(person: dict) -> list[str]:
+    """One person's row of data/people.csv, from their record in data/people.json."""
+    window = person["availability"]
+    row = {
+        **{key: person[key] for key in ("id", "url", "name", "headline", "place", "region")},
+        "bio": person["bio"] or "",
+        "remote": "true" if person["remote"] else "false",
+        "hours_per_week": window["hours_per_week"],
+        "when": "; ".join(window["when"]),
+        "available_from": window["from"] or "",
+        "available_until": window["until"] or "",
+        "languages": "; ".join(person["languages"]),
+        "skills": "; ".join(s["id"] + (f" ({s['level']})" if s["level"] else "") for s in person["skills"]),
+        "themes": "; ".join(person["themes"]),
+        **{key: person["contact"].get(key, "") for key in ("website", "mastodon", "bluesky")},
+        "proposals_written": "; ".join(person["proposals_written"]),
+        "endorses": "; ".join(person["endorses"]),
+    }
+    return [_cell(row[column]) for column in PEOPLE_COLUMNS]
+
+
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (OWASP: prefix =, +, -, @ with ')."""
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text

@@ -1,0 +1,227 @@
+"""Static per-facet files: the browser's filter-only search, fast whatever the directory's size.
+
+Pagefind answers searches with words. A search with filters only (skill, region, remote,
+availability, hours, theme) would make Pagefind download every index chunk, and at 100k
+profiles its page list alone is over a megabyte. So the build also writes, under
+``search/facets/``:
+
+* ``index.json``: the number of people, the card-shard size and which values have a file;
+* ``<filter>/<value>.bin``: the people with that value (for ``hours``, with that band of hours
+  a week or a higher one, as the page asks for "at least"), as numbers in directory order, in
+  whichever of two encodings is smaller: a bitmap (kind byte 0, then one bit per person,
+  least significant bit first) or a list of gaps between numbers as LEB128 varints (kind 1);
+* ``word/<word>.bin``: the same for each word of the people's names, headlines, places,
+  regions, skills (labels and aliases), themes and bios, lower-cased and without accents, and
+  ``words/<first two letters>.json``: those words with how many people have each, so the page
+  can complete the word being typed. A word of at most ``INLINE_UP_TO`` people (most bio words,
+  most surnames) has its numbers right there instead of a file of its own:
+  ``[word, count, [numbers]]``;
+* ``cards/<n>.json``: the result cards (id, name, headline, place, skills) of people
+  ``n * CARD_SHARD`` onwards, so a page of results fetches a few kilobytes.
+
+The browser ANDs the sets of different filters and words, ORs the values of one filter (except
+skills, which must all be held) and shows the first cards in directory order. People are not
+in Pagefind's index at all (it indexes proposals and groups only): one Pagefind run over 100k
+profile pages took 4.9 GB and most of a build, and a one-profile edit meant running it again.
+Contact details are never written here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from array import array
+import unicodedata
+from pathlib import Path
+
+from joinedup.core.buildcache import KeptResults, kept_per_profile
+from joinedup.core.model import Directory
+from joinedup.render.presentation import AVAILABILITY_BANDS, HOURS_BANDS, search_facts
+
+FORMAT_VERSION = 2
+CARD_SHARD = 8
+INLINE_UP_TO = 4
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+# Markdown link targets and bare addresses in a bio: their pieces ("https", "org") are not words.
+_ADDRESS = re.compile(r"\]\([^)]*\)|<[^>]*>|\b(?:https?://|www\.)\S+")
+FOLDER = "search/facets"
+
+
+def encode(numbers: list[int], count: int) -> bytes:
+    """The smaller of a bitmap and a varint gap list of sorted ``numbers`` (< ``count``)."""
+    gaps = bytearray([1])
+    previous = -1
+    for number in numbers:
+        gap = number - previous
+        previous = number
+        while gap >= 0x80:
+            gaps.append(gap & 0x7F | 0x80)
+            gap >>= 7
+        gaps.append(gap)
+    bitmap = bytearray((count + 7) // 8)
+    for number in numbers:
+        bitmap[number >> 3] |= 1 << (number & 7)
+    return bytes(gaps) if len(gaps) <= len(bitmap) + 1 else bytes([0]) + bytes(bitmap)
+
+
+def decode(data: bytes, count: int) -> list[int]:
+    """The numbers in a file written by :func:`encode` (the browser does the same in search.js)."""
+    if data[0] == 0:
+        return [n for n in range(count) if data[1 + (n >> 3)] >> (n & 7) & 1]
+    numbers, value, shift, previous = [], 0, 0, -1
+    for byte in data[1:]:
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            previous += value
+            numbers.append(previous)
+            value, shift = 0, 0
+    return numbers
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-case words of two or more letters or digits, accents removed (as search.js does)."""
+    if text.isascii():  # most text: nothing to take accents off
+        plain = text
+    else:
+        plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return [word for word in _NOT_WORD.split(plain.lower()) if len(word) >= 2]
+
+
+def _searchable_text(volunteer, taxonomy) -> str:
+    parts = [volunteer.name, volunteer.headline, volunteer.place]
+    region = taxonomy.regions.get(volunteer.region)
+    parts.append(region.label if region else "")
+    for skill_id in volunteer.skill_ids:
+        skill = taxonomy.skills.get(skill_id)
+        if skill:
+            parts += [skill.label, *skill.aliases]
+    parts += [taxonomy.themes[t].label for t in volunteer.themes if t in taxonomy.themes]
+    parts.append(_ADDRESS.sub(" ", volunteer.bio or ""))
+    return " ".join(parts)
+
+
+def person_facets(volunteer, taxonomy, today) -> tuple[tuple[tuple[str, str], ...], list]:
+    """One person's (filter, value) pairs and their result card."""
+    facts = search_facts(volunteer, taxonomy, today)
+    pairs = [("skill", s) for s in volunteer.skill_ids]
+    pairs += [("region", volunteer.region), ("remote", "yes" if volunteer.remote else "no"),
+              ("availability", facts["availability"])]
+    bands = list(HOURS_BANDS)
+    pairs += [("hours", band) for band in bands[: bands.index(facts["hours"]) + 1]]
+    pairs += [("theme", t) for t in volunteer.themes]
+    pairs += [("word", w) for w in dict.fromkeys(words_of(_searchable_text(volunteer, taxonomy)))]
+    card = [volunteer.id, volunteer.name, volunteer.headline, facts["place"], facts["skills"]]
+    return tuple(pairs), card
+
+
+def facet_values(directory: Directory, kept: KeptResults | None = None, digests=None):
+    """filter → value → numbers (positions in directory order) of the people having it, and
+    the bytes of each card file (CARD_SHARD people's result cards). With ``kept`` and
+    ``digests`` (ProfileCache.digest by path), a person's pairs and card are reused from the
+    last build when their profile is unchanged."""
+    taxonomy, today = directory.taxonomy, directory.build_date
+    values: dict[str, dict[str, array]] = {key: {} for key in ("skill", "region", "remote", "availability",
+                                                                "hours", "theme", "word")}
+    shards: list[bytes] = []  # the cards, CARD_SHARD people to a file, as the files' bytes
+    cards: list = []
+    day = today.isoformat()
+    for number, volunteer in enumerate(directory.sorted_volunteers()):
+        digest = digests.get(volunteer.path) if kept is not None and digests else None
+        if digest is not None:
+            packed, card = kept.get((digest, day), lambda: _packed(person_facets(volunteer, taxonomy, today)))
+            pairs = [item.split(_PAIR, 1) for item in packed.split(_ITEM)] if packed else []
+        else:
+            pairs, card = person_facets(volunteer, taxonomy, today)
+            card = json.dumps(card, ensure_ascii=False, separators=(",", ":"))
+        cards.append(card)
+        if len(cards) == CARD_SHARD:
+            shards.append(_cards_file(cards))
+            cards = []
+        for key, value in pairs:
+            # Unsigned 32-bit arrays, not lists of int objects: 4 bytes a number instead of 36,
+            # over a hundred megabytes at 100k profiles.
+            found = values[key].get(value)
+            if found is None:
+                found = values[key][value] = array("I")
+            found.append(number)
+    if cards:
+        shards.append(_cards_file(cards))
+    return values, shards
+
+
+def _cards_file(cards: list[str]) -> bytes:
+    """The file of a shard of cards, each already JSON text: what json.dumps of the list gives."""
+    return ("[" + ",".join(cards) + "]").encode()
+
+
+# A person's pairs and card are kept as two strings, not hundreds of small objects: a
+# tenth of the time to write and read them. Filter names and values (ids, lower-case words)
+# never hold these characters.
+_ITEM, _PAIR = "\x1e", "\x1f"
+
+
+def _packed(facets) -> tuple[str, str]:
+    pairs, card = facets
+    return (_ITEM.join(key + _PAIR + value for key, value in pairs),
+            json.dumps(card, ensure_ascii=False, separators=(",", ":")))
+
+
+def write_facets(directory: Directory, output: Path, previous: Path | str | None = None,
+                 root: Path | None = None, digests=None) -> list[str]:
+    """Write the facet and card files into ``output/search/facets``; returns all their names
+    (relative to ``output``). With ``previous`` (the last site, updated in place), a file whose
+    bytes are the same there is not written again. With ``root`` and ``digests``, people's
+    facets are kept in the cache folder for the next build (up to KEEP_PER_PROFILE_UP_TO people)."""
+    folder = Path(output) / FOLDER
+    count = len(directory.volunteers)
+    kept = kept_per_profile(root, "facets", digests, count)
+    by_filter, cards = facet_values(directory, kept, digests)
+    if kept is not None:
+        kept.save()
+        del kept
+    files: dict[str, bytes] = {}
+    listed: dict[str, list[str]] = {}
+    vocabulary: dict[str, list] = {}
+    for key, by_value in by_filter.items():
+        if key == "word":
+            for word in sorted(by_value):
+                numbers = by_value[word]
+                entry = [word, len(numbers)] + ([list(numbers)] if len(numbers) <= INLINE_UP_TO else [])
+                vocabulary.setdefault(word[:2], []).append(entry)
+        else:
+            listed[key] = sorted(by_value)
+        for value, numbers in by_value.items():
+            if key == "word" and len(numbers) <= INLINE_UP_TO:
+                continue
+            files[f"{key}/{value}.bin"] = encode(numbers, count)
+    for prefix, words in vocabulary.items():
+        files[f"words/{prefix}.json"] = json.dumps(words, separators=(",", ":")).encode()
+    for number, data in enumerate(cards):
+        files[f"cards/{number}.json"] = data
+    manifest = {
+        "version": FORMAT_VERSION, "count": count, "shard": CARD_SHARD, "values": listed,
+        "prefixes": sorted(vocabulary),
+        "labels": {"availability": dict(AVAILABILITY_BANDS), "hours": dict(HOURS_BANDS)},
+    }
+    files["index.json"] = json.dumps(manifest, separators=(",", ":")).encode()
+    before = Path(previous) / FOLDER if previous else None
+    made = set()
+    for name, data in files.items():
+        if before is not None and _same_bytes(before / name, data):
+            continue
+        target = folder / name
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(data)
+    return sorted(f"{FOLDER}/{name}" for name in files)
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        if path.is_symlink() or path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False

@@ -1,0 +1,261 @@
+"""Which directory pages the site has, at which URL, with what on them.
+
+The plan is computed from the model alone (no Pelican, no templates): the Pelican plugin
+renders each planned page with the theme. URLs are directories (``people/ana/``), and
+pagination lives under a ``page/N/`` segment that no id can take, so no two pages ever
+share a file (Pelican's default patterns collide for names ending in digits).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from joinedup.core import problems as P
+from joinedup.core.i18n import N_, gettext as _
+from joinedup.core.model import STATUSES, Agenda, Directory, Taxonomy
+from joinedup.core.problems import Problem, ProblemsFound, problem
+from joinedup.load.profiles import ID_PATTERN, RESERVED_IDS
+
+
+# The languages the "Add yourself" form offers as boxes after the site's own: those most
+# spoken where the movements using Joined Up are. Any other is typed as its ISO 639-1 code.
+# Not the languages of the directory's people: a quick rebuild (joinedup.build.quick) renders only
+# the pages showing the people edited, and the form shows nobody.
+FORM_LANGUAGES = ("en", "cy", "gd", "ga", "fr", "br", "es", "ca", "eu", "pt", "it", "de", "nl", "pl", "ro",
+                  "ar", "ur", "pa", "bn", "hi", "so", "tr", "zh")
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    count: int
+    base_url: str
+    total: int
+
+    def url(self, number: int) -> str:
+        return self.base_url if number == 1 else f"{self.base_url}page/{number}/"
+
+    @property
+    def previous_url(self) -> str | None:
+        return self.url(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.url(self.number + 1) if self.number < self.count else None
+
+    @property
+    def pages(self) -> list[tuple[int, str] | None]:
+        """The page links to show: the first, the last and two either side of this one,
+        with None where numbers are skipped. Linking every page from every page was
+        O(pages²): 4,167 links on each of the 4,167 pages of a 100k directory."""
+        shown = sorted({1, self.count, *range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)})
+        links: list[tuple[int, str] | None] = []
+        for number in shown:
+            if links and links[-1] is not None and number > links[-1][0] + 1:
+                links.append(None)
+            links.append((number, self.url(number)))
+        return links
+
+
+@dataclass(frozen=True)
+class PlannedPage:
+    """One output page: its URL (a directory, ``''`` for the home page), template and context."""
+
+    url: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def save_as(self) -> str:
+        return f"{self.url}index.html"
+
+
+def paginate(
+    url: str, template: str, items: Sequence[Any], per_page: int, *, key: str = "people", **context
+) -> list[PlannedPage]:
+    """The pages of a listing: ``url``, ``url/page/2/``… with ``per_page`` items each.
+
+    The items are in the context under ``key`` (people, unless told otherwise).
+    """
+    count = max(1, math.ceil(len(items) / per_page))
+    planned = []
+    for number in range(1, count + 1):
+        pagination = Pagination(number, count, url, len(items))
+        chunk = items[(number - 1) * per_page : number * per_page]
+        planned.append(PlannedPage(pagination.url(number), template, {**context, key: chunk, "pagination": pagination}))
+    return planned
+
+
+def plan_directory(directory: Directory, per_page: int = 30, agenda: Agenda | None = None) -> list[PlannedPage]:
+    """Every directory page: the people index, one per person, skill, skill group and region,
+    the search page and the "Add yourself" form.
+
+    With ``agenda``, each person's page also gets the proposals they wrote and endorse, and
+    the groups they belong to (core team or members).
+    Raises ProblemsFound (JU300) if two pages would be written to the same file.
+    """
+    taxonomy = directory.taxonomy
+    everyone = directory.sorted_volunteers()
+    planned: list[PlannedPage] = []
+    planned += paginate("people/", "people.html", everyone, per_page, title="People")
+    belongs: dict[str, list] = {}  # person -> the groups whose core team or members name them
+    for group in sorted(agenda.groups.values(), key=lambda g: (g.name.casefold(), g.slug)) if agenda else ():
+        for person in group.people:
+            belongs.setdefault(person, []).append(group)
+    for volunteer in everyone:
+        context: dict[str, Any] = {"person": volunteer}
+        if agenda is not None:
+            context["written"] = agenda.ordered(agenda.written.get(volunteer.id, ()))
+            context["endorsed"] = agenda.ordered(agenda.endorsed.get(volunteer.id, ()))
+            context["groups"] = belongs.get(volunteer.id, [])
+        planned.append(PlannedPage(f"people/{volunteer.id}/", "person.html", context))
+
+    skill_counts = {skill: len(directory.by_skill.get(skill, ())) for skill in taxonomy.skills}
+    planned.append(PlannedPage("skills/", "skills.html", {"skill_counts": skill_counts}))
+    for skill in taxonomy.skills.values():
+        people = directory.people(directory.by_skill.get(skill.id, ()))
+        planned += paginate(f"skills/{skill.id}/", "skill.html", people, per_page, skill=skill)
+    for group in taxonomy.skill_groups.values():
+        skills = taxonomy.skills_in_group(group.id)
+        ids = sorted({v for s in skills for v in directory.by_skill.get(s.id, ())})
+        people = sorted(directory.people(ids), key=lambda v: (v.name.casefold(), v.id))
+        planned += paginate(
+            f"skill-groups/{group.id}/", "skill_group.html", people, per_page,
+            group=group, skills=skills, skill_counts=skill_counts,
+        )
+
+    region_counts = {region: len(directory.by_region.get(region, ())) for region in taxonomy.regions}
+    planned.append(PlannedPage("regions/", "regions.html", {"region_counts": region_counts}))
+    for region in taxonomy.regions.values():
+        people = directory.people(directory.by_region.get(region.id, ()))
+        planned += paginate(f"regions/{region.id}/", "region.html", people, per_page, region=region)
+
+    planned.append(PlannedPage("search/", "search.html", {"title": "Search"}))
+    planned.append(PlannedPage("join/", "join.html", {"languages": FORM_LANGUAGES, "id_pattern": ID_PATTERN.pattern,
+                                                      "reserved_ids": sorted(RESERVED_IDS)}))
+
+    check_collisions(planned)
+    return planned
+
+
+def plan_agenda(agenda: Agenda, taxonomy: Taxonomy, per_page: int = 30) -> list[PlannedPage]:
+    """The browse pages of proposals and groups: by theme, by status, and the groups index.
+
+    Proposal and group pages themselves are Pelican content (see joinedup_pelican.reader);
+    these listings come from the model, like the directory's. Each page's context holds
+    everything it shows about its proposals (endorsement counts, last change), so a page
+    whose context is unchanged is unchanged.
+    """
+    planned: list[PlannedPage] = []
+    status_counts = {status: len(agenda.by_status.get(status, ())) for status in STATUSES}
+    planned += paginate("proposals/", "proposals.html", agenda.ordered(), per_page, key="proposals",
+                        status_counts=status_counts)
+    theme_counts = {theme: len(agenda.by_theme.get(theme, ())) for theme in taxonomy.themes}
+    planned.append(PlannedPage("themes/", "themes.html", {"theme_counts": theme_counts}))
+    for theme in taxonomy.themes.values():
+        proposals = agenda.ordered(agenda.by_theme.get(theme.id, ()))
+        planned += paginate(f"themes/{theme.id}/", "theme.html", proposals, per_page, key="proposals", theme=theme)
+    planned.append(PlannedPage("status/", "statuses.html", {"status_counts": status_counts}))
+    for status in STATUSES:
+        proposals = agenda.ordered(agenda.by_status.get(status, ()))
+        planned += paginate(f"status/{status}/", "status.html", proposals, per_page, key="proposals", status=status)
+    proposal_counts = {slug: len(agenda.by_group.get(slug, ())) for slug in agenda.groups}
+    planned.append(PlannedPage("groups/", "groups.html", {"groups": list(agenda.groups.values()),
+                                                           "proposal_counts": proposal_counts}))
+    return [_with_proposal_facts(page, agenda) for page in planned]
+
+
+def plan_content(agenda: Agenda, directory: Directory, body: Callable[[str], str],
+                 helping: Callable[[Any], list]) -> list[PlannedPage]:
+    """One page per proposal and per group, whose context holds everything the page shows
+    about other things (authors, endorsers, revisions, members, people who could help), so a
+    page whose context is unchanged is unchanged and is not rendered again.
+
+    ``body`` turns a Markdown body into HTML; ``helping(item)`` gives the matches of an item's
+    needs ("People who could help").
+    """
+    people = directory.people
+    known = directory.volunteers
+    planned: list[PlannedPage] = []
+    for proposal in agenda.proposals.values():
+        planned.append(PlannedPage(f"proposals/{proposal.slug}/", "proposal.html", {
+            "proposal": proposal,
+            "body": body(proposal.body),
+            "authors": people([a for a in proposal.authors if a in known]),
+            "endorsers": people(agenda.endorsers.get(proposal.slug, ())),
+            "merged_into": agenda.ordered(agenda.merged_into.get(proposal.slug, ())),
+            "synthesised": agenda.ordered(proposal.synthesises),
+            "group": agenda.groups.get(proposal.group) if proposal.group else None,
+            "revisions": agenda.history.of(proposal.path),
+            "last_changed": agenda.last_changed(proposal),
+            "history_state": agenda.history.state,
+            "history_note": agenda.history.note,
+            "helping": helping(proposal),
+        }))
+    for group in agenda.groups.values():
+        proposals = agenda.ordered(agenda.by_group.get(group.slug, ()))
+        planned.append(PlannedPage(f"groups/{group.slug}/", "group.html", {
+            "group": group,
+            "body": body(group.body) if group.body.strip() else "",
+            "core_team": people([p for p in group.core_team if p in known]),
+            "other_members": people([p for p in group.members if p not in group.core_team and p in known]),
+            "proposals": proposals,
+            "helping": helping(group),
+        }))
+    return [_with_proposal_facts(page, agenda) for page in planned]
+
+
+# Context keys holding lists of proposals, each shown as a card with its endorsement count
+# and last change (partials/proposal_card.html).
+_PROPOSAL_LISTS = ("proposals", "merged_into", "synthesised")
+
+
+def _with_proposal_facts(page: PlannedPage, agenda: Agenda) -> PlannedPage:
+    """The page with the endorsement counts and last changes of the proposals it lists, so
+    that its context (and fingerprint) holds what its cards show."""
+    proposals = [p for key in _PROPOSAL_LISTS for p in page.context.get(key) or ()]
+    if not proposals:
+        return page
+    facts = {
+        "endorsements": {p.slug: len(agenda.endorsers.get(p.slug, ())) for p in proposals},
+        "changed": {p.slug: agenda.last_changed(p) for p in proposals},
+    }
+    return PlannedPage(page.url, page.template, {**page.context, **facts})
+
+
+def check_collisions(planned: Sequence[PlannedPage], taken: dict[str, str] | None = None) -> None:
+    """Raise ProblemsFound if two planned pages (or a page and ``taken``) share an output file."""
+    seen: dict[str, str] = dict(taken or {})
+    found: list[Problem] = []
+    for page in planned:
+        what = _describe(page)
+        if page.save_as in seen:
+            found.append(
+                problem(
+                    P.URL_COLLISION,
+                    page.save_as, 0, 0,
+                    _("%(first)s and %(second)s would both be written to '%(path)s'.")
+                    % {"first": what[:1].upper() + what[1:], "second": seen[page.save_as], "path": page.save_as},
+                    _("Rename one of the two files so their ids differ."),
+                )
+            )
+        else:
+            seen[page.save_as] = what
+    if found:
+        raise ProblemsFound(found)
+
+
+def _describe(page: PlannedPage) -> str:
+    if page.template in ("proposal.html", "group.html"):
+        item = page.context[page.template.partition(".")[0]]
+        return _("the page of '%(path)s'") % {"path": item.path}
+    for key, words in _PAGE_OF.items():
+        if key in page.context:
+            return _(words) % {"id": page.context[key].id}
+    return _("the page '%(url)s'") % {"url": page.url}
+
+
+_PAGE_OF = {"person": N_("the page of person '%(id)s'"), "skill": N_("the page of skill '%(id)s'"),
+            "region": N_("the page of region '%(id)s'"), "group": N_("the page of group '%(id)s'")}
