@@ -5,8 +5,8 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
 
-from joinedup.markup import sanitise  # noqa: E402
-from joinedup.settings import pelican_settings, template_cache  # noqa: E402
+from joinedup.core.markup import sanitise  # noqa: E402
+from joinedup.load.settings import pelican_settings, template_cache  # noqa: E402
 
 # --- Your movement -------------------------------------------------------------------------
 # Name, tagline, logo, accent colour, language, forge, maintainers, stale-profile months and

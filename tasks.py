@@ -20,8 +20,8 @@ ROOT = HERE
 
 import click  # noqa: E402
 
-from joinedup import problems as P  # noqa: E402
-from joinedup.problems import Problem, ProblemsFound, has_errors  # noqa: E402
+from joinedup.core import problems as P  # noqa: E402
+from joinedup.core.problems import Problem, ProblemsFound, has_errors  # noqa: E402
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,8 +71,8 @@ def check(paths, changed_since, output_format):
       python tasks.py check --changed-since origin/main --format github
       python tasks.py check --format json > problems.json
     """
-    from joinedup.changes import GitError, check_scope
-    from joinedup.repository import load_repository
+    from joinedup.load.changes import GitError, check_scope
+    from joinedup.load.repository import load_repository
 
     if changed_since:
         _ = _speak_site_language()  # load_repository speaks it too; these lines come before
@@ -89,7 +89,7 @@ def check(paths, changed_since, output_format):
     problems = load_repository(ROOT, only=scope.only)[1]  # and the site's language, for the messages
     _report(problems, output_format)
     if output_format == "text" and not problems:
-        from joinedup.i18n import gettext
+        from joinedup.core.i18n import gettext
 
         click.echo(gettext("No problems found."), err=True)
     sys.exit(1 if has_errors(problems) else 0)
@@ -103,7 +103,7 @@ def _report(problems: list[Problem], output_format: str, *, err: bool = False) -
     for item in problems:
         click.echo(item.format_github() if output_format == "github" else item.format_text(), err=err)
     if output_format == "text" and problems:
-        from joinedup.i18n import gettext
+        from joinedup.core.i18n import gettext
 
         errors = sum(1 for p in problems if p.is_error)
         warnings = len(problems) - errors
@@ -146,9 +146,9 @@ def owners(author, approvers, reviews, changed_since, output_format, status_file
       gh api --paginate repos/OWNER/NAME/pulls/7/reviews > reviews.json
       python tasks.py owners --author someone --reviews reviews.json --changed-since origin/main
     """
-    from joinedup.changes import GitError
-    from joinedup.forge import ReviewsError
-    from joinedup.owners import verdict
+    from joinedup.load.changes import GitError
+    from joinedup.contribute.forge import ReviewsError
+    from joinedup.contribute.owners import verdict
 
     _ = _speak_site_language()  # the reasons and the verdict (the status's description too)
     try:
@@ -194,7 +194,7 @@ def build(output, publish):
       python tasks.py build --output /tmp/site
       SOURCE_DATE_EPOCH=1767225600 python tasks.py build --publish
     """
-    from joinedup.i18n import format_seconds, gettext as _, ngettext
+    from joinedup.core.i18n import format_seconds, gettext as _, ngettext
 
     output_path = _output_path(output)
     output = output or "output"
@@ -212,10 +212,10 @@ def build(output, publish):
 
 
 def _build(output_path: Path, *, publish: bool = False, last: bool = False):
-    """joinedup.pipeline.build, with a progress bar on a terminal; says on stderr what it did
+    """joinedup.build.pipeline.build, with a progress bar on a terminal; says on stderr what it did
     (but for the pages built) and returns its BuildResult. Raises ProblemsFound."""
-    from joinedup.i18n import format_seconds, gettext as _
-    from joinedup.pipeline import build as build_site
+    from joinedup.core.i18n import format_seconds, gettext as _
+    from joinedup.build.pipeline import build as build_site
 
     def quick_failed(error: str) -> None:
         click.echo(_("The quick rebuild failed (%(error)s); building in full.") % {"error": error}, err=True)
@@ -296,8 +296,8 @@ def serve(port, output):
     """
     import errno
 
-    from joinedup.i18n import gettext as _
-    from joinedup.serving import PreviewServer, snapshot
+    from joinedup.core.i18n import gettext as _
+    from joinedup.build.serving import PreviewServer, snapshot
 
     def cannot_listen(reason: str) -> click.ClickException:
         return click.ClickException(_("cannot listen on 127.0.0.1:%(port)d: %(error)s. Try --port %(next)d.")
@@ -335,7 +335,7 @@ def _output_path(output: str | None) -> Path:
 
 
 def _serve_build(output_path: Path) -> None:
-    from joinedup.i18n import format_seconds, gettext as _, ngettext
+    from joinedup.core.i18n import format_seconds, gettext as _, ngettext
 
     try:
         result = _build(output_path)
@@ -352,8 +352,8 @@ def _serve_build(output_path: Path) -> None:
 
 def _speak_site_language():
     """Use the site's language (site.yaml) for what ``search`` and ``match`` print; returns gettext."""
-    from joinedup.i18n import activate, gettext
-    from joinedup.settings import load_settings
+    from joinedup.core.i18n import activate, gettext
+    from joinedup.load.settings import load_settings
 
     activate(load_settings(ROOT)[0].language)
     return gettext
@@ -361,9 +361,9 @@ def _speak_site_language():
 
 def _open_search_index(refresh: bool = True):
     """The repository's Whoosh index, brought up to date; says on stderr what that took."""
-    from joinedup.dates import build_date
-    from joinedup.i18n import gettext as _, ngettext
-    from joinedup.search import open_search_index
+    from joinedup.core.dates import build_date
+    from joinedup.core.i18n import gettext as _, ngettext
+    from joinedup.match.search import open_search_index
 
     try:
         index = open_search_index(ROOT, build_date(), refresh=refresh)
@@ -386,8 +386,8 @@ def _open_search_index(refresh: bool = True):
 
 
 def _usage_error(message: str) -> None:
-    from joinedup.controls import terminal_safe  # the message may quote a file
-    from joinedup.i18n import gettext as _
+    from joinedup.core.controls import terminal_safe  # the message may quote a file
+    from joinedup.core.i18n import gettext as _
 
     click.echo(terminal_safe(_("Error: %(message)s") % {"message": message}), err=True)
     sys.exit(2)
@@ -396,8 +396,8 @@ def _usage_error(message: str) -> None:
 def _print_matches(matches, as_json: bool, extra: dict | None = None) -> None:
     import json
 
-    from joinedup.controls import terminal_safe  # names and reasons come from files: no escape sequences
-    from joinedup.i18n import gettext as _
+    from joinedup.core.controls import terminal_safe  # names and reasons come from files: no escape sequences
+    from joinedup.core.i18n import gettext as _
 
     if as_json:
         click.echo(terminal_safe(json.dumps([{**match.as_json(), **(extra or {})} for match in matches],
@@ -441,9 +441,9 @@ def search(query, skills, region, remote, min_hours, available_on, limit, as_jso
       python tasks.py search "campaign films" --region london
       python tasks.py search lopez --json
     """
-    from joinedup.answers import BadAnswer
-    from joinedup.search import search_filters
-    from joinedup.taxonomy import load_taxonomy
+    from joinedup.core.problems import BadAnswer
+    from joinedup.match.search import search_filters
+    from joinedup.load.taxonomy import load_taxonomy
 
     _speak_site_language()
     try:
@@ -474,10 +474,10 @@ def match(slug, limit, as_json, no_update):
     """
     import json
 
-    from joinedup.controls import terminal_safe
-    from joinedup.dates import build_date
-    from joinedup.needs import describe, read_needs
-    from joinedup.taxonomy import load_taxonomy
+    from joinedup.core.controls import terminal_safe
+    from joinedup.core.dates import build_date
+    from joinedup.match.needs import describe, read_needs
+    from joinedup.load.taxonomy import load_taxonomy
 
     _ = _speak_site_language()
     taxonomy = load_taxonomy(ROOT)[0]
@@ -535,11 +535,11 @@ def init(language, name, tagline, accent, forge_url, branch, maintainers, takedo
     """
     import dataclasses
 
-    from joinedup import answers as A
-    from joinedup.i18n import activate, gettext
-    from joinedup.repository import load_repository
-    from joinedup.settings import TAGLINES, load_settings
-    from joinedup.starter import MANIFEST, apply, manifest_text, plan_init
+    from joinedup.contribute import answers as A
+    from joinedup.core.i18n import activate, gettext
+    from joinedup.load.repository import load_repository
+    from joinedup.load.settings import TAGLINES, load_settings
+    from joinedup.contribute.starter import MANIFEST, apply, manifest_text, plan_init
 
     if record_examples:
         _speak_site_language()
@@ -639,11 +639,11 @@ def new_profile(profile_id, name, github, headline, skills, place, region, remot
         --headline "Video editor" --skill video-editing --place Leeds --region yorkshire \\
         --remote --hours 4 --language en --yes
     """
-    from joinedup import answers as A
-    from joinedup.i18n import activate, gettext as _
-    from joinedup.scaffold import profile_text
-    from joinedup.settings import load_settings
-    from joinedup.taxonomy import load_taxonomy
+    from joinedup.contribute import answers as A
+    from joinedup.core.i18n import activate, gettext as _
+    from joinedup.contribute.scaffold import profile_text
+    from joinedup.load.settings import load_settings
+    from joinedup.load.taxonomy import load_taxonomy
 
     language = load_settings(ROOT)[0].language
     activate(language)  # questions and explanations in the site's language
@@ -698,15 +698,15 @@ def new_proposal(slug, title, summary, themes, authors, group, status, closes):
         --summary "Make every bus journey free for people under 25." --theme transport \\
         --author ana-lopez
     """
-    from joinedup.answers import suggested_id
-    from joinedup.dates import build_date
-    from joinedup.profiles import ID_PATTERN
-    from joinedup.i18n import activate, gettext
-    from joinedup.proposals import PROPOSALS_DIR, scaffold
-    from joinedup.settings import load_settings
+    from joinedup.contribute.answers import suggested_id
+    from joinedup.core.dates import build_date
+    from joinedup.load.profiles import ID_PATTERN
+    from joinedup.core.i18n import activate, gettext
+    from joinedup.load.proposals import PROPOSALS_DIR, scaffold
+    from joinedup.load.settings import load_settings
 
     activate(load_settings(ROOT)[0].language)  # the questions and the skeleton's headings in the site's language
-    from joinedup.taxonomy import load_taxonomy
+    from joinedup.load.taxonomy import load_taxonomy
 
     taxonomy, _ = load_taxonomy(ROOT)
     title = title or click.prompt(gettext("Title"))
@@ -738,7 +738,7 @@ def new_proposal(slug, title, summary, themes, authors, group, status, closes):
 
 class _Asker:
     """Each value from its flag or, when there is none, from a question asked again until the
-    answer is good (joinedup.answers says what is wrong and what to type). A bad flag is
+    answer is good (joinedup.contribute.answers says what is wrong and what to type). A bad flag is
     asked again at a keyboard; without one, every bad flag is reported before anything is written."""
 
     def __init__(self):
@@ -746,7 +746,7 @@ class _Asker:
         self.bad: list[str] = []
 
     def __call__(self, value, question, parse, flag, *, default=None, show=None):
-        from joinedup.answers import BadAnswer
+        from joinedup.core.problems import BadAnswer
 
         if value is not None and value != ():
             try:
@@ -771,8 +771,8 @@ class _Asker:
 
     def confirm(self, question, *, default: bool) -> bool | None:
         """Yes or no, in the site's language (y/n, o/n)."""
-        from joinedup.answers import yes_or_no
-        from joinedup.i18n import gettext as _
+        from joinedup.contribute.answers import yes_or_no
+        from joinedup.core.i18n import gettext as _
 
         if self.bad and not self.keyboard:
             return None
@@ -780,7 +780,7 @@ class _Asker:
         return self(None, f"{question} ({choices})", yes_or_no, "", default=_("y") if default else _("n"))
 
     def stop_if_any(self) -> None:
-        from joinedup.i18n import gettext as _
+        from joinedup.core.i18n import gettext as _
 
         if self.bad:
             for line in self.bad:
@@ -792,8 +792,8 @@ class _Asker:
 def _write_checked(relative: str, text: str) -> str:
     """Write a scaffolded file that passes the check; if it does not, print the problems and the
     text, so that no answer is lost, and stop."""
-    from joinedup.i18n import gettext
-    from joinedup.scaffold import write_checked
+    from joinedup.core.i18n import gettext
+    from joinedup.contribute.scaffold import write_checked
 
     try:
         write_checked(ROOT, relative, text)

@@ -32,7 +32,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 sys.path.insert(0, str(HERE.parent / "plugins"))
 
 from chromium import Chromium, StaticServer, find_chromium  # noqa: E402
-from joinedup.facets import decode  # noqa: E402
+from joinedup.render.facets import decode  # noqa: E402
 
 # (label, words, filters): the organiser's question first.
 KEPT_QUERIES = [

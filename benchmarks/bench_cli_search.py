@@ -31,9 +31,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "plugins"))
 
-from joinedup.matching import Need  # noqa: E402
-from joinedup.search import Filters, default_index_dir, open_index  # noqa: E402
-from joinedup.taxonomy import load_taxonomy  # noqa: E402
+from joinedup.load.taxonomy import load_taxonomy  # noqa: E402
+from joinedup.match.matching import Need  # noqa: E402
+from joinedup.match.search import Filters, default_index_dir, open_index  # noqa: E402
 
 TODAY = dt.date(2026, 11, 23)
 WORDS = ["lopez", "campaign", "film", "maps", "grace", "leeds", "housing survey", "tenants", "design posters", "omar"]

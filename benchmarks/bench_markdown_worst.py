@@ -8,8 +8,8 @@
 Three sets of bodies, most as large as a proposal may be (256 KiB):
 
 * refused: constructs on which Python-Markdown's work grows with the square of their number
-  (or that crash it); ``joinedup.complexity`` refuses each (JU018), and the row shows where.
-* accepted: for each rule of ``joinedup.complexity``, the worst body it still lets through,
+  (or that crash it); ``joinedup.load.complexity`` refuses each (JU018), and the row shows where.
+* accepted: for each rule of ``joinedup.load.complexity``, the worst body it still lets through,
   just under its limit: what a build may have to convert.
 * accepted, but slow in ``privacy.check_body``: what that module's own patterns still stall on.
 
@@ -29,11 +29,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plugins"))
 
-from joinedup import complexity as C  # noqa: E402
-from joinedup.complexity import check_complexity  # noqa: E402
-from joinedup.markup import BODY_TAGS, _converter, sanitise  # noqa: E402
-from joinedup.privacy import check_body  # noqa: E402
-from joinedup.proposals import MAX_BYTES  # noqa: E402
+from joinedup.core.markup import BODY_TAGS, _converter, sanitise  # noqa: E402
+from joinedup.load import complexity as C  # noqa: E402
+from joinedup.load.complexity import check_complexity  # noqa: E402
+from joinedup.load.privacy import check_body  # noqa: E402
+from joinedup.load.proposals import MAX_BYTES  # noqa: E402
 
 SIZE = MAX_BYTES - 1024  # the body of a proposal at the size limit, front matter aside
 

@@ -36,7 +36,7 @@ sys.path.insert(0, str(HERE.parent / "plugins"))
 # generated repositories (same disk, so "from nothing" can set them aside with a rename).
 os.environ["JOINEDUP_CACHE_DIR"] = str(HERE / "repos" / ".cache")
 
-from joinedup.buildcache import cache_dir  # noqa: E402
+from joinedup.core.buildcache import cache_dir  # noqa: E402
 from generate import generate  # noqa: E402
 
 TASKS = HERE.parent / "tasks.py"

@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
 sys.path.insert(0, str(PROJECT / "plugins"))
 
-from joinedup.taxonomy import load_taxonomy  # noqa: E402
+from joinedup.load.taxonomy import load_taxonomy  # noqa: E402
 
 # The project's code, and the tests' English taxonomies and pages (tests/fixture_site), which the
 # regions and places below are written for: a fork's own data/ (French after init) is not used.

@@ -2,7 +2,7 @@
 """How long reading proposals' revision history takes: 1k proposals × 20 commits each.
 
 Generates a git repository with ``git fast-import`` (seconds, not the minutes 20k
-``git commit`` calls would take), then times ``joinedup.history.read_history`` (one
+``git commit`` calls would take), then times ``joinedup.load.history.read_history`` (one
 ``git log`` pass for every file), best of three runs. For comparison it also times the
 alternative the design rules out, one ``git log`` process per file, on a sample of files
 and extrapolates to all of them.
@@ -23,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "plugins"))
 
-from joinedup.history import read_history  # noqa: E402
+from joinedup.load.history import read_history  # noqa: E402
 
 STATUSES = ("draft", "consultation", "synthesis", "adopted")
 AUTHORS = [("Ana López", "ana"), ("Bethan Price", "bethan"), ("Callum Fraser", "callum"), ("Zara Ahmed", "zara"),

@@ -17,9 +17,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "plugins"))
 
-from joinedup.dates import build_date  # noqa: E402
-from joinedup.facets import FOLDER, write_facets  # noqa: E402
-from joinedup.repository import load_repository  # noqa: E402
+from joinedup.core.dates import build_date  # noqa: E402
+from joinedup.load.repository import load_repository  # noqa: E402
+from joinedup.render.facets import FOLDER, write_facets  # noqa: E402
 
 
 def main() -> None:
