@@ -212,10 +212,10 @@ def build(output, publish):
 
 
 def _build(output_path: Path, *, publish: bool = False, last: bool = False):
-    """joinedup.build.pipeline.build, with a progress bar on a terminal; says on stderr what it did
+    """joinedup.builder.pipeline.build, with a progress bar on a terminal; says on stderr what it did
     (but for the pages built) and returns its BuildResult. Raises ProblemsFound."""
     from joinedup.core.i18n import format_seconds, gettext as _
-    from joinedup.build.pipeline import build as build_site
+    from joinedup.builder.pipeline import build as build_site
 
     def quick_failed(error: str) -> None:
         click.echo(_("The quick rebuild failed (%(error)s); building in full.") % {"error": error}, err=True)
@@ -297,7 +297,7 @@ def serve(port, output):
     import errno
 
     from joinedup.core.i18n import gettext as _
-    from joinedup.build.serving import PreviewServer, snapshot
+    from joinedup.builder.serving import PreviewServer, snapshot
 
     def cannot_listen(reason: str) -> click.ClickException:
         return click.ClickException(_("cannot listen on 127.0.0.1:%(port)d: %(error)s. Try --port %(next)d.")

@@ -1,7 +1,7 @@
 """The library's layers (docs/architecture.md): each package imports only the packages below it.
 
 A lower layer that imports a higher one (``load`` reaching into ``render``, ``core`` into
-anything), or one of two side-by-side packages importing the other (``build`` and
+anything), or one of two side-by-side packages importing the other (``builder`` and
 ``contribute``), is how a house becomes a knot: this test names each such import, file and line.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 LIBRARY = Path(__file__).resolve().parent.parent / "plugins" / "joinedup"
 # Bottom first: a module may import its own package and the layers before its own in this list;
 # packages side by side in one layer do not import each other.
-LAYERS = (("core",), ("load",), ("match",), ("render",), ("build", "contribute"))
+LAYERS = (("core",), ("load",), ("match",), ("render",), ("builder", "contribute"))
 LEVEL = {package: level for level, packages in enumerate(LAYERS) for package in packages}
 
 
@@ -68,13 +68,13 @@ def test_an_import_that_goes_up_is_named_with_its_file_and_line(tmp_path):
         (tmp_path / layer).mkdir()
         (tmp_path / layer / "__init__.py").write_text("")
     (tmp_path / "core" / "model.py").write_text("import json\n\n\ndef page():\n    from joinedup.render import pages\n")
-    (tmp_path / "load" / "files.py").write_text("from ..core import model\nfrom ..build.quick import rebuild\n")
+    (tmp_path / "load" / "files.py").write_text("from ..core import model\nfrom ..builder.quick import rebuild\n")
     (tmp_path / "render" / "pages.py").write_text("from joinedup import load\nfrom joinedup.match.search import x\n")
-    (tmp_path / "contribute" / "owners.py").write_text("from joinedup.render import pages\nimport joinedup.build.quick\n")
+    (tmp_path / "contribute" / "owners.py").write_text("from joinedup.render import pages\nimport joinedup.builder.quick\n")
     assert layer_violations(tmp_path) == [
-        "contribute/owners.py:2 imports joinedup.build.quick (layer build is beside layer contribute)",
+        "contribute/owners.py:2 imports joinedup.builder.quick (layer builder is beside layer contribute)",
         "core/model.py:5 imports joinedup.render (layer render is above layer core)",
         "core/model.py:5 imports joinedup.render.pages (layer render is above layer core)",
-        "load/files.py:2 imports joinedup.build.quick (layer build is above layer load)",
-        "load/files.py:2 imports joinedup.build.quick.rebuild (layer build is above layer load)",
+        "load/files.py:2 imports joinedup.builder.quick (layer builder is above layer load)",
+        "load/files.py:2 imports joinedup.builder.quick.rebuild (layer builder is above layer load)",
     ]

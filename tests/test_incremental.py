@@ -80,7 +80,7 @@ def test_rebuild_after_one_profile_edit_is_byte_identical_to_a_build_from_nothin
     assert sorted(found) == sorted(expected)
     assert [name for name in expected if found[name] != expected[name]] == []
 
-    # Nothing changed: the site is left as it is (joinedup.build.quick), and still the same.
+    # Nothing changed: the site is left as it is (joinedup.builder.quick), and still the same.
     assert "Nothing changed since the last build" in build(site)
     assert site_files(site.root / "output") == expected
 

@@ -232,7 +232,7 @@ def test_a_first_profile_in_a_new_fork_passes_every_step_the_pull_request_check_
     failed = [f"{name}:\n{result.stdout}{result.stderr}" for name, result in ran if result and result.returncode]
     assert failed == [], "\n".join(failed)
     scripts = " ".join(result.args[-1] for _, result in ran if result)
-    for judge in ("tasks.py check --changed-since", "tasks.py build", "joinedup.build.links output",
+    for judge in ("tasks.py check --changed-since", "tasks.py build", "joinedup.builder.links output",
                   "pytest -q -p no:cacheprovider tests/test_built_site.py"):
         assert judge in scripts, f"a content change is judged by {judge}"
     # The accessibility checks ran in the browser on one page of each kind the fork has: the

@@ -1,4 +1,4 @@
-"""The build pipeline (joinedup.build.pipeline): its errors are Problems, its state ends with the build."""
+"""The build pipeline (joinedup.builder.pipeline): its errors are Problems, its state ends with the build."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from content_fixtures import proposal_text
 
 
 def test_a_file_pelican_could_not_process_is_named_from_the_log_record_arguments(tmp_path):
-    from joinedup.build.pipeline import pelican_problem
+    from joinedup.builder.pipeline import pelican_problem
 
     (tmp_path / "content/pages").mkdir(parents=True)
     (tmp_path / "content/pages/about.md").write_text("Title: About\n", encoding="utf-8")
@@ -21,7 +21,7 @@ def test_a_file_pelican_could_not_process_is_named_from_the_log_record_arguments
 
 
 def test_a_content_object_pelican_skipped_is_named_by_its_source_path(tmp_path):
-    from joinedup.build.pipeline import pelican_problem
+    from joinedup.builder.pipeline import pelican_problem
 
     page = tmp_path / "content/pages/about.md"
     page.parent.mkdir(parents=True)
@@ -38,7 +38,7 @@ def test_plain_pelican_leaves_no_build_state_behind(site, tmp_path, monkeypatch)
     from pelican import Pelican
     from pelican.settings import read_settings
 
-    from joinedup.build.pipeline import current_build
+    from joinedup.builder.pipeline import current_build
 
     site.profile("ana-lopez")
     site.write("content/proposals/free-buses.md", proposal_text())

@@ -1,4 +1,4 @@
-"""Quick rebuilds (joinedup.build.quick): an edit to what a profile shows re-renders the pages showing
+"""Quick rebuilds (joinedup.builder.quick): an edit to what a profile shows re-renders the pages showing
 that person from what the last build recorded, and publishes exactly what a build from nothing
 does; any other change builds in full."""
 

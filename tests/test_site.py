@@ -288,7 +288,7 @@ def test_every_page_has_one_h1_a_skip_link_and_a_main_landmark(example_site: Pat
 def test_internal_links_of_the_example_site_all_resolve(example_site: Path):
     """Every href and src that stays on the site names a file, and every #fragment an id on it
     (the same check the pull-request workflow runs over the pages it builds)."""
-    from joinedup.build.links import broken_links
+    from joinedup.builder.links import broken_links
 
     broken, followed = broken_links(example_site)
     assert broken == []
@@ -296,14 +296,14 @@ def test_internal_links_of_the_example_site_all_resolve(example_site: Path):
 
 
 def test_a_link_to_a_missing_page_or_fragment_is_reported_with_its_page(tmp_path: Path):
-    from joinedup.build.links import BrokenLink, main
+    from joinedup.builder.links import BrokenLink, main
 
     (tmp_path / "people/ana").mkdir(parents=True)
     (tmp_path / "people/ana/index.html").write_text('<h1 id="top">Ana</h1><a href="#top">up</a>')
     (tmp_path / "index.html").write_text(
         '<a href="/people/ana/">Ana</a> <a href="/people/ana/#top">top</a> <a href="/people/bea/">Bea</a> '
         '<a href="people/ana/index.html#bio">bio</a> <a href="https://elsewhere.example/">out</a>')
-    from joinedup.build.links import broken_links
+    from joinedup.builder.links import broken_links
 
     assert broken_links(tmp_path) == (
         [BrokenLink("index.html", "/people/bea/"), BrokenLink("index.html", "people/ana/index.html#bio")], 5)

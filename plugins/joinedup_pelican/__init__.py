@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from joinedup.build.pipeline import BuildState, current_build, hand_over
+from joinedup.builder.pipeline import BuildState, current_build, hand_over
 from joinedup.core.buildcache import load_memo, save_memo
 from joinedup.core.i18n import activate, install_template_gettext
 from joinedup.core.markup import converted_bodies, reuse_bodies
@@ -23,10 +23,10 @@ log = logging.getLogger(__name__)
 
 
 def load_site(pelican):
-    """The state of this run (joinedup.build.pipeline.BuildState), loaded before any generator reads a file.
+    """The state of this run (joinedup.builder.pipeline.BuildState), loaded before any generator reads a file.
 
     ``tasks.py build`` has already loaded and validated the repository and hands its state over
-    for the run (joinedup.build.pipeline.handed_to_plugin). Plain ``pelican content`` has none: the
+    for the run (joinedup.builder.pipeline.handed_to_plugin). Plain ``pelican content`` has none: the
     repository is loaded here, again on every run of ``pelican --autoreload``, and this state
     is current until the run is finalized. Errors stop the build before anything is written.
     """

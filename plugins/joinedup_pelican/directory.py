@@ -4,7 +4,7 @@ Profiles, proposals, groups, skill, region, theme, status and listing pages are 
 content objects: the page plan comes from ``joinedup.render.pages`` and each page is rendered with
 the theme's Jinja environment, in parallel on every core for large directories; a page whose
 inputs did not change since the last build is not rendered, and stays in the last site
-(joinedup.build.output). Feeds, open data and the sitemap are written here too, from the library's
+(joinedup.builder.output). Feeds, open data and the sitemap are written here too, from the library's
 text. Pelican itself reads and
 writes only the other pages (content/pages), the home page and the 404 page.
 """
@@ -20,9 +20,9 @@ from pathlib import Path
 from pelican.generators import Generator
 
 import joinedup.render.pages as pages_module
-from joinedup.build.output import is_plain_file, read_manifest, write_manifest
-from joinedup.build.pipeline import current_build
-from joinedup.build.quick import pickle_context
+from joinedup.builder.output import is_plain_file, read_manifest, write_manifest
+from joinedup.builder.pipeline import current_build
+from joinedup.builder.quick import pickle_context
 from joinedup.core.buildcache import KEEP_PER_PROFILE_UP_TO, PageFingerprints, fingerprint_files, forked_pool
 from joinedup.core.markup import convert_bodies, render_body
 from joinedup.render.exports import open_data
@@ -56,7 +56,7 @@ class DirectoryGenerator(Generator):
     """Adds the directory and the agenda to the shared context; writes their pages, feeds and data."""
 
     def generate_context(self):
-        # Loaded and validated for this run by joinedup.build.pipeline, or by the plugin's get_generators hook.
+        # Loaded and validated for this run by joinedup.builder.pipeline, or by the plugin's get_generators hook.
         self.build_state = current_build()
         repository = self.build_state.repository
         self.repository = repository
@@ -106,8 +106,8 @@ class DirectoryGenerator(Generator):
                                            for volunteer in self.repository.directory.volunteers.values()
                                            if volunteer.path in digests))
         fingerprints = [hashes.page(page.template, page.context) for page in self.pages]
-        # joinedup.build.pipeline builds into a staging folder; when the last site is to be updated in
-        # place (joinedup.build.output), a page whose fingerprint is unchanged is kept there, not
+        # joinedup.builder.pipeline builds into a staging folder; when the last site is to be updated in
+        # place (joinedup.builder.output), a page whose fingerprint is unchanged is kept there, not
         # rendered. When what every page depends on changed (theme, settings, code, the day),
         # nothing can be kept: everything is written here, and the folder is swapped in whole.
         build = self.build_state
@@ -123,7 +123,7 @@ class DirectoryGenerator(Generator):
                 continue
             todo.append(index)
         log.info("directory: %d pages rendered, %d unchanged", len(todo), len(self.pages) - len(todo))
-        # joinedup.build.pipeline passes a joinedup.build.quick.Recorder: each rendered page's context is kept
+        # joinedup.builder.pipeline passes a joinedup.builder.quick.Recorder: each rendered page's context is kept
         # for the next quick rebuild (pickled where the page is rendered, on every core).
         recorder = build.recorder
         volunteers = self.repository.directory.volunteers
@@ -148,7 +148,7 @@ class DirectoryGenerator(Generator):
         # bundle is kept although the pages themselves were rendered again.
         indexed = {page.save_as: hashes.page(page.template, _indexed_context(page.context))
                    for page in self.pages if page.template in ("proposal.html", "group.html")}
-        # joinedup.build.pipeline passes its Pagefind runner (joinedup.build.pagefind.BrowserIndex). The pages
+        # joinedup.builder.pipeline passes its Pagefind runner (joinedup.builder.pagefind.BrowserIndex). The pages
         # Pagefind reads are rendered first, and it starts as soon as they are written, to run
         # beside the rest of the rendering. On a big site it starts only once all is rendered
         # and the quick-rebuild state written: beside the renderers it would raise the build's
@@ -322,8 +322,8 @@ def _match_all() -> tuple[dict, dict]:
 
 
 def _record(index: int, page, volunteers) -> tuple:
-    """What joinedup.build.quick keeps of a page: its index in the plan and its context pickled with
-    the people as references (see joinedup.build.quick.Recorder.add)."""
+    """What joinedup.builder.quick keeps of a page: its index in the plan and its context pickled with
+    the people as references (see joinedup.builder.quick.Recorder.add)."""
     return (index, *pickle_context(page.context, volunteers))
 
 

@@ -17,7 +17,7 @@ when read: so nothing is ever read from the work tree, and pickles are read by
 * The profile cache and kept results write the changes since their bulk file to a small
   second file, so a one-profile edit does not rewrite ten thousand entries.
 * :class:`PageFingerprints` gives a rendered page's inputs a hash; a rebuild keeps a page of
-  the last site instead of rendering it again when the hash is unchanged (joinedup.build.output).
+  the last site instead of rendering it again when the hash is unchanged (joinedup.builder.output).
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ class Repository:
     # the pages' fingerprints: hashing 10,000 profiles again on every build took half a second.
     digests: Mapping[str, bytes] = field(default_factory=dict)
     # Profile path -> its lstat signature when it was read (None: read too soon after an edit
-    # to trust it), and the salt of the digests: what a quick rebuild (joinedup.build.quick) starts from.
+    # to trust it), and the salt of the digests: what a quick rebuild (joinedup.builder.quick) starts from.
     signatures: Mapping[str, tuple | None] = field(default_factory=dict)
     profile_salt: str = ""
 

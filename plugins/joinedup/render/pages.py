@@ -21,7 +21,7 @@ from joinedup.load.profiles import ID_PATTERN, RESERVED_IDS
 
 # The languages the "Add yourself" form offers as boxes after the site's own: those most
 # spoken where the movements using Joined Up are. Any other is typed as its ISO 639-1 code.
-# Not the languages of the directory's people: a quick rebuild (joinedup.build.quick) renders only
+# Not the languages of the directory's people: a quick rebuild (joinedup.builder.quick) renders only
 # the pages showing the people edited, and the form shows nobody.
 FORM_LANGUAGES = ("en", "cy", "gd", "ga", "fr", "br", "es", "ca", "eu", "pt", "it", "de", "nl", "pl", "ro",
                   "ar", "ur", "pa", "bn", "hi", "so", "tr", "zh")

@@ -439,7 +439,7 @@ def theme_globals(repository, settings: dict) -> dict:
 
 # The names theme_globals adds beyond page_globals. Planned pages (joinedup.render.pages) must not
 # use them: each page's context holds what it shows about other people and proposals, so
-# that its fingerprint covers it and a quick rebuild (joinedup.build.quick) can render it alone.
+# that its fingerprint covers it and a quick rebuild (joinedup.builder.quick) can render it alone.
 MODEL_GLOBALS = frozenset({"directory", "stale_profiles", "available_now_count", "people_who_could_help", "agenda",
                            "open_consultations", "recent_proposals", "groups_needing_help"})
 

@@ -1,7 +1,7 @@
 """Internal links of a built site: every ``href`` and ``src`` that stays on the site names a
 file of the output, and every ``#fragment`` an ``id`` on the page it points to.
 
-The pull-request check runs it over the pages it has just built (``python -m joinedup.build.links
+The pull-request check runs it over the pages it has just built (``python -m joinedup.builder.links
 output``), so a profile or proposal that links to a page that does not exist stops the merge
 whatever the fork's content is. Links to other sites are not fetched: a check that depends on
 someone else's server being up would fail pull requests at random.
@@ -64,9 +64,9 @@ def broken_links(output: Path) -> tuple[list[BrokenLink], int]:
 
 
 def main(arguments: list[str]) -> int:
-    """``python -m joinedup.build.links OUTPUT``: print each broken link as ``page: target``; exit 1 if any."""
+    """``python -m joinedup.builder.links OUTPUT``: print each broken link as ``page: target``; exit 1 if any."""
     if len(arguments) != 1 or not Path(arguments[0]).is_dir():
-        print("usage: python -m joinedup.build.links OUTPUT_FOLDER (a built site)", file=sys.stderr)
+        print("usage: python -m joinedup.builder.links OUTPUT_FOLDER (a built site)", file=sys.stderr)
         return 2
     broken, followed = broken_links(Path(arguments[0]))
     for link in broken:

@@ -3,7 +3,7 @@
 :func:`build` reads as the pipeline: load, validate and model the repository (steps 1-3), plan
 and render the pages (4), index them for the browser (5), publish (6). A rebuild is the same
 code with a smaller plan: pages whose inputs did not change stay in the last site
-(joinedup.build.output), and when only what some profiles show changed, :mod:`joinedup.build.quick`
+(joinedup.builder.output), and when only what some profiles show changed, :mod:`joinedup.builder.quick`
 renders the pages showing those people again from what the last build recorded.
 
 Rendering runs Pelican with the ``joinedup_pelican`` plugin (Pelican is imported only then,
@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from joinedup.build.output import files_under, merge, read_manifest, staging_folder, swap_in, write_manifest
-from joinedup.build.pagefind import BUNDLE, BrowserIndex, build_tool_failed
+from joinedup.builder.output import files_under, merge, read_manifest, staging_folder, swap_in, write_manifest
+from joinedup.builder.pagefind import BUNDLE, BrowserIndex, build_tool_failed
 from joinedup.core import problems as P
 
 log = logging.getLogger(__name__)
@@ -65,8 +65,8 @@ class BuildState:
 
     ``repository``: the loaded, validated model; ``previous_output``: the last site, when this
     build updates it in place (pages whose inputs did not change stay there, not rendered);
-    ``recorder``: a :class:`joinedup.build.quick.Recorder` keeping what the next quick rebuild needs,
-    or None; ``browser_index``: the :class:`joinedup.build.pagefind.BrowserIndex` the directory
+    ``recorder``: a :class:`joinedup.builder.quick.Recorder` keeping what the next quick rebuild needs,
+    or None; ``browser_index``: the :class:`joinedup.builder.pagefind.BrowserIndex` the directory
     generator starts once the pages it reads are written, or None; ``progress``: called with
     (pages rendered, pages to render), or None. ``loaded_by_plugin``: the plugin made this
     state itself (plain ``pelican content``).
@@ -115,7 +115,7 @@ def build(root: Path, output_path: Path, *, publish: bool = False, progress=None
     ProblemsFound, with every problem, when the content has errors or a tool failed: then
     ``output_path`` is left as it was.
     """
-    from joinedup.build import quick
+    from joinedup.builder import quick
     from joinedup.core.buildcache import collector_paused
     from joinedup.core.dates import build_date
 
@@ -152,10 +152,10 @@ def build(root: Path, output_path: Path, *, publish: bool = False, progress=None
 def rebuild_quickly(root: Path, output_path: Path, settings_file: str, key: str, profiles: dict, day,
                     quick_failed=None) -> tuple[int, int, int] | None:
     """When only what some profiles show changed since the last build (a headline, a bio): render
-    the pages showing them again from what that build recorded (joinedup.build.quick), without loading
+    the pages showing them again from what that build recorded (joinedup.builder.quick), without loading
     the rest. Returns (pages of the site, profiles edited, pages rendered again), or None when
     the full build must run."""
-    from joinedup.build import quick
+    from joinedup.builder import quick
 
     try:
         return quick.rebuild(root, output_path, settings_file, key, profiles, day)
@@ -185,9 +185,9 @@ def load(root: Path, day) -> tuple[object, tuple[P.Problem, ...]]:
 
 
 def recorder_for(root: Path, output_path: Path, settings_file: str, key: str, repository):
-    """A joinedup.build.quick.Recorder for this build, or None on a directory too big to record
+    """A joinedup.builder.quick.Recorder for this build, or None on a directory too big to record
     (quick.RECORD_UP_TO), whose last state is then forgotten."""
-    from joinedup.build import quick
+    from joinedup.builder import quick
 
     if len(repository.directory.volunteers) <= quick.RECORD_UP_TO:
         return quick.Recorder(root, output_path, settings_file, key)
@@ -259,7 +259,7 @@ def render(state: BuildState, staging: Path, settings_file: str) -> None:
 
 
 def index(browser_index: BrowserIndex) -> bool:
-    """Step 5: wait for Pagefind (joinedup.build.pagefind). True when it indexed the site, False when
+    """Step 5: wait for Pagefind (joinedup.builder.pagefind). True when it indexed the site, False when
     the last bundle is kept. Raises ProblemsFound when it failed."""
     return browser_index.finish()
 
@@ -269,7 +269,7 @@ def publish_site(stage: Stage, output_path: Path, indexed: bool) -> int:
 
     Nothing kept from the last site (the theme, settings or day changed): the staging folder is
     a whole site and is swapped in, which beats moving 100,000 files one by one. Otherwise the
-    staged files are merged into the last site (joinedup.build.output.merge)."""
+    staged files are merged into the last site (joinedup.builder.output.merge)."""
     staging = stage.folder
     manifest = read_manifest(staging)
     # Kept pages linked into staging for Pagefind stay kept: they are already in place.

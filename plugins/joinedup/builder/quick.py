@@ -478,7 +478,7 @@ def _read_meta(db: sqlite3.Connection) -> dict:
 
 
 def _manifest_signature(output: Path) -> tuple | None:
-    from joinedup.build.output import MANIFEST
+    from joinedup.builder.output import MANIFEST
 
     return lstat_signature(os.path.join(output, MANIFEST))
 
@@ -517,7 +517,7 @@ def rebuild(root: Path, output: Path, settings_file: str, key: str, profiles: di
 
 
 def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profiles: dict, build_date) -> tuple[int, int, int]:
-    from joinedup.build.output import MANIFEST, read_manifest
+    from joinedup.builder.output import MANIFEST, read_manifest
 
     meta = _read_meta(db)
     if meta.get("version") != VERSION or meta.get("world") != key or meta.get("settings_file") != settings_file:
@@ -658,7 +658,7 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
             os.unlink(os.path.join(output, name))
         files = (files - facet_files_gone) | facets[2]
         facet_names = (set(manifest.get("facets", ())) - facet_files_gone) | facets[2]
-        from joinedup.build.output import write_manifest
+        from joinedup.builder.output import write_manifest
 
         write_manifest(output, {**manifest, "pages": {**manifest["pages"], **fingerprints},
                                 "facets": sorted(facet_names), "files": sorted(files)})

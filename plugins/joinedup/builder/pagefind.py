@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from joinedup.build.output import is_plain_file
+from joinedup.builder.output import is_plain_file
 from joinedup.core import problems as P
 from joinedup.core.i18n import gettext as _
 
