@@ -17,7 +17,6 @@ document.addEventListener("DOMContentLoaded", async () => {
   const reserved = new Set(form.dataset.reserved.split(" "));
   const slugPattern = /^[a-z][a-z0-9-]{0,62}$/;
   const checked = (name) => [...form.querySelectorAll(`input[name=${name}]:checked`)].map((box) => box.value);
-  form.hidden = false;
 
   // The schema's limits; if it cannot be read, the robot still checks them on the forge.
   let schema = {};
@@ -222,6 +221,10 @@ document.addEventListener("DOMContentLoaded", async () => {
       $("join-copy-status").textContent = words["copy-failed"];
     }
   });
+
+  // Shown only now that its handlers are in place: a click on "Write my file" before them would
+  // send the form to the page itself and lose every answer.
+  form.hidden = false;
 
   // --- editing: the form filled in from the person's page --------------------------------------
   const asked = new URLSearchParams(location.search);
