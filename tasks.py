@@ -394,27 +394,19 @@ def _usage_error(message: str) -> None:
     sys.exit(2)
 
 
-def _print_matches(matches, as_json: bool, extra: dict | None = None) -> None:
-    import json
-
+def _print_matches(matches, as_json: bool) -> None:
     from joinedup.core.controls import terminal_safe  # names and reasons come from files: no escape sequences
     from joinedup.core.i18n import gettext as _
+    from joinedup.match.matching import table
 
     if as_json:
-        click.echo(terminal_safe(json.dumps([{**match.as_json(), **(extra or {})} for match in matches],
-                                            ensure_ascii=False, indent=2)))
+        click.echo(terminal_safe(json.dumps([match.as_json() for match in matches], ensure_ascii=False, indent=2)))
         return
     if not matches:
         click.echo(_("Nobody matches."))
         return
-    rows = [tuple(map(terminal_safe, (str(n), f"{m.score:.1f}", m.id, m.candidate.name, m.reasons_text())))
-            for n, m in enumerate(matches, 1)]
-    # The id column keeps ids and the reasons ids and ISO dates: what is typed again in --skill, --available-on.
-    header = ("#", _("score"), _("id"), _("name"), _("why"))
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
-    for row in [header, *rows]:
-        click.echo("  ".join(cell.rjust(w) if i < 2 else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
-                   + "  " + row[4])
+    for line in table(matches):
+        click.echo(line)
 
 
 @cli.command()
@@ -473,8 +465,6 @@ def match(slug, limit, as_json, no_update):
       python tasks.py match video-collective
       python tasks.py match video-collective --limit 3 --json
     """
-    import json
-
     from joinedup.core.controls import terminal_safe
     from joinedup.core.dates import build_date
     from joinedup.match.needs import describe, read_needs
