@@ -11,7 +11,6 @@ import contextlib
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -298,7 +297,7 @@ def serve(port, output):
     import errno
 
     from joinedup.core.i18n import gettext as _
-    from joinedup.builder.serving import PreviewServer, snapshot
+    from joinedup.builder.serving import PreviewServer, ServerStopped, changes
 
     def cannot_listen(reason: str) -> click.ClickException:
         return click.ClickException(_("cannot listen on 127.0.0.1:%(port)d: %(error)s. Try --port %(next)d.")
@@ -314,16 +313,11 @@ def serve(port, output):
     try:  # Ctrl-C as soon as the address is shown stops as cleanly as later
         click.echo(_("Serving %(output)s at %(url)s  (Ctrl-C to stop)")
                    % {"output": output or "output", "url": f"http://127.0.0.1:{port}/"})
-        seen = snapshot(ROOT)
-        while True:
-            time.sleep(1)
-            if not server.running():  # another process took the port after all
-                raise cannot_listen(os.strerror(errno.EADDRINUSE))
-            current = snapshot(ROOT)
-            if current != seen:
-                seen = current
-                click.echo(_("Change seen; rebuilding…"))
-                _serve_build(output_path)
+        for _change in changes(ROOT, server):
+            click.echo(_("Change seen; rebuilding…"))
+            _serve_build(output_path)
+    except ServerStopped:
+        raise cannot_listen(os.strerror(errno.EADDRINUSE)) from None
     except KeyboardInterrupt:
         click.echo(_("Stopped."))
     finally:
