@@ -7,10 +7,10 @@ thin shell: the work is in the ``joinedup`` library (plugins/joinedup) and Pelic
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -297,7 +297,7 @@ def serve(port, output):
     import errno
 
     from joinedup.core.i18n import gettext as _
-    from joinedup.builder.serving import PreviewServer, snapshot
+    from joinedup.builder.serving import PreviewServer, ServerStopped, changes
 
     def cannot_listen(reason: str) -> click.ClickException:
         return click.ClickException(_("cannot listen on 127.0.0.1:%(port)d: %(error)s. Try --port %(next)d.")
@@ -313,16 +313,11 @@ def serve(port, output):
     try:  # Ctrl-C as soon as the address is shown stops as cleanly as later
         click.echo(_("Serving %(output)s at %(url)s  (Ctrl-C to stop)")
                    % {"output": output or "output", "url": f"http://127.0.0.1:{port}/"})
-        seen = snapshot(ROOT)
-        while True:
-            time.sleep(1)
-            if not server.running():  # another process took the port after all
-                raise cannot_listen(os.strerror(errno.EADDRINUSE))
-            current = snapshot(ROOT)
-            if current != seen:
-                seen = current
-                click.echo(_("Change seen; rebuilding…"))
-                _serve_build(output_path)
+        for _change in changes(ROOT, server):
+            click.echo(_("Change seen; rebuilding…"))
+            _serve_build(output_path)
+    except ServerStopped:
+        raise cannot_listen(os.strerror(errno.EADDRINUSE)) from None
     except KeyboardInterrupt:
         click.echo(_("Stopped."))
     finally:
@@ -393,27 +388,19 @@ def _usage_error(message: str) -> None:
     sys.exit(2)
 
 
-def _print_matches(matches, as_json: bool, extra: dict | None = None) -> None:
-    import json
-
+def _print_matches(matches, as_json: bool) -> None:
     from joinedup.core.controls import terminal_safe  # names and reasons come from files: no escape sequences
     from joinedup.core.i18n import gettext as _
+    from joinedup.match.matching import table
 
     if as_json:
-        click.echo(terminal_safe(json.dumps([{**match.as_json(), **(extra or {})} for match in matches],
-                                            ensure_ascii=False, indent=2)))
+        click.echo(terminal_safe(json.dumps([match.as_json() for match in matches], ensure_ascii=False, indent=2)))
         return
     if not matches:
         click.echo(_("Nobody matches."))
         return
-    rows = [tuple(map(terminal_safe, (str(n), f"{m.score:.1f}", m.id, m.candidate.name, m.reasons_text())))
-            for n, m in enumerate(matches, 1)]
-    # The id column keeps ids and the reasons ids and ISO dates: what is typed again in --skill, --available-on.
-    header = ("#", _("score"), _("id"), _("name"), _("why"))
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
-    for row in [header, *rows]:
-        click.echo("  ".join(cell.rjust(w) if i < 2 else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
-                   + "  " + row[4])
+    for line in table(matches):
+        click.echo(line)
 
 
 @cli.command()
@@ -472,8 +459,6 @@ def match(slug, limit, as_json, no_update):
       python tasks.py match video-collective
       python tasks.py match video-collective --limit 3 --json
     """
-    import json
-
     from joinedup.core.controls import terminal_safe
     from joinedup.core.dates import build_date
     from joinedup.match.needs import describe, read_needs
@@ -533,12 +518,10 @@ def init(language, name, tagline, accent, forge_url, branch, maintainers, takedo
         --forge-url https://github.com/ensemble/site --maintainer camille-martin \\
         --takedown-contact mailto:vie-privee@ensemble.example --timezone Europe/Paris
     """
-    import dataclasses
-
-    from joinedup.contribute import answers as A
-    from joinedup.core.i18n import activate, gettext
+    from joinedup.contribute.interview import init_answers
+    from joinedup.core.i18n import gettext
     from joinedup.load.repository import load_repository
-    from joinedup.load.settings import TAGLINES, load_settings
+    from joinedup.load.settings import load_settings
     from joinedup.contribute.starter import MANIFEST, apply, manifest_text, plan_init
 
     if record_examples:
@@ -546,42 +529,13 @@ def init(language, name, tagline, accent, forge_url, branch, maintainers, takedo
         (ROOT / MANIFEST).write_text(manifest_text(ROOT), encoding="utf-8")
         click.echo(gettext("Wrote %(path)s.") % {"path": MANIFEST})
         return
-    current, _ = load_settings(ROOT)
-    ask = _Asker()
-
-    def setting(value, question, parse, flag, default):
-        # At a keyboard every setting is asked (the current one offered); without one, a
-        # setting not given keeps its current value.
-        if (value is None or value == ()) and not ask.keyboard:
-            return default
-        return ask(value, question, parse, flag, default=default)
-
-    def text(value):
-        return A.public_text(value, limit=300)
-
-    language = setting(language, "Interface language (en or fr)", A.interface_language, "--language",
-                       current.language) or current.language
-    activate(language)  # the other questions and what init says, in the language chosen
-    changes = {
-        "language": language,
-        "name": setting(name, gettext("The movement's name"), text, "--name", current.name),
-        "tagline": setting(tagline, gettext("Tagline (one sentence)"), text, "--tagline",
-                           TAGLINES[language] if current.tagline in TAGLINES.values() else current.tagline),
-        "accent": setting(accent, gettext("Accent colour (#rrggbb)"), A.accent, "--accent", current.accent),
-        "forge_url": setting(forge_url, gettext("Repository URL on the forge"), A.forge_url, "--forge-url",
-                             current.forge_url),
-        "forge_branch": setting(branch, gettext("Published branch"), A.branch, "--branch", current.forge_branch),
-        "takedown_contact": setting(takedown_contact, gettext("Contact for removal requests"), A.contact,
-                                    "--takedown-contact", current.takedown_contact),
-        "timezone": setting(timezone, gettext("Time zone"), A.timezone, "--timezone", current.timezone),
-    }
-    if maintainers or ask.keyboard:
-        changes["maintainers"] = setting(maintainers, gettext("Maintainers' forge logins, comma-separated"), A.logins,
-                                         "--maintainer", ",".join(current.maintainers))
-    ask.stop_if_any()
+    given = {"--language": language, "--name": name, "--tagline": tagline, "--accent": accent,
+             "--forge-url": forge_url, "--branch": branch, "--maintainer": maintainers,
+             "--takedown-contact": takedown_contact, "--timezone": timezone}
+    with _reporting_bad_options():
+        settings = init_answers(load_settings(ROOT)[0], given, _interview())  # and the language chosen, from here on
     try:
-        plan = plan_init(ROOT, dataclasses.replace(current, **changes), keep_examples=keep_examples,
-                         keep_taxonomy=keep_taxonomy)
+        plan = plan_init(ROOT, settings, keep_examples=keep_examples, keep_taxonomy=keep_taxonomy)
     except ProblemsFound as failure:
         _report(failure.problems, "text")
         raise click.ClickException(gettext("init changed nothing: the settings above would not work.")) from None
@@ -639,38 +593,21 @@ def new_profile(profile_id, name, github, headline, skills, place, region, remot
         --headline "Video editor" --skill video-editing --place Leeds --region yorkshire \\
         --remote --hours 4 --language en --yes
     """
-    from joinedup.contribute import answers as A
+    from joinedup.contribute.interview import profile_answers
     from joinedup.core.i18n import activate, gettext as _
-    from joinedup.contribute.scaffold import profile_text
     from joinedup.load.settings import load_settings
     from joinedup.load.taxonomy import load_taxonomy
 
-    language = load_settings(ROOT)[0].language
-    activate(language)  # questions and explanations in the site's language
-    taxonomy, _problems = load_taxonomy(ROOT)
-    skill_choices, region_choices = A.Choices.skills(taxonomy), A.Choices.regions(taxonomy)
-    ask = _Asker()
-    name = ask(name, _("Your name, as it should be shown"), A.public_text, "--name")
-    profile_id = ask(profile_id, _("File name (id)"), lambda v: A.file_id(v, ROOT / "volunteers", "yaml"), "--id",
-                     default=A.suggested_id(name or ""))
-    github = ask(github, _("Your forge login"), A.login, "--github")
-    headline = ask(headline, _("One line on what you do"), A.public_text, "--headline")
-    skills = ask(skills, _("Your skills, by name or id, comma-separated"), skill_choices.several, "--skill",
-                 show=_("Skills:") + "\n" + skill_choices.listing())
-    place = ask(place, _("Town or neighbourhood"), A.public_text, "--place")
-    region = ask(region, _("Your region"), region_choices.one, "--region",
-                 show=_("Regions:") + " " + region_choices.listing())
-    if remote is None:
-        remote = ask.confirm(_("Can you help remotely?"), default=True)
-    hours = ask(hours, _("Hours per week"), A.hours, "--hours", default="2")
-    languages = ask(languages, _("Languages (ISO codes, comma-separated)"), A.languages, "--language",
-                    default=language)
-    ask.stop_if_any()
-    if not yes and not ask.confirm(_("Everything in the profile is published. Agree?"), default=False):
+    settings = load_settings(ROOT)[0]
+    activate(settings.language)  # questions and explanations in the site's language
+    given = {"--id": profile_id, "--name": name, "--github": github, "--headline": headline, "--skill": skills,
+             "--place": place, "--region": region, "--remote": remote, "--hours": hours, "--language": languages,
+             "--email": email, "--yes": yes}
+    with _reporting_bad_options():
+        answers = profile_answers(ROOT, load_taxonomy(ROOT)[0], settings, given, _interview())
+    if not answers.agreed:
         raise click.ClickException(_("not written: a profile needs your agreement to publish it."))
-    text = profile_text(name=name, github=github, headline=headline, skills=skills, place=place, region=region,
-                        remote=remote, hours=hours, languages=languages, email=email)
-    relative = _write_checked(f"volunteers/{profile_id}.yaml", text)
+    relative = _write_checked(answers.relative, answers.text())
     click.echo(_("Wrote %(path)s. Check it with: python tasks.py check %(path)s") % {"path": relative})
 
 
@@ -698,95 +635,61 @@ def new_proposal(slug, title, summary, themes, authors, group, status, closes):
         --summary "Make every bus journey free for people under 25." --theme transport \\
         --author ana-lopez
     """
-    from joinedup.contribute.answers import suggested_id
+    from joinedup.contribute.interview import proposal_answers
     from joinedup.core.dates import build_date
-    from joinedup.load.profiles import ID_PATTERN
     from joinedup.core.i18n import activate, gettext
-    from joinedup.load.proposals import PROPOSALS_DIR, scaffold
     from joinedup.load.settings import load_settings
-
-    activate(load_settings(ROOT)[0].language)  # the questions and the skeleton's headings in the site's language
     from joinedup.load.taxonomy import load_taxonomy
 
-    taxonomy, _ = load_taxonomy(ROOT)
-    title = title or click.prompt(gettext("Title"))
-    slug = slug or click.prompt(gettext("File name (slug)"), default=suggested_id(title))
-    if not ID_PATTERN.match(slug):
-        raise click.BadParameter(gettext("use lowercase letters, digits and hyphens, starting with a letter"),
-                                 param_hint="--slug")
-    target = ROOT / PROPOSALS_DIR / f"{slug}.md"
-    if target.exists():
-        raise click.ClickException(gettext("%(path)s already exists; edit it instead.")
-                                   % {"path": target.relative_to(ROOT).as_posix()})
-    summary = summary or click.prompt(gettext("Summary (one or two sentences)"))
-    if not themes:
-        click.echo(gettext("Themes:") + " " + ", ".join(taxonomy.themes))
-        themes = tuple(t.strip() for t in click.prompt(gettext("Themes, comma-separated")).split(",") if t.strip())
-    if not authors:
-        authors = tuple(a.strip() for a in click.prompt(gettext("Authors' profile ids, comma-separated")).split(",")
-                        if a.strip())
-    if status == "consultation" and closes is None:
-        closes = click.prompt(gettext("Last day of the consultation (YYYY-MM-DD)"),
-                              type=click.DateTime(formats=["%Y-%m-%d"]))
-
-    text = scaffold(title=title, summary=summary, date=build_date(), themes=themes, authors=authors,
-                    status=status, group=group, consultation_closes=closes.date() if closes else None)
-    relative = _write_checked(target.relative_to(ROOT).as_posix(), text)
+    activate(load_settings(ROOT)[0].language)  # the questions and the skeleton's headings in the site's language
+    given = {"--slug": slug, "--title": title, "--summary": summary, "--theme": themes, "--author": authors,
+             "--group": group, "--status": status, "--closes": closes.date() if closes else None}
+    with _reporting_bad_options():
+        answers = proposal_answers(ROOT, load_taxonomy(ROOT)[0], given, _interview())
+    relative = _write_checked(answers.relative, answers.text(build_date()))
     click.echo(gettext("Wrote %(path)s. Write the proposal under the '---' line, then: python tasks.py check %(path)s")
                % {"path": relative})
 
 
-class _Asker:
-    """Each value from its flag or, when there is none, from a question asked again until the
-    answer is good (joinedup.contribute.answers says what is wrong and what to type). A bad flag is
-    asked again at a keyboard; without one, every bad flag is reported before anything is written."""
+def _interview():
+    """The library's question flows, asked at this terminal; a bad option is asked again only when
+    someone is at the keyboard."""
+    from joinedup.contribute.interview import Interview
 
-    def __init__(self):
-        self.keyboard = sys.stdin.isatty()
-        self.bad: list[str] = []
+    return Interview(_ask, keyboard=sys.stdin.isatty())
 
-    def __call__(self, value, question, parse, flag, *, default=None, show=None):
-        from joinedup.core.problems import BadAnswer
 
-        if value is not None and value != ():
-            try:
-                return parse(value)
-            except BadAnswer as error:
-                if not self.keyboard:
-                    self.bad.append(f"{flag}: {error}")
-                    return None
-                click.echo(f"{flag}: {error}", err=True)
-        if self.bad and not self.keyboard:
-            return None  # nothing will be written: do not ask for more
-        if show:
-            click.echo(show)
+def _ask(question):
+    """Put ``question`` with click's prompt, which says what was wrong and asks again on a bad answer."""
+    from joinedup.core.problems import BadAnswer
 
-        def parsed(answer):
-            try:
-                return parse(answer)
-            except BadAnswer as error:
-                raise click.BadParameter(str(error)) from None
+    if question.refused:
+        click.echo(question.refused, err=True)
+    if question.show:
+        click.echo(question.show)
 
-        return click.prompt(question, default=default or None, value_proc=parsed)
+    def parsed(answer):
+        try:
+            return question.parse(answer)
+        except BadAnswer as error:
+            raise click.BadParameter(str(error)) from None
 
-    def confirm(self, question, *, default: bool) -> bool | None:
-        """Yes or no, in the site's language (y/n, o/n)."""
-        from joinedup.contribute.answers import yes_or_no
-        from joinedup.core.i18n import gettext as _
+    return click.prompt(question.text, default=question.default, value_proc=parsed)
 
-        if self.bad and not self.keyboard:
-            return None
-        choices = _("y/n")
-        return self(None, f"{question} ({choices})", yes_or_no, "", default=_("y") if default else _("n"))
 
-    def stop_if_any(self) -> None:
-        from joinedup.core.i18n import gettext as _
+@contextlib.contextmanager
+def _reporting_bad_options():
+    """Options refused with nobody to ask again: each on stderr, then exit 1 with nothing written."""
+    from joinedup.contribute.interview import BadOptions
+    from joinedup.core.i18n import gettext as _
 
-        if self.bad:
-            for line in self.bad:
-                click.echo(line, err=True)
-            raise click.ClickException(_("nothing written: %(count)d value(s) to correct (above).")
-                                       % {"count": len(self.bad)})
+    try:
+        yield
+    except BadOptions as bad:
+        for line in bad.lines:
+            click.echo(line, err=True)
+        raise click.ClickException(_("nothing written: %(count)d value(s) to correct (above).")
+                                   % {"count": len(bad.lines)}) from None
 
 
 def _write_checked(relative: str, text: str) -> str:

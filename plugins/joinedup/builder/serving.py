@@ -11,7 +11,9 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Iterator
 
 # What a build reads, relative to the repository: a change to any of them means a rebuild.
 WATCHED = ("content", "volunteers", "data", "themes", "pelicanconf.py", "publishconf.py")
@@ -72,6 +74,24 @@ class PreviewServer:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+class ServerStopped(Exception):
+    """The preview server ended on its own: another process took the port after all."""
+
+
+def changes(root: Path, server: PreviewServer, *, every: float = 1.0) -> Iterator[None]:
+    """Yields once each time a watched file under ``root`` changes, looking every ``every``
+    seconds; raises ServerStopped when ``server`` is no longer running."""
+    seen = snapshot(root)
+    while True:
+        time.sleep(every)
+        if not server.running():
+            raise ServerStopped()
+        current = snapshot(root)
+        if current != seen:
+            seen = current
+            yield
 
 
 def _serve(site: str, port: int) -> None:

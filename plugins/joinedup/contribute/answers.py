@@ -1,13 +1,15 @@
-"""Answers typed at ``new profile`` and ``init``, each checked when it is given.
+"""Answers typed at ``new profile``, ``new proposal`` and ``init``, each checked when it is given.
 
 A person at the prompt must not lose ten answers to one typo at the end: every function here
 turns one answer into the value the file needs, or raises :class:`BadAnswer` with a sentence
-that says what to type instead (in the site's language, with the choices as labels). The
-CLI asks again on a bad answer; with flags and no keyboard, it reports every bad flag at once.
+that says what to type instead (in the site's language, with the choices as labels).
+:mod:`joinedup.contribute.interview` asks again on a bad answer; with flags and no keyboard,
+every bad flag is reported at once.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
@@ -37,16 +39,17 @@ def suggested_id(name: str) -> str:
     return slug
 
 
-def file_id(value: str, folder: Path, extension: str) -> str:
-    """A new file's id: a lowercase slug not taken in ``folder``."""
+def file_id(value: str, root: Path, folder: str, extension: str) -> str:
+    """A new file's id: a lowercase slug not taken in ``root/folder`` (``folder`` as a contributor
+    reads it, such as ``content/proposals``)."""
     value = value.strip()
     if not ID_PATTERN.match(value):
         suggestion = suggested_id(value)
         raise BadAnswer(_("Use lowercase letters, digits and hyphens, starting with a letter (for example '%s').")
                         % (suggestion or "ana-lopez"))
-    if (folder / f"{value}.{extension}").exists():
+    if (Path(root) / folder / f"{value}.{extension}").exists():
         raise BadAnswer(_("%s already exists: choose another name, or edit that file instead.")
-                        % f"{folder.name}/{value}.{extension}")
+                        % f"{folder}/{value}.{extension}")
     return value
 
 
@@ -63,6 +66,24 @@ def logins(value: str | Iterable[str]) -> tuple[str, ...]:
     if not words:
         raise BadAnswer(_("Give at least one forge login."))
     return tuple(dict.fromkeys(login(w) for w in words))
+
+
+def profile_ids(value: str | Iterable[str]) -> tuple[str, ...]:
+    """Profile ids, comma-separated or one an option; whether each profile exists is the checker's to say."""
+    words = [w.strip() for w in (value.split(",") if isinstance(value, str) else value) if w.strip()]
+    if not words:
+        raise BadAnswer(_("Give at least one profile id: a file name in volunteers/ without .yaml, such as ana-lopez."))
+    return tuple(dict.fromkeys(words))
+
+
+def day(value: str | dt.date) -> dt.date:
+    """A day written YYYY-MM-DD."""
+    if isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    try:
+        return dt.datetime.strptime(value.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        raise BadAnswer(_("Write the day as YYYY-MM-DD, such as 2026-12-01.")) from None
 
 
 def interface_language(value: str) -> str:

@@ -18,7 +18,7 @@ same files and the same date always give the same list. Because every component 
 discrete levels, the search index can rank 100k profiles with per-level document sets
 (``joinedup.match.search``) and reach exactly the order :func:`rank` computes in memory.
 
-Nothing here reads files or imports Pelican.
+Nothing here reads files, prints or imports Pelican.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import heapq
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from joinedup.core.controls import terminal_safe
 from joinedup.core.i18n import N_, active_language, format_day
 from joinedup.core.i18n import gettext as _
 
@@ -172,6 +173,21 @@ class Match:
             "score": self.score,
             "reasons": [reason.text for reason in self.reasons],
         }
+
+
+def table(matches: list[Match]) -> list[str]:
+    """The lines of ``search``'s and ``match``'s table of ``matches``, a header first: number and score
+    right-aligned, then id, name and the reasons, in columns as wide as their widest cell.
+
+    The id column keeps ids and the reasons ids and ISO dates: what is typed again in
+    ``--skill`` and ``--available-on``. Names and reasons come from files, so every cell is made
+    terminal-safe (no escape sequences)."""
+    rows = [tuple(map(terminal_safe, (str(n), f"{m.score:.1f}", m.id, m.candidate.name, m.reasons_text())))
+            for n, m in enumerate(matches, 1)]
+    header = ("#", _("score"), _("id"), _("name"), _("why"))
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    return ["  ".join(cell.rjust(w) if i < 2 else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+            + "  " + row[4] for row in [header, *rows]]
 
 
 def score_of(skill_points: int, skill_count: int, place: int, hours: int, window: int, freshness: int) -> float:
