@@ -22,7 +22,7 @@ from joinedup.core.model import Agenda, Directory, History, Known, Taxonomy, bui
 from joinedup.core.problems import Problem, problem
 from joinedup.load.agenda import build_agenda
 from joinedup.load.changes import committed_but_ignored
-from joinedup.load.content import check_pages, recall_checks, remember_checks
+from joinedup.load.content import ContentChecks, check_pages
 from joinedup.load.files import read_text
 from joinedup.load.groups import group_files, load_group
 from joinedup.load.history import read_history
@@ -110,22 +110,23 @@ def load_repository(
         # Needs only the ids (known), not the profiles: runs while worker processes validate
         # the profiles, on the core they leave (0.9 s for 1,000 proposals from nothing).
         nonlocal content_problems
-        if only is None:
-            recall_checks(root)
+        # A whole load starts with the checks the last one kept, and keeps those it used.
+        checks = ContentChecks.recall(root) if only is None else ContentChecks()
         # With `only`, the other proposals and groups are read for their ids and links, not
         # re-validated: their problems would not be reported, and validation is most of the cost.
         for path in proposal_paths:
-            proposal, problems = load_proposal(root, path, known, thorough=wanted is None or path in wanted)
+            proposal, problems = load_proposal(root, path, known, thorough=wanted is None or path in wanted,
+                                               checks=checks)
             content_problems += problems
             if proposal is not None:
                 proposals.append(proposal)
         for path in group_paths:
-            group, problems = load_group(root, path, known, thorough=wanted is None or path in wanted)
+            group, problems = load_group(root, path, known, thorough=wanted is None or path in wanted, checks=checks)
             content_problems += problems
             if group is not None:
                 groups.append(group)
         if only is None:
-            remember_checks(root)
+            checks.remember(root)
 
     volunteers = []
     digests: dict[str, bytes] = {}
@@ -237,6 +238,8 @@ def _load_volunteers(root: Path, paths: list[str], taxonomy: Taxonomy, digests: 
 _SALT = "\0salt"  # the key under which _load_volunteers passes the cache's salt in ``signatures``
 
 
+# Filled in each worker process of _load_volunteers' pool by _start_worker (never in the
+# process that loads): the pool, and its workers with it, end with that load.
 _worker_state: dict = {}
 
 
