@@ -73,3 +73,18 @@ def test_a_second_build_in_one_process_shows_the_edits_and_keeps_nothing_of_the_
                    if (module, name) not in OWNED_ELSEWHERE and before.get((module, name)) != value)
     assert grown == [], "module globals changed by a build: " + ", ".join(grown)
 
+
+def test_an_edit_of_the_profile_schema_between_two_loads_in_one_process_is_read(site):
+    import json
+
+    from joinedup.load.repository import load_repository
+
+    site.profile("ana-lopez")
+    first, problems = load_repository(site.root)
+    assert problems == [] and "ana-lopez" in first.directory.volunteers
+    schema = json.loads(site.read("volunteers/schema.json"))
+    schema["properties"]["headline"]["maxLength"] = 10
+    site.write("volunteers/schema.json", json.dumps(schema, indent=2))
+    second, problems = load_repository(site.root)
+    assert [(item.path, item.line, item.is_error) for item in problems] == [("volunteers/ana-lopez.yaml", 4, True)]
+    assert "ana-lopez" not in second.directory.volunteers

@@ -26,7 +26,8 @@ from joinedup.load.content import ContentChecks, check_pages
 from joinedup.load.files import read_text
 from joinedup.load.groups import group_files, load_group
 from joinedup.load.history import read_history
-from joinedup.load.profiles import ended_availability, github_collisions, load_volunteer, profile_files, volunteer_from_text
+from joinedup.load.profiles import (ended_availability, github_collisions, load_volunteer, profile_files,
+                                   profile_validator, volunteer_from_text)
 from joinedup.load.proposals import load_proposal, proposal_files
 from joinedup.load.settings import load_settings
 from joinedup.load.taxonomy import load_taxonomy
@@ -211,7 +212,8 @@ def _load_volunteers(root: Path, paths: list[str], taxonomy: Taxonomy, digests: 
             misses.append((path, text, key, signature))
     if len(misses) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         meanwhile()
-        fresh = [volunteer_from_text(root, path, text, taxonomy) for path, text, _, _ in misses]
+        validator = profile_validator(root)  # read once for the whole load
+        fresh = [volunteer_from_text(root, path, text, taxonomy, validator) for path, text, _, _ in misses]
     else:
         workers = os.cpu_count() or 2
         translations(active_language())  # compiled once here, not once in each forked worker
@@ -250,11 +252,12 @@ def _start_worker(root: Path, language: str) -> None:
     _worker_state["root"] = root
     activate(language)  # a spawned worker starts in English; its problems are in the site's language
     _worker_state["taxonomy"], _ = load_taxonomy(root)
+    _worker_state["validator"] = profile_validator(root)
 
 
 def _load_one(item: tuple[str, str]):
     path, text = item
-    return volunteer_from_text(_worker_state["root"], path, text, _worker_state["taxonomy"])
+    return volunteer_from_text(_worker_state["root"], path, text, _worker_state["taxonomy"], _worker_state["validator"])
 
 
 def _stem(relative: str) -> str:
