@@ -319,6 +319,9 @@ def test_many_bodies_are_converted_on_every_core_to_the_same_html():
 
     texts = [f"## Part {n}\n\nSome *text* with [a link](https://example.org/{n}) and <script>x</script>.\n"
              for n in range(markup.PARALLEL_BODIES + 50)]
-    markup.convert_bodies(texts)
-    assert all(markup._bodies[text] == markup.convert_body(text) for text in texts)
-    assert "<script>" not in markup._bodies[texts[0]] and 'href="https://example.org/0"' in markup._bodies[texts[0]]
+    bodies = markup.ConvertedBodies()
+    with markup.bodies_in_use(bodies):
+        markup.convert_bodies(texts)
+    converted = bodies.kept(texts)
+    assert all(converted[text] == markup.convert_body(text) for text in texts)
+    assert "<script>" not in converted[texts[0]] and 'href="https://example.org/0"' in converted[texts[0]]

@@ -13,7 +13,6 @@ from pelican import signals
 from joinedup.builder.pipeline import BuildState, current_build, hand_over
 from joinedup.core.buildcache import load_memo, save_memo
 from joinedup.core.i18n import activate, install_template_gettext
-from joinedup.core.markup import converted_bodies, reuse_bodies
 from joinedup.core.problems import ProblemsFound, has_errors
 from joinedup.load.repository import load_repository
 
@@ -48,7 +47,7 @@ def load_site(pelican):
 def get_generators(pelican):
     """Sent at the start of every run, before generators (and their readers) exist."""
     state = load_site(pelican)
-    reuse_bodies(load_memo(state.repository.root, BODIES))
+    state.bodies.take(load_memo(state.repository.root, BODIES))
     return DirectoryGenerator
 
 
@@ -72,11 +71,11 @@ BODIES = "bodies"
 
 def keep_bodies(generators):
     """Sent once every generator has read its content: keep this build's bodies for the next."""
-    repository = current_build().repository
-    agenda = repository.agenda
+    state = current_build()
+    agenda = state.repository.agenda
     if agenda is not None:
         items = (*agenda.proposals.values(), *agenda.groups.values())
-        save_memo(repository.root, BODIES, converted_bodies(item.body for item in items))
+        save_memo(state.repository.root, BODIES, state.bodies.kept(item.body for item in items))
 
 
 def register():

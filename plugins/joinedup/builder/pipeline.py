@@ -36,6 +36,7 @@ from typing import Callable
 from joinedup.builder.output import files_under, merge, read_manifest, staging_folder, swap_in, write_manifest
 from joinedup.builder.pagefind import BUNDLE, BrowserIndex, build_tool_failed
 from joinedup.core import problems as P
+from joinedup.core.markup import ConvertedBodies, bodies_in_use, use_bodies
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +69,9 @@ class BuildState:
     ``recorder``: a :class:`joinedup.builder.quick.Recorder` keeping what the next quick rebuild needs,
     or None; ``browser_index``: the :class:`joinedup.builder.pagefind.BrowserIndex` the directory
     generator starts once the pages it reads are written, or None; ``progress``: called with
-    (pages rendered, pages to render), or None. ``loaded_by_plugin``: the plugin made this
-    state itself (plain ``pelican content``).
+    (pages rendered, pages to render), or None; ``bodies``: the proposal and group bodies this
+    build converted (:class:`joinedup.core.markup.ConvertedBodies`, started with those the last
+    build kept). ``loaded_by_plugin``: the plugin made this state itself (plain ``pelican content``).
     """
 
     repository: object
@@ -77,6 +79,7 @@ class BuildState:
     recorder: object | None = None
     browser_index: BrowserIndex | None = None
     progress: Callable[[int, int], None] | None = None
+    bodies: ConvertedBodies = field(default_factory=ConvertedBodies, compare=False)
     loaded_by_plugin: bool = field(default=False, compare=False)
 
 
@@ -90,10 +93,12 @@ def current_build() -> BuildState | None:
 
 @contextmanager
 def handed_to_plugin(state: BuildState | None):
-    """Make ``state`` the current build's for the duration of the block (a ``Pelican.run()``)."""
+    """Make ``state`` the current build's for the duration of the block (a ``Pelican.run()``),
+    and its bodies those the library's Markdown conversion keeps (joinedup.core.markup)."""
     token = _CURRENT.set(state)
     try:
-        yield state
+        with bodies_in_use(state.bodies if state is not None else None):
+            yield state
     finally:
         _CURRENT.reset(token)
 
@@ -102,6 +107,7 @@ def hand_over(state: BuildState | None) -> None:
     """Make ``state`` current until the next hand-over: for the plugin under plain ``pelican``,
     which has no block around its run (it hands over None when the run is finalized)."""
     _CURRENT.set(state)
+    use_bodies(state.bodies if state is not None else None)
 
 
 def build(root: Path, output_path: Path, *, publish: bool = False, progress=None, last: bool = False,

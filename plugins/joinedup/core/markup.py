@@ -13,7 +13,10 @@ from __future__ import annotations
 import base64
 import html
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
+from typing import Mapping
 
 import markdown
 from markdown.extensions.toc import TocExtension
@@ -145,53 +148,92 @@ def _converter(baselevel: int, *, body: bool) -> markdown.Markdown:
                              output_format="html")
 
 
-# Bodies converted in this process, by their Markdown: the page, the feeds and the open data all
-# show a body, and a build can start with the previous build's (see reuse_bodies).
-_bodies: dict[str, Markup] = {}
+class ConvertedBodies:
+    """The bodies one build converted, Markdown to HTML, by their Markdown: the page, the feeds
+    and the open data all show a body, and a build starts with those the last one kept (the
+    plugin loads and saves them in the cache folder), converting only the changed ones.
 
+    A build makes one (joinedup.builder.pipeline.BuildState.bodies) and drops it when it ends;
+    while it runs, :func:`render_body` and :func:`convert_bodies` use it (:func:`bodies_in_use`).
+    """
 
-def render_body(text: str) -> Markup:
-    """:func:`convert_body`, once per distinct text in a process."""
-    found = _bodies.get(text)
-    if found is None:
-        found = _bodies[text] = convert_body(text)
-    return found
+    def __init__(self, kept: Mapping[str, str] | None = None):
+        self._html: dict[str, Markup] = {}
+        if kept:
+            self.take(kept)
+
+    def take(self, kept: Mapping[str, str]) -> None:
+        """Take bodies converted by an earlier build (Markdown → HTML) instead of converting them again."""
+        self._html.update((text, Markup(html_text)) for text, html_text in kept.items())
+
+    def render(self, text: str) -> Markup:
+        """:func:`convert_body`, once per distinct text."""
+        found = self._html.get(text)
+        if found is None:
+            found = self._html[text] = convert_body(text)
+        return found
+
+    def convert(self, texts) -> None:
+        """Convert the bodies among ``texts`` not yet converted, on every core when there are many
+        (a build from nothing at 1,000 proposals: 2 s of Markdown on one core)."""
+        import os
+
+        todo = list(dict.fromkeys(text for text in texts if text not in self._html))
+        workers = os.cpu_count() or 1
+        if len(todo) < PARALLEL_BODIES or workers < 2:
+            for text in todo:
+                self.render(text)
+            return
+        from joinedup.core.buildcache import forked_pool
+
+        with forked_pool(workers) as pool:
+            converted = pool.map(_convert_to_str, todo, chunksize=max(1, len(todo) // (workers * 4)))
+        self._html.update(zip(todo, map(Markup, converted)))
+
+    def kept(self, texts) -> dict[str, str]:
+        """The HTML of those of ``texts`` already converted, to keep for the next build."""
+        return {text: str(self._html[text]) for text in texts if text in self._html}
 
 
 # Below this many bodies to convert, one process is quicker than starting workers.
 PARALLEL_BODIES = 200
 
+# The bodies of the build running now: set only while it runs, like the build's own state
+# (joinedup.builder.pipeline.current_build), which this layer cannot import.
+_IN_USE: ContextVar[ConvertedBodies | None] = ContextVar("joinedup_bodies", default=None)
+
+
+@contextmanager
+def bodies_in_use(bodies: ConvertedBodies | None):
+    """Make ``bodies`` those :func:`render_body` keeps its conversions in, for the block."""
+    token = _IN_USE.set(bodies)
+    try:
+        yield bodies
+    finally:
+        _IN_USE.reset(token)
+
+
+def use_bodies(bodies: ConvertedBodies | None) -> None:
+    """Make ``bodies`` those in use until the next call (plain ``pelican``: no block around its run)."""
+    _IN_USE.set(bodies)
+
+
+def render_body(text: str) -> Markup:
+    """:func:`convert_body`, once per distinct text in the running build (every time outside one)."""
+    bodies = _IN_USE.get()
+    return convert_body(text) if bodies is None else bodies.render(text)
+
 
 def convert_bodies(texts) -> None:
-    """Convert the bodies among ``texts`` not yet converted, on every core when there are many
-    (a build from nothing at 1,000 proposals: 2 s of Markdown on one core)."""
-    import os
-
-    todo = list(dict.fromkeys(text for text in texts if text not in _bodies))
-    workers = os.cpu_count() or 1
-    if len(todo) < PARALLEL_BODIES or workers < 2:
-        for text in todo:
-            render_body(text)
-        return
-    from joinedup.core.buildcache import forked_pool
-
-    with forked_pool(workers) as pool:
-        converted = pool.map(_convert_to_str, todo, chunksize=max(1, len(todo) // (workers * 4)))
-    _bodies.update(zip(todo, map(Markup, converted)))
+    """Convert ``texts`` ahead, for :func:`render_body` in the running build (outside one: nothing
+    to keep them in, nothing done). See :meth:`ConvertedBodies.convert`."""
+    bodies = _IN_USE.get()
+    if bodies is not None:
+        bodies.convert(texts)
 
 
 def _convert_to_str(text: str) -> str:
     return str(convert_body(text))
-
-
-def reuse_bodies(converted: dict[str, str]) -> None:
-    """Take bodies converted by an earlier build (Markdown → HTML) instead of converting them again."""
-    _bodies.update((text, Markup(html_text)) for text, html_text in converted.items())
-
-
-def converted_bodies(texts) -> dict[str, str]:
-    """The HTML of those of ``texts`` already converted, to keep for the next build."""
-    return {text: str(_bodies[text]) for text in texts if text in _bodies}
 
 
 def convert_body(text: str) -> Markup:

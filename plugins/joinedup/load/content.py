@@ -45,12 +45,14 @@ class ContentKind:
     exempt: frozenset = frozenset()
 
 
-def load_content(root: Path, relative: str, known: Known, kind: ContentKind, *, thorough: bool = True):
+def load_content(root: Path, relative: str, known: Known, kind: ContentKind, *, thorough: bool = True,
+                 checks: ContentChecks | None = None):
     """Read, validate and build one file of ``kind``: (object or None, problems).
 
     The object is None when any error was found. With ``thorough=False`` (``check`` of other
     files on a pull request) the file is only parsed, for its ids and links: it was
-    validated when it was merged. It is None if it cannot be built.
+    validated when it was merged. It is None if it cannot be built. ``checks``: the load's
+    :class:`ContentChecks`, which may hold this text's checks already (none: checked here).
     """
     text, found = read_text(root, relative, max_bytes=kind.max_bytes)
     if text is None:
@@ -64,7 +66,7 @@ def load_content(root: Path, relative: str, known: Known, kind: ContentKind, *, 
         except (KeyError, TypeError, ValueError, AttributeError):
             return None, found
         return (item if kind.usable(item) else None), found
-    parsed, found = _checked(text, relative, kind)
+    parsed, found = (checks or ContentChecks()).checked(text, relative, kind)
     if parsed is None:
         return None, found
     # Cross-references depend on the other files, so they are checked on every load.
@@ -74,50 +76,52 @@ def load_content(root: Path, relative: str, known: Known, kind: ContentKind, *, 
     return kind.build(parsed.front_matter, relative, parsed.body, parsed.body_line), found
 
 
-# What parsing, the schema and the privacy rules found in a file depends on its text alone:
-# kept between builds by the text's hash (see remember_checks), a rebuild redoes only the
-# cross-checks of 1,000 unchanged proposals.
-_checks: dict[tuple[bytes, str, str], tuple] = {}  # (text hash, path, schema hash) -> (parsed, problems)
-_used: dict[tuple[bytes, str, str], tuple] = {}
+class ContentChecks:
+    """What parsing, the schema and the privacy rules found in each file of one load, by the
+    file's text: that depends on the text alone, so a rebuild that starts with the checks the
+    last build kept (:meth:`recall`) redoes only the cross-checks of 1,000 unchanged proposals.
+    A load makes one and drops it; :meth:`remember` keeps the checks it used for the next."""
 
+    def __init__(self, kept: dict | None = None):
+        # (text hash, path, schema hash + language) -> (parsed, problems)
+        self.found: dict[tuple[bytes, str, str], tuple] = dict(kept or {})
+        self.used: dict[tuple[bytes, str, str], tuple] = {}
 
-def _checked(text: str, relative: str, kind: ContentKind):
-    # The language is in the key: the problems kept are in its words.
-    key = (hashlib.blake2b(text.encode(), digest_size=16).digest(), relative,
-           _schema_digest(kind.schema_file) + active_language())
-    found = _checks.get(key)
-    if found is None:
-        parsed, problems = split(text, relative, what=kind.what)
-        if parsed is not None:
-            problems = problems + validate(parsed.front_matter, load_validator(str(kind.schema_file)), relative,
-                                           leave_to_cross_checks=kind.leave_to_cross_checks)
-            problems += check_text(parsed.front_matter.data, relative, parsed.front_matter.text_line,
-                                   email_allowed=kind.email_allowed, exempt=kind.exempt)
-            # The other rules would read a body too complex to convert as slowly as Markdown would.
-            problems += (check_complexity(parsed.body, relative, parsed.body_line)
-                         or check_body(parsed.body, relative, parsed.body_line, tags_kept=BODY_TAGS)
-                         + remote_images(parsed.body, relative, parsed.body_line))
-            problems += check_body_privacy(parsed.body, relative, parsed.body_line)
-        found = _checks[key] = (parsed, problems)
-    _used[key] = found
-    return found[0], list(found[1])
+    @classmethod
+    def recall(cls, root: Path) -> ContentChecks:
+        """The checks the last build of ``root`` kept (tied to this library's code)."""
+        return cls(load_memo(root, CHECKS))
+
+    def remember(self, root: Path) -> None:
+        """Keep the checks of the files loaded with these for the next build of ``root``."""
+        save_memo(root, CHECKS, dict(self.used))
+
+    def checked(self, text: str, relative: str, kind: ContentKind):
+        """(parsed file or None, problems) of ``text``, the file ``relative`` of ``kind``."""
+        # The language is in the key: the problems kept are in its words.
+        key = (hashlib.blake2b(text.encode(), digest_size=16).digest(), relative,
+               _schema_digest(kind.schema_file) + active_language())
+        found = self.found.get(key)
+        if found is None:
+            parsed, problems = split(text, relative, what=kind.what)
+            if parsed is not None:
+                problems = problems + validate(parsed.front_matter, load_validator(str(kind.schema_file)), relative,
+                                               leave_to_cross_checks=kind.leave_to_cross_checks)
+                problems += check_text(parsed.front_matter.data, relative, parsed.front_matter.text_line,
+                                       email_allowed=kind.email_allowed, exempt=kind.exempt)
+                # The other rules would read a body too complex to convert as slowly as Markdown would.
+                problems += (check_complexity(parsed.body, relative, parsed.body_line)
+                             or check_body(parsed.body, relative, parsed.body_line, tags_kept=BODY_TAGS)
+                             + remote_images(parsed.body, relative, parsed.body_line))
+                problems += check_body_privacy(parsed.body, relative, parsed.body_line)
+            found = self.found[key] = (parsed, problems)
+        self.used[key] = found
+        return found[0], list(found[1])
 
 
 @lru_cache(maxsize=8)
 def _schema_digest(schema_file: Path) -> str:
     return hashlib.blake2b(Path(schema_file).read_bytes(), digest_size=16).hexdigest()
-
-
-def remember_checks(root: Path) -> None:
-    """Keep the checks of the files loaded since :func:`recall_checks` for the next build."""
-    save_memo(root, CHECKS, dict(_used))
-
-
-def recall_checks(root: Path) -> None:
-    """Start a load with the checks the last build kept (tied to this library's code)."""
-    _checks.clear()
-    _checks.update(load_memo(root, CHECKS))
-    _used.clear()
 
 
 CHECKS = "content-checks"

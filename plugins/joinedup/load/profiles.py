@@ -19,7 +19,7 @@ from joinedup.core.problems import Problem, problem
 from joinedup.load.complexity import check_complexity
 from joinedup.load.files import content_files, read_text
 from joinedup.load.privacy import check_text
-from joinedup.load.schema import load_validator, validate
+from joinedup.load.schema import SchemaValidator, load_validator, validate
 from joinedup.load.taxonomy import unknown_entry
 from joinedup.load.yamlsource import YamlDocument, load_yaml
 
@@ -50,14 +50,21 @@ def load_volunteer(root: Path, relative: str, taxonomy: Taxonomy) -> tuple[Volun
     return volunteer_from_text(root, relative, text, taxonomy)
 
 
-def volunteer_from_text(root: Path, relative: str, text: str, taxonomy: Taxonomy) -> tuple[Volunteer | None, list[Problem]]:
-    """Validate and build the profile whose file ``relative`` holds ``text``."""
+def profile_validator(root: Path) -> SchemaValidator:
+    """The validator of the profile schema of the repository at ``root`` (volunteers/schema.json), as it reads now."""
+    return load_validator(str(root / SCHEMA_FILE))
+
+
+def volunteer_from_text(root: Path, relative: str, text: str, taxonomy: Taxonomy,
+                        validator: SchemaValidator | None = None) -> tuple[Volunteer | None, list[Problem]]:
+    """Validate and build the profile whose file ``relative`` holds ``text``, with ``validator``
+    (:func:`profile_validator`, when a load validates many) or the schema as it reads now."""
     document, found = load_yaml(text, relative, what="profile")
     if document is None:
         return None, found
     found += validate(
         document,
-        load_validator(str(root / SCHEMA_FILE)),
+        validator if validator is not None else profile_validator(root),
         relative,
         leave_to_cross_checks=[("skills",), ("themes",), ("location", "region")],
         consent_key="publish",

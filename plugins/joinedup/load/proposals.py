@@ -17,7 +17,7 @@ from joinedup.core.dates import parse_date
 from joinedup.core.i18n import gettext as _
 from joinedup.core.model import STATUSES, Known, Proposal
 from joinedup.core.problems import Problem, problem
-from joinedup.load.content import ContentKind, load_content
+from joinedup.load.content import ContentChecks, ContentKind, load_content
 from joinedup.load.crossrefs import items, unknown_people, unknown_skill, unknown_themes
 from joinedup.load.files import content_files
 from joinedup.load.profiles import ID_PATTERN, RESERVED_IDS
@@ -37,10 +37,10 @@ def proposal_files(root: Path) -> tuple[list[str], list[Problem]]:
 
 
 def load_proposal(
-    root: Path, relative: str, known: Known, *, thorough: bool = True
+    root: Path, relative: str, known: Known, *, thorough: bool = True, checks: ContentChecks | None = None
 ) -> tuple[Proposal | None, list[Problem]]:
     """Read, validate and build one proposal (see ``content.load_content``)."""
-    return load_content(root, relative, known, _KIND, thorough=thorough)
+    return load_content(root, relative, known, _KIND, thorough=thorough, checks=checks)
 
 
 def _cross_check(document, path: str, known: Known) -> list[Problem]:

@@ -22,11 +22,12 @@ from joinedup.core.model import Agenda, Directory, History, Known, Taxonomy, bui
 from joinedup.core.problems import Problem, problem
 from joinedup.load.agenda import build_agenda
 from joinedup.load.changes import committed_but_ignored
-from joinedup.load.content import check_pages, recall_checks, remember_checks
+from joinedup.load.content import ContentChecks, check_pages
 from joinedup.load.files import read_text
 from joinedup.load.groups import group_files, load_group
 from joinedup.load.history import read_history
-from joinedup.load.profiles import ended_availability, github_collisions, load_volunteer, profile_files, volunteer_from_text
+from joinedup.load.profiles import (ended_availability, github_collisions, load_volunteer, profile_files,
+                                   profile_validator, volunteer_from_text)
 from joinedup.load.proposals import load_proposal, proposal_files
 from joinedup.load.settings import load_settings
 from joinedup.load.taxonomy import load_taxonomy
@@ -110,22 +111,23 @@ def load_repository(
         # Needs only the ids (known), not the profiles: runs while worker processes validate
         # the profiles, on the core they leave (0.9 s for 1,000 proposals from nothing).
         nonlocal content_problems
-        if only is None:
-            recall_checks(root)
+        # A whole load starts with the checks the last one kept, and keeps those it used.
+        checks = ContentChecks.recall(root) if only is None else ContentChecks()
         # With `only`, the other proposals and groups are read for their ids and links, not
         # re-validated: their problems would not be reported, and validation is most of the cost.
         for path in proposal_paths:
-            proposal, problems = load_proposal(root, path, known, thorough=wanted is None or path in wanted)
+            proposal, problems = load_proposal(root, path, known, thorough=wanted is None or path in wanted,
+                                               checks=checks)
             content_problems += problems
             if proposal is not None:
                 proposals.append(proposal)
         for path in group_paths:
-            group, problems = load_group(root, path, known, thorough=wanted is None or path in wanted)
+            group, problems = load_group(root, path, known, thorough=wanted is None or path in wanted, checks=checks)
             content_problems += problems
             if group is not None:
                 groups.append(group)
         if only is None:
-            remember_checks(root)
+            checks.remember(root)
 
     volunteers = []
     digests: dict[str, bytes] = {}
@@ -210,7 +212,8 @@ def _load_volunteers(root: Path, paths: list[str], taxonomy: Taxonomy, digests: 
             misses.append((path, text, key, signature))
     if len(misses) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         meanwhile()
-        fresh = [volunteer_from_text(root, path, text, taxonomy) for path, text, _, _ in misses]
+        validator = profile_validator(root)  # read once for the whole load
+        fresh = [volunteer_from_text(root, path, text, taxonomy, validator) for path, text, _, _ in misses]
     else:
         workers = os.cpu_count() or 2
         translations(active_language())  # compiled once here, not once in each forked worker
@@ -237,6 +240,8 @@ def _load_volunteers(root: Path, paths: list[str], taxonomy: Taxonomy, digests: 
 _SALT = "\0salt"  # the key under which _load_volunteers passes the cache's salt in ``signatures``
 
 
+# Filled in each worker process of _load_volunteers' pool by _start_worker (never in the
+# process that loads): the pool, and its workers with it, end with that load.
 _worker_state: dict = {}
 
 
@@ -247,11 +252,12 @@ def _start_worker(root: Path, language: str) -> None:
     _worker_state["root"] = root
     activate(language)  # a spawned worker starts in English; its problems are in the site's language
     _worker_state["taxonomy"], _ = load_taxonomy(root)
+    _worker_state["validator"] = profile_validator(root)
 
 
 def _load_one(item: tuple[str, str]):
     path, text = item
-    return volunteer_from_text(_worker_state["root"], path, text, _worker_state["taxonomy"])
+    return volunteer_from_text(_worker_state["root"], path, text, _worker_state["taxonomy"], _worker_state["validator"])
 
 
 def _stem(relative: str) -> str:

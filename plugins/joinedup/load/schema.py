@@ -76,10 +76,16 @@ class SchemaValidator:
         return errors
 
 
-@lru_cache(maxsize=8)
 def load_validator(schema_path: str) -> SchemaValidator:
-    """The validator for the schema file at ``schema_path`` (cached: schemas do not change mid-run)."""
-    return SchemaValidator(json.loads(Path(schema_path).read_text(encoding="utf-8")))
+    """The validator for the schema file at ``schema_path`` as it reads now: a fork edits its
+    profile schema (volunteers/schema.json) while ``serve`` runs, so validators are kept by the
+    schema's text, never by its path."""
+    return _validator(Path(schema_path).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=8)
+def _validator(schema_text: str) -> SchemaValidator:
+    return SchemaValidator(json.loads(schema_text))
 
 
 def _inline_refs(node: Any, root: dict) -> Any:
