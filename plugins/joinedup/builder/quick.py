@@ -30,6 +30,7 @@ import io
 import os
 import pickle
 import re
+import shutil
 import sqlite3
 import stat
 import sys
@@ -517,7 +518,7 @@ def rebuild(root: Path, output: Path, settings_file: str, key: str, profiles: di
 
 
 def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profiles: dict, build_date) -> tuple[int, int, int]:
-    from joinedup.builder.output import MANIFEST, read_manifest
+    from joinedup.builder.output import read_manifest
 
     meta = _read_meta(db)
     if meta.get("version") != VERSION or meta.get("world") != key or meta.get("settings_file") != settings_file:
@@ -646,11 +647,12 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
     else:
         rendered, facets, data, fingerprints = {}, FacetChanges({}, frozenset(), frozenset()), {}, {}
 
-    # Written: first the manifest goes (a rebuild cut short then starts over), then the files,
-    # then the manifest, then the state of this site.
+    # Written: the changed files and the new manifest into a staging folder beside the site,
+    # then published in one committed step (joinedup.builder.output.publish), then the state
+    # of this site. The state forgets the last site's manifest first: cut short, the next
+    # build is a full one.
     files = set(manifest["files"])
     written, facet_files_gone = {**rendered, **facets.written, **data}, facets.gone
-    manifest_path = os.path.join(output, MANIFEST)
     new_files = facets.new
     for name in written:
         target = os.path.join(output, name)
@@ -659,17 +661,20 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
     with db:
         db.execute("DELETE FROM meta WHERE key = 'manifest'")
     if written or facet_files_gone:
-        os.unlink(manifest_path)
-        for name, content in written.items():
-            _write(output, name, content)
-        for name in facet_files_gone:
-            os.unlink(os.path.join(output, name))
+        from joinedup.builder.output import publish, staging_folder, write_manifest
+
         files = (files - facet_files_gone) | facets.new
         facet_names = (set(manifest.get("facets", ())) - facet_files_gone) | facets.new
-        from joinedup.builder.output import write_manifest
-
-        write_manifest(output, {**manifest, "pages": {**manifest["pages"], **fingerprints},
-                                "facets": sorted(facet_names), "files": sorted(files)})
+        staging = staging_folder(Path(output))
+        try:
+            for name, content in written.items():
+                _write(staging, name, content)
+            write_manifest(staging, {**manifest, "pages": {**manifest["pages"], **fingerprints},
+                                     "facets": sorted(facet_names), "files": sorted(files)})
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        publish(staging, Path(output), set(written), set(facet_files_gone))
     with db:
         for path, old, volunteer, digest, _ in changed:
             db.execute("UPDATE people SET digest = ?, volunteer = ?, stamp = NULL WHERE id = ?",
@@ -681,13 +686,11 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
     return sum(1 for name in files if name.endswith(".html")), len(changed), len(rendered)
 
 
-def _write(output: Path, name: str, content: bytes) -> None:
-    target = os.path.join(output, name)
+def _write(folder: Path, name: str, content: bytes) -> None:
+    target = os.path.join(folder, name)
     os.makedirs(os.path.dirname(target), exist_ok=True)
-    temporary = f"{target}.quick-{os.getpid()}"
-    with open(temporary, "wb") as handle:
+    with open(target, "wb") as handle:
         handle.write(content)
-    os.replace(temporary, target)
 
 
 def _render(root: Path, output: Path, meta: dict, taxonomy, build_date, pages: dict, loaded: dict) -> dict[str, bytes]:
