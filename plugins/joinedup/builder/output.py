@@ -101,7 +101,7 @@ def merge(staging: Path, output: Path, staged: set[str], files: set[str], previo
     manifest, which is moved last. One publication (:func:`publish`): killed at any moment, it
     is either not begun or finished by the next build.
     """
-    publish(staging, output, staged, previous - files, whole)
+    publish(staging, output, {name: name for name in staged}, previous - files, whole)
 
 
 def _publication(output: Path) -> Path:
@@ -109,8 +109,8 @@ def _publication(output: Path) -> Path:
     return output.with_name(f".{output.name}-publishing.json")
 
 
-def publish(staging: Path, output: Path, staged: set[str], gone: set[str], whole: str | None = None) -> None:
-    """Put the ``staged`` files of ``staging`` (names relative to it) into ``output``, remove
+def publish(staging: Path, output: Path, staged: dict[str, str], gone: set[str], whole: str | None = None) -> None:
+    """Put the ``staged`` files (name in ``output`` -> name in ``staging``) into ``output``, remove
     the ``gone`` files of ``output``, and move ``staging``'s manifest (which it must hold) in
     last; then drop ``staging``. Used by the full build's merge and by the quick rebuild alike.
 
@@ -122,7 +122,8 @@ def publish(staging: Path, output: Path, staged: set[str], gone: set[str], whole
     the two never claims the files it does not yet hold.
     """
     journal = _publication(output)
-    plan = {"staging": str(staging), "staged": sorted(staged - {MANIFEST}), "whole": whole,
+    plan = {"staging": str(staging), "staged": sorted((name, staged[name]) for name in staged.keys() - {MANIFEST}),
+            "whole": whole,
             "gone": sorted(name for name in gone - {MANIFEST} if _inside(name))}
     temporary = journal.with_name(f"{journal.name}.{os.getpid()}")
     with open(temporary, "w", encoding="utf-8") as handle:
@@ -172,15 +173,15 @@ def _carry_out(output: Path, plan: dict) -> None:
             shutil.rmtree(trash, ignore_errors=True)
         (staging / whole).rename(old)
     made: set[str] = set()
-    for name in plan["staged"]:
-        if not _inside(name):
+    for name, source in plan["staged"]:
+        if not (_inside(name) and _inside(source)):
             continue
         parent = os.path.dirname(name)
         if parent not in made:
             os.makedirs(output / parent, exist_ok=True)
             made.add(parent)
         try:
-            os.replace(staging / name, output / name)
+            os.replace(staging / source, output / name)
         except FileNotFoundError:
             pass  # moved before the last publication was cut short
     for name in plan["gone"]:

@@ -667,14 +667,17 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
         facet_names = (set(manifest.get("facets", ())) - facet_files_gone) | facets.new
         staging = staging_folder(Path(output))
         try:
+            # Staged flat, by number: no folders to make there and to remove after.
+            staged = {name: str(number) for number, name in enumerate(written)}
             for name, content in written.items():
-                _write(staging, name, content)
+                with open(staging / staged[name], "wb") as handle:
+                    handle.write(content)
             write_manifest(staging, {**manifest, "pages": {**manifest["pages"], **fingerprints},
                                      "facets": sorted(facet_names), "files": sorted(files)})
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        publish(staging, Path(output), set(written), set(facet_files_gone))
+        publish(staging, Path(output), staged, set(facet_files_gone))
     with db:
         for path, old, volunteer, digest, _ in changed:
             db.execute("UPDATE people SET digest = ?, volunteer = ?, stamp = NULL WHERE id = ?",
@@ -684,13 +687,6 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
         db.execute("INSERT OR REPLACE INTO meta VALUES ('manifest', ?)",
                    (pickle.dumps(_manifest_signature(output), protocol=5),))
     return sum(1 for name in files if name.endswith(".html")), len(changed), len(rendered)
-
-
-def _write(folder: Path, name: str, content: bytes) -> None:
-    target = os.path.join(folder, name)
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    with open(target, "wb") as handle:
-        handle.write(content)
 
 
 def _render(root: Path, output: Path, meta: dict, taxonomy, build_date, pages: dict, loaded: dict) -> dict[str, bytes]:
