@@ -83,3 +83,83 @@ def test_a_build_killed_half_way_leaves_the_previous_site_and_the_next_build_wor
     assert not (output / "people" / "cara-new").exists()
     site.tasks("build", "--output", str(output), check=True)
     assert (output / "people" / "cara-new" / "index.html").is_file()
+
+
+# Runs tasks.py, counting the calls that change files (opening one to write, renames,
+# removals) and killing itself with SIGKILL at the KILL_AT-th; it writes how many there were
+# to COUNTED when it ends.
+_KILLER = """
+import builtins, os, runpy, signal, sys
+left = int(os.environ["KILL_AT"])
+done = 0
+def counted(function):
+    def run(*args, **kwargs):
+        global done
+        done += 1
+        if done == left:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return function(*args, **kwargs)
+    return run
+for name in ("replace", "rename", "unlink", "remove", "rmdir"):
+    setattr(os, name, counted(getattr(os, name)))
+plain_open, counted_open = builtins.open, counted(builtins.open)
+def open_(file, mode="r", *args, **kwargs):
+    return (counted_open if set(mode) & set("wxa+") else plain_open)(file, mode, *args, **kwargs)
+builtins.open = open_
+sys.argv = sys.argv[1:]
+try:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+finally:
+    with plain_open(os.environ["COUNTED"], "w") as handle:
+        handle.write(str(done))
+"""
+
+
+def test_a_quick_rebuild_killed_at_any_step_leaves_the_previous_or_the_new_site_and_the_next_build_works(site, tmp_path):
+    from joinedup.builder.output import finish_publishing
+    from test_incremental import site_files
+
+    git_site(site)
+    output = site.root / "output"
+    killer, counted = tmp_path / "killer.py", tmp_path / "counted"
+    killer.write_text(_KILLER)
+
+    def build(kill_at: int = 0) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, str(killer), str(REPO / "tasks.py"), "--root", str(site.root), "build", "--output", str(output)],
+            cwd=site.root, env={**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "KILL_AT": str(kill_at),
+                                "COUNTED": str(counted)},
+            capture_output=True, text=True, timeout=300)
+
+    def edit(bio: str) -> None:
+        site.profile("ana-lopez", bio=bio)
+
+    edit("Maps and leaflets.")
+    assert build().returncode == 0 and build().returncode == 0
+    before, before_files = snapshot(output), site_files(output)
+    edit("Maps, leaflets and a zeppelin.")
+    done = build()
+    assert "Quick rebuild" in done.stderr, done.stderr
+    after, steps = site_files(output), int(counted.read_text())
+    edit("Maps and leaflets.")
+    assert "Quick rebuild" in build().stderr and site_files(output) == before_files
+    before = snapshot(output)
+
+    committed = 0
+    points = sorted({1, 2, 3, steps // 4, steps // 2, steps * 3 // 4, steps - 3, steps - 1, steps})
+    for kill_at in points:
+        edit("Maps, leaflets and a zeppelin.")
+        killed = build(kill_at)
+        assert killed.returncode == -signal.SIGKILL, killed.stderr
+        if finish_publishing(output):  # what every build does first
+            committed += 1
+            assert site_files(output) == after, kill_at
+        else:  # killed before the commit point, or once the publication was done
+            assert snapshot(output) == before or site_files(output) == after, kill_at
+        assert build().returncode == 0
+        assert site_files(output) == after, kill_at
+        edit("Maps and leaflets.")
+        assert build().returncode == 0
+        assert site_files(output) == before_files
+        before = snapshot(output)
+    assert 0 < committed < len(points) - 1  # killed before, during and after the publication

@@ -158,3 +158,22 @@ def test_a_template_reaching_for_the_whole_model_is_rendered_by_the_full_build(m
     assert QUICK not in said and "failed" not in said, said
     assert "One of 7 people." in (site.root / "output/people/cy-jones/index.html").read_text()
     assert_same_site(site, tmp_path)
+
+
+def test_a_template_naming_a_global_no_path_has_fails_in_the_full_build_and_in_the_quick_rebuild(movement):
+    """A name neither the full build nor the quick rebuild gives a template is an error in
+    both, never empty text in one of them (joinedup.render.rendering.NamedUndefined)."""
+    site = movement
+    output = site.root / "output"
+    template = site.root / "themes/joinedup/templates/person.html"
+    template.write_text(template.read_text().replace(
+        "</article>", '{% if person.headline == "Broken" %}<p>{{ no_such_global }}</p>{% endif %}</article>', 1))
+    build(site)  # no page shows the name yet
+    before = site_files(output)
+    site.profile("cy-jones", name="Cy Jones", github="cy-jones", bio="Maps and a zeppelin.", headline="Broken")
+    said = site.tasks("build", "--output", str(output))
+    assert said.returncode == 1, said.stderr
+    # The quick rebuild stopped on the name, then the full build did.
+    assert "The quick rebuild failed (UndefinedError: 'no_such_global' is undefined)" in said.stderr, said.stderr
+    assert "'no_such_global' is undefined" in said.stderr.split("building in full.", 1)[1], said.stderr
+    assert site_files(output) == before

@@ -17,6 +17,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pelican
 from pelican.generators import Generator
 
 import joinedup.render.pages as pages_module
@@ -30,6 +31,7 @@ from joinedup.render.facets import write_facets
 from joinedup.render.feeds import FeedSite, proposal_feeds
 from joinedup.render.pages import check_collisions, plan_agenda, plan_content, plan_directory
 from joinedup.render.presentation import ACCENT_CSS, accent_css, theme_globals
+from joinedup.render.rendering import page_environment, render_page
 from joinedup.render.security import HEADERS_FILE, headers_file
 from joinedup.render.sitemap import SITEMAP, sitemap
 
@@ -50,10 +52,20 @@ SHARED_TEMPLATES = ("partials/person_card.html", "partials/site_header.html", "p
 # Settings that differ on every build without changing a page.
 _PER_BUILD_SETTINGS = {"OUTPUT_PATH", "JOINEDUP_ROOT"}
 _shared: dict = {}
+# Pelican's simple theme, which the theme's templates may extend (as Pelican's own generators allow).
+SIMPLE_TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(pelican.__file__)), "themes", "simple", "templates")
 
 
 class DirectoryGenerator(Generator):
     """Adds the directory and the agenda to the shared context; writes their pages, feeds and data."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The planned pages' environment is the one a quick rebuild makes too (joinedup.render.rendering),
+        # with what Pelican and plugins added to this generator's (strftime, plugin_enabled...).
+        pelican_env = self.env
+        self.env = page_environment(self._templates_path, self.theme, SIMPLE_TEMPLATES, self.settings,
+                                    self.settings.get("DEFAULT_LANG", "en"), pelican_env.filters, pelican_env.tests)
 
     def generate_context(self):
         # Loaded and validated for this run by joinedup.builder.pipeline, or by the plugin's get_generators hook.
@@ -131,7 +143,7 @@ class DirectoryGenerator(Generator):
         # overlapping saves (the data files by a worker, the quick state beside Pagefind).
         big = len(volunteers) > KEEP_PER_PROFILE_UP_TO
         if recorder is not None:
-            recorder.generator(self, self.names, shared, _PER_BUILD_SETTINGS)
+            recorder.generator(self, self.names, shared, _PER_BUILD_SETTINGS, SIMPLE_TEMPLATES)
             if not recorder.has_kept_pages:
                 rendered = set(todo)
                 recorder.add([_record(index, self.pages[index], volunteers)
@@ -330,8 +342,7 @@ def _record(index: int, page, volunteers) -> tuple:
 def _render(index: int) -> tuple | None:
     """Render the page; with a recorder in this build, return its record (see _record)."""
     page = _shared["pages"][index]
-    template = _shared["env"].get_template(page.template)
-    html = template.render({**_shared["context"], **page.context, "page_url": page.url, "output_file": page.save_as})
+    html = render_page(_shared["env"], _shared["context"], page.template, page.context, page.url, page.save_as)
     target = os.path.join(_shared["output"], page.save_as)
     os.makedirs(os.path.dirname(target), exist_ok=True)
     with open(target, "w", encoding="utf-8") as handle:

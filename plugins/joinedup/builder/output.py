@@ -10,9 +10,11 @@ staged files into the output and removes the files the new site no longer has. C
 14,000 folders to hard-link 14,000 unchanged pages cost more than rendering what changed.
 
 The manifest (``.joinedup-pages.json`` in the site) holds each planned page's fingerprint,
-the facet files, and every file of the site. It is removed before a merge starts and written
-last, so a merge cut short (power loss, SIGKILL) leaves no manifest and the next build
-renders everything again instead of trusting a half-merged site.
+the facet files, and every file of the site. A merge, and a quick rebuild's update
+(joinedup.builder.quick), are one publication (:func:`publish`): a journal beside the output,
+committed with a rename before the first file of the site changes, lets the next build finish
+one cut short (power loss, SIGKILL), so the site is the last one or the complete new one; the
+manifest is removed first and moved in last, so it never claims a file not yet in place.
 """
 
 from __future__ import annotations
@@ -96,10 +98,74 @@ def merge(staging: Path, output: Path, staged: set[str], files: set[str], previo
 
     ``whole`` names a folder of ``staging`` that replaces the same folder of ``output`` as one
     (Pagefind's bundle, whose file names change on every run). ``staging`` must hold the new
-    manifest, which is moved last.
+    manifest, which is moved last. One publication (:func:`publish`): killed at any moment, it
+    is either not begun or finished by the next build.
     """
+    publish(staging, output, {name: name for name in staged}, previous - files, whole)
+
+
+def _publication(output: Path) -> Path:
+    """The journal of a publication into ``output`` under way, beside it."""
+    return output.with_name(f".{output.name}-publishing.json")
+
+
+def publish(staging: Path, output: Path, staged: dict[str, str], gone: set[str], whole: str | None = None) -> None:
+    """Put the ``staged`` files (name in ``output`` -> name in ``staging``) into ``output``, remove
+    the ``gone`` files of ``output``, and move ``staging``'s manifest (which it must hold) in
+    last; then drop ``staging``. Used by the full build's merge and by the quick rebuild alike.
+
+    The plan is written to a journal beside ``output`` and committed with one rename before
+    the first file of ``output`` changes. Killed before that rename, ``output`` is exactly the
+    last site (``staging`` is left for the next build to ignore); killed after it,
+    :func:`finish_publishing`, which every build runs first, completes the same moves, so the
+    site becomes the complete new one. The old manifest goes first: a site cut short between
+    the two never claims the files it does not yet hold.
+    """
+    journal = _publication(output)
+    plan = {"staging": str(staging), "staged": sorted((name, staged[name]) for name in staged.keys() - {MANIFEST}),
+            "whole": whole,
+            "gone": sorted(name for name in gone - {MANIFEST} if _inside(name))}
+    temporary = journal.with_name(f"{journal.name}.{os.getpid()}")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(plan, handle)
+    os.replace(temporary, journal)  # the commit point
+    _carry_out(output, plan)
+    journal.unlink()
+
+
+def finish_publishing(output: Path) -> bool:
+    """Complete a publication into ``output`` that was cut short after its commit (see
+    :func:`publish`); True when there was one. A journal that cannot be read is dropped."""
+    journal = _publication(output)
+    try:
+        with open(journal, encoding="utf-8") as handle:
+            plan = json.load(handle)
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):
+        journal.unlink(missing_ok=True)
+        return False
+    staging = Path(plan.get("staging", "")) if isinstance(plan, dict) else None
+    if staging is not None and staging.parent == output.parent and staging.name.startswith(f".{output.name}-"):
+        _carry_out(output, plan)
+    journal.unlink(missing_ok=True)
+    return True
+
+
+def _inside(name: str) -> bool:
+    """A name inside the site: a manifest or journal naming files elsewhere is not ours."""
+    return bool(name) and not os.path.isabs(name) and ".." not in name.split("/")
+
+
+def _carry_out(output: Path, plan: dict) -> None:
+    """The moves of a committed publication, in an order that can be run again from any point."""
+    staging = Path(plan["staging"])
+    if not (staging / MANIFEST).exists():  # moved in last: the rest is done
+        shutil.rmtree(staging, ignore_errors=True)
+        return
     (output / MANIFEST).unlink(missing_ok=True)
-    if whole:
+    whole = plan.get("whole")
+    if whole and _inside(whole) and (staging / whole).exists():
         old = output / whole
         if old.exists():
             trash = output / f".{whole}-old-{os.getpid()}"
@@ -107,15 +173,20 @@ def merge(staging: Path, output: Path, staged: set[str], files: set[str], previo
             shutil.rmtree(trash, ignore_errors=True)
         (staging / whole).rename(old)
     made: set[str] = set()
-    for name in sorted(staged - {MANIFEST}):
+    for name, source in plan["staged"]:
+        if not (_inside(name) and _inside(source)):
+            continue
         parent = os.path.dirname(name)
         if parent not in made:
             os.makedirs(output / parent, exist_ok=True)
             made.add(parent)
-        os.replace(staging / name, output / name)
-    for name in sorted(previous - files - {MANIFEST}):
-        if os.path.isabs(name) or ".." in name.split("/"):
-            continue  # a manifest that names files outside the site is not ours: touch nothing there
+        try:
+            os.replace(staging / source, output / name)
+        except FileNotFoundError:
+            pass  # moved before the last publication was cut short
+    for name in plan["gone"]:
+        if not _inside(name):
+            continue
         target = output / name
         try:
             target.unlink()

@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from joinedup.builder.output import files_under, merge, read_manifest, staging_folder, swap_in, write_manifest
+from joinedup.builder.output import (files_under, finish_publishing, merge, read_manifest, staging_folder, swap_in,
+                                     write_manifest)
 from joinedup.builder.pagefind import BUNDLE, BrowserIndex, build_tool_failed
 from joinedup.core import problems as P
 from joinedup.core.markup import ConvertedBodies, bodies_in_use, use_bodies
@@ -129,6 +130,8 @@ def build(root: Path, output_path: Path, *, publish: bool = False, progress=None
     root = Path(root)
     settings_file = SETTINGS_FILES[publish]
     day = build_date()
+    # A publication of the last build cut short after its commit is completed first (output.publish).
+    finish_publishing(Path(output_path))
     # Taken before anything is read: an edit made during this build makes the next one full.
     key, profiles = quick.world(root, output_path, settings_file, day)
     quickly = rebuild_quickly(root, output_path, settings_file, key, profiles, day, quick_failed)

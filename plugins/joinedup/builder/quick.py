@@ -15,7 +15,7 @@ the repository's cache folder (:func:`joinedup.core.buildcache.cache_dir`):
   and groups on it as references, and the people on it; ``items``: those proposals and groups.
 
 :func:`rebuild` renders the pages showing the edited people with their new profile swapped in,
-patches the search facets and open data record by record, and updates the manifest, giving
+updates the search facets and open data for them (render.facets, render.exports), and updates the manifest, giving
 the bytes a full build would (tests/test_quick.py compares them). Anything else (another
 file changed, a profile added or removed, a name, skill, place or availability edited, a
 problem in the file, a template reaching for the whole model) raises :class:`Refused`, and
@@ -27,10 +27,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
-import json
 import os
 import pickle
 import re
+import shutil
 import sqlite3
 import stat
 import sys
@@ -254,9 +254,10 @@ class Recorder:
         self.has_kept_pages = last.get("version") == VERSION and last.get("manifest") == _manifest_signature(output)
         self.pinned: set[str] = set(last.get("pinned", ())) if self.has_kept_pages else set()
 
-    def generator(self, generator, names: dict, shared: str, per_build=frozenset()) -> None:
+    def generator(self, generator, names: dict, shared: str, per_build=frozenset(), simple: str = "") -> None:
         """What the directory generator knows: its page plan, Pelican's context (but
-        ``per_build`` settings: the model, this recorder...), its templates, the shared inputs."""
+        ``per_build`` settings: the model, this recorder...), the names of its template globals,
+        its templates (and Pelican's ``simple`` theme's), the shared inputs."""
         self.pages = [(page.save_as, page.template, page.url) for page in generator.pages]
         self.recorded = bytearray(len(self.pages))
         kept, dropped = {}, []
@@ -272,10 +273,10 @@ class Recorder:
                 dropped.append(key)
         env = generator.env
         self.meta.update(
-            shared=shared, context=kept, dropped=dropped,
+            shared=shared, context=kept, dropped=dropped, globals=sorted(names),
             menu=pickle.dumps([_MenuPage(page) for page in generator.context.get("pages", ())], protocol=5),
             templates=list(generator._templates_path), theme=str(generator.theme),
-            simple=os.path.join(os.path.dirname(sys.modules["pelican"].__file__), "themes", "simple", "templates"),
+            simple=simple,
             environment=environment_signature(env),
         )
         self.confirmations = {v.id: names["confirmation"](v) for v in generator.repository.directory.volunteers.values()}
@@ -517,7 +518,7 @@ def rebuild(root: Path, output: Path, settings_file: str, key: str, profiles: di
 
 
 def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profiles: dict, build_date) -> tuple[int, int, int]:
-    from joinedup.builder.output import MANIFEST, read_manifest
+    from joinedup.builder.output import read_manifest
 
     meta = _read_meta(db)
     if meta.get("version") != VERSION or meta.get("world") != key or meta.get("settings_file") != settings_file:
@@ -550,8 +551,11 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
         raise Refused("a file of the site is missing") from None
 
     from joinedup.load.files import read_text
-    from joinedup.load.taxonomy import load_taxonomy
     from joinedup.load.profiles import volunteer_from_text
+    from joinedup.load.taxonomy import load_taxonomy
+    from joinedup.render.exports import update_people
+    from joinedup.render.facets import FacetChanges, update_facets
+    from joinedup.render.rendering import CannotUpdate
 
     taxonomy = None
     loaded: dict[str, tuple] = {}  # id -> (volunteer, label, digest)
@@ -633,17 +637,23 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
         fingerprints = _fingerprints(meta["shared"], pages, loaded)
         pages = {name: page for name, page in pages.items() if manifest["pages"].get(name) != fingerprints[name]}
         rendered = _render(root, output, meta, taxonomy, build_date, pages, loaded)
-        facets = _patch_facets(output, db, changed, taxonomy, build_date, meta["count"])
-        data = _patch_open_data(output, changed)
+        try:
+            facets = update_facets(output, [(db.execute("SELECT position FROM people WHERE id = ?", (old.id,)).fetchone()[0],
+                                             old, volunteer) for _, old, volunteer, _, _ in changed],
+                                   taxonomy, build_date, meta["count"])
+            data = update_people(output, [(old, volunteer) for _, old, volunteer, _, _ in changed])
+        except CannotUpdate as reason:
+            raise Refused(str(reason)) from None
     else:
-        rendered, facets, data, fingerprints = {}, ({}, set(), set()), {}, {}
+        rendered, facets, data, fingerprints = {}, FacetChanges({}, frozenset(), frozenset()), {}, {}
 
-    # Written: first the manifest goes (a rebuild cut short then starts over), then the files,
-    # then the manifest, then the state of this site.
+    # Written: the changed files and the new manifest into a staging folder beside the site,
+    # then published in one committed step (joinedup.builder.output.publish), then the state
+    # of this site. The state forgets the last site's manifest first: cut short, the next
+    # build is a full one.
     files = set(manifest["files"])
-    written, facet_files_gone = {**rendered, **facets[0], **data}, facets[1]
-    manifest_path = os.path.join(output, MANIFEST)
-    new_files = facets[2]
+    written, facet_files_gone = {**rendered, **facets.written, **data}, facets.gone
+    new_files = facets.new
     for name in written:
         target = os.path.join(output, name)
         if os.path.islink(target) or not (os.path.isfile(target) or name in new_files):
@@ -651,17 +661,23 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
     with db:
         db.execute("DELETE FROM meta WHERE key = 'manifest'")
     if written or facet_files_gone:
-        os.unlink(manifest_path)
-        for name, content in written.items():
-            _write(output, name, content)
-        for name in facet_files_gone:
-            os.unlink(os.path.join(output, name))
-        files = (files - facet_files_gone) | facets[2]
-        facet_names = (set(manifest.get("facets", ())) - facet_files_gone) | facets[2]
-        from joinedup.builder.output import write_manifest
+        from joinedup.builder.output import publish, staging_folder, write_manifest
 
-        write_manifest(output, {**manifest, "pages": {**manifest["pages"], **fingerprints},
-                                "facets": sorted(facet_names), "files": sorted(files)})
+        files = (files - facet_files_gone) | facets.new
+        facet_names = (set(manifest.get("facets", ())) - facet_files_gone) | facets.new
+        staging = staging_folder(Path(output))
+        try:
+            # Staged flat, by number: no folders to make there and to remove after.
+            staged = {name: str(number) for number, name in enumerate(written)}
+            for name, content in written.items():
+                with open(staging / staged[name], "wb") as handle:
+                    handle.write(content)
+            write_manifest(staging, {**manifest, "pages": {**manifest["pages"], **fingerprints},
+                                     "facets": sorted(facet_names), "files": sorted(files)})
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        publish(staging, Path(output), staged, set(facet_files_gone))
     with db:
         for path, old, volunteer, digest, _ in changed:
             db.execute("UPDATE people SET digest = ?, volunteer = ?, stamp = NULL WHERE id = ?",
@@ -673,52 +689,34 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
     return sum(1 for name in files if name.endswith(".html")), len(changed), len(rendered)
 
 
-def _write(output: Path, name: str, content: bytes) -> None:
-    target = os.path.join(output, name)
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    temporary = f"{target}.quick-{os.getpid()}"
-    with open(temporary, "wb") as handle:
-        handle.write(content)
-    os.replace(temporary, target)
-
-
 def _render(root: Path, output: Path, meta: dict, taxonomy, build_date, pages: dict, loaded: dict) -> dict[str, bytes]:
     """The pages' HTML, rendered as the full build would: the theme's environment built from
     the settings file, Pelican's context as recorded, the names pages may use."""
     import runpy
 
-    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
-
-    from joinedup.core.i18n import activate, install_template_gettext
-    from joinedup.render.presentation import MODEL_GLOBALS, page_globals
+    from joinedup.core.i18n import activate
+    from joinedup.render.presentation import page_globals
+    from joinedup.render.rendering import page_environment, render_page
 
     settings = runpy.run_path(str(root / meta["settings_file"]))
-    simple = FileSystemLoader(meta["simple"])
-    env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(meta["templates"]), simple,
-                             PrefixLoader({"!simple": simple, "!theme": FileSystemLoader(os.path.join(meta["theme"], "templates"))})]),
-        **settings.get("JINJA_ENVIRONMENT", {}),
-    )
-    env.filters["strftime"] = _NotHere("strftime")  # Pelican's; not worth importing Pelican for
-    env.filters.update(settings.get("JINJA_FILTERS", {}))
-    env.globals.update(settings.get("JINJA_GLOBALS", {}))
-    env.tests["plugin_enabled"] = _NotHere("plugin_enabled")
-    env.tests.update(settings.get("JINJA_TESTS", {}))
     context = {key: safe_loads(value) for key, value in meta["context"].items()}
     language = context.get("DEFAULT_LANG", "en")
     activate(language)
-    install_template_gettext(env, language)
+    # Pelican's strftime and plugin_enabled: not worth importing Pelican for.
+    env = page_environment(meta["templates"], meta["theme"], meta["simple"], settings, language,
+                           {"strftime": _NotHere("strftime")}, {"plugin_enabled": _NotHere("plugin_enabled")})
     if environment_signature(env) != meta["environment"]:
         raise Refused("the theme's environment differs from the full build's")
+    if meta.get("globals") is None:
+        raise Refused("the last build did not record its template globals")
     context["pages"] = safe_loads(meta["menu"])
     context.update({name: _NotHere(name) for name in meta["dropped"]})
     context.update(page_globals(taxonomy, build_date, context, root, lambda volunteer: loaded[volunteer.id][1]))
-    context.update({name: _NotHere(name) for name in MODEL_GLOBALS})
+    # The full build's globals that need the whole model (theme_globals beyond page_globals).
+    context.update({name: _NotHere(name) for name in meta["globals"] if name not in context})
     rendered = {}
     for save_as, (template_name, url, page_context) in pages.items():
-        template = env.get_template(template_name)
-        html = template.render({**context, **page_context, "page_url": url, "output_file": save_as})
-        rendered[save_as] = html.encode("utf-8")
+        rendered[save_as] = render_page(env, context, template_name, page_context, url, save_as).encode("utf-8")
     return rendered
 
 
@@ -727,119 +725,3 @@ def _fingerprints(shared: str, pages: dict, loaded: dict) -> dict[str, str]:
 
     hashes = PageFingerprints(shared, ((volunteer, digest) for volunteer, _, digest in loaded.values()))
     return {save_as: hashes.page(template, context) for save_as, (template, _, context) in pages.items()}
-
-
-def _patch_facets(output: Path, db, changed, taxonomy, today, count: int):
-    """The facet files changed by the edits: (name -> bytes, names gone, names new), names
-    relative to ``output``. Only words and cards can change (SHOWN_ONLY)."""
-    from joinedup.render.facets import CARD_SHARD, FOLDER, INLINE_UP_TO, decode, encode, person_facets
-
-    folder = Path(output) / FOLDER
-    written: dict[str, bytes] = {}
-    gone: set[str] = set()
-    new: set[str] = set()
-    vocabularies: dict[str, list] = {}
-    cards: dict[int, list] = {}
-    def read(name: str) -> bytes:
-        if name in written:
-            return written[name]
-        path = folder / name
-        if path.is_symlink() or not path.is_file():
-            raise Refused(f"{FOLDER}/{name} is missing")
-        return path.read_bytes()
-
-    def vocabulary(prefix: str) -> list:
-        if prefix not in vocabularies:
-            name = f"words/{prefix}.json"
-            vocabularies[prefix] = json.loads(read(name)) if (folder / name).is_file() or name in written else []
-        return vocabularies[prefix]
-
-    numbers_of: dict[str, tuple[int, set[int]]] = {}  # word -> (people before, numbers now)
-    for _, old, volunteer, _, _ in changed:
-        number = db.execute("SELECT position FROM people WHERE id = ?", (old.id,)).fetchone()[0]
-        before, card_before = person_facets(old, taxonomy, today)
-        after, card_after = person_facets(volunteer, taxonomy, today)
-        if [pair for pair in before if pair[0] != "word"] != [pair for pair in after if pair[0] != "word"]:
-            raise Refused("a filter value changed")
-        words_before = {value for key, value in before if key == "word"}
-        words_after = {value for key, value in after if key == "word"}
-        for word in words_before ^ words_after:
-            if word not in numbers_of:
-                entry = next((entry for entry in vocabulary(word[:2]) if entry[0] == word), None)
-                if entry is None:
-                    numbers_of[word] = (0, set())
-                elif entry[1] <= INLINE_UP_TO:
-                    numbers_of[word] = (entry[1], set(entry[2]))
-                else:
-                    numbers_of[word] = (entry[1], set(decode(read(f"word/{word}.bin"), count)))
-                if len(numbers_of[word][1]) != numbers_of[word][0]:
-                    raise Refused(f"the index of {word!r} is not what the build writes")
-            found = numbers_of[word][1]
-            if (number in found) != (word in words_before):
-                raise Refused(f"the index of {word!r} does not hold {old.id} as recorded")
-            found.discard(number) if word in words_before else found.add(number)
-        if card_before != card_after:
-            shard = number // CARD_SHARD
-            if shard not in cards:
-                cards[shard] = json.loads(read(f"cards/{shard}.json"))
-            cards[shard][number % CARD_SHARD] = card_after
-    for word, (people_before, found) in numbers_of.items():
-        entries = vocabulary(word[:2])
-        entries[:] = [entry for entry in entries if entry[0] != word]
-        if found:
-            entries.append([word, len(found)] + ([sorted(found)] if len(found) <= INLINE_UP_TO else []))
-            entries.sort(key=lambda entry: entry[0])
-        name = f"word/{word}.bin"
-        if len(found) > INLINE_UP_TO:
-            written[name] = encode(sorted(found), count)
-            if people_before <= INLINE_UP_TO:
-                new.add(name)
-        elif people_before > INLINE_UP_TO:
-            gone.add(name)
-    for prefix, entries in vocabularies.items():
-        name = f"words/{prefix}.json"
-        existed = (folder / name).is_file()
-        if entries:
-            written[name] = json.dumps(entries, separators=(",", ":")).encode()
-            if not existed:
-                new.add(name)
-        elif existed:
-            gone.add(name)
-    for shard, shown in cards.items():
-        written[f"cards/{shard}.json"] = json.dumps(shown, ensure_ascii=False, separators=(",", ":")).encode()
-    prefixes_gone = {name[6:-5] for name in gone if name.startswith("words/")}
-    prefixes_new = {name[6:-5] for name in new if name.startswith("words/")}
-    if prefixes_gone or prefixes_new:
-        index = json.loads(read("index.json"))
-        index["prefixes"] = sorted((set(index["prefixes"]) - prefixes_gone) | prefixes_new)
-        written["index.json"] = json.dumps(index, separators=(",", ":")).encode()
-    return ({f"{FOLDER}/{name}": data for name, data in written.items()},
-            {f"{FOLDER}/{name}" for name in gone}, {f"{FOLDER}/{name}" for name in new})
-
-
-_RECORD_START = '{"id":%s,"url":'
-
-
-def _patch_open_data(output: Path, changed) -> dict[str, bytes]:
-    """data/people.json and data/people.csv with the changed people's records and rows replaced."""
-    from joinedup.render.exports import PEOPLE_CSV, PEOPLE_JSON, person_record, person_texts
-
-    people = (Path(output) / PEOPLE_JSON).read_bytes().decode("utf-8")
-    table = (Path(output) / PEOPLE_CSV).read_bytes().decode("utf-8")
-    decoder = json.JSONDecoder()
-    for _, old, volunteer, _, _ in changed:
-        start = people.find(_RECORD_START % json.dumps(old.id, ensure_ascii=False))
-        if start < 1 or people[start - 1] not in "[,":
-            raise Refused(f"{old.id} is not in {PEOPLE_JSON}")
-        record, end = decoder.raw_decode(people, start)
-        old_text, old_row = person_texts(record)
-        if people[start:end] != old_text:
-            raise Refused(f"{old.id}'s record in {PEOPLE_JSON} is not what the build writes")
-        base = record["url"][: -len(f"/people/{old.id}/")]
-        new_text, new_row = person_texts(person_record(volunteer, record["proposals_written"], record["endorses"], base))
-        people = people[:start] + new_text + people[end:]
-        at = table.find("\r\n" + old_row)
-        if at < 0 or table.find("\r\n" + old_row, at + 1) >= 0:
-            raise Refused(f"{old.id}'s row in {PEOPLE_CSV} is not what the build writes")
-        table = table[: at + 2] + new_row + table[at + 2 + len(old_row):]
-    return {PEOPLE_JSON: people.encode("utf-8"), PEOPLE_CSV: table.encode("utf-8")}

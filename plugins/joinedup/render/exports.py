@@ -177,3 +177,38 @@ def _cell(value) -> str:
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text
     return text
+
+
+# How each record of data/people.json begins: person_record puts "id" and "url" first.
+_RECORD_START = '{"id":%s,"url":'
+
+
+def update_people(site, changes) -> dict[str, bytes]:
+    """data/people.json and data/people.csv of the site at ``site`` (written by
+    :func:`open_data`) with the records and rows of ``changes``, ``(person before, person
+    after)``, replaced: ``{output path: bytes}``; nothing is written here. Only what a person
+    shows may have changed (their proposals and endorsements are kept from the record).
+    Raises CannotUpdate when a file does not hold the person as :func:`open_data` writes them."""
+    from pathlib import Path
+
+    from joinedup.render.rendering import CannotUpdate
+
+    people = (Path(site) / PEOPLE_JSON).read_bytes().decode("utf-8")
+    table = (Path(site) / PEOPLE_CSV).read_bytes().decode("utf-8")
+    decoder = json.JSONDecoder()
+    for old, volunteer in changes:
+        start = people.find(_RECORD_START % json.dumps(old.id, ensure_ascii=False))
+        if start < 1 or people[start - 1] not in "[,":
+            raise CannotUpdate(f"{old.id} is not in {PEOPLE_JSON}")
+        record, end = decoder.raw_decode(people, start)
+        old_text, old_row = person_texts(record)
+        if people[start:end] != old_text:
+            raise CannotUpdate(f"{old.id}'s record in {PEOPLE_JSON} is not what the build writes")
+        base = record["url"][: -len(f"/people/{old.id}/")]
+        new_text, new_row = person_texts(person_record(volunteer, record["proposals_written"], record["endorses"], base))
+        people = people[:start] + new_text + people[end:]
+        at = table.find("\r\n" + old_row)
+        if at < 0 or table.find("\r\n" + old_row, at + 1) >= 0:
+            raise CannotUpdate(f"{old.id}'s row in {PEOPLE_CSV} is not what the build writes")
+        table = table[: at + 2] + new_row + table[at + 2 + len(old_row):]
+    return {PEOPLE_JSON: people.encode("utf-8"), PEOPLE_CSV: table.encode("utf-8")}

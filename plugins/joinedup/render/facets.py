@@ -30,13 +30,15 @@ from __future__ import annotations
 
 import json
 import re
-from array import array
 import unicodedata
+from array import array
+from dataclasses import dataclass
 from pathlib import Path
 
 from joinedup.core.buildcache import KeptResults, kept_per_profile
 from joinedup.core.model import Directory
 from joinedup.render.presentation import AVAILABILITY_BANDS, HOURS_BANDS, search_facts
+from joinedup.render.rendering import CannotUpdate
 
 FORMAT_VERSION = 2
 CARD_SHARD = 8
@@ -225,3 +227,102 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return path.read_bytes() == data
     except OSError:
         return False
+
+
+@dataclass(frozen=True)
+class FacetChanges:
+    """What :func:`update_facets` changes, names relative to the site: files to write (name ->
+    bytes), files to remove, and which of the written are new."""
+
+    written: dict[str, bytes]
+    gone: frozenset[str]
+    new: frozenset[str]
+
+
+def update_facets(site: Path | str, changes, taxonomy, today, count: int) -> FacetChanges:
+    """The facet files of the site at ``site`` (written by :func:`write_facets`) as they are
+    after ``changes``, ``(number in directory order, person before, person after)``, for
+    changes to what a person shows only (their words and card: a joinedup.builder.quick
+    edit). Nothing is written here. Raises CannotUpdate when a file is not what
+    :func:`write_facets` writes, or a filter value changed."""
+    folder = Path(site) / FOLDER
+    written: dict[str, bytes] = {}
+    gone: set[str] = set()
+    new: set[str] = set()
+    vocabularies: dict[str, list] = {}
+    cards: dict[int, list] = {}
+
+    def read(name: str) -> bytes:
+        if name in written:
+            return written[name]
+        path = folder / name
+        if path.is_symlink() or not path.is_file():
+            raise CannotUpdate(f"{FOLDER}/{name} is missing")
+        return path.read_bytes()
+
+    def vocabulary(prefix: str) -> list:
+        if prefix not in vocabularies:
+            name = f"words/{prefix}.json"
+            vocabularies[prefix] = json.loads(read(name)) if (folder / name).is_file() or name in written else []
+        return vocabularies[prefix]
+
+    numbers_of: dict[str, tuple[int, set[int]]] = {}  # word -> (people before, numbers now)
+    for number, old, volunteer in changes:
+        before, card_before = person_facets(old, taxonomy, today)
+        after, card_after = person_facets(volunteer, taxonomy, today)
+        if [pair for pair in before if pair[0] != "word"] != [pair for pair in after if pair[0] != "word"]:
+            raise CannotUpdate("a filter value changed")
+        words_before = {value for key, value in before if key == "word"}
+        words_after = {value for key, value in after if key == "word"}
+        for word in words_before ^ words_after:
+            if word not in numbers_of:
+                entry = next((entry for entry in vocabulary(word[:2]) if entry[0] == word), None)
+                if entry is None:
+                    numbers_of[word] = (0, set())
+                elif entry[1] <= INLINE_UP_TO:
+                    numbers_of[word] = (entry[1], set(entry[2]))
+                else:
+                    numbers_of[word] = (entry[1], set(decode(read(f"word/{word}.bin"), count)))
+                if len(numbers_of[word][1]) != numbers_of[word][0]:
+                    raise CannotUpdate(f"the index of {word!r} is not what the build writes")
+            found = numbers_of[word][1]
+            if (number in found) != (word in words_before):
+                raise CannotUpdate(f"the index of {word!r} does not hold {old.id} as recorded")
+            found.discard(number) if word in words_before else found.add(number)
+        if card_before != card_after:
+            shard = number // CARD_SHARD
+            if shard not in cards:
+                cards[shard] = json.loads(read(f"cards/{shard}.json"))
+            cards[shard][number % CARD_SHARD] = card_after
+    for word, (people_before, found) in numbers_of.items():
+        entries = vocabulary(word[:2])
+        entries[:] = [entry for entry in entries if entry[0] != word]
+        if found:
+            entries.append([word, len(found)] + ([sorted(found)] if len(found) <= INLINE_UP_TO else []))
+            entries.sort(key=lambda entry: entry[0])
+        name = f"word/{word}.bin"
+        if len(found) > INLINE_UP_TO:
+            written[name] = encode(sorted(found), count)
+            if people_before <= INLINE_UP_TO:
+                new.add(name)
+        elif people_before > INLINE_UP_TO:
+            gone.add(name)
+    for prefix, entries in vocabularies.items():
+        name = f"words/{prefix}.json"
+        existed = (folder / name).is_file()
+        if entries:
+            written[name] = json.dumps(entries, separators=(",", ":")).encode()
+            if not existed:
+                new.add(name)
+        elif existed:
+            gone.add(name)
+    for shard, shown in cards.items():
+        written[f"cards/{shard}.json"] = json.dumps(shown, ensure_ascii=False, separators=(",", ":")).encode()
+    prefixes_gone = {name[6:-5] for name in gone if name.startswith("words/")}
+    prefixes_new = {name[6:-5] for name in new if name.startswith("words/")}
+    if prefixes_gone or prefixes_new:
+        index = json.loads(read("index.json"))
+        index["prefixes"] = sorted((set(index["prefixes"]) - prefixes_gone) | prefixes_new)
+        written["index.json"] = json.dumps(index, separators=(",", ":")).encode()
+    return FacetChanges({f"{FOLDER}/{name}": data for name, data in written.items()},
+                        frozenset(f"{FOLDER}/{name}" for name in gone), frozenset(f"{FOLDER}/{name}" for name in new))

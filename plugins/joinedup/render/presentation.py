@@ -437,16 +437,14 @@ def theme_globals(repository, settings: dict) -> dict:
     }
 
 
-# The names theme_globals adds beyond page_globals. Planned pages (joinedup.render.pages) must not
-# use them: each page's context holds what it shows about other people and proposals, so
-# that its fingerprint covers it and a quick rebuild (joinedup.builder.quick) can render it alone.
-MODEL_GLOBALS = frozenset({"directory", "stale_profiles", "available_now_count", "people_who_could_help", "agenda",
-                           "open_consultations", "recent_proposals", "groups_needing_help"})
-
-
 def page_globals(taxonomy, today: dt.date, settings: dict, root, confirmation) -> dict:
     """The names planned pages may use: functions of the taxonomy, the day and the settings,
-    and ``confirmation(volunteer)``, the label of when a profile was last confirmed."""
+    and ``confirmation(volunteer)``, the label of when a profile was last confirmed.
+
+    Planned pages (joinedup.render.pages) must not use the names theme_globals adds: each
+    page's context holds what it shows about other people and proposals, so that its
+    fingerprint covers it and a quick rebuild (joinedup.builder.quick), which has only these,
+    can render it alone; it refuses a page using another name the full build had."""
     return {
         "taxonomy": taxonomy,
         "build_date": today,

@@ -1,0 +1,92 @@
+"""One way to render a planned page: one environment factory and one :func:`render_page`.
+
+The full build (the directory generator, joinedup_pelican.directory) and a rebuild of a few
+pages (joinedup.builder.quick) both make the theme's environment with :func:`page_environment`
+and render each page with :func:`render_page`: the same loaders, options, filters, tests,
+translations and undefined-name rule, so the same page gives the same bytes in both.
+
+A template that prints, loops over or calls a top-level name that no path provides fails
+(:class:`NamedUndefined`) instead of rendering as empty text: a global added to one path and
+not the other is a build error, not a blank on the page. An optional name tested with
+``{% if name %}`` or ``is defined``, and a missing attribute of an object (Pelican's content
+objects have many optional ones), stay lenient as Jinja's default.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable, Mapping
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, Undefined
+from jinja2.utils import missing
+
+
+class NamedUndefined(Undefined):
+    """Jinja's default undefined, but a missing top-level name fails when it is printed,
+    iterated or measured (an attribute missing from an object still renders as nothing)."""
+
+    __slots__ = ()
+
+    def _is_a_missing_name(self) -> bool:
+        return self._undefined_obj is missing and self._undefined_hint is None
+
+    def __str__(self) -> str:
+        if self._is_a_missing_name():
+            self._fail_with_undefined_error()
+        return ""
+
+    def __iter__(self):
+        if self._is_a_missing_name():
+            self._fail_with_undefined_error()
+        yield from ()
+
+    def __len__(self) -> int:
+        if self._is_a_missing_name():
+            self._fail_with_undefined_error()
+        return 0
+
+
+def page_environment(templates: list[str], theme: str, simple: str, settings: Mapping, language: str,
+                     host_filters: Mapping[str, Callable], host_tests: Mapping[str, Callable]) -> Environment:
+    """The theme's Jinja environment for planned pages, as Pelican lays out its loaders.
+
+    ``templates``: the template folders searched first (THEME_TEMPLATES_OVERRIDES, then the
+    theme's); ``simple``: Pelican's simple theme's templates (implicit and ``!simple``
+    inheritance); ``settings``: JINJA_ENVIRONMENT, JINJA_FILTERS, JINJA_GLOBALS, JINJA_TESTS;
+    ``language``: of the templates' ``_`` (core.i18n); ``host_filters`` and ``host_tests``:
+    what Pelican adds (``strftime``, ``plugin_enabled``), or stand-ins where Pelican is not
+    loaded. Refuses (TypeError) a JINJA_ENVIRONMENT naming its own ``undefined``: every path
+    renders with :class:`NamedUndefined`.
+    """
+    from joinedup.core.i18n import install_template_gettext
+
+    options = dict(settings.get("JINJA_ENVIRONMENT", {}))
+    if "undefined" in options:
+        raise TypeError("JINJA_ENVIRONMENT may not set 'undefined': pages render with NamedUndefined")
+    simple_loader = FileSystemLoader(simple)
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(list(templates)), simple_loader,
+                             PrefixLoader({"!simple": simple_loader,
+                                           "!theme": FileSystemLoader(os.path.join(theme, "templates"))})]),
+        undefined=NamedUndefined,
+        **options,
+    )
+    env.filters.update(host_filters)
+    env.filters.update(settings.get("JINJA_FILTERS", {}))
+    env.globals.update(settings.get("JINJA_GLOBALS", {}))
+    env.tests.update(host_tests)
+    env.tests.update(settings.get("JINJA_TESTS", {}))
+    install_template_gettext(env, language)
+    return env
+
+
+def render_page(env: Environment, site_context: Mapping, template: str, context: Mapping, url: str,
+                save_as: str) -> str:
+    """The HTML of one planned page (joinedup.render.pages.Page's template, context, url and
+    save_as) over ``site_context`` (Pelican's context and the template globals)."""
+    return env.get_template(template).render({**site_context, **context, "page_url": url, "output_file": save_as})
+
+
+class CannotUpdate(Exception):
+    """A writer cannot update its file for a few changed records (the file is missing, or not
+    what that writer writes): the file must be written whole, by a full build."""
