@@ -522,12 +522,12 @@ def init(language, name, tagline, accent, forge_url, branch, maintainers, takedo
     from joinedup.core.i18n import gettext
     from joinedup.load.repository import load_repository
     from joinedup.load.settings import load_settings
-    from joinedup.contribute.starter import MANIFEST, apply, manifest_text, plan_init
+    from joinedup.contribute.starter import EXAMPLES_MANIFEST, apply, manifest_text, plan_init
 
     if record_examples:
         _speak_site_language()
-        (ROOT / MANIFEST).write_text(manifest_text(ROOT), encoding="utf-8")
-        click.echo(gettext("Wrote %(path)s.") % {"path": MANIFEST})
+        (ROOT / EXAMPLES_MANIFEST).write_text(manifest_text(ROOT), encoding="utf-8")
+        click.echo(gettext("Wrote %(path)s.") % {"path": EXAMPLES_MANIFEST})
         return
     given = {"--language": language, "--name": name, "--tagline": tagline, "--accent": accent,
              "--forge-url": forge_url, "--branch": branch, "--maintainer": maintainers,

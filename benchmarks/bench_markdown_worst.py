@@ -33,9 +33,9 @@ from joinedup.core.markup import BODY_TAGS, _converter, sanitise  # noqa: E402
 from joinedup.load import complexity as C  # noqa: E402
 from joinedup.load.complexity import check_complexity  # noqa: E402
 from joinedup.load.privacy import check_body  # noqa: E402
-from joinedup.load.proposals import MAX_BYTES  # noqa: E402
+from joinedup.load.proposals import PROPOSAL_MAX_BYTES  # noqa: E402
 
-SIZE = MAX_BYTES - 1024  # the body of a proposal at the size limit, front matter aside
+SIZE = PROPOSAL_MAX_BYTES - 1024  # the body of a proposal at the size limit, front matter aside
 
 
 def fill(piece: str, size: int = SIZE, separator: str = "") -> str:

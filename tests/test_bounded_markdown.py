@@ -18,11 +18,11 @@ import pytest
 from conftest import profile_text
 from content_fixtures import group_text, proposal_text
 from joinedup.core.markup import render_body
-from joinedup.load.groups import MAX_BYTES as GROUP_BYTES
-from joinedup.load.proposals import MAX_BYTES
+from joinedup.load.groups import GROUP_MAX_BYTES as GROUP_BYTES
+from joinedup.load.proposals import PROPOSAL_MAX_BYTES
 from joinedup.load.repository import load_repository
 
-BODY = MAX_BYTES - 2048  # a body as large as a proposal may hold, front matter aside
+BODY = PROPOSAL_MAX_BYTES - 2048  # a body as large as a proposal may hold, front matter aside
 INTRO = "Why we want this.\n\n"
 
 

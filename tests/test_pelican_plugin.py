@@ -51,7 +51,7 @@ def test_pages_rendered_by_recycled_workers_are_those_one_process_renders(site, 
     monkeypatch.chdir(site.root)
     outputs = {}
     for how, parallel_from, lifetime, big_from in (("one process", 10**9, 5000, 10**9), ("recycled workers", 1, 3, 0)):
-        monkeypatch.setattr(directory, "PARALLEL_FROM", parallel_from)
+        monkeypatch.setattr(directory, "RENDER_IN_WORKERS_FROM_PAGES", parallel_from)
         monkeypatch.setattr(directory, "RENDERER_LIFETIME", lifetime)
         monkeypatch.setattr(directory, "KEEP_PER_PROFILE_UP_TO", big_from)  # recycled only on a big site
         output = tmp_path / how

@@ -37,8 +37,8 @@ from joinedup.render.sitemap import SITEMAP, sitemap
 
 log = logging.getLogger(__name__)
 
-# Below this many pages one process is faster than starting workers.
-PARALLEL_FROM = 400
+# Below this many pages to render, one process is faster than starting workers.
+RENDER_IN_WORKERS_FROM_PAGES = 400
 # From this many profiles, matching people to needs runs in a process of its own.
 MATCH_APART_FROM = 2000
 # On a big site each renderer process renders pages showing about this many people, then a
@@ -180,7 +180,7 @@ class DirectoryGenerator(Generator):
 
         if early and not first:
             start_browser()
-        if len(todo) < PARALLEL_FROM or workers < 2:
+        if len(todo) < RENDER_IN_WORKERS_FROM_PAGES or workers < 2:
             for done, index in enumerate(todo, 1):
                 record = _render(index)
                 if recorder is not None:

@@ -21,7 +21,7 @@ from joinedup.core.problems import ProblemsFound, has_errors
 from joinedup.load.files import read_text
 from joinedup.load.settings import SITE_FILE, SiteSettings, settings_from_text, settings_text
 
-MANIFEST = "examples.sha256"
+EXAMPLES_MANIFEST = "examples.sha256"
 STARTER = "starter"
 # Example content that init removes; anything else there that is not an example is real.
 CONTENT_FOLDERS = (("volunteers", "*.yaml"), ("content/proposals", "*.md"), ("content/groups", "*.md"))
@@ -59,7 +59,7 @@ def digest(path: Path) -> str:
 
 def read_manifest(root: Path) -> dict[str, str]:
     """``{relative path: sha256}`` of the bundled examples; {} when the manifest is gone."""
-    path = Path(root) / MANIFEST
+    path = Path(root) / EXAMPLES_MANIFEST
     if not path.is_file():
         return {}
     entries = {}
@@ -100,8 +100,8 @@ def plan_init(root: Path, settings: SiteSettings, *, keep_examples: bool, keep_t
                 plan.real.append(relative)
             elif not keep_examples:
                 plan.remove.append(relative)
-    if (root / MANIFEST).is_file():
-        plan.remove.append(MANIFEST)
+    if (root / EXAMPLES_MANIFEST).is_file():
+        plan.remove.append(EXAMPLES_MANIFEST)
     # Examples kept are written in the shipped taxonomy's ids: they keep it.
     keep_taxonomy = keep_taxonomy or keep_examples
     values = {"name": settings.name, "takedown_contact": settings.takedown_contact}

@@ -14,7 +14,7 @@ from pathlib import Path
 from joinedup.core import problems as P
 from joinedup.core.i18n import N_, gettext as _
 from joinedup.core.problems import Problem, problem
-from joinedup.load.yamlsource import MAX_BYTES, decode, too_large
+from joinedup.load.yamlsource import YAML_MAX_BYTES, decode, too_large
 
 
 def refuse_link(root: Path, relative: str) -> Problem | None:
@@ -35,7 +35,7 @@ def refuse_link(root: Path, relative: str) -> Problem | None:
     return None
 
 
-def read_text(root: Path, relative: str, *, max_bytes: int = MAX_BYTES) -> tuple[str | None, list[Problem]]:
+def read_text(root: Path, relative: str, *, max_bytes: int = YAML_MAX_BYTES) -> tuple[str | None, list[Problem]]:
     """The UTF-8 text of ``root/relative``; None with problems for links, big or non-UTF-8 files."""
     refused = refuse_link(root, relative)
     if refused:

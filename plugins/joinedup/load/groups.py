@@ -21,8 +21,8 @@ from joinedup.load.files import content_files
 from joinedup.load.profiles import ID_PATTERN, RESERVED_IDS
 
 GROUPS_DIR = "content/groups"
-SCHEMA_FILE = Path(__file__).with_name("group.schema.json")
-MAX_BYTES = 128 * 1024
+GROUP_SCHEMA_FILE = Path(__file__).with_name("group.schema.json")
+GROUP_MAX_BYTES = 128 * 1024
 
 
 def group_files(root: Path) -> tuple[list[str], list[Problem]]:
@@ -155,8 +155,8 @@ def _group(document, path: str, body: str, body_line: int) -> Group:
 
 _KIND = ContentKind(
     what="group",
-    max_bytes=MAX_BYTES,
-    schema_file=SCHEMA_FILE,
+    max_bytes=GROUP_MAX_BYTES,
+    schema_file=GROUP_SCHEMA_FILE,
     # Ids are patterns in the schema; the cross-check says which ids exist.
     leave_to_cross_checks=(("themes",), ("core_team",), ("members",), ("needs",)),
     cross_check=_cross_check,

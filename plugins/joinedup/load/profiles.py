@@ -24,7 +24,7 @@ from joinedup.load.taxonomy import unknown_entry
 from joinedup.load.yamlsource import YamlDocument, load_yaml
 
 VOLUNTEERS_DIR = "volunteers"
-SCHEMA_FILE = "volunteers/schema.json"
+PROFILE_SCHEMA_FILE = "volunteers/schema.json"
 SCHEMA_LINE = "# yaml-language-server: $schema=schema.json"
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,62}$")
 # Ids that would clash with the directory's own pages under /people/.
@@ -52,7 +52,7 @@ def load_volunteer(root: Path, relative: str, taxonomy: Taxonomy) -> tuple[Volun
 
 def profile_validator(root: Path) -> SchemaValidator:
     """The validator of the profile schema of the repository at ``root`` (volunteers/schema.json), as it reads now."""
-    return load_validator(str(root / SCHEMA_FILE))
+    return load_validator(str(root / PROFILE_SCHEMA_FILE))
 
 
 def volunteer_from_text(root: Path, relative: str, text: str, taxonomy: Taxonomy,
@@ -292,7 +292,7 @@ def published_fields(root: Path) -> list[PublishedField]:
     Read from ``volunteers/schema.json`` itself, so the privacy page cannot fall behind what
     the checker accepts. Returns [] when the schema cannot be read (``check`` says why).
     """
-    text, _ = read_text(root, SCHEMA_FILE)
+    text, _ = read_text(root, PROFILE_SCHEMA_FILE)
     try:
         schema = json.loads(text) if text is not None else {}
     except ValueError:

@@ -25,8 +25,8 @@ from joinedup.load.taxonomy import suggest
 from joinedup.load.yamlsource import quoted
 
 PROPOSALS_DIR = "content/proposals"
-SCHEMA_FILE = Path(__file__).with_name("proposal.schema.json")
-MAX_BYTES = 256 * 1024
+PROPOSAL_SCHEMA_FILE = Path(__file__).with_name("proposal.schema.json")
+PROPOSAL_MAX_BYTES = 256 * 1024
 STATUS_FLOW = "draft → consultation → synthesis → adopted | not-adopted | withdrawn"
 
 
@@ -167,8 +167,8 @@ def scaffold(*, title: str, summary: str, date: dt.date, themes, authors, status
 
 _KIND = ContentKind(
     what="proposal",
-    max_bytes=MAX_BYTES,
-    schema_file=SCHEMA_FILE,
+    max_bytes=PROPOSAL_MAX_BYTES,
+    schema_file=PROPOSAL_SCHEMA_FILE,
     # Ids are patterns in the schema; the cross-check says which ids exist.
     leave_to_cross_checks=(("status",), ("themes",), ("needs",), ("authors",), ("group",), ("synthesises",)),
     cross_check=_cross_check,

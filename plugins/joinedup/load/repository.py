@@ -32,8 +32,11 @@ from joinedup.load.proposals import load_proposal, proposal_files
 from joinedup.load.settings import load_settings
 from joinedup.load.taxonomy import load_taxonomy
 
-# Below this many profiles, starting worker processes costs more than it saves.
-PARALLEL_FROM = 2000
+# Below this many profiles to validate, starting worker processes costs more than it saves.
+VALIDATE_IN_WORKERS_FROM_PROFILES = 2000
+# Below this many named profiles (check of a pull request's files), validating them again is
+# quicker than unpickling the cache of the whole directory (8 s at 100k profiles).
+READ_CACHE_FROM_NAMED_PROFILES = 2000
 
 
 @dataclass(frozen=True)
@@ -185,7 +188,7 @@ def _load_volunteers(root: Path, paths: list[str], taxonomy: Taxonomy, digests: 
     Fills ``digests`` (path -> ProfileCache.digest) for the profiles the cache holds, and
     ``signatures`` (path -> the lstat signature the cache keeps, and _SALT -> its salt). Calls
     ``meanwhile()`` once, while worker processes validate profiles when there are any."""
-    if not forget_others and len(paths) < PARALLEL_FROM:
+    if not forget_others and len(paths) < READ_CACHE_FROM_NAMED_PROFILES:
         # A few named files (a pull request's): validating them is quicker than unpickling the
         # cache of a whole directory (8 s at 100k profiles), and the cache is left as it was.
         meanwhile()
@@ -210,7 +213,7 @@ def _load_volunteers(root: Path, paths: list[str], taxonomy: Taxonomy, digests: 
             cache.put(path, key, cached, signature)
         else:
             misses.append((path, text, key, signature))
-    if len(misses) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+    if len(misses) < VALIDATE_IN_WORKERS_FROM_PROFILES or (os.cpu_count() or 1) < 2:
         meanwhile()
         validator = profile_validator(root)  # read once for the whole load
         fresh = [volunteer_from_text(root, path, text, taxonomy, validator) for path, text, _, _ in misses]

@@ -30,7 +30,7 @@ try:
 except AttributeError:  # pragma: no cover - libyaml is part of every supported install
     _Loader = yaml.SafeLoader
 
-MAX_BYTES = 64 * 1024
+YAML_MAX_BYTES = 64 * 1024
 MAX_DEPTH = 8
 
 _CORE_TAGS = {
@@ -502,7 +502,7 @@ def _indent(text: str) -> int:
     return len(text) - len(text.lstrip(" "))
 
 
-def decode(raw: bytes, path: str, *, max_bytes: int = MAX_BYTES) -> tuple[str | None, list[Problem]]:
+def decode(raw: bytes, path: str, *, max_bytes: int = YAML_MAX_BYTES) -> tuple[str | None, list[Problem]]:
     """Turn a file's bytes into text, refusing files over ``max_bytes``, non-UTF-8 bytes and
     control characters (:func:`control_characters`)."""
     if len(raw) > max_bytes:

@@ -285,9 +285,9 @@ def update_index(root: Path, taxonomy: Taxonomy, index_dir: Path | None = None) 
 def _load_changed(root: Path, changed: list[str], taxonomy: Taxonomy) -> dict:
     """path → (Volunteer or None, problems); many profiles are read on every core."""
     from joinedup.load.profiles import load_volunteer
-    from joinedup.load.repository import PARALLEL_FROM, load_repository
+    from joinedup.load.repository import VALIDATE_IN_WORKERS_FROM_PROFILES, load_repository
 
-    if len(changed) < PARALLEL_FROM:
+    if len(changed) < VALIDATE_IN_WORKERS_FROM_PROFILES:
         return {path: load_volunteer(root, path, taxonomy) for path in changed}
     repository, problems = load_repository(root, only=changed)
     loaded = {v.path: (v, []) for v in repository.directory.volunteers.values()}
