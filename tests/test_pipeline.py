@@ -60,3 +60,23 @@ def test_serve_on_a_port_in_use_says_so_and_which_to_try(site):
     assert f"cannot listen on 127.0.0.1:{port}: " in result.stderr
     assert f"Try --port {port + 1}." in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_name_no_page_provides_in_a_pelican_rendered_template_fails_at_its_line(site):
+    """The site's own pages (content/pages, home, 404) are rendered by Pelican's generators: a
+    missing name fails there too (NamedUndefined), as a problem at the template's line."""
+    site.profile("ana-lopez")
+    output = site.root / "output"
+    assert site.tasks("build", "--output", str(output)).returncode == 0
+    before = sorted(path.relative_to(output) for path in output.rglob("*.html"))
+    template = site.root / "themes/joinedup/templates/page.html"
+    lines = template.read_text(encoding="utf-8").split("\n")
+    broken = next(number for number, line in enumerate(lines, 1) if "<h1>" in line)
+    lines[broken - 1] = lines[broken - 1].replace("</h1>", " {{ no_such_global }}</h1>")
+    template.write_text("\n".join(lines), encoding="utf-8")
+    said = site.tasks("build", "--output", str(output))
+    assert said.returncode == 1
+    assert "Traceback" not in said.stdout + said.stderr
+    assert (f"themes/joinedup/templates/page.html:{broken}:0: JU504 The template cannot be rendered: "
+            "'no_such_global' is undefined.") in said.stdout
+    assert sorted(path.relative_to(output) for path in output.rglob("*.html")) == before

@@ -15,6 +15,7 @@ from joinedup.core.buildcache import load_memo, save_memo
 from joinedup.core.i18n import activate, install_template_gettext
 from joinedup.core.problems import ProblemsFound, has_errors
 from joinedup.load.repository import load_repository
+from joinedup.render.rendering import NamedUndefined
 
 from .directory import DirectoryGenerator
 
@@ -59,9 +60,13 @@ def forget_site(pelican):
 
 
 def use_language(generator):
-    """Every generator's templates and the library's labels speak the site's language (DEFAULT_LANG)."""
+    """Every generator's templates and the library's labels speak the site's language
+    (DEFAULT_LANG), and follow the planned pages' rule for names no path provides: Pelican's
+    own pages (content/pages, the home page, 404) fail on one as the planned pages do
+    (joinedup.render.rendering.NamedUndefined), instead of printing nothing."""
     language = generator.settings.get("DEFAULT_LANG", "en")
     activate(language)
+    generator.env.undefined = NamedUndefined
     install_template_gettext(generator.env, language)
 
 

@@ -234,6 +234,7 @@ def render(state: BuildState, staging: Path, settings_file: str) -> None:
     ``state`` (not reloaded). The directory generator plans the pages (joinedup.render.pages) and renders
     those whose inputs changed; it starts Pagefind (step 5) as soon as the pages it reads are
     written. Raises ProblemsFound when the plugin is not loaded or Pelican logged an error."""
+    from jinja2 import TemplateError
     from pelican import Pelican
     from pelican.log import console as pelican_console
     from pelican.settings import read_settings
@@ -259,6 +260,8 @@ def render(state: BuildState, staging: Path, settings_file: str) -> None:
         try:
             with handed_to_plugin(state):
                 site.run()
+        except TemplateError as error:
+            raise P.ProblemsFound([template_problem(error, root)]) from None
         finally:
             pelican_console.quiet = quiet
     finally:
@@ -325,3 +328,26 @@ def pelican_problem(record: logging.LogRecord, root: Path, content: Path) -> P.P
                 break
     return P.problem(P.CONTENT_ERROR, where, 0, 0, record.getMessage().splitlines()[0],
                      _("Fix the file named; Pelican could not process it."))
+
+
+def template_problem(error: Exception, root: Path) -> P.Problem:
+    """A template the build could not render (a syntax error, or a name no page provides,
+    joinedup.render.rendering.NamedUndefined) as a Problem at the template's line: Jinja puts
+    the template's own lines in the traceback, or on a syntax error itself."""
+    import traceback
+
+    from joinedup.core.i18n import gettext as _
+
+    path, line = getattr(error, "filename", None), getattr(error, "lineno", None) or 0
+    if not path:
+        frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename.endswith(".html")]
+        if frames:
+            path, line = frames[-1].filename, frames[-1].lineno or 0
+    try:
+        path = Path(path).resolve().relative_to(Path(root).resolve()).as_posix() if path else "themes"
+    except ValueError:
+        path = Path(path).name
+    return P.problem(P.TEMPLATE_ERROR, path, line, 0,
+                     _("The template cannot be rendered: %(error)s.") % {"error": str(error).rstrip(".")},
+                     _("Fix this line of the template: a name no page provides (a typo, or a global added in "
+                       "one place only) or a syntax error. Nothing was published."))

@@ -110,6 +110,7 @@ LOW_CONTRAST = _code("JU500", "low-contrast")
 MISSING_FILE = _code("JU501", "missing-file")
 BUILD_TOOL = _code("JU502", "build-tool")
 UNEXPECTED_OUTPUT = _code("JU503", "unexpected-output")
+TEMPLATE_ERROR = _code("JU504", "template-error")
 
 
 @dataclass(frozen=True, order=True)
