@@ -199,7 +199,8 @@ def _write_group(path, slug, people, skills, regions, themes, build_day) -> None
              f"themes: [{', '.join(sorted(set(random.sample(themes, 2))))}]",
              "expected_outcomes:", f"  - {_sentence()}", "measures_of_success:", f"  - {_sentence()}",
              f"how_it_works: {_sentence()}", f"review: {(build_day + dt.timedelta(days=60)).isoformat()}",
-             "needs:"]
+             # A way to reach the group whatever its core team's profiles give (JU415).
+             f"discussion: https://forum.example.org/g/{slug}", "needs:"]
     for skill in sorted(set(random.sample(skills, random.randint(1, 3)))):
         lines += [f"  - skill: {skill}", f"    hours_per_week: {random.choice(HOURS[:10])}"]
         lines.append("    remote: true" if random.random() < 0.6 else f"    region: {random.choice(regions)}")
