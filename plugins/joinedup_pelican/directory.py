@@ -107,6 +107,12 @@ class DirectoryGenerator(Generator):
         check_collisions(self.pages, taken)
 
     def generate_output(self, writer):
+        try:
+            self._write_output()
+        finally:
+            _shared.clear()  # what the forked renderers inherited: nothing of this build outlives it
+
+    def _write_output(self):
         # Publish the profile schema, so editors and other tools can validate against it.
         schema_target = os.path.join(self.output_path, "schema", "volunteer.json")
         os.makedirs(os.path.dirname(schema_target), exist_ok=True)
