@@ -220,7 +220,7 @@ def _build(output_path: Path, *, publish: bool = False, last: bool = False):
     def quick_failed(error: str) -> None:
         click.echo(_("The quick rebuild failed (%(error)s); building in full.") % {"error": error}, err=True)
 
-    progress = _ProgressBar("Rendering pages") if _show_progress() else None
+    progress = _ProgressBar() if _show_progress() else None
     try:
         result = build_site(ROOT, output_path, publish=publish, progress=progress, last=last, quick_failed=quick_failed)
     finally:
@@ -258,16 +258,18 @@ def _show_progress() -> bool:
 
 
 class _ProgressBar:
-    """click's progress bar, started at the first report, when the number of pages is known."""
+    """click's progress bar, started at the first report, when the number of pages is known
+    (and the build has read the site's language, which its label speaks)."""
 
-    def __init__(self, label: str):
-        self.label = label
+    def __init__(self):
         self.bar = None
         self.shown = 0
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
-            self.bar = click.progressbar(length=total, label=self.label, file=sys.stdout)
+            from joinedup.core.i18n import gettext as _
+
+            self.bar = click.progressbar(length=total, label=_("Rendering pages"), file=sys.stdout)
             self.bar.__enter__()
         self.bar.update(done - self.shown)
         self.shown = done
