@@ -9,6 +9,7 @@ and that `check` and the build refuse the committed cache.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import shutil
@@ -206,3 +207,21 @@ def test_the_cache_folder_is_never_inside_the_repository(repo, monkeypatch):
     # Two clones get two folders; the same clone always the same.
     assert cache_dir(repo.root) == cache_dir(str(repo.root) + "/.")
     assert cache_dir(repo.root) != cache_dir(repo.root.parent / "other")
+
+
+def test_a_committed_publication_journal_moves_nothing_into_the_site(repo):
+    """A build first finishes a publication cut short (joinedup.builder.output.publish): a
+    journal and a staging folder committed beside the output must not make it move files of the
+    pull request's choosing into the site. The journal lives in the cache folder instead."""
+    output = repo.root / "output"
+    assert repo.tasks("build", "--output", str(output)).returncode == 0
+    before = sorted(path.relative_to(output).as_posix() for path in output.rglob("*"))
+    staging = repo.root / ".output-planted"
+    plant(repo, ".output-planted/evil.html", b"<script>alert(1)</script>")
+    plant(repo, ".output-planted/.joinedup-pages.json", b"{}")
+    plan = {"staging": str(staging), "staged": [["evil.html", "evil.html"]], "whole": None, "gone": ["index.html"]}
+    plant(repo, ".output-publishing.json", json.dumps(plan).encode())
+    repo.tasks("build", "--output", str(output))
+    assert not (output / "evil.html").exists()
+    assert (output / "index.html").exists()
+    assert sorted(path.relative_to(output).as_posix() for path in output.rglob("*")) == before

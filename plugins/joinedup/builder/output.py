@@ -11,10 +11,11 @@ staged files into the output and removes the files the new site no longer has. C
 
 The manifest (``.joinedup-pages.json`` in the site) holds each planned page's fingerprint,
 the facet files, and every file of the site. A merge, and a quick rebuild's update
-(joinedup.builder.quick), are one publication (:func:`publish`): a journal beside the output,
+(joinedup.builder.quick), are one publication (:func:`publish`): a journal,
 committed with a rename before the first file of the site changes, lets the next build finish
 one cut short (power loss, SIGKILL), so the site is the last one or the complete new one; the
-manifest is removed first and moved in last, so it never claims a file not yet in place.
+manifest is removed first and moved in last, so it never claims a file not yet in place. The
+journal is kept in the output's cache folder, outside the repository.
 """
 
 from __future__ import annotations
@@ -105,8 +106,15 @@ def merge(staging: Path, output: Path, staged: set[str], files: set[str], previo
 
 
 def _publication(output: Path) -> Path:
-    """The journal of a publication into ``output`` under way, beside it."""
-    return output.with_name(f".{output.name}-publishing.json")
+    """The journal of a publication into ``output`` under way: in the cache folder of the output
+    (joinedup.core.buildcache.cache_dir), never in the repository, whose files a pull request
+    chooses: a committed journal would make the next build move files of the pull request's
+    choosing into the site before anything is checked."""
+    from joinedup.core.buildcache import cache_dir
+
+    folder = cache_dir(output)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "publishing.json"
 
 
 def publish(staging: Path, output: Path, staged: dict[str, str], gone: set[str], whole: str | None = None) -> None:
