@@ -349,10 +349,10 @@ def _serve_build(output_path: Path) -> None:
 
 def _speak_site_language():
     """Use the site's language (site.yaml) for what ``search`` and ``match`` print; returns gettext."""
-    from joinedup.core.i18n import activate, gettext
-    from joinedup.load.settings import load_settings
+    from joinedup.core.i18n import gettext
+    from joinedup.load.settings import use_site_language
 
-    activate(load_settings(ROOT)[0].language)
+    use_site_language(ROOT)
     return gettext
 
 
@@ -639,11 +639,10 @@ def new_proposal(slug, title, summary, themes, authors, group, status, closes):
     """
     from joinedup.contribute.interview import proposal_answers
     from joinedup.core.dates import build_date
-    from joinedup.core.i18n import activate, gettext
-    from joinedup.load.settings import load_settings
+    from joinedup.core.i18n import gettext
     from joinedup.load.taxonomy import load_taxonomy
 
-    activate(load_settings(ROOT)[0].language)  # the questions and the skeleton's headings in the site's language
+    _speak_site_language()  # the questions and the skeleton's headings in the site's language
     given = {"--slug": slug, "--title": title, "--summary": summary, "--theme": themes, "--author": authors,
              "--group": group, "--status": status, "--closes": closes.date() if closes else None}
     with _reporting_bad_options():

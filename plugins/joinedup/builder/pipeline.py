@@ -172,10 +172,9 @@ def rebuild_quickly(root: Path, output_path: Path, settings_file: str, key: str,
         log.debug("full build: %s", reason)
     except Exception as error:  # a fault of ours, not of the content: the full build is always right
         if quick_failed is not None:
-            from joinedup.core.i18n import activate
-            from joinedup.load.settings import load_settings
+            from joinedup.load.settings import use_site_language
 
-            activate(load_settings(root)[0].language)
+            use_site_language(root)
             quick_failed(f"{type(error).__name__}: {error}")
     return None
 

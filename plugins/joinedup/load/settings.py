@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from joinedup.core import problems as P
-from joinedup.core.i18n import N_, gettext as _
+from joinedup.core.i18n import N_, activate, gettext as _
 from joinedup.core.problems import Problem, problem
 from joinedup.load.files import read_text
 from joinedup.load.schema import load_validator, validate
@@ -52,6 +52,12 @@ class SiteSettings:
     maintainers: tuple[str, ...] = ("joinedup-maintainer",)
     stale_months: int = 12
     takedown_contact: str = "mailto:privacy@joinedup.example"
+
+
+def use_site_language(root: Path | str) -> None:
+    """Speak the language ``root/site.yaml`` names (English if it cannot be read) from now on:
+    for what a command prints before or without loading the repository."""
+    activate(load_settings(root)[0].language)
 
 
 def load_settings(root: Path | str) -> tuple[SiteSettings, list[Problem]]:
