@@ -112,9 +112,7 @@ def _publication(output: Path) -> Path:
     choosing into the site before anything is checked."""
     from joinedup.core.buildcache import cache_dir
 
-    folder = cache_dir(output)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / "publishing.json"
+    return cache_dir(output) / "publishing.json"
 
 
 def publish(staging: Path, output: Path, staged: dict[str, str], gone: set[str], whole: str | None = None) -> None:
@@ -133,6 +131,7 @@ def publish(staging: Path, output: Path, staged: dict[str, str], gone: set[str],
     plan = {"staging": str(staging), "staged": sorted((name, staged[name]) for name in staged.keys() - {MANIFEST}),
             "whole": whole,
             "gone": sorted(name for name in gone - {MANIFEST} if _inside(name))}
+    journal.parent.mkdir(parents=True, exist_ok=True)
     temporary = journal.with_name(f"{journal.name}.{os.getpid()}")
     with open(temporary, "w", encoding="utf-8") as handle:
         json.dump(plan, handle)
