@@ -115,12 +115,9 @@ finally:
 """
 
 
-def test_a_quick_rebuild_killed_at_any_step_leaves_the_previous_or_the_new_site_and_the_next_build_works(site, tmp_path):
-    from joinedup.builder.output import finish_publishing
-    from test_incremental import site_files
-
-    git_site(site)
-    output = site.root / "output"
+def _killable_build(site, output: Path, tmp_path: Path):
+    """A function that builds ``site`` into ``output``, killed at its ``kill_at``-th call that changes
+    a file (0: never), and the file it writes how many such calls there were to."""
     killer, counted = tmp_path / "killer.py", tmp_path / "counted"
     killer.write_text(_KILLER)
 
@@ -130,6 +127,17 @@ def test_a_quick_rebuild_killed_at_any_step_leaves_the_previous_or_the_new_site_
             cwd=site.root, env={**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH, "KILL_AT": str(kill_at),
                                 "COUNTED": str(counted)},
             capture_output=True, text=True, timeout=300)
+
+    return build, counted
+
+
+def test_a_quick_rebuild_killed_at_any_step_leaves_the_previous_or_the_new_site_and_the_next_build_works(site, tmp_path):
+    from joinedup.builder.output import finish_publishing
+    from test_incremental import site_files
+
+    git_site(site)
+    output = site.root / "output"
+    build, counted = _killable_build(site, output, tmp_path)
 
     def edit(bio: str) -> None:
         site.profile("ana-lopez", bio=bio)
@@ -163,3 +171,52 @@ def test_a_quick_rebuild_killed_at_any_step_leaves_the_previous_or_the_new_site_
         assert site_files(output) == before_files
         before = snapshot(output)
     assert 0 < committed < len(points) - 1  # killed before, during and after the publication
+
+
+def _stable(output: Path) -> dict:
+    """The site's files and digests but Pagefind's unordered files (see PAGEFIND_UNORDERED)."""
+    return {name: digest for name, digest in snapshot(output).items() if not PAGEFIND_UNORDERED.match(name)}
+
+
+def test_a_full_build_killed_at_any_step_leaves_the_previous_site_or_the_new_one(site, tmp_path):
+    """The swap of a whole new site has no moment without a site (an atomic exchange of folders)."""
+    git_site(site)
+    output = site.root / "output"
+    build, counted = _killable_build(site, output, tmp_path)
+
+    assert build().returncode == 0
+    before = _stable(output)
+    site.write("site.yaml", site.read("site.yaml").replace("name:", "name: New", 1))  # settings: a full build
+    done = build()
+    assert done.returncode == 0 and "Quick rebuild" not in done.stderr, done.stderr
+    after, steps = _stable(output), int(counted.read_text())
+    assert after != before
+    site.write("site.yaml", site.read("site.yaml").replace("name: New", "name:", 1))
+    assert build().returncode == 0 and _stable(output) == before
+
+    kills = 0
+    for kill_at in sorted({steps // 2, steps * 3 // 4, steps - 4, steps - 3, steps - 2, steps - 1}):
+        site.write("site.yaml", site.read("site.yaml").replace("name:", "name: New", 1))
+        killed = build(kill_at)  # the count varies by a step or two from one build to the next
+        assert killed.returncode in (0, -signal.SIGKILL), killed.stderr
+        kills += killed.returncode == -signal.SIGKILL
+        assert _stable(output) in (before, after), kill_at
+        assert build().returncode == 0 and _stable(output) == after, kill_at
+        site.write("site.yaml", site.read("site.yaml").replace("name: New", "name:", 1))
+        assert build().returncode == 0 and _stable(output) == before, kill_at
+    assert kills >= 4
+
+
+def test_a_site_renamed_aside_by_a_swap_cut_short_is_put_back_by_the_next_build(site, tmp_path):
+    """Where folders cannot be exchanged atomically the old site is renamed aside, then the new
+    one in: killed between the two renames, the next build starts from the old site again."""
+    from joinedup.builder.output import finish_publishing
+
+    git_site(site)
+    output = site.root / "output"
+    site.tasks("build", "--output", str(output), check=True)
+    before = _stable(output)
+    output.rename(site.root / ".output-swapping-4242")
+    finish_publishing(output)
+    assert _stable(output) == before
+    assert not (site.root / ".output-swapping-4242").exists()

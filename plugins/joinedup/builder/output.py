@@ -20,6 +20,8 @@ journal is kept in the output's cache folder, outside the repository.
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import os
 import shutil
@@ -76,20 +78,51 @@ def staging_folder(output: Path) -> Path:
 
 
 def swap_in(staging: Path, output: Path) -> None:
-    """Replace ``output`` by ``staging`` (a whole site) with two renames; the old site is removed last."""
-    old = None
-    if output.exists():
-        old = output.with_name(f".{output.name}-old-{os.getpid()}")
-        output.rename(old)
-    staging.rename(output)
-    if old is not None:
-        # The new site is in place; removing the old one's thousands of folders can
-        # happen in the background instead of holding up the command.
-        try:
-            subprocess.Popen(["rm", "-rf", "--", str(old)], start_new_session=True,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        except OSError:
-            shutil.rmtree(old, ignore_errors=True)
+    """Replace ``output`` by ``staging`` (a whole site) in one step; the old site is removed last.
+
+    Where the system can exchange two folders atomically (Linux's ``renameat2`` with
+    ``RENAME_EXCHANGE``), there is no moment without a site: a build killed at any point leaves
+    the old one or the new one in place. Elsewhere the old site is renamed aside first; a build
+    killed between the two renames leaves it aside, and :func:`finish_publishing` puts it back.
+    """
+    if not output.exists():
+        staging.rename(output)
+        return
+    if _exchange(staging, output):
+        old = staging
+    else:
+        aside = output.with_name(f".{output.name}-swapping-{os.getpid()}")
+        output.rename(aside)
+        staging.rename(output)
+        old = output.with_name(f".{output.name}-old-{os.getpid()}")  # no longer whole from here on
+        aside.rename(old)
+    # The new site is in place; removing the old one's thousands of folders can happen in
+    # the background instead of holding up the command.
+    try:
+        subprocess.Popen(["rm", "-rf", "--", str(old)], start_new_session=True,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths on one file system atomically; False where the system cannot (no
+    ``renameat2``, or a file system without ``RENAME_EXCHANGE``), having changed nothing."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    renameat2.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(error, os.strerror(error), str(first), None, str(second))
 
 
 def merge(staging: Path, output: Path, staged: set[str], files: set[str], previous: set[str],
@@ -143,6 +176,7 @@ def publish(staging: Path, output: Path, staged: dict[str, str], gone: set[str],
 def finish_publishing(output: Path) -> bool:
     """Complete a publication into ``output`` that was cut short after its commit (see
     :func:`publish`); True when there was one. A journal that cannot be read is dropped."""
+    _put_back_the_old_site(output)
     journal = _publication(output)
     try:
         with open(journal, encoding="utf-8") as handle:
@@ -157,6 +191,16 @@ def finish_publishing(output: Path) -> bool:
         _carry_out(output, plan)
     journal.unlink(missing_ok=True)
     return True
+
+
+def _put_back_the_old_site(output: Path) -> None:
+    """Where :func:`swap_in` renames (no atomic exchange), a build killed between its two renames
+    leaves no site and the last one aside: put that back, as if the swap had not begun."""
+    if output.exists():
+        return
+    aside = sorted(output.parent.glob(f".{output.name}-swapping-*"), key=lambda path: path.stat().st_mtime)
+    if aside:
+        aside[-1].rename(output)
 
 
 def _inside(name: str) -> bool:
