@@ -103,12 +103,7 @@ def _report(problems: list[Problem], output_format: str, *, err: bool = False) -
     for item in problems:
         click.echo(item.format_github() if output_format == "github" else item.format_text(), err=err)
     if output_format == "text" and problems:
-        from joinedup.core.i18n import gettext
-
-        errors = sum(1 for p in problems if p.is_error)
-        warnings = len(problems) - errors
-        click.echo(gettext("%(errors)d error(s), %(warnings)d warning(s).") % {"errors": errors, "warnings": warnings},
-                   err=True)
+        click.echo(P.summary(problems), err=True)
 
 
 # --- owners -------------------------------------------------------------------------------
@@ -160,9 +155,8 @@ def owners(author, approvers, reviews, changed_since, output_format, status_file
     except ReviewsError as error:
         raise click.ClickException(_("cannot read the reviews in %(file)s: %(error)s")
                                    % {"file": reviews.name, "error": error}) from None
-    for login in found.outdated:
-        click.echo(_("Not counted: @%(login)s approved an earlier commit, not %(commit)s; an approval counts only "
-                     "for the commit it reviewed.") % {"login": login, "commit": found.head[:12]}, err=True)
+    for line in found.outdated_lines():
+        click.echo(line, err=True)
     if output_format == "json":
         click.echo(json.dumps([d.as_dict() for d in found.decisions], indent=2))
     else:
@@ -214,7 +208,7 @@ def build(output, publish):
 def _build(output_path: Path, *, publish: bool = False, last: bool = False):
     """joinedup.builder.pipeline.build, with a progress bar on a terminal; says on stderr what it did
     (but for the pages built) and returns its BuildResult. Raises ProblemsFound."""
-    from joinedup.core.i18n import format_seconds, gettext as _
+    from joinedup.core.i18n import gettext as _
     from joinedup.builder.pipeline import build as build_site
 
     def quick_failed(error: str) -> None:
@@ -226,18 +220,8 @@ def _build(output_path: Path, *, publish: bool = False, last: bool = False):
     finally:
         if progress is not None:
             progress.close()
-    for item in result.warnings:
-        click.echo(item.format_text(), err=True)
-    if result.edited:
-        click.echo(_("Quick rebuild: %(changed)d edited profile(s); %(rendered)d pages showing them rendered "
-                     "again.") % {"changed": result.edited, "rendered": result.rerendered}, err=True)
-    elif result.edited == 0:
-        click.echo(_("Nothing changed since the last build."), err=True)
-    elif result.pagefind == "indexed":
-        click.echo(_("Pagefind indexed the site in %(seconds)s s.")
-                   % {"seconds": format_seconds(result.pagefind_seconds)}, err=True)
-    else:
-        click.echo(_("Pagefind index reused: no indexed page changed."), err=True)
+    for line in result.lines():
+        click.echo(line, err=True)
     return result
 
 
@@ -359,7 +343,7 @@ def _speak_site_language():
 def _open_search_index(refresh: bool = True):
     """The repository's Whoosh index, brought up to date; says on stderr what that took."""
     from joinedup.core.dates import build_date
-    from joinedup.core.i18n import gettext as _, ngettext
+    from joinedup.core.i18n import gettext as _
     from joinedup.match.search import open_search_index
 
     try:
@@ -367,18 +351,8 @@ def _open_search_index(refresh: bool = True):
     except ProblemsFound as failure:
         _report(failure.problems, "text")
         raise click.ClickException(_("the taxonomies in data/ have errors; fix them first.")) from None
-    update = index.update
-    if update.unreadable:
-        click.echo(_("Search index unreadable (%(error)s); rebuilding it.") % {"error": update.unreadable}, err=True)
-    if update.rebuilt:
-        click.echo(ngettext("Search index rebuilt (%(why)s): %(count)d profile.",
-                            "Search index rebuilt (%(why)s): %(count)d profiles.", len(index))
-                   % {"why": update.rebuilt, "count": len(index)}, err=True)
-    elif update.indexed or update.removed:
-        click.echo(_("Search index updated: %(indexed)d profile(s) indexed, %(removed)d removed.")
-                   % {"indexed": len(update.indexed), "removed": len(update.removed)}, err=True)
-    for item in update.skipped:
-        click.echo(_("Left out of the index: %(problem)s") % {"problem": item.format_text()}, err=True)
+    for line in index.update.lines(len(index)):
+        click.echo(line, err=True)
     return index
 
 
@@ -542,21 +516,12 @@ def init(language, name, tagline, accent, forge_url, branch, maintainers, takedo
         _report(failure.problems, "text")
         raise click.ClickException(gettext("init changed nothing: the settings above would not work.")) from None
     if plan.real:
-        click.echo(gettext("init changes nothing: this repository already has its own content "
-                           "(files that are not the bundled examples):"), err=True)
-        for relative in plan.real[:20]:
-            click.echo(f"  {relative}", err=True)
-        if len(plan.real) > 20:
-            click.echo("  " + gettext("… and %(count)d more") % {"count": len(plan.real) - 20}, err=True)
-        click.echo(gettext("Edit site.yaml to change the settings of a site that is already running."), err=True)
+        for line in plan.refusal():
+            click.echo(line, err=True)
         sys.exit(1)
     apply(ROOT, plan)
-    for relative in plan.remove:
-        click.echo(gettext("removed %(path)s") % {"path": relative})
-    for relative in plan.write:
-        click.echo(gettext("wrote   %(path)s") % {"path": relative})
-    for relative in plan.kept:
-        click.echo(gettext("kept    %(path)s (changed since it was shipped)") % {"path": relative})
+    for line in plan.lines():
+        click.echo(line)
     _, problems = load_repository(ROOT)
     _report(problems, "text")
     if has_errors(problems):
