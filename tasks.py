@@ -15,8 +15,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "plugins"))
-# The repository the commands work on: this file's folder, or --root / JOINEDUP_ROOT.
-ROOT = HERE
 
 import click  # noqa: E402
 
@@ -27,7 +25,8 @@ from joinedup.core.problems import Problem, ProblemsFound, has_errors  # noqa: E
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--root", type=click.Path(file_okay=False, exists=True), envvar="JOINEDUP_ROOT",
               help="The site repository to work on (default: the folder of tasks.py).")
-def cli(root):
+@click.pass_context
+def cli(ctx, root):
     """Joined Up: a movement's volunteer directory and proposals, published from git.
 
     \b
@@ -43,9 +42,8 @@ def cli(root):
       python tasks.py owners --author LOGIN --changed-since origin/main
                                          who must approve each file a pull request changes
     """
-    global ROOT
-    if root:
-        ROOT = Path(root).resolve()
+    # The repository every command works on (click.pass_obj): --root, JOINEDUP_ROOT or this file's folder.
+    ctx.obj = Path(root).resolve() if root else HERE
 
 
 # --- check --------------------------------------------------------------------------------
@@ -58,7 +56,8 @@ def cli(root):
     "--format", "output_format", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
     help="text for people, github for workflow annotations on a PR, json for tools.",
 )
-def check(paths, changed_since, output_format):
+@click.pass_obj
+def check(root, paths, changed_since, output_format):
     """Validate profiles, proposals, groups and data; print every problem with file:line:col and a hint.
 
     Exits 1 if there is any error (warnings alone exit 0).
@@ -75,9 +74,9 @@ def check(paths, changed_since, output_format):
     from joinedup.load.repository import load_repository
 
     if changed_since:
-        _ = _speak_site_language()  # load_repository speaks it too; these lines come before
+        _ = _speak_site_language(root)  # load_repository speaks it too; these lines come before
     try:
-        scope = check_scope(ROOT, paths, changed_since)
+        scope = check_scope(root, paths, changed_since)
     except GitError as error:
         raise click.ClickException(_("cannot list files changed since %(ref)r: %(error)s")
                                    % {"ref": changed_since, "error": error}) from None
@@ -86,7 +85,7 @@ def check(paths, changed_since, output_format):
                      "refers to them.") if scope.changed is None else
                    _("Checking %(count)d file(s): changed since %(ref)s, and what refers to them."))
         click.echo(message % {"count": len(scope.changed or ()), "ref": changed_since}, err=True)
-    problems = load_repository(ROOT, only=scope.only)[1]  # and the site's language, for the messages
+    problems = load_repository(root, only=scope.only)[1]  # and the site's language, for the messages
     _report(problems, output_format)
     if output_format == "text" and not problems:
         from joinedup.core.i18n import gettext
@@ -123,7 +122,8 @@ def _report(problems: list[Problem], output_format: str, *, err: bool = False) -
 @click.option("--status-file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Also write the verdict as the body of GitHub's 'owners' commit status (for gh api --input).")
 @click.option("--status-url", metavar="URL", help="The details link of that status, such as the workflow run.")
-def owners(author, approvers, reviews, changed_since, output_format, status_file, status_url):
+@click.pass_obj
+def owners(root, author, approvers, reviews, changed_since, output_format, status_file, status_url):
     """Say who must approve each file a pull request changes; exit 1 while an approval is missing.
 
     A profile needs the login it names (before and after the change), a proposal one of its
@@ -145,9 +145,9 @@ def owners(author, approvers, reviews, changed_since, output_format, status_file
     from joinedup.contribute.forge import ReviewsError
     from joinedup.contribute.owners import verdict
 
-    _ = _speak_site_language()  # the reasons and the verdict (the status's description too)
+    _ = _speak_site_language(root)  # the reasons and the verdict (the status's description too)
     try:
-        found = verdict(ROOT, changed_since, author=author, approvers=approvers,
+        found = verdict(root, changed_since, author=author, approvers=approvers,
                         reviews=None if reviews is None else reviews.read())
     except GitError as error:
         raise click.ClickException(_("cannot list files changed since %(ref)r: %(error)s")
@@ -176,7 +176,8 @@ def owners(author, approvers, reviews, changed_since, output_format, status_file
 @click.option("--output", "output", type=click.Path(file_okay=False), default=None,
               help="Where the finished site goes (default: output/ in the repository).")
 @click.option("--publish", is_flag=True, help="Use publishconf.py (the public SITEURL) instead of pelicanconf.py.")
-def build(output, publish):
+@click.pass_obj
+def build(root, output, publish):
     """Validate, render and publish the site atomically.
 
     The site is rendered into a temporary folder beside OUTPUT and swapped in only when
@@ -190,10 +191,10 @@ def build(output, publish):
     """
     from joinedup.core.i18n import format_seconds, gettext as _, ngettext
 
-    output_path = _output_path(output)
+    output_path = _output_path(root, output)
     output = output or "output"
     try:
-        result = _build(output_path, publish=publish, last=True)
+        result = _build(root, output_path, publish=publish, last=True)
     except ProblemsFound as failure:
         _report_failure(failure)
         click.echo(_("Build failed: %(reason)s. %(output)s is unchanged.") % {"reason": failure, "output": output},
@@ -205,7 +206,7 @@ def build(output, publish):
                err=True)
 
 
-def _build(output_path: Path, *, publish: bool = False, last: bool = False):
+def _build(root: Path, output_path: Path, *, publish: bool = False, last: bool = False):
     """joinedup.builder.pipeline.build, with a progress bar on a terminal; says on stderr what it did
     (but for the pages built) and returns its BuildResult. Raises ProblemsFound."""
     from joinedup.core.i18n import gettext as _
@@ -216,7 +217,7 @@ def _build(output_path: Path, *, publish: bool = False, last: bool = False):
 
     progress = _ProgressBar() if _show_progress() else None
     try:
-        result = build_site(ROOT, output_path, publish=publish, progress=progress, last=last, quick_failed=quick_failed)
+        result = build_site(root, output_path, publish=publish, progress=progress, last=last, quick_failed=quick_failed)
     finally:
         if progress is not None:
             progress.close()
@@ -270,7 +271,8 @@ class _ProgressBar:
 @click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
 @click.option("--output", default=None, type=click.Path(file_okay=False),
               help="Where the site is written (default: output/ in the repository).")
-def serve(port, output):
+@click.pass_obj
+def serve(root, port, output):
     """Build, serve the site on 127.0.0.1 and rebuild when a file changes.
 
     Watches content/, volunteers/, data/, themes/ and the settings. A build with errors
@@ -289,8 +291,8 @@ def serve(port, output):
         return click.ClickException(_("cannot listen on 127.0.0.1:%(port)d: %(error)s. Try --port %(next)d.")
                                     % {"port": port, "error": reason, "next": port + 1})
 
-    output_path = _output_path(output)
-    _serve_build(output_path)  # and the site's language, for what serve says
+    output_path = _output_path(root, output)
+    _serve_build(root, output_path)  # and the site's language, for what serve says
     server = PreviewServer(output_path, port)
     try:
         server.start()
@@ -299,9 +301,9 @@ def serve(port, output):
     try:  # Ctrl-C as soon as the address is shown stops as cleanly as later
         click.echo(_("Serving %(output)s at %(url)s  (Ctrl-C to stop)")
                    % {"output": output or "output", "url": f"http://127.0.0.1:{port}/"})
-        for _change in changes(ROOT, server):
+        for _change in changes(root, server):
             click.echo(_("Change seen; rebuilding…"))
-            _serve_build(output_path)
+            _serve_build(root, output_path)
     except ServerStopped:
         raise cannot_listen(os.strerror(errno.EADDRINUSE)) from None
     except KeyboardInterrupt:
@@ -310,16 +312,16 @@ def serve(port, output):
         server.stop()
 
 
-def _output_path(output: str | None) -> Path:
+def _output_path(root: Path, output: str | None) -> Path:
     """``--output`` as given (relative to where the command runs), or output/ in the repository."""
-    return Path(output).resolve() if output else ROOT / "output"
+    return Path(output).resolve() if output else root / "output"
 
 
-def _serve_build(output_path: Path) -> None:
+def _serve_build(root: Path, output_path: Path) -> None:
     from joinedup.core.i18n import format_seconds, gettext as _, ngettext
 
     try:
-        result = _build(output_path)
+        result = _build(root, output_path)
     except ProblemsFound as failure:
         _report_failure(failure)
         click.echo(_("Build failed; still serving the last good site."), err=True)
@@ -331,23 +333,23 @@ def _serve_build(output_path: Path) -> None:
 # --- search and match ---------------------------------------------------------------------
 
 
-def _speak_site_language():
+def _speak_site_language(root: Path):
     """Use the site's language (site.yaml) for what ``search`` and ``match`` print; returns gettext."""
     from joinedup.core.i18n import gettext
     from joinedup.load.settings import use_site_language
 
-    use_site_language(ROOT)
+    use_site_language(root)
     return gettext
 
 
-def _open_search_index(refresh: bool = True):
+def _open_search_index(root: Path, refresh: bool = True):
     """The repository's Whoosh index, brought up to date; says on stderr what that took."""
     from joinedup.core.dates import build_date
     from joinedup.core.i18n import gettext as _
     from joinedup.match.search import open_search_index
 
     try:
-        index = open_search_index(ROOT, build_date(), refresh=refresh)
+        index = open_search_index(root, build_date(), refresh=refresh)
     except ProblemsFound as failure:
         _report(failure.problems, "text")
         raise click.ClickException(_("the taxonomies in data/ have errors; fix them first.")) from None
@@ -391,7 +393,8 @@ def _print_matches(matches, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {id, name, score, reasons}.")
 @click.option("--no-update", is_flag=True,
               help="Use the index as it is, without checking every profile for changes (faster on big directories).")
-def search(query, skills, region, remote, min_hours, available_on, limit, as_json, no_update):
+@click.pass_obj
+def search(root, query, skills, region, remote, min_hours, available_on, limit, as_json, no_update):
     """Find people by words and filters, best first, with the reasons each matched.
 
     Filters must all hold. Without words the order is how well people fit the filters (hours,
@@ -408,13 +411,13 @@ def search(query, skills, region, remote, min_hours, available_on, limit, as_jso
     from joinedup.match.search import search_filters
     from joinedup.load.taxonomy import load_taxonomy
 
-    _speak_site_language()
+    _speak_site_language(root)
     try:
-        filters = search_filters(load_taxonomy(ROOT)[0], skills, region, remote, min_hours,
+        filters = search_filters(load_taxonomy(root)[0], skills, region, remote, min_hours,
                                  available_on.date() if available_on else None)
     except BadAnswer as error:
         _usage_error(str(error))
-    with _open_search_index(refresh=not no_update) as index:
+    with _open_search_index(root, refresh=not no_update) as index:
         matches = index.search(" ".join(query), filters, limit)
     _print_matches(matches, as_json)
 
@@ -425,7 +428,8 @@ def search(query, skills, region, remote, min_hours, available_on, limit, as_jso
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {id, name, score, reasons, need}.")
 @click.option("--no-update", is_flag=True,
               help="Use the index as it is, without checking every profile for changes (faster on big directories).")
-def match(slug, limit, as_json, no_update):
+@click.pass_obj
+def match(root, slug, limit, as_json, no_update):
     """Rank people who could help with the needs of a group or proposal, with reasons.
 
     SLUG is the file name of content/groups/SLUG.md or content/proposals/SLUG.md without .md.
@@ -440,14 +444,14 @@ def match(slug, limit, as_json, no_update):
     from joinedup.match.needs import describe, read_needs
     from joinedup.load.taxonomy import load_taxonomy
 
-    _ = _speak_site_language()
-    taxonomy = load_taxonomy(ROOT)[0]
+    _ = _speak_site_language(root)
+    taxonomy = load_taxonomy(root)[0]
     try:
-        kind, needs = read_needs(ROOT, slug, taxonomy, build_date())
+        kind, needs = read_needs(root, slug, taxonomy, build_date())
     except ProblemsFound as failure:
         _report(failure.problems, "text", err=True)
         sys.exit(2)
-    with _open_search_index(refresh=not no_update) as index:
+    with _open_search_index(root, refresh=not no_update) as index:
         results = [(need, index.match(need, limit)) for need in needs]
     if as_json:
         click.echo(terminal_safe(json.dumps([{**m.as_json(), "need": describe(need)} for need, found in results
@@ -478,7 +482,8 @@ def match(slug, limit, as_json, no_update):
 @click.option("--keep-taxonomy", is_flag=True, help="Keep data/*.yaml instead of the language's starter taxonomies.")
 @click.option("--record-examples", is_flag=True, hidden=True,
               help="Upstream only: rewrite examples.sha256 from the example files as they are.")
-def init(language, name, tagline, accent, forge_url, branch, maintainers, takedown_contact, timezone,
+@click.pass_obj
+def init(root, language, name, tagline, accent, forge_url, branch, maintainers, takedown_contact, timezone,
          keep_examples, keep_taxonomy, record_examples):
     """Make a fresh fork the movement's own: settings in site.yaml, example content removed.
 
@@ -501,17 +506,17 @@ def init(language, name, tagline, accent, forge_url, branch, maintainers, takedo
     from joinedup.contribute.starter import EXAMPLES_MANIFEST, apply, manifest_text, plan_init
 
     if record_examples:
-        _speak_site_language()
-        (ROOT / EXAMPLES_MANIFEST).write_text(manifest_text(ROOT), encoding="utf-8")
+        _speak_site_language(root)
+        (root / EXAMPLES_MANIFEST).write_text(manifest_text(root), encoding="utf-8")
         click.echo(gettext("Wrote %(path)s.") % {"path": EXAMPLES_MANIFEST})
         return
     given = {"--language": language, "--name": name, "--tagline": tagline, "--accent": accent,
              "--forge-url": forge_url, "--branch": branch, "--maintainer": maintainers,
              "--takedown-contact": takedown_contact, "--timezone": timezone}
     with _reporting_bad_options():
-        settings = init_answers(load_settings(ROOT)[0], given, _interview())  # and the language chosen, from here on
+        settings = init_answers(load_settings(root)[0], given, _interview())  # and the language chosen, from here on
     try:
-        plan = plan_init(ROOT, settings, keep_examples=keep_examples, keep_taxonomy=keep_taxonomy)
+        plan = plan_init(root, settings, keep_examples=keep_examples, keep_taxonomy=keep_taxonomy)
     except ProblemsFound as failure:
         _report(failure.problems, "text")
         raise click.ClickException(gettext("init changed nothing: the settings above would not work.")) from None
@@ -519,10 +524,10 @@ def init(language, name, tagline, accent, forge_url, branch, maintainers, takedo
         for line in plan.refusal():
             click.echo(line, err=True)
         sys.exit(1)
-    apply(ROOT, plan)
+    apply(root, plan)
     for line in plan.lines():
         click.echo(line)
-    _, problems = load_repository(ROOT)
+    _, problems = load_repository(root)
     _report(problems, "text")
     if has_errors(problems):
         raise click.ClickException(gettext("the site has errors (above); fix them, then run: python tasks.py check"))
@@ -550,7 +555,8 @@ def new():
 @click.option("--language", "languages", multiple=True, help="ISO 639-1 code such as en (repeat the option).")
 @click.option("--email", default="", help="Contact e-mail (never shown as plain text).")
 @click.option("--yes", is_flag=True, help="Agree that everything in the file is published.")
-def new_profile(profile_id, name, github, headline, skills, place, region, remote, hours, languages, email, yes):
+@click.pass_obj
+def new_profile(root, profile_id, name, github, headline, skills, place, region, remote, hours, languages, email, yes):
     """Write volunteers/<id>.yaml, a valid profile, asking for what the flags do not give.
 
     \b
@@ -565,16 +571,16 @@ def new_profile(profile_id, name, github, headline, skills, place, region, remot
     from joinedup.load.settings import load_settings
     from joinedup.load.taxonomy import load_taxonomy
 
-    settings = load_settings(ROOT)[0]
+    settings = load_settings(root)[0]
     activate(settings.language)  # questions and explanations in the site's language
     given = {"--id": profile_id, "--name": name, "--github": github, "--headline": headline, "--skill": skills,
              "--place": place, "--region": region, "--remote": remote, "--hours": hours, "--language": languages,
              "--email": email, "--yes": yes}
     with _reporting_bad_options():
-        answers = profile_answers(ROOT, load_taxonomy(ROOT)[0], settings, given, _interview())
+        answers = profile_answers(root, load_taxonomy(root)[0], settings, given, _interview())
     if not answers.agreed:
         raise click.ClickException(_("not written: a profile needs your agreement to publish it."))
-    relative = _write_checked(answers.relative, answers.text())
+    relative = _write_checked(root, answers.relative, answers.text())
     click.echo(_("Wrote %(path)s. Check it with: python tasks.py check %(path)s") % {"path": relative})
 
 
@@ -589,7 +595,8 @@ def new_profile(profile_id, name, github, headline, skills, place, region, remot
               help="New proposals start as drafts, or open straight for consultation.")
 @click.option("--closes", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="With --status consultation: the last day of the consultation (YYYY-MM-DD).")
-def new_proposal(slug, title, summary, themes, authors, group, status, closes):
+@click.pass_obj
+def new_proposal(root, slug, title, summary, themes, authors, group, status, closes):
     """Write content/proposals/<slug>.md, a valid proposal, asking for what the flags do not give.
 
     The file starts with its front matter (title, summary, date, status, themes, authors)
@@ -607,12 +614,12 @@ def new_proposal(slug, title, summary, themes, authors, group, status, closes):
     from joinedup.core.i18n import gettext
     from joinedup.load.taxonomy import load_taxonomy
 
-    _speak_site_language()  # the questions and the skeleton's headings in the site's language
+    _speak_site_language(root)  # the questions and the skeleton's headings in the site's language
     given = {"--slug": slug, "--title": title, "--summary": summary, "--theme": themes, "--author": authors,
              "--group": group, "--status": status, "--closes": closes.date() if closes else None}
     with _reporting_bad_options():
-        answers = proposal_answers(ROOT, load_taxonomy(ROOT)[0], given, _interview())
-    relative = _write_checked(answers.relative, answers.text(build_date()))
+        answers = proposal_answers(root, load_taxonomy(root)[0], given, _interview())
+    relative = _write_checked(root, answers.relative, answers.text(build_date()))
     click.echo(gettext("Wrote %(path)s. Write the proposal under the '---' line, then: python tasks.py check %(path)s")
                % {"path": relative})
 
@@ -658,14 +665,14 @@ def _reporting_bad_options():
                                    % {"count": len(bad.lines)}) from None
 
 
-def _write_checked(relative: str, text: str) -> str:
+def _write_checked(root: Path, relative: str, text: str) -> str:
     """Write a scaffolded file that passes the check; if it does not, print the problems and the
     text, so that no answer is lost, and stop."""
     from joinedup.core.i18n import gettext
     from joinedup.contribute.scaffold import write_checked
 
     try:
-        write_checked(ROOT, relative, text)
+        write_checked(root, relative, text)
     except ProblemsFound as failure:
         _report(failure.problems, "text")
         click.echo("\n" + gettext("The text was:") + f"\n\n{text}", err=True)
