@@ -3,6 +3,8 @@
 A lower layer that imports a higher one (``load`` reaching into ``render``, ``core`` into
 anything), or one of two side-by-side packages importing the other (``builder`` and
 ``contribute``), is how a house becomes a knot: this test names each such import, file and line.
+The shells around the library (the command line, the Pelican plugin) import it, never the
+other way, and the library never imports click: it returns what the command line prints.
 """
 
 from __future__ import annotations
@@ -15,10 +17,17 @@ LIBRARY = Path(__file__).resolve().parent.parent / "plugins" / "joinedup"
 # packages side by side in one layer do not import each other.
 LAYERS = (("core",), ("load",), ("match",), ("render",), ("builder", "contribute"))
 LEVEL = {package: level for level, packages in enumerate(LAYERS) for package in packages}
+# What the library never imports: the command line's package and its click, the Pelican plugin.
+SHELLS = ("click", "joinedup_cli", "joinedup_pelican")
 
 
 def imported_modules(path: Path, package: str) -> list[tuple[int, str]]:
     """(line, dotted name) of every joinedup module ``path`` imports, at the top or in a function."""
+    return [(line, name) for line, name in all_imports(path, package) if name.split(".")[0] == "joinedup"]
+
+
+def all_imports(path: Path, package: str) -> list[tuple[int, str]]:
+    """(line, dotted name) of every module ``path`` imports, at the top or in a function."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.Import):
@@ -31,7 +40,7 @@ def imported_modules(path: Path, package: str) -> list[tuple[int, str]]:
                 module = node.module or ""
             found.append((node.lineno, module))
             found += [(node.lineno, f"{module}.{alias.name}") for alias in node.names]  # from joinedup import load
-    return [(line, name) for line, name in found if name.split(".")[0] == "joinedup"]
+    return found
 
 
 def layer_violations(library: Path) -> list[str]:
@@ -49,6 +58,17 @@ def layer_violations(library: Path) -> list[str]:
             if target in LEVEL and target != layer and LEVEL[target] >= LEVEL[layer]:
                 where = "above" if LEVEL[target] > LEVEL[layer] else "beside"
                 found.append(f"{relative}:{line} imports {name} (layer {target} is {where} layer {layer})")
+    return sorted(set(found))
+
+
+def shell_imports(library: Path) -> list[str]:
+    """'file:line imports NAME' for every import of click or of a shell around the library."""
+    found = []
+    for path in sorted(library.rglob("*.py")):
+        relative = path.relative_to(library)
+        package = ".".join(("joinedup", *relative.parts[:-1]))
+        found += [f"{relative}:{line} imports {name}" for line, name in all_imports(path, package)
+                  if name.split(".")[0] in SHELLS]
     return sorted(set(found))
 
 
@@ -78,3 +98,11 @@ def test_an_import_that_goes_up_is_named_with_its_file_and_line(tmp_path):
         "load/files.py:2 imports joinedup.builder.quick (layer builder is above layer load)",
         "load/files.py:2 imports joinedup.builder.quick.rebuild (layer builder is above layer load)",
     ]
+
+
+def test_the_library_imports_neither_click_nor_the_shells_around_it(tmp_path):
+    assert shell_imports(LIBRARY) == []
+    (tmp_path / "match").mkdir()
+    (tmp_path / "match" / "search.py").write_text("import click\n\n\ndef report():\n    from joinedup_cli import find\n")
+    assert shell_imports(tmp_path) == ["match/search.py:1 imports click", "match/search.py:5 imports joinedup_cli",
+                                       "match/search.py:5 imports joinedup_cli.find"]

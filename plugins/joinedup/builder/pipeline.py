@@ -60,6 +60,25 @@ class BuildResult:
     edited: int | None = None
     rerendered: int = 0
 
+    def lines(self) -> list[str]:
+        """What the build says about itself but for the pages it built: each warning, then what a
+        quick rebuild rendered again (or that nothing changed), or whether Pagefind indexed the
+        site or kept the last index."""
+        from joinedup.core.i18n import format_seconds, gettext as _
+
+        said = [item.format_text() for item in self.warnings]
+        if self.edited:
+            said.append(_("Quick rebuild: %(changed)d edited profile(s); %(rendered)d pages showing them rendered "
+                          "again.") % {"changed": self.edited, "rendered": self.rerendered})
+        elif self.edited == 0:
+            said.append(_("Nothing changed since the last build."))
+        elif self.pagefind == "indexed":
+            said.append(_("Pagefind indexed the site in %(seconds)s s.")
+                        % {"seconds": format_seconds(self.pagefind_seconds)})
+        else:
+            said.append(_("Pagefind index reused: no indexed page changed."))
+        return said
+
 
 @dataclass(frozen=True)
 class BuildState:

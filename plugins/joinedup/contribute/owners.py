@@ -192,6 +192,11 @@ class Verdict:
         """Every decision's lines (:meth:`Decision.lines`), in path order."""
         return [line for decision in self.decisions for line in decision.lines(self.maintainers)]
 
+    def outdated_lines(self) -> list[str]:
+        """A line for each approval not counted because it was of an earlier commit than the head."""
+        return [_("Not counted: @%(login)s approved an earlier commit, not %(commit)s; an approval counts only "
+                  "for the commit it reviewed.") % {"login": login, "commit": self.head[:12]} for login in self.outdated]
+
     def summary(self) -> str:
         """One sentence: how many changed files still lack an approval, or that none does."""
         if self.missing:

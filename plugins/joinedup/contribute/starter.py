@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from joinedup.contribute.owners import maintainers_in_site
+from joinedup.core.i18n import gettext
 from joinedup.core.problems import ProblemsFound, has_errors
 from joinedup.load.files import read_text
 from joinedup.load.settings import SITE_FILE, SiteSettings, settings_from_text, settings_text
@@ -51,6 +52,25 @@ class InitPlan:
     write: dict[str, str] = field(default_factory=dict)
     kept: list[str] = field(default_factory=list)
     real: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """What carrying out the plan did, a line a file: removed, written, or kept (changed since shipped)."""
+        return ([gettext("removed %(path)s") % {"path": relative} for relative in self.remove]
+                + [gettext("wrote   %(path)s") % {"path": relative} for relative in self.write]
+                + [gettext("kept    %(path)s (changed since it was shipped)") % {"path": relative}
+                   for relative in self.kept])
+
+    def refusal(self, shown: int = 20) -> list[str]:
+        """Why init changes nothing: the real content it found (the first ``shown`` files), then
+        what to do instead; [] when there is none."""
+        if not self.real:
+            return []
+        said = [gettext("init changes nothing: this repository already has its own content "
+                        "(files that are not the bundled examples):")]
+        said += [f"  {relative}" for relative in self.real[:shown]]
+        if len(self.real) > shown:
+            said.append("  " + gettext("… and %(count)d more") % {"count": len(self.real) - shown})
+        return said + [gettext("Edit site.yaml to change the settings of a site that is already running.")]
 
 
 def digest(path: Path) -> str:

@@ -172,6 +172,13 @@ def has_errors(problems: Iterable[Problem]) -> bool:
     return any(p.is_error for p in problems)
 
 
+def summary(problems: Iterable[Problem]) -> str:
+    """The last line of a text report: how many errors and warnings, in the site's language."""
+    problems = list(problems)
+    errors = sum(1 for p in problems if p.is_error)
+    return _("%(errors)d error(s), %(warnings)d warning(s).") % {"errors": errors, "warnings": len(problems) - errors}
+
+
 def to_json(problems: Iterable[Problem]) -> str:
     """The ``check --format json`` document: a list of objects with the Problem's fields."""
     return terminal_safe(json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=2))

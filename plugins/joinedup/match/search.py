@@ -35,7 +35,7 @@ from typing import Iterable
 
 from joinedup.core.buildcache import cache_dir
 from joinedup.core.freshness import head_commit, last_commit_dates
-from joinedup.core.i18n import N_, gettext as _
+from joinedup.core.i18n import N_, gettext as _, ngettext
 from joinedup.core.model import Taxonomy, Volunteer
 from joinedup.core.problems import Problem, ProblemsFound, has_errors
 from joinedup.match import matching
@@ -58,6 +58,23 @@ class Update:
     skipped: tuple[Problem, ...] = ()
     # The error that made an existing index unusable, so it was removed and built afresh ('' if none).
     unreadable: str = ""
+
+    def lines(self, profiles: int) -> list[str]:
+        """What the update did, for the command line to say ([] when the index was up to date): the
+        error that made the old index unusable, why it was rebuilt and the ``profiles`` it now
+        holds, or how many profiles were indexed again and removed; then each profile left out."""
+        said = []
+        if self.unreadable:
+            said.append(_("Search index unreadable (%(error)s); rebuilding it.") % {"error": self.unreadable})
+        if self.rebuilt:
+            said.append(ngettext("Search index rebuilt (%(why)s): %(count)d profile.",
+                                 "Search index rebuilt (%(why)s): %(count)d profiles.", profiles)
+                        % {"why": self.rebuilt, "count": profiles})
+        elif self.indexed or self.removed:
+            said.append(_("Search index updated: %(indexed)d profile(s) indexed, %(removed)d removed.")
+                        % {"indexed": len(self.indexed), "removed": len(self.removed)})
+        return said + [_("Left out of the index: %(problem)s") % {"problem": item.format_text()}
+                       for item in self.skipped]
 
 
 def default_index_dir(root: Path) -> Path:

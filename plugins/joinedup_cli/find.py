@@ -1,0 +1,136 @@
+"""The commands for finding people: search by words and filters, and match the needs of a group
+or proposal, each ranked with its reasons from the Whoosh index (joinedup.match.search)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from joinedup.core.problems import ProblemsFound
+from joinedup_cli.reporting import report, speak_site_language
+
+
+def _open_search_index(root: Path, refresh: bool = True):
+    """The repository's Whoosh index, brought up to date; says on stderr what that took."""
+    from joinedup.core.dates import build_date
+    from joinedup.core.i18n import gettext as _
+    from joinedup.match.search import open_search_index
+
+    try:
+        index = open_search_index(root, build_date(), refresh=refresh)
+    except ProblemsFound as failure:
+        report(failure.problems, "text")
+        raise click.ClickException(_("the taxonomies in data/ have errors; fix them first.")) from None
+    for line in index.update.lines(len(index)):
+        click.echo(line, err=True)
+    return index
+
+
+def _usage_error(message: str) -> None:
+    from joinedup.core.controls import terminal_safe  # the message may quote a file
+    from joinedup.core.i18n import gettext as _
+
+    click.echo(terminal_safe(_("Error: %(message)s") % {"message": message}), err=True)
+    sys.exit(2)
+
+
+def _print_matches(matches, as_json: bool) -> None:
+    from joinedup.core.controls import terminal_safe  # names and reasons come from files: no escape sequences
+    from joinedup.core.i18n import gettext as _
+    from joinedup.match.matching import table
+
+    if as_json:
+        click.echo(terminal_safe(json.dumps([match.as_json() for match in matches], ensure_ascii=False, indent=2)))
+        return
+    if not matches:
+        click.echo(_("Nobody matches."))
+        return
+    for line in table(matches):
+        click.echo(line)
+
+
+@click.command()
+@click.argument("query", nargs=-1)
+@click.option("--skill", "skills", multiple=True, metavar="S", help="A skill id or alias the person must have (repeat).")
+@click.option("--region", metavar="R", help="A region id from data/regions.yaml.")
+@click.option("--remote", is_flag=True, help="Only people who can help remotely.")
+@click.option("--min-hours", type=click.IntRange(0, 60), default=0, metavar="N", help="At least N hours a week.")
+@click.option("--available-on", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+              help="Available on this day (YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True, help="How many results.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {id, name, score, reasons}.")
+@click.option("--no-update", is_flag=True,
+              help="Use the index as it is, without checking every profile for changes (faster on big directories).")
+@click.pass_obj
+def search(root, query, skills, region, remote, min_hours, available_on, limit, as_json, no_update):
+    """Find people by words and filters, best first, with the reasons each matched.
+
+    Filters must all hold. Without words the order is how well people fit the filters (hours,
+    availability, how recently the profile changed); with words, relevance comes first. The index
+    (in the cache folder, outside the repository) is brought up to date before each search.
+
+    \b
+    Examples:
+      python tasks.py search --skill video-editing --remote --min-hours 4 --available-on 2026-12-01
+      python tasks.py search "campaign films" --region london
+      python tasks.py search lopez --json
+    """
+    from joinedup.core.problems import BadAnswer
+    from joinedup.match.search import search_filters
+    from joinedup.load.taxonomy import load_taxonomy
+
+    speak_site_language(root)
+    try:
+        filters = search_filters(load_taxonomy(root)[0], skills, region, remote, min_hours,
+                                 available_on.date() if available_on else None)
+    except BadAnswer as error:
+        _usage_error(str(error))
+    with _open_search_index(root, refresh=not no_update) as index:
+        matches = index.search(" ".join(query), filters, limit)
+    _print_matches(matches, as_json)
+
+
+@click.command()
+@click.argument("slug")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Helpers per need.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {id, name, score, reasons, need}.")
+@click.option("--no-update", is_flag=True,
+              help="Use the index as it is, without checking every profile for changes (faster on big directories).")
+@click.pass_obj
+def match(root, slug, limit, as_json, no_update):
+    """Rank people who could help with the needs of a group or proposal, with reasons.
+
+    SLUG is the file name of content/groups/SLUG.md or content/proposals/SLUG.md without .md.
+
+    \b
+    Examples:
+      python tasks.py match video-collective
+      python tasks.py match video-collective --limit 3 --json
+    """
+    from joinedup.core.controls import terminal_safe
+    from joinedup.core.dates import build_date
+    from joinedup.match.needs import describe, read_needs
+    from joinedup.load.taxonomy import load_taxonomy
+
+    _ = speak_site_language(root)
+    taxonomy = load_taxonomy(root)[0]
+    try:
+        kind, needs = read_needs(root, slug, taxonomy, build_date())
+    except ProblemsFound as failure:
+        report(failure.problems, "text", err=True)
+        sys.exit(2)
+    with _open_search_index(root, refresh=not no_update) as index:
+        results = [(need, index.match(need, limit)) for need in needs]
+    if as_json:
+        click.echo(terminal_safe(json.dumps([{**m.as_json(), "need": describe(need)} for need, found in results
+                                             for m in found], ensure_ascii=False, indent=2)))
+        return
+    for number, (need, found) in enumerate(results, 1):
+        heading = (_("Need %(number)d of the group '%(slug)s': %(need)s") if kind == "group"
+                   else _("Need %(number)d of the proposal '%(slug)s': %(need)s"))
+        click.echo(terminal_safe(("" if number == 1 else "\n")
+                                 + heading % {"number": number, "slug": slug, "need": describe(need)}))
+        _print_matches(found, False)
