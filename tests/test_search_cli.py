@@ -203,3 +203,13 @@ def test_no_email_address_is_in_the_whoosh_index(people):
         terms = [text.decode("utf-8", "replace") for _, text in reader.all_terms()]
     assert "Ana López" in stored and "lopez" in terms
     assert not [word for word in stored + terms if "@" in word or "example" in word]
+
+
+def test_a_directory_with_nobody_in_it_answers_nobody_matches(site):
+    """A fork straight after init has no profiles yet: search says so instead of a traceback."""
+    assert not list((site.root / "volunteers").glob("*.yaml"))
+    result = site.tasks("search", "video")
+    assert result.returncode == 0, result.stderr
+    assert "Nobody matches." in result.stdout and "Traceback" not in result.stderr
+    found = site.tasks("search", "--skill", "video-editing", "--json")
+    assert found.returncode == 0 and json.loads(found.stdout) == []

@@ -439,7 +439,8 @@ def _build_docsets(folder: Path, reader, generation: int) -> dict:
         by_value: dict[str, dict[str, bytearray]] = {key: {} for key in (*DocSets.FIELDS, *DocSets.CUMULATIVE)}
         ids = []
         living = alive.to_bytes(width, "little")
-        for doc, packed in enumerate(reader.column_reader("facts")):
+        facts_column = reader.column_reader("facts") if size else ()  # an empty index has no columns
+        for doc, packed in enumerate(facts_column):
             if not living[doc >> 3] >> (doc & 7) & 1:
                 continue  # deleted documents keep their column values until segments merge
             facts = dict(zip(FACTS, packed.decode("utf-8").split("\t")))
