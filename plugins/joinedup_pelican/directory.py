@@ -26,11 +26,12 @@ from joinedup.builder.pipeline import current_build
 from joinedup.builder.quick import pickle_context
 from joinedup.core.buildcache import KEEP_PER_PROFILE_UP_TO, PageFingerprints, fingerprint_files, forked_pool
 from joinedup.core.markup import convert_bodies, render_body
+from joinedup.render.accent import ACCENT_CSS, accent_css
 from joinedup.render.exports import open_data
 from joinedup.render.facets import write_facets
 from joinedup.render.feeds import FeedSite, proposal_feeds
+from joinedup.render.globals import theme_globals
 from joinedup.render.pages import check_collisions, plan_agenda, plan_content, plan_directory
-from joinedup.render.presentation import ACCENT_CSS, accent_css, theme_globals
 from joinedup.render.rendering import page_environment, render_page
 from joinedup.render.security import HEADERS_FILE, headers_file
 from joinedup.render.sitemap import SITEMAP, sitemap

@@ -695,7 +695,7 @@ def _render(root: Path, output: Path, meta: dict, taxonomy, build_date, pages: d
     import runpy
 
     from joinedup.core.i18n import activate
-    from joinedup.render.presentation import page_globals
+    from joinedup.render.globals import page_globals
     from joinedup.render.rendering import page_environment, render_page
 
     settings = runpy.run_path(str(root / meta["settings_file"]))

@@ -139,7 +139,7 @@ def _cross_check(document: YamlDocument, path: str, taxonomy: Taxonomy) -> list[
     return found
 
 
-# The example values of the "Add yourself" template (presentation.new_profile_template): a
+# The example values of the "Add yourself" template (render.editing.new_profile_template): a
 # file saved without changing them is refused (JU112), whatever language the template was in.
 TEMPLATE_FILE = N_("your-name.yaml")
 TEMPLATE_VALUES = {

@@ -28,6 +28,7 @@ Contact details are never written here.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import unicodedata
@@ -36,8 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from joinedup.core.buildcache import KeptResults, kept_per_profile
-from joinedup.core.model import Directory
-from joinedup.render.presentation import AVAILABILITY_BANDS, HOURS_BANDS, search_facts
+from joinedup.core.model import Directory, Volunteer
+from joinedup.render.labels import AVAILABILITY_BANDS, HOURS_BANDS, hours_band
 from joinedup.render.rendering import CannotUpdate
 
 FORMAT_VERSION = 2
@@ -101,6 +102,17 @@ def _searchable_text(volunteer, taxonomy) -> str:
     parts += [taxonomy.themes[t].label for t in volunteer.themes if t in taxonomy.themes]
     parts.append(_ADDRESS.sub(" ", volunteer.bio or ""))
     return " ".join(parts)
+
+
+def search_facts(volunteer: Volunteer, taxonomy, today: dt.date) -> dict[str, str]:
+    """The browser search's filter values and result-card text for a profile (never contact details)."""
+    region = taxonomy.regions.get(volunteer.region)
+    return {
+        "availability": volunteer.availability.status(today),
+        "hours": hours_band(volunteer.availability.hours_per_week),
+        "skills": " · ".join(taxonomy.skills[s].label for s in volunteer.skill_ids if s in taxonomy.skills),
+        "place": f"{volunteer.place}, {region.label if region else volunteer.region}",
+    }
 
 
 def person_facets(volunteer, taxonomy, today) -> tuple[tuple[tuple[str, str], ...], list]:
