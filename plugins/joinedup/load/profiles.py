@@ -180,8 +180,8 @@ def _template_words(example: str) -> frozenset[str]:
     """``example`` and its translation in every interface language's catalogue, case set aside.
 
     Read from the .po files with a pattern rather than through babel: the template's examples
-    are one-line messages, and importing and compiling the catalogues (0.1 to 0.2 s) would
-    double the time ``check`` takes on one profile of an English site.
+    are one-line messages, and ``check`` of one profile of an English site would otherwise
+    spend as long importing and compiling the catalogues as checking.
     """
     words = {example.casefold()}
     entry = re.compile(r'^msgid "' + re.escape(json.dumps(example, ensure_ascii=False)[1:-1])

@@ -21,8 +21,8 @@ profiles its page list alone is over a megabyte. So the build also writes, under
 
 The browser ANDs the sets of different filters and words, ORs the values of one filter (except
 skills, which must all be held) and shows the first cards in directory order. People are not
-in Pagefind's index at all (it indexes proposals and groups only): one Pagefind run over 100k
-profile pages took 4.9 GB and most of a build, and a one-profile edit meant running it again.
+in Pagefind's index at all (it indexes proposals and groups only): a big directory's profile
+pages would cost Pagefind most of a build's time and memory, and a one-profile edit a new run.
 Contact details are never written here.
 """
 
@@ -153,8 +153,7 @@ def facet_values(directory: Directory, kept: KeptResults | None = None, digests=
             shards.append(_cards_file(cards))
             cards = []
         for key, value in pairs:
-            # Unsigned 32-bit arrays, not lists of int objects: 4 bytes a number instead of 36,
-            # over a hundred megabytes at 100k profiles.
+            # Unsigned 32-bit arrays, not lists of int objects: 4 bytes a number instead of 36.
             found = values[key].get(value)
             if found is None:
                 found = values[key][value] = array("I")
@@ -169,9 +168,8 @@ def _cards_file(cards: list[str]) -> bytes:
     return ("[" + ",".join(cards) + "]").encode()
 
 
-# A person's pairs and card are kept as two strings, not hundreds of small objects: a
-# tenth of the time to write and read them. Filter names and values (ids, lower-case words)
-# never hold these characters.
+# A person's pairs and card are kept as two strings, not hundreds of small objects to write
+# and read. Filter names and values (ids, lower-case words) never hold these characters.
 _ITEM, _PAIR = "\x1e", "\x1f"
 
 

@@ -24,8 +24,8 @@ def _partial_renderer(key_of):
         found = rendered.get(key)
         if found is None:
             template = context.environment.get_template(template_name)
-            # The page's context shared, not copied: Template.render(dict) copied its few
-            # hundred names (Pelican's settings, the site's globals) twice for every card.
+            # The page's context shared, not copied as Template.render(dict) would copy its few
+            # hundred names (Pelican's settings, the site's globals) for every card.
             partial = template.new_context(context.parent, shared=True)
             partial.vars.update(context.vars)
             partial.vars.update(variables)
@@ -39,8 +39,7 @@ def card_renderer(template_name: str):
     """``person_card(person, level)``: a person's card, rendered once per build and heading level.
 
     A card is on every listing that has the person (all people, each of their skills and skill
-    groups, their region): rendering it once instead of on each is a third of a directory's
-    rendering time.
+    groups, their region), and is rendered once for all of them.
     """
     from jinja2 import pass_context
 
@@ -56,5 +55,5 @@ def card_renderer(template_name: str):
 def fragment_renderer():
     """``fragment(template, **variables)``: a partial rendered once per build and variables,
     for the parts of every page that differ little or not at all (the site's header, per
-    section, and its footer): a fifth of a directory page's rendering time."""
+    section, and its footer)."""
     return _partial_renderer(lambda name, variables: (name, *sorted(variables.items())))
