@@ -24,7 +24,8 @@ import joinedup.render.pages as pages_module
 from joinedup.builder.output import is_plain_file, read_manifest, write_manifest
 from joinedup.builder.pipeline import current_build
 from joinedup.builder.quick import pickle_context
-from joinedup.core.buildcache import KEEP_PER_PROFILE_UP_TO, PageFingerprints, fingerprint_files, forked_pool
+from joinedup.core.buildcache import (KEEP_PER_PROFILE_UP_TO, PageFingerprints, fingerprint_files, forked_pool,
+                                       library_salt)
 from joinedup.core.markup import convert_bodies, render_body
 from joinedup.render.accent import ACCENT_CSS, accent_css
 from joinedup.render.exports import open_data
@@ -257,8 +258,9 @@ class DirectoryGenerator(Generator):
         nav = [(p.url, p.title, getattr(p, "menu_title", "")) for p in self.context.get("pages", [])]
         return "|".join([
             fingerprint_files(files, theme),
-            fingerprint_files([Path(__file__), *Path(pages_module.__file__).parent.glob("*.py"),
-                               *Path(pages_module.__file__).parent.glob("locale/*/LC_MESSAGES/*.po")], code),
+            # The plugin and the whole library: every package, its catalogues and the versions
+            # of the packages that shape its output.
+            fingerprint_files([Path(__file__)], code), library_salt(),
             repr(sorted(settings.items())), repr(nav),
             repr(self.repository.taxonomy), self.repository.build_date.isoformat(),
             repr(sorted(self.context.get("stale_profiles", {}).items())),

@@ -291,14 +291,14 @@ def _dump_pickle(path: Path, value) -> bool:
 def load_memo(root: Path, name: str) -> dict:
     """What :func:`save_memo` kept under ``name``, or {} when it was made by other library code."""
     found = _load_pickle(cache_dir(root) / f"{name}.pickle")
-    if isinstance(found, tuple) and len(found) == 2 and found[0] == _library_salt() and isinstance(found[1], dict):
+    if isinstance(found, tuple) and len(found) == 2 and found[0] == library_salt() and isinstance(found[1], dict):
         return found[1]
     return {}
 
 
 def save_memo(root: Path, name: str, memo: dict) -> None:
     """Keep ``memo`` (plain data) for the next build, tied to this library's code. Failing is harmless."""
-    _dump_pickle(cache_dir(root) / f"{name}.pickle", (_library_salt(), memo))
+    _dump_pickle(cache_dir(root) / f"{name}.pickle", (library_salt(), memo))
 
 
 # Up to this many profiles, results are kept per profile (KeptResults); above, the memory
@@ -323,7 +323,7 @@ class KeptResults:
 
     def __init__(self, root: Path, name: str):
         self.root, self.name = root, name
-        self.salt = _library_salt()
+        self.salt = library_salt()
         # recent: the changes since the bulk file with that token was written (None: dropped).
         self.token, self.kept, self.recent = _load_layered(self._file(""), self._file("-recent"), self.salt)
         self.used: dict = {}
@@ -354,7 +354,7 @@ class KeptResults:
 
 
 @lru_cache(maxsize=1)
-def _library_salt() -> str:
+def library_salt() -> str:
     """This library's code and the versions of the libraries that shape its output."""
     from importlib.metadata import PackageNotFoundError, version
 
