@@ -247,7 +247,7 @@ def test_a_printed_proposal_keeps_its_text_and_history_and_drops_navigation_and_
 
 
 def test_timed_escapes_the_text_and_marks_up_only_real_dates():
-    from joinedup.render.presentation import timed
+    from joinedup.render.labels import timed
 
     assert str(timed("<b>until 2027-02-28</b>, not 2027-02-30, from 1 March 2027")) == (
         '&lt;b&gt;until <time datetime="2027-02-28">2027-02-28</time>&lt;/b&gt;, not 2027-02-30, '

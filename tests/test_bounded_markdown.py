@@ -214,7 +214,7 @@ def test_a_page_of_the_site_is_bounded_like_a_proposal_body(site):
     site.write("content/pages/evil.md", "Title: Evil\nSummary: a page\n\nIntro.\n\n" + "[" * 20_000 + "\n")
     started = time.monotonic()
     result = site.tasks("check")
-    assert time.monotonic() - started < 60  # Pelican's Markdown took 76 s on this page
+    assert time.monotonic() - started < 60  # unbounded, Pelican's own Markdown takes longer on this page
     assert result.returncode == 1
     assert "content/pages/evil.md:6:1: JU018 " in result.stdout
     assert "content/pages/evil.md:6:1: JU018 " in refused_build(site)

@@ -107,7 +107,7 @@ def test_the_pre_commit_hook_stops_a_broken_profile_and_passes_the_fixed_one(hoo
 
 def test_the_add_yourself_template_is_a_valid_profile_once_filled_in(site):
     """Saved unchanged it is refused (tests/test_friendly_messages.py): the examples, and consent left false."""
-    from joinedup.render.presentation import new_profile_template
+    from joinedup.render.editing import new_profile_template
 
     text = new_profile_template()
     assert text.startswith("# yaml-language-server: $schema=schema.json\n")

@@ -223,7 +223,7 @@ def test_a_proposal_naming_a_theme_by_its_label_gets_the_same_suggestion(french_
 
 
 def test_the_add_yourself_template_saved_unchanged_is_refused_field_by_field(site):
-    from joinedup.render.presentation import new_profile_template
+    from joinedup.render.editing import new_profile_template
 
     text = new_profile_template()
     site.write("volunteers/your-name.yaml", text)
@@ -253,7 +253,7 @@ def test_the_template_examples_are_refused_in_every_language_the_site_speaks(sit
 
 
 def test_the_add_yourself_template_leaves_consent_to_the_person_and_says_what_it_means(site):
-    from joinedup.render.presentation import new_profile_template
+    from joinedup.render.editing import new_profile_template
 
     lines = new_profile_template().splitlines()
     assert lines[-1] == "publish: false"

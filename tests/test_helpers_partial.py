@@ -10,7 +10,7 @@ from markupsafe import escape
 
 from joinedup.load.repository import load_repository
 from joinedup.match.matching import Need
-from joinedup.render.presentation import theme_globals
+from joinedup.render.globals import theme_globals
 
 THEME = Path(__file__).resolve().parent.parent / "themes/joinedup/templates"
 

@@ -132,7 +132,7 @@ def test_the_scan_finds_english_in_text_attributes_and_printed_literals():
 def test_labels_numbers_dates_and_language_names_follow_the_active_language():
     from joinedup.core.i18n import activate, format_number
     from joinedup.core.model import STATUS_LABELS
-    from joinedup.render.presentation import language_names, timed
+    from joinedup.render.labels import language_names, timed
 
     try:
         activate("fr")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
-from conftest import SiteRepo
+from conftest import BUILD_EPOCH, REPO, SiteRepo
 from joinedup.core.buildcache import KeptResults, ProfileCache, cache_dir
 from content_fixtures import make_history_site, proposal_text
 
@@ -216,3 +218,25 @@ def test_validated_profiles_kept_between_builds_survive_small_changes_written_as
     assert cache.get("volunteers/p1.yaml", ProfileCache.key("text 1")) is None
     assert cache.get("volunteers/p2.yaml", ProfileCache.key("text 2")) == "profile 2"
     assert cache.get("volunteers/p0.yaml", ProfileCache.key("text 0")) is None
+
+
+def test_a_change_to_any_package_of_the_library_renders_every_page_again(site):
+    """A page is reused from the last site only while the code that rendered it is the same:
+    all of the library's code, not only render/'s (here core/, which writes the dates)."""
+    shutil.copy2(REPO / "tasks.py", site.root / "tasks.py")
+    shutil.copytree(REPO / "plugins", site.root / "plugins", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    site.profile("ana-lopez")
+    output = site.root / "output"
+
+    def build_with_its_own_code():
+        subprocess.run([sys.executable, str(site.root / "tasks.py"), "--root", str(site.root), "build", "--output",
+                        str(output)], check=True, capture_output=True, env={**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH})
+
+    build_with_its_own_code()
+    i18n = site.root / "plugins/joinedup/core/i18n.py"
+    i18n.write_text(i18n.read_text(encoding="utf-8") + "\n\n_format_day_before = format_day\n\n\n"
+                    "def format_day(day):\n    return _format_day_before(day) + ' (new code)'\n", encoding="utf-8")
+    build_with_its_own_code()
+    pages = sorted(output.rglob("*.html"))
+    assert len(pages) > 20
+    assert [str(page.relative_to(output)) for page in pages if " (new code)" not in page.read_text(encoding="utf-8")] == []

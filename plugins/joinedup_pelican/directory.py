@@ -24,13 +24,15 @@ import joinedup.render.pages as pages_module
 from joinedup.builder.output import is_plain_file, read_manifest, write_manifest
 from joinedup.builder.pipeline import current_build
 from joinedup.builder.quick import pickle_context
-from joinedup.core.buildcache import KEEP_PER_PROFILE_UP_TO, PageFingerprints, fingerprint_files, forked_pool
+from joinedup.core.buildcache import (KEEP_PER_PROFILE_UP_TO, PageFingerprints, fingerprint_files, forked_pool,
+                                       library_salt)
 from joinedup.core.markup import convert_bodies, render_body
+from joinedup.render.accent import ACCENT_CSS, accent_css
 from joinedup.render.exports import open_data
 from joinedup.render.facets import write_facets
 from joinedup.render.feeds import FeedSite, proposal_feeds
+from joinedup.render.globals import theme_globals
 from joinedup.render.pages import check_collisions, plan_agenda, plan_content, plan_directory
-from joinedup.render.presentation import ACCENT_CSS, accent_css, theme_globals
 from joinedup.render.rendering import page_environment, render_page
 from joinedup.render.security import HEADERS_FILE, headers_file
 from joinedup.render.sitemap import SITEMAP, sitemap
@@ -82,8 +84,8 @@ class DirectoryGenerator(Generator):
         # Bodies are converted here, before the renderers fork, so the feeds, the open data and
         # the next build (bodies, in the cache folder) share each conversion. From MATCH_APART_FROM profiles the
         # people who could help with each proposal and group are matched meanwhile, in a forked
-        # process (each about a second at 10,000 profiles and 1,000 proposals); not on a big
-        # directory, where that process's candidates would add to the memory peak.
+        # process; not on a big directory, where that process's candidates would add to the
+        # memory peak.
         agenda = repository.agenda
         items = (*agenda.proposals.values(), *agenda.groups.values())
         needs = [needs_of(item) for item in items]
@@ -197,15 +199,14 @@ class DirectoryGenerator(Generator):
         else:
             # fork: workers inherit the environment, the model and the plan without pickling.
             # Frozen first, so the workers' garbage collector never walks (and so copies) the
-            # parent's objects: at 100k profiles that copy was a model's worth of memory each.
+            # parent's objects, a model's worth of memory in each worker.
             # On a big site each worker renders one chunk of pages showing at most
             # RENDERER_LIFETIME people, then a fresh one takes over: a worker copies the parts of
             # the model it touches (reference counts are writes) and keeps the cards it
-            # rendered, so a long-lived one grew to a model's size (1.5 GB in all at 100k).
+            # rendered, so a long-lived one would grow to a model's size.
             done = 0
             # Only on a big site: a worker that lives for the whole build renders each card once
-            # (person_card), and a fresh one renders them all again; at 10,000 profiles, cards
-            # rendered again by recycled workers were 29% of the rendering samples (py-spy).
+            # (person_card), and a fresh one renders them all again (benchmarks/README.md).
             recycle = big and len(todo) > RENDERER_LIFETIME * workers
             if recycle:  # a big site: Pagefind waits for the end, its pages are not put first
                 chunks = _weighed_chunks(todo, self.pages, RENDERER_LIFETIME)
@@ -257,8 +258,9 @@ class DirectoryGenerator(Generator):
         nav = [(p.url, p.title, getattr(p, "menu_title", "")) for p in self.context.get("pages", [])]
         return "|".join([
             fingerprint_files(files, theme),
-            fingerprint_files([Path(__file__), *Path(pages_module.__file__).parent.glob("*.py"),
-                               *Path(pages_module.__file__).parent.glob("locale/*/LC_MESSAGES/*.po")], code),
+            # The plugin and the whole library: every package, its catalogues and the versions
+            # of the packages that shape its output.
+            fingerprint_files([Path(__file__)], code), library_salt(),
             repr(sorted(settings.items())), repr(nav),
             repr(self.repository.taxonomy), self.repository.build_date.isoformat(),
             repr(sorted(self.context.get("stale_profiles", {}).items())),

@@ -62,7 +62,7 @@ def is_plain_file(path: Path | str) -> bool:
 
 
 def files_under(site: Path | str) -> set[str]:
-    """Relative names of every file under ``site`` (os.walk: 3x faster than rglob)."""
+    """Relative names of every file under ``site`` (os.walk over strings: rglob makes a Path of each)."""
     found = set()
     for parent, _, names in os.walk(site):
         relative = os.path.relpath(parent, site)

@@ -25,8 +25,8 @@ from joinedup.builder.output import is_plain_file
 from joinedup.core import problems as P
 from joinedup.core.i18n import gettext as _
 
-# The folders of the pages that carry data-pagefind-body. Pagefind skips other pages anyway,
-# but reading them cost it a third more time.
+# The folders of the pages that carry data-pagefind-body: Pagefind reads only these, not the
+# other pages, which it would read only to skip them.
 PAGEFIND_FOLDERS = ("proposals", "groups")
 PAGEFIND_PREFIXES = tuple(f"{folder}/" for folder in PAGEFIND_FOLDERS)
 BUNDLE = "pagefind/"

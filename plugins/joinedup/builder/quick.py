@@ -2,9 +2,9 @@
 (headline, bio, links, languages) re-renders those pages without loading the model.
 
 Most edits to a directory are people fixing their own headline or bio. A full rebuild loads
-and plans the whole site to find the dozen pages such an edit touches (2-3 s at 10,000
-profiles); this module finds them in what the last build recorded, in ``quick-2.sqlite`` of
-the repository's cache folder (:func:`joinedup.core.buildcache.cache_dir`):
+and plans the whole site to find the dozen pages such an edit touches; this module finds them
+in what the last build recorded, in ``quick-2.sqlite`` of the repository's cache folder
+(:func:`joinedup.core.buildcache.cache_dir`):
 
 * ``meta``: what every page depends on (the theme, settings, code, content, git HEAD, the
   day: :func:`world`), Pelican's context as the pages saw it, the manifest of the site it wrote;
@@ -49,8 +49,8 @@ DATABASE = f"quick-{VERSION}.sqlite"  # a new version starts a new file
 SHOWN_ONLY = ("headline", "bio", "contact", "languages", "endorses_at")
 # More changed profiles than this: a full rebuild (it validates them on both cores).
 MAX_CHANGED = 20
-# Above this many profiles a full build records no state for quick rebuilds: at 100k the
-# recording raised the build's memory peak by 130 MB, past 1 GB (benchmarks/README.md).
+# Above this many profiles a full build records no state for quick rebuilds: the record
+# would raise the build's memory peak (figures in benchmarks/README.md).
 RECORD_UP_TO = 50_000
 # Folders and files of the repository a build reads besides the profiles (and its code).
 _INPUT_FOLDERS = ("content", "data", "themes", "plugins", "volunteers")
@@ -141,8 +141,7 @@ class _ContextPickler(pickle.Pickler):
     (``_referred``), noting the people.
 
     ``reducer_override`` rather than ``persistent_id``: the pickler does not call it for
-    strings, numbers and plain containers, and calling Python for each of those made pickling
-    five times slower."""
+    strings, numbers and plain containers, so those cost no call into Python."""
 
     def __init__(self, file, volunteers):
         super().__init__(file, protocol=5)
@@ -191,8 +190,8 @@ _CANDIDATE = None
 
 
 class _WithoutPelican(pickle.Pickler):
-    """Refuses what only Pelican's modules can unpickle (its classes, its PaginationRule):
-    importing Pelican was a third of a quick rebuild, which renders without it."""
+    """Refuses what only Pelican's modules can unpickle (its classes, its PaginationRule): a
+    quick rebuild renders without importing Pelican."""
 
     def reducer_override(self, value):
         for module in (type(value).__module__, getattr(value, "__module__", None) if callable(value) else None):
@@ -283,8 +282,8 @@ class Recorder:
 
     def add(self, records) -> None:
         """Keep pages' contexts, ``(index in the plan, pickled context, people on it, people
-        pinned)``, written by :meth:`prepare`, or as they come past FLUSH_BYTES (at 100k
-        profiles, holding them all would be a hundred megabytes)."""
+        pinned)``, written by :meth:`prepare`, or as they come past FLUSH_BYTES, so that a big
+        site's contexts are never all held at once."""
         for index, blob, people, pinned in records:
             self.recorded[index] = 1
             self.pinned |= pinned
@@ -403,7 +402,7 @@ class Recorder:
             else:
                 changed.append((volunteer.id, volunteer.path, digest, signature, order[volunteer.id], label,
                                 pickle.dumps(volunteer, protocol=5), pages_text, stamp))
-            if len(changed) + len(touched) >= 2000:  # in batches: 100k pickled people are 100 MB
+            if len(changed) + len(touched) >= 2000:  # in batches: never every pickled person at once
                 self._people(changed, touched)
         self._people(changed, touched)
         db.executemany("DELETE FROM people WHERE id = ?", [(id,) for id in set(known) - current])
@@ -695,7 +694,7 @@ def _render(root: Path, output: Path, meta: dict, taxonomy, build_date, pages: d
     import runpy
 
     from joinedup.core.i18n import activate
-    from joinedup.render.presentation import page_globals
+    from joinedup.render.globals import page_globals
     from joinedup.render.rendering import page_environment, render_page
 
     settings = runpy.run_path(str(root / meta["settings_file"]))

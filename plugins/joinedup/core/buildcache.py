@@ -108,8 +108,8 @@ def fingerprint_files(paths, root: Path | None = None) -> str:
 @contextmanager
 def collector_paused(*, then_freeze: bool = False):
     """No cyclic garbage collection inside: a build makes few reference cycles and a model of
-    hundreds of thousands of objects, which the collector walked again and again (over a
-    second of a 10k rebuild). Workers of :func:`forked_pool` turn it back on.
+    hundreds of thousands of objects, which the collector would walk again and again. Workers
+    of :func:`forked_pool` turn it back on.
 
     ``then_freeze`` is for a process that ends next (the ``build`` command): what the build
     made is frozen rather than walked once more by the first collection afterwards."""
@@ -157,11 +157,11 @@ class ProfileCache:
     """Validated profiles from the last run, reused while their file is unchanged.
 
     A file is known unchanged by its ``lstat`` (modification and change times in
-    nanoseconds, size, inode), as git does, without reading it: reading and hashing 10,000
-    files took half a second of every rebuild. A file modified less than
-    :data:`RACY_SECONDS` before it was read gets no such signature (another edit within the
-    clock's tick would keep the same one) and is read and hashed next time. Entries changed since the bulk file was written
-    go to a small second file, so editing one profile does not rewrite the cache of all.
+    nanoseconds, size, inode), as git does, without reading and hashing it. A file modified
+    less than :data:`RACY_SECONDS` before it was read gets no such signature (another edit
+    within the clock's tick would keep the same one) and is read and hashed next time. Entries
+    changed since the bulk file was written go to a small second file, so editing one profile
+    does not rewrite the cache of all.
     """
 
     VERSION = 2
@@ -291,18 +291,18 @@ def _dump_pickle(path: Path, value) -> bool:
 def load_memo(root: Path, name: str) -> dict:
     """What :func:`save_memo` kept under ``name``, or {} when it was made by other library code."""
     found = _load_pickle(cache_dir(root) / f"{name}.pickle")
-    if isinstance(found, tuple) and len(found) == 2 and found[0] == _library_salt() and isinstance(found[1], dict):
+    if isinstance(found, tuple) and len(found) == 2 and found[0] == library_salt() and isinstance(found[1], dict):
         return found[1]
     return {}
 
 
 def save_memo(root: Path, name: str, memo: dict) -> None:
     """Keep ``memo`` (plain data) for the next build, tied to this library's code. Failing is harmless."""
-    _dump_pickle(cache_dir(root) / f"{name}.pickle", (_library_salt(), memo))
+    _dump_pickle(cache_dir(root) / f"{name}.pickle", (library_salt(), memo))
 
 
 # Up to this many profiles, results are kept per profile (KeptResults); above, the memory
-# they take (over 100 MB at 100k profiles) matters more than the second they save.
+# they take matters more than the time they save (figures in benchmarks/README.md).
 KEEP_PER_PROFILE_UP_TO = 20000
 
 
@@ -323,7 +323,7 @@ class KeptResults:
 
     def __init__(self, root: Path, name: str):
         self.root, self.name = root, name
-        self.salt = _library_salt()
+        self.salt = library_salt()
         # recent: the changes since the bulk file with that token was written (None: dropped).
         self.token, self.kept, self.recent = _load_layered(self._file(""), self._file("-recent"), self.salt)
         self.used: dict = {}
@@ -354,7 +354,7 @@ class KeptResults:
 
 
 @lru_cache(maxsize=1)
-def _library_salt() -> str:
+def library_salt() -> str:
     """This library's code and the versions of the libraries that shape its output."""
     from importlib.metadata import PackageNotFoundError, version
 
@@ -387,8 +387,7 @@ class PageFingerprints:
     ``shared`` covers the theme, the settings and the taxonomy; a page's context holds frozen
     model objects (whose pickle holds every field), lists of them, and plain values. A person
     is on a dozen pages (their own, the listings of their skills, skill groups and region), so
-    each model object is pickled and hashed once per build, not once per page: pickling every
-    page's context whole took 5 s at 10k profiles.
+    each model object is pickled and hashed once per build, not once per page.
     """
 
     def __init__(self, shared: str, known=()):

@@ -125,7 +125,7 @@ def render_bio(text: str) -> Markup:
         return Markup("")
     if _PLAIN_BIO.fullmatch(text):
         # One line of words and plain punctuation: Markdown and the sanitiser would give this
-        # paragraph (tests compare the two), at a hundredth of the cost; most bios are such.
+        # paragraph (tests compare the two), so neither runs; most bios are such.
         return Markup(f"<p>{text}</p>")
     return sanitise(_converter(1, body=False).reset().convert(text))
 
@@ -174,8 +174,7 @@ class ConvertedBodies:
         return found
 
     def convert(self, texts) -> None:
-        """Convert the bodies among ``texts`` not yet converted, on every core when there are many
-        (a build from nothing at 1,000 proposals: 2 s of Markdown on one core)."""
+        """Convert the bodies among ``texts`` not yet converted, on every core when there are many."""
         import os
 
         todo = list(dict.fromkeys(text for text in texts if text not in self._html))

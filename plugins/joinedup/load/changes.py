@@ -136,7 +136,7 @@ def files_to_check(change_set: ChangeSet) -> list[str] | None:
                 if _contact(change_set.before(change.path)) != _contact(change_set.after(change.path)):
                     members.add(match.group(1))
                 # Only a login the profile did not have before can collide with another profile's:
-                # the base passed its own check. Reading every profile costs seconds at 100k.
+                # the base passed its own check, so only profiles naming a new login are checked again.
                 before = {login.casefold() for login in _logins(change_set.before(change.path))}
                 logins |= {login for login in _logins(change_set.after(change.path)) if login.casefold() not in before}
             else:

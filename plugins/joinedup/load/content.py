@@ -79,7 +79,7 @@ def load_content(root: Path, relative: str, known: Known, kind: ContentKind, *, 
 class ContentChecks:
     """What parsing, the schema and the privacy rules found in each file of one load, by the
     file's text: that depends on the text alone, so a rebuild that starts with the checks the
-    last build kept (:meth:`recall`) redoes only the cross-checks of 1,000 unchanged proposals.
+    last build kept (:meth:`recall`) redoes only the cross-checks of unchanged proposals.
     A load makes one and drops it; :meth:`remember` keeps the checks it used for the next."""
 
     def __init__(self, kept: dict | None = None):

@@ -3,7 +3,7 @@
 One ``git log -p --unified=0`` process covers every file under the content folders: the
 commit headers give date, author name and message, the diff headers say which files each
 commit changed, and the ``+status:`` lines of the diffs say when a proposal's status
-changed. One process per file would cost seconds per thousand proposals.
+changed, so a thousand proposals cost one process, not a thousand.
 
 The author's e-mail is never asked of git, so it cannot end up on a page. Author names and
 messages pass the privacy rules like every published text: a commit whose name or message
@@ -151,8 +151,8 @@ def _read_log(root: Path, git: str, folders: Sequence[str], prefix: str, grafted
     """Revisions by path from one ``git log``, or (History, problems) when git fails."""
     try:
         # --full-history --sparse: list every commit instead of first asking, for each one,
-        # whether it touches the folders (a second tree diff per commit): about a third
-        # faster. Commits that touch nothing there come out as bare headers and are skipped.
+        # whether it touches the folders (a second tree diff per commit). Commits that touch
+        # nothing there come out as bare headers and are skipped.
         output = _run([git, "-c", "core.quotepath=off", "log", f"--format={_FORMAT}", "-p", "--unified=0",
                        "--full-history", "--sparse", "--no-renames", "--no-color", "--no-ext-diff",
                        "--no-textconv", "--", *folders], root)

@@ -152,7 +152,7 @@ _DANGEROUS_ELEMENTS = frozenset(
 _EVENT_HANDLER = re.compile(r"<[A-Za-z][^>]*?[\s/\"'](on[a-z]+)\s*=", re.IGNORECASE)
 _STYLE_ATTRIBUTE = re.compile(r"<[A-Za-z][^>]*?[\s/\"'](style)\s*=", re.IGNORECASE)
 _FENCE_LINE = re.compile(r"^\s{0,3}(```|~~~)")
-# The opening run whole (not a part of a longer run): a run of 1,000 '`' took 12 s, tried at each length.
+# The opening run whole (not a part of a longer run), so a long run of '`' is not tried again at each length.
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(?:(?!\1).)+?(?<!`)\1(?!`)")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:")

@@ -139,7 +139,7 @@ def _cross_check(document: YamlDocument, path: str, taxonomy: Taxonomy) -> list[
     return found
 
 
-# The example values of the "Add yourself" template (presentation.new_profile_template): a
+# The example values of the "Add yourself" template (render.editing.new_profile_template): a
 # file saved without changing them is refused (JU112), whatever language the template was in.
 TEMPLATE_FILE = N_("your-name.yaml")
 TEMPLATE_VALUES = {
@@ -180,8 +180,8 @@ def _template_words(example: str) -> frozenset[str]:
     """``example`` and its translation in every interface language's catalogue, case set aside.
 
     Read from the .po files with a pattern rather than through babel: the template's examples
-    are one-line messages, and importing and compiling the catalogues (0.1 to 0.2 s) would
-    double the time ``check`` takes on one profile of an English site.
+    are one-line messages, and ``check`` of one profile of an English site would otherwise
+    spend as long importing and compiling the catalogues as checking.
     """
     words = {example.casefold()}
     entry = re.compile(r'^msgid "' + re.escape(json.dumps(example, ensure_ascii=False)[1:-1])

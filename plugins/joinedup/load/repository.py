@@ -35,7 +35,7 @@ from joinedup.load.taxonomy import load_taxonomy
 # Below this many profiles to validate, starting worker processes costs more than it saves.
 VALIDATE_IN_WORKERS_FROM_PROFILES = 2000
 # Below this many named profiles (check of a pull request's files), validating them again is
-# quicker than unpickling the cache of the whole directory (8 s at 100k profiles).
+# quicker than unpickling the cache of the whole directory.
 READ_CACHE_FROM_NAMED_PROFILES = 2000
 
 
@@ -49,7 +49,7 @@ class Repository:
     build_date: dt.date
     agenda: Agenda | None = None
     # Profile path -> a hash standing for the profile built from it (ProfileCache.digest), for
-    # the pages' fingerprints: hashing 10,000 profiles again on every build took half a second.
+    # the pages' fingerprints: no build hashes an unchanged profile again.
     digests: Mapping[str, bytes] = field(default_factory=dict)
     # Profile path -> its lstat signature when it was read (None: read too soon after an edit
     # to trust it), and the salt of the digests: what a quick rebuild (joinedup.builder.quick) starts from.
@@ -96,7 +96,7 @@ def load_repository(
     group_paths, group_problems = group_files(root)
     known = Known(
         taxonomy=taxonomy,
-        volunteers=frozenset(_stem(p) for p in paths),  # str ops: pathlib costs 1 s at 100k
+        volunteers=frozenset(_stem(p) for p in paths),  # str ops, not pathlib: once for every profile
         proposals=frozenset(_stem(p) for p in proposal_paths),
         groups=frozenset(_stem(p) for p in group_paths),
         today=day,
@@ -112,7 +112,7 @@ def load_repository(
 
     def load_content_files() -> None:
         # Needs only the ids (known), not the profiles: runs while worker processes validate
-        # the profiles, on the core they leave (0.9 s for 1,000 proposals from nothing).
+        # the profiles, on the core they leave.
         nonlocal content_problems
         # A whole load starts with the checks the last one kept, and keeps those it used.
         checks = ContentChecks.recall(root) if only is None else ContentChecks()
@@ -190,7 +190,7 @@ def _load_volunteers(root: Path, paths: list[str], taxonomy: Taxonomy, digests: 
     ``meanwhile()`` once, while worker processes validate profiles when there are any."""
     if not forget_others and len(paths) < READ_CACHE_FROM_NAMED_PROFILES:
         # A few named files (a pull request's): validating them is quicker than unpickling the
-        # cache of a whole directory (8 s at 100k profiles), and the cache is left as it was.
+        # cache of a whole directory, and the cache is left as it was.
         meanwhile()
         return [load_volunteer(root, path, taxonomy) for path in paths]
     cache = ProfileCache(root)

@@ -283,8 +283,8 @@ def load_yaml(
     loader = None
     try:
         loader = _Loader(text)
-        # The parser's own get_event, not yaml.parse's generator around it: a generator step
-        # per event was a fifth of reading a profile.
+        # The parser's own get_event, not yaml.parse's generator around it: no generator step
+        # for each event.
         events = loader.get_event
         while (event := events()) is not None:
             if isinstance(event, yaml.DocumentStartEvent):

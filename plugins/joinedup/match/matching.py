@@ -355,8 +355,8 @@ class CandidatePool:
 
     :func:`rank` leaves out whoever holds no needed skill and none of its group, and scores
     each candidate's skills one by one; the pool finds both from its index with set
-    operations, so a need costs a few milliseconds at 10k profiles instead of a quarter of a
-    second. :meth:`rank` returns exactly what :func:`rank` does.
+    operations, without going through every candidate for each need. :meth:`rank` returns
+    exactly what :func:`rank` does.
     """
 
     def __init__(self, candidates: Iterable[Candidate], group_of: Mapping[str, str]):

@@ -104,8 +104,8 @@ def _schema():
         start=ID(stored=True),
         until=ID(stored=True),
         updated=ID(stored=True),
-        # The facts the document sets are made of, in one column: reading a column is about 20
-        # times faster than posting lists or stored fields when the sets are rebuilt.
+        # The facts the document sets are made of, in one column: the sets are rebuilt from
+        # one column, not from posting lists or stored fields.
         facts=COLUMN(VarBytesColumn()),
     )
 
@@ -665,9 +665,8 @@ class SearchIndex:
         return [self.explain(doc, need) for doc in self.ranked_docs(need, limit)]
 
     def _word_set(self, field_name: str, word: str) -> int:
-        """The documents with ``word`` in ``field_name``. Reading a long posting list costs tens of
-        milliseconds at 100k profiles, so each set is kept beside the document sets of this
-        generation once computed."""
+        """The documents with ``word`` in ``field_name``. A long posting list is slow to read, so
+        each set is kept beside the document sets of this generation once computed."""
         folder = self.folder / f"words-{self.sets.generation}"
         cached = folder / f"{field_name}-{hashlib.sha1(word.encode('utf-8')).hexdigest()[:20]}.bin"
         try:
@@ -743,8 +742,8 @@ def open_index(root: Path, taxonomy: Taxonomy, today: dt.date, index_dir: Path |
                refresh: bool = True) -> SearchIndex:
     """The repository's search index, brought up to date first (see :func:`update_index`).
 
-    With ``refresh=False`` an existing, readable index of this version is used as it is (checking
-    every profile file costs about a second at 100k profiles); it is still built if missing.
+    With ``refresh=False`` an existing, readable index of this version is used as it is, without
+    checking every profile file; it is still built if missing.
     """
     from whoosh import index as whoosh_index
 

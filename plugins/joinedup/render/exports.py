@@ -35,8 +35,8 @@ def open_data(agenda: Agenda, directory: Directory, site_url: str, root=None, di
     base = site_url.rstrip("/")
     proposals = [_proposal(p, agenda, directory, base) for p in agenda.ordered()]
     kept = kept_per_profile(root, "open-data", digests, len(directory.volunteers))
-    # People are written one by one, not held as a list of dicts first: at 100k profiles that
-    # list was 200 MB, at the build's peak. The text is the same as json.dumps of the whole.
+    # People are written one by one, not held as a list of dicts first, which would add to the
+    # build's memory peak. The text is the same as json.dumps of the whole.
     people_json = io.StringIO()
     people_json.write('{"build_date":' + json.dumps(directory.build_date.isoformat()) + ',"people":[')
     people_csv = io.StringIO()
@@ -82,7 +82,7 @@ def person_texts(person: dict, row=None, writer=None) -> tuple[str, str]:
 
 
 def _json(document) -> str:
-    # No indent: json's C encoder only serves compact output, four times faster at 10k people.
+    # No indent: json's C encoder serves only compact output.
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 

@@ -21,13 +21,14 @@ profiles its page list alone is over a megabyte. So the build also writes, under
 
 The browser ANDs the sets of different filters and words, ORs the values of one filter (except
 skills, which must all be held) and shows the first cards in directory order. People are not
-in Pagefind's index at all (it indexes proposals and groups only): one Pagefind run over 100k
-profile pages took 4.9 GB and most of a build, and a one-profile edit meant running it again.
+in Pagefind's index at all (it indexes proposals and groups only): a big directory's profile
+pages would cost Pagefind most of a build's time and memory, and a one-profile edit a new run.
 Contact details are never written here.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import unicodedata
@@ -36,8 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from joinedup.core.buildcache import KeptResults, kept_per_profile
-from joinedup.core.model import Directory
-from joinedup.render.presentation import AVAILABILITY_BANDS, HOURS_BANDS, search_facts
+from joinedup.core.model import Directory, Volunteer
+from joinedup.render.labels import AVAILABILITY_BANDS, HOURS_BANDS, hours_band
 from joinedup.render.rendering import CannotUpdate
 
 FORMAT_VERSION = 2
@@ -103,6 +104,17 @@ def _searchable_text(volunteer, taxonomy) -> str:
     return " ".join(parts)
 
 
+def search_facts(volunteer: Volunteer, taxonomy, today: dt.date) -> dict[str, str]:
+    """The browser search's filter values and result-card text for a profile (never contact details)."""
+    region = taxonomy.regions.get(volunteer.region)
+    return {
+        "availability": volunteer.availability.status(today),
+        "hours": hours_band(volunteer.availability.hours_per_week),
+        "skills": " · ".join(taxonomy.skills[s].label for s in volunteer.skill_ids if s in taxonomy.skills),
+        "place": f"{volunteer.place}, {region.label if region else volunteer.region}",
+    }
+
+
 def person_facets(volunteer, taxonomy, today) -> tuple[tuple[tuple[str, str], ...], list]:
     """One person's (filter, value) pairs and their result card."""
     facts = search_facts(volunteer, taxonomy, today)
@@ -141,8 +153,7 @@ def facet_values(directory: Directory, kept: KeptResults | None = None, digests=
             shards.append(_cards_file(cards))
             cards = []
         for key, value in pairs:
-            # Unsigned 32-bit arrays, not lists of int objects: 4 bytes a number instead of 36,
-            # over a hundred megabytes at 100k profiles.
+            # Unsigned 32-bit arrays, not lists of int objects: 4 bytes a number instead of 36.
             found = values[key].get(value)
             if found is None:
                 found = values[key][value] = array("I")
@@ -157,9 +168,8 @@ def _cards_file(cards: list[str]) -> bytes:
     return ("[" + ",".join(cards) + "]").encode()
 
 
-# A person's pairs and card are kept as two strings, not hundreds of small objects: a
-# tenth of the time to write and read them. Filter names and values (ids, lower-case words)
-# never hold these characters.
+# A person's pairs and card are kept as two strings, not hundreds of small objects to write
+# and read. Filter names and values (ids, lower-case words) never hold these characters.
 _ITEM, _PAIR = "\x1e", "\x1f"
 
 

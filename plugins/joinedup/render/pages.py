@@ -143,10 +143,10 @@ def plan_directory(directory: Directory, per_page: int = 30, agenda: Agenda | No
 def plan_agenda(agenda: Agenda, taxonomy: Taxonomy, per_page: int = 30) -> list[PlannedPage]:
     """The browse pages of proposals and groups: by theme, by status, and the groups index.
 
-    Proposal and group pages themselves are Pelican content (see joinedup_pelican.reader);
-    these listings come from the model, like the directory's. Each page's context holds
-    everything it shows about its proposals (endorsement counts, last change), so a page
-    whose context is unchanged is unchanged.
+    Proposal and group pages themselves are planned by :func:`plan_content`; these listings
+    come from the model, like the directory's. Each page's context holds everything it shows
+    about its proposals (endorsement counts, last change), so a page whose context is
+    unchanged is unchanged.
     """
     planned: list[PlannedPage] = []
     status_counts = {status: len(agenda.by_status.get(status, ())) for status in STATUSES}

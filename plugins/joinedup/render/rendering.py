@@ -82,7 +82,7 @@ def page_environment(templates: list[str], theme: str, simple: str, settings: Ma
 
 def render_page(env: Environment, site_context: Mapping, template: str, context: Mapping, url: str,
                 save_as: str) -> str:
-    """The HTML of one planned page (joinedup.render.pages.Page's template, context, url and
+    """The HTML of one planned page (joinedup.render.pages.PlannedPage's template, context, url and
     save_as) over ``site_context`` (Pelican's context and the template globals)."""
     return env.get_template(template).render({**site_context, **context, "page_url": url, "output_file": save_as})
 

@@ -16,7 +16,7 @@ def sitemap(pages: Iterable[tuple[str, dt.date | None]], site_url: str) -> str:
     Search engines want absolute addresses: with an empty ``site_url`` (a local build) the
     addresses are root-relative; publishconf.py sets the public one.
     """
-    # Written as text, not with ElementTree: a quarter of a second at 14,000 pages, every build.
+    # Written as text line by line, not built as an ElementTree: every build writes it whole.
     base = site_url.rstrip("/")
     lines = ['<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="' + _NS + '">']
     for url, changed in sorted(dict(pages).items()):

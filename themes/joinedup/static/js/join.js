@@ -243,7 +243,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     status.textContent = words["not-found"].replace("{id}", editing);
     return;
   }
-  // Values the file leaves out are left out here too (presentation.profile_source).
+  // Values the file leaves out are left out here too (joinedup.render.editing.profile_source).
   const person = { when: [], languages: [], themes: [], skills: [], mastodon: [], endorses: [], ...JSON.parse(source.dataset.profile) };
   mode = "edit";
   document.title = document.title.replace($("join-title").textContent, words["edit-title"]);

@@ -1,0 +1,59 @@
+"""Partials rendered once per build instead of once per page: a person's card, and the
+parts of every page that differ little or not at all.
+
+A partial so rendered must use only the site's globals and the variables it is given, never
+the names of the page it is on: whichever page renders it first, every page gets those bytes.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+
+def _partial_renderer(key_of):
+    """A template function ``(template name, **variables)`` rendering each partial once per
+    ``key_of(name, variables)`` in a build. The partial may use only the site's globals and
+    the variables given, not those of the page it is on."""
+    from jinja2 import pass_context
+
+    rendered: dict[tuple, Markup] = {}
+
+    @pass_context
+    def render(context, template_name: str, **variables) -> Markup:
+        key = key_of(template_name, variables)
+        found = rendered.get(key)
+        if found is None:
+            template = context.environment.get_template(template_name)
+            # The page's context shared, not copied as Template.render(dict) would copy its few
+            # hundred names (Pelican's settings, the site's globals) for every card.
+            partial = template.new_context(context.parent, shared=True)
+            partial.vars.update(context.vars)
+            partial.vars.update(variables)
+            found = rendered[key] = Markup(context.environment.concat(template.root_render_func(partial)))
+        return found
+
+    return render
+
+
+def card_renderer(template_name: str):
+    """``person_card(person, level)``: a person's card, rendered once per build and heading level.
+
+    A card is on every listing that has the person (all people, each of their skills and skill
+    groups, their region), and is rendered once for all of them.
+    """
+    from jinja2 import pass_context
+
+    render = _partial_renderer(lambda name, variables: (variables["person"].id, variables["card_heading"]))
+
+    @pass_context
+    def card(context, person, level: int = 2) -> Markup:
+        return render(context, template_name, person=person, card_heading=level)
+
+    return card
+
+
+def fragment_renderer():
+    """``fragment(template, **variables)``: a partial rendered once per build and variables,
+    for the parts of every page that differ little or not at all (the site's header, per
+    section, and its footer)."""
+    return _partial_renderer(lambda name, variables: (name, *sorted(variables.items())))

@@ -1,0 +1,69 @@
+"""``people_who_could_help(needs)`` for templates: who could help with each need, ranked at
+build time by ``joinedup.match``, each list worked out once per build and kept in the cache
+folder for the next one."""
+
+from __future__ import annotations
+
+
+class Helpers:
+    """``people_who_could_help(needs)`` for templates: build-time matching, git read once per build."""
+
+    MEMO = "matches"
+
+    def __init__(self, repository, limit: int, dates: dict):
+        self.repository = repository
+        self.limit = limit
+        self.dates = dates  # each profile's last commit, read once for the whole build
+        self._pool = None
+        self._found: dict = {}
+        # Lists kept from the last build, by a hash of all they depend on (CandidatePool.inputs_of):
+        # editing one profile changes only the needs that person could help with.
+        self._kept: dict | None = None
+        self._used: dict = {}
+
+    def __call__(self, needs, limit: int | None = None):
+        if not needs:
+            return []
+        found = []
+        for need in needs:  # many proposals and groups ask for the same help
+            key = (need, limit or self.limit)
+            if key not in self._found:
+                self._match(key)
+            found.append(self._found[key])
+        return found
+
+    def _match(self, key) -> None:
+        from joinedup.core.buildcache import load_memo
+        from joinedup.match.matching import CandidatePool, group_of
+        from joinedup.match.needs import NeedMatches, candidates_of, match_needs
+
+        if self._pool is None:
+            self._pool = CandidatePool(candidates_of(self.repository, self.dates), group_of(self.repository.taxonomy))
+            self._kept = load_memo(self.repository.root, self.MEMO)
+        need, limit = key
+        inputs = self._pool.inputs_of(need, self.repository.build_date, limit)
+        kept = self._kept.get(inputs)
+        if kept is None:
+            [kept] = match_needs(self.repository, [need], limit, pool=self._pool)
+        else:  # the same ranking; names and headlines as they are now
+            kept = NeedMatches(need, tuple(self._pool.refreshed(kept.matches, need, self.repository.build_date)))
+        self._found[key] = self._used[inputs] = kept
+
+    def matched(self, needs) -> tuple[dict, dict]:
+        """The lists for each of ``needs`` (lists of needs), as :meth:`adopt` takes them: for
+        a forked process to work them out while the build does something else."""
+        for each in needs:
+            self(each)
+        return self._found, self._used
+
+    def adopt(self, found: dict, used: dict) -> None:
+        """Take the lists :meth:`matched` worked out in another process."""
+        self._found.update(found)
+        self._used.update(used)
+
+    def keep(self) -> None:
+        """Keep this build's lists in the cache folder for the next build (only those used this time)."""
+        from joinedup.core.buildcache import save_memo
+
+        if self._used and (self._kept is None or self._used.keys() != self._kept.keys()):
+            save_memo(self.repository.root, self.MEMO, self._used)
