@@ -71,11 +71,12 @@ def check(root, paths, changed_since, output_format):
       python tasks.py check --changed-since origin/main --format github
       python tasks.py check --format json > problems.json
     """
+    from joinedup.core.i18n import gettext as _
     from joinedup.load.changes import GitError, check_scope
     from joinedup.load.repository import load_repository
 
     if changed_since:
-        _ = speak_site_language(root)  # load_repository speaks it too; these lines come before
+        speak_site_language(root)  # load_repository speaks it too; these lines come before
     try:
         scope = check_scope(root, paths, changed_since)
     except GitError as error:
@@ -89,9 +90,7 @@ def check(root, paths, changed_since, output_format):
     problems = load_repository(root, only=scope.only)[1]  # and the site's language, for the messages
     report(problems, output_format)
     if output_format == "text" and not problems:
-        from joinedup.core.i18n import gettext
-
-        click.echo(gettext("No problems found."), err=True)
+        click.echo(_("No problems found."), err=True)
     sys.exit(1 if has_errors(problems) else 0)
 
 
