@@ -19,7 +19,7 @@ sys.path.insert(0, str(HERE / "plugins"))
 import click  # noqa: E402
 
 from joinedup.core.problems import ProblemsFound, has_errors  # noqa: E402
-from joinedup_cli import contribute, find  # noqa: E402
+from joinedup_cli import contribute, find, insights  # noqa: E402
 from joinedup_cli.reporting import report, speak_site_language  # noqa: E402
 
 
@@ -255,9 +255,9 @@ def _serve_build(root: Path, output_path: Path) -> None:
                % {"count": result.pages, "seconds": format_seconds(result.seconds)})
 
 
-# --- init, new, owners, search and match (plugins/joinedup_cli) --------------------------
+# --- init, new, owners, search, match and insights (plugins/joinedup_cli) --------------------------
 
-for command in (contribute.init, contribute.new, contribute.owners, find.search, find.match):
+for command in (contribute.init, contribute.new, contribute.owners, find.search, find.match, insights.insights):
     cli.add_command(command)
 
 

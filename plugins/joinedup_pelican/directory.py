@@ -31,8 +31,10 @@ from joinedup.render.accent import ACCENT_CSS, accent_css
 from joinedup.render.exports import open_data
 from joinedup.render.facets import write_facets
 from joinedup.render.feeds import FeedSite, proposal_feeds
+from joinedup.match.insights import insights
 from joinedup.render.globals import theme_globals
-from joinedup.render.pages import check_collisions, plan_agenda, plan_content, plan_directory
+from joinedup.render.insights_data import insights_data
+from joinedup.render.pages import check_collisions, plan_agenda, plan_content, plan_directory, plan_insights
 from joinedup.render.rendering import page_environment, render_page
 from joinedup.render.security import HEADERS_FILE, headers_file
 from joinedup.render.sitemap import SITEMAP, sitemap
@@ -80,6 +82,9 @@ class DirectoryGenerator(Generator):
         self.context.update(names)
         self.pages = plan_directory(repository.directory, page_size, repository.agenda)
         self.pages += plan_agenda(repository.agenda, repository.taxonomy, page_size)
+        # The organisers' figures: the insights page and data/insights.json show the same.
+        self.insights = insights(repository.directory, repository.agenda, repository.build_date)
+        self.pages += plan_insights(self.insights)
         helpers, needs_of = names["people_who_could_help"], names["needs_of"]
         # Bodies are converted here, before the renderers fork, so the feeds, the open data and
         # the next build (bodies, in the cache folder) share each conversion. From MATCH_APART_FROM profiles the
@@ -280,6 +285,7 @@ class DirectoryGenerator(Generator):
         site = FeedSite(self.settings.get("SITENAME", ""), site_url, self.settings.get("FORGE_URL", ""))
         files = proposal_feeds(agenda, directory, site, repository.build_date)
         files.update(open_data(agenda, directory, site_url, repository.root, repository.digests))
+        files.update(insights_data(self.insights, directory.taxonomy, site_url))
         files[SITEMAP] = sitemap(self._sitemap_pages(), site_url)
         files[ACCENT_CSS] = accent_css(self.settings.get("JOINEDUP_ACCENT", ""))
         files[HEADERS_FILE] = headers_file()

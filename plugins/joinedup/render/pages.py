@@ -140,6 +140,16 @@ def plan_directory(directory: Directory, per_page: int = 30, agenda: Agenda | No
     return planned
 
 
+def plan_insights(insights) -> list[PlannedPage]:
+    """The organisers' page, ``insights/``: the figures of ``joinedup.match.insights`` and their charts.
+
+    Its context holds figures and no person: the fields a quick rebuild (joinedup.builder.quick)
+    may change are on no chart, so it never has to render this page again."""
+    from joinedup.render.charts import insights_charts
+
+    return [PlannedPage("insights/", "insights.html", {"insights": insights, "charts": insights_charts(insights)})]
+
+
 def plan_agenda(agenda: Agenda, taxonomy: Taxonomy, per_page: int = 30) -> list[PlannedPage]:
     """The browse pages of proposals and groups: by theme, by status, and the groups index.
 
