@@ -39,6 +39,7 @@ PAGES = {
     "search with filters": ("/search/?q=campaign&skill=video-editing&remote=yes", "Search",
                             SEARCH_READY.format("2 results")),
     "proposal search": ("/search/?type=proposal&status=consultation", "Search", SEARCH_READY.format("2 results")),
+    "insights": ("/insights/", "Insights", "true"),
     "privacy": ("/privacy/", "Privacy", "true"),
     "not found": ("/404.html", "Page not found", "true"),
 }

@@ -23,12 +23,14 @@ from joinedup.core.i18n import gettext as _
 from joinedup.match.insights import Insights, week_label
 
 WIDTH = 400
-LABEL_LINE = 20
-BAR = 12
+LABEL_LINE = 22
+BAR = 13
 BAR_GAP = 4
 ROW_GAP = 12
-LONGEST_BAR = 250
 VALUE_GAP = 6
+# The value after a bar is set at 14 units (site.css); about this wide a character, to leave it room.
+VALUE_CHARACTER = 8.6
+SHORTEST_LONGEST_BAR = 100
 
 
 @dataclass(frozen=True)
@@ -51,16 +53,20 @@ class Row:
 def bar_chart(name: str, title: str, description: str, rows: list[Row]) -> Markup:
     """An accessible horizontal bar chart; ``name`` makes its ids unique on the page."""
     longest: dict[str, int] = {}
+    widest_text = 0.0
     for row in rows:
         for bar in row.bars:
             longest[bar.series] = max(longest.get(bar.series, 0), bar.value)
+            widest_text = max(widest_text, len(bar.text) * VALUE_CHARACTER)
+    # The longest bar leaves room for the widest value after it, in any language.
+    longest_bar = max(SHORTEST_LONGEST_BAR, WIDTH - VALUE_GAP - widest_text)
     parts = []
     y = 0
     for row in rows:
         y += LABEL_LINE
         parts.append(f'<text class="chart-label" x="0" y="{y - 5}">{escape(row.label)}</text>')
         for bar in row.bars:
-            scale = LONGEST_BAR / longest[bar.series] if longest[bar.series] else 0
+            scale = longest_bar / longest[bar.series] if longest[bar.series] else 0
             length = max(2.0, bar.value * scale) if bar.value else 0.0
             if length:
                 parts.append(f'<rect class="bar bar-{bar.series}" x="0" y="{y}" width="{length:.1f}" height="{BAR}"/>')
@@ -91,11 +97,11 @@ def insights_charts(insights: Insights) -> dict[str, Markup]:
         Bar("people", s.people, ngettext("%(count)s person", "%(count)s people", s.people)
             % {"count": format_number(s.people)}),
         Bar("needs", s.open_needs, _needs_text(s.open_needs, s.unfilled_needs), s.unfilled_needs),
-    )) for s in insights.skills]
+    )) for s in insights.skills if s.open_needs]
     scarce = [s.label for s in insights.skills if s.unfilled_needs]
     skills_desc = " ".join(filter(None, [
         _("For each skill, a bar for the people who have it and one for the open needs asking for it; "
-          "the hatched end of a needs bar is the needs nobody can fill."),
+          "the hatched end of a needs bar is the needs nobody can fill. Skills no open need asks for are in the table only."),
         _("Needs nobody can fill ask for: %(skills)s.") % {"skills": ", ".join(scarce)} if scarce else "",
         own_scale]))
     region_rows = [Row(r.label, (
