@@ -360,7 +360,7 @@ def test_the_people_who_could_help_show_labels_and_dates_in_french(french_site):
 def test_insights_speak_french_in_the_charts_the_tables_and_the_terminal(french_site):
     html = (french_site / "output/insights/index.html").read_text(encoding="utf-8")
     tables = html[html.index("<table"):]
-    assert re.search(r'<th scope="row"><a href="[^"]*/skills/graphic-design/">Graphisme</a></th><td>1</td>', tables)
+    assert re.search(r'<th scope="row"><a href="[^"]*/skills/graphic-design/">Graphisme</a></th><td data-label="Personnes">1</td>', tables)
     assert "Auvergne-Rhône-Alpes" in tables and "graphic-design<" not in html
     assert '<time datetime="2026-11-23">23 novembre 2026</time>' in tables
     charts = re.findall(r"<svg.*?</svg>", html, re.S)
