@@ -80,6 +80,21 @@ def _format_day(day: dt.date, language: str) -> str:
     return text
 
 
+def format_day_month(day: dt.date) -> str:
+    """``2027-03-01`` without its year, as the language writes it: ``1 March``, ``1er mars``."""
+    return _format_day_month(day, _state["language"])
+
+
+@lru_cache(maxsize=512)
+def _format_day_month(day: dt.date, language: str) -> str:
+    from babel.dates import format_skeleton
+
+    text = format_skeleton("MMMMd", day, locale=LOCALES.get(language, language))
+    if language == "fr" and day.day == 1 and text.startswith("1 "):
+        text = "1er" + text[1:]
+    return text
+
+
 def format_number(value) -> str:
     return _format_number(value, _state["language"])
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from joinedup.core.i18n import format_number, ngettext
+from joinedup.core.i18n import format_day_month, format_number, ngettext
 from joinedup.core.i18n import gettext as _
-from joinedup.match.insights import Insights, week_label
+from joinedup.match.insights import Insights
 
 WIDTH = 400
 LABEL_LINE = 22
@@ -110,7 +110,8 @@ def insights_charts(insights: Insights) -> dict[str, Markup]:
         Bar("needs", r.open_needs, ngettext("%(count)s open need", "%(count)s open needs", r.open_needs)
             % {"count": format_number(r.open_needs)}),
     )) for r in insights.regions]
-    week_rows = [Row(week_label(w), (
+    # Without the year: an SVG text cannot hold a <time> element, and the table beside it has the full dates.
+    week_rows = [Row(_("Week %(number)s, from %(day)s") % {"number": w.number, "day": format_day_month(w.start)}, (
         Bar("people", w.people, ngettext("%(count)s person", "%(count)s people", w.people)
             % {"count": format_number(w.people)}),)) for w in insights.weeks]
     theme_rows = [Row(t.label, (
