@@ -74,7 +74,8 @@ def _cross_check(document, path: str, known: Known) -> list[Problem]:
                     _("Add 'remote: true', or 'region:' with a region id from data/regions.yaml, or both."),
                 ))
             until = parse_date(need.get("until"))
-            if until and until < known.today:
+            # A filled need is kept on purpose: its page says so.
+            if until and until < known.today and need.get("status") != "filled":
                 line, col = document.position(where + ("until",))
                 found.append(problem(
                     P.NEED_EXPIRED, path, line, col,
@@ -140,6 +141,7 @@ def _group(document, path: str, body: str, body_line: int) -> Group:
                 region=need.get("region", ""),
                 until=parse_date(need.get("until")),
                 note=" ".join((need.get("note") or "").split()),
+                status=need.get("status", "open"),
             )
             for need in data.get("needs") or ()
         ),
