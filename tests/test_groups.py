@@ -71,7 +71,7 @@ def test_expired_need_is_a_warning_and_is_not_shown(repo):
     repo.write("content/groups/better-buses.md", group_text(needs=NEEDS))
     problem = only(problems_of(repo), "JU413")
     assert (problem.line, problem.severity) == (23, "warning")
-    assert problem.message == "Need 3 (graphic-design) ended on 2026-10-31; it is no longer shown."
+    assert problem.message == "Need 3 (graphic-design) ended on 2026-10-31; it is off the needs board and its page lists it as ended."
     result = repo.tasks("build", "--output", str(repo.root / "out"))
     assert result.returncode == 0, result.stderr
     text = visible_text(repo.read("out/groups/better-buses/index.html"))

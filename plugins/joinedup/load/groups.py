@@ -79,9 +79,10 @@ def _cross_check(document, path: str, known: Known) -> list[Problem]:
                 line, col = document.position(where + ("until",))
                 found.append(problem(
                     P.NEED_EXPIRED, path, line, col,
-                    _("Need %(number)d (%(skill)s) ended on %(date)s; it is no longer shown.")
+                    _("Need %(number)d (%(skill)s) ended on %(date)s; it is off the needs board and its page lists it as ended.")
                     % {"number": index + 1, "skill": need.get("skill"), "date": until},
-                    _("Remove the need, or move 'until:' to a later date if the help is still wanted."),
+                    _("Remove the need, move 'until:' to a later date if the help is still wanted, "
+                      "or add 'status: filled' if someone took it on."),
                 ))
     return found
 
