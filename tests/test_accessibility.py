@@ -35,6 +35,7 @@ PAGES = {
     "statuses": ("/status/", "Proposals by status", "true"),
     "status": ("/status/consultation/", "Open for consultation", "true"),
     "groups": ("/groups/", "Groups", "true"),
+    "needs": ("/needs/", "Needs", "true"),
     "group": ("/groups/better-buses/", "Better Buses Collective", "true"),
     "search with filters": ("/search/?q=campaign&skill=video-editing&remote=yes", "Search",
                             SEARCH_READY.format("2 results")),

@@ -34,6 +34,7 @@ KINDS: dict[str, str | tuple[str, str]] = {
     "proposal": ("proposals/index.html", "proposals"),
     "groups": "groups/index.html",
     "group": ("groups/index.html", "groups"),
+    "needs": "needs/index.html",
     "skills": "skills/index.html",
     "skill": ("skills/index.html", "skills"),
     "skill group": ("skills/index.html", "skill-groups"),
@@ -97,7 +98,7 @@ def test_the_built_site_has_a_page_of_every_kind(built):
         assert {kind: page.removesuffix("index.html") for kind, page in found.items()} == {
             "home": "", "people": "people/", "person": "people/aisha-rahman/", "proposals": "proposals/",
             "proposal": "proposals/a-bus-network-for-everyone/", "groups": "groups/",
-            "group": "groups/better-buses/", "skills": "skills/", "skill": "skills/community-organising/",
+            "group": "groups/better-buses/", "needs": "needs/", "skills": "skills/", "skill": "skills/community-organising/",
             "skill group": "skill-groups/organising/", "regions": "regions/", "region": "regions/north-east/",
             "themes": "themes/", "theme": "themes/housing/", "statuses": "status/", "status": "status/draft/",
             "search": "search/", "join": "join/", "not found": "404.html"}

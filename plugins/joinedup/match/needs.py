@@ -104,8 +104,10 @@ def needs_from_front_matter(document: YamlDocument, taxonomy: Taxonomy, path: st
                                      _("Add a 'needs:' list to the front matter."))])
     found: list[Problem] = []
     loose = [(("needs", index), word) for index, word in enumerate(raw) if isinstance(word, str)]
+    # A need the group marked filled is nobody's to match.
     needs = [_need(document, item, taxonomy, path, index, found)
-             for index, item in enumerate(raw) if not isinstance(item, str)]
+             for index, item in enumerate(raw)
+             if not isinstance(item, str) and not (isinstance(item, dict) and item.get("status") == "filled")]
     if loose:
         needs.insert(0, Need(tuple(_skill(document, where, word, taxonomy, path, found) for where, word in loose)))
     if found:

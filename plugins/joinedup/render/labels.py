@@ -210,7 +210,9 @@ def need_label(need: Need, taxonomy: Taxonomy) -> str:
         where = _("remote or %(region)s") % {"region": region} if region else _("remote")
     else:
         where = region
-    parts = [_("%(hours)s h/week") % {"hours": format_number(need.hours_per_week)}, where]
+    # A proposal's needs on the board ask for no hours (0): nothing to say.
+    hours = _("%(hours)s h/week") % {"hours": format_number(need.hours_per_week)} if need.hours_per_week else ""
+    parts = [hours, where]
     if need.until:
         parts.append(_("until %(date)s") % {"date": human_date(need.until)})
     return " · ".join(part for part in parts if part)

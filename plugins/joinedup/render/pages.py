@@ -17,6 +17,7 @@ from joinedup.core.i18n import N_, gettext as _
 from joinedup.core.model import STATUSES, Agenda, Directory, Taxonomy
 from joinedup.core.problems import Problem, ProblemsFound, problem
 from joinedup.load.profiles import ID_PATTERN, RESERVED_IDS
+from joinedup.match.board import OpenNeed, needs_by_region, needs_by_skill
 
 
 # The languages the "Add yourself" form offers as boxes after the site's own: those most
@@ -88,12 +89,14 @@ def paginate(
     return planned
 
 
-def plan_directory(directory: Directory, per_page: int = 30, agenda: Agenda | None = None) -> list[PlannedPage]:
+def plan_directory(directory: Directory, per_page: int = 30, agenda: Agenda | None = None,
+                   needs: Sequence[OpenNeed] = ()) -> list[PlannedPage]:
     """Every directory page: the people index, one per person, skill, skill group and region,
     the search page and the "Add yourself" form.
 
     With ``agenda``, each person's page also gets the proposals they wrote and endorse, and
-    the groups they belong to (core team or members).
+    the groups they belong to (core team or members). The first page of each skill and region
+    lists the open ``needs`` (``joinedup.match.board.open_needs``) for it beside the people.
     Raises ProblemsFound (JU300) if two pages would be written to the same file.
     """
     taxonomy = directory.taxonomy
@@ -114,9 +117,11 @@ def plan_directory(directory: Directory, per_page: int = 30, agenda: Agenda | No
 
     skill_counts = {skill: len(directory.by_skill.get(skill, ())) for skill in taxonomy.skills}
     planned.append(PlannedPage("skills/", "skills.html", {"skill_counts": skill_counts}))
+    for_skill, for_region = needs_by_skill(needs), needs_by_region(needs)
     for skill in taxonomy.skills.values():
         people = directory.people(directory.by_skill.get(skill.id, ()))
-        planned += paginate(f"skills/{skill.id}/", "skill.html", people, per_page, skill=skill)
+        planned += _with_needs(paginate(f"skills/{skill.id}/", "skill.html", people, per_page, skill=skill),
+                               for_skill.get(skill.id, ()))
     for group in taxonomy.skill_groups.values():
         skills = taxonomy.skills_in_group(group.id)
         ids = sorted({v for s in skills for v in directory.by_skill.get(s.id, ())})
@@ -130,7 +135,8 @@ def plan_directory(directory: Directory, per_page: int = 30, agenda: Agenda | No
     planned.append(PlannedPage("regions/", "regions.html", {"region_counts": region_counts}))
     for region in taxonomy.regions.values():
         people = directory.people(directory.by_region.get(region.id, ()))
-        planned += paginate(f"regions/{region.id}/", "region.html", people, per_page, region=region)
+        planned += _with_needs(paginate(f"regions/{region.id}/", "region.html", people, per_page, region=region),
+                               for_region.get(region.id, ()))
 
     planned.append(PlannedPage("search/", "search.html", {"title": "Search"}))
     planned.append(PlannedPage("join/", "join.html", {"languages": FORM_LANGUAGES, "id_pattern": ID_PATTERN.pattern,
@@ -138,6 +144,20 @@ def plan_directory(directory: Directory, per_page: int = 30, agenda: Agenda | No
 
     check_collisions(planned)
     return planned
+
+
+def _with_needs(pages: list[PlannedPage], needs: tuple[OpenNeed, ...]) -> list[PlannedPage]:
+    """The listing's pages, the first with ``needs`` (the others with none: listed once)."""
+    return [PlannedPage(page.url, page.template, {**page.context, "needs": needs if number == 0 else ()})
+            for number, page in enumerate(pages)]
+
+
+def plan_needs(needs: Sequence[OpenNeed]) -> list[PlannedPage]:
+    """The needs board, ``needs/``: every open need in board order (joinedup.match.board).
+
+    Its context holds each need's count of people who could fill it, and no person: a quick
+    rebuild (joinedup.builder.quick) changes no count, so it never has to render it again."""
+    return [PlannedPage("needs/", "needs.html", {"needs": tuple(needs)})]
 
 
 def plan_agenda(agenda: Agenda, taxonomy: Taxonomy, per_page: int = 30) -> list[PlannedPage]:
