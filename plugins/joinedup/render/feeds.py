@@ -1,4 +1,5 @@
-"""Atom feeds of proposals (RFC 4287): all proposals, one per theme, and status changes.
+"""Atom feeds of proposals (RFC 4287): all proposals, one per theme, status changes, and
+all proposals broadest support first (joinedup.match.breadth).
 
 Written with ElementTree, so every text is escaped by the XML writer; the characters XML
 1.0 cannot hold even escaped (form feed and the other C0 controls, which ``check`` refuses
@@ -21,11 +22,13 @@ from joinedup.core.i18n import format_day
 from joinedup.core.i18n import gettext as _
 from joinedup.core.markup import render_body
 from joinedup.core.model import STATUS_LABELS, Agenda, Directory, Proposal
+from joinedup.match.breadth import by_breadth, supports
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
 ALL_PROPOSALS = "feeds/proposals.atom.xml"
 STATUS_CHANGES = "feeds/status-changes.atom.xml"
+BY_BREADTH = "feeds/proposals-by-breadth.atom.xml"
 
 
 def theme_feed(theme: str) -> str:
@@ -59,6 +62,11 @@ def proposal_feeds(agenda: Agenda, directory: Directory, site: FeedSite, build_d
             theme_feed(theme.id), f"themes/{theme.id}/", build_date,
         )
     feeds[STATUS_CHANGES] = _status_feed(agenda, directory, site, build_date)
+    feeds[BY_BREADTH] = _proposals_feed(
+        agenda, directory, site, by_breadth(agenda.ordered(), supports(agenda, directory)),
+        _("%(site)s: proposals, broadest support first") % {"site": site.name}, BY_BREADTH, "proposals/by-breadth/",
+        build_date,
+    )
     return feeds
 
 
