@@ -99,6 +99,7 @@ def test_ties_are_broken_by_endorsements_then_title(site):
 
 
 def text_of(html: str) -> str:
+    """The visible words, every run of spaces (no-break ones too) made one space."""
     return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
@@ -168,3 +169,21 @@ def test_a_proposal_cannot_take_the_listings_address(site):
     site.write("content/proposals/by-breadth.md", proposal_text())
     _, found = load_repository(site.root, build_date=TODAY)
     assert [(p.path, p.code) for p in found] == [("content/proposals/by-breadth.md", "JU015")]
+
+
+def test_the_french_site_says_it_in_french_with_french_numbers(tmp_path):
+    from conftest import make_site
+
+    site = make_site(tmp_path / "site")
+    site.write("site.yaml", site.read("site.yaml").replace("language: en", "language: fr"))
+    make_echo_and_spread(site)
+    output = tmp_path / "output"
+    site.tasks("build", "--output", str(output), check=True)
+    page = text_of((output / "proposals/spread/index.html").read_text())
+    assert "Soutenue par 20 personnes dans 8 régions et 4 groupes" in page
+    assert "indice d'étendue 5,5" in page and "Comment est-ce calculé ?" in page
+    echo = text_of((output / "proposals/echo/index.html").read_text())
+    assert "Soutenue par 40 personnes dans 1 région et 1 groupe" in echo
+    listing = text_of((output / "proposals/by-breadth/index.html").read_text())
+    assert "Trier : modifiées récemment | soutien le plus large" in listing
+    assert "8 régions, 4 groupes · étendue 5,5" in listing
