@@ -28,6 +28,7 @@ PAGES = {
     "regions": ("/regions/", "Regions", "true"),
     "region": ("/regions/london/", "London", "true"),
     "proposals": ("/proposals/", "Proposals", "true"),
+    "proposals by breadth": ("/proposals/by-breadth/", "Proposals", "true"),
     "proposal": ("/proposals/rent-controls-for-tenancies/", "Rent rises capped at inflation for every tenancy", "true"),
     "synthesis": ("/proposals/a-bus-network-for-everyone/", "A bus network for everyone", "true"),
     "themes": ("/themes/", "Themes", "true"),

@@ -84,7 +84,8 @@ class DirectoryGenerator(Generator):
         self.needs = open_needs(repository.agenda, repository.directory, repository.build_date)
         self.pages = plan_directory(repository.directory, page_size, repository.agenda, self.needs)
         self.pages += plan_needs(self.needs)
-        self.pages += plan_agenda(repository.agenda, repository.taxonomy, page_size)
+        self.pages += plan_agenda(repository.agenda, repository.taxonomy, page_size,
+                                  directory=repository.directory)
         helpers, needs_of = names["people_who_could_help"], names["needs_of"]
         # Bodies are converted here, before the renderers fork, so the feeds, the open data and
         # the next build (bodies, in the cache folder) share each conversion. From MATCH_APART_FROM profiles the

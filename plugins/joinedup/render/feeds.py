@@ -1,5 +1,6 @@
-"""Atom feeds (RFC 4287) of proposals (all proposals, one per theme, and status changes) and
-of open needs (all needs, one per skill and one per region).
+"""Atom feeds (RFC 4287) of proposals (all proposals, one per theme, status changes, and all
+proposals broadest support first: joinedup.match.breadth) and of open needs (all needs, one per
+skill and one per region).
 
 Written with ElementTree, so every text is escaped by the XML writer; the characters XML
 1.0 cannot hold even escaped (form feed and the other C0 controls, which ``check`` refuses
@@ -27,14 +28,14 @@ from joinedup.core.i18n import format_day
 from joinedup.core.i18n import gettext as _
 from joinedup.core.markup import render_body
 from joinedup.core.model import STATUS_LABELS, Agenda, Directory, Proposal
+from joinedup.match.breadth import by_breadth, supports
 from joinedup.render.labels import need_label
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
 ALL_PROPOSALS = "feeds/proposals.atom.xml"
 STATUS_CHANGES = "feeds/status-changes.atom.xml"
-
-
+BY_BREADTH = "feeds/proposals-by-breadth.atom.xml"
 ALL_NEEDS = "feeds/needs.atom.xml"
 
 
@@ -77,6 +78,11 @@ def proposal_feeds(agenda: Agenda, directory: Directory, site: FeedSite, build_d
             theme_feed(theme.id), f"themes/{theme.id}/", build_date,
         )
     feeds[STATUS_CHANGES] = _status_feed(agenda, directory, site, build_date)
+    feeds[BY_BREADTH] = _proposals_feed(
+        agenda, directory, site, by_breadth(agenda.ordered(), supports(agenda, directory)),
+        _("%(site)s: proposals, broadest support first") % {"site": site.name}, BY_BREADTH, "proposals/by-breadth/",
+        build_date,
+    )
     return feeds
 
 

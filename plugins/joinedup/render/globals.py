@@ -117,7 +117,8 @@ def page_globals(taxonomy, today: dt.date, settings: dict, root, confirmation) -
         "help_offer": lambda what, need, address, group=None, discussion="": help_offer(
             what, need, address, settings.get("FORGE_URL", ""), group, discussion),
         "open_needs": lambda group: group.open_needs(today),
-        "feeds": {"all": feeds.ALL_PROPOSALS, "status": feeds.STATUS_CHANGES, "theme": feeds.theme_feed,
+        "feeds": {"all": feeds.ALL_PROPOSALS, "status": feeds.STATUS_CHANGES, "breadth": feeds.BY_BREADTH,
+                  "theme": feeds.theme_feed,
                   "needs": feeds.ALL_NEEDS, "skill_needs": feeds.skill_needs_feed, "region_needs": feeds.region_needs_feed},
         "calendars": {"all": calendars.AGENDA_CALENDAR, "theme": calendars.theme_calendar},
         "closed_needs": lambda group: group.closed_needs(today),

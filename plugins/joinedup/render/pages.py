@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from joinedup.core import problems as P
 from joinedup.core.i18n import N_, gettext as _
@@ -18,6 +18,7 @@ from joinedup.core.model import STATUSES, Agenda, Directory, Taxonomy
 from joinedup.core.problems import Problem, ProblemsFound, problem
 from joinedup.load.profiles import ID_PATTERN, RESERVED_IDS
 from joinedup.match.board import OpenNeed, needs_by_region, needs_by_skill
+from joinedup.match.breadth import Support, by_breadth, supports
 
 
 # The languages the "Add yourself" form offers as boxes after the site's own: those most
@@ -160,31 +161,51 @@ def plan_needs(needs: Sequence[OpenNeed]) -> list[PlannedPage]:
     return [PlannedPage("needs/", "needs.html", {"needs": tuple(needs)})]
 
 
-def plan_agenda(agenda: Agenda, taxonomy: Taxonomy, per_page: int = 30) -> list[PlannedPage]:
+def plan_agenda(agenda: Agenda, taxonomy: Taxonomy, per_page: int = 30, *,
+                directory: Directory) -> list[PlannedPage]:
     """The browse pages of proposals and groups: by theme, by status, and the groups index.
 
     Proposal and group pages themselves are planned by :func:`plan_content`; these listings
-    come from the model, like the directory's. Each page's context holds everything it shows
-    about its proposals (endorsement counts, last change), so a page whose context is
-    unchanged is unchanged.
+    come from the model, like the directory's. Each proposal listing comes in two orders, most
+    recently changed first at its own address and broadest support first under
+    ``by-breadth/`` (joinedup.match.breadth), each paginated. Each page's context holds
+    everything it shows about its proposals (endorsement counts, last change, breadth), so a
+    page whose context is unchanged is unchanged.
     """
+    support = supports(agenda, directory)
     planned: list[PlannedPage] = []
     status_counts = {status: len(agenda.by_status.get(status, ())) for status in STATUSES}
-    planned += paginate("proposals/", "proposals.html", agenda.ordered(), per_page, key="proposals",
-                        status_counts=status_counts)
+    planned += _both_orders("proposals/", "proposals.html", agenda.ordered(), support, per_page,
+                            status_counts=status_counts)
     theme_counts = {theme: len(agenda.by_theme.get(theme, ())) for theme in taxonomy.themes}
     planned.append(PlannedPage("themes/", "themes.html", {"theme_counts": theme_counts}))
     for theme in taxonomy.themes.values():
         proposals = agenda.ordered(agenda.by_theme.get(theme.id, ()))
-        planned += paginate(f"themes/{theme.id}/", "theme.html", proposals, per_page, key="proposals", theme=theme)
+        planned += _both_orders(f"themes/{theme.id}/", "theme.html", proposals, support, per_page, theme=theme)
     planned.append(PlannedPage("status/", "statuses.html", {"status_counts": status_counts}))
     for status in STATUSES:
         proposals = agenda.ordered(agenda.by_status.get(status, ()))
-        planned += paginate(f"status/{status}/", "status.html", proposals, per_page, key="proposals", status=status)
+        planned += _both_orders(f"status/{status}/", "status.html", proposals, support, per_page, status=status)
     proposal_counts = {slug: len(agenda.by_group.get(slug, ())) for slug in agenda.groups}
     planned.append(PlannedPage("groups/", "groups.html", {"groups": list(agenda.groups.values()),
                                                            "proposal_counts": proposal_counts}))
-    return [_with_proposal_facts(page, agenda) for page in planned]
+    return [_with_proposal_facts(page, agenda, support) for page in planned]
+
+
+# The listing of proposals broadest support first, under the listing's own address.
+BY_BREADTH = "by-breadth/"
+
+
+def _both_orders(url: str, template: str, proposals: list, support: Mapping[str, Support], per_page: int,
+                 **context) -> list[PlannedPage]:
+    """The pages of a proposal listing in its two orders: ``url`` (most recently changed first,
+    as ``proposals`` come) and ``url/by-breadth/``, each with ``sorting``: the address of each
+    order and which one the page shows."""
+    recent = {"recent": url, "breadth": url + BY_BREADTH}
+    return (paginate(url, template, proposals, per_page, key="proposals", sorting={**recent, "active": "recent"},
+                     **context)
+            + paginate(url + BY_BREADTH, template, by_breadth(proposals, support), per_page, key="proposals",
+                       sorting={**recent, "active": "breadth"}, **context))
 
 
 def plan_content(agenda: Agenda, directory: Directory, body: Callable[[str], str],
@@ -198,6 +219,7 @@ def plan_content(agenda: Agenda, directory: Directory, body: Callable[[str], str
     """
     people = directory.people
     known = directory.volunteers
+    support = supports(agenda, directory)
     planned: list[PlannedPage] = []
     for proposal in agenda.proposals.values():
         planned.append(PlannedPage(f"proposals/{proposal.slug}/", "proposal.html", {
@@ -213,6 +235,7 @@ def plan_content(agenda: Agenda, directory: Directory, body: Callable[[str], str
             "history_state": agenda.history.state,
             "history_note": agenda.history.note,
             "helping": helping(proposal),
+            "support": support[proposal.slug],
         }))
     for group in agenda.groups.values():
         proposals = agenda.ordered(agenda.by_group.get(group.slug, ()))
@@ -224,7 +247,7 @@ def plan_content(agenda: Agenda, directory: Directory, body: Callable[[str], str
             "proposals": proposals,
             "helping": helping(group),
         }))
-    return [_with_proposal_facts(page, agenda) for page in planned]
+    return [_with_proposal_facts(page, agenda, support) for page in planned]
 
 
 # Context keys holding lists of proposals, each shown as a card with its endorsement count
@@ -232,9 +255,10 @@ def plan_content(agenda: Agenda, directory: Directory, body: Callable[[str], str
 _PROPOSAL_LISTS = ("proposals", "merged_into", "synthesised")
 
 
-def _with_proposal_facts(page: PlannedPage, agenda: Agenda) -> PlannedPage:
-    """The page with the endorsement counts and last changes of the proposals it lists, so
-    that its context (and fingerprint) holds what its cards show."""
+def _with_proposal_facts(page: PlannedPage, agenda: Agenda, support: Mapping[str, Support]) -> PlannedPage:
+    """The page with the endorsement counts and last changes of the proposals it lists (and
+    their breadth, on a listing broadest first), so that its context (and fingerprint) holds
+    what its cards show."""
     proposals = [p for key in _PROPOSAL_LISTS for p in page.context.get(key) or ()]
     if not proposals:
         return page
@@ -242,6 +266,8 @@ def _with_proposal_facts(page: PlannedPage, agenda: Agenda) -> PlannedPage:
         "endorsements": {p.slug: len(agenda.endorsers.get(p.slug, ())) for p in proposals},
         "changed": {p.slug: agenda.last_changed(p) for p in proposals},
     }
+    if page.context.get("sorting", {}).get("active") == "breadth":
+        facts["breadth"] = {p.slug: support[p.slug] for p in proposals}
     return PlannedPage(page.url, page.template, {**page.context, **facts})
 
 
