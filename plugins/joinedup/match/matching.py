@@ -52,6 +52,17 @@ STALE_DAYS = 365
 LEVEL_POINTS = {"expert": 4, "intermediate": 3, "": 3, "beginner": 2}
 MOST_POINTS = 4
 LEVEL_LABELS = {"expert": N_("expert"), "intermediate": N_("intermediate"), "beginner": N_("beginner")}
+# Every reason's message, for the search page's script to write them in the site's language.
+REASON_MESSAGES = (
+    N_("%(skill)s ✓"), N_("%(skill)s (%(level)s) ✓"), N_("no %(skill)s ✗"),
+    N_("remote ✓"), N_("in %(region)s ✓"), N_("remote, not in %(region)s"), N_("not remote ✗"),
+    N_("in %(region)s, not %(wanted)s ✗"),
+    N_("%(hours)s of %(wanted)s hours ✓"), N_("%(hours)s of %(wanted)s hours"), N_("%(hours)s of %(wanted)s hours ✗"),
+    N_("available until %(date)s ✓"), N_("available, no end date ✓"),
+    N_("available until %(date)s, part of the window"), N_("available from %(date)s, part of the window"),
+    N_("availability ended %(date)s ✗"), N_("available from %(date)s ✗"),
+    N_("updated %(date)s"), N_("updated %(date)s (over 6 months ago)"), N_("updated %(date)s (over a year ago)"),
+)
 
 
 @dataclass(frozen=True)
