@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -62,10 +61,17 @@ def cli_flags(params: list[tuple[str, str]], today: str) -> list[str]:
     return flags
 
 
-def cli_results(root: Path, flags: list[str], limit: int, env: dict) -> list[tuple[str, str, list[str]]]:
-    found = subprocess.run([sys.executable, str(root / "tasks.py"), "search", *flags, "--json", "--limit", str(limit)],
-                           cwd=root, env=env, capture_output=True, text=True, check=True)
-    return [(item["id"], f"{item['score']:.1f}", item["reasons"]) for item in json.loads(found.stdout)]
+def cli_results(stdout: str) -> list[tuple[str, str, list[str]]]:
+    """The rows of ``search --json``'s output."""
+    return [(item["id"], f"{item['score']:.1f}", item["reasons"]) for item in json.loads(stdout)]
+
+
+def run_search(root: Path):
+    """A function running ``python tasks.py search FLAGS --json`` in ``root``, returning its output."""
+    def run(flags: list[str]) -> str:
+        return subprocess.run([sys.executable, str(root / "tasks.py"), "search", *flags, "--json"], cwd=root,
+                              capture_output=True, text=True, check=True).stdout
+    return run
 
 
 STATUS = "document.getElementById('search-status').textContent"
@@ -80,15 +86,20 @@ def browser_results(page, url: str, limit: int) -> list[tuple[str, str, list[str
     return [tuple(row) for row in page.evaluate(ROWS)][:limit]
 
 
-def compare(page, site_url: str, root: Path, today: str, env: dict, queries=QUERIES, limit: int = TOP):
-    """For each query: (what, address, flags, browser rows, CLI rows)."""
+def compare(page, site_url: str, search, today: str, queries=QUERIES, limit: int = TOP):
+    """For each query: (what, address, flags, browser rows, CLI rows); ``search(flags)`` runs
+    ``search`` with ``--json`` added and returns its output."""
     found = []
     for what, params in queries:
         address = f"/search/?{urlencode(params)}"
         flags = cli_flags(params, today)
         found.append((what, address, flags, browser_results(page, site_url + address, limit),
-                      cli_results(root, flags, limit, env)))
+                      cli_results(search([*flags, "--limit", str(limit)]))))
     return found
+
+
+def same(browser, cli) -> bool:
+    return [list(row) for row in browser] == [list(row) for row in cli]
 
 
 def table(found) -> str:
@@ -99,7 +110,7 @@ def table(found) -> str:
                              for n, (person, score, reasons) in enumerate(browser, 1)) or "nobody"
         command = " ".join(f'"{flag}"' if " " in flag else flag for flag in flags)
         lines.append(f"| {number} | {what} | `{address}`<br>`search {command}` | {people} | "
-                     f"{'yes' if [tuple(map(str, r[:2])) + (list(r[2]),) for r in browser] == [tuple(map(str, r[:2])) + (list(r[2]),) for r in cli] else 'NO'} |")
+                     f"{'yes' if same(browser, cli) else 'NO'} |")
     return "\n".join(lines) + "\n"
 
 
@@ -112,15 +123,13 @@ def main() -> int:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     index = json.loads((args.output / "search/facets/index.json").read_text())
-    env = dict(os.environ)
     with StaticServer(args.output) as server, Chromium(find_chromium()) as page:
-        found = compare(page, server.url, args.root.resolve(), index["today"], env)
+        found = compare(page, server.url, run_search(args.root.resolve()), index["today"])
     text = table(found)
     if args.out:
         args.out.write_text(text)
     print(text)
-    same = all([list(r) for r in b] == [list(r) for r in c] for _w, _a, _f, b, c in found)
-    return 0 if same else 1
+    return 0 if all(same(browser, cli) for _w, _a, _f, browser, cli in found) else 1
 
 
 if __name__ == "__main__":
