@@ -143,7 +143,12 @@ def test_group_page_shows_people_who_could_help_with_reasons_and_a_prefiltered_s
     html = (example_site / "groups/better-buses/index.html").read_text(encoding="utf-8")
     helpers = html[html.index('id="helpers-heading"'):]
     assert "People who could help" in helpers
-    # Callum Fraser offers GIS and mapping remotely: the first need's first match, with why.
-    assert '<a href="/people/callum-fraser/">Callum Fraser</a>' in helpers
-    assert "GIS and mapping ✓" in helpers and "remote ✓" in helpers
-    assert 'href="/search/?skill=gis-mapping&amp;remote=yes"' in helpers
+    # Changed with issue 21 item 6: Callum Fraser and Zara Ahmed offer GIS and mapping but are the
+    # group's core team, so they are not offered to it (nor people with only a skill of the same
+    # group, nor those whose availability ended); the link keeps the need's hours.
+    first, second = helpers.split('<section class="need"')[1:3]
+    assert "callum-fraser" not in first and "zara-ahmed" not in first
+    assert "Nobody in the directory offers this yet." in first
+    assert 'href="/search/?skill=gis-mapping&amp;remote=yes&amp;hours=3"' in first
+    assert '<a href="/people/tamsin-penrose/">Tamsin Penrose</a>' in second
+    assert '<li class="reason-met">Graphic design' in second and "remote ✓" in second

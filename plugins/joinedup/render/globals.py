@@ -24,7 +24,7 @@ from joinedup.match.needs import describe, needs_of, search_query
 from joinedup.render import calendars, feeds
 from joinedup.render.editing import Forge, profile_source
 from joinedup.render.labels import (
-    AVAILABILITY_BANDS, HOURS_AT_LEAST, HOURS_BANDS, availability_label, code_spans, confirmation_label,
+    AVAILABILITY_BANDS, HOURS_BANDS, availability_label, code_spans, confirmation_label,
     consultation_label, human_date, language_names, mastodon_link, need_label, review_label, search_messages,
     time_label, timed,
 )
@@ -100,7 +100,6 @@ def page_globals(taxonomy, today: dt.date, settings: dict, root, confirmation) -
         "need_search_query": search_query,
         "AVAILABILITY_BANDS": AVAILABILITY_BANDS,
         "HOURS_BANDS": HOURS_BANDS,
-        "HOURS_AT_LEAST": HOURS_AT_LEAST,
         "LEVELS": LEVELS,
         "WHEN_LABELS": WHEN_LABELS,
         "schema_url": Path("volunteers/schema.json").as_posix(),
