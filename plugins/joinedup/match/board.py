@@ -12,7 +12,9 @@ proposal is not withdrawn or not adopted.
 **Who could fill a need** (:attr:`OpenNeed.could_fill`): the people in the directory who hold
 every skill it asks for, are where it asks (in its region, or remote when it may be done
 remotely), offer at least the hours a week it asks, and are available for at least part of the
-time it is needed (from the build date to its ``until``; from the build date on when it has none). The place, hours and window are the matcher's own levels
+time it is needed (from the build date to its ``until``; from the build date on when it has
+none), and are not the group's own core team or members (as ``match`` leaves them out: the group
+asks for help beyond itself). The place, hours and window are the matcher's own levels
 (:mod:`joinedup.match.matching`): full marks for the first two, any overlap for the window.
 
 **Order** (:func:`board_order`): scarcest first (fewest people who could fill it: a need
@@ -136,7 +138,8 @@ def _needs_of(item: Group | Proposal, kind: str, name: str, declared, asked, cou
         seen[key] = seen.get(key, 0) + 1
         if seen[key] > 1:
             key = f"{key}~{seen[key]}"
-        need = matching.Need(skills=skills, region=region or None, remote=remote, hours=hours, until=until)
+        need = matching.Need(skills=skills, region=region or None, remote=remote, hours=hours, until=until,
+                             exclude=item.people if isinstance(item, Group) else ())
         found.append(OpenNeed(key, skills, hours, remote, region, until, note, kind, item.slug, name, item.path,
                               declared, counter.could_fill(need)))
     return found
@@ -162,7 +165,7 @@ class _Counter:
         # A need with no end is needed from now on: whoever is available now or later could fill it.
         start, until = self.today, need.until or dt.date.max
         count = 0
-        for id in holders or ():
+        for id in (holders or set()) - set(need.exclude):
             candidate = self._candidate(id)
             if (matching.place_level(candidate.region, candidate.remote, need) == 2
                     and matching.hours_level(candidate.hours, need.hours) == 2
