@@ -31,9 +31,11 @@ KINDS: dict[str, str | tuple[str, str]] = {
     "people": "people/index.html",
     "person": ("people/index.html", "people"),
     "proposals": "proposals/index.html",
+    "proposals by breadth": "proposals/by-breadth/index.html",
     "proposal": ("proposals/index.html", "proposals"),
     "groups": "groups/index.html",
     "group": ("groups/index.html", "groups"),
+    "needs": "needs/index.html",
     "skills": "skills/index.html",
     "skill": ("skills/index.html", "skills"),
     "skill group": ("skills/index.html", "skill-groups"),
@@ -61,7 +63,8 @@ def pages_of_each_kind(output: Path) -> dict[str, str | None]:
             continue
         listing, folder = where
         text = (output / listing).read_text(encoding="utf-8") if (output / listing).is_file() else ""
-        first = re.search(rf'href="(?:https?://[^"/]+)?/{re.escape(folder)}/([^/"?#]+)/"', text)
+        # The first item, not the listing in its other order (render.pages.BY_BREADTH).
+        first = re.search(rf'href="(?:https?://[^"/]+)?/{re.escape(folder)}/(?!by-breadth/)([^/"?#]+)/"', text)
         found[kind] = f"{folder}/{first.group(1)}/index.html" if first else None
     return found
 
@@ -97,8 +100,9 @@ def test_the_built_site_has_a_page_of_every_kind(built):
         # The example site has every kind: the first of each listing.
         assert {kind: page.removesuffix("index.html") for kind, page in found.items()} == {
             "home": "", "people": "people/", "person": "people/aisha-rahman/", "proposals": "proposals/",
+            "proposals by breadth": "proposals/by-breadth/",
             "proposal": "proposals/a-bus-network-for-everyone/", "groups": "groups/",
-            "group": "groups/better-buses/", "skills": "skills/", "skill": "skills/community-organising/",
+            "group": "groups/better-buses/", "needs": "needs/", "skills": "skills/", "skill": "skills/community-organising/",
             "skill group": "skill-groups/organising/", "regions": "regions/", "region": "regions/north-east/",
             "themes": "themes/", "theme": "themes/housing/", "statuses": "status/", "status": "status/draft/",
             "search": "search/", "join": "join/", "insights": "insights/", "not found": "404.html"}

@@ -82,7 +82,8 @@ def test_pages_that_show_an_endorsement_carry_it_in_their_context(site):
     def contexts():
         repository, _ = load_repository(site.root, build_date=TODAY)
         agenda = repository.agenda
-        planned = plan_directory(repository.directory, 30, agenda) + plan_agenda(agenda, repository.taxonomy)
+        planned = plan_directory(repository.directory, 30, agenda) + plan_agenda(agenda, repository.taxonomy,
+                                                                                   directory=repository.directory)
         return {page.url: page.context for page in planned}
 
     before = contexts()

@@ -67,18 +67,20 @@ def test_past_review_date_is_a_warning_at_its_line(repo):
     assert "content/groups/better-buses.md:10:1: JU412 (warning) The group's review date" in result.stdout
 
 
-def test_expired_need_is_a_warning_and_is_not_shown(repo):
+def test_expired_need_is_a_warning_and_is_listed_only_as_ended(repo):
     repo.write("content/groups/better-buses.md", group_text(needs=NEEDS))
     problem = only(problems_of(repo), "JU413")
     assert (problem.line, problem.severity) == (23, "warning")
-    assert problem.message == "Need 3 (graphic-design) ended on 2026-10-31; it is no longer shown."
+    assert problem.message == "Need 3 (graphic-design) ended on 2026-10-31; it is off the needs board and its page lists it as ended."
     result = repo.tasks("build", "--output", str(repo.root / "out"))
     assert result.returncode == 0, result.stderr
     text = visible_text(repo.read("out/groups/better-buses/index.html"))
     wanted = text[text.index("Help wanted"):text.index("About the group")]
     assert "Video editing 4 h/week · remote · until 31 March 2027 Cut short testimonies." in wanted
     assert "Door-knocking 3 h/week · Yorkshire and the Humber" in wanted
-    assert "Graphic design" not in wanted
+    still_open, ended = wanted.split("Filled or ended")
+    assert "Graphic design" not in still_open
+    assert "ended Graphic design 2 h/week · remote · until 31 October 2026" in ended
 
 
 def test_unknown_core_team_member_skill_and_region_are_refused_with_lines(repo):
@@ -141,7 +143,12 @@ def test_group_page_shows_people_who_could_help_with_reasons_and_a_prefiltered_s
     html = (example_site / "groups/better-buses/index.html").read_text(encoding="utf-8")
     helpers = html[html.index('id="helpers-heading"'):]
     assert "People who could help" in helpers
-    # Callum Fraser offers GIS and mapping remotely: the first need's first match, with why.
-    assert '<a href="/people/callum-fraser/">Callum Fraser</a>' in helpers
-    assert "GIS and mapping ✓" in helpers and "remote ✓" in helpers
-    assert 'href="/search/?skill=gis-mapping&amp;remote=yes"' in helpers
+    # Changed with issue 21 item 6: Callum Fraser and Zara Ahmed offer GIS and mapping but are the
+    # group's core team, so they are not offered to it (nor people with only a skill of the same
+    # group, nor those whose availability ended); the link keeps the need's hours.
+    first, second = helpers.split('<section class="need"')[1:3]
+    assert "callum-fraser" not in first and "zara-ahmed" not in first
+    assert "Nobody in the directory offers this yet." in first
+    assert 'href="/search/?skill=gis-mapping&amp;remote=yes&amp;hours=3"' in first
+    assert '<a href="/people/tamsin-penrose/">Tamsin Penrose</a>' in second
+    assert '<li class="reason-met">Graphic design' in second and "remote ✓" in second

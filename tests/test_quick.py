@@ -101,6 +101,22 @@ def test_an_edit_to_what_places_or_ranks_a_person_builds_in_full_and_the_same(mo
     assert_same_site(site, tmp_path)
 
 
+@pytest.mark.parametrize("edit, proposal, says", [
+    ({"endorses": "[a-bus-network, free-buses]"}, "free-buses", "Endorsed by 2 people in 1 region and 1 group"),
+    ({"location": "\n  place: Cardiff\n  region: wales"}, "a-bus-network", 'href="/regions/wales/">Wales</a>'),
+])
+def test_an_edit_to_endorsements_or_an_endorsers_region_builds_in_full_with_the_new_breadth(
+        movement, tmp_path, edit, proposal, says):
+    """Breadth counts endorsers by region and group (joinedup.match.breadth): the proposal's page
+    and every broadest-first listing and feed may change, so the full build runs."""
+    site = movement
+    site.profile("ana-lopez", **{"endorses": "[a-bus-network]", "skills": "\n  - photography\n  - social-media", **edit})
+    said = build(site)
+    assert QUICK not in said, said
+    assert says in (site.root / f"output/proposals/{proposal}/index.html").read_text()
+    assert_same_site(site, tmp_path)
+
+
 def test_a_new_profile_a_changed_template_or_proposal_builds_in_full(movement, tmp_path):
     site = movement
     site.profile("hal-ito", name="Hal Ito", github="hal-ito")

@@ -37,18 +37,20 @@ def _usage_error(message: str) -> None:
     sys.exit(2)
 
 
-def _print_matches(matches, as_json: bool) -> None:
+def _print_matches(matches, as_json: bool, taxonomy, hint: str = "") -> None:
+    """The ranked list as a table (or JSON), reasons in the site's words; ``hint`` follows "Nobody matches."."""
     from joinedup.core.controls import terminal_safe  # names and reasons come from files: no escape sequences
     from joinedup.core.i18n import gettext as _
     from joinedup.match.matching import table
 
     if as_json:
-        click.echo(terminal_safe(json.dumps([match.as_json() for match in matches], ensure_ascii=False, indent=2)))
+        click.echo(terminal_safe(json.dumps([match.as_json(taxonomy) for match in matches], ensure_ascii=False,
+                                            indent=2)))
         return
     if not matches:
-        click.echo(_("Nobody matches."))
+        click.echo(_("Nobody matches.") + (" " + hint if hint else ""))
         return
-    for line in table(matches):
+    for line in table(matches, taxonomy):
         click.echo(line)
 
 
@@ -59,38 +61,64 @@ def _print_matches(matches, as_json: bool) -> None:
 @click.option("--remote", is_flag=True, help="Only people who can help remotely.")
 @click.option("--min-hours", type=click.IntRange(0, 60), default=0, metavar="N", help="At least N hours a week.")
 @click.option("--available-on", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
-              help="Available on this day (YYYY-MM-DD).")
+              help="Available on this day (YYYY-MM-DD); the ranking's window starts there.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+              help="Not a filter: people available through to this day (YYYY-MM-DD) rank higher.")
 @click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True, help="How many results.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {id, name, score, reasons}.")
 @click.option("--no-update", is_flag=True,
               help="Use the index as it is, without checking every profile for changes (faster on big directories).")
 @click.pass_obj
-def search(root, query, skills, region, remote, min_hours, available_on, limit, as_json, no_update):
+def search(root, query, skills, region, remote, min_hours, available_on, until, limit, as_json, no_update):
     """Find people by words and filters, best first, with the reasons each matched.
 
-    Filters must all hold. Without words the order is how well people fit the filters (hours,
-    availability, how recently the profile changed); with words, relevance comes first. The index
-    (in the cache folder, outside the repository) is brought up to date before each search.
+    Filters must all hold; words must all be somewhere in the profile. The order is the one
+    ranking of docs/search.md: skill and level, availability, hours, place, how recently the
+    profile changed, then id. Plain words that name a skill, a region, "remote", hours or a
+    time ("this month") are read as those filters, and the flags they stand for are shown.
+    The index (in the cache folder, outside the repository) is brought up to date first.
 
     \b
     Examples:
-      python tasks.py search --skill video-editing --remote --min-hours 4 --available-on 2026-12-01
-      python tasks.py search "campaign films" --region london
+      python tasks.py search --skill video-editing --remote --min-hours 4 --until 2026-12-31
+      python tasks.py search video editor remote 4 hours this month
+      python tasks.py search campaign --region london
       python tasks.py search lopez --json
     """
+    from joinedup.core.dates import build_date
+    from joinedup.core.i18n import gettext as _
     from joinedup.core.problems import BadAnswer
-    from joinedup.match.search import search_filters
     from joinedup.load.taxonomy import load_taxonomy
+    from joinedup.match.plain_words import read_plain_words
+    from joinedup.match.search import search_filters
 
     speak_site_language(root)
+    taxonomy = load_taxonomy(root)[0]
+    words = " ".join(query)
+    plain = read_plain_words(words, taxonomy, build_date())
+    if plain.understood:
+        read = plain.filters
+        words = plain.words
+        skills = (*skills, *read.skills)
+        region = region or read.region
+        remote = remote or read.remote
+        min_hours = min_hours or read.min_hours
+        available_on = available_on.date() if available_on else read.available_on
+        until = until.date() if until else read.until
+        click.echo(_("Read as: %(flags)s") % {"flags": plain.flags()}, err=True)
+    else:
+        available_on = available_on.date() if available_on else None
+        until = until.date() if until else None
     try:
-        filters = search_filters(load_taxonomy(root)[0], skills, region, remote, min_hours,
-                                 available_on.date() if available_on else None)
+        filters = search_filters(taxonomy, skills, region, remote, min_hours, available_on, until)
     except BadAnswer as error:
         _usage_error(str(error))
     with _open_search_index(root, refresh=not no_update) as index:
-        matches = index.search(" ".join(query), filters, limit)
-    _print_matches(matches, as_json)
+        matches = index.search(words, filters, limit)
+    hint = "" if not words.strip() else _(
+        "Words are looked for in the profiles; to filter, use --skill, --region, --remote, --min-hours, "
+        "--available-on or --until (python tasks.py search --help).")
+    _print_matches(matches, as_json, taxonomy, hint)
 
 
 @click.command()
@@ -107,8 +135,8 @@ def match(root, slug, limit, as_json, no_update):
 
     \b
     Examples:
-      python tasks.py match video-collective
-      python tasks.py match video-collective --limit 3 --json
+      python tasks.py match renters-rights-network
+      python tasks.py match renters-rights-network --limit 3 --json
     """
     from joinedup.core.controls import terminal_safe
     from joinedup.core.dates import build_date
@@ -125,7 +153,7 @@ def match(root, slug, limit, as_json, no_update):
     with _open_search_index(root, refresh=not no_update) as index:
         results = [(need, index.match(need, limit)) for need in needs]
     if as_json:
-        click.echo(terminal_safe(json.dumps([{**m.as_json(), "need": describe(need)} for need, found in results
+        click.echo(terminal_safe(json.dumps([{**m.as_json(taxonomy), "need": describe(need)} for need, found in results
                                              for m in found], ensure_ascii=False, indent=2)))
         return
     for number, (need, found) in enumerate(results, 1):
@@ -133,4 +161,4 @@ def match(root, slug, limit, as_json, no_update):
                    else _("Need %(number)d of the proposal '%(slug)s': %(need)s"))
         click.echo(terminal_safe(("" if number == 1 else "\n")
                                  + heading % {"number": number, "slug": slug, "need": describe(need)}))
-        _print_matches(found, False)
+        _print_matches(found, False, taxonomy)

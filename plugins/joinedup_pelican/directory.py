@@ -27,14 +27,17 @@ from joinedup.builder.quick import pickle_context
 from joinedup.core.buildcache import (KEEP_PER_PROFILE_UP_TO, PageFingerprints, fingerprint_files, forked_pool,
                                        library_salt)
 from joinedup.core.markup import convert_bodies, render_body
+from joinedup.match.board import open_needs
 from joinedup.render.accent import ACCENT_CSS, accent_css
-from joinedup.render.exports import open_data
+from joinedup.render.calendars import agenda_calendars
+from joinedup.render.exports import groups_and_needs, open_data
 from joinedup.render.facets import write_facets
-from joinedup.render.feeds import FeedSite, proposal_feeds
+from joinedup.render.feeds import FeedSite, needs_feeds, proposal_feeds
 from joinedup.match.insights import insights
 from joinedup.render.globals import theme_globals
 from joinedup.render.insights_data import insights_data
-from joinedup.render.pages import check_collisions, plan_agenda, plan_content, plan_directory, plan_insights
+from joinedup.render.pages import (check_collisions, plan_agenda, plan_content, plan_directory, plan_insights,
+                                   plan_needs)
 from joinedup.render.rendering import page_environment, render_page
 from joinedup.render.security import HEADERS_FILE, headers_file
 from joinedup.render.sitemap import SITEMAP, sitemap
@@ -80,10 +83,14 @@ class DirectoryGenerator(Generator):
         names = theme_globals(repository, self.settings)
         self.names = names
         self.context.update(names)
-        self.pages = plan_directory(repository.directory, page_size, repository.agenda)
-        self.pages += plan_agenda(repository.agenda, repository.taxonomy, page_size)
-        # The organisers' figures: the insights page and data/insights.json show the same.
-        self.insights = insights(repository.directory, repository.agenda, repository.build_date)
+        # Every open need, with how many could fill it: the board, the skill and region pages, the feeds, the data.
+        self.needs = open_needs(repository.agenda, repository.directory, repository.build_date)
+        self.pages = plan_directory(repository.directory, page_size, repository.agenda, self.needs)
+        self.pages += plan_needs(self.needs)
+        self.pages += plan_agenda(repository.agenda, repository.taxonomy, page_size,
+                                  directory=repository.directory)
+        # The organisers' figures, from the same open needs: the insights page and data/insights.json.
+        self.insights = insights(repository.directory, repository.agenda, repository.build_date, needs=self.needs)
         self.pages += plan_insights(self.insights)
         helpers, needs_of = names["people_who_could_help"], names["needs_of"]
         # Bodies are converted here, before the renderers fork, so the feeds, the open data and
@@ -274,8 +281,10 @@ class DirectoryGenerator(Generator):
     def write_data_files(self, previous_output: str) -> list[str]:
         """Feeds, open data, the sitemap and the facet files; returns the facet files' names."""
         self.write_files()
+        from joinedup.core.freshness import last_commit_dates
+
         return write_facets(self.repository.directory, Path(self.output_path), previous_output or None,
-                            self.repository.root, self.repository.digests)
+                            self.repository.root, self.repository.digests, last_commit_dates(self.repository.root))
 
     def write_files(self):
         """Feeds, open data and the sitemap: text from the library, written as they are."""
@@ -284,7 +293,11 @@ class DirectoryGenerator(Generator):
         site_url = self.settings.get("SITEURL", "")
         site = FeedSite(self.settings.get("SITENAME", ""), site_url, self.settings.get("FORGE_URL", ""))
         files = proposal_feeds(agenda, directory, site, repository.build_date)
+        files.update(needs_feeds(self.needs, directory.taxonomy, site, repository.build_date))
+        files.update(agenda_calendars(agenda, directory.taxonomy, site.name, site_url, site.forge_url,
+                                      repository.build_date))
         files.update(open_data(agenda, directory, site_url, repository.root, repository.digests))
+        files.update(groups_and_needs(agenda, directory, self.needs, site_url, repository.build_date))
         files.update(insights_data(self.insights, directory.taxonomy, site_url))
         files[SITEMAP] = sitemap(self._sitemap_pages(), site_url)
         files[ACCENT_CSS] = accent_css(self.settings.get("JOINEDUP_ACCENT", ""))

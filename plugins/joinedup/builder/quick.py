@@ -45,7 +45,8 @@ VERSION = 2
 DATABASE = f"quick-{VERSION}.sqlite"  # a new version starts a new file
 # The fields of a profile an edit may change for a quick rebuild: they show on the pages
 # showing the person, in search's words and cards and in the open data, and change no listing,
-# no ranking and no count.
+# no ranking and no count. Not ``endorses``: endorsements are counted, by region and group, on
+# proposal pages and order the broadest-first listings and feed (joinedup.match.breadth).
 SHOWN_ONLY = ("headline", "bio", "contact", "languages", "endorses_at")
 # More changed profiles than this: a full rebuild (it validates them on both cores).
 MAX_CHANGED = 20

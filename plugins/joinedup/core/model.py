@@ -235,9 +235,17 @@ class Proposal:
         )
 
 
+NEED_STATES = ("open", "filled", "ended")
+NEED_STATE_LABELS = Labels({"open": N_("open"), "filled": N_("filled"), "ended": N_("ended")})
+
+
 @dataclass(frozen=True)
 class Need:
-    """Help a group asks for: one skill, for some hours a week, remote or in a region."""
+    """Help a group asks for: one skill, for some hours a week, remote or in a region.
+
+    ``status`` is what the group says (``open``, or ``filled`` once someone took it on);
+    :meth:`state` adds ``ended`` for an open need whose ``until`` is before the day.
+    """
 
     skill: str
     hours_per_week: int
@@ -245,9 +253,16 @@ class Need:
     region: str = ""
     until: dt.date | None = None
     note: str = ""
+    status: str = "open"
+
+    def state(self, today: dt.date) -> str:
+        """'open', 'filled' (the group says so) or 'ended' (its ``until`` is before ``today``)."""
+        if self.status == "filled":
+            return "filled"
+        return "open" if self.until is None or self.until >= today else "ended"
 
     def is_open(self, today: dt.date) -> bool:
-        return self.until is None or self.until >= today
+        return self.state(today) == "open"
 
 
 @dataclass(frozen=True)
@@ -286,6 +301,10 @@ class Group:
 
     def open_needs(self, today: dt.date) -> tuple[Need, ...]:
         return tuple(need for need in self.needs if need.is_open(today))
+
+    def closed_needs(self, today: dt.date) -> tuple[Need, ...]:
+        """The needs its page still lists as filled or ended (:meth:`Need.state`)."""
+        return tuple(need for need in self.needs if not need.is_open(today))
 
 
 @dataclass(frozen=True)

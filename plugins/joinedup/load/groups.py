@@ -74,13 +74,15 @@ def _cross_check(document, path: str, known: Known) -> list[Problem]:
                     _("Add 'remote: true', or 'region:' with a region id from data/regions.yaml, or both."),
                 ))
             until = parse_date(need.get("until"))
-            if until and until < known.today:
+            # A filled need is kept on purpose: its page says so.
+            if until and until < known.today and need.get("status") != "filled":
                 line, col = document.position(where + ("until",))
                 found.append(problem(
                     P.NEED_EXPIRED, path, line, col,
-                    _("Need %(number)d (%(skill)s) ended on %(date)s; it is no longer shown.")
+                    _("Need %(number)d (%(skill)s) ended on %(date)s; it is off the needs board and its page lists it as ended.")
                     % {"number": index + 1, "skill": need.get("skill"), "date": until},
-                    _("Remove the need, or move 'until:' to a later date if the help is still wanted."),
+                    _("Remove the need, move 'until:' to a later date if the help is still wanted, "
+                      "or add 'status: filled' if someone took it on."),
                 ))
     return found
 
@@ -140,6 +142,7 @@ def _group(document, path: str, body: str, body_line: int) -> Group:
                 region=need.get("region", ""),
                 until=parse_date(need.get("until")),
                 note=" ".join((need.get("note") or "").split()),
+                status=need.get("status", "open"),
             )
             for need in data.get("needs") or ()
         ),

@@ -27,13 +27,15 @@ from joinedup.load.yamlsource import quoted
 PROPOSALS_DIR = "content/proposals"
 PROPOSAL_SCHEMA_FILE = Path(__file__).with_name("proposal.schema.json")
 PROPOSAL_MAX_BYTES = 256 * 1024
+# Besides the ids no file may take: /proposals/by-breadth/ lists the proposals broadest support first.
+RESERVED_SLUGS = RESERVED_IDS | {"by-breadth"}
 STATUS_FLOW = "draft → consultation → synthesis → adopted | not-adopted | withdrawn"
 
 
 def proposal_files(root: Path) -> tuple[list[str], list[Problem]]:
     """The paths of every proposal, and problems with their names (see ``files.content_files``)."""
     return content_files(root, PROPOSALS_DIR, extension="md", id_pattern=ID_PATTERN,
-                         reserved=RESERVED_IDS, what="proposal")
+                         reserved=RESERVED_SLUGS, what="proposal")
 
 
 def load_proposal(

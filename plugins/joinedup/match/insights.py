@@ -5,16 +5,9 @@ availability over the coming weeks, endorsements per theme.
 insights page (``/insights/``), ``/data/insights.json`` and ``python tasks.py insights`` all
 show what it returns, so they always agree. Definitions (docs/insights.md):
 
-**Open needs.** A group's need is open while the group lists it as open
-(``Group.open_needs``): its ``until`` is not before the build date. A proposal's ``needs``
-(skill ids) together make one need, open unless the proposal is withdrawn or not adopted.
-
-**Can fill** (:func:`can_fill`). A person can fill a need when they hold every skill it asks
-for and the matcher (:mod:`joinedup.match.matching`) gives them full marks for the place
-(in its region, or remote when it may be done remotely) and for the hours, and finds them
-available for at least part of the time it is needed (from the build date to its ``until``;
-from the build date on when it has none). A need *nobody can fill* is an open need for which
-nobody in the directory can.
+**Open needs and who can fill them** are the needs board's (:mod:`joinedup.match.board`,
+one definition for both): an open need *nobody can fill* is one whose
+:attr:`~joinedup.match.board.OpenNeed.could_fill` is 0.
 
 **Weeks.** Week 1 is the seven days starting on the build date, week 2 the seven after, and
 so on. A person counts for a week when their availability covers all of it: no ``from`` or
@@ -27,31 +20,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Sequence
 
 from joinedup.core.i18n import format_day, format_number, ngettext
 from joinedup.core.i18n import gettext as _
 from joinedup.core.model import Agenda, Directory, Taxonomy
 from joinedup.match import matching
+from joinedup.match.board import OpenNeed, open_needs
 
 VERSION = 1
 WEEKS = 12
-# A proposal in one of these states asks nobody for help any more.
-CLOSED_PROPOSALS = frozenset({"withdrawn", "not-adopted"})
-
-
-@dataclass(frozen=True)
-class OpenNeed:
-    """An open need and who asked: ``asked_by`` is 'group' or 'proposal', ``name`` its name or title."""
-
-    need: matching.Need
-    asked_by: str
-    slug: str
-    name: str
-
-    @property
-    def url(self) -> str:
-        """The page of the group or proposal that asked, relative to the site."""
-        return f"{self.asked_by}s/{self.slug}/"
 
 
 @dataclass(frozen=True)
@@ -127,13 +105,12 @@ class Insights:
             "themes": [{"id": t.id, "label": t.label, "proposals": t.proposals, "endorsements": t.endorsements,
                         "endorsers": t.endorsers} for t in self.themes],
             "unfilled": [{
-                "skills": [{"id": skill, "label": skill_label(skill, taxonomy)} for skill in each.need.skills],
-                "region": ({"id": each.need.region, "label": region_label(each.need.region, taxonomy)}
-                           if each.need.region else None),
-                "remote": each.need.remote,
-                "hours_per_week": each.need.hours,
-                "until": each.need.until.isoformat() if each.need.until else None,
-                "asked_by": {"kind": each.asked_by, "id": each.slug, "name": each.name,
+                "skills": [{"id": skill, "label": skill_label(skill, taxonomy)} for skill in each.skills],
+                "region": {"id": each.region, "label": region_label(each.region, taxonomy)} if each.region else None,
+                "remote": each.remote,
+                "hours_per_week": each.hours_per_week,
+                "until": each.until.isoformat() if each.until else None,
+                "asked_by": {"kind": each.asked_by, "id": each.slug, "name": each.asker,
                              "url": f"{base}/{each.url}"},
             } for each in self.unfilled],
         }
@@ -165,7 +142,7 @@ class Insights:
         table(_("Endorsements by theme"), [_("theme"), _("proposals"), _("endorsements"), _("endorsers")],
               [(t.label, t.proposals, t.endorsements, t.endorsers) for t in self.themes])
         lines.extend(["", _("Needs nobody can fill")])
-        lines.extend(f"  {need_words(each.need, taxonomy)} · {each.name}" for each in self.unfilled)
+        lines.extend(f"  {need_words(each.need, taxonomy)} · {each.asker}" for each in self.unfilled)
         if not self.unfilled:
             lines.append("  " + _("None: someone can fill every open need."))
         return lines
@@ -191,45 +168,23 @@ def need_words(need: matching.Need, taxonomy: Taxonomy) -> str:
     return describe(need, taxonomy)
 
 
-def open_needs(agenda: Agenda, today: dt.date) -> list[OpenNeed]:
-    """Every open need of the groups, then of the proposals (see the module's docstring)."""
-    found = []
-    for group in agenda.groups.values():
-        found += [OpenNeed(_group_need(need), "group", group.slug, group.name) for need in group.open_needs(today)]
-    for proposal in agenda.proposals.values():
-        if proposal.needs and proposal.status not in CLOSED_PROPOSALS:
-            found.append(OpenNeed(matching.Need(tuple(proposal.needs)), "proposal", proposal.slug, proposal.title))
-    return found
+def insights(directory: Directory, agenda: Agenda, today: dt.date, weeks: int = WEEKS, *,
+             needs: Sequence[OpenNeed] | None = None) -> Insights:
+    """The insights of ``directory`` and ``agenda`` on ``today``, with ``weeks`` weeks of availability.
 
-
-def _group_need(need) -> matching.Need:
-    return matching.Need(skills=(need.skill,), region=need.region or None, remote=need.remote,
-                         hours=need.hours_per_week, until=need.until)
-
-
-def can_fill(candidate: matching.Candidate, need: matching.Need, today: dt.date) -> bool:
-    """Whether ``candidate`` can fill ``need`` on ``today`` (the module's docstring says when)."""
-    until = need.until or dt.date.max
-    return (all(skill in candidate.skills for skill in need.skills)
-            and matching.place_level(candidate.region, candidate.remote, need) == 2
-            and matching.hours_level(candidate.hours, need.hours) == 2
-            and matching.window_level(candidate.start, candidate.until, today, until) >= 1)
-
-
-def insights(directory: Directory, agenda: Agenda, today: dt.date, weeks: int = WEEKS) -> Insights:
-    """The insights of ``directory`` and ``agenda`` on ``today``, with ``weeks`` weeks of availability."""
+    ``needs`` are the open needs (``board.open_needs``) when the caller has them already."""
     taxonomy = directory.taxonomy
-    needs = open_needs(agenda, today)
-    fillable = _Fillable(directory, today)
-    unfilled = tuple(each for each in needs if not fillable(each.need))
+    if needs is None:
+        needs = open_needs(agenda, directory, today)
+    unfilled = tuple(each for each in needs if not each.could_fill)
 
     asked: dict[str, int] = {}
     gaps: dict[str, int] = {}
     for each in needs:
-        for skill in set(each.need.skills):
+        for skill in set(each.skills):
             asked[skill] = asked.get(skill, 0) + 1
     for each in unfilled:
-        for skill in set(each.need.skills):
+        for skill in set(each.skills):
             gaps[skill] = gaps.get(skill, 0) + 1
     skills = [SkillFigures(skill.id, skill.label, len(directory.by_skill.get(skill.id, ())), asked.get(skill.id, 0),
                            gaps.get(skill.id, 0)) for skill in taxonomy.skills.values()]
@@ -238,8 +193,8 @@ def insights(directory: Directory, agenda: Agenda, today: dt.date, weeks: int = 
 
     in_region: dict[str, int] = {}
     for each in needs:
-        if each.need.region:
-            in_region[each.need.region] = in_region.get(each.need.region, 0) + 1
+        if each.region:
+            in_region[each.region] = in_region.get(each.region, 0) + 1
     regions = tuple(RegionFigures(region.id, region.label, len(directory.by_region.get(region.id, ())),
                                   in_region.get(region.id, 0)) for region in taxonomy.regions.values())
 
@@ -248,7 +203,7 @@ def insights(directory: Directory, agenda: Agenda, today: dt.date, weeks: int = 
         people=len(directory.volunteers),
         remote_people=sum(1 for volunteer in directory.volunteers.values() if volunteer.remote),
         open_needs=len(needs),
-        remote_needs=sum(1 for each in needs if each.need.remote),
+        remote_needs=sum(1 for each in needs if each.remote),
         unfilled=unfilled,
         skills=tuple(skills),
         regions=regions,
@@ -292,33 +247,3 @@ def endorsements_by_theme(agenda: Agenda, taxonomy: Taxonomy) -> tuple[ThemeFigu
             endorsers.setdefault(theme, set()).update(people)
     return tuple(ThemeFigures(theme.id, theme.label, proposals.get(theme.id, 0), endorsements.get(theme.id, 0),
                               len(endorsers.get(theme.id, ()))) for theme in taxonomy.themes.values())
-
-
-class _Fillable:
-    """Whether anyone can fill a need, looking only at the people holding its skills, each
-    different need answered once."""
-
-    def __init__(self, directory: Directory, today: dt.date):
-        self.directory = directory
-        self.today = today
-        self._candidates: dict[str, matching.Candidate] = {}
-        self._answers: dict[matching.Need, bool] = {}
-
-    def __call__(self, need: matching.Need) -> bool:
-        found = self._answers.get(need)
-        if found is None:
-            found = self._answers[need] = any(can_fill(self._candidate(id), need, self.today)
-                                              for id in self._holders(need))
-        return found
-
-    def _holders(self, need: matching.Need):
-        if not need.skills:
-            return self.directory.volunteers.keys()
-        rarest = min(need.skills, key=lambda skill: len(self.directory.by_skill.get(skill, ())))
-        return self.directory.by_skill.get(rarest, ())
-
-    def _candidate(self, id: str) -> matching.Candidate:
-        found = self._candidates.get(id)
-        if found is None:
-            found = self._candidates[id] = matching.Candidate.of(self.directory.volunteers[id])
-        return found

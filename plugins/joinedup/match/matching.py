@@ -1,22 +1,31 @@
-"""Who could help with a need: ranked, explained, deterministic.
+"""Who could help with a need: one ranking, explained and deterministic.
 
 A :class:`Need` says what a group or proposal is looking for (skills, a region or remote work,
-hours a week, a window of dates). Each candidate gets five *levels*, each 0, 1 or 2:
+hours a week, a window of dates). :func:`explain` scores one candidate for one need, with the
+reasons; it is the one function every list ranks by (``match`` and ``search`` through the
+Whoosh index, "People who could help" on the pages, and the search page's script, which does
+the same sums from the facet files). Each component has a few discrete levels:
 
-=========  ===  ==========================================================  ==============
-component  2    1                                                           weight (of 100)
-=========  ===  ==========================================================  ==============
-skill      the skill itself (an alias counts)   another skill of the same group   60 shared by the needed skills
-place      remote when remote is wanted, or in the region   remote but not in the region   15
-hours      at least the hours wanted   at least half of them                10
-window     available for the whole window   for part of it                  10
-freshness  profile changed in the last 6 months   in the last year, or unknown   5
-=========  ===  ==========================================================  ==============
+=========  ==========================================================================  ======
+component  levels                                                                      weight
+=========  ==========================================================================  ======
+skill      per wanted skill: expert 4, intermediate or level not said 3, beginner 2,   40
+           not held 0 (of 4); shared by the wanted skills. Only the skill itself or
+           one of its aliases counts: Welsh translation is no help with Arabic.
+window     2 available for the whole window, 1 for part of it, 0 none (ended, or      30
+           starting after it)
+hours      2 at least the hours wanted, 1 at least half, 0 less                        15
+place      2 remote when remote is wanted, or in the region; 1 remote, the need in     10
+           a region; 0 neither
+freshness  2 profile changed in the last 6 months, 1 in the last year or unknown, 0    5
+=========  ==========================================================================  ======
 
-The score is the weighted sum, rounded to one decimal; ties are broken by profile id, so the
-same files and the same date always give the same list. Because every component has a few
-discrete levels, the search index can rank 100k profiles with per-level document sets
-(``joinedup.match.search``) and reach exactly the order :func:`rank` computes in memory.
+The score is ``40·points/(4·skills) + 30·window/2 + 15·hours/2 + 10·place/2 + 5·freshness/2``,
+rounded to one decimal (0-100). Ties are broken by profile id (plain code-point order), so the
+same files and the same build date (``SOURCE_DATE_EPOCH``) always give the same list.
+A candidate *can help* (``can_help=True``, what ``match`` and the pages ask) when they hold a
+wanted skill, are available for some of the window and are not already in the group
+(``Need.exclude``).
 
 Nothing here reads files, prints or imports Pelican.
 """
@@ -25,21 +34,35 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import heapq
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Iterable
 
 from joinedup.core.controls import terminal_safe
 from joinedup.core.i18n import N_, active_language, format_day
 from joinedup.core.i18n import gettext as _
 
-SKILL_WEIGHT = 60
-PLACE_WEIGHT = 15
-HOURS_WEIGHT = 10
-WINDOW_WEIGHT = 10
+SKILL_WEIGHT = 40
+WINDOW_WEIGHT = 30
+HOURS_WEIGHT = 15
+PLACE_WEIGHT = 10
 FRESHNESS_WEIGHT = 5
 FRESH_DAYS = 183
 STALE_DAYS = 365
+# Points of a held skill by the level the volunteer gave ('' when they did not say).
+LEVEL_POINTS = {"expert": 4, "intermediate": 3, "": 3, "beginner": 2}
+MOST_POINTS = 4
+LEVEL_LABELS = {"expert": N_("expert"), "intermediate": N_("intermediate"), "beginner": N_("beginner")}
+# Every reason's message, for the search page's script to write them in the site's language.
+REASON_MESSAGES = (
+    N_("%(skill)s ✓"), N_("%(skill)s (%(level)s) ✓"), N_("no %(skill)s ✗"),
+    N_("remote ✓"), N_("in %(region)s ✓"), N_("remote, not in %(region)s"), N_("not remote ✗"),
+    N_("in %(region)s, not %(wanted)s ✗"),
+    N_("%(hours)s of %(wanted)s hours ✓"), N_("%(hours)s of %(wanted)s hours"), N_("%(hours)s of %(wanted)s hours ✗"),
+    N_("available until %(date)s ✓"), N_("available, no end date ✓"),
+    N_("available until %(date)s, part of the window"), N_("available from %(date)s, part of the window"),
+    N_("availability ended %(date)s ✗"), N_("available from %(date)s ✗"),
+    N_("updated %(date)s"), N_("updated %(date)s (over 6 months ago)"), N_("updated %(date)s (over a year ago)"),
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +72,7 @@ class Need:
     ``remote`` means the help can be given remotely; with a ``region`` as well, people in the
     region count as fully matching too. ``start`` and ``until`` bound the window of dates; a
     need without ``start`` is needed from the build date, one without ``until`` for one day.
+    ``exclude`` names people who cannot be offered (a group's own core team and members).
     """
 
     skills: tuple[str, ...] = ()
@@ -57,6 +81,7 @@ class Need:
     hours: int = 0
     start: dt.date | None = None
     until: dt.date | None = None
+    exclude: tuple[str, ...] = ()
 
     def window(self, today: dt.date) -> tuple[dt.date, dt.date]:
         start = self.start or today
@@ -65,7 +90,9 @@ class Need:
 
 @dataclass(frozen=True)
 class Candidate:
-    """The facts about one volunteer that matching looks at (from the model or the index)."""
+    """The facts about one volunteer that matching looks at (from the model or the index).
+
+    ``levels`` holds the level of each of ``skills`` ('' when not said)."""
 
     id: str
     name: str
@@ -77,6 +104,7 @@ class Candidate:
     start: dt.date | None = None
     until: dt.date | None = None
     updated: dt.date | None = None
+    levels: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, volunteer, updated: dt.date | None = None) -> "Candidate":
@@ -85,7 +113,15 @@ class Candidate:
         return cls(
             volunteer.id, volunteer.name, volunteer.headline, volunteer.skill_ids, volunteer.region,
             volunteer.remote, window.hours_per_week, window.start, window.until, updated,
+            tuple(skill.level for skill in volunteer.skills),
         )
+
+    def level_of(self, skill: str) -> str | None:
+        """The level given for ``skill`` ('' if none), or None when the skill is not held."""
+        if skill not in self.skills:
+            return None
+        position = self.skills.index(skill)
+        return self.levels[position] if position < len(self.levels) else ""
 
 
 @dataclass(frozen=True)
@@ -93,10 +129,11 @@ class Reason:
     """One line of the explanation; ``met`` is True, False, or None for plain information.
 
     ``message`` is the English message id; ``values`` fill its ``%(name)s`` slots, each as
-    ``(name, kind, value)`` with kind ``skill``, ``skills``, ``region``, ``date`` or ``plain``.
-    :attr:`text` writes ids and ISO dates (what ``match`` and ``search`` print, to be typed
-    again); :meth:`words` writes labels and dates as the site's pages do. Both translate when
-    read, so a list kept from an earlier build speaks the language of this one.
+    ``(name, kind, value)`` with kind ``skill``, ``region``, ``level``, ``date`` or ``plain``.
+    :meth:`words` writes labels and dates as the site's pages do (``Video editing``,
+    ``1 mars 2027``): what every list shows, the search page's script included. :attr:`text`
+    writes ids and ISO dates instead (``--json``'s ``ids``, to be typed again). Both translate
+    when read, so a list kept from an earlier build speaks the language of this one.
     """
 
     message: str
@@ -113,28 +150,28 @@ class Reason:
 
 
 def _as_typed(kind: str, value) -> str:
-    if kind == "skills":
-        return ", ".join(value)
     if kind == "date":
         return value.isoformat()
+    if kind == "level":
+        return _(LEVEL_LABELS[value])
     return str(value)
 
 
 def _as_read(kind: str, value, taxonomy) -> str:
     if kind == "skill":
         return taxonomy.skills[value].label if value in taxonomy.skills else value
-    if kind == "skills":
-        return ", ".join(_as_read("skill", skill, taxonomy) for skill in value)
     if kind == "region":
         return taxonomy.regions[value].label if value in taxonomy.regions else value
     if kind == "date":
         return format_day(value)
+    if kind == "level":
+        return _(LEVEL_LABELS[value])
     return str(value)
 
 
 @dataclass(frozen=True)
 class Levels:
-    """The five component levels (0-2) of one candidate for one need; ``skills`` has one per needed skill."""
+    """The component levels of one candidate for one need; ``skills`` has the points (0-4) of each needed skill."""
 
     skills: tuple[int, ...]
     place: int
@@ -147,8 +184,9 @@ class Levels:
         return score_of(sum(self.skills), len(self.skills), self.place, self.hours, self.window, self.freshness)
 
     @property
-    def has_skill(self) -> bool:
-        return not self.skills or any(self.skills)
+    def can_help(self) -> bool:
+        """Holds a wanted skill (or none is wanted) and is available for some of the window."""
+        return (not self.skills or any(self.skills)) and self.window > 0
 
 
 @dataclass(frozen=True)
@@ -163,26 +201,26 @@ class Match:
     def id(self) -> str:
         return self.candidate.id
 
-    def reasons_text(self) -> str:
-        return ", ".join(reason.text for reason in self.reasons)
+    def reasons_text(self, taxonomy=None) -> str:
+        """The reasons in one line: with ``taxonomy``, in words (labels, dates written out)."""
+        return ", ".join(reason.words(taxonomy) if taxonomy is not None else reason.text for reason in self.reasons)
 
-    def as_json(self) -> dict:
+    def as_json(self, taxonomy) -> dict:
         return {
             "id": self.candidate.id,
             "name": self.candidate.name,
             "score": self.score,
-            "reasons": [reason.text for reason in self.reasons],
+            "reasons": [reason.words(taxonomy) for reason in self.reasons],
         }
 
 
-def table(matches: list[Match]) -> list[str]:
+def table(matches: list[Match], taxonomy) -> list[str]:
     """The lines of ``search``'s and ``match``'s table of ``matches``, a header first: number and score
-    right-aligned, then id, name and the reasons, in columns as wide as their widest cell.
+    right-aligned, then id, name and the reasons (in the site's words, as the pages and the search
+    page show them), in columns as wide as their widest cell.
 
-    The id column keeps ids and the reasons ids and ISO dates: what is typed again in
-    ``--skill`` and ``--available-on``. Names and reasons come from files, so every cell is made
-    terminal-safe (no escape sequences)."""
-    rows = [tuple(map(terminal_safe, (str(n), f"{m.score:.1f}", m.id, m.candidate.name, m.reasons_text())))
+    Names and reasons come from files, so every cell is made terminal-safe (no escape sequences)."""
+    rows = [tuple(map(terminal_safe, (str(n), f"{m.score:.1f}", m.id, m.candidate.name, m.reasons_text(taxonomy))))
             for n, m in enumerate(matches, 1)]
     header = ("#", _("score"), _("id"), _("name"), _("why"))
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
@@ -191,16 +229,16 @@ def table(matches: list[Match]) -> list[str]:
 
 
 def score_of(skill_points: int, skill_count: int, place: int, hours: int, window: int, freshness: int) -> float:
-    """The score (0-100, one decimal) of a set of levels; ``skill_points`` is the sum of the skill levels.
+    """The score (0-100, one decimal) of a set of levels; ``skill_points`` is the sum of the skill points.
 
-    The one formula both rankers (in memory and through the index) use.
+    The one formula every ranker uses (in memory, through the index, and search.js).
     """
-    skill_part = SKILL_WEIGHT * skill_points / (2 * skill_count) if skill_count else SKILL_WEIGHT
+    skill_part = SKILL_WEIGHT * skill_points / (MOST_POINTS * skill_count) if skill_count else SKILL_WEIGHT
     total = (
         skill_part
-        + PLACE_WEIGHT * place / 2
-        + HOURS_WEIGHT * hours / 2
         + WINDOW_WEIGHT * window / 2
+        + HOURS_WEIGHT * hours / 2
+        + PLACE_WEIGHT * place / 2
         + FRESHNESS_WEIGHT * freshness / 2
     )
     return round(total, 1)
@@ -209,13 +247,9 @@ def score_of(skill_points: int, skill_count: int, place: int, hours: int, window
 # --- the levels, one function per component --------------------------------------------------
 
 
-def skill_level(held: Iterable[str], needed: str, group_of: Mapping[str, str]) -> int:
-    """2 if ``needed`` is held, 1 if another skill of its group is, else 0."""
-    held = set(held)
-    if needed in held:
-        return 2
-    group = group_of.get(needed)
-    return 1 if group is not None and any(group_of.get(skill) == group for skill in held) else 0
+def skill_points(level: str | None) -> int:
+    """The points of a skill held at ``level`` ('' when not said); 0 when not held (None)."""
+    return 0 if level is None else LEVEL_POINTS.get(level, LEVEL_POINTS[""])
 
 
 def place_level(region: str, remote: bool, need: Need) -> int:
@@ -251,11 +285,11 @@ def freshness_level(updated: dt.date | None, today: dt.date) -> int:
     return 2 if age <= FRESH_DAYS else 1 if age <= STALE_DAYS else 0
 
 
-def levels(candidate: Candidate, need: Need, today: dt.date, group_of: Mapping[str, str]) -> Levels:
-    """All five levels of ``candidate`` for ``need`` on ``today``."""
+def levels(candidate: Candidate, need: Need, today: dt.date) -> Levels:
+    """All the levels of ``candidate`` for ``need`` on ``today``."""
     start, until = need.window(today)
     return Levels(
-        tuple(skill_level(candidate.skills, skill, group_of) for skill in need.skills),
+        tuple(skill_points(candidate.level_of(skill)) for skill in need.skills),
         place_level(candidate.region, candidate.remote, need),
         hours_level(candidate.hours, need.hours),
         window_level(candidate.start, candidate.until, start, until),
@@ -266,24 +300,27 @@ def levels(candidate: Candidate, need: Need, today: dt.date, group_of: Mapping[s
 # --- explaining and ranking -------------------------------------------------------------------
 
 
-def explain(candidate: Candidate, need: Need, today: dt.date, group_of: Mapping[str, str]) -> Match:
-    """The match of one candidate: score and reasons such as ``video-editing ✓, remote ✓``."""
-    found = levels(candidate, need, today, group_of)
+def explain(candidate: Candidate, need: Need, today: dt.date) -> Match:
+    """The score of one candidate for one need, with its reasons (``Video editing (expert) ✓,
+    remote ✓, 4 of 4 hours ✓, available until 1 March 2027 ✓``): the one function every
+    ranked list is made of, whichever way round (people for a need, needs for a person)."""
+    found = levels(candidate, need, today)
     reasons: list[Reason] = []
-    for skill, level in zip(need.skills, found.skills):
+    for skill in need.skills:
         wanted = ("skill", "skill", skill)
-        if level == 2:
-            reasons.append(Reason(N_("%(skill)s ✓"), (wanted,)))
-        elif level == 1:
-            near = tuple(sorted(s for s in candidate.skills if group_of.get(s) == group_of.get(skill)))
-            reasons.append(Reason(N_("%(near)s (near %(skill)s)"), (("near", "skills", near), wanted), None))
-        else:
+        level = candidate.level_of(skill)
+        if level is None:
             reasons.append(Reason(N_("no %(skill)s ✗"), (wanted,), False))
+        elif level in LEVEL_LABELS:
+            reasons.append(Reason(N_("%(skill)s (%(level)s) ✓"), (wanted, ("level", "level", level))))
+        else:
+            reasons.append(Reason(N_("%(skill)s ✓"), (wanted,)))
     reasons += _place_reasons(candidate, need, found.place)
     if need.hours:
-        sign = "≥" if candidate.hours >= need.hours else "<"
-        hours = (("hours", "plain", candidate.hours), ("sign", "plain", sign), ("wanted", "plain", need.hours))
-        reasons.append(Reason(N_("%(hours)s h/week %(sign)s %(wanted)s"), hours, found.hours == 2))
+        hours = (("hours", "plain", min(candidate.hours, need.hours)), ("wanted", "plain", need.hours))
+        message = N_("%(hours)s of %(wanted)s hours ✓") if found.hours == 2 else (
+            N_("%(hours)s of %(wanted)s hours") if found.hours == 1 else N_("%(hours)s of %(wanted)s hours ✗"))
+        reasons.append(Reason(message, hours, True if found.hours == 2 else None if found.hours == 1 else False))
     reasons.append(_window_reason(candidate, need, today, found.window))
     if candidate.updated is not None:
         fresh = found.freshness == 2
@@ -313,8 +350,8 @@ def _window_reason(candidate: Candidate, need: Need, today: dt.date, level: int)
     start, until = need.window(today)
     if level == 2:
         if candidate.until:
-            return Reason(N_("available until %(date)s"), (("date", "date", candidate.until),))
-        return Reason(N_("available, no end date"))
+            return Reason(N_("available until %(date)s ✓"), (("date", "date", candidate.until),))
+        return Reason(N_("available, no end date ✓"))
     if level == 1:
         shown = candidate.until if candidate.until and candidate.until < until else candidate.start
         message = (N_("available until %(date)s, part of the window") if shown == candidate.until
@@ -331,37 +368,36 @@ def order_key(match: Match) -> tuple[float, str]:
 
 
 def rank(
-    candidates: Iterable[Candidate], need: Need, today: dt.date, group_of: Mapping[str, str],
-    *, limit: int | None = 10, require_skill: bool = True,
+    candidates: Iterable[Candidate], need: Need, today: dt.date,
+    *, limit: int | None = 10, can_help: bool = True,
 ) -> list[Match]:
-    """The best ``limit`` candidates for ``need``, best first.
+    """The best ``limit`` candidates for ``need``, best first (score, then id).
 
-    With ``require_skill`` (the default) a candidate with no needed skill and none of the same
-    group is left out, however well the rest fits.
+    With ``can_help`` (the default) only candidates who can help are listed: holding a wanted
+    skill, available for some of the window and not in ``need.exclude``.
     """
     matches = []
+    excluded = set(need.exclude)
     for candidate in candidates:
-        found = levels(candidate, need, today, group_of)
-        if require_skill and not found.has_skill:
+        found = levels(candidate, need, today)
+        if can_help and (not found.can_help or candidate.id in excluded):
             continue
         matches.append((-found.score, candidate.id, candidate))
     matches.sort(key=lambda item: item[:2])
     chosen = matches if limit is None else matches[:limit]
-    return [explain(candidate, need, today, group_of) for _score, _id, candidate in chosen]
+    return [explain(candidate, need, today) for _score, _id, candidate in chosen]
 
 
 class CandidatePool:
-    """Candidates indexed by the skills and skill groups they hold, for ranking many needs.
+    """Candidates indexed by the skills they hold, for ranking many needs.
 
-    :func:`rank` leaves out whoever holds no needed skill and none of its group, and scores
-    each candidate's skills one by one; the pool finds both from its index with set
-    operations, without going through every candidate for each need. :meth:`rank` returns
-    exactly what :func:`rank` does.
+    :func:`rank` leaves out whoever holds no needed skill; the pool finds the holders from its
+    index with set operations, without going through every candidate for each need.
+    :meth:`rank` returns exactly what :func:`rank` does.
     """
 
-    def __init__(self, candidates: Iterable[Candidate], group_of: Mapping[str, str]):
+    def __init__(self, candidates: Iterable[Candidate]):
         self.candidates = list(candidates)
-        self.group_of = group_of
         # Worked out on the first inputs_of call (a build that ranks no need pays nothing).
         self._digests: list[bytes] | None = None
         self._holder_digests: dict[str | None, bytes] = {}
@@ -370,37 +406,32 @@ class CandidatePool:
         for position, candidate in enumerate(self.candidates):
             for skill in candidate.skills:
                 self._holding.setdefault(skill, set()).add(position)
-                group = group_of.get(skill)
-                if group is not None:
-                    self._holding.setdefault(f"group:{group}", set()).add(position)
 
     def inputs_of(self, need: Need, today: dt.date, limit: int | None) -> bytes:
         """A hash of everything :meth:`rank` looks at for ``need``: the need, the day, the
-        limit, the language of the reasons, the skill groups, and every candidate holding a
-        needed skill or one of its group (the others score nothing). Equal hashes, equal
-        lists but for names and headlines: the build keeps lists from one build to the next by
-        this hash, and takes those from the current candidates (:meth:`refreshed`).
+        limit, the language of the reasons and every candidate holding a needed skill (the
+        others are not listed). Equal hashes, equal lists but for names and headlines: the
+        build keeps lists from one build to the next by this hash, and takes those from the
+        current candidates (:meth:`refreshed`).
 
-        The candidates come in as the hash of each skill's and group's holders, worked out
-        once per pool: a need's candidates are the union of those sets.
+        The candidates come in as the hash of each skill's holders, worked out once per pool:
+        a need's candidates are the union of those sets.
         """
-        digest = hashlib.blake2b(repr((need, today, limit, active_language(), sorted(self.group_of.items())))
-                                 .encode(), digest_size=16)
+        digest = hashlib.blake2b(repr((need, today, limit, active_language())).encode(), digest_size=16)
         if need.skills:
-            keys = set(need.skills) | {f"group:{self.group_of[s]}" for s in need.skills if s in self.group_of}
-            for key in sorted(keys):
+            for key in sorted(set(need.skills)):
                 digest.update(key.encode() + b"=" + self._holders_digest(key))
         else:
             digest.update(self._holders_digest(None))
         return digest.digest()
 
     def _holders_digest(self, key: str | None) -> bytes:
-        """A hash of the candidates holding ``key`` (a skill, or ``group:<id>``); None: everyone."""
+        """A hash of the candidates holding the skill ``key``; None: everyone."""
         if self._digests is None:
             # What ranking and the reasons read: not the name and headline, which a kept list
             # takes from the current candidates (refreshed), so editing them re-ranks nothing.
-            self._digests = [hashlib.blake2b(repr((c.id, c.skills, c.region, c.remote, c.hours, c.start, c.until,
-                                                   c.updated)).encode(), digest_size=16).digest()
+            self._digests = [hashlib.blake2b(repr((c.id, c.skills, c.levels, c.region, c.remote, c.hours, c.start,
+                                                   c.until, c.updated)).encode(), digest_size=16).digest()
                              for c in self.candidates]
         found = self._holder_digests.get(key)
         if found is None:
@@ -415,49 +446,14 @@ class CandidatePool:
         makes its result, without ranking again."""
         if self._by_id is None:
             self._by_id = {candidate.id: candidate for candidate in self.candidates}
-        return [explain(self._by_id[match.id], need, today, self.group_of) for match in matches]
-
-    def skill_points(self, need: Need) -> dict[int, int]:
-        """Position → sum of the skill levels, for every candidate with at least one point."""
-        points: dict[int, int] = {}
-        for skill in need.skills:
-            exact = self._holding.get(skill, set())
-            for position in exact:
-                points[position] = points.get(position, 0) + 2
-            group = self.group_of.get(skill)
-            if group is not None:
-                for position in self._holding.get(f"group:{group}", set()) - exact:
-                    points[position] = points.get(position, 0) + 1
-        return points
+        return [explain(self._by_id[match.id], need, today) for match in matches]
 
     def rank(self, need: Need, today: dt.date, *, limit: int | None = 10) -> list[Match]:
         """The best ``limit`` candidates for ``need``, best first: the same list as :func:`rank`."""
         if not need.skills:
-            return rank(self.candidates, need, today, self.group_of, limit=limit)
-        start, until = need.window(today)
-        count = len(need.skills)
-        by_points: dict[int, list[int]] = {}
-        for position, points in self.skill_points(need).items():
-            by_points.setdefault(points, []).append(position)
-        scored: list[tuple[float, str, int]] = []
-        # Best skill points first; once ``limit`` are kept, a group whose best possible score is
-        # below the last one kept cannot enter (an equal score might, by id).
-        for points in sorted(by_points, reverse=True):
-            if limit is not None and len(scored) >= limit and score_of(points, count, 2, 2, 2, 2) < -scored[-1][0]:
-                break
-            for position in by_points[points]:
-                candidate = self.candidates[position]
-                score = score_of(
-                    points, count, place_level(candidate.region, candidate.remote, need),
-                    hours_level(candidate.hours, need.hours),
-                    window_level(candidate.start, candidate.until, start, until),
-                    freshness_level(candidate.updated, today),
-                )
-                scored.append((-score, candidate.id, position))
-            scored = sorted(scored) if limit is None else heapq.nsmallest(limit, scored)
-        return [explain(self.candidates[position], need, today, self.group_of) for _, _, position in scored]
+            return rank(self.candidates, need, today, limit=limit)
+        holders: set[int] = set()
+        for skill in need.skills:
+            holders |= self._holding.get(skill, set())
+        return rank((self.candidates[position] for position in sorted(holders)), need, today, limit=limit)
 
-
-def group_of(taxonomy) -> dict[str, str]:
-    """skill id → skill-group id, for partial credit."""
-    return {skill.id: skill.group for skill in taxonomy.skills.values()}

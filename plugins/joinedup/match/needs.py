@@ -21,6 +21,7 @@ reports them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,7 +80,8 @@ def describe(need: Need, taxonomy: Taxonomy | None = None) -> str:
 
 
 def search_query(need: Need) -> str:
-    """The query string of the site's /search/ page pre-filtered for ``need``."""
+    """The query string of the site's /search/ page asking for ``need``: its skills, remote or
+    region, hours (at least) and window (``from``, ``until``), ranked as ``match`` ranks."""
     from urllib.parse import urlencode
 
     pairs = [("skill", skill) for skill in need.skills]
@@ -87,6 +89,12 @@ def search_query(need: Need) -> str:
         pairs.append(("remote", "yes"))
     elif need.region:
         pairs.append(("region", need.region))
+    if need.hours:
+        pairs.append(("hours", str(need.hours)))
+    if need.start:
+        pairs.append(("from", need.start.isoformat()))
+    if need.until:
+        pairs.append(("until", need.until.isoformat()))
     return urlencode(pairs)
 
 
@@ -104,8 +112,10 @@ def needs_from_front_matter(document: YamlDocument, taxonomy: Taxonomy, path: st
                                      _("Add a 'needs:' list to the front matter."))])
     found: list[Problem] = []
     loose = [(("needs", index), word) for index, word in enumerate(raw) if isinstance(word, str)]
+    # A need the group marked filled is nobody's to match.
     needs = [_need(document, item, taxonomy, path, index, found)
-             for index, item in enumerate(raw) if not isinstance(item, str)]
+             for index, item in enumerate(raw)
+             if not isinstance(item, str) and not (isinstance(item, dict) and item.get("status") == "filled")]
     if loose:
         needs.insert(0, Need(tuple(_skill(document, where, word, taxonomy, path, found) for where, word in loose)))
     if found:
@@ -184,7 +194,7 @@ def needs_of(item: Group | Proposal, today: dt.date) -> list[Need]:
     if isinstance(item, Group):
         return [
             Need(skills=(need.skill,), region=need.region or None, remote=need.remote,
-                 hours=need.hours_per_week, until=need.until)
+                 hours=need.hours_per_week, until=need.until, exclude=item.people)
             for need in item.open_needs(today)
         ]
     return [Need(tuple(item.needs))] if item.needs else []
@@ -208,6 +218,11 @@ def read_needs(root: Path, slug: str, taxonomy: Taxonomy, today: dt.date | None 
         if markdown is None:
             raise ProblemsFound(problems)
         needs = needs_from_front_matter(markdown.front_matter, taxonomy, relative)
+        if kind == "group":  # the group's own people are not offered to it
+            data = markdown.front_matter.data
+            people = tuple(dict.fromkeys(str(person) for key in ("core_team", "members")
+                                         for person in (data.get(key) or []) if isinstance(person, str)))
+            needs = [dataclasses.replace(need, exclude=people) for need in needs]
         if today is not None:
             needs = [need for need in needs if need.until is None or need.until >= today]
             if not needs:
@@ -242,5 +257,5 @@ def match_needs(repository, needs: list[Need], limit: int = 5, *,
     many pages, so git is read and the candidates indexed once.
     """
     if pool is None:
-        pool = matching.CandidatePool(candidates_of(repository), matching.group_of(repository.taxonomy))
+        pool = matching.CandidatePool(candidates_of(repository))
     return [NeedMatches(need, tuple(pool.rank(need, repository.build_date, limit=limit))) for need in needs]

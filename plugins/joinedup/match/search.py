@@ -35,17 +35,17 @@ from typing import Iterable
 
 from joinedup.core.buildcache import cache_dir
 from joinedup.core.freshness import head_commit, last_commit_dates
-from joinedup.core.i18n import N_, gettext as _, ngettext
+from joinedup.core.i18n import gettext as _, ngettext
 from joinedup.core.model import Taxonomy, Volunteer
 from joinedup.core.problems import Problem, ProblemsFound, has_errors
 from joinedup.match import matching
-from joinedup.match.matching import Candidate, Match, Need, Reason
+from joinedup.match.matching import Candidate, Match, Need
 
 # Bump when the Whoosh schema, the stored fields or the document sets change meaning.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 NO_DATE = "-"
 # The order of the values in the ``facts`` column.
-FACTS = ("id", "skills", "region", "remote", "hours", "start", "until", "updated")
+FACTS = ("id", "skills", "levels", "region", "remote", "hours", "start", "until", "updated")
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,7 @@ def _schema():
         text=TEXT(analyzer=words),
         place=STORED,
         skills=KEYWORD(stored=True, commas=True),
+        levels=STORED,
         region=ID(stored=True),
         remote=ID(stored=True),
         hours=ID(stored=True),
@@ -123,6 +124,7 @@ def _document(volunteer: Volunteer, taxonomy: Taxonomy, updated: dt.date | None)
     facts = {
         "id": volunteer.id,
         "skills": ",".join(volunteer.skill_ids),
+        "levels": ",".join(f"{s.skill}={s.level}" for s in volunteer.skills),
         "region": volunteer.region,
         "remote": "yes" if volunteer.remote else "no",
         "hours": str(window.hours_per_week),
@@ -150,6 +152,7 @@ def _candidate(stored: dict) -> Candidate:
         skills=tuple(s for s in stored["skills"].split(",") if s), region=stored["region"],
         remote=stored["remote"] == "yes", hours=int(stored["hours"]),
         start=day(stored["start"]), until=day(stored["until"]), updated=day(stored["updated"]),
+        levels=tuple(pair.partition("=")[2] for pair in stored.get("levels", "").split(",") if pair),
     )
 
 
@@ -346,7 +349,7 @@ def members(bits: int) -> list[int]:
 class DocSets:
     """Per-value document sets of one index generation, read lazily from a packed file."""
 
-    FIELDS = ("skills", "region", "remote", "hours")
+    FIELDS = ("skills", "levels", "region", "remote", "hours")
     CUMULATIVE = {"start": "le", "until": "ge", "updated": "ge"}
 
     def __init__(self, folder: Path, table: dict):
@@ -447,7 +450,7 @@ def _build_docsets(folder: Path, reader, generation: int) -> dict:
             ids.append((facts["id"], doc))
             mask, position = 1 << (doc & 7), doc >> 3
             for key, sets in by_value.items():
-                for value in (facts[key].split(",") if key == "skills" else (facts[key],)):
+                for value in (facts[key].split(",") if key in ("skills", "levels") else (facts[key],)):
                     if value:
                         if value not in sets:
                             sets[value] = bytearray(width)
@@ -497,9 +500,11 @@ class Filters:
     remote: bool = False
     min_hours: int = 0
     available_on: dt.date | None = None
+    # Not a filter: the end of the window the ranking prefers people available through.
+    until: dt.date | None = None
 
     def as_need(self) -> Need:
-        return Need(self.skills, self.region, self.remote, self.min_hours, self.available_on, None)
+        return Need(self.skills, self.region, self.remote, self.min_hours, self.available_on, self.until)
 
 
 @dataclass
@@ -515,7 +520,6 @@ class SearchIndex:
 
     def __post_init__(self):
         self.searcher = self.ix.searcher()
-        self.group_of = matching.group_of(self.taxonomy)
         table = _read_json(self.folder / "docsets.json")
         generation = self.ix.latest_generation()
         if not table or table.get("generation") != generation or table.get("version") != SCHEMA_VERSION \
@@ -541,17 +545,18 @@ class SearchIndex:
     def _skill_points(self, need: Need, base: int) -> dict[int, int]:
         points = {0: base}
         for skill in need.skills:
-            exact = self.sets.value("skills", skill)
-            group = self.group_of.get(skill)
-            near = 0
-            for other, other_group in self.group_of.items():
-                if other_group == group and other != skill:
-                    near |= self.sets.value("skills", other)
-            near &= ~exact
-            neither = ~(exact | near)
+            by_gain: dict[int, int] = {}
+            for level in matching.LEVEL_POINTS:
+                gain = matching.skill_points(level)
+                by_gain[gain] = by_gain.get(gain, 0) | self.sets.value("levels", f"{skill}={level}")
+            held = 0
+            for bits in by_gain.values():
+                held |= bits
+            by_gain[0] = ~held
             moved: dict[int, int] = {}
             for total, docs in points.items():
-                for gain, where in ((0, docs & neither), (1, docs & near), (2, docs & exact)):
+                for gain, where in by_gain.items():
+                    where &= docs
                     if where:
                         moved[total + gain] = moved.get(total + gain, 0) | where
             points = moved
@@ -583,20 +588,29 @@ class SearchIndex:
         middle = (recent & ~fresh) | unknown
         return fresh, middle, base & ~(fresh | middle)
 
-    def _partitions(self, need: Need, base: int, require_skill: bool):
+    def _partitions(self, need: Need, base: int, can_help: bool):
         """For ``need``: skill points → documents, and for place, hours, window, freshness the
-        documents at levels 2, 1 and 0."""
+        documents at levels 2, 1 and 0. With ``can_help``, only those who can help (a wanted
+        skill, some of the window, not excluded)."""
+        if can_help:
+            for person in need.exclude:
+                doc = self.searcher.document_number(id=person)
+                if doc is not None:
+                    base &= ~(1 << doc)
         skills = self._skill_points(need, base)
-        if require_skill and need.skills:
+        if can_help and need.skills:
             skills.pop(0, None)
-        parts = [self._place(need, base), self._hours(need, base), self._window(need, base), self._freshness(base)]
+        window = self._window(need, base)
+        if can_help:
+            window = (window[0], window[1], 0)
+        parts = [self._place(need, base), self._hours(need, base), window, self._freshness(base)]
         return skills, parts
 
     def ranked_docs(self, need: Need, limit: int | None, *, base: int | None = None,
-                    require_skill: bool = True) -> list[int]:
+                    can_help: bool = True) -> list[int]:
         """Document numbers of the best ``limit`` profiles for ``need``, in ``matching.rank`` order."""
         base = self.sets.alive if base is None else base & self.sets.alive
-        skills, parts = self._partitions(need, base, require_skill)
+        skills, parts = self._partitions(need, base, can_help)
         combos = []
         for points, place, hours, window, fresh in itertools.product(skills, range(3), range(3), range(3), range(3)):
             score = matching.score_of(points, len(need.skills), place, hours, window, fresh)
@@ -622,7 +636,7 @@ class SearchIndex:
 
     def scores(self, docs: list[int], need: Need, base: int) -> dict[int, float]:
         """The match score of each of ``docs`` (all within ``base``) for ``need``, by bit tests."""
-        skills, parts = self._partitions(need, base, require_skill=False)
+        skills, parts = self._partitions(need, base, can_help=False)
         width = (self.sets.size + 7) // 8
 
         def test(bits: int):
@@ -658,7 +672,7 @@ class SearchIndex:
         return self.searcher.stored_fields(doc)
 
     def explain(self, doc: int, need: Need) -> Match:
-        return matching.explain(_candidate(self.stored(doc)), need, self.today, self.group_of)
+        return matching.explain(_candidate(self.stored(doc)), need, self.today)
 
     def match(self, need: Need, limit: int | None = 10) -> list[Match]:
         """The best ``limit`` helpers for ``need``, explained (the same as ``matching.rank``)."""
@@ -686,9 +700,9 @@ class SearchIndex:
             pass
         return bits
 
-    def word_tiers(self, query: str, allowed: int) -> list[int] | None:
-        """Documents having every word of ``query``: [all in the name, all in name or headline,
-        all anywhere], each tier without the ones before; None if ``query`` has no word to look up.
+    def word_set(self, query: str, allowed: int) -> int | None:
+        """Documents of ``allowed`` having every word of ``query`` somewhere in the profile (name,
+        headline, bio, place, skills, themes); None if ``query`` has no word to look up.
 
         Words go through the index's own analyser (lower case, stems, accents removed).
         """
@@ -696,38 +710,23 @@ class SearchIndex:
         words = list(dict.fromkeys(token.text for token in analyzer(query)))
         if not words:
             return None
-        in_name = in_headline = anywhere = allowed & self.sets.alive
+        anywhere = allowed & self.sets.alive
         for word in words:
-            fields = {field_name: self._word_set(field_name, word) for field_name in ("name", "headline", "text")}
-            in_name &= fields["name"]
-            in_headline &= fields["name"] | fields["headline"]
-            anywhere &= fields["name"] | fields["headline"] | fields["text"]
-        return [in_name, in_headline & ~in_name, anywhere & ~in_headline]
+            anywhere &= self._word_set("name", word) | self._word_set("headline", word) | self._word_set("text", word)
+        return anywhere
 
     def search(self, query: str, filters: Filters, limit: int | None = 20) -> list[Match]:
-        """Profiles passing ``filters`` (and having every word of ``query``, if any), best first.
-
-        Without words, the order is the match score for the filters taken as a need. With words,
-        people with all of them in their name come first, then in name or headline, then
-        anywhere in the profile (bio, place, skills, themes); within each, by that score, then id.
+        """Profiles passing ``filters`` (and having every word of ``query``, if any), best first:
+        by the match score for the filters taken as a need (``matching.explain``), then id.
+        Words choose who is listed, not the order, as on the search page.
         """
         need = filters.as_need()
         allowed = self.filter_docs(filters)
-        tiers = [allowed] if not query.strip() else self.word_tiers(query, allowed)
-        if tiers is None:
-            return []
-        chosen: list[int] = []
-        for tier in tiers:
-            if tier:
-                chosen += self.ranked_docs(need, None if limit is None else limit - len(chosen), base=tier,
-                                           require_skill=False)
-            if limit is not None and len(chosen) >= limit:
-                break
-        matches = [self.explain(doc, need) for doc in chosen]
-        if not query.strip():
-            return matches
-        words = Reason(N_("words match “%(query)s”"), (("query", "plain", query.strip()),), None)
-        return [Match(m.candidate, m.score, (words, *m.reasons)) for m in matches]
+        if query.strip():
+            allowed = self.word_set(query, allowed)
+            if allowed is None:
+                return []
+        return [self.explain(doc, need) for doc in self.ranked_docs(need, limit, base=allowed, can_help=False)]
 
 
 def _complete(folder: Path, table: dict) -> bool:
@@ -776,7 +775,7 @@ def open_search_index(root: Path, today: dt.date, *, refresh: bool = True) -> Se
 
 
 def search_filters(taxonomy: Taxonomy, skills: Iterable[str] = (), region: str | None = None, remote: bool = False,
-                   min_hours: int = 0, available_on: dt.date | None = None) -> Filters:
+                   min_hours: int = 0, available_on: dt.date | None = None, until: dt.date | None = None) -> Filters:
     """The Filters ``search``'s flags ask for; a skill may be named by its id or an alias.
 
     Raises answers.BadAnswer for the first skill or region the taxonomies do not know, with
@@ -793,7 +792,7 @@ def search_filters(taxonomy: Taxonomy, skills: Iterable[str] = (), region: str |
         wanted.append(skill)
     if region is not None and region not in taxonomy.regions:
         raise BadAnswer(_unknown_word("region", region, taxonomy.regions, "data/regions.yaml"))
-    return Filters(tuple(dict.fromkeys(wanted)), region, remote, min_hours, available_on)
+    return Filters(tuple(dict.fromkeys(wanted)), region, remote, min_hours, available_on, until)
 
 
 def _unknown_word(kind: str, word: str, choices, where: str, aliases=None) -> str:

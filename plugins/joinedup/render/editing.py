@@ -32,6 +32,10 @@ class Forge:
     def edit_url(self, path: str) -> str:
         return f"{self.url}/edit/{quote(self.branch)}/{quote(path)}"
 
+    def view_url(self, path: str) -> str:
+        """The file as the forge shows it (a page of docs/, say), on the site's branch."""
+        return f"{self.url}/blob/{quote(self.branch)}/{quote(path)}"
+
     def history_url(self, path: str) -> str:
         return f"{self.url}/commits/{quote(self.branch)}/{quote(path)}"
 

@@ -1,4 +1,5 @@
-"""Open data: the proposals and the directory as JSON and CSV, for anyone to reuse.
+"""Open data: the proposals, the directory, the groups and the open needs as JSON and CSV,
+for anyone to reuse.
 
 Each file holds exactly what the pages publish and nothing more: no e-mail address (the
 person page never shows one as text), no forge login (no page shows it), no commit e-mail.
@@ -10,12 +11,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 from joinedup.core.buildcache import kept_per_profile
 from joinedup.core.markup import render_body
 from joinedup.core.model import Agenda, Directory, Proposal, Volunteer
 
 PROPOSALS_JSON = "data/proposals.json"
+GROUPS_JSON = "data/groups.json"
+NEEDS_JSON = "data/needs.json"
+# The version of the groups' and needs' files: raised when a field changes meaning or goes
+# away (adding one does not), so a site reading another's knows what it reads.
+EXCHANGE_VERSION = 1
+# Their JSON Schemas, published under /schema/ beside the profile's.
+SCHEMA_FOLDER = Path(__file__).with_name("schemas")
+PUBLISHED_SCHEMAS = {"schema/groups.json": SCHEMA_FOLDER / "groups.json",
+                     "schema/needs.json": SCHEMA_FOLDER / "needs.json"}
 PEOPLE_JSON = "data/people.json"
 PEOPLE_CSV = "data/people.csv"
 
@@ -67,6 +78,76 @@ def open_data(agenda: Agenda, directory: Directory, site_url: str, root=None, di
                                "proposals": proposals}),
         PEOPLE_JSON: people_json.getvalue(),
         PEOPLE_CSV: people_csv.getvalue(),
+    }
+
+
+def groups_and_needs(agenda: Agenda, directory: Directory, needs, site_url: str, today) -> dict[str, str]:
+    """``{output path: text}`` for data/groups.json, data/needs.json and their schemas.
+
+    ``needs`` are the open needs (``joinedup.match.board.open_needs``) in board order. A group's
+    record holds what its page shows (no e-mail address: the page never shows one as text);
+    a need's, what the needs board shows.
+    """
+    base = site_url.rstrip("/")
+    groups = [_group(group, agenda, directory, base, today)
+              for group in sorted(agenda.groups.values(), key=lambda g: (g.name.casefold(), g.slug))]
+    files = {
+        GROUPS_JSON: _json({"version": EXCHANGE_VERSION, "build_date": directory.build_date.isoformat(),
+                            "groups": groups}),
+        NEEDS_JSON: _json({"version": EXCHANGE_VERSION, "build_date": directory.build_date.isoformat(),
+                           "needs": [_need(need, directory, base) for need in needs]}),
+    }
+    files.update({target: source.read_text(encoding="utf-8") for target, source in PUBLISHED_SCHEMAS.items()})
+    return files
+
+
+def _group(group, agenda: Agenda, directory: Directory, base: str, today) -> dict:
+    known = directory.volunteers
+    return {
+        "slug": group.slug,
+        "url": f"{base}/groups/{group.slug}/",
+        "name": group.name,
+        "summary": group.summary,
+        "sponsor": group.sponsor,
+        "vision": group.vision,
+        "mission": group.mission,
+        "goals": list(group.goals),
+        "expected_outcomes": list(group.expected_outcomes),
+        "measures_of_success": list(group.measures_of_success),
+        "how_it_works": group.how_it_works or None,
+        "assumptions": list(group.assumptions),
+        "review": group.review.isoformat() if group.review else None,
+        "themes": list(group.themes),
+        "core_team": [_person_ref(p, directory, base) for p in group.core_team if p in known],
+        "members": [_person_ref(p, directory, base) for p in group.members if p not in group.core_team and p in known],
+        "proposals": [p.slug for p in agenda.ordered(agenda.by_group.get(group.slug, ()))],
+        "needs": [{
+            "skill": need.skill,
+            "hours_per_week": need.hours_per_week,
+            "remote": need.remote,
+            "region": need.region or None,
+            "until": need.until.isoformat() if need.until else None,
+            "note": need.note or None,
+            "state": need.state(today),
+        } for need in group.needs],
+        "website": group.contact.website or None,
+        "discussion": group.discussion or None,
+        "body_html": str(render_body(group.body)) if group.body.strip() else None,
+    }
+
+
+def _need(need, directory: Directory, base: str) -> dict:
+    return {
+        "id": need.key,
+        "skills": list(need.skills),
+        "hours_per_week": need.hours_per_week or None,
+        "remote": need.remote,
+        "region": need.region or None,
+        "until": need.until.isoformat() if need.until else None,
+        "note": need.note or None,
+        "asked_by": {"kind": need.asked_by, "slug": need.slug, "name": need.asker, "url": f"{base}/{need.url}"},
+        "declared": need.declared.isoformat() if need.declared else None,
+        "could_fill": need.could_fill,
     }
 
 

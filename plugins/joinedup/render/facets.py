@@ -17,10 +17,18 @@ profiles its page list alone is over a megabyte. So the build also writes, under
   most surnames) has its numbers right there instead of a file of its own:
   ``[word, count, [numbers]]``;
 * ``cards/<n>.json``: the result cards (id, name, headline, place, skills) of people
-  ``n * CARD_SHARD`` onwards, so a page of results fetches a few kilobytes.
+  ``n * CARD_SHARD`` onwards, so a page of results fetches a few kilobytes;
+* ``facts/<n>.json``: what the ranking reads (``joinedup.match.matching``) of people
+  ``n * FACT_SHARD`` onwards, one short list each: ``[id, hours a week, remote (1 or 0), region,
+  start, until, last commit, "skill=level,…"]`` (dates ISO or "", level "" when not said);
+  about 80 bytes a person, so the few files a query's candidates fall in are a few kilobytes
+  each once compressed.
 
 The browser ANDs the sets of different filters and words, ORs the values of one filter (except
-skills, which must all be held) and shows the first cards in directory order. People are not
+skills, which must all be held), then reads the facts of those people, keeps those with the
+hours asked for, and orders them by the one ranking (score, then id), with its reasons, as
+``match`` and ``search`` do; ``index.json`` carries the build date and the labels the reasons
+use. People are not
 in Pagefind's index at all (it indexes proposals and groups only): a big directory's profile
 pages would cost Pagefind most of a build's time and memory, and a one-profile edit a new run.
 Contact details are never written here.
@@ -38,11 +46,12 @@ from pathlib import Path
 
 from joinedup.core.buildcache import KeptResults, kept_per_profile
 from joinedup.core.model import Directory, Volunteer
-from joinedup.render.labels import AVAILABILITY_BANDS, HOURS_BANDS, hours_band
+from joinedup.render.labels import AVAILABILITY_BANDS, hours_band
 from joinedup.render.rendering import CannotUpdate
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CARD_SHARD = 8
+FACT_SHARD = 256
 INLINE_UP_TO = 4
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 # Markdown link targets and bare addresses in a bio: their pieces ("https", "org") are not words.
@@ -121,8 +130,6 @@ def person_facets(volunteer, taxonomy, today) -> tuple[tuple[tuple[str, str], ..
     pairs = [("skill", s) for s in volunteer.skill_ids]
     pairs += [("region", volunteer.region), ("remote", "yes" if volunteer.remote else "no"),
               ("availability", facts["availability"])]
-    bands = list(HOURS_BANDS)
-    pairs += [("hours", band) for band in bands[: bands.index(facts["hours"]) + 1]]
     pairs += [("theme", t) for t in volunteer.themes]
     pairs += [("word", w) for w in dict.fromkeys(words_of(_searchable_text(volunteer, taxonomy)))]
     card = [volunteer.id, volunteer.name, volunteer.headline, facts["place"], facts["skills"]]
@@ -136,7 +143,7 @@ def facet_values(directory: Directory, kept: KeptResults | None = None, digests=
     last build when their profile is unchanged."""
     taxonomy, today = directory.taxonomy, directory.build_date
     values: dict[str, dict[str, array]] = {key: {} for key in ("skill", "region", "remote", "availability",
-                                                                "hours", "theme", "word")}
+                                                                "theme", "word")}
     shards: list[bytes] = []  # the cards, CARD_SHARD people to a file, as the files' bytes
     cards: list = []
     day = today.isoformat()
@@ -163,6 +170,24 @@ def facet_values(directory: Directory, kept: KeptResults | None = None, digests=
     return values, shards
 
 
+def ranking_facts(volunteer: Volunteer, updated: dt.date | None) -> list:
+    """What the search page's ranking reads of one person (see the module's docstring)."""
+    window = volunteer.availability
+
+    def day(value):
+        return value.isoformat() if value else ""
+
+    return [volunteer.id, window.hours_per_week, 1 if volunteer.remote else 0, volunteer.region,
+            day(window.start), day(window.until), day(updated),
+            ",".join(f"{skill.skill}={skill.level}" for skill in volunteer.skills)]
+
+
+def _facts_files(directory: Directory, dates) -> list[bytes]:
+    people = [ranking_facts(volunteer, dates.get(volunteer.path)) for volunteer in directory.sorted_volunteers()]
+    return [json.dumps(people[start:start + FACT_SHARD], ensure_ascii=False, separators=(",", ":")).encode()
+            for start in range(0, len(people), FACT_SHARD)]
+
+
 def _cards_file(cards: list[str]) -> bytes:
     """The file of a shard of cards, each already JSON text: what json.dumps of the list gives."""
     return ("[" + ",".join(cards) + "]").encode()
@@ -180,11 +205,12 @@ def _packed(facets) -> tuple[str, str]:
 
 
 def write_facets(directory: Directory, output: Path, previous: Path | str | None = None,
-                 root: Path | None = None, digests=None) -> list[str]:
+                 root: Path | None = None, digests=None, dates: dict | None = None) -> list[str]:
     """Write the facet and card files into ``output/search/facets``; returns all their names
     (relative to ``output``). With ``previous`` (the last site, updated in place), a file whose
     bytes are the same there is not written again. With ``root`` and ``digests``, people's
-    facets are kept in the cache folder for the next build (up to KEEP_PER_PROFILE_UP_TO people)."""
+    facets are kept in the cache folder for the next build (up to KEEP_PER_PROFILE_UP_TO people).
+    ``dates`` (profile path → date of its last commit) gives the ranking's freshness."""
     folder = Path(output) / FOLDER
     count = len(directory.volunteers)
     kept = kept_per_profile(root, "facets", digests, count)
@@ -211,10 +237,15 @@ def write_facets(directory: Directory, output: Path, previous: Path | str | None
         files[f"words/{prefix}.json"] = json.dumps(words, separators=(",", ":")).encode()
     for number, data in enumerate(cards):
         files[f"cards/{number}.json"] = data
+    for number, data in enumerate(_facts_files(directory, dates or {})):
+        files[f"facts/{number}.json"] = data
+    taxonomy = directory.taxonomy
     manifest = {
-        "version": FORMAT_VERSION, "count": count, "shard": CARD_SHARD, "values": listed,
-        "prefixes": sorted(vocabulary),
-        "labels": {"availability": dict(AVAILABILITY_BANDS), "hours": dict(HOURS_BANDS)},
+        "version": FORMAT_VERSION, "count": count, "shard": CARD_SHARD, "factShard": FACT_SHARD, "values": listed,
+        "prefixes": sorted(vocabulary), "today": directory.build_date.isoformat(),
+        "labels": {"availability": dict(AVAILABILITY_BANDS),
+                   "skill": {skill.id: skill.label for skill in taxonomy.skills.values()},
+                   "region": {region.id: region.label for region in taxonomy.regions.values()}},
     }
     files["index.json"] = json.dumps(manifest, separators=(",", ":")).encode()
     before = Path(previous) / FOLDER if previous else None
@@ -261,6 +292,7 @@ def update_facets(site: Path | str, changes, taxonomy, today, count: int) -> Fac
     new: set[str] = set()
     vocabularies: dict[str, list] = {}
     cards: dict[int, list] = {}
+    facts: dict[int, list] = {}
 
     def read(name: str) -> bytes:
         if name in written:
@@ -299,6 +331,13 @@ def update_facets(site: Path | str, changes, taxonomy, today, count: int) -> Fac
             if (number in found) != (word in words_before):
                 raise CannotUpdate(f"the index of {word!r} does not hold {old.id} as recorded")
             found.discard(number) if word in words_before else found.add(number)
+        facts_before, facts_after = ranking_facts(old, None), ranking_facts(volunteer, None)
+        if facts_before != facts_after:
+            shard = number // FACT_SHARD
+            if shard not in facts:
+                facts[shard] = json.loads(read(f"facts/{shard}.json"))
+            # An edit not yet committed keeps the date of the last commit, as search's index does.
+            facts[shard][number % FACT_SHARD] = facts_after[:6] + facts[shard][number % FACT_SHARD][6:7] + facts_after[7:]
         if card_before != card_after:
             shard = number // CARD_SHARD
             if shard not in cards:
@@ -328,6 +367,8 @@ def update_facets(site: Path | str, changes, taxonomy, today, count: int) -> Fac
             gone.add(name)
     for shard, shown in cards.items():
         written[f"cards/{shard}.json"] = json.dumps(shown, ensure_ascii=False, separators=(",", ":")).encode()
+    for shard, known in facts.items():
+        written[f"facts/{shard}.json"] = json.dumps(known, ensure_ascii=False, separators=(",", ":")).encode()
     prefixes_gone = {name[6:-5] for name in gone if name.startswith("words/")}
     prefixes_new = {name[6:-5] for name in new if name.startswith("words/")}
     if prefixes_gone or prefixes_new:

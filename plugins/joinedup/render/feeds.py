@@ -1,4 +1,6 @@
-"""Atom feeds of proposals (RFC 4287): all proposals, one per theme, and status changes.
+"""Atom feeds (RFC 4287) of proposals (all proposals, one per theme, status changes, and all
+proposals broadest support first: joinedup.match.breadth) and of open needs (all needs, one per
+skill and one per region).
 
 Written with ElementTree, so every text is escaped by the XML writer; the characters XML
 1.0 cannot hold even escaped (form feed and the other C0 controls, which ``check`` refuses
@@ -7,6 +9,11 @@ in files anyway) are dropped from the document. Entry ids are
 the site moves to another domain. Dates come from git history (or the proposal's ``date``
 without it), never from the clock, so two builds of the same commit give the same feeds.
 Titles and summaries are in the site's language, dates written as its pages write them.
+
+A need's entry id is derived the same way from its key (``joinedup.match.board``: the file
+that declares it and what it asks), so a reader does not show an old need again when the
+build date, its hours or another file change. Its ``updated`` is the day its file last
+changed in git (without history, a proposal's ``date``, or for a group the build date).
 """
 
 from __future__ import annotations
@@ -21,15 +28,27 @@ from joinedup.core.i18n import format_day
 from joinedup.core.i18n import gettext as _
 from joinedup.core.markup import render_body
 from joinedup.core.model import STATUS_LABELS, Agenda, Directory, Proposal
+from joinedup.match.breadth import by_breadth, supports
+from joinedup.render.labels import need_label
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
 ALL_PROPOSALS = "feeds/proposals.atom.xml"
 STATUS_CHANGES = "feeds/status-changes.atom.xml"
+BY_BREADTH = "feeds/proposals-by-breadth.atom.xml"
+ALL_NEEDS = "feeds/needs.atom.xml"
 
 
 def theme_feed(theme: str) -> str:
     return f"feeds/themes/{theme}.atom.xml"
+
+
+def skill_needs_feed(skill: str) -> str:
+    return f"feeds/needs/skills/{skill}.atom.xml"
+
+
+def region_needs_feed(region: str) -> str:
+    return f"feeds/needs/regions/{region}.atom.xml"
 
 
 @dataclass(frozen=True)
@@ -59,7 +78,65 @@ def proposal_feeds(agenda: Agenda, directory: Directory, site: FeedSite, build_d
             theme_feed(theme.id), f"themes/{theme.id}/", build_date,
         )
     feeds[STATUS_CHANGES] = _status_feed(agenda, directory, site, build_date)
+    feeds[BY_BREADTH] = _proposals_feed(
+        agenda, directory, site, by_breadth(agenda.ordered(), supports(agenda, directory)),
+        _("%(site)s: proposals, broadest support first") % {"site": site.name}, BY_BREADTH, "proposals/by-breadth/",
+        build_date,
+    )
     return feeds
+
+
+def needs_feeds(needs, taxonomy, site: FeedSite, build_date: dt.date) -> dict[str, str]:
+    """The feeds of open needs (``joinedup.match.board.open_needs``), as ``{output path: Atom
+    XML}``: all of them, and one for every skill and every region of the taxonomy (empty ones
+    too, so a subscription made today keeps working)."""
+    feeds = {ALL_NEEDS: _needs_feed(site, needs, taxonomy, _("%(site)s: needs") % {"site": site.name},
+                                    ALL_NEEDS, "needs/", build_date)}
+    for skill in taxonomy.skills.values():
+        chosen = [need for need in needs if skill.id in need.skills]
+        feeds[skill_needs_feed(skill.id)] = _needs_feed(
+            site, chosen, taxonomy, _("%(site)s: needs for %(skill)s") % {"site": site.name, "skill": skill.label},
+            skill_needs_feed(skill.id), f"skills/{skill.id}/", build_date)
+    for region in taxonomy.regions.values():
+        chosen = [need for need in needs if need.region == region.id]
+        feeds[region_needs_feed(region.id)] = _needs_feed(
+            site, chosen, taxonomy, _("%(site)s: needs in %(region)s") % {"site": site.name, "region": region.label},
+            region_needs_feed(region.id), f"regions/{region.id}/", build_date)
+    return feeds
+
+
+def _needs_feed(site: FeedSite, needs, taxonomy, title: str, path: str, page: str, build_date: dt.date) -> str:
+    feed = _feed(site, title, path, page)
+    entries = []
+    # Newest first, so that a long list keeps the needs a reader has not seen yet.
+    newest = sorted(needs, key=lambda need: (-(need.declared or build_date).toordinal(), need.key))
+    for need in newest[:FEED_SIZE]:
+        skills = ", ".join(taxonomy.skills[s].label if s in taxonomy.skills else s for s in need.skills)
+        updated = _midnight(need.declared or build_date)
+        entry = ET.Element(f"{{{ATOM}}}entry")
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = _("%(skills)s for %(asker)s") % {"skills": skills,
+                                                                                       "asker": need.asker}
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = site.id(need.key)
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=site.link(need.url))
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(updated)
+        author = ET.SubElement(entry, f"{{{ATOM}}}author")
+        ET.SubElement(author, f"{{{ATOM}}}name").text = need.asker
+        ET.SubElement(author, f"{{{ATOM}}}uri").text = site.link(need.url)
+        for skill in need.skills:
+            label = taxonomy.skills[skill].label if skill in taxonomy.skills else skill
+            ET.SubElement(entry, f"{{{ATOM}}}category", term=f"skill:{skill}", label=label)
+        if need.region:
+            label = taxonomy.regions[need.region].label if need.region in taxonomy.regions else need.region
+            ET.SubElement(entry, f"{{{ATOM}}}category", term=f"region:{need.region}", label=label)
+        if need.remote:
+            ET.SubElement(entry, f"{{{ATOM}}}category", term="remote", label=_("remote"))
+        words = need_label(need, taxonomy)
+        summary = " · ".join(filter(None, (skills, words)))
+        if need.note:
+            summary += f". {need.note}"
+        ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
+        entries.append((updated, entry))
+    return _finish(feed, entries, build_date)
 
 
 def _proposals_feed(agenda, directory, site, proposals, title, path, page, build_date) -> str:

@@ -18,13 +18,13 @@ from markupsafe import Markup
 from joinedup.core.freshness import last_commit_dates
 from joinedup.core.i18n import format_number
 from joinedup.core.markup import obscured_email, render_bio
-from joinedup.core.model import LEVEL_LABELS, LEVELS, STATUS_DESCRIPTIONS, STATUS_LABELS, STATUSES, WHEN_LABELS
+from joinedup.core.model import LEVEL_LABELS, LEVELS, NEED_STATE_LABELS, STATUS_DESCRIPTIONS, STATUS_LABELS, STATUSES, WHEN_LABELS
 from joinedup.load.profiles import published_fields
 from joinedup.match.needs import describe, needs_of, search_query
-from joinedup.render import feeds
+from joinedup.render import calendars, feeds
 from joinedup.render.editing import Forge, profile_source
 from joinedup.render.labels import (
-    AVAILABILITY_BANDS, HOURS_AT_LEAST, HOURS_BANDS, availability_label, code_spans, confirmation_label,
+    AVAILABILITY_BANDS, HOURS_BANDS, availability_label, code_spans, confirmation_label,
     consultation_label, human_date, language_names, mastodon_link, need_label, review_label, search_messages,
     time_label, timed,
 )
@@ -100,7 +100,6 @@ def page_globals(taxonomy, today: dt.date, settings: dict, root, confirmation) -
         "need_search_query": search_query,
         "AVAILABILITY_BANDS": AVAILABILITY_BANDS,
         "HOURS_BANDS": HOURS_BANDS,
-        "HOURS_AT_LEAST": HOURS_AT_LEAST,
         "LEVELS": LEVELS,
         "WHEN_LABELS": WHEN_LABELS,
         "schema_url": Path("volunteers/schema.json").as_posix(),
@@ -117,7 +116,13 @@ def page_globals(taxonomy, today: dt.date, settings: dict, root, confirmation) -
         "help_offer": lambda what, need, address, group=None, discussion="": help_offer(
             what, need, address, settings.get("FORGE_URL", ""), group, discussion),
         "open_needs": lambda group: group.open_needs(today),
-        "feeds": {"all": feeds.ALL_PROPOSALS, "status": feeds.STATUS_CHANGES, "theme": feeds.theme_feed},
+        "feeds": {"all": feeds.ALL_PROPOSALS, "status": feeds.STATUS_CHANGES, "breadth": feeds.BY_BREADTH,
+                  "theme": feeds.theme_feed,
+                  "needs": feeds.ALL_NEEDS, "skill_needs": feeds.skill_needs_feed, "region_needs": feeds.region_needs_feed},
+        "calendars": {"all": calendars.AGENDA_CALENDAR, "theme": calendars.theme_calendar},
+        "closed_needs": lambda group: group.closed_needs(today),
+        "need_state": lambda need: need.state(today),
+        "NEED_STATE_LABELS": NEED_STATE_LABELS,
     }
 
 

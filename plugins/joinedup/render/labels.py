@@ -17,7 +17,9 @@ from markupsafe import Markup, escape
 
 from joinedup.core.i18n import N_, Labels, active_language, format_day, format_number, language_name, month_names, ngettext
 from joinedup.core.i18n import gettext as _
+from joinedup.core.i18n import LOCALES
 from joinedup.core.model import WHEN_LABELS, Group, Need, Proposal, Taxonomy, Volunteer
+from joinedup.match.matching import LEVEL_LABELS, REASON_MESSAGES
 
 
 def human_date(day: dt.date | None) -> str:
@@ -142,6 +144,13 @@ def search_messages() -> dict:
         "skills": _("Skills"),
         "chosen": {"one": ngettext("({n} chosen)", "({n} chosen)", 1),
                    "other": ngettext("({n} chosen)", "({n} chosen)", 2)},
+        "why": _("Why"),
+        "remote": _("Remote"),
+        "hours": _("%(hours)s h/week"),
+        # The ranking's reasons (joinedup.match.matching), each by its English message id.
+        "reasons": {message: _(message) for message in REASON_MESSAGES},
+        "levels": {level: _(label) for level, label in LEVEL_LABELS.items()},
+        "locale": LOCALES.get(active_language(), active_language()).replace("_", "-"),
     }
 
 
@@ -150,9 +159,6 @@ AVAILABILITY_BANDS = Labels({"now": N_("Available now"), "later": N_("Available 
                              "ended": N_("Availability ended")})
 HOURS_BANDS = Labels({"1-2": N_("1–2 hours a week"), "3-5": N_("3–5 hours"), "6-10": N_("6–10 hours"),
                       "11-20": N_("11–20 hours"), "21+": N_("More than 20 hours")})
-# The search page asks for "at least": each choice is a band and every band above it.
-HOURS_AT_LEAST = Labels({"3-5": N_("At least 3 hours a week"), "6-10": N_("At least 6"),
-                         "11-20": N_("At least 11"), "21+": N_("More than 20")})
 
 
 def hours_band(hours: int) -> str:
@@ -210,7 +216,9 @@ def need_label(need: Need, taxonomy: Taxonomy) -> str:
         where = _("remote or %(region)s") % {"region": region} if region else _("remote")
     else:
         where = region
-    parts = [_("%(hours)s h/week") % {"hours": format_number(need.hours_per_week)}, where]
+    # A proposal's needs on the board ask for no hours (0): nothing to say.
+    hours = _("%(hours)s h/week") % {"hours": format_number(need.hours_per_week)} if need.hours_per_week else ""
+    parts = [hours, where]
     if need.until:
         parts.append(_("until %(date)s") % {"date": human_date(need.until)})
     return " · ".join(part for part in parts if part)

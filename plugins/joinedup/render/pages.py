@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from joinedup.core import problems as P
 from joinedup.core.i18n import N_, gettext as _
 from joinedup.core.model import STATUSES, Agenda, Directory, Taxonomy
 from joinedup.core.problems import Problem, ProblemsFound, problem
 from joinedup.load.profiles import ID_PATTERN, RESERVED_IDS
+from joinedup.match.board import OpenNeed, needs_by_region, needs_by_skill
+from joinedup.match.breadth import Support, by_breadth, supports
 
 
 # The languages the "Add yourself" form offers as boxes after the site's own: those most
@@ -88,12 +90,14 @@ def paginate(
     return planned
 
 
-def plan_directory(directory: Directory, per_page: int = 30, agenda: Agenda | None = None) -> list[PlannedPage]:
+def plan_directory(directory: Directory, per_page: int = 30, agenda: Agenda | None = None,
+                   needs: Sequence[OpenNeed] = ()) -> list[PlannedPage]:
     """Every directory page: the people index, one per person, skill, skill group and region,
     the search page and the "Add yourself" form.
 
     With ``agenda``, each person's page also gets the proposals they wrote and endorse, and
-    the groups they belong to (core team or members).
+    the groups they belong to (core team or members). The first page of each skill and region
+    lists the open ``needs`` (``joinedup.match.board.open_needs``) for it beside the people.
     Raises ProblemsFound (JU300) if two pages would be written to the same file.
     """
     taxonomy = directory.taxonomy
@@ -114,9 +118,11 @@ def plan_directory(directory: Directory, per_page: int = 30, agenda: Agenda | No
 
     skill_counts = {skill: len(directory.by_skill.get(skill, ())) for skill in taxonomy.skills}
     planned.append(PlannedPage("skills/", "skills.html", {"skill_counts": skill_counts}))
+    for_skill, for_region = needs_by_skill(needs), needs_by_region(needs)
     for skill in taxonomy.skills.values():
         people = directory.people(directory.by_skill.get(skill.id, ()))
-        planned += paginate(f"skills/{skill.id}/", "skill.html", people, per_page, skill=skill)
+        planned += _with_needs(paginate(f"skills/{skill.id}/", "skill.html", people, per_page, skill=skill),
+                               for_skill.get(skill.id, ()))
     for group in taxonomy.skill_groups.values():
         skills = taxonomy.skills_in_group(group.id)
         ids = sorted({v for s in skills for v in directory.by_skill.get(s.id, ())})
@@ -130,7 +136,8 @@ def plan_directory(directory: Directory, per_page: int = 30, agenda: Agenda | No
     planned.append(PlannedPage("regions/", "regions.html", {"region_counts": region_counts}))
     for region in taxonomy.regions.values():
         people = directory.people(directory.by_region.get(region.id, ()))
-        planned += paginate(f"regions/{region.id}/", "region.html", people, per_page, region=region)
+        planned += _with_needs(paginate(f"regions/{region.id}/", "region.html", people, per_page, region=region),
+                               for_region.get(region.id, ()))
 
     planned.append(PlannedPage("search/", "search.html", {"title": "Search"}))
     planned.append(PlannedPage("join/", "join.html", {"languages": FORM_LANGUAGES, "id_pattern": ID_PATTERN.pattern,
@@ -150,31 +157,65 @@ def plan_insights(insights) -> list[PlannedPage]:
     return [PlannedPage("insights/", "insights.html", {"insights": insights, "charts": insights_charts(insights)})]
 
 
-def plan_agenda(agenda: Agenda, taxonomy: Taxonomy, per_page: int = 30) -> list[PlannedPage]:
+def _with_needs(pages: list[PlannedPage], needs: tuple[OpenNeed, ...]) -> list[PlannedPage]:
+    """The listing's pages, the first with ``needs`` (the others with none: listed once)."""
+    return [PlannedPage(page.url, page.template, {**page.context, "needs": needs if number == 0 else ()})
+            for number, page in enumerate(pages)]
+
+
+def plan_needs(needs: Sequence[OpenNeed]) -> list[PlannedPage]:
+    """The needs board, ``needs/``: every open need in board order (joinedup.match.board).
+
+    Its context holds each need's count of people who could fill it, and no person: a quick
+    rebuild (joinedup.builder.quick) changes no count, so it never has to render it again."""
+    return [PlannedPage("needs/", "needs.html", {"needs": tuple(needs)})]
+
+
+def plan_agenda(agenda: Agenda, taxonomy: Taxonomy, per_page: int = 30, *,
+                directory: Directory) -> list[PlannedPage]:
     """The browse pages of proposals and groups: by theme, by status, and the groups index.
 
     Proposal and group pages themselves are planned by :func:`plan_content`; these listings
-    come from the model, like the directory's. Each page's context holds everything it shows
-    about its proposals (endorsement counts, last change), so a page whose context is
-    unchanged is unchanged.
+    come from the model, like the directory's. Each proposal listing comes in two orders, most
+    recently changed first at its own address and broadest support first under
+    ``by-breadth/`` (joinedup.match.breadth), each paginated. Each page's context holds
+    everything it shows about its proposals (endorsement counts, last change, breadth), so a
+    page whose context is unchanged is unchanged.
     """
+    support = supports(agenda, directory)
     planned: list[PlannedPage] = []
     status_counts = {status: len(agenda.by_status.get(status, ())) for status in STATUSES}
-    planned += paginate("proposals/", "proposals.html", agenda.ordered(), per_page, key="proposals",
-                        status_counts=status_counts)
+    planned += _both_orders("proposals/", "proposals.html", agenda.ordered(), support, per_page,
+                            status_counts=status_counts)
     theme_counts = {theme: len(agenda.by_theme.get(theme, ())) for theme in taxonomy.themes}
     planned.append(PlannedPage("themes/", "themes.html", {"theme_counts": theme_counts}))
     for theme in taxonomy.themes.values():
         proposals = agenda.ordered(agenda.by_theme.get(theme.id, ()))
-        planned += paginate(f"themes/{theme.id}/", "theme.html", proposals, per_page, key="proposals", theme=theme)
+        planned += _both_orders(f"themes/{theme.id}/", "theme.html", proposals, support, per_page, theme=theme)
     planned.append(PlannedPage("status/", "statuses.html", {"status_counts": status_counts}))
     for status in STATUSES:
         proposals = agenda.ordered(agenda.by_status.get(status, ()))
-        planned += paginate(f"status/{status}/", "status.html", proposals, per_page, key="proposals", status=status)
+        planned += _both_orders(f"status/{status}/", "status.html", proposals, support, per_page, status=status)
     proposal_counts = {slug: len(agenda.by_group.get(slug, ())) for slug in agenda.groups}
     planned.append(PlannedPage("groups/", "groups.html", {"groups": list(agenda.groups.values()),
                                                            "proposal_counts": proposal_counts}))
-    return [_with_proposal_facts(page, agenda) for page in planned]
+    return [_with_proposal_facts(page, agenda, support) for page in planned]
+
+
+# The listing of proposals broadest support first, under the listing's own address.
+BY_BREADTH = "by-breadth/"
+
+
+def _both_orders(url: str, template: str, proposals: list, support: Mapping[str, Support], per_page: int,
+                 **context) -> list[PlannedPage]:
+    """The pages of a proposal listing in its two orders: ``url`` (most recently changed first,
+    as ``proposals`` come) and ``url/by-breadth/``, each with ``sorting``: the address of each
+    order and which one the page shows."""
+    recent = {"recent": url, "breadth": url + BY_BREADTH}
+    return (paginate(url, template, proposals, per_page, key="proposals", sorting={**recent, "active": "recent"},
+                     **context)
+            + paginate(url + BY_BREADTH, template, by_breadth(proposals, support), per_page, key="proposals",
+                       sorting={**recent, "active": "breadth"}, **context))
 
 
 def plan_content(agenda: Agenda, directory: Directory, body: Callable[[str], str],
@@ -188,6 +229,7 @@ def plan_content(agenda: Agenda, directory: Directory, body: Callable[[str], str
     """
     people = directory.people
     known = directory.volunteers
+    support = supports(agenda, directory)
     planned: list[PlannedPage] = []
     for proposal in agenda.proposals.values():
         planned.append(PlannedPage(f"proposals/{proposal.slug}/", "proposal.html", {
@@ -203,6 +245,7 @@ def plan_content(agenda: Agenda, directory: Directory, body: Callable[[str], str
             "history_state": agenda.history.state,
             "history_note": agenda.history.note,
             "helping": helping(proposal),
+            "support": support[proposal.slug],
         }))
     for group in agenda.groups.values():
         proposals = agenda.ordered(agenda.by_group.get(group.slug, ()))
@@ -214,7 +257,7 @@ def plan_content(agenda: Agenda, directory: Directory, body: Callable[[str], str
             "proposals": proposals,
             "helping": helping(group),
         }))
-    return [_with_proposal_facts(page, agenda) for page in planned]
+    return [_with_proposal_facts(page, agenda, support) for page in planned]
 
 
 # Context keys holding lists of proposals, each shown as a card with its endorsement count
@@ -222,9 +265,10 @@ def plan_content(agenda: Agenda, directory: Directory, body: Callable[[str], str
 _PROPOSAL_LISTS = ("proposals", "merged_into", "synthesised")
 
 
-def _with_proposal_facts(page: PlannedPage, agenda: Agenda) -> PlannedPage:
-    """The page with the endorsement counts and last changes of the proposals it lists, so
-    that its context (and fingerprint) holds what its cards show."""
+def _with_proposal_facts(page: PlannedPage, agenda: Agenda, support: Mapping[str, Support]) -> PlannedPage:
+    """The page with the endorsement counts and last changes of the proposals it lists (and
+    their breadth, on a listing broadest first), so that its context (and fingerprint) holds
+    what its cards show."""
     proposals = [p for key in _PROPOSAL_LISTS for p in page.context.get(key) or ()]
     if not proposals:
         return page
@@ -232,6 +276,8 @@ def _with_proposal_facts(page: PlannedPage, agenda: Agenda) -> PlannedPage:
         "endorsements": {p.slug: len(agenda.endorsers.get(p.slug, ())) for p in proposals},
         "changed": {p.slug: agenda.last_changed(p) for p in proposals},
     }
+    if page.context.get("sorting", {}).get("active") == "breadth":
+        facts["breadth"] = {p.slug: support[p.slug] for p in proposals}
     return PlannedPage(page.url, page.template, {**page.context, **facts})
 
 

@@ -34,11 +34,11 @@ class Helpers:
 
     def _match(self, key) -> None:
         from joinedup.core.buildcache import load_memo
-        from joinedup.match.matching import CandidatePool, group_of
+        from joinedup.match.matching import CandidatePool
         from joinedup.match.needs import NeedMatches, candidates_of, match_needs
 
         if self._pool is None:
-            self._pool = CandidatePool(candidates_of(self.repository, self.dates), group_of(self.repository.taxonomy))
+            self._pool = CandidatePool(candidates_of(self.repository, self.dates))
             self._kept = load_memo(self.repository.root, self.MEMO)
         need, limit = key
         inputs = self._pool.inputs_of(need, self.repository.build_date, limit)

@@ -15,13 +15,16 @@ const site = form.dataset.site || "";
 const PAGE = 20;
 // Within one filter any ticked value will do, except skills: people must have them all (and
 // proposals and groups need them all). "type" is the What choice; empty means people.
-const FILTERS = ["type", "status", "skill", "region", "remote", "availability", "hours", "theme"];
+const FILTERS = ["type", "status", "skill", "region", "remote", "availability", "hours", "from", "until", "theme"];
 const ALL_OF = new Set(["skill"]);
+// Not sets of people: what the ranking asks for (hours is also a filter, "at least").
+const RANKING = new Set(["hours", "from", "until"]);
 
 let generation = 0;
 let showMore = null;
 
-// The words shown, in the page's language: search.html puts them in data-messages ({n} is a number).
+// The words shown, in the page's language: search.html puts them in data-messages ({n} is a number);
+// also the ranking's reasons, by their English message ids, and the locale dates are written in.
 const MESSAGES = JSON.parse(form.dataset.messages || "{}");
 const counting = new Intl.NumberFormat(document.documentElement.lang || undefined);
 const plurals = new Intl.PluralRules(document.documentElement.lang || undefined);
@@ -62,7 +65,12 @@ function restore() {
   for (const field of form.elements) {
     if (!FILTERS.includes(field.name)) continue;
     const values = params.getAll(field.name);
-    if (field.type === "radio") {
+    if (field.type === "number") {
+      const hours = parseInt(values[0], 10); // an old link's band ("3-5") asks for at least its first number
+      field.value = Number.isNaN(hours) ? "" : String(hours);
+    } else if (field.type === "date") {
+      field.value = values[0] || "";
+    } else if (field.type === "radio") {
       field.checked = field.value === (values[0] || "");
     } else if (field.type === "checkbox") {
       field.checked = values.includes(field.value);
@@ -152,6 +160,101 @@ async function wordSet(manifest, q) {
   return result;
 }
 
+// --- the ranking: the same sums as joinedup/match/matching.py (see docs/search.md) ----------
+
+const WEIGHTS = { skill: 40, window: 30, hours: 15, place: 10, freshness: 5 };
+const LEVEL_POINTS = { expert: 4, intermediate: 3, "": 3, beginner: 2 };
+const FRESH_DAYS = 183;
+const STALE_DAYS = 365;
+
+const day = (text) => (text ? Date.parse(`${text}T00:00:00Z`) / 86400000 : null);
+const iso = (number) => new Date(number * 86400000).toISOString().slice(0, 10);
+
+// One person's facts from facts/<n>.json as the ranking reads them.
+function person([id, hours, remote, region, start, until, updated, skills]) {
+  const levels = new Map(skills ? skills.split(",").map((pair) => pair.split("=")) : []);
+  return { id, hours, remote: remote === 1, region, start: day(start), until: day(until), updated: day(updated), levels };
+}
+
+function windowLevel(who, start, until) {
+  const from = who.start, to = who.until;
+  if ((from === null || from <= start) && (to === null || to >= until)) return 2;
+  if ((from === null || from <= until) && (to === null || to >= start)) return 1;
+  return 0;
+}
+
+// The score and reasons of `who` for `need`: matching.explain, reason for reason.
+function explain(who, need, today) {
+  const reasons = [];
+  let points = 0;
+  for (const skill of need.skills) {
+    const level = who.levels.get(skill);
+    if (level === undefined) reasons.push(["no %(skill)s ✗", { skill: ["skill", skill] }, false]);
+    else if (level) reasons.push(["%(skill)s (%(level)s) ✓", { skill: ["skill", skill], level: ["level", level] }, true]);
+    else reasons.push(["%(skill)s ✓", { skill: ["skill", skill] }, true]);
+    points += level === undefined ? 0 : LEVEL_POINTS[level] ?? 3;
+  }
+  let place = 2;
+  if (need.region !== null || need.remote) {
+    const wanted = { region: ["region", need.region] };
+    if (need.remote && who.remote) reasons.push(["remote ✓", {}, true]);
+    else if (need.region !== null && who.region === need.region) reasons.push(["in %(region)s ✓", wanted, true]);
+    else if (who.remote && !need.remote) { place = 1; reasons.push(["remote, not in %(region)s", wanted, null]); }
+    else if (need.remote) { place = 0; reasons.push(["not remote ✗", {}, false]); }
+    else { place = 0; reasons.push(["in %(region)s, not %(wanted)s ✗", { region: ["region", who.region], wanted: ["region", need.region] }, false]); }
+  }
+  const hours = who.hours >= need.hours ? 2 : 2 * who.hours >= need.hours ? 1 : 0;
+  if (need.hours) {
+    const values = { hours: ["plain", Math.min(who.hours, need.hours)], wanted: ["plain", need.hours] };
+    reasons.push([["%(hours)s of %(wanted)s hours ✗", "%(hours)s of %(wanted)s hours", "%(hours)s of %(wanted)s hours ✓"][hours],
+      values, [false, null, true][hours]]);
+  }
+  const start = need.start ?? today;
+  const until = Math.max(start, need.until ?? start);
+  const window = windowLevel(who, start, until);
+  if (window === 2) {
+    reasons.push(who.until !== null ? ["available until %(date)s ✓", { date: ["date", who.until] }, true]
+      : ["available, no end date ✓", {}, true]);
+  } else if (window === 1) {
+    const shown = who.until !== null && who.until < until ? who.until : who.start;
+    reasons.push([shown === who.until ? "available until %(date)s, part of the window"
+      : "available from %(date)s, part of the window", { date: ["date", shown] }, null]);
+  } else if (who.until !== null && who.until < start) {
+    reasons.push(["availability ended %(date)s ✗", { date: ["date", who.until] }, false]);
+  } else {
+    reasons.push(["available from %(date)s ✗", { date: ["date", who.start] }, false]);
+  }
+  let freshness = 1;
+  if (who.updated !== null) {
+    const age = today - who.updated;
+    freshness = age <= FRESH_DAYS ? 2 : age <= STALE_DAYS ? 1 : 0;
+    reasons.push([["updated %(date)s (over a year ago)", "updated %(date)s (over 6 months ago)", "updated %(date)s"][freshness],
+      { date: ["date", who.updated] }, freshness === 2 ? true : null]);
+  }
+  const skillPart = need.skills.length ? (WEIGHTS.skill * points) / (4 * need.skills.length) : WEIGHTS.skill;
+  const total = skillPart + (WEIGHTS.window * window) / 2 + (WEIGHTS.hours * hours) / 2
+    + (WEIGHTS.place * place) / 2 + (WEIGHTS.freshness * freshness) / 2;
+  return { score: Math.round(total * 10) / 10, reasons };
+}
+
+const dates = new Intl.DateTimeFormat(MESSAGES.locale || undefined, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+
+// A reason in the page's language, with labels for ids and dates written out (Reason.words).
+function reasonText([message, values], labels) {
+  const words = (MESSAGES.reasons || {})[message] || message;
+  return words.replace(/%\((\w+)\)s/g, (_, name) => {
+    const [kind, value] = values[name];
+    if (kind === "skill") return labels.skill[value] || value;
+    if (kind === "region") return labels.region[value] || value;
+    if (kind === "level") return (MESSAGES.levels || {})[value] || value;
+    if (kind === "date") {
+      const text = dates.format(new Date(value * 86400000));
+      return MESSAGES.locale?.startsWith("fr") && text.startsWith("1 ") ? `1er${text.slice(1)}` : text;
+    }
+    return counting.format(value);
+  });
+}
+
 async function facetSearch(q, filters) {
   const manifest = await fetchOnce(`${facets}index.json`, "json");
   const nobody = { total: 0, cards: async () => [] };
@@ -161,26 +264,54 @@ async function facetSearch(q, filters) {
     if (result === null) return nobody;
   }
   for (const [key, values] of Object.entries(filters)) {
+    if (RANKING.has(key)) continue;
     const sets = await Promise.all(values.map((value) => facetSet(manifest, key, value)));
     const combined = sets.reduce((a, b) => a.map((word, i) => (ALL_OF.has(key) ? word & b[i] : word | b[i])));
     result = result ? result.map((word, i) => word & combined[i]) : combined;
   }
-  if (result === null) return nobody; // only a one-letter word so far, and no filter
+  const least = parseInt(filters.hours?.[0], 10) || 0;
+  if (result === null) {
+    if (!least && !filters.from && !filters.until) return nobody; // only a one-letter word so far, and no filter
+    result = new Uint32Array(Math.ceil(manifest.count / 32)).fill(0xffffffff);
+  }
   const numbers = [];
   result.forEach((word, i) => {
-    for (let bit = 0; word; bit++, word >>>= 1) if (word & 1) numbers.push(i * 32 + bit);
+    for (let bit = 0; word; bit++, word >>>= 1) if (word & 1 && i * 32 + bit < manifest.count) numbers.push(i * 32 + bit);
   });
+  // The need the filters ask for, as `search` makes it (search.Filters.as_need).
+  const today = day(manifest.today);
+  const regions = filters.region || [];
+  const need = {
+    skills: filters.skill || [], region: regions.length === 1 ? regions[0] : null,
+    remote: (filters.remote || []).includes("yes"), hours: least,
+    start: day(filters.from?.[0]) ?? (filters.availability?.length === 1 && filters.availability[0] === "now" ? today : null),
+    until: day(filters.until?.[0]),
+  };
+  const shards = [...new Set(numbers.map((n) => Math.floor(n / manifest.factShard)))];
+  const facts = new Map(await Promise.all(
+    shards.map(async (shard) => [shard, await fetchOnce(`${facets}facts/${shard}.json`, "json")])));
+  const ranked = [];
+  for (const n of numbers) {
+    const who = person(facts.get(Math.floor(n / manifest.factShard))[n % manifest.factShard]);
+    if (who.hours < least) continue;
+    ranked.push({ n, who, ...explain(who, need, today) });
+  }
+  ranked.sort((a, b) => b.score - a.score || (a.who.id < b.who.id ? -1 : a.who.id > b.who.id ? 1 : 0));
   const cards = async (start) => {
-    const slice = numbers.slice(start, start + PAGE);
-    const shards = [...new Set(slice.map((n) => Math.floor(n / manifest.shard)))];
+    const slice = ranked.slice(start, start + PAGE);
+    const cardShards = [...new Set(slice.map(({ n }) => Math.floor(n / manifest.shard)))];
     const loaded = new Map(await Promise.all(
-      shards.map(async (shard) => [shard, await fetchOnce(`${facets}cards/${shard}.json`, "json")])));
-    return slice.map((n) => {
+      cardShards.map(async (shard) => [shard, await fetchOnce(`${facets}cards/${shard}.json`, "json")])));
+    return slice.map(({ n, who, score, reasons }) => {
       const [id, name, headline, place, skills] = loaded.get(Math.floor(n / manifest.shard))[n % manifest.shard];
-      return { url: `${site}/people/${id}/`, name, headline, place, skills };
+      return {
+        url: `${site}/people/${id}/`, id, name, headline, place, skills, score, who, today,
+        reasons: reasons.map((reason) => ({ text: reasonText(reason, manifest.labels), met: reason[2] })),
+        availability: manifest.labels.availability,
+      };
     });
   };
-  return { total: numbers.length, cards };
+  return { total: ranked.length, cards };
 }
 
 // --- proposals and groups: Pagefind ------------------------------------------------------
@@ -260,18 +391,37 @@ function agendaCard({ url, name, summary, status, statusLabel }) {
   return item;
 }
 
+// The card's line of place and badges, as the people pages show it: remote, availability, hours.
+function placeAndBadges({ place, who, today, availability }) {
+  const line = element("p", "meta");
+  if (place) line.append(element("span", "", place));
+  if (who.remote) line.append(element("span", "badge badge-remote", say("remote")));
+  const status = who.start !== null && who.start > today ? "later" : who.until !== null && who.until < today ? "ended" : "now";
+  line.append(element("span", `badge badge-${status}`, availability[status]));
+  line.append(element("span", "", MESSAGES.hours.replace("%(hours)s", counting.format(who.hours))));
+  return line;
+}
+
 function card(result) {
   if (result.summary !== undefined) return agendaCard(result);
-  const { url, name, headline, place, skills } = result;
+  const { url, name, headline, skills, reasons, score } = result;
   const item = titled("person", url, name);
+  item.dataset.person = result.id;
+  item.dataset.score = score.toFixed(1);
   if (headline) item.append(element("p", "headline", headline));
-  if (place) item.append(element("p", "meta", place));
+  item.append(placeAndBadges(result));
   if (skills) {
     const tags = element("ul", "tags");
     tags.setAttribute("aria-label", say("skills"));
     for (const skill of skills.split(" · ")) tags.append(element("li", "", skill));
     item.append(tags);
   }
+  const why = element("ul", "reasons");
+  why.setAttribute("aria-label", `${say("why")} ${name}`);
+  for (const { text, met } of reasons) {
+    why.append(element("li", `reason-${met === true ? "met" : met === false ? "unmet" : "info"}`, text));
+  }
+  item.append(why);
   return item;
 }
 
