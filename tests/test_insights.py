@@ -200,3 +200,11 @@ class Tables(HTMLParser):
 
     def rows(self, caption: str) -> list[list[str]]:
         return self.tables[caption]
+
+
+def test_the_needs_nobody_can_fill_are_those_the_needs_board_counts_nobody_for(built):
+    insights = json.loads(built.read("output/data/insights.json"))
+    board = json.loads(built.read("output/data/needs.json"))["needs"]
+    assert insights["open_needs"] == len(board)
+    assert [(u["asked_by"]["url"], [s["id"] for s in u["skills"]]) for u in insights["unfilled"]] == [
+        (need["asked_by"]["url"], need["skills"]) for need in board if need["could_fill"] == 0]
