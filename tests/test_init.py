@@ -236,10 +236,10 @@ def test_a_first_profile_in_a_new_fork_passes_every_step_the_pull_request_check_
                   "pytest -q -p no:cacheprovider tests/test_built_site.py"):
         assert judge in scripts, f"a content change is judged by {judge}"
     # The accessibility checks ran in the browser on one page of each kind the fork has: the
-    # listings, skills, regions, search, join, 404… and Léa Martin's page; the examples' proposals
+    # listings, skills, regions, search, join, insights, 404… and Léa Martin's page; the examples' proposals
     # and groups when they were kept.
     accessibility = next(result for _, result in ran if result and "test_built_site.py" in result.args[-1])
-    assert re.search(r"^23 passed in" if examples else r"^21 passed, 2 skipped in",
+    assert re.search(r"^24 passed in" if examples else r"^22 passed, 2 skipped in",
                      accessibility.stdout.splitlines()[-1]), accessibility.stdout
     skipped = [name for name, result in ran if result is None]
     assert skipped == ["Tests of the project's code (on fixture sites of their own)"]
