@@ -28,6 +28,8 @@ from joinedup.core.buildcache import (KEEP_PER_PROFILE_UP_TO, PageFingerprints, 
                                        library_salt)
 from joinedup.core.markup import convert_bodies, render_body
 from joinedup.match.board import open_needs
+from joinedup.match.needs import candidates_of
+from joinedup.match.where_to_help import where_to_help
 from joinedup.render.accent import ACCENT_CSS, accent_css
 from joinedup.render.calendars import agenda_calendars
 from joinedup.render.exports import groups_and_needs, open_data
@@ -43,6 +45,8 @@ log = logging.getLogger(__name__)
 
 # Below this many pages to render, one process is faster than starting workers.
 RENDER_IN_WORKERS_FROM_PAGES = 400
+# How many needs a person's page lists under "Where you could help" (the best ones; it says how many more).
+NEEDS_ON_PROFILE = 5
 # From this many profiles, matching people to needs runs in a process of its own.
 MATCH_APART_FROM = 2000
 # On a big site each renderer process renders pages showing about this many people, then a
@@ -82,11 +86,15 @@ class DirectoryGenerator(Generator):
         self.context.update(names)
         # Every open need, with how many could fill it: the board, the skill and region pages, the feeds, the data.
         self.needs = open_needs(repository.agenda, repository.directory, repository.build_date)
-        self.pages = plan_directory(repository.directory, page_size, repository.agenda, self.needs)
+        # Where each person could help: the open needs they match, ranked as people are for a need.
+        helpers = names["people_who_could_help"]
+        could_help = where_to_help(self.needs, candidates_of(repository, helpers.dates), repository.build_date,
+                                   self.settings.get("JOINEDUP_NEEDS_ON_PROFILE", NEEDS_ON_PROFILE))
+        self.pages = plan_directory(repository.directory, page_size, repository.agenda, self.needs, could_help)
         self.pages += plan_needs(self.needs)
         self.pages += plan_agenda(repository.agenda, repository.taxonomy, page_size,
                                   directory=repository.directory)
-        helpers, needs_of = names["people_who_could_help"], names["needs_of"]
+        needs_of = names["needs_of"]
         # Bodies are converted here, before the renderers fork, so the feeds, the open data and
         # the next build (bodies, in the cache folder) share each conversion. From MATCH_APART_FROM profiles the
         # people who could help with each proposal and group are matched meanwhile, in a forked
