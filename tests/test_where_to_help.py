@@ -163,3 +163,41 @@ def test_editing_a_groups_need_renders_again_exactly_the_profiles_listing_it(bui
     assert not os.path.samestat(before["ana-lopez"], (output / "people/ana-lopez/index.html").stat())
     for person in ("ben-ode", "cleo-ray"):
         assert os.path.samestat(before[person], (output / f"people/{person}/index.html").stat()), person
+
+
+def test_the_indexed_ranking_is_the_matchers_for_every_pair():
+    """NeedsBySkill works the levels out once per distinct value: it must list exactly what
+    scoring every pair with matching.levels (can_help, not excluded) and sorting by score then
+    board order gives, with explain's scores."""
+    import datetime as dt
+    import random
+
+    from joinedup.match import matching
+    from joinedup.match.board import OpenNeed
+    from joinedup.match.where_to_help import NeedsBySkill
+
+    chance = random.Random(21)
+    today = dt.date(2026, 11, 23)
+    skills = ["video-editing", "copywriting", "gis-mapping", "translation-ar", "surveys"]
+    days = [None, *(today + dt.timedelta(days=chance.randint(-60, 200)) for _ in range(8))]
+    needs = []
+    for number in range(60):
+        asked = tuple(chance.sample(skills, chance.choice([1, 1, 2, 3])))
+        needs.append(OpenNeed(f"n{number}", asked, chance.choice([0, 2, 4, 8]), chance.random() < 0.5,
+                              chance.choice(["", "wales", "london"]), chance.choice(days), "", "group", f"g{number}",
+                              f"G{number}", "p", None, 0, tuple(chance.sample(["p0", "p1", "p2", "p3"], chance.randint(0, 2)))))
+    index = NeedsBySkill(needs, today)
+    for number in range(40):
+        held = chance.sample(skills, chance.randint(1, 3))
+        start, until = sorted(chance.sample(days[1:], 2))
+        candidate = matching.Candidate(
+            f"p{number}", "Name", "", tuple(held), chance.choice(["wales", "london", "yorkshire"]),
+            chance.random() < 0.5, chance.choice([1, 2, 4, 6, 10]), chance.choice([None, start]),
+            chance.choice([None, until]), chance.choice([None, today - dt.timedelta(days=chance.randint(0, 500))]),
+            tuple(chance.choice(["", "beginner", "intermediate", "expert"]) for _ in held))
+        expected = sorted((-matching.levels(candidate, need.need, today).score, position)
+                          for position, need in enumerate(needs)
+                          if matching.levels(candidate, need.need, today).can_help and candidate.id not in need.exclude)
+        found = index.for_candidate(candidate, limit=None)
+        assert found.total == len(expected)
+        assert [(need.key, need.score) for need in found.needs] == [(needs[p].key, -s) for s, p in expected]

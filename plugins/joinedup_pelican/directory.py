@@ -86,20 +86,22 @@ class DirectoryGenerator(Generator):
         self.context.update(names)
         # Every open need, with how many could fill it: the board, the skill and region pages, the feeds, the data.
         self.needs = open_needs(repository.agenda, repository.directory, repository.build_date)
-        # Where each person could help: the open needs they match, ranked as people are for a need.
-        helpers = names["people_who_could_help"]
-        could_help = where_to_help(self.needs, candidates_of(repository, helpers.dates), repository.build_date,
-                                   self.settings.get("JOINEDUP_NEEDS_ON_PROFILE", NEEDS_ON_PROFILE))
-        self.pages = plan_directory(repository.directory, page_size, repository.agenda, self.needs, could_help)
-        self.pages += plan_needs(self.needs)
-        self.pages += plan_agenda(repository.agenda, repository.taxonomy, page_size,
-                                  directory=repository.directory)
-        needs_of = names["needs_of"]
+        helpers, needs_of = names["people_who_could_help"], names["needs_of"]
+
+        def plan_listings() -> list:
+            """The directory (with where each person could help: the open needs they match,
+            ranked as people are for a need), the needs board and the agenda's listings."""
+            could_help = where_to_help(self.needs, candidates_of(repository, helpers.dates), repository.build_date,
+                                       NEEDS_ON_PROFILE)
+            return (plan_directory(repository.directory, page_size, repository.agenda, self.needs, could_help)
+                    + plan_needs(self.needs)
+                    + plan_agenda(repository.agenda, repository.taxonomy, page_size, directory=repository.directory))
+
         # Bodies are converted here, before the renderers fork, so the feeds, the open data and
         # the next build (bodies, in the cache folder) share each conversion. From MATCH_APART_FROM profiles the
         # people who could help with each proposal and group are matched meanwhile, in a forked
-        # process; not on a big directory, where that process's candidates would add to the
-        # memory peak.
+        # process, while this one converts bodies and plans the listings; not on a big directory,
+        # where that process's candidates would add to the memory peak.
         agenda = repository.agenda
         items = (*agenda.proposals.values(), *agenda.groups.values())
         needs = [needs_of(item) for item in items]
@@ -110,11 +112,13 @@ class DirectoryGenerator(Generator):
                 with forked_pool(1) as pool:
                     pending = pool.apply_async(_match_all)
                     convert_bodies(item.body for item in items)
+                    self.pages = plan_listings()
                     helpers.adopt(*pending.get())
             finally:
                 del _shared["matching"]
         else:
             convert_bodies(item.body for item in items)
+            self.pages = plan_listings()
         self.pages += plan_content(repository.agenda, repository.directory, render_body,
                                    lambda item: helpers(needs_of(item)))
         helpers.keep()

@@ -89,37 +89,77 @@ class NeedsBySkill:
     """The open needs indexed by the skills they ask for, built once per build.
 
     ``needs`` come in board order; each keeps its position there, the tie-break after the score.
+
+    A person is scored against the needs asking for one of their skills with the matcher's
+    own level functions and formula (:func:`matching.levels`' parts, :func:`matching.score_of`),
+    worked out once per distinct value rather than once per pair: the place, hours and window
+    levels once per person for each distinct "where, how long, until when" of the needs (every
+    proposal's need shares one), the score once per distinct set of levels. The needs listed
+    are then explained by :func:`matching.explain`, whose scores are these.
     """
 
-    def __init__(self, needs: Sequence[OpenNeed]):
-        self._asked: list[tuple[OpenNeed, matching.Need]] = [(need, need.need) for need in needs]
+    def __init__(self, needs: Sequence[OpenNeed], today: dt.date):
+        self.today = today
+        self._board = tuple(needs)
+        self._asked = [need.need for need in needs]
         self._by_skill: dict[str, list[int]] = {}
         for position, need in enumerate(needs):
             for skill in need.skills:
                 self._by_skill.setdefault(skill, []).append(position)
+        # Needs alike but for their skills and who asks rank everyone's other levels alike.
+        situations: dict[tuple, int] = {}
+        self._situation = [situations.setdefault((need.region, need.remote, need.hours, need.until), len(situations))
+                           for need in self._asked]
+        self._like: list[matching.Need] = [None] * len(situations)  # type: ignore[list-item]
+        for position, situation in enumerate(self._situation):
+            if self._like[situation] is None:
+                self._like[situation] = self._asked[position]
+        self._windows = [need.window(today) for need in self._like]
+        self._scores: dict[tuple, float] = {}
 
-    def for_candidate(self, candidate: matching.Candidate, today: dt.date, limit: int | None = None) -> PersonsNeeds:
-        """The needs ``candidate`` can help with (not a need of their own group), best score
-        first then board order, the first ``limit`` explained."""
+    def for_candidate(self, candidate: matching.Candidate, limit: int | None = None) -> PersonsNeeds:
+        """The needs ``candidate`` can help with (:attr:`matching.Levels.can_help`, and not a
+        need of their own group), best score first then board order, the first ``limit`` explained."""
+        today = self.today
         positions: set[int] = set()
         for skill in candidate.skills:
             positions.update(self._by_skill.get(skill, ()))
+        points = {skill: matching.skill_points(candidate.level_of(skill)) for skill in candidate.skills}
+        freshness = matching.freshness_level(candidate.updated, today)
+        others: dict[int, tuple[int, int, int]] = {}  # situation -> (place, hours, window)
         found = []
         for position in positions:
-            need = self._asked[position][1]
-            if candidate.id in need.exclude:
+            need = self._asked[position]
+            if need.exclude and candidate.id in need.exclude:
                 continue
-            levels = matching.levels(candidate, need, today)
-            if levels.can_help:
-                found.append((-levels.score, position))
+            situation = self._situation[position]
+            levels = others.get(situation)
+            if levels is None:
+                like, (start, until) = self._like[situation], self._windows[situation]
+                levels = others[situation] = (matching.place_level(candidate.region, candidate.remote, like),
+                                              matching.hours_level(candidate.hours, like.hours),
+                                              matching.window_level(candidate.start, candidate.until, start, until))
+            if not levels[2]:  # not available in the window: cannot help (a needed skill is held: indexed so)
+                continue
+            skills = need.skills
+            if len(skills) == 1:
+                held = points[skills[0]]  # indexed by it: held
+            else:
+                held = 0
+                for skill in skills:
+                    held += points.get(skill, 0)
+            key = (held, len(skills), *levels, freshness)
+            score = self._scores.get(key)
+            if score is None:
+                score = self._scores[key] = matching.score_of(*key)
+            found.append((-score, position))
         found.sort()
         chosen = found if limit is None else found[:limit]
-        return PersonsNeeds(tuple(_explained(self._asked[position], candidate, today) for _score, position in chosen),
-                            len(found))
+        return PersonsNeeds(tuple(_explained(self._board[position], self._asked[position], candidate, today)
+                                  for _score, position in chosen), len(found))
 
 
-def _explained(asked: tuple[OpenNeed, matching.Need], candidate: matching.Candidate, today: dt.date) -> NeedToHelp:
-    board, need = asked
+def _explained(board: OpenNeed, need: matching.Need, candidate: matching.Candidate, today: dt.date) -> NeedToHelp:
     match = matching.explain(candidate, need, today)
     return NeedToHelp(board.key, board.skills, board.hours_per_week, board.remote, board.region, board.until,
                       board.note, board.asked_by, board.slug, board.asker, match.score, match.reasons)
@@ -129,10 +169,10 @@ def where_to_help(needs: Sequence[OpenNeed], candidates: Iterable[matching.Candi
                   limit: int | None = None) -> dict[str, PersonsNeeds]:
     """person id → the open ``needs`` they could help with (:meth:`NeedsBySkill.for_candidate`),
     for every candidate who can help with at least one; the needs indexed once for all."""
-    index = NeedsBySkill(needs)
+    index = NeedsBySkill(needs, today)
     found = {}
     for candidate in candidates:
-        theirs = index.for_candidate(candidate, today, limit)
+        theirs = index.for_candidate(candidate, limit)
         if theirs.total:
             found[candidate.id] = theirs
     return found
@@ -169,5 +209,5 @@ def needs_for_person(root: Path | str, person: str, today: dt.date, limit: int |
     needs = open_needs(repository.agenda, repository.directory, today)
     updated = last_commit_dates(repository.root).get(volunteer.path)
     candidate = matching.Candidate.of(volunteer, updated)
-    return repository, NeedsBySkill(needs).for_candidate(candidate, today, limit)
+    return repository, NeedsBySkill(needs, today).for_candidate(candidate, limit)
 
