@@ -36,7 +36,8 @@ from joinedup.render.exports import groups_and_needs, open_data
 from joinedup.render.facets import write_facets
 from joinedup.render.feeds import FeedSite, needs_feeds, proposal_feeds
 from joinedup.render.globals import theme_globals
-from joinedup.render.pages import check_collisions, plan_agenda, plan_content, plan_directory, plan_needs
+from joinedup.render.pages import (NEEDS_ON_PROFILE, check_collisions, plan_agenda, plan_content, plan_directory,
+                                   plan_needs)
 from joinedup.render.rendering import page_environment, render_page
 from joinedup.render.security import HEADERS_FILE, headers_file
 from joinedup.render.sitemap import SITEMAP, sitemap
@@ -45,8 +46,6 @@ log = logging.getLogger(__name__)
 
 # Below this many pages to render, one process is faster than starting workers.
 RENDER_IN_WORKERS_FROM_PAGES = 400
-# How many needs a person's page lists under "Where you could help" (the best ones; it says how many more).
-NEEDS_ON_PROFILE = 5
 # From this many profiles, matching people to needs runs in a process of its own.
 MATCH_APART_FROM = 2000
 # On a big site each renderer process renders pages showing about this many people, then a

@@ -22,6 +22,10 @@ from joinedup.match.breadth import Support, by_breadth, supports
 from joinedup.match.where_to_help import PersonsNeeds
 
 
+# How many needs a person's page lists under "Where you could help": the best ones; it says
+# how many there are in all, and the skill pages and the needs board list the others.
+NEEDS_ON_PROFILE = 5
+
 # The languages the "Add yourself" form offers as boxes after the site's own: those most
 # spoken where the movements using Joined Up are. Any other is typed as its ISO 639-1 code.
 # Not the languages of the directory's people: a quick rebuild (joinedup.builder.quick) renders only
