@@ -201,3 +201,23 @@ def test_the_indexed_ranking_is_the_matchers_for_every_pair():
         found = index.for_candidate(candidate, limit=None)
         assert found.total == len(expected)
         assert [(need.key, need.score) for need in found.needs] == [(needs[p].key, -s) for s, p in expected]
+
+
+def test_a_profile_shows_the_best_five_needs_and_says_how_many_there_are(site):
+    site.profile("ana-lopez")
+    for number in range(7):  # the later ones have more hours Ana cannot give
+        site.write(f"content/groups/group-{number}.md", group_text(
+            name=f"Group {number}", core_team="[ana-lopez]" if number == 6 else "[ben-ode]",
+            discussion="https://forum.example.org/g",
+            needs=f"\n  - skill: video-editing\n    hours_per_week: {2 + 2 * number}\n    remote: true"))
+    site.profile("ben-ode", name="Ben Ode", github="ben-ode", skills="\n  - data-analysis",
+                 contact="\n  email: ben@example.org")
+    result = site.tasks("build", "--output", str(site.root / "output"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    listed = _listed(site, "ana-lopez")
+    # Group 6 is Ana's own; of the six others she gives the hours of groups 0-2 (2, 4, 6 h).
+    assert [n["url"] for n in listed] == [f"groups/group-{n}/" for n in range(5)]
+    assert [n["score"] for n in listed] == [97.5, 97.5, 97.5, 90.0, 90.0]  # not in git: freshness unknown
+    assert "These are the best 5 of 6; the pages of the skills above list the others." in _section(site, "ana-lopez")
+    printed = json.loads(site.tasks("match", "--person", "ana-lopez", "--json").stdout)
+    assert [n["url"] for n in printed] == [f"groups/group-{n}/" for n in range(6)]
