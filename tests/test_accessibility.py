@@ -21,7 +21,8 @@ SEARCH_READY = ("document.getElementById('search-status').textContent.startsWith
 PAGES = {
     "home": ("/", "Joined Up", "true"),
     "directory": ("/people/", "People", "true"),
-    "profile": ("/people/ana-lopez/", "Ana López", "true"),
+    # Ana could help with a proposal's need: her page has "Where you could help" (met and unmet reasons).
+    "profile": ("/people/ana-lopez/", "Ana López", "document.querySelectorAll('.could-help .need-card').length > 0"),
     "skills": ("/skills/", "Skills", "true"),
     "skill": ("/skills/video-editing/", "Video editing", "true"),
     "skill group": ("/skill-groups/video/", "Video and photography", "true"),

@@ -373,6 +373,18 @@ def test_insights_speak_french_in_the_charts_the_tables_and_the_terminal(french_
     assert "Graphisme" in printed and "novembre" in printed and printed_english(printed) == []
 
 
+def test_where_lucie_could_help_is_in_french_with_french_numbers_and_dates(french_site):
+    page = (french_site / "output/people/lucie-bernard/index.html").read_text(encoding="utf-8")
+    section = page[page.index('class="could-help"'):]
+    section = section[:section.index("</section>")]
+    assert "Où vous pourriez aider" in section and "Demandé par le groupe" in section
+    assert "Montage vidéo ✓" in section and "2 heures sur 4" in section
+    assert '<time datetime="2027-01-15">15 janvier 2027</time>' in section
+    # A score with a decimal is written as French writes it (a comma).
+    assert re.search(r"Correspondance : \d+,\d sur 100", section), section
+    assert "video-editing" not in re.sub(r'(href|data-need)="[^"]*"', "", section)
+
+
 def test_no_english_in_the_feeds(french_site):
     left = {}
     feeds = sorted((french_site / "output/feeds").rglob("*.xml"))

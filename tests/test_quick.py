@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from conftest import SiteRepo, profile_text
-from content_fixtures import make_history_site, proposal_text
+from content_fixtures import group_text, make_history_site, proposal_text
 from test_incremental import site_files
 
 QUICK = "Quick rebuild"
@@ -84,6 +84,25 @@ def test_headline_bio_links_and_languages_edits_are_quick_and_publish_what_a_ful
     assert (output / "search/facets/word/zeppelin.bin").is_file()
     assert not (output / "search/facets/words/qw.json").exists()
     assert_same_site(site, tmp_path, "fresh-2")
+
+
+def test_a_quick_rebuild_of_a_person_with_needs_to_help_with_publishes_what_a_full_build_does(movement, tmp_path):
+    """Where a person could help depends on nothing a quick edit changes: the recorded context
+    of their page carries it, and the page comes out as a full build makes it."""
+    site = movement
+    site.write("content/groups/film-club.md", group_text(
+        name="Film Club", core_team="[ana-lopez]", discussion="https://forum.example.org/film",
+        needs="\n  - skill: video-editing\n    hours_per_week: 4\n    remote: true"))
+    assert QUICK not in build(site)
+    page = site.root / "output/people/cy-jones/index.html"
+    assert 'data-need="content/groups/film-club.md#video-editing@remote"' in page.read_text()
+    site.profile("cy-jones", name="Cy Jones", github="cy-jones", headline="Films for unions",
+                 bio="Maps and a zeppelin model number 0.", languages="[en, cy]")
+    said = build(site)
+    assert f"{QUICK}: 1 edited profile(s)" in said, said
+    text = page.read_text()
+    assert "Films for unions" in text and "Where you could help" in text and "Film Club" in text
+    assert_same_site(site, tmp_path)
 
 
 @pytest.mark.parametrize("edit", [

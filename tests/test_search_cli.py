@@ -213,14 +213,17 @@ def test_nobody_matching_words_is_answered_with_the_flags_to_use(people):
     assert result.stdout.startswith("Nobody matches. Words are looked for in the profiles; to filter, use --skill")
 
 
-def test_the_example_in_match_help_is_a_group_of_the_bundled_example_site(people):
+def test_the_examples_in_match_help_are_a_group_and_a_person_of_the_bundled_example_site(people):
     import re
 
     text = people.tasks("match", "--help").stdout
-    slugs = set(re.findall(r"python tasks.py match ([a-z0-9-]+)", text))
-    example = Path(__file__).resolve().parent.parent / "content"
+    slugs = set(re.findall(r"python tasks.py match ([a-z0-9][a-z0-9-]*)", text))
+    persons = set(re.findall(r"python tasks.py match --person ([a-z0-9-]+)", text))
+    repository = Path(__file__).resolve().parent.parent
+    example = repository / "content"
     assert slugs and all((example / "groups" / f"{slug}.md").is_file() or (example / "proposals" / f"{slug}.md").is_file()
                          for slug in slugs)
+    assert persons and all((repository / "volunteers" / f"{person}.yaml").is_file() for person in persons)
 
 
 def test_no_email_address_is_in_the_whoosh_index(people):

@@ -122,21 +122,29 @@ def search(root, query, skills, region, remote, min_hours, available_on, until, 
 
 
 @click.command()
-@click.argument("slug")
-@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Helpers per need.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {id, name, score, reasons, need}.")
+@click.argument("slug", required=False)
+@click.option("--person", metavar="ID", help="A profile id: list the open needs this person could help with instead.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="Helpers per need; with --person, how many needs.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON list of {id, name, score, reasons, need}; with --person, of "
+                   "{need, skills, asker, url, score, reasons, ...}.")
 @click.option("--no-update", is_flag=True,
               help="Use the index as it is, without checking every profile for changes (faster on big directories).")
 @click.pass_obj
-def match(root, slug, limit, as_json, no_update):
-    """Rank people who could help with the needs of a group or proposal, with reasons.
+def match(root, slug, person, limit, as_json, no_update):
+    """Rank people who could help with the needs of a group or proposal, with reasons; or,
+    with --person, the open needs one person could help with, ranked the same way.
 
-    SLUG is the file name of content/groups/SLUG.md or content/proposals/SLUG.md without .md.
+    SLUG is the file name of content/groups/SLUG.md or content/proposals/SLUG.md without .md;
+    ID the file name of volunteers/ID.yaml without .yaml. Give one of the two.
 
     \b
     Examples:
       python tasks.py match renters-rights-network
       python tasks.py match renters-rights-network --limit 3 --json
+      python tasks.py match --person liam-doherty
+      python tasks.py match --person liam-doherty --limit 3 --json
     """
     from joinedup.core.controls import terminal_safe
     from joinedup.core.dates import build_date
@@ -144,6 +152,14 @@ def match(root, slug, limit, as_json, no_update):
     from joinedup.load.taxonomy import load_taxonomy
 
     _ = speak_site_language(root)
+    if slug is not None and person is not None:
+        _usage_error(_("give either SLUG (a group or proposal) or --person ID, not both "
+                       "(python tasks.py match --help)."))
+    if slug is None and person is None:
+        _usage_error(_("give SLUG (a group or proposal) or --person ID (python tasks.py match --help)."))
+    if person is not None:
+        _print_person_needs(root, person, limit, as_json)
+        return
     taxonomy = load_taxonomy(root)[0]
     try:
         kind, needs = read_needs(root, slug, taxonomy, build_date())
@@ -162,3 +178,49 @@ def match(root, slug, limit, as_json, no_update):
         click.echo(terminal_safe(("" if number == 1 else "\n")
                                  + heading % {"number": number, "slug": slug, "need": describe(need)}))
         _print_matches(found, False, taxonomy)
+
+
+def _print_person_needs(root: Path, person: str, limit: int, as_json: bool) -> None:
+    """``match --person``: the needs the person's page lists under "Where you could help", as a
+    table (or JSON), from the repository loaded as the build loads it."""
+    from joinedup.core.controls import terminal_safe
+    from joinedup.core.dates import build_date
+    from joinedup.core.i18n import gettext as _
+    from joinedup.match.where_to_help import needs_for_person
+
+    try:
+        repository, found = needs_for_person(root, person, build_date(), limit)
+    except ProblemsFound as failure:
+        report(failure.problems, "text", err=True)
+        sys.exit(2)
+    taxonomy = repository.taxonomy
+    if as_json:
+        click.echo(terminal_safe(json.dumps([need.as_json(taxonomy) for need in found.needs], ensure_ascii=False,
+                                            indent=2)))
+        return
+    name = repository.directory.volunteers[person].name
+    if not found.needs:
+        click.echo(terminal_safe(_("%(name)s matches no open need.") % {"name": name}))
+        return
+    click.echo(terminal_safe(_("%(name)s could help with %(shown)d of %(total)d open needs:")
+                             % {"name": name, "shown": len(found.needs), "total": found.total}))
+    for line in person_table(found.needs, taxonomy):
+        click.echo(line)
+
+
+def person_table(needs, taxonomy) -> list[str]:
+    """The lines of ``match --person``'s table: number and score right-aligned, the need's
+    skills, who asked and the reasons (in the site's words), in columns as wide as their widest cell."""
+    from joinedup.core.controls import terminal_safe
+    from joinedup.core.i18n import gettext as _
+
+    def skills(need):
+        return ", ".join(taxonomy.skills[s].label if s in taxonomy.skills else s for s in need.skills)
+
+    rows = [tuple(map(terminal_safe, (str(n), f"{need.score:.1f}", skills(need), need.asker,
+                                      ", ".join(reason.words(taxonomy) for reason in need.reasons))))
+            for n, need in enumerate(needs, 1)]
+    header = ("#", _("score"), _("need"), _("asked by"), _("why"))
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    return ["  ".join(cell.rjust(w) if i < 2 else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+            + "  " + row[4] for row in [header, *rows]]

@@ -28,6 +28,8 @@ from joinedup.core.buildcache import (KEEP_PER_PROFILE_UP_TO, PageFingerprints, 
                                        library_salt)
 from joinedup.core.markup import convert_bodies, render_body
 from joinedup.match.board import open_needs
+from joinedup.match.needs import candidates_of
+from joinedup.match.where_to_help import where_to_help
 from joinedup.render.accent import ACCENT_CSS, accent_css
 from joinedup.render.calendars import agenda_calendars
 from joinedup.render.exports import groups_and_needs, open_data
@@ -36,8 +38,8 @@ from joinedup.render.feeds import FeedSite, needs_feeds, proposal_feeds
 from joinedup.match.insights import insights
 from joinedup.render.globals import theme_globals
 from joinedup.render.insights_data import insights_data
-from joinedup.render.pages import (check_collisions, plan_agenda, plan_content, plan_directory, plan_insights,
-                                   plan_needs)
+from joinedup.render.pages import (NEEDS_ON_PROFILE, check_collisions, plan_agenda, plan_content, plan_directory,
+                                   plan_insights, plan_needs)
 from joinedup.render.rendering import page_environment, render_page
 from joinedup.render.security import HEADERS_FILE, headers_file
 from joinedup.render.sitemap import SITEMAP, sitemap
@@ -85,19 +87,25 @@ class DirectoryGenerator(Generator):
         self.context.update(names)
         # Every open need, with how many could fill it: the board, the skill and region pages, the feeds, the data.
         self.needs = open_needs(repository.agenda, repository.directory, repository.build_date)
-        self.pages = plan_directory(repository.directory, page_size, repository.agenda, self.needs)
-        self.pages += plan_needs(self.needs)
-        self.pages += plan_agenda(repository.agenda, repository.taxonomy, page_size,
-                                  directory=repository.directory)
         # The organisers' figures, from the same open needs: the insights page and data/insights.json.
         self.insights = insights(repository.directory, repository.agenda, repository.build_date, needs=self.needs)
-        self.pages += plan_insights(self.insights)
         helpers, needs_of = names["people_who_could_help"], names["needs_of"]
+
+        def plan_listings() -> list:
+            """The directory (with where each person could help: the open needs they match,
+            ranked as people are for a need), the needs board, the agenda's listings and the insights."""
+            could_help = where_to_help(self.needs, candidates_of(repository, helpers.dates), repository.build_date,
+                                       NEEDS_ON_PROFILE)
+            return (plan_directory(repository.directory, page_size, repository.agenda, self.needs, could_help)
+                    + plan_needs(self.needs)
+                    + plan_agenda(repository.agenda, repository.taxonomy, page_size, directory=repository.directory)
+                    + plan_insights(self.insights))
+
         # Bodies are converted here, before the renderers fork, so the feeds, the open data and
         # the next build (bodies, in the cache folder) share each conversion. From MATCH_APART_FROM profiles the
         # people who could help with each proposal and group are matched meanwhile, in a forked
-        # process; not on a big directory, where that process's candidates would add to the
-        # memory peak.
+        # process, while this one converts bodies and plans the listings; not on a big directory,
+        # where that process's candidates would add to the memory peak.
         agenda = repository.agenda
         items = (*agenda.proposals.values(), *agenda.groups.values())
         needs = [needs_of(item) for item in items]
@@ -108,11 +116,13 @@ class DirectoryGenerator(Generator):
                 with forked_pool(1) as pool:
                     pending = pool.apply_async(_match_all)
                     convert_bodies(item.body for item in items)
+                    self.pages = plan_listings()
                     helpers.adopt(*pending.get())
             finally:
                 del _shared["matching"]
         else:
             convert_bodies(item.body for item in items)
+            self.pages = plan_listings()
         self.pages += plan_content(repository.agenda, repository.directory, render_body,
                                    lambda item: helpers(needs_of(item)))
         helpers.keep()

@@ -51,7 +51,8 @@ class OpenNeed:
 
     ``skills`` are skill ids (pages show their labels); ``region`` is a region id or '';
     ``asked_by`` is 'group' or 'proposal', with its slug and its name or title; ``declared``
-    the day its file last changed (None when unknown).
+    the day its file last changed (None when unknown); ``exclude`` the people never offered
+    to it (a group's own core team and members).
     """
 
     key: str
@@ -67,6 +68,7 @@ class OpenNeed:
     path: str
     declared: dt.date | None
     could_fill: int
+    exclude: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -77,7 +79,7 @@ class OpenNeed:
     def need(self) -> matching.Need:
         """What the matcher ranks people for."""
         return matching.Need(skills=self.skills, region=self.region or None, remote=self.remote,
-                             hours=self.hours_per_week, until=self.until)
+                             hours=self.hours_per_week, until=self.until, exclude=self.exclude)
 
 
 def open_needs(agenda: Agenda, directory: Directory, today: dt.date) -> tuple[OpenNeed, ...]:
@@ -141,7 +143,7 @@ def _needs_of(item: Group | Proposal, kind: str, name: str, declared, asked, cou
         need = matching.Need(skills=skills, region=region or None, remote=remote, hours=hours, until=until,
                              exclude=item.people if isinstance(item, Group) else ())
         found.append(OpenNeed(key, skills, hours, remote, region, until, note, kind, item.slug, name, item.path,
-                              declared, counter.could_fill(need)))
+                              declared, counter.could_fill(need), need.exclude))
     return found
 
 

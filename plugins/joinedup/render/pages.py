@@ -19,7 +19,12 @@ from joinedup.core.problems import Problem, ProblemsFound, problem
 from joinedup.load.profiles import ID_PATTERN, RESERVED_IDS
 from joinedup.match.board import OpenNeed, needs_by_region, needs_by_skill
 from joinedup.match.breadth import Support, by_breadth, supports
+from joinedup.match.where_to_help import PersonsNeeds
 
+
+# How many needs a person's page lists under "Where you could help": the best ones; it says
+# how many there are in all, and the skill pages and the needs board list the others.
+NEEDS_ON_PROFILE = 5
 
 # The languages the "Add yourself" form offers as boxes after the site's own: those most
 # spoken where the movements using Joined Up are. Any other is typed as its ISO 639-1 code.
@@ -91,13 +96,19 @@ def paginate(
 
 
 def plan_directory(directory: Directory, per_page: int = 30, agenda: Agenda | None = None,
-                   needs: Sequence[OpenNeed] = ()) -> list[PlannedPage]:
+                   needs: Sequence[OpenNeed] = (),
+                   where_to_help: Mapping[str, PersonsNeeds] | None = None) -> list[PlannedPage]:
     """Every directory page: the people index, one per person, skill, skill group and region,
     the search page and the "Add yourself" form.
 
     With ``agenda``, each person's page also gets the proposals they wrote and endorse, and
-    the groups they belong to (core team or members). The first page of each skill and region
-    lists the open ``needs`` (``joinedup.match.board.open_needs``) for it beside the people.
+    the groups they belong to (core team or members). With ``where_to_help``
+    (``joinedup.match.where_to_help``: person id → the best open needs they could help with,
+    and how many in all), each person's page gets ``could_help``, those needs with this
+    person's scores and reasons ("Where you could help"), and ``could_help_total``; so a
+    change to one of those needs changes the page's context, and a change to another does
+    not. The first page of each skill and region lists the open ``needs``
+    (``joinedup.match.board.open_needs``) for it beside the people.
     Raises ProblemsFound (JU300) if two pages would be written to the same file.
     """
     taxonomy = directory.taxonomy
@@ -114,6 +125,10 @@ def plan_directory(directory: Directory, per_page: int = 30, agenda: Agenda | No
             context["written"] = agenda.ordered(agenda.written.get(volunteer.id, ()))
             context["endorsed"] = agenda.ordered(agenda.endorsed.get(volunteer.id, ()))
             context["groups"] = belongs.get(volunteer.id, [])
+        if where_to_help is not None:
+            theirs = where_to_help.get(volunteer.id)
+            context["could_help"] = theirs.needs if theirs else ()
+            context["could_help_total"] = theirs.total if theirs else 0
         planned.append(PlannedPage(f"people/{volunteer.id}/", "person.html", context))
 
     skill_counts = {skill: len(directory.by_skill.get(skill, ())) for skill in taxonomy.skills}
