@@ -160,10 +160,6 @@ MECHANISMS = {
         lambda profiles, proposals: profiles <= KEEP_PER_PROFILE_UP_TO,
         f"up to {KEEP_PER_PROFILE_UP_TO:,} profiles"),
     "unchanged-facet-files": Mechanism("render.facets.write_facets (previous, _same_bytes)", "edit-hours"),
-    "pagefind-beside-rendering": Mechanism(
-        "DirectoryGenerator._write_output (early, first, start_browser); builder.pagefind.BrowserIndex.start",
-        "from-nothing", lambda profiles, proposals: profiles <= KEEP_PER_PROFILE_UP_TO,
-        f"up to {KEEP_PER_PROFILE_UP_TO:,} profiles"),
     "kept-pagefind-bundle": Mechanism(
         "builder.pagefind.BrowserIndex.start (the manifest's 'indexed': joinedup_pelican.directory."
         "_indexed_context, NOT_INDEXED)", "edit-hours"),

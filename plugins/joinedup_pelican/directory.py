@@ -190,34 +190,12 @@ class DirectoryGenerator(Generator):
         # bundle is kept although the pages themselves were rendered again.
         indexed = {page.save_as: hashes.page(page.template, _indexed_context(page.context))
                    for page in self.pages if page.template in ("proposal.html", "group.html")}
-        # joinedup.builder.pipeline passes its Pagefind runner (joinedup.builder.pagefind.BrowserIndex). The pages
-        # Pagefind reads are rendered first, and it starts as soon as they are written, to run
-        # beside the rest of the rendering. On a big site it starts only once all is rendered
-        # and the quick-rebuild state written: beside the renderers it would raise the build's
-        # memory peak.
-        browser = build.browser_index
-        early = browser is not None and not big
-        first = [index for index in todo if browser.reads(self.pages[index].save_as)] if early else []
-        listed = set(first)
-        todo = first + [index for index in todo if index not in listed]
-
-        def start_browser():
-            nonlocal browser
-            if browser is not None:
-                browser.start([page.save_as for page in self.pages], {self.pages[index].save_as for index in todo},
-                              indexed, bool(previous_output))
-                browser = None
-
-        if early and not first:
-            start_browser()
         if len(todo) < RENDER_IN_WORKERS_FROM_PAGES or workers < 2:
             for done, index in enumerate(todo, 1):
                 record = _render(index)
                 if recorder is not None:
                     recorder.add([record])
                 progress(done, len(todo))
-                if done == len(first):
-                    start_browser()
         else:
             # fork: workers inherit the environment, the model and the plan without pickling.
             # Frozen first, so the workers' garbage collector never walks (and so copies) the
@@ -230,36 +208,35 @@ class DirectoryGenerator(Generator):
             # Only on a big site: a worker that lives for the whole build renders each card once
             # (person_card), and a fresh one renders them all again (benchmarks/README.md).
             recycle = big and len(todo) > RENDERER_LIFETIME * workers
-            if recycle:  # a big site: Pagefind waits for the end, its pages are not put first
-                chunks = _weighed_chunks(todo, self.pages, RENDERER_LIFETIME)
-            else:  # Pagefind's pages in small chunks of their own: they are the first to finish
-                chunks = _chunks(first, workers * 2) + _chunks(todo[len(first):], workers * 16)
+            chunks = (_weighed_chunks(todo, self.pages, RENDERER_LIFETIME) if recycle
+                      else _chunks(todo, workers * 16))
             if not big:
                 # The feeds, open data and facet files are written by a worker too, while the
-                # other renders Pagefind's pages (on a big site they are left to the parent: a
-                # worker holding them beside a renderer would raise the build's memory peak).
-                chunks.insert(1 if first else 0, _DATA_FILES)
+                # other renders pages (on a big site they are left to the parent: a worker
+                # holding them beside a renderer would raise the build's memory peak).
+                chunks.insert(0, _DATA_FILES)
             for name in {page.template for page in self.pages} | set(SHARED_TEMPLATES):
                 self.env.get_template(name)  # compiled once here, inherited by every worker
-            waiting = len(first)
             with forked_pool(workers, maxtasksperchild=1 if recycle else None) as pool:
                 for task, records in pool.imap_unordered(_render_many, chunks):
                     if task == _DATA_FILES:
                         facets = records
                         continue
-                    if waiting:
-                        waiting -= sum(1 for index in task if index in listed)
-                        if not waiting:
-                            start_browser()
                     done += len(records)
                     if recorder is not None:
                         recorder.add(records)
                     progress(done, len(todo))
         if facets is None:  # not written by a worker (a big site, or a few pages)
             facets = self.write_data_files(previous_output)
+        # Pagefind (joinedup.builder.pagefind.BrowserIndex, passed by joinedup.builder.pipeline)
+        # starts once every page is written: started beside the renderers it saved no time
+        # (benchmarks/README.md, "Speed mechanisms and their ablations"). On a big site the
+        # quick-rebuild state is written first, so the two never hold memory at once.
         if recorder is not None and big:
             recorder.prepare(self.repository)
-        start_browser()
+        if build.browser_index is not None:
+            build.browser_index.start([page.save_as for page in self.pages],
+                                      {self.pages[index].save_as for index in todo}, indexed, bool(previous_output))
         if recorder is not None and not big:
             recorder.prepare(self.repository)
         write_manifest(self.output_path, {"pages": {page.save_as: fp for page, fp in zip(self.pages, fingerprints)},
