@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import random
@@ -226,6 +227,9 @@ def test_index_and_candidate_pool_rank_as_the_model_does_on_a_generated_director
     pool = matching.CandidatePool(candidates)
     skills, regions = list(repository.taxonomy.skills), list(repository.taxonomy.regions)
     chooser = random.Random(3)
+    dated = matching.CandidatePool(
+        dataclasses.replace(c, updated=chooser.choice([None, *(TODAY - dt.timedelta(days=d) for d in (9, 200, 400))]))
+        for c in candidates)
     with open_index(root, repository.taxonomy, TODAY) as index:
         assert len(index) == 300
         for _ in range(40):
@@ -239,6 +243,11 @@ def test_index_and_candidate_pool_rank_as_the_model_does_on_a_generated_director
             )
             expected = matching.rank(candidates, need, TODAY, limit=15)
             assert pool.rank(need, TODAY, limit=15) == expected, need
+            # With last-changed dates and a group's own people left out, for any length of list.
+            excluding = dataclasses.replace(need, exclude=tuple(c.id for c in chooser.sample(candidates, 30)))
+            for limit in (1, 5, None):
+                assert dated.rank(excluding, TODAY, limit=limit) == matching.rank(
+                    dated.candidates, excluding, TODAY, limit=limit), (excluding, limit)
             assert [(m.id, m.score) for m in index.match(need, 15)] == [(m.id, m.score) for m in expected], need
             docs = chooser.sample(range(300), 20)
             by_bits = index.scores(docs, need, index.sets.alive)

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -403,9 +404,13 @@ class CandidatePool:
         self._holder_digests: dict[str | None, bytes] = {}
         self._by_id: dict[str, Candidate] | None = None
         self._holding: dict[str, set[int]] = {}
+        # skill -> {position: the points of that skill}, as skill_points(level_of(skill)) gives them.
+        self._points: dict[str, dict[int, int]] = {}
         for position, candidate in enumerate(self.candidates):
             for skill in candidate.skills:
                 self._holding.setdefault(skill, set()).add(position)
+                self._points.setdefault(skill, {}).setdefault(position, skill_points(candidate.level_of(skill)))
+        self._freshness: dict[dt.date, list[int]] = {}
 
     def inputs_of(self, need: Need, today: dt.date, limit: int | None) -> bytes:
         """A hash of everything :meth:`rank` looks at for ``need``: the need, the day, the
@@ -449,11 +454,38 @@ class CandidatePool:
         return [explain(self._by_id[match.id], need, today) for match in matches]
 
     def rank(self, need: Need, today: dt.date, *, limit: int | None = 10) -> list[Match]:
-        """The best ``limit`` candidates for ``need``, best first: the same list as :func:`rank`."""
+        """The best ``limit`` candidates for ``need``, best first: the same list as :func:`rank`.
+
+        Only the holders of a needed skill are scored, grouped by their skill points, best
+        first: once ``limit`` are kept, a group whose best possible score is below the last one
+        kept cannot enter (an equal score might, by id), so it and the groups after it are skipped.
+        """
         if not need.skills:
             return rank(self.candidates, need, today, limit=limit)
-        holders: set[int] = set()
+        points: dict[int, int] = {}
         for skill in need.skills:
-            holders |= self._holding.get(skill, set())
-        return rank((self.candidates[position] for position in sorted(holders)), need, today, limit=limit)
-
+            for position, held in self._points.get(skill, {}).items():
+                points[position] = points.get(position, 0) + held
+        by_points: dict[int, list[int]] = {}
+        for position, held in points.items():
+            by_points.setdefault(held, []).append(position)
+        freshness = self._freshness.get(today)
+        if freshness is None:
+            freshness = self._freshness[today] = [freshness_level(c.updated, today) for c in self.candidates]
+        start, until = need.window(today)
+        excluded = set(need.exclude)
+        count = len(need.skills)
+        scored: list[tuple[float, str, int]] = []
+        for held in sorted(by_points, reverse=True):
+            if limit is not None and len(scored) >= limit and score_of(held, count, 2, 2, 2, 2) < -scored[-1][0]:
+                break
+            for position in by_points[held]:
+                candidate = self.candidates[position]
+                window = window_level(candidate.start, candidate.until, start, until)
+                if not window or candidate.id in excluded:  # cannot help (a needed skill is held)
+                    continue
+                score = score_of(held, count, place_level(candidate.region, candidate.remote, need),
+                                 hours_level(candidate.hours, need.hours), window, freshness[position])
+                scored.append((-score, candidate.id, position))
+            scored = sorted(scored) if limit is None else heapq.nsmallest(limit, scored)
+        return [explain(self.candidates[position], need, today) for _score, _id, position in scored]
