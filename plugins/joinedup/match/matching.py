@@ -305,30 +305,36 @@ def explain(candidate: Candidate, need: Need, today: dt.date) -> Match:
     """The score of one candidate for one need, with its reasons (``Video editing (expert) ✓,
     remote ✓, 4 of 4 hours ✓, available until 1 March 2027 ✓``): the one function every
     ranked list is made of, whichever way round (people for a need, needs for a person)."""
-    found = levels(candidate, need, today)
+    start, until = need.window(today)
     reasons: list[Reason] = []
+    points = 0
     for skill in need.skills:
         wanted = ("skill", "skill", skill)
         level = candidate.level_of(skill)
+        points += skill_points(level)
         if level is None:
             reasons.append(Reason(N_("no %(skill)s ✗"), (wanted,), False))
         elif level in LEVEL_LABELS:
             reasons.append(Reason(N_("%(skill)s (%(level)s) ✓"), (wanted, ("level", "level", level))))
         else:
             reasons.append(Reason(N_("%(skill)s ✓"), (wanted,)))
-    reasons += _place_reasons(candidate, need, found.place)
+    place = place_level(candidate.region, candidate.remote, need)
+    hours = hours_level(candidate.hours, need.hours)
+    window = window_level(candidate.start, candidate.until, start, until)
+    freshness = freshness_level(candidate.updated, today)
+    reasons += _place_reasons(candidate, need, place)
     if need.hours:
-        hours = (("hours", "plain", min(candidate.hours, need.hours)), ("wanted", "plain", need.hours))
-        message = N_("%(hours)s of %(wanted)s hours ✓") if found.hours == 2 else (
-            N_("%(hours)s of %(wanted)s hours") if found.hours == 1 else N_("%(hours)s of %(wanted)s hours ✗"))
-        reasons.append(Reason(message, hours, True if found.hours == 2 else None if found.hours == 1 else False))
-    reasons.append(_window_reason(candidate, need, today, found.window))
+        shown = (("hours", "plain", min(candidate.hours, need.hours)), ("wanted", "plain", need.hours))
+        message = N_("%(hours)s of %(wanted)s hours ✓") if hours == 2 else (
+            N_("%(hours)s of %(wanted)s hours") if hours == 1 else N_("%(hours)s of %(wanted)s hours ✗"))
+        reasons.append(Reason(message, shown, True if hours == 2 else None if hours == 1 else False))
+    reasons.append(_window_reason(candidate, start, until, window))
     if candidate.updated is not None:
-        fresh = found.freshness == 2
+        fresh = freshness == 2
         message = (N_("updated %(date)s") if fresh else N_("updated %(date)s (over 6 months ago)")
-                   if found.freshness == 1 else N_("updated %(date)s (over a year ago)"))
+                   if freshness == 1 else N_("updated %(date)s (over a year ago)"))
         reasons.append(Reason(message, (("date", "date", candidate.updated),), True if fresh else None))
-    return Match(candidate, found.score, tuple(reasons))
+    return Match(candidate, score_of(points, len(need.skills), place, hours, window, freshness), tuple(reasons))
 
 
 def _place_reasons(candidate: Candidate, need: Need, level: int) -> list[Reason]:
@@ -347,8 +353,7 @@ def _place_reasons(candidate: Candidate, need: Need, level: int) -> list[Reason]
                    (("region", "region", candidate.region), ("wanted", "region", need.region)), False)]
 
 
-def _window_reason(candidate: Candidate, need: Need, today: dt.date, level: int) -> Reason:
-    start, until = need.window(today)
+def _window_reason(candidate: Candidate, start: dt.date, until: dt.date, level: int) -> Reason:
     if level == 2:
         if candidate.until:
             return Reason(N_("available until %(date)s ✓"), (("date", "date", candidate.until),))

@@ -25,8 +25,8 @@ from joinedup.render import calendars, feeds
 from joinedup.render.editing import Forge, profile_source
 from joinedup.render.labels import (
     AVAILABILITY_BANDS, HOURS_BANDS, availability_label, code_spans, confirmation_label,
-    consultation_label, human_date, language_names, mastodon_link, need_label, review_label, search_messages,
-    time_label, timed,
+    consultation_label, human_date, language_names, mastodon_link, need_label, reason_items, review_label,
+    search_messages, time_label, timed,
 )
 from joinedup.render.offers import help_offer
 from joinedup.render.partials import card_renderer, fragment_renderer
@@ -81,6 +81,7 @@ def page_globals(taxonomy, today: dt.date, settings: dict, root, confirmation) -
         "forge": Forge(settings.get("FORGE_URL", ""), settings.get("FORGE_BRANCH", "main"), taxonomy),
         "human_date": human_date,
         "timed": timed,
+        "reason_items": reason_items(taxonomy),
         "code_spans": code_spans,
         "number": format_number,
         "time_label": time_label,

@@ -66,6 +66,26 @@ def _timed(text) -> Markup:
     return Markup(pattern.sub(element, str(escape(text or ""))))
 
 
+def reason_items(taxonomy):
+    """``reason_items(reasons)`` for templates: the ``<li>`` of each reason of a match
+    (:class:`joinedup.match.matching.Reason`), classed met, unmet or plain information, in the
+    site's words with its dates marked up (:func:`timed`). Each distinct reason is written once
+    per build: the same few ("Video editing (expert) ✓", "remote ✓") are on thousands of pages."""
+    written: dict = {}
+
+    def items(reasons) -> Markup:
+        parts = []
+        for reason in reasons:
+            found = written.get(reason)
+            if found is None:
+                kind = "met" if reason.met else "info" if reason.met is None else "unmet"
+                found = written[reason] = Markup(f'<li class="reason-{kind}">{timed(reason.words(taxonomy))}</li>')
+            parts.append(found)
+        return Markup("".join(parts))
+
+    return items
+
+
 def code_spans(text: str) -> Markup:
     """``text`` escaped, each `backquoted` part as ``<code>``: the schema's descriptions mark
     the values to write that way (``true``, ``evenings``), as editors show them."""
