@@ -25,10 +25,31 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from joinedup.match import matching
 from joinedup.match.board import OpenNeed
+
+
+class AskedNeed(NamedTuple):
+    """What a need asks and who asked, the same on every page that offers it: the head of
+    its card, which the site renders once per build and need (the theme's ``fragment``)."""
+
+    key: str
+    skills: tuple[str, ...]
+    hours_per_week: int
+    remote: bool
+    region: str
+    until: dt.date | None
+    note: str
+    asked_by: str
+    slug: str
+    asker: str
+
+    @property
+    def url(self) -> str:
+        """The page of the group or proposal that asked, relative to the site."""
+        return f"{self.asked_by}s/{self.slug}/"
 
 
 @dataclass(frozen=True)
@@ -57,6 +78,12 @@ class NeedToHelp:
     def url(self) -> str:
         """The page of the group or proposal that asked, relative to the site."""
         return f"{self.asked_by}s/{self.slug}/"
+
+    @property
+    def asked(self) -> AskedNeed:
+        """What the need asks and who asked, without this person's score and reasons."""
+        return AskedNeed(self.key, self.skills, self.hours_per_week, self.remote, self.region, self.until,
+                         self.note, self.asked_by, self.slug, self.asker)
 
     def as_json(self, taxonomy) -> dict:
         """``match --person --json``'s record: the need's id, what it asks, who asked, the score
