@@ -200,7 +200,7 @@ def test_the_indexed_ranking_is_the_matchers_for_every_pair():
                           if matching.levels(candidate, need.need, today).can_help and candidate.id not in need.exclude)
         found = index.for_candidate(candidate, limit=None)
         assert found.total == len(expected)
-        assert [(need.key, need.score) for need in found.needs] == [(needs[p].key, -s) for s, p in expected]
+        assert [(need.asked.key, need.score) for need in found.needs] == [(needs[p].key, -s) for s, p in expected]
 
 
 def test_a_profile_shows_the_best_five_needs_and_says_how_many_there_are(site):

@@ -217,7 +217,7 @@ def person_table(needs, taxonomy) -> list[str]:
     def skills(need):
         return ", ".join(taxonomy.skills[s].label if s in taxonomy.skills else s for s in need.skills)
 
-    rows = [tuple(map(terminal_safe, (str(n), f"{need.score:.1f}", skills(need), need.asker,
+    rows = [tuple(map(terminal_safe, (str(n), f"{need.score:.1f}", skills(need.asked), need.asked.asker,
                                       ", ".join(reason.words(taxonomy) for reason in need.reasons))))
             for n, need in enumerate(needs, 1)]
     header = ("#", _("score"), _("need"), _("asked by"), _("why"))

@@ -25,13 +25,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, NamedTuple, Sequence
+from typing import Iterable, Sequence
 
 from joinedup.match import matching
 from joinedup.match.board import OpenNeed
 
 
-class AskedNeed(NamedTuple):
+@dataclass(frozen=True)
+class AskedNeed:
     """What a need asks and who asked, the same on every page that offers it: the head of
     its card, which the site renders once per build and need (the theme's ``fragment``)."""
 
@@ -55,50 +56,31 @@ class AskedNeed(NamedTuple):
 @dataclass(frozen=True)
 class NeedToHelp:
     """One open need a person could help with, as their page and ``match --person`` show it:
-    what it asks, who asked, and this person's score and reasons.
+    what it asks and who asked (``asked``), and this person's score and reasons.
 
     Not how many people could fill it (the board's count): a person's page does not show it,
     so another person's edit that changes the count leaves this page as it is.
     """
 
-    key: str
-    skills: tuple[str, ...]
-    hours_per_week: int
-    remote: bool
-    region: str
-    until: dt.date | None
-    note: str
-    asked_by: str
-    slug: str
-    asker: str
+    asked: AskedNeed
     score: float
     reasons: tuple[matching.Reason, ...]
-
-    @property
-    def url(self) -> str:
-        """The page of the group or proposal that asked, relative to the site."""
-        return f"{self.asked_by}s/{self.slug}/"
-
-    @property
-    def asked(self) -> AskedNeed:
-        """What the need asks and who asked, without this person's score and reasons."""
-        return AskedNeed(self.key, self.skills, self.hours_per_week, self.remote, self.region, self.until,
-                         self.note, self.asked_by, self.slug, self.asker)
 
     def as_json(self, taxonomy) -> dict:
         """``match --person --json``'s record: the need's id, what it asks, who asked, the score
         and the reasons in the site's words (as the page shows them)."""
+        asked = self.asked
         return {
-            "need": self.key,
-            "skills": list(self.skills),
-            "hours_per_week": self.hours_per_week,
-            "remote": self.remote,
-            "region": self.region or None,
-            "until": self.until.isoformat() if self.until else None,
-            "asked_by": self.asked_by,
-            "slug": self.slug,
-            "asker": self.asker,
-            "url": self.url,
+            "need": asked.key,
+            "skills": list(asked.skills),
+            "hours_per_week": asked.hours_per_week,
+            "remote": asked.remote,
+            "region": asked.region or None,
+            "until": asked.until.isoformat() if asked.until else None,
+            "asked_by": asked.asked_by,
+            "slug": asked.slug,
+            "asker": asked.asker,
+            "url": asked.url,
             "score": self.score,
             "reasons": [reason.words(taxonomy) for reason in self.reasons],
         }
@@ -128,6 +110,9 @@ class NeedsBySkill:
     def __init__(self, needs: Sequence[OpenNeed], today: dt.date):
         self.today = today
         self._board = tuple(needs)
+        # What each need asks, one object per need for every person it is offered to.
+        self._heads = [AskedNeed(need.key, need.skills, need.hours_per_week, need.remote, need.region, need.until,
+                                 need.note, need.asked_by, need.slug, need.asker) for need in needs]
         self._asked = [need.need for need in needs]
         self._by_skill: dict[str, list[int]] = {}
         for position, need in enumerate(needs):
@@ -182,14 +167,13 @@ class NeedsBySkill:
             found.append((-score, position))
         found.sort()
         chosen = found if limit is None else found[:limit]
-        return PersonsNeeds(tuple(_explained(self._board[position], self._asked[position], candidate, today)
+        return PersonsNeeds(tuple(_explained(self._heads[position], self._asked[position], candidate, today)
                                   for _score, position in chosen), len(found))
 
 
-def _explained(board: OpenNeed, need: matching.Need, candidate: matching.Candidate, today: dt.date) -> NeedToHelp:
+def _explained(asked: AskedNeed, need: matching.Need, candidate: matching.Candidate, today: dt.date) -> NeedToHelp:
     match = matching.explain(candidate, need, today)
-    return NeedToHelp(board.key, board.skills, board.hours_per_week, board.remote, board.region, board.until,
-                      board.note, board.asked_by, board.slug, board.asker, match.score, match.reasons)
+    return NeedToHelp(asked, match.score, match.reasons)
 
 
 def where_to_help(needs: Sequence[OpenNeed], candidates: Iterable[matching.Candidate], today: dt.date,
