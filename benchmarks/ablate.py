@@ -54,7 +54,6 @@ from generate import default_proposals  # noqa: E402
 from joinedup.builder.output import MANIFEST  # noqa: E402
 from joinedup.builder.quick import RECORD_UP_TO  # noqa: E402
 from joinedup.core.buildcache import KEEP_PER_PROFILE_UP_TO  # noqa: E402
-from joinedup.core.markup import PARALLEL_BODIES  # noqa: E402
 from joinedup.load.repository import VALIDATE_IN_WORKERS_FROM_PROFILES  # noqa: E402
 
 PATCHES = HERE / "ablations"
@@ -118,10 +117,6 @@ MECHANISMS = {
     "bodies-memo": Mechanism(
         "core.markup.ConvertedBodies.take and kept; joinedup_pelican.get_generators and keep_bodies "
         "(memo 'bodies', BODIES)", "edit-hours"),
-    "bodies-on-both-cores": Mechanism(
-        "core.markup.ConvertedBodies.convert (core.buildcache.forked_pool), PARALLEL_BODIES = 200",
-        "from-nothing", lambda profiles, proposals: proposals * 21 // 20 >= PARALLEL_BODIES,
-        f"from {PARALLEL_BODIES} proposal and group bodies"),
     "matches-memo": Mechanism(
         "render.who_could_help.Helpers._match and keep (memo 'matches', Helpers.MEMO)", "edit-hours"),
     "matching-apart": Mechanism(
