@@ -139,10 +139,6 @@ MECHANISMS = {
         lambda profiles, proposals: profiles > KEEP_PER_PROFILE_UP_TO,
         f"above {KEEP_PER_PROFILE_UP_TO:,} profiles"),
     "frozen-heap": Mechanism("core.buildcache.forked_pool (gc.freeze before forking)", "from-nothing"),
-    "data-files-in-worker": Mechanism(
-        "DirectoryGenerator._write_output (the _DATA_FILES task), _render_many", "from-nothing",
-        lambda profiles, proposals: profiles <= KEEP_PER_PROFILE_UP_TO,
-        f"up to {KEEP_PER_PROFILE_UP_TO:,} profiles"),
     "jinja-bytecode-cache": Mechanism(
         "load.settings.template_cache (pelicanconf.py: JINJA_ENVIRONMENT['bytecode_cache'])", "edit-hours"),
     "plain-bio": Mechanism("core.markup.render_bio, _PLAIN_BIO", "from-nothing"),
