@@ -141,7 +141,6 @@ MECHANISMS = {
     "frozen-heap": Mechanism("core.buildcache.forked_pool (gc.freeze before forking)", "from-nothing"),
     "jinja-bytecode-cache": Mechanism(
         "load.settings.template_cache (pelicanconf.py: JINJA_ENVIRONMENT['bytecode_cache'])", "edit-hours"),
-    "plain-bio": Mechanism("core.markup.render_bio, _PLAIN_BIO", "from-nothing"),
     "partials-once": Mechanism(
         "render.partials._partial_renderer, card_renderer (person_card), fragment_renderer (fragment)",
         "from-nothing"),

@@ -123,17 +123,7 @@ def render_bio(text: str) -> Markup:
     """A profile's bio as sanitised HTML: paragraphs, emphasis, lists, links."""
     if not text:
         return Markup("")
-    if _PLAIN_BIO.fullmatch(text):
-        # One line of words and plain punctuation: Markdown and the sanitiser would give this
-        # paragraph (tests compare the two), so neither runs; most bios are such.
-        return Markup(f"<p>{text}</p>")
     return sanitise(_converter(1, body=False).reset().convert(text))
-
-
-# A bio Markdown leaves as one plain paragraph: it starts with a letter, holds letters,
-# digits, single spaces and punctuation no Markdown or HTML rule reads (no * _ ` [ ] < > & #
-# \ ! " and no line break), and does not end in a space.
-_PLAIN_BIO = re.compile(r"[^\W\d_](?:[^\W_]|[,.;:?'’()/-]| (?! |$))*")
 
 
 @lru_cache(maxsize=4)
