@@ -54,7 +54,6 @@ from generate import default_proposals  # noqa: E402
 from joinedup.builder.output import MANIFEST  # noqa: E402
 from joinedup.builder.quick import RECORD_UP_TO  # noqa: E402
 from joinedup.core.buildcache import KEEP_PER_PROFILE_UP_TO  # noqa: E402
-from joinedup.core.markup import PARALLEL_BODIES  # noqa: E402
 from joinedup.load.repository import VALIDATE_IN_WORKERS_FROM_PROFILES  # noqa: E402
 
 PATCHES = HERE / "ablations"
@@ -118,10 +117,6 @@ MECHANISMS = {
     "bodies-memo": Mechanism(
         "core.markup.ConvertedBodies.take and kept; joinedup_pelican.get_generators and keep_bodies "
         "(memo 'bodies', BODIES)", "edit-hours"),
-    "bodies-on-both-cores": Mechanism(
-        "core.markup.ConvertedBodies.convert (core.buildcache.forked_pool), PARALLEL_BODIES = 200",
-        "from-nothing", lambda profiles, proposals: proposals * 21 // 20 >= PARALLEL_BODIES,
-        f"from {PARALLEL_BODIES} proposal and group bodies"),
     "matches-memo": Mechanism(
         "render.who_could_help.Helpers._match and keep (memo 'matches', Helpers.MEMO)", "edit-hours"),
     "matching-apart": Mechanism(
@@ -144,13 +139,8 @@ MECHANISMS = {
         lambda profiles, proposals: profiles > KEEP_PER_PROFILE_UP_TO,
         f"above {KEEP_PER_PROFILE_UP_TO:,} profiles"),
     "frozen-heap": Mechanism("core.buildcache.forked_pool (gc.freeze before forking)", "from-nothing"),
-    "data-files-in-worker": Mechanism(
-        "DirectoryGenerator._write_output (the _DATA_FILES task), _render_many", "from-nothing",
-        lambda profiles, proposals: profiles <= KEEP_PER_PROFILE_UP_TO,
-        f"up to {KEEP_PER_PROFILE_UP_TO:,} profiles"),
     "jinja-bytecode-cache": Mechanism(
         "load.settings.template_cache (pelicanconf.py: JINJA_ENVIRONMENT['bytecode_cache'])", "edit-hours"),
-    "plain-bio": Mechanism("core.markup.render_bio, _PLAIN_BIO", "from-nothing"),
     "partials-once": Mechanism(
         "render.partials._partial_renderer, card_renderer (person_card), fragment_renderer (fragment)",
         "from-nothing"),

@@ -137,24 +137,6 @@ def test_any_markdown_is_checked_with_positions_and_renders_without_scripts(body
             assert not compact.startswith(("javascript:", "data:", "vbscript:")), url
 
 
-# Bios of one plain line skip Markdown (markup._PLAIN_BIO): they must come out exactly as the
-# converter and sanitiser would make them, whatever the words and punctuation.
-plain_line = st.lists(st.sampled_from(list("aZé9ßñ ,.;:?'’()/-") + [" 2026-01-01", "http://x.org", " st ", "\n", "*", "_",
-                                                                     "&", "<b>", "1. ", "\u00a0"]),
-                      min_size=1, max_size=60).map("".join)
-
-
-@FUZZ
-@example(text="Leeds, video (and some photography) - weekends")
-@example(text="O'Neill's maps; flyers: 3 days/week (remote?)")
-@given(text=plain_line)
-def test_a_plain_bio_renders_exactly_as_markdown_would(text):
-    import joinedup.core.markup as markup
-
-    expected = str(markup.sanitise(markup._converter(1, body=False).reset().convert(text))) if text else ""
-    assert str(render_bio(text)) == expected
-
-
 @FUZZ
 @given(front=yaml_like, body=markdown_like)
 def test_any_markdown_file_splits_into_front_matter_and_body_or_problems_with_positions(front, body):

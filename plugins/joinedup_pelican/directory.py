@@ -169,8 +169,8 @@ class DirectoryGenerator(Generator):
         # for the next quick rebuild (pickled where the page is rendered, on every core).
         recorder = build.recorder
         volunteers = self.repository.directory.volunteers
-        # Above KEEP_PER_PROFILE_UP_TO people, memory matters more than the seconds some
-        # overlapping saves (the data files by a worker, the quick state beside Pagefind).
+        # Above KEEP_PER_PROFILE_UP_TO people, memory matters more than the seconds an
+        # overlap saves (the quick state written beside Pagefind).
         big = len(volunteers) > KEEP_PER_PROFILE_UP_TO
         if recorder is not None:
             recorder.generator(self, self.names, shared, _PER_BUILD_SETTINGS, SIMPLE_TEMPLATES)
@@ -179,9 +179,7 @@ class DirectoryGenerator(Generator):
                 recorder.add([_record(index, self.pages[index], volunteers)
                               for index in range(len(self.pages)) if index not in rendered])
         _shared.update(env=self.env, pages=self.pages, output=self.output_path, context=self.context,
-                       volunteers=volunteers if recorder is not None else None, generator=self,
-                       previous_output=previous_output)
-        facets = None
+                       volunteers=volunteers if recorder is not None else None)
         workers = os.cpu_count() or 1
         # tasks.py passes a progress bar on a terminal: progress(pages done, pages to render).
         progress = build.progress or (lambda done, total: None)
@@ -210,24 +208,15 @@ class DirectoryGenerator(Generator):
             recycle = big and len(todo) > RENDERER_LIFETIME * workers
             chunks = (_weighed_chunks(todo, self.pages, RENDERER_LIFETIME) if recycle
                       else _chunks(todo, workers * 16))
-            if not big:
-                # The feeds, open data and facet files are written by a worker too, while the
-                # other renders pages (on a big site they are left to the parent: a worker
-                # holding them beside a renderer would raise the build's memory peak).
-                chunks.insert(0, _DATA_FILES)
             for name in {page.template for page in self.pages} | set(SHARED_TEMPLATES):
                 self.env.get_template(name)  # compiled once here, inherited by every worker
             with forked_pool(workers, maxtasksperchild=1 if recycle else None) as pool:
-                for task, records in pool.imap_unordered(_render_many, chunks):
-                    if task == _DATA_FILES:
-                        facets = records
-                        continue
+                for records in pool.imap_unordered(_render_many, chunks):
                     done += len(records)
                     if recorder is not None:
                         recorder.add(records)
                     progress(done, len(todo))
-        if facets is None:  # not written by a worker (a big site, or a few pages)
-            facets = self.write_data_files(previous_output)
+        facets = self.write_data_files(previous_output)
         # Pagefind (joinedup.builder.pagefind.BrowserIndex, passed by joinedup.builder.pipeline)
         # starts once every page is written: started beside the renderers it saved no time
         # (benchmarks/README.md, "Speed mechanisms and their ablations"). On a big site the
@@ -331,15 +320,9 @@ def _weighed_chunks(indexes: list[int], pages, budget: int) -> list[list[int]]:
     return chunks
 
 
-# A task of the rendering pool that is not pages: the generator's write_data_files.
-_DATA_FILES = "data files"
-
-
-def _render_many(task: list[int] | str) -> tuple:
-    """(task, the facet files' names) for _DATA_FILES, else (task, each page's record)."""
-    if task == _DATA_FILES:
-        return task, _shared["generator"].write_data_files(_shared["previous_output"])
-    return task, [_render(index) for index in task]
+def _render_many(indexes: list[int]) -> list:
+    """Render the pages of ``indexes``; each page's record (see _render)."""
+    return [_render(index) for index in indexes]
 
 
 def _match_all() -> tuple[dict, dict]:

@@ -123,17 +123,7 @@ def render_bio(text: str) -> Markup:
     """A profile's bio as sanitised HTML: paragraphs, emphasis, lists, links."""
     if not text:
         return Markup("")
-    if _PLAIN_BIO.fullmatch(text):
-        # One line of words and plain punctuation: Markdown and the sanitiser would give this
-        # paragraph (tests compare the two), so neither runs; most bios are such.
-        return Markup(f"<p>{text}</p>")
     return sanitise(_converter(1, body=False).reset().convert(text))
-
-
-# A bio Markdown leaves as one plain paragraph: it starts with a letter, holds letters,
-# digits, single spaces and punctuation no Markdown or HTML rule reads (no * _ ` [ ] < > & #
-# \ ! " and no line break), and does not end in a space.
-_PLAIN_BIO = re.compile(r"[^\W\d_](?:[^\W_]|[,.;:?'’()/-]| (?! |$))*")
 
 
 @lru_cache(maxsize=4)
@@ -174,28 +164,14 @@ class ConvertedBodies:
         return found
 
     def convert(self, texts) -> None:
-        """Convert the bodies among ``texts`` not yet converted, on every core when there are many."""
-        import os
-
-        todo = list(dict.fromkeys(text for text in texts if text not in self._html))
-        workers = os.cpu_count() or 1
-        if len(todo) < PARALLEL_BODIES or workers < 2:
-            for text in todo:
-                self.render(text)
-            return
-        from joinedup.core.buildcache import forked_pool
-
-        with forked_pool(workers) as pool:
-            converted = pool.map(_convert_to_str, todo, chunksize=max(1, len(todo) // (workers * 4)))
-        self._html.update(zip(todo, map(Markup, converted)))
+        """Convert the bodies among ``texts`` not yet converted."""
+        for text in texts:
+            self.render(text)
 
     def kept(self, texts) -> dict[str, str]:
         """The HTML of those of ``texts`` already converted, to keep for the next build."""
         return {text: str(self._html[text]) for text in texts if text in self._html}
 
-
-# Below this many bodies to convert, one process is quicker than starting workers.
-PARALLEL_BODIES = 200
 
 # The bodies of the build running now: set only while it runs, like the build's own state
 # (joinedup.builder.pipeline.current_build), which this layer cannot import.
@@ -229,10 +205,6 @@ def convert_bodies(texts) -> None:
     bodies = _IN_USE.get()
     if bodies is not None:
         bodies.convert(texts)
-
-
-def _convert_to_str(text: str) -> str:
-    return str(convert_body(text))
 
 
 def convert_body(text: str) -> Markup:
