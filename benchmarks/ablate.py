@@ -59,8 +59,8 @@ from joinedup.load.repository import VALIDATE_IN_WORKERS_FROM_PROFILES  # noqa: 
 PATCHES = HERE / "ablations"
 WORK = HERE / "repos" / ".ablate"
 PROJECT = HERE.parent
-# joinedup_pelican.directory.MATCH_APART_FROM: that module imports Pelican, which this script does not need.
-MATCH_APART_FROM = 2000
+# joinedup_pelican.directory.BODIES_APART_FROM: that module imports Pelican, which this script does not need.
+BODIES_APART_FROM = 2000
 
 SCENARIOS = {
     "from-nothing": "a full build with no cache folder and no last output (both moved aside)",
@@ -119,11 +119,11 @@ MECHANISMS = {
         "(memo 'bodies', BODIES)", "edit-hours"),
     "matches-memo": Mechanism(
         "render.who_could_help.Helpers._match and keep (memo 'matches', Helpers.MEMO)", "edit-hours"),
-    "matching-apart": Mechanism(
-        "joinedup_pelican.directory.DirectoryGenerator.generate_context, _match_all, "
-        "render.who_could_help.Helpers.matched and adopt; MATCH_APART_FROM = 2000", "from-nothing",
-        lambda profiles, proposals: MATCH_APART_FROM <= profiles <= KEEP_PER_PROFILE_UP_TO,
-        f"from {MATCH_APART_FROM:,} to {KEEP_PER_PROFILE_UP_TO:,} profiles"),
+    "bodies-apart": Mechanism(
+        "joinedup_pelican.directory.DirectoryGenerator.generate_context, _convert_bodies; "
+        "BODIES_APART_FROM = 2000", "from-nothing",
+        lambda profiles, proposals: BODIES_APART_FROM <= profiles <= KEEP_PER_PROFILE_UP_TO,
+        f"from {BODIES_APART_FROM:,} to {KEEP_PER_PROFILE_UP_TO:,} profiles"),
     "page-fingerprints": Mechanism(
         "core.buildcache.PageFingerprints; joinedup_pelican.directory.DirectoryGenerator._write_output "
         "(the manifest's 'pages'); builder.output.merge", "edit-hours"),

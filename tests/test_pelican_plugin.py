@@ -63,8 +63,8 @@ def test_pages_rendered_by_recycled_workers_are_those_one_process_renders(site, 
     assert chunks == [[0], [1], [2]], "a listing of 4 people weighs 5"
 
 
-def test_people_matched_in_a_process_of_their_own_are_those_one_process_matches(site, tmp_path, monkeypatch):
-    """On a large directory matching runs in a forked process while the bodies convert."""
+def test_bodies_converted_in_a_process_of_their_own_give_the_pages_one_process_gives(site, tmp_path, monkeypatch):
+    """On a large directory the bodies convert in a forked process while this one matches and plans."""
     from pelican import Pelican
     from pelican.settings import read_settings
 
@@ -80,7 +80,7 @@ def test_people_matched_in_a_process_of_their_own_are_those_one_process_matches(
     monkeypatch.chdir(site.root)
     outputs = {}
     for how, apart_from in (("one process", 10**9), ("apart", 0)):
-        monkeypatch.setattr(directory, "MATCH_APART_FROM", apart_from)
+        monkeypatch.setattr(directory, "BODIES_APART_FROM", apart_from)
         output = tmp_path / how
         Pelican(read_settings(str(site.root / "pelicanconf.py"), override={"OUTPUT_PATH": str(output)})).run()
         outputs[how] = {p.relative_to(output): p.read_bytes() for p in output.rglob("*.html")}

@@ -48,8 +48,8 @@ log = logging.getLogger(__name__)
 
 # Below this many pages to render, one process is faster than starting workers.
 RENDER_IN_WORKERS_FROM_PAGES = 400
-# From this many profiles, matching people to needs runs in a process of its own.
-MATCH_APART_FROM = 2000
+# From this many profiles, the proposal and group bodies are converted in a process of their own.
+BODIES_APART_FROM = 2000
 # On a big site each renderer process renders pages showing about this many people, then a
 # fresh one takes over (see generate_output).
 RENDERER_LIFETIME = 3500
@@ -102,26 +102,27 @@ class DirectoryGenerator(Generator):
                     + plan_insights(self.insights))
 
         # Bodies are converted here, before the renderers fork, so the feeds, the open data and
-        # the next build (bodies, in the cache folder) share each conversion. From MATCH_APART_FROM profiles the
-        # people who could help with each proposal and group are matched meanwhile, in a forked
-        # process, while this one converts bodies and plans the listings; not on a big directory,
-        # where that process's candidates would add to the memory peak.
+        # the next build (bodies, in the cache folder) share each conversion. From BODIES_APART_FROM
+        # profiles they are converted in a forked process, while this one matches people to the
+        # needs and plans the listings ("where you could help" on every profile); not on a big
+        # directory, where a second process beside the model would add to the memory peak.
         agenda = repository.agenda
         items = (*agenda.proposals.values(), *agenda.groups.values())
-        needs = [needs_of(item) for item in items]
+        texts = [item.body for item in items]
         people = len(repository.directory.volunteers)
-        if MATCH_APART_FROM <= people <= KEEP_PER_PROFILE_UP_TO and (os.cpu_count() or 1) > 1 and any(needs):
-            _shared["matching"] = (helpers, needs)
+        if BODIES_APART_FROM <= people <= KEEP_PER_PROFILE_UP_TO and (os.cpu_count() or 1) > 1:
+            _shared["bodies"] = (self.build_state.bodies, texts)
             try:
                 with forked_pool(1) as pool:
-                    pending = pool.apply_async(_match_all)
-                    convert_bodies(item.body for item in items)
+                    pending = pool.apply_async(_convert_bodies)
+                    for item in items:  # ranked now, for plan_content below
+                        helpers(needs_of(item))
                     self.pages = plan_listings()
-                    helpers.adopt(*pending.get())
+                    self.build_state.bodies.take(pending.get())
             finally:
-                del _shared["matching"]
+                del _shared["bodies"]
         else:
-            convert_bodies(item.body for item in items)
+            convert_bodies(texts)
             self.pages = plan_listings()
         self.pages += plan_content(repository.agenda, repository.directory, render_body,
                                    lambda item: helpers(needs_of(item)))
@@ -325,9 +326,11 @@ def _render_many(indexes: list[int]) -> list:
     return [_render(index) for index in indexes]
 
 
-def _match_all() -> tuple[dict, dict]:
-    helpers, needs = _shared["matching"]
-    return helpers.matched(needs)
+def _convert_bodies() -> dict[str, str]:
+    """In the forked process: the bodies converted, Markdown to HTML, for the build's to take."""
+    bodies, texts = _shared["bodies"]
+    bodies.convert(texts)
+    return bodies.kept(texts)
 
 
 def _record(index: int, page, volunteers) -> tuple:

@@ -49,18 +49,6 @@ class Helpers:
             kept = NeedMatches(need, tuple(self._pool.refreshed(kept.matches, need, self.repository.build_date)))
         self._found[key] = self._used[inputs] = kept
 
-    def matched(self, needs) -> tuple[dict, dict]:
-        """The lists for each of ``needs`` (lists of needs), as :meth:`adopt` takes them: for
-        a forked process to work them out while the build does something else."""
-        for each in needs:
-            self(each)
-        return self._found, self._used
-
-    def adopt(self, found: dict, used: dict) -> None:
-        """Take the lists :meth:`matched` worked out in another process."""
-        self._found.update(found)
-        self._used.update(used)
-
     def keep(self) -> None:
         """Keep this build's lists in the cache folder for the next build (only those used this time)."""
         from joinedup.core.buildcache import save_memo
