@@ -221,3 +221,30 @@ def test_a_profile_shows_the_best_five_needs_and_says_how_many_there_are(site):
     assert "These are the best 5 of 6; the pages of the skills above list the others." in _section(site, "ana-lopez")
     printed = json.loads(site.tasks("match", "--person", "ana-lopez", "--json").stdout)
     assert [n["url"] for n in printed] == [f"groups/group-{n}/" for n in range(6)]
+
+
+def test_a_profile_page_fingerprint_follows_every_part_of_its_needs_and_only_their_values():
+    """Pages are kept between builds by fingerprint; the needs on a profile are fingerprinted
+    field by field (the need asked and the reasons are shared between pages), so the
+    fingerprint must still change with the score, with any one reason, and with the need asked."""
+    import datetime as dt
+
+    from joinedup.core.buildcache import PageFingerprints
+    from joinedup.match import matching
+    from joinedup.match.where_to_help import AskedNeed, NeedToHelp
+
+    def need(hours=4, score=90.0, met=True, until=dt.date(2027, 3, 1)):
+        asked = AskedNeed("groups/buses.md#video-editing@remote", ("video-editing",), hours, True, "", None,
+                          "", "group", "buses", "Better buses")
+        reasons = (matching.Reason("%(skill)s ✓", (("skill", "skill", "video-editing"),)),
+                   matching.Reason("available until %(date)s ✓", (("date", "date", until),), met))
+        return NeedToHelp(asked, score, reasons)
+
+    def fingerprint(*needs):
+        return PageFingerprints("shared").page("person.html", {"could_help": needs, "could_help_total": len(needs)})
+
+    same = fingerprint(need(), need(score=75.0))
+    assert fingerprint(need(), need(score=75.0)) == same, "equal values, other objects: the same page"
+    for changed in (need(hours=6), need(score=80.0), need(met=None), need(until=dt.date(2027, 4, 1))):
+        assert fingerprint(changed, need(score=75.0)) != same, changed
+    assert fingerprint(need(score=75.0), need()) != same, "the order of the needs"

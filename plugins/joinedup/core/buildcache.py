@@ -84,6 +84,18 @@ def cache_loadable(thing):
     return thing
 
 
+# Data classes whose page fingerprint is made of their fields' (fingerprinted_by_fields).
+_BY_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def fingerprinted_by_fields(cls):
+    """Mark a frozen data class that a page fingerprint covers field by field rather than as
+    one pickle: for an object made per page whose fields are shared between pages (the need
+    asked, the reasons of a match), each hashed once per build."""
+    _BY_FIELDS[cls] = tuple(field.name for field in dataclasses.fields(cls))
+    return cls
+
+
 def safe_loads(data: bytes):
     """Unpickle cache data written by this library: only its own classes and plain values."""
     return _Unpickler(io.BytesIO(data)).load()
@@ -412,6 +424,11 @@ class PageFingerprints:
             for item in value:
                 self._feed(digest, item)
             digest.update(b"]")
+        elif type(value) in _BY_FIELDS:
+            digest.update(b"{" + type(value).__qualname__.encode() + b":")
+            for name in _BY_FIELDS[type(value)]:
+                self._feed(digest, getattr(value, name))
+            digest.update(b"}")
         else:
             # Model objects, and the dicts of counts several listings share: hashed once each.
             # Page contexts are built once per build and never changed, so an object's

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from joinedup.core.buildcache import fingerprinted_by_fields
 from joinedup.match import matching
 from joinedup.match.board import OpenNeed
 
@@ -53,6 +54,7 @@ class AskedNeed:
         return f"{self.asked_by}s/{self.slug}/"
 
 
+@fingerprinted_by_fields
 @dataclass(frozen=True)
 class NeedToHelp:
     """One open need a person could help with, as their page and ``match --person`` show it:
@@ -128,6 +130,8 @@ class NeedsBySkill:
                 self._like[situation] = self._asked[position]
         self._windows = [need.window(today) for need in self._like]
         self._scores: dict[tuple, float] = {}
+        # Each distinct reason, one object for everyone it is given to ("remote ✓", "Video editing ✓").
+        self._reasons: dict[matching.Reason, matching.Reason] = {}
 
     def for_candidate(self, candidate: matching.Candidate, limit: int | None = None) -> PersonsNeeds:
         """The needs ``candidate`` can help with (:attr:`matching.Levels.can_help`, and not a
@@ -167,13 +171,13 @@ class NeedsBySkill:
             found.append((-score, position))
         found.sort()
         chosen = found if limit is None else found[:limit]
-        return PersonsNeeds(tuple(_explained(self._heads[position], self._asked[position], candidate, today)
-                                  for _score, position in chosen), len(found))
+        return PersonsNeeds(tuple(self._explained(position, candidate) for _score, position in chosen), len(found))
 
-
-def _explained(asked: AskedNeed, need: matching.Need, candidate: matching.Candidate, today: dt.date) -> NeedToHelp:
-    match = matching.explain(candidate, need, today)
-    return NeedToHelp(asked, match.score, match.reasons)
+    def _explained(self, position: int, candidate: matching.Candidate) -> NeedToHelp:
+        match = matching.explain(candidate, self._asked[position], self.today)
+        reasons = self._reasons
+        return NeedToHelp(self._heads[position], match.score,
+                          tuple(reasons.setdefault(reason, reason) for reason in match.reasons))
 
 
 def where_to_help(needs: Sequence[OpenNeed], candidates: Iterable[matching.Candidate], today: dt.date,
