@@ -29,3 +29,12 @@ def test_every_ablation_patch_has_its_row_in_ablate_py_and_every_row_a_patch():
     names = {line for line in listed.stdout.splitlines() if line and not line.startswith(" ")}
     assert names == {patch.stem for patch in PATCHES}
     assert len(PATCHES) > 20
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git applies the patch")
+def test_the_build_without_the_work_pages_can_still_be_made_for_its_benchmark():
+    """benchmarks/README.md times the build against the same code without the pages that help
+    volunteers find the work (the needs board, "where you could help", insights...)."""
+    patch = REPO / "benchmarks" / "without-work-pages.patch"
+    applied = subprocess.run(["git", "apply", "--check", str(patch)], cwd=REPO, capture_output=True, text=True)
+    assert applied.returncode == 0, f"{patch.name} no longer applies: remake it with git diff -U1\n{applied.stderr}"
