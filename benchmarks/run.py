@@ -130,7 +130,11 @@ def set_aside(*paths: Path) -> None:
     TRASH.mkdir(parents=True, exist_ok=True)
     for path in paths:
         if path.exists():
-            path.rename(TRASH / f"{len(os.listdir(TRASH))}-{path.name}")
+            # A free name, even when a killed run left part of TRASH deleted.
+            number = len(os.listdir(TRASH))
+            while (TRASH / f"{number}-{path.name}").exists():
+                number += 1
+            path.rename(TRASH / f"{number}-{path.name}")
     # The last run's files are written out now, not by the kernel during the run timed next.
     os.sync()
 

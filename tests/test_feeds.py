@@ -82,7 +82,7 @@ def test_status_changes_feed_has_an_entry_per_change_with_its_author(built):
     assert len({entry.id for entry in feed.entries}) == 4
 
 
-def test_sitemap_lists_every_kind_of_page(built):
+def test_sitemap_lists_every_kind_of_page_once(built):
     site, _ = built
     root = ET.fromstring(site.read("out/sitemap.xml"))
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -94,7 +94,10 @@ def test_sitemap_lists_every_kind_of_page(built):
         assert url in entries, url
     html_pages = {f"/{p.parent.relative_to(site.root / 'out').as_posix()}/".replace("/./", "/")
                   for p in (site.root / "out").rglob("index.html")}
-    assert html_pages == set(entries)
+    # A listing broadest support first is its own address's proposals again: left out, not lost.
+    reordered = {page for page in html_pages if "/by-breadth/" in page}
+    assert "/themes/transport/by-breadth/" in reordered
+    assert html_pages - reordered == set(entries)
 
 
 def test_open_data_holds_what_the_pages_publish_and_no_email(built):

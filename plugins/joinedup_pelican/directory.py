@@ -38,7 +38,7 @@ from joinedup.render.feeds import FeedSite, needs_feeds, proposal_feeds
 from joinedup.match.insights import insights
 from joinedup.render.globals import theme_globals
 from joinedup.render.insights_data import insights_data
-from joinedup.render.pages import (NEEDS_ON_PROFILE, check_collisions, plan_agenda, plan_content, plan_directory,
+from joinedup.render.pages import (BY_BREADTH, NEEDS_ON_PROFILE, check_collisions, plan_agenda, plan_content, plan_directory,
                                    plan_insights, plan_needs)
 from joinedup.render.rendering import page_environment, render_page
 from joinedup.render.security import HEADERS_FILE, headers_file
@@ -296,7 +296,8 @@ class DirectoryGenerator(Generator):
         agenda = self.repository.agenda
         changed = {f"proposals/{p.slug}/": agenda.last_changed(p) for p in agenda.proposals.values()}
         pages = [("", None)]
-        pages += [(page.url, changed.get(page.url)) for page in self.pages]
+        # A listing broadest support first holds the same proposals as its own address: not listed twice.
+        pages += [(page.url, changed.get(page.url)) for page in self.pages if BY_BREADTH not in page.url]
         pages += [(content.url, changed.get(content.url)) for content in self.content]
         return pages
 
