@@ -124,10 +124,6 @@ MECHANISMS = {
         "BODIES_APART_FROM = 2000", "from-nothing",
         lambda profiles, proposals: BODIES_APART_FROM <= profiles <= KEEP_PER_PROFILE_UP_TO,
         f"from {BODIES_APART_FROM:,} to {KEEP_PER_PROFILE_UP_TO:,} profiles"),
-    "pagefind-beside-data-files": Mechanism(
-        "joinedup_pelican.directory.DirectoryGenerator._write_output (Pagefind started before "
-        "_write_data_and_state), up to 20,000 profiles", "from-nothing",
-        lambda profiles, proposals: profiles <= KEEP_PER_PROFILE_UP_TO, f"up to {KEEP_PER_PROFILE_UP_TO:,} profiles"),
     "page-fingerprints": Mechanism(
         "core.buildcache.PageFingerprints; joinedup_pelican.directory.DirectoryGenerator._write_output "
         "(the manifest's 'pages'); builder.output.merge", "edit-hours"),
