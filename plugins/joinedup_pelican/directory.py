@@ -217,27 +217,20 @@ class DirectoryGenerator(Generator):
                     if recorder is not None:
                         recorder.add(records)
                     progress(done, len(todo))
+        facets = self.write_data_files(previous_output)
         # Pagefind (joinedup.builder.pagefind.BrowserIndex, passed by joinedup.builder.pipeline)
-        # starts once every page is written (started beside the renderers it saved no time:
-        # benchmarks/README.md, "Speed mechanisms and their ablations"), and indexes while this
-        # process writes the data files and the quick-rebuild state. On a big site those are
-        # written first, so Pagefind and they never hold memory at once.
-        if big:
-            facets = self._write_data_and_state(previous_output, recorder)
+        # starts once every page is written: started beside the renderers it saved no time
+        # (benchmarks/README.md, "Speed mechanisms and their ablations"). On a big site the
+        # quick-rebuild state is written first, so the two never hold memory at once.
+        if recorder is not None and big:
+            recorder.prepare(self.repository)
         if build.browser_index is not None:
             build.browser_index.start([page.save_as for page in self.pages],
                                       {self.pages[index].save_as for index in todo}, indexed, bool(previous_output))
-        if not big:
-            facets = self._write_data_and_state(previous_output, recorder)
+        if recorder is not None and not big:
+            recorder.prepare(self.repository)
         write_manifest(self.output_path, {"pages": {page.save_as: fp for page, fp in zip(self.pages, fingerprints)},
                                           "facets": facets, "shared": shared_digest, "indexed": indexed})
-
-    def _write_data_and_state(self, previous_output: str, recorder) -> list[str]:
-        """The data files, then the quick-rebuild state (with a recorder); returns the facet files' names."""
-        facets = self.write_data_files(previous_output)
-        if recorder is not None:
-            recorder.prepare(self.repository)
-        return facets
 
     def _shared_fingerprint(self) -> str:
         """What every directory page depends on besides its own context."""
