@@ -111,7 +111,6 @@ class NeedsBySkill:
 
     def __init__(self, needs: Sequence[OpenNeed], today: dt.date):
         self.today = today
-        self._board = tuple(needs)
         # What each need asks, one object per need for every person it is offered to.
         self._heads = [AskedNeed(need.key, need.skills, need.hours_per_week, need.remote, need.region, need.until,
                                  need.note, need.asked_by, need.slug, need.asker) for need in needs]
