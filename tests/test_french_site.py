@@ -318,9 +318,12 @@ def test_new_profile_owners_and_serve_print_in_french(french_site, tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    # Ctrl-C as a terminal sends it, even when the suite itself runs as a background job (a shell
+    # without job control starts those with SIGINT ignored, and a child inherits that).
     serving = subprocess.Popen([sys.executable, str(french_site / "tasks.py"), "serve", "--port", str(port)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=french_site,
-                               env={**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH})
+                               env={**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH},
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         said = [serving.stdout.readline() for _ in range(2)]
         serving.send_signal(signal.SIGINT)
