@@ -231,7 +231,8 @@ def test_a_profile_page_fingerprint_follows_every_part_of_its_needs_and_only_the
 
     from joinedup.core.buildcache import PageFingerprints
     from joinedup.match import matching
-    from joinedup.match.where_to_help import AskedNeed, NeedToHelp
+    from joinedup.match.board import AskedNeed
+    from joinedup.match.where_to_help import NeedToHelp
 
     def need(hours=4, score=90.0, met=True, until=dt.date(2027, 3, 1)):
         asked = AskedNeed("groups/buses.md#video-editing@remote", ("video-editing",), hours, True, "", None,

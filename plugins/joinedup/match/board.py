@@ -35,7 +35,7 @@ Nothing here reads files or imports Pelican.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Iterable
 
 from joinedup.core.model import Agenda, Directory, Group, Proposal
@@ -46,13 +46,13 @@ CLOSED_PROPOSALS = frozenset({"withdrawn", "not-adopted"})
 
 
 @dataclass(frozen=True)
-class OpenNeed:
-    """One open need on the board: what it asks, who asked, and how many could fill it.
+class AskedNeed:
+    """What a need asks and who asked: what every page offering it shows of it.
 
     ``skills`` are skill ids (pages show their labels); ``region`` is a region id or '';
-    ``asked_by`` is 'group' or 'proposal', with its slug and its name or title; ``declared``
-    the day its file last changed (None when unknown); ``exclude`` the people never offered
-    to it (a group's own core team and members).
+    ``asked_by`` is 'group' or 'proposal', with its slug and its name or title.
+    A person's "where you could help" (:mod:`joinedup.match.where_to_help`) shows this and no
+    more, so another person's edit, which may change the board's count, leaves that page as it is.
     """
 
     key: str
@@ -65,15 +65,30 @@ class OpenNeed:
     asked_by: str
     slug: str
     asker: str
+
+    @property
+    def url(self) -> str:
+        """The page of the group or proposal that asked, relative to the site."""
+        return f"{self.asked_by}s/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class OpenNeed(AskedNeed):
+    """One open need on the board: what it asks, who asked, and how many could fill it.
+
+    ``declared`` is the day its file last changed (None when unknown); ``exclude`` the people
+    never offered to it (a group's own core team and members).
+    """
+
     path: str
     declared: dt.date | None
     could_fill: int
     exclude: tuple[str, ...] = ()
 
     @property
-    def url(self) -> str:
-        """The page of the group or proposal that asked, relative to the site."""
-        return f"{self.asked_by}s/{self.slug}/"
+    def asked(self) -> AskedNeed:
+        """What it asks and who asked, without the board's count."""
+        return AskedNeed(*(getattr(self, field.name) for field in fields(AskedNeed)))
 
     @property
     def need(self) -> matching.Need:

@@ -29,29 +29,7 @@ from typing import Iterable, Sequence
 
 from joinedup.core.buildcache import fingerprinted_by_fields
 from joinedup.match import matching
-from joinedup.match.board import OpenNeed
-
-
-@dataclass(frozen=True)
-class AskedNeed:
-    """What a need asks and who asked, the same on every page that offers it: the head of
-    its card, which the site renders once per build and need (the theme's ``fragment``)."""
-
-    key: str
-    skills: tuple[str, ...]
-    hours_per_week: int
-    remote: bool
-    region: str
-    until: dt.date | None
-    note: str
-    asked_by: str
-    slug: str
-    asker: str
-
-    @property
-    def url(self) -> str:
-        """The page of the group or proposal that asked, relative to the site."""
-        return f"{self.asked_by}s/{self.slug}/"
+from joinedup.match.board import AskedNeed, OpenNeed
 
 
 @fingerprinted_by_fields
@@ -112,8 +90,7 @@ class NeedsBySkill:
     def __init__(self, needs: Sequence[OpenNeed], today: dt.date):
         self.today = today
         # What each need asks, one object per need for every person it is offered to.
-        self._heads = [AskedNeed(need.key, need.skills, need.hours_per_week, need.remote, need.region, need.until,
-                                 need.note, need.asked_by, need.slug, need.asker) for need in needs]
+        self._heads = [need.asked for need in needs]
         self._asked = [need.need for need in needs]
         self._by_skill: dict[str, list[int]] = {}
         for position, need in enumerate(needs):
