@@ -258,10 +258,10 @@ class DirectoryGenerator(Generator):
     def write_data_files(self, previous_output: str) -> list[str]:
         """Feeds, open data, the sitemap and the facet files; returns the facet files' names."""
         self.write_files()
-        from joinedup.core.freshness import last_commit_dates
-
+        # Each profile's last commit, as git was read once for this build (theme_globals).
+        dates = self.names["people_who_could_help"].dates
         return write_facets(self.repository.directory, Path(self.output_path), previous_output or None,
-                            self.repository.root, self.repository.digests, last_commit_dates(self.repository.root))
+                            self.repository.root, self.repository.digests, dates)
 
     def write_files(self):
         """Feeds, open data and the sitemap: text from the library, written as they are."""
