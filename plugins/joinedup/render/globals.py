@@ -25,11 +25,11 @@ from joinedup.render import calendars, feeds
 from joinedup.render.editing import Forge, profile_source
 from joinedup.render.labels import (
     AVAILABILITY_BANDS, HOURS_BANDS, availability_label, code_spans, confirmation_label,
-    consultation_label, human_date, language_names, mastodon_link, need_label, reason_items, review_label,
+    consultation_label, human_date, language_names, mastodon_link, need_label, reasons_lister, review_label,
     search_messages, time_label, timed,
 )
 from joinedup.render.offers import help_offer
-from joinedup.render.partials import card_renderer, fragment_renderer
+from joinedup.render.partials import card_renderer, fragment_renderer, help_cards_renderer
 from joinedup.render.security import content_security_policy
 from joinedup.render.who_could_help import Helpers
 
@@ -81,7 +81,7 @@ def page_globals(taxonomy, today: dt.date, settings: dict, root, confirmation) -
         "forge": Forge(settings.get("FORGE_URL", ""), settings.get("FORGE_BRANCH", "main"), taxonomy),
         "human_date": human_date,
         "timed": timed,
-        "reason_items": reason_items(taxonomy),
+        "reasons_list": reasons_lister(taxonomy),
         "code_spans": code_spans,
         "number": format_number,
         "time_label": time_label,
@@ -93,6 +93,7 @@ def page_globals(taxonomy, today: dt.date, settings: dict, root, confirmation) -
         "render_bio": render_bio,
         "person_card": card_renderer("partials/person_card.html"),
         "fragment": fragment_renderer(),
+        "help_cards": help_cards_renderer("partials/asked_need.html"),
         "obscured_email": obscured_email,
         "mastodon_link": mastodon_link,
         "profile_source": profile_source,

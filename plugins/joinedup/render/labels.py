@@ -66,24 +66,26 @@ def _timed(text) -> Markup:
     return Markup(pattern.sub(element, str(escape(text or ""))))
 
 
-def reason_items(taxonomy):
-    """``reason_items(reasons)`` for templates: the ``<li>`` of each reason of a match
-    (:class:`joinedup.match.matching.Reason`), classed met, unmet or plain information, in the
-    site's words with its dates marked up (:func:`timed`). Each distinct reason is written once
-    per build: the same few ("Video editing (expert) ✓", "remote ✓") are on thousands of pages."""
+def reasons_lister(taxonomy):
+    """``reasons_list(reasons, label)`` for templates: the reasons of a match
+    (:class:`joinedup.match.matching.Reason`) as a list named ``label`` for screen readers, each
+    item classed met, unmet or plain information, in the site's words with its dates marked up
+    (:func:`timed`). Each distinct reason's item is written once per build: the same few
+    ("Video editing (expert) ✓", "remote ✓") are on thousands of pages."""
     written: dict = {}
 
-    def items(reasons) -> Markup:
-        parts = []
+    def reasons_list(reasons, label: str) -> Markup:
+        parts = [f'<ul class="reasons" aria-label="{escape(label)}">\n']
         for reason in reasons:
             found = written.get(reason)
             if found is None:
                 kind = "met" if reason.met else "info" if reason.met is None else "unmet"
-                found = written[reason] = Markup(f'<li class="reason-{kind}">{timed(reason.words(taxonomy))}</li>')
+                found = written[reason] = f'<li class="reason-{kind}">{timed(reason.words(taxonomy))}</li>'
             parts.append(found)
+        parts.append("</ul>")
         return Markup("".join(parts))
 
-    return items
+    return reasons_list
 
 
 def code_spans(text: str) -> Markup:

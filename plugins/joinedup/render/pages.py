@@ -18,13 +18,13 @@ from joinedup.core.model import STATUSES, Agenda, Directory, Taxonomy
 from joinedup.core.problems import Problem, ProblemsFound, problem
 from joinedup.load.profiles import ID_PATTERN, RESERVED_IDS
 from joinedup.match.board import OpenNeed, needs_by_region, needs_by_skill
-from joinedup.match.breadth import Support, by_breadth, supports
+from joinedup.match.breadth import WORKED_EXAMPLE, Support, by_breadth, supports
 from joinedup.match.where_to_help import PersonsNeeds
 
 
 # How many needs a person's page lists under "Where you could help": the best ones; it says
 # how many there are in all, and the skill pages and the needs board list the others.
-NEEDS_ON_PROFILE = 5
+NEEDS_ON_PROFILE = 3
 
 # The languages the "Add yourself" form offers as boxes after the site's own: those most
 # spoken where the movements using Joined Up are. Any other is typed as its ISO 639-1 code.
@@ -163,13 +163,15 @@ def plan_directory(directory: Directory, per_page: int = 30, agenda: Agenda | No
 
 
 def plan_insights(insights) -> list[PlannedPage]:
-    """The organisers' page, ``insights/``: the figures of ``joinedup.match.insights`` and their charts.
+    """The organisers' page, ``insights/``: the figures of ``joinedup.match.insights`` and their
+    charts; and beside it how breadth of support is counted (``BREADTH_HELP``), with a worked example.
 
     Its context holds figures and no person: the fields a quick rebuild (joinedup.builder.quick)
     may change are on no chart, so it never has to render this page again."""
     from joinedup.render.charts import insights_charts
 
-    return [PlannedPage("insights/", "insights.html", {"insights": insights, "charts": insights_charts(insights)})]
+    return [PlannedPage("insights/", "insights.html", {"insights": insights, "charts": insights_charts(insights)}),
+            PlannedPage(BREADTH_HELP, "breadth.html", {"examples": WORKED_EXAMPLE})]
 
 
 def _with_needs(pages: list[PlannedPage], needs: tuple[OpenNeed, ...]) -> list[PlannedPage]:
@@ -219,6 +221,9 @@ def plan_agenda(agenda: Agenda, taxonomy: Taxonomy, per_page: int = 30, *,
 
 # The listing of proposals broadest support first, under the listing's own address.
 BY_BREADTH = "by-breadth/"
+# The page saying how breadth of support is counted: each proposal's page and the listings
+# sorted by breadth link to it ("How is this counted?").
+BREADTH_HELP = "insights/breadth/"
 
 
 def _both_orders(url: str, template: str, proposals: list, support: Mapping[str, Support], per_page: int,
