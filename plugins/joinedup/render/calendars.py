@@ -34,11 +34,14 @@ def agenda_calendars(agenda: Agenda, taxonomy: Taxonomy, site_name: str, site_ur
     """``{output path: iCalendar text}``: the whole site's calendar and one per theme (an empty
     one too, so a subscription made today keeps working)."""
     events = _events(agenda, site_url, forge_url)
-    files = {AGENDA_CALENDAR: _calendar(_("%(site)s: agenda") % {"site": site_name}, events, build_date)}
+    stamp = dt.datetime.combine(build_date, dt.time(), tzinfo=dt.timezone.utc)
+    # Each event written once, for the site's calendar and each of its themes'.
+    written = [_event(event, stamp) for event in events]
+    files = {AGENDA_CALENDAR: _calendar(_("%(site)s: agenda") % {"site": site_name}, written)}
     for theme in taxonomy.themes.values():
-        chosen = [event for event in events if theme.id in event.themes]
+        chosen = [text for event, text in zip(events, written) if theme.id in event.themes]
         files[theme_calendar(theme.id)] = _calendar(
-            _("%(site)s: %(theme)s agenda") % {"site": site_name, "theme": theme.label}, chosen, build_date)
+            _("%(site)s: %(theme)s agenda") % {"site": site_name, "theme": theme.label}, chosen)
     return files
 
 
@@ -73,23 +76,28 @@ def _events(agenda: Agenda, site_url: str, forge_url: str) -> list[_Event]:
     return events
 
 
-def _calendar(name: str, events: list[_Event], build_date: dt.date) -> str:
+def _event(event: _Event, stamp: dt.datetime) -> str:
+    """The VEVENT of ``event``, as a calendar holds it."""
+    entry = icalendar.Event()
+    entry.add("uid", event.uid)
+    entry.add("dtstamp", stamp)
+    entry.add("dtstart", event.day)
+    entry.add("dtend", event.day + dt.timedelta(days=1))
+    entry.add("summary", event.title)
+    entry.add("description", event.description)
+    if event.url.startswith(("https://", "http://")):  # a local build's links are relative: no URI
+        entry.add("url", event.url)
+    entry.add("transp", "TRANSPARENT")
+    return entry.to_ical().decode("utf-8")
+
+
+def _calendar(name: str, events: list[str]) -> str:
+    """A VCALENDAR named ``name`` holding ``events`` (each written by :func:`_event`)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
-    stamp = dt.datetime.combine(build_date, dt.time(), tzinfo=dt.timezone.utc)
-    for event in events:
-        entry = icalendar.Event()
-        entry.add("uid", event.uid)
-        entry.add("dtstamp", stamp)
-        entry.add("dtstart", event.day)
-        entry.add("dtend", event.day + dt.timedelta(days=1))
-        entry.add("summary", event.title)
-        entry.add("description", event.description)
-        if event.url.startswith(("https://", "http://")):  # a local build's links are relative: no URI
-            entry.add("url", event.url)
-        entry.add("transp", "TRANSPARENT")
-        calendar.add_component(entry)
-    return calendar.to_ical().decode("utf-8")
+    # to_ical() ends with the calendar's END line: the events go before it.
+    end = "END:VCALENDAR\r\n"
+    return calendar.to_ical().decode("utf-8").removesuffix(end) + "".join(events) + end
