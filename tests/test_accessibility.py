@@ -43,6 +43,7 @@ PAGES = {
                             SEARCH_READY.format("2 results")),
     "proposal search": ("/search/?type=proposal&status=consultation", "Search", SEARCH_READY.format("2 results")),
     "insights": ("/insights/", "Insights", "true"),
+    "breadth": ("/insights/breadth/", "How breadth of support is counted", "true"),
     "privacy": ("/privacy/", "Privacy", "true"),
     "not found": ("/404.html", "Page not found", "true"),
 }

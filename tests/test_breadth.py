@@ -121,7 +121,7 @@ def test_the_proposal_page_says_how_many_people_regions_and_groups_with_the_brea
     assert "breadth score 5.5" in text
     assert 'href="/regions/london/">London</a></th><td class="number">2</td>' in html
     assert 'href="/groups/spread-0/">Group 0</a></th><td class="number">5</td>' in html
-    assert "docs/breadth.md" in html and "How is this counted?" in text
+    assert '<a href="/insights/breadth/">How is this counted?</a>' in html
     echo = text_of((built / "proposals/echo/index.html").read_text())
     assert "Endorsed by 40 people in 1 region and 1 group" in echo
     assert "Endorsed by 0 people" in text_of((built / "proposals/quiet/index.html").read_text())
@@ -143,6 +143,24 @@ def test_the_broadest_first_listing_and_feed_put_twenty_across_eight_regions_abo
     feed = feedparser.parse((built / "feeds/proposals-by-breadth.atom.xml").read_bytes())
     assert not feed.bozo
     assert [entry.link.rstrip("/").rpartition("/")[2] for entry in feed.entries] == ["spread", "echo", "quiet"]
+
+
+def test_how_is_this_counted_is_a_page_of_the_site_whose_example_the_formula_works_out(built):
+    """The worked example's second proposal spreads its endorsers as 'spread' does here (3, 3, 3,
+    3, 2, 2, 2, 2 across eight regions, four groups of five): the page must give it the score
+    the site gives that real proposal, and put it above forty endorsers in one circle."""
+    html = (built / "insights/breadth/index.html").read_text()
+    text = text_of(html)
+    assert "How breadth of support is counted" in text
+    rows = re.findall(r'<tr><th scope="row">(\w+)</th>(.*?)</tr>', html)
+    figures = {name: [text_of(cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", cells)] for name, cells in rows}
+    assert figures["Echo"] == ["40", "40", "40", "1", "1", "1"]
+    assert figures["Spread"] == ["20", "3 + 3 + 3 + 3 + 2 + 2 + 2 + 2", "5 + 5 + 5 + 5", "7.69", "4", "5.5"]
+    real = text_of((built / "proposals/spread/index.html").read_text())
+    assert f"breadth score {figures['Spread'][-1]}." in real
+    assert "/proposals/by-breadth/" in html
+    listing = (built / "proposals/by-breadth/index.html").read_text()
+    assert '<a href="/insights/breadth/">How is this counted?</a>' in listing
 
 
 def test_the_broadest_first_listing_is_paginated_like_the_other(site):
@@ -187,3 +205,5 @@ def test_the_french_site_says_it_in_french_with_french_numbers(tmp_path):
     listing = text_of((output / "proposals/by-breadth/index.html").read_text())
     assert "Trier : modifiées récemment | soutien le plus large" in listing
     assert "8 régions, 4 groupes · étendue 5,5" in listing
+    counted = text_of((output / "insights/breadth/index.html").read_text())
+    assert "Comment l'étendue du soutien est calculée" in counted and "7,69" in counted

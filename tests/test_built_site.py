@@ -48,6 +48,7 @@ KINDS: dict[str, str | tuple[str, str]] = {
     "search": "search/index.html",
     "join": "join/index.html",
     "insights": "insights/index.html",
+    "breadth": "insights/breadth/index.html",
     "not found": "404.html",
 }
 # Kinds that exist only once the site has such content.
@@ -105,7 +106,8 @@ def test_the_built_site_has_a_page_of_every_kind(built):
             "group": "groups/better-buses/", "needs": "needs/", "skills": "skills/", "skill": "skills/community-organising/",
             "skill group": "skill-groups/organising/", "regions": "regions/", "region": "regions/north-east/",
             "themes": "themes/", "theme": "themes/housing/", "statuses": "status/", "status": "status/draft/",
-            "search": "search/", "join": "join/", "insights": "insights/", "not found": "404.html"}
+            "search": "search/", "join": "join/", "insights": "insights/", "breadth": "insights/breadth/",
+            "not found": "404.html"}
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable, Mapping
 
+from joinedup.core.i18n import N_
 from joinedup.core.model import Agenda, Directory, Group, Proposal, Region
 
 # Scores closer than this are a tie (the square root of equal products can differ in the last bit).
@@ -61,6 +62,39 @@ def inverse_simpson(weights: Iterable[Fraction | int]) -> Fraction:
     return total * total / sum((w * w for w in weights), Fraction(0))
 
 
+def breadth(region_counts: Iterable[int], group_weights: Iterable[Fraction | int]) -> tuple[Fraction, Fraction, float]:
+    """The effective numbers of regions and of groups, and the breadth score √(regions × groups),
+    of endorsers counted per region and weighed per group (a person in n groups weighs 1/n in
+    each). With no group weight at all, the groups' number is 1."""
+    effective_regions = inverse_simpson(region_counts)
+    effective_groups = inverse_simpson(group_weights) or Fraction(1)
+    return effective_regions, effective_groups, round(math.sqrt(effective_regions * effective_groups), _DIGITS)
+
+
+@dataclass(frozen=True)
+class Example:
+    """One proposal of the worked example the site's "How is breadth counted?" page shows."""
+
+    name: str
+    region_counts: tuple[int, ...]
+    group_counts: tuple[int, ...]
+
+    @property
+    def endorsers(self) -> int:
+        return sum(self.region_counts)
+
+    @property
+    def figures(self) -> tuple[float, float, float]:
+        """Effective regions, effective groups and breadth, by :func:`breadth`."""
+        regions, groups, score = breadth(self.region_counts, self.group_counts)
+        return float(regions), float(groups), score
+
+
+# docs/breadth.md's worked example: forty endorsers in one region and one group, against
+# twenty in eight regions and four groups of five.
+WORKED_EXAMPLE = (Example(N_("Echo"), (40,), (40,)), Example(N_("Spread"), (3, 3, 3, 3, 2, 2, 2, 2), (5, 5, 5, 5)))
+
+
 def memberships(agenda: Agenda) -> dict[str, tuple[Group, ...]]:
     """Person id → the groups whose core team or members name them, in the agenda's group order."""
     belongs: dict[str, list[Group]] = {}
@@ -92,8 +126,7 @@ def support_of(endorser_ids: Iterable[str], directory: Directory,
             groups_by_slug[group.slug] = group
             group_count[group.slug] = group_count.get(group.slug, 0) + 1
             group_weight[group.slug] = group_weight.get(group.slug, Fraction(0)) + Fraction(1, len(groups))
-    effective_regions = inverse_simpson(regions.values())
-    effective_groups = inverse_simpson(group_weight.values()) or Fraction(1)
+    effective_regions, effective_groups, score = breadth(regions.values(), group_weight.values())
     known = directory.taxonomy.regions
     region_rows = sorted(((known.get(r) or Region(r, r), n) for r, n in regions.items()),
                          key=lambda row: (-row[1], row[0].label.casefold(), row[0].id))
@@ -106,7 +139,7 @@ def support_of(endorser_ids: Iterable[str], directory: Directory,
         ungrouped=ungrouped,
         effective_regions=float(effective_regions),
         effective_groups=float(effective_groups),
-        score=round(math.sqrt(effective_regions * effective_groups), _DIGITS),
+        score=score,
     )
 
 
