@@ -85,15 +85,15 @@ class DirectoryGenerator(Generator):
         names = theme_globals(repository, self.settings)
         self.names = names
         self.context.update(names)
-        # Every open need, with how many could fill it: the board, the skill and region pages, the feeds, the data.
-        self.needs = open_needs(repository.agenda, repository.directory, repository.build_date)
-        # The organisers' figures, from the same open needs: the insights page and data/insights.json.
-        self.insights = insights(repository.directory, repository.agenda, repository.build_date, needs=self.needs)
         helpers, needs_of = names["people_who_could_help"], names["needs_of"]
 
         def plan_listings() -> list:
             """The directory (with where each person could help: the open needs they match,
             ranked as people are for a need), the needs board, the agenda's listings and the insights."""
+            # Every open need, with how many could fill it: the board, the skill and region pages, the feeds, the data.
+            self.needs = open_needs(repository.agenda, repository.directory, repository.build_date)
+            # The organisers' figures, from the same open needs: the insights page and data/insights.json.
+            self.insights = insights(repository.directory, repository.agenda, repository.build_date, needs=self.needs)
             could_help = where_to_help(self.needs, candidates_of(repository, helpers.dates), repository.build_date,
                                        NEEDS_ON_PROFILE)
             return (plan_directory(repository.directory, page_size, repository.agenda, self.needs, could_help)
