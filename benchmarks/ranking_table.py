@@ -34,6 +34,8 @@ QUERIES = [
     ("copywriting and social media", [("skill", "copywriting"), ("skill", "social-media")]),
     ("the word 'campaign', available now", [("q", "campaign"), ("availability", "now")]),
     ("anyone in London, remote", [("region", "london"), ("remote", "yes")]),
+    # Free words, no filter: each whole but the last, which may be the start of a longer word.
+    ("the words 'local camp'", [("q", "local camp")]),
 ]
 TOP = 5
 

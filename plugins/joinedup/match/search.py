@@ -40,9 +40,10 @@ from joinedup.core.model import Taxonomy, Volunteer
 from joinedup.core.problems import Problem, ProblemsFound, has_errors
 from joinedup.match import matching
 from joinedup.match.matching import Candidate, Match, Need
+from joinedup.match.words import completions, profile_words, words_of
 
 # Bump when the Whoosh schema, the stored fields or the document sets change meaning.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 NO_DATE = "-"
 # The order of the values in the ``facts`` column.
 FACTS = ("id", "skills", "levels", "region", "remote", "hours", "start", "until", "updated")
@@ -84,18 +85,16 @@ def default_index_dir(root: Path) -> Path:
 
 
 def _schema():
-    from whoosh.analysis import CharsetFilter, StemmingAnalyzer
     from whoosh.columns import VarBytesColumn
-    from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
-    from whoosh.support.charset import accent_map
+    from whoosh.fields import COLUMN, ID, KEYWORD, STORED, Schema
 
-    words = StemmingAnalyzer() | CharsetFilter(accent_map)
     return Schema(
         id=ID(stored=True, unique=True),
         path=STORED,
-        name=TEXT(stored=True, analyzer=words, field_boost=3.0),
-        headline=TEXT(stored=True, analyzer=words, field_boost=2.0),
-        text=TEXT(analyzer=words),
+        name=STORED,
+        headline=STORED,
+        # The words a person is found by (joinedup.match.words), as the search page has them.
+        words=KEYWORD,
         place=STORED,
         skills=KEYWORD(stored=True, commas=True),
         levels=STORED,
@@ -113,13 +112,6 @@ def _schema():
 
 def _document(volunteer: Volunteer, taxonomy: Taxonomy, updated: dt.date | None) -> dict:
     """The Whoosh document of one volunteer. Contact details are never indexed."""
-    skill_words = []
-    for skill_id in volunteer.skill_ids:
-        skill = taxonomy.skills.get(skill_id)
-        if skill:
-            skill_words += [skill.label, *skill.aliases, taxonomy.skill_groups[skill.group].label]
-    theme_words = [taxonomy.themes[t].label for t in volunteer.themes if t in taxonomy.themes]
-    region = taxonomy.regions.get(volunteer.region)
     window = volunteer.availability
     facts = {
         "id": volunteer.id,
@@ -138,7 +130,7 @@ def _document(volunteer: Volunteer, taxonomy: Taxonomy, updated: dt.date | None)
         "path": volunteer.path,
         "name": volunteer.name,
         "headline": volunteer.headline,
-        "text": " ".join([volunteer.bio, volunteer.place, region.label if region else "", *skill_words, *theme_words]),
+        "words": " ".join(profile_words(volunteer, taxonomy)),
         "place": volunteer.place,
     }
 
@@ -701,18 +693,28 @@ class SearchIndex:
         return bits
 
     def word_set(self, query: str, allowed: int) -> int | None:
-        """Documents of ``allowed`` having every word of ``query`` somewhere in the profile (name,
-        headline, bio, place, skills, themes); None if ``query`` has no word to look up.
-
-        Words go through the index's own analyser (lower case, stems, accents removed).
+        """Documents of ``allowed`` having every word of ``query`` among the words they are found
+        by (joinedup.match.words: name, headline, place, region, skills, themes, bio); None if
+        ``query`` has no word to look up. Each word is looked up whole, but the last one,
+        unless ``query`` ends with a space: any of the commonest words it is the start of, as
+        on the search page, so the two find the same people.
         """
-        analyzer = self.ix.schema["text"].analyzer
-        words = list(dict.fromkeys(token.text for token in analyzer(query)))
+        words = words_of(query)
         if not words:
             return None
+        reader = self.searcher.reader()
         anywhere = allowed & self.sets.alive
-        for word in words:
-            anywhere &= self._word_set("name", word) | self._word_set("headline", word) | self._word_set("text", word)
+        for position, word in enumerate(words):
+            if position == len(words) - 1 and not query[-1:].isspace():
+                known = ((term.decode("utf-8") if isinstance(term, bytes) else term, reader.doc_frequency("words", term))
+                         for term in reader.expand_prefix("words", word))
+                looked_up = completions(word, known)
+            else:
+                looked_up = [word]
+            found = 0
+            for each in looked_up:
+                found |= self._word_set("words", each)
+            anywhere &= found
         return anywhere
 
     def search(self, query: str, filters: Filters, limit: int | None = 20) -> list[Match]:

@@ -38,14 +38,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-import unicodedata
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
 from joinedup.core.buildcache import KeptResults, kept_per_profile
 from joinedup.core.model import Directory, Volunteer
+from joinedup.match.words import profile_words
 from joinedup.render.labels import AVAILABILITY_BANDS, hours_band
 from joinedup.render.rendering import CannotUpdate
 
@@ -53,9 +52,6 @@ FORMAT_VERSION = 3
 CARD_SHARD = 8
 FACT_SHARD = 256
 INLINE_UP_TO = 4
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
-# Markdown link targets and bare addresses in a bio: their pieces ("https", "org") are not words.
-_ADDRESS = re.compile(r"\]\([^)]*\)|<[^>]*>|\b(?:https?://|www\.)\S+")
 FOLDER = "search/facets"
 
 
@@ -91,28 +87,6 @@ def decode(data: bytes, count: int) -> list[int]:
     return numbers
 
 
-def words_of(text: str) -> list[str]:
-    """Lower-case words of two or more letters or digits, accents removed (as search.js does)."""
-    if text.isascii():  # most text: nothing to take accents off
-        plain = text
-    else:
-        plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return [word for word in _NOT_WORD.split(plain.lower()) if len(word) >= 2]
-
-
-def _searchable_text(volunteer, taxonomy) -> str:
-    parts = [volunteer.name, volunteer.headline, volunteer.place]
-    region = taxonomy.regions.get(volunteer.region)
-    parts.append(region.label if region else "")
-    for skill_id in volunteer.skill_ids:
-        skill = taxonomy.skills.get(skill_id)
-        if skill:
-            parts += [skill.label, *skill.aliases]
-    parts += [taxonomy.themes[t].label for t in volunteer.themes if t in taxonomy.themes]
-    parts.append(_ADDRESS.sub(" ", volunteer.bio or ""))
-    return " ".join(parts)
-
-
 def search_facts(volunteer: Volunteer, taxonomy, today: dt.date) -> dict[str, str]:
     """The browser search's filter values and result-card text for a profile (never contact details)."""
     region = taxonomy.regions.get(volunteer.region)
@@ -131,7 +105,7 @@ def person_facets(volunteer, taxonomy, today) -> tuple[tuple[tuple[str, str], ..
     pairs += [("region", volunteer.region), ("remote", "yes" if volunteer.remote else "no"),
               ("availability", facts["availability"])]
     pairs += [("theme", t) for t in volunteer.themes]
-    pairs += [("word", w) for w in dict.fromkeys(words_of(_searchable_text(volunteer, taxonomy)))]
+    pairs += [("word", w) for w in profile_words(volunteer, taxonomy)]
     card = [volunteer.id, volunteer.name, volunteer.headline, facts["place"], facts["skills"]]
     return tuple(pairs), card
 
