@@ -469,3 +469,32 @@ def test_check_passes_on_a_clean_repository(site):
     result = site.tasks("check")
     assert (result.returncode, result.stdout) == (0, "")
     assert "No problems found." in result.stderr
+
+
+@pytest.mark.parametrize("damage", ["missing", "not JSON", "not a schema", "a link out of the repository"])
+def test_a_broken_profile_schema_is_a_problem_in_every_command_never_a_traceback(site, tmp_path, damage):
+    """A fork that deletes, mangles or links volunteers/schema.json: check, build and search say
+    which file and what to do, publish nothing, and never read the file a link points to."""
+    site.profile("ana-lopez")
+    schema = site.root / "volunteers/schema.json"
+    outside = tmp_path / "outside.json"
+    outside.write_text(site.read("volunteers/schema.json"), encoding="utf-8")  # a valid schema, elsewhere
+    if damage == "missing":
+        schema.unlink()
+    elif damage == "not JSON":
+        schema.write_text('{\n  "type": "object",\n  oops\n}\n', encoding="utf-8")
+    elif damage == "not a schema":
+        schema.write_text('{"type": 5}\n', encoding="utf-8")
+    else:
+        schema.unlink()
+        schema.symlink_to(outside)
+    where = "volunteers/schema.json:3:3: JU501 " if damage == "not JSON" else "volunteers/schema.json:0:0: JU501 "
+    output = tmp_path / "output"
+    for command in (["check"], ["build", "--output", str(output)], ["search", "ana"]):
+        result = site.tasks(*command)
+        assert result.returncode != 0, command
+        said = result.stdout + result.stderr
+        assert where in said, (command, said)
+        assert "hint: Restore the project's own: git checkout origin/main -- volunteers/schema.json" in said
+        assert "Traceback" not in said
+    assert not output.exists()

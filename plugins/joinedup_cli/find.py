@@ -23,7 +23,7 @@ def _open_search_index(root: Path, refresh: bool = True):
         index = open_search_index(root, build_date(), refresh=refresh)
     except ProblemsFound as failure:
         report(failure.problems, "text")
-        raise click.ClickException(_("the taxonomies in data/ have errors; fix them first.")) from None
+        raise click.ClickException(_("the files above have errors; fix them first.")) from None
     for line in index.update.lines(len(index)):
         click.echo(line, err=True)
     return index

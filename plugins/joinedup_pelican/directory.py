@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
 from pathlib import Path
 
 import pelican
@@ -24,6 +23,8 @@ import joinedup.render.pages as pages_module
 from joinedup.builder.output import is_plain_file, read_manifest, write_manifest
 from joinedup.builder.pipeline import current_build
 from joinedup.builder.quick import pickle_context
+from joinedup.load.files import read_text
+from joinedup.load.profiles import PROFILE_SCHEMA_FILE
 from joinedup.core.buildcache import (KEEP_PER_PROFILE_UP_TO, PageFingerprints, fingerprint_files, forked_pool,
                                        library_salt)
 from joinedup.core.markup import convert_bodies, render_body
@@ -139,9 +140,12 @@ class DirectoryGenerator(Generator):
 
     def _write_output(self):
         # Publish the profile schema, so editors and other tools can validate against it.
+        # Read as the load read it (read_text: never through a link); the load refused the build otherwise.
+        schema_text, _problems = read_text(self.repository.root, PROFILE_SCHEMA_FILE)
         schema_target = os.path.join(self.output_path, "schema", "volunteer.json")
         os.makedirs(os.path.dirname(schema_target), exist_ok=True)
-        shutil.copyfile(self.repository.root / "volunteers" / "schema.json", schema_target)
+        with open(schema_target, "w", encoding="utf-8", newline="") as handle:
+            handle.write(schema_text or "")
 
         shared = self._shared_fingerprint()
         digests = self.repository.digests

@@ -15,11 +15,11 @@ from joinedup.core.dates import parse_date
 from joinedup.core.i18n import LOCALE_DIR, N_, gettext as _
 from joinedup.core.markup import BIO_TAGS
 from joinedup.core.model import Availability, Contact, SkillLevel, Taxonomy, Volunteer
-from joinedup.core.problems import Problem, problem
+from joinedup.core.problems import Problem, ProblemsFound, problem
 from joinedup.load.complexity import check_complexity
 from joinedup.load.files import content_files, read_text
 from joinedup.load.privacy import check_text
-from joinedup.load.schema import SchemaValidator, load_validator, validate
+from joinedup.load.schema import SchemaValidator, schema_validator, validate
 from joinedup.load.taxonomy import unknown_entry
 from joinedup.load.yamlsource import YamlDocument, load_yaml
 
@@ -51,8 +51,23 @@ def load_volunteer(root: Path, relative: str, taxonomy: Taxonomy) -> tuple[Volun
 
 
 def profile_validator(root: Path) -> SchemaValidator:
-    """The validator of the profile schema of the repository at ``root`` (volunteers/schema.json), as it reads now."""
-    return load_validator(str(root / PROFILE_SCHEMA_FILE))
+    """The validator of the profile schema of the repository at ``root`` (volunteers/schema.json), as it reads now.
+
+    Raises ProblemsFound (JU501) when that file is missing, a link, too big, not UTF-8 or not a
+    JSON Schema: no profile can be checked without it."""
+    text, found = read_text(root, PROFILE_SCHEMA_FILE)
+    hint = _("Restore the project's own: git checkout origin/main -- %(file)s") % {"file": PROFILE_SCHEMA_FILE}
+    if text is None:
+        reason = found[0].message if found else ""
+        raise ProblemsFound([problem(P.MISSING_FILE, PROFILE_SCHEMA_FILE, 0, 0, _(
+            "The profile schema cannot be read, so no profile can be checked: %(reason)s") % {"reason": reason}, hint)])
+    try:
+        return schema_validator(text)
+    except ValueError as error:  # json.JSONDecodeError, or not a schema jsonschema accepts
+        line, col = getattr(error, "lineno", 0), getattr(error, "colno", 0)
+        raise ProblemsFound([problem(P.MISSING_FILE, PROFILE_SCHEMA_FILE, line, col, _(
+            "The profile schema is not a valid JSON Schema, so no profile can be checked (%(reason)s).")
+            % {"reason": getattr(error, "msg", None) or str(error)}, hint)]) from None
 
 
 def volunteer_from_text(root: Path, relative: str, text: str, taxonomy: Taxonomy,

@@ -80,11 +80,13 @@ def load_validator(schema_path: str) -> SchemaValidator:
     """The validator for the schema file at ``schema_path`` as it reads now: a fork edits its
     profile schema (volunteers/schema.json) while ``serve`` runs, so validators are kept by the
     schema's text, never by its path."""
-    return _validator(Path(schema_path).read_text(encoding="utf-8"))
+    return schema_validator(Path(schema_path).read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=8)
-def _validator(schema_text: str) -> SchemaValidator:
+def schema_validator(schema_text: str) -> SchemaValidator:
+    """The validator of the JSON Schema ``schema_text``; raises ValueError when it is not JSON
+    (json.JSONDecodeError, with its line and column) or not a schema."""
     return SchemaValidator(json.loads(schema_text))
 
 

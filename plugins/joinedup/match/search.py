@@ -759,7 +759,7 @@ def open_search_index(root: Path, today: dt.date, *, refresh: bool = True) -> Se
     """The index ``search`` and ``match`` use, read with the repository's own taxonomies.
 
     Raises ProblemsFound (every taxonomy problem) when data/ has errors: an index built from
-    broken taxonomies would mislead. An index that cannot be opened even after its update (a
+    broken taxonomies would mislead; and when the profile schema cannot be read. An index that cannot be opened even after its update (a
     damaged folder) is removed and built afresh once; ``update.unreadable`` then names the error.
     """
     from joinedup.load.taxonomy import load_taxonomy
@@ -769,6 +769,8 @@ def open_search_index(root: Path, today: dt.date, *, refresh: bool = True) -> Se
         raise ProblemsFound(problems)
     try:
         return open_index(root, taxonomy, today, refresh=refresh)
+    except ProblemsFound:
+        raise  # a file of the repository, not the index, is at fault
     except Exception as error:  # whatever a damaged index raises; a second failure is a bug and shows
         shutil.rmtree(default_index_dir(Path(root)), ignore_errors=True)
         index = open_index(root, taxonomy, today)
