@@ -46,6 +46,16 @@ def test_a_bad_answer_is_asked_again_with_labels_and_the_other_answers_are_kept(
     assert site.tasks("check").returncode == 0
 
 
+def test_a_too_short_file_name_is_explained_with_an_example_that_works(site):
+    result = site.tasks("new", "profile", "--id", "b", "--name", "Bo", "--github", "bo", "--headline", "x",
+                        "--skill", "video-editing", "--place", "Cardiff", "--region", "wales", "--hours", "2",
+                        "--language", "en", "--yes")
+    assert result.returncode == 1
+    # Not "for example 'b'": the value given was the slug of itself, and still too short.
+    assert "--id: Use 2 to 63 lowercase letters, digits and hyphens, starting with a letter (for example 'ana-lopez')." \
+        in result.stderr
+
+
 def test_private_details_in_an_answer_are_refused_before_they_reach_a_file(site):
     result = answer(site, "Bo Li", "", "bo-li", "Call me on 07700 900123", "Designer", "graphic-design",
                     "Cardiff", "wales", "n", "3", "en", "y")

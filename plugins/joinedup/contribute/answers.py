@@ -45,8 +45,10 @@ def file_id(value: str, root: Path, folder: str, extension: str) -> str:
     value = value.strip()
     if not ID_PATTERN.match(value):
         suggestion = suggested_id(value)
-        raise BadAnswer(_("Use lowercase letters, digits and hyphens, starting with a letter (for example '%s').")
-                        % (suggestion or "ana-lopez"))
+        if not ID_PATTERN.match(suggestion):  # too short even as a slug: not an example to give
+            suggestion = "ana-lopez"
+        raise BadAnswer(_("Use 2 to 63 lowercase letters, digits and hyphens, starting with a letter "
+                          "(for example '%s').") % suggestion)
     if (Path(root) / folder / f"{value}.{extension}").exists():
         raise BadAnswer(_("%s already exists: choose another name, or edit that file instead.")
                         % f"{folder}/{value}.{extension}")
