@@ -130,3 +130,18 @@ def test_an_unknown_time_zone_in_site_yaml_is_a_problem_with_a_suggestion(site):
     assert result.returncode == 1
     assert "site.yaml:" in result.stdout and "JU106 Unknown time zone 'Paris'." in result.stdout
     assert "Did you mean 'Europe/Paris'?" in result.stdout
+
+
+def test_a_closing_date_for_a_draft_is_refused_before_any_question(site):
+    """A draft has no consultation: its closing date would be written and ignored."""
+    site.profile("ana-lopez")
+    result = site.tasks("new", "proposal", "--slug", "free-buses", "--title", "Free buses", "--summary", "Free.",
+                        "--theme", "transport", "--author", "ana-lopez", "--closes", "2027-01-31")
+    assert result.returncode == 1
+    assert "--closes: Only a consultation closes: add --status consultation, or leave --closes out." in result.stderr
+    assert not (site.root / "content/proposals/free-buses.md").exists()
+    opened = site.tasks("new", "proposal", "--slug", "free-buses", "--title", "Free buses", "--summary", "Free.",
+                        "--theme", "transport", "--author", "ana-lopez", "--status", "consultation",
+                        "--closes", "2027-01-31")
+    assert opened.returncode == 0, opened.stderr
+    assert "consultation_closes: 2027-01-31" in site.read("content/proposals/free-buses.md")

@@ -174,6 +174,9 @@ def proposal_answers(root: Path, taxonomy: Taxonomy, given: Mapping[str, Any],
     """A new proposal's answers, from ``given`` (option name -> value) and the questions; the last
     day of a consultation is asked only for one. Raises BadOptions when an option was refused
     with nobody to ask. Whether the authors and the group exist is the checker's to say."""
+    if given.get("--closes") is not None and (given.get("--status") or "draft") != "consultation":
+        # A draft has no consultation to close: said before any question, not after them all.
+        raise BadOptions(["--closes: " + _("Only a consultation closes: add --status consultation, or leave --closes out.")])
     theme_choices = A.Choices.themes(taxonomy)
     ask = interview
     title = ask(given.get("--title") or None, _("Title"), str, "--title")
