@@ -759,8 +759,9 @@ def open_search_index(root: Path, today: dt.date, *, refresh: bool = True) -> Se
     """The index ``search`` and ``match`` use, read with the repository's own taxonomies.
 
     Raises ProblemsFound (every taxonomy problem) when data/ has errors: an index built from
-    broken taxonomies would mislead; and when the profile schema cannot be read. An index that cannot be opened even after its update (a
-    damaged folder) is removed and built afresh once; ``update.unreadable`` then names the error.
+    broken taxonomies would mislead; and when the profile schema cannot be read. An index that
+    cannot be opened even after its update (a damaged folder) is removed and built afresh once;
+    ``update.unreadable`` then names the error.
     """
     from joinedup.load.taxonomy import load_taxonomy
 
