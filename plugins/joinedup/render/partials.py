@@ -81,8 +81,9 @@ def help_cards_renderer(head_template: str):
     what it asks and who asked, rendered once per build and need, by its key), this person's
     score, and their reasons (``reasons_list``, the list named ``label``).
 
-    Written here rather than looped over in the template: a directory of 10,000 people has
-    40,000 of these cards, and the loop's calls cost 0.15 ms a page (benchmarks/README.md).
+    Written here rather than looped over in the template: a directory of 10,000 people has up
+    to 30,000 of these cards, and the loop's template calls cost 0.18 ms a page, against 0.04 ms
+    written here (benchmarks/README.md, session 11).
     """
     from jinja2 import pass_context
     from markupsafe import escape
