@@ -23,11 +23,11 @@ import joinedup.render.pages as pages_module
 from joinedup.builder.output import is_plain_file, read_manifest, write_manifest
 from joinedup.builder.pipeline import current_build
 from joinedup.builder.quick import pickle_context
-from joinedup.load.files import read_text
-from joinedup.load.profiles import PROFILE_SCHEMA_FILE
 from joinedup.core.buildcache import (KEEP_PER_PROFILE_UP_TO, PageFingerprints, fingerprint_files, forked_pool,
                                        library_salt)
 from joinedup.core.markup import convert_bodies, render_body
+from joinedup.load.files import read_text
+from joinedup.load.profiles import PROFILE_SCHEMA_FILE
 from joinedup.match.board import open_needs
 from joinedup.match.needs import candidates_of
 from joinedup.match.where_to_help import where_to_help
@@ -39,8 +39,8 @@ from joinedup.render.feeds import FeedSite, needs_feeds, proposal_feeds
 from joinedup.match.insights import insights
 from joinedup.render.globals import theme_globals
 from joinedup.render.insights_data import insights_data
-from joinedup.render.pages import (BY_BREADTH, NEEDS_ON_PROFILE, check_collisions, plan_agenda, plan_content, plan_directory,
-                                   plan_insights, plan_needs)
+from joinedup.render.pages import (BY_BREADTH, NEEDS_ON_PROFILE, check_collisions, plan_agenda, plan_content,
+                                   plan_directory, plan_insights, plan_needs)
 from joinedup.render.rendering import page_environment, render_page
 from joinedup.render.security import HEADERS_FILE, headers_file
 from joinedup.render.sitemap import SITEMAP, sitemap
