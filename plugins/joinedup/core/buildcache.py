@@ -86,6 +86,8 @@ def cache_loadable(thing):
 
 # Data classes whose page fingerprint is made of their fields' (fingerprinted_by_fields).
 _BY_FIELDS: dict[type, tuple[str, ...]] = {}
+# Plain values a page fingerprint hashes by their text, each type with its own mark.
+_SCALARS = {str: b"s", int: b"i", float: b"f", bool: b"b", type(None): b"n"}
 
 
 def fingerprinted_by_fields(cls):
@@ -424,6 +426,9 @@ class PageFingerprints:
             for item in value:
                 self._feed(digest, item)
             digest.update(b"]")
+        elif type(value) in _SCALARS:
+            # A number or a word made for this page (a score, a count): its text, not kept.
+            digest.update(_SCALARS[type(value)] + repr(value).encode() + b";")
         elif type(value) in _BY_FIELDS:
             digest.update(b"{" + type(value).__qualname__.encode() + b":")
             for name in _BY_FIELDS[type(value)]:

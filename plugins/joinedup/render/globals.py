@@ -29,7 +29,7 @@ from joinedup.render.labels import (
     search_messages, time_label, timed,
 )
 from joinedup.render.offers import help_offer
-from joinedup.render.partials import card_renderer, fragment_renderer, help_cards_renderer, proposal_card_renderer
+from joinedup.render.partials import card_renderer, could_help_renderer, fragment_renderer, proposal_card_renderer
 from joinedup.render.security import content_security_policy
 from joinedup.render.who_could_help import Helpers
 
@@ -94,7 +94,7 @@ def page_globals(taxonomy, today: dt.date, settings: dict, root, confirmation) -
         "person_card": card_renderer("partials/person_card.html"),
         "proposal_card": proposal_card_renderer("partials/proposal_card.html"),
         "fragment": fragment_renderer(),
-        "help_cards": help_cards_renderer("partials/asked_need.html"),
+        "could_help_section": could_help_renderer("partials/asked_need.html"),
         "obscured_email": obscured_email,
         "mastodon_link": mastodon_link,
         "profile_source": profile_source,

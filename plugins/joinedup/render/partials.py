@@ -75,41 +75,66 @@ def proposal_card_renderer(template_name: str):
     return card
 
 
-def help_cards_renderer(head_template: str):
-    """``help_cards(needs, label)``: the cards of a person's "Where you could help", one ``<li>``
-    per :class:`joinedup.match.where_to_help.NeedToHelp`: the need's head (``head_template``,
+def could_help_renderer(head_template: str):
+    """``could_help_section(person, needs, total)``: a person's "Where you could help", the
+    whole ``<section>``: the ``needs`` shown (:class:`joinedup.match.where_to_help.NeedToHelp`,
+    best first) of ``total`` they match, each card with the need's head (``head_template``,
     what it asks and who asked, rendered once per build and need, by its key), this person's
-    score, and their reasons (``reasons_list``, the list named ``label``).
+    score, and their reasons (``reasons_list``).
 
-    Written here rather than looped over in the template: a directory of 10,000 people has up
-    to 30,000 of these cards, and the loop's template calls cost 0.18 ms a page, against 0.04 ms
-    written here (benchmarks/README.md, session 11).
+    Written here rather than in the template: a directory of 10,000 people has up to 30,000
+    of these cards, and the template's calls (a loop, a plural, half a dozen translations and
+    numbers) cost 0.17 ms a page, against 0.05 ms written here (benchmarks/README.md, sessions
+    11 and 12). The words are the catalogue's, as the template's were.
     """
     from jinja2 import pass_context
     from markupsafe import escape
 
     from joinedup.core.i18n import format_number
     from joinedup.core.i18n import gettext as _
+    from joinedup.core.i18n import ngettext
 
     heads = _partial_renderer(lambda name, variables: variables["need"].key)
     badges: dict[float, str] = {}
+    closing: dict[tuple, str] = {}  # (shown, total) -> the last paragraph, once per build
 
     @pass_context
-    def help_cards(context, needs, label: str) -> Markup:
+    def could_help_section(context, person, needs, total: int) -> Markup:
         reasons_list = context["reasons_list"]
-        parts = []
+        name = person.name
+        label = escape(_("Why %(name)s matches")) % {"name": name}
+        heading = escape(_("Where you could help"))
+        parts = ['<section aria-labelledby="could-help-heading" class="could-help">\n'
+                 f'    <h2 id="could-help-heading">{heading}</h2>\n    <p>',
+                 escape(ngettext("%(name)s matches %(num)s open need, ranked as groups rank people for a need.",
+                                 "%(name)s matches %(num)s open needs, best match first, ranked as groups rank "
+                                 "people for a need.", total)) % {"name": name, "num": format_number(total)},
+                 '</p>\n    <ol class="cards needs-board could-help-list" role="list">\n      ']
+        cards = []
         for need in needs:
             asked = need.asked
             badge = badges.get(need.score)
             if badge is None:
                 badge = badges[need.score] = escape(_("Match: %(score)s of 100") % {"score": format_number(need.score)})
-            parts.append(f'<li class="card need-card" data-need="{escape(asked.key)}" data-score="{need.score}">\n'
+            cards.append(f'<li class="card need-card" data-need="{escape(asked.key)}" data-score="{need.score}">\n'
                          f'{heads(context, head_template, need=asked)}\n'
                          f'<p class="meta"><span class="badge badge-now">{badge}</span></p>\n'
                          f'{reasons_list(need.reasons, label)}\n</li>')
-        return Markup("\n".join(parts))
+        parts.append("\n".join(cards))
+        shown = len(needs)
+        end = closing.get((shown, total))
+        if end is None:
+            site = context.get("SITEURL", "")
+            others = (escape(_("These are the best %(shown)s of %(num)s; the pages of the skills above list "
+                               "the others.") % {"shown": format_number(shown), "num": format_number(total)}) + " "
+                      if total > shown else "")
+            board = escape(_("Every open need, on the needs board"))
+            end = closing[shown, total] = (f'\n    </ol>\n    <p>{others}<a href="{escape(site)}/needs/">{board}</a></p>'
+                                           '\n  </section>')
+        parts.append(end)
+        return Markup("".join(parts))
 
-    return help_cards
+    return could_help_section
 
 
 def fragment_renderer():
