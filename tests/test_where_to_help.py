@@ -166,9 +166,10 @@ def test_editing_a_groups_need_renders_again_exactly_the_profiles_listing_it(bui
 
 
 def test_the_indexed_ranking_is_the_matchers_for_every_pair():
-    """NeedsBySkill works the levels out once per distinct value: it must list exactly what
-    scoring every pair with matching.levels (can_help, not excluded) and sorting by score then
-    board order gives, with explain's scores."""
+    """NeedsBySkill works the levels out once per distinct value, and scores the needs open to
+    everyone by the sets of skills they ask, looking only at the first of each list: it must
+    list exactly what scoring every pair with matching.levels (can_help, not excluded) and
+    sorting by score then board order gives, with explain's scores, all of them or the best three."""
     import datetime as dt
     import random
 
@@ -186,6 +187,10 @@ def test_the_indexed_ranking_is_the_matchers_for_every_pair():
         needs.append(OpenNeed(f"n{number}", asked, chance.choice([0, 2, 4, 8]), chance.random() < 0.5,
                               chance.choice(["", "wales", "london"]), chance.choice(days), "", "group", f"g{number}",
                               f"G{number}", "p", None, 0, tuple(chance.sample(["p0", "p1", "p2", "p3"], chance.randint(0, 2)))))
+        # and as many as a proposal asks them: no hours, place or end, open to everyone
+        asked = tuple(chance.sample(skills, chance.choice([1, 1, 2, 3])))
+        needs.append(OpenNeed(f"m{number}", asked, 0, False, "", None, "", "proposal", f"p{number}", f"P{number}",
+                              "p", None, 0, ()))
     index = NeedsBySkill(needs, today)
     for number in range(40):
         held = chance.sample(skills, chance.randint(1, 3))
@@ -198,9 +203,11 @@ def test_the_indexed_ranking_is_the_matchers_for_every_pair():
         expected = sorted((-matching.levels(candidate, need.need, today).score, position)
                           for position, need in enumerate(needs)
                           if matching.levels(candidate, need.need, today).can_help and candidate.id not in need.exclude)
-        found = index.for_candidate(candidate, limit=None)
-        assert found.total == len(expected)
-        assert [(need.asked.key, need.score) for need in found.needs] == [(needs[p].key, -s) for s, p in expected]
+        listed = [(needs[p].key, -s) for s, p in expected]
+        for limit in (None, 3, 1):
+            found = index.for_candidate(candidate, limit=limit)
+            assert found.total == len(expected)
+            assert [(need.asked.key, need.score) for need in found.needs] == listed[:limit]
 
 
 def test_a_profile_shows_the_best_three_needs_and_says_how_many_there_are(site):
