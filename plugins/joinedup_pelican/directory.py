@@ -29,7 +29,7 @@ from joinedup.core.markup import convert_bodies, render_body
 from joinedup.load.files import read_text
 from joinedup.load.profiles import PROFILE_SCHEMA_FILE
 from joinedup.match.board import open_needs
-from joinedup.match.needs import candidates_of
+from joinedup.match.breadth import supports
 from joinedup.match.where_to_help import where_to_help
 from joinedup.render.accent import ACCENT_CSS, accent_css
 from joinedup.render.calendars import agenda_calendars
@@ -84,6 +84,8 @@ class DirectoryGenerator(Generator):
         self.repository = repository
         page_size = self.settings.get("JOINEDUP_PAGE_SIZE", 30)
         names = theme_globals(repository, self.settings)
+        # Each proposal's breadth of support: its page, the listings and the feed broadest first.
+        self.support = supports(repository.agenda, repository.directory)
         self.names = names
         self.context.update(names)
         helpers, needs_of = names["people_who_could_help"], names["needs_of"]
@@ -91,15 +93,16 @@ class DirectoryGenerator(Generator):
         def plan_listings() -> list:
             """The directory (with where each person could help: the open needs they match,
             ranked as people are for a need), the needs board, the agenda's listings and the insights."""
+            candidates = helpers.candidates()
             # Every open need, with how many could fill it: the board, the skill and region pages, the feeds, the data.
-            self.needs = open_needs(repository.agenda, repository.directory, repository.build_date)
+            self.needs = open_needs(repository.agenda, repository.directory, repository.build_date, candidates)
             # The organisers' figures, from the same open needs: the insights page and data/insights.json.
             self.insights = insights(repository.directory, repository.agenda, repository.build_date, needs=self.needs)
-            could_help = where_to_help(self.needs, candidates_of(repository, helpers.dates), repository.build_date,
-                                       NEEDS_ON_PROFILE)
+            could_help = where_to_help(self.needs, candidates, repository.build_date, NEEDS_ON_PROFILE)
             return (plan_directory(repository.directory, page_size, repository.agenda, self.needs, could_help)
                     + plan_needs(self.needs)
-                    + plan_agenda(repository.agenda, repository.taxonomy, page_size, directory=repository.directory)
+                    + plan_agenda(repository.agenda, repository.taxonomy, page_size, directory=repository.directory,
+                                  support=self.support)
                     + plan_insights(self.insights))
 
         # Bodies are converted here, before the renderers fork, so the feeds, the open data and
@@ -126,7 +129,7 @@ class DirectoryGenerator(Generator):
             convert_bodies(texts)
             self.pages = plan_listings()
         self.pages += plan_content(repository.agenda, repository.directory, render_body,
-                                   lambda item: helpers(needs_of(item)))
+                                   lambda item: helpers(needs_of(item)), self.support)
         helpers.keep()
         self.content = self.context.get("pages", []) + self.context.get("hidden_pages", []) + self.context.get("articles", [])
         taken = {content.save_as: f"the page '{content.source_path}'" for content in self.content}
@@ -273,7 +276,7 @@ class DirectoryGenerator(Generator):
         agenda, directory = repository.agenda, repository.directory
         site_url = self.settings.get("SITEURL", "")
         site = FeedSite(self.settings.get("SITENAME", ""), site_url, self.settings.get("FORGE_URL", ""))
-        files = proposal_feeds(agenda, directory, site, repository.build_date)
+        files = proposal_feeds(agenda, directory, site, repository.build_date, self.support)
         files.update(needs_feeds(self.needs, directory.taxonomy, site, repository.build_date))
         files.update(agenda_calendars(agenda, directory.taxonomy, site.name, site_url, site.forge_url,
                                       repository.build_date))

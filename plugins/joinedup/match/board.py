@@ -97,10 +97,12 @@ class OpenNeed(AskedNeed):
                              hours=self.hours_per_week, until=self.until, exclude=self.exclude)
 
 
-def open_needs(agenda: Agenda, directory: Directory, today: dt.date) -> tuple[OpenNeed, ...]:
+def open_needs(agenda: Agenda, directory: Directory, today: dt.date,
+               candidates: Iterable[matching.Candidate] = ()) -> tuple[OpenNeed, ...]:
     """Every open need of ``agenda``'s groups and proposals on ``today``, in board order,
-    each with how many people of ``directory`` could fill it."""
-    counter = _Counter(directory, today)
+    each with how many people of ``directory`` could fill it. ``candidates``: those people as
+    matching candidates, when the caller has made them (others are made here)."""
+    counter = _Counter(directory, today, candidates)
     found: list[OpenNeed] = []
     for group in agenda.groups.values():
         declared = _day(agenda.history.last_changed(group.path))
@@ -169,10 +171,10 @@ def _day(when: dt.datetime | None) -> dt.date | None:
 class _Counter:
     """Counts the people who could fill a need, looking only at those holding its skills."""
 
-    def __init__(self, directory: Directory, today: dt.date):
+    def __init__(self, directory: Directory, today: dt.date, candidates: Iterable[matching.Candidate] = ()):
         self.directory = directory
         self.today = today
-        self._candidates: dict[str, matching.Candidate] = {}
+        self._candidates: dict[str, matching.Candidate] = {candidate.id: candidate for candidate in candidates}
 
     def could_fill(self, need: matching.Need) -> int:
         holders = None

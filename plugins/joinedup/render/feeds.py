@@ -22,13 +22,14 @@ import datetime as dt
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from typing import Mapping
 
 from joinedup.core.controls import xml_safe
 from joinedup.core.i18n import format_day
 from joinedup.core.i18n import gettext as _
 from joinedup.core.markup import render_body
 from joinedup.core.model import STATUS_LABELS, Agenda, Directory, Proposal
-from joinedup.match.breadth import by_breadth, supports
+from joinedup.match.breadth import Support, by_breadth, supports
 from joinedup.render.labels import need_label
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -66,8 +67,10 @@ class FeedSite:
         return uuid.uuid5(uuid.NAMESPACE_URL, f"{self.forge_url.rstrip('/')}/{name}").urn
 
 
-def proposal_feeds(agenda: Agenda, directory: Directory, site: FeedSite, build_date: dt.date) -> dict[str, str]:
-    """Every feed, as ``{output path: Atom XML}``."""
+def proposal_feeds(agenda: Agenda, directory: Directory, site: FeedSite, build_date: dt.date,
+                   support: Mapping[str, Support] | None = None) -> dict[str, str]:
+    """Every feed, as ``{output path: Atom XML}``; ``support`` is :func:`supports` of the
+    agenda, when the caller has it."""
     feeds = {ALL_PROPOSALS: _proposals_feed(
         agenda, directory, site, agenda.ordered(), _("%(site)s: proposals") % {"site": site.name}, ALL_PROPOSALS, "proposals/", build_date,
     )}
@@ -79,7 +82,7 @@ def proposal_feeds(agenda: Agenda, directory: Directory, site: FeedSite, build_d
         )
     feeds[STATUS_CHANGES] = _status_feed(agenda, directory, site, build_date)
     feeds[BY_BREADTH] = _proposals_feed(
-        agenda, directory, site, by_breadth(agenda.ordered(), supports(agenda, directory)),
+        agenda, directory, site, by_breadth(agenda.ordered(), supports(agenda, directory) if support is None else support),
         _("%(site)s: proposals, broadest support first") % {"site": site.name}, BY_BREADTH, "proposals/by-breadth/",
         build_date,
     )

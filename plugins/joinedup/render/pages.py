@@ -189,7 +189,7 @@ def plan_needs(needs: Sequence[OpenNeed]) -> list[PlannedPage]:
 
 
 def plan_agenda(agenda: Agenda, taxonomy: Taxonomy, per_page: int = 30, *,
-                directory: Directory) -> list[PlannedPage]:
+                directory: Directory, support: Mapping[str, Support] | None = None) -> list[PlannedPage]:
     """The browse pages of proposals and groups: by theme, by status, and the groups index.
 
     Proposal and group pages themselves are planned by :func:`plan_content`; these listings
@@ -198,8 +198,10 @@ def plan_agenda(agenda: Agenda, taxonomy: Taxonomy, per_page: int = 30, *,
     ``by-breadth/`` (joinedup.match.breadth), each paginated. Each page's context holds
     everything it shows about its proposals (endorsement counts, last change, breadth), so a
     page whose context is unchanged is unchanged.
+
+    ``support`` is :func:`joinedup.match.breadth.supports` of the agenda, when the caller has it.
     """
-    support = supports(agenda, directory)
+    support = supports(agenda, directory) if support is None else support
     planned: list[PlannedPage] = []
     status_counts = {status: len(agenda.by_status.get(status, ())) for status in STATUSES}
     planned += _both_orders("proposals/", "proposals.html", agenda.ordered(), support, per_page,
@@ -239,17 +241,17 @@ def _both_orders(url: str, template: str, proposals: list, support: Mapping[str,
 
 
 def plan_content(agenda: Agenda, directory: Directory, body: Callable[[str], str],
-                 helping: Callable[[Any], list]) -> list[PlannedPage]:
+                 helping: Callable[[Any], list], support: Mapping[str, Support] | None = None) -> list[PlannedPage]:
     """One page per proposal and per group, whose context holds everything the page shows
     about other things (authors, endorsers, revisions, members, people who could help), so a
     page whose context is unchanged is unchanged and is not rendered again.
 
     ``body`` turns a Markdown body into HTML; ``helping(item)`` gives the matches of an item's
-    needs ("People who could help").
+    needs ("People who could help"); ``support``, as for :func:`plan_agenda`.
     """
     people = directory.people
     known = directory.volunteers
-    support = supports(agenda, directory)
+    support = supports(agenda, directory) if support is None else support
     planned: list[PlannedPage] = []
     for proposal in agenda.proposals.values():
         planned.append(PlannedPage(f"proposals/{proposal.slug}/", "proposal.html", {

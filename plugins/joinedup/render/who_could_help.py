@@ -15,6 +15,7 @@ class Helpers:
         self.limit = limit
         self.dates = dates  # each profile's last commit, read once for the whole build
         self._pool = None
+        self._candidates: list | None = None
         self._found: dict = {}
         # Lists kept from the last build, by a hash of all they depend on (CandidatePool.inputs_of):
         # editing one profile changes only the needs that person could help with.
@@ -32,13 +33,22 @@ class Helpers:
             found.append(self._found[key])
         return found
 
+    def candidates(self) -> list:
+        """Every published volunteer as a matching candidate, made once per build: for these
+        lists and for the needs each person could help with (joinedup.match.where_to_help)."""
+        from joinedup.match.needs import candidates_of
+
+        if self._candidates is None:
+            self._candidates = candidates_of(self.repository, self.dates)
+        return self._candidates
+
     def _match(self, key) -> None:
         from joinedup.core.buildcache import load_memo
         from joinedup.match.matching import CandidatePool
-        from joinedup.match.needs import NeedMatches, candidates_of, match_needs
+        from joinedup.match.needs import NeedMatches, match_needs
 
         if self._pool is None:
-            self._pool = CandidatePool(candidates_of(self.repository, self.dates))
+            self._pool = CandidatePool(self.candidates())
             self._kept = load_memo(self.repository.root, self.MEMO)
         need, limit = key
         inputs = self._pool.inputs_of(need, self.repository.build_date, limit)
