@@ -169,7 +169,8 @@ def test_the_indexed_ranking_is_the_matchers_for_every_pair():
     """NeedsBySkill works the levels out once per distinct value, and scores the needs open to
     everyone by the sets of skills they ask, looking only at the first of each list: it must
     list exactly what scoring every pair with matching.levels (can_help, not excluded) and
-    sorting by score then board order gives, with explain's scores, all of them or the best three."""
+    sorting by score then board order gives, with explain's scores and reasons, all of them or
+    the best three."""
     import datetime as dt
     import random
 
@@ -208,6 +209,8 @@ def test_the_indexed_ranking_is_the_matchers_for_every_pair():
             found = index.for_candidate(candidate, limit=limit)
             assert found.total == len(expected)
             assert [(need.asked.key, need.score) for need in found.needs] == listed[:limit]
+            assert [need.reasons for need in found.needs] == [
+                matching.explain(candidate, needs[p].need, today).reasons for _s, p in expected[:limit]]
 
 
 def test_a_profile_shows_the_best_three_needs_and_says_how_many_there_are(site):

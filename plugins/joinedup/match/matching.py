@@ -304,25 +304,40 @@ def levels(candidate: Candidate, need: Need, today: dt.date) -> Levels:
 def explain(candidate: Candidate, need: Need, today: dt.date) -> Match:
     """The score of one candidate for one need, with its reasons (``Video editing (expert) ✓,
     remote ✓, 4 of 4 hours ✓, available until 1 March 2027 ✓``): the one function every
-    ranked list is made of, whichever way round (people for a need, needs for a person)."""
+    ranked list is made of, whichever way round (people for a need, needs for a person).
+
+    The reasons are those of each skill asked (:func:`skill_reason`), then those of where,
+    how long and when (:func:`situation_reasons`)."""
     start, until = need.window(today)
-    reasons: list[Reason] = []
-    points = 0
-    for skill in need.skills:
-        wanted = ("skill", "skill", skill)
-        level = candidate.level_of(skill)
-        points += skill_points(level)
-        if level is None:
-            reasons.append(Reason(N_("no %(skill)s ✗"), (wanted,), False))
-        elif level in LEVEL_LABELS:
-            reasons.append(Reason(N_("%(skill)s (%(level)s) ✓"), (wanted, ("level", "level", level))))
-        else:
-            reasons.append(Reason(N_("%(skill)s ✓"), (wanted,)))
+    held = [candidate.level_of(skill) for skill in need.skills]
+    points = sum(skill_points(level) for level in held)
     place = place_level(candidate.region, candidate.remote, need)
     hours = hours_level(candidate.hours, need.hours)
     window = window_level(candidate.start, candidate.until, start, until)
     freshness = freshness_level(candidate.updated, today)
-    reasons += _place_reasons(candidate, need, place)
+    reasons = (*(skill_reason(skill, level) for skill, level in zip(need.skills, held)),
+               *situation_reasons(candidate, need, (start, until), (place, hours, window, freshness)))
+    return Match(candidate, score_of(points, len(need.skills), place, hours, window, freshness), reasons)
+
+
+def skill_reason(skill: str, level: str | None) -> Reason:
+    """The reason for one skill asked, held at ``level`` ('' when not said) or not held (None)."""
+    wanted = ("skill", "skill", skill)
+    if level is None:
+        return Reason(N_("no %(skill)s ✗"), (wanted,), False)
+    if level in LEVEL_LABELS:
+        return Reason(N_("%(skill)s (%(level)s) ✓"), (wanted, ("level", "level", level)))
+    return Reason(N_("%(skill)s ✓"), (wanted,))
+
+
+def situation_reasons(candidate: Candidate, need: Need, window_dates: tuple[dt.date, dt.date],
+                      levels: tuple[int, int, int, int]) -> tuple[Reason, ...]:
+    """The reasons for where, how long and when: place, hours, the window (``window_dates``,
+    :meth:`Need.window`) and how fresh the profile is, from their ``levels`` (place, hours,
+    window, freshness). The same for every need alike in region, remote, hours and end."""
+    place, hours, window, freshness = levels
+    start, until = window_dates
+    reasons = _place_reasons(candidate, need, place)
     if need.hours:
         shown = (("hours", "plain", min(candidate.hours, need.hours)), ("wanted", "plain", need.hours))
         message = N_("%(hours)s of %(wanted)s hours ✓") if hours == 2 else (
@@ -334,7 +349,7 @@ def explain(candidate: Candidate, need: Need, today: dt.date) -> Match:
         message = (N_("updated %(date)s") if fresh else N_("updated %(date)s (over 6 months ago)")
                    if freshness == 1 else N_("updated %(date)s (over a year ago)"))
         reasons.append(Reason(message, (("date", "date", candidate.updated),), True if fresh else None))
-    return Match(candidate, score_of(points, len(need.skills), place, hours, window, freshness), tuple(reasons))
+    return tuple(reasons)
 
 
 def _place_reasons(candidate: Candidate, need: Need, level: int) -> list[Reason]:

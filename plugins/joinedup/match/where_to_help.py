@@ -84,8 +84,10 @@ class NeedsBySkill:
     parts, :func:`matching.score_of`), worked out once per distinct value rather than once per
     pair: the place, hours and window levels once per person for each distinct "where, how
     long, until when" of the needs (a *situation*: every proposal's need shares one), the score
-    once per distinct set of levels. The needs listed are then explained by
-    :func:`matching.explain`, whose scores are these.
+    once per distinct set of levels. The needs listed are then explained with
+    :func:`matching.explain`'s parts (:func:`matching.skill_reason`, once per build for each
+    skill and level; :func:`matching.situation_reasons`, once per person and situation), and
+    its scores are these.
 
     **Needs open to everyone** (a proposal's; a group's are not offered to its own people) are
     not scored one by one. They are kept by each set of skills they ask for *at least*, with
@@ -119,6 +121,7 @@ class NeedsBySkill:
         self._scores: dict[tuple, float] = {}
         # Each distinct reason, one object for everyone it is given to ("remote ✓", "Video editing ✓").
         self._reasons: dict[matching.Reason, matching.Reason] = {}
+        self._skill_reasons: dict[tuple[str, str | None], matching.Reason] = {}
         # Needs kept from some people, by each skill they ask for.
         self._by_skill: dict[str, list[int]] = {}
         # Needs open to everyone: sorted skills -> [(situation, skills asked, positions of the
@@ -197,13 +200,26 @@ class NeedsBySkill:
             best[position] = score(sum(points.get(skill, 0) for skill in need.skills), len(need.skills), levels)
         found = sorted((-this, position) for position, this in best.items())
         chosen = found if limit is None else found[:limit]
-        return PersonsNeeds(tuple(self._explained(position, candidate) for _score, position in chosen), total)
+        # Explained as matching.explain explains: each skill's reason, then those of the
+        # situation, worked out once for this person and situation.
+        said: dict[int, tuple[matching.Reason, ...]] = {}
+        listed = []
+        for negative, position in chosen:
+            situation = self._situation[position]
+            theirs = said.get(situation)
+            if theirs is None:
+                theirs = said[situation] = tuple(
+                    self._reasons.setdefault(reason, reason) for reason in matching.situation_reasons(
+                        candidate, self._like[situation], self._windows[situation], (*levels_in(situation), freshness)))
+            skills = tuple(self._skill_reason(skill, candidate.level_of(skill)) for skill in self._asked[position].skills)
+            listed.append(NeedToHelp(self._heads[position], -negative, skills + theirs))
+        return PersonsNeeds(tuple(listed), total)
 
-    def _explained(self, position: int, candidate: matching.Candidate) -> NeedToHelp:
-        match = matching.explain(candidate, self._asked[position], self.today)
-        reasons = self._reasons
-        return NeedToHelp(self._heads[position], match.score,
-                          tuple(reasons.setdefault(reason, reason) for reason in match.reasons))
+    def _skill_reason(self, skill: str, level: str | None) -> matching.Reason:
+        found = self._skill_reasons.get((skill, level))
+        if found is None:
+            found = self._skill_reasons[skill, level] = matching.skill_reason(skill, level)
+        return found
 
 
 def where_to_help(needs: Sequence[OpenNeed], candidates: Iterable[matching.Candidate], today: dt.date,
