@@ -75,6 +75,11 @@ class PersonsNeeds:
     total: int
 
 
+# Needs open to everyone asking for at most this many skills are kept by their sets of skills
+# (2⁴ - 1 = 15 lists each); those asking for more are scored one by one.
+SETS_UP_TO = 4
+
+
 class NeedsBySkill:
     """The open needs indexed by the skills they ask for, built once per build.
 
@@ -95,13 +100,16 @@ class NeedsBySkill:
     first come first at equal score. For a person, each set of their skills found there gives
     one score (the points of those skills, out of that many asked) to the whole list: a need
     asking for more of their skills is in a list of its own too, looked at later, with a
-    score as high or higher, which stands. So a need among a person's best ``limit`` is among the first ``limit``
-    of the list for exactly the skills of theirs it asks (those before it there score as much
-    or more), and only those are looked at. How many there are in all is counted from the
-    lists' lengths by inclusion and exclusion (each need once, however many of the person's
-    skills it asks). In the generated 10k repository, 445 of 544 needs are a proposal's.
+    score as high or higher, which stands. So a need among a person's best ``limit`` is among
+    the first ``limit`` of the list for exactly the skills of theirs it asks (those before it
+    there score as much or more), and only those are looked at. How many there are in all is
+    counted from the lists' lengths by inclusion and exclusion (each need once, however many
+    of the person's skills it asks). In the generated 10k repository, 445 of 544 needs are a
+    proposal's.
 
-    **Needs with people kept from them** (a group's) are scored one by one, indexed by skill.
+    **Needs with people kept from them** (a group's), and needs asking for more than
+    ``SETS_UP_TO`` skills (a proposal may ask for 15: 32,767 sets), are scored one by one,
+    indexed by skill.
     """
 
     def __init__(self, needs: Sequence[OpenNeed], today: dt.date):
@@ -129,7 +137,7 @@ class NeedsBySkill:
         lists: dict[tuple, list[int]] = {}
         for position, need in enumerate(self._asked):
             skills = tuple(sorted(set(need.skills)))
-            if need.exclude or len(skills) != len(need.skills):
+            if need.exclude or len(skills) != len(need.skills) or len(skills) > SETS_UP_TO:
                 for skill in need.skills:
                     self._by_skill.setdefault(skill, []).append(position)
                 continue
