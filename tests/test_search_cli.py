@@ -183,13 +183,18 @@ def test_match_ranks_helpers_for_each_need_of_a_group(people):
     assert "ana-lopez" in text.stdout and "cy-jones" not in text.stdout
 
 
-def test_words_choose_who_is_listed_and_the_one_ranking_orders_them(site):
-    """Changed with issue 21 item 6: words used to rank (name, then headline, then the rest), so
-    `search video` put a person whose availability had ended above available people."""
+def _film_in_bio_and_headline(site) -> None:
+    """Two organisers: one says "film" in their bio, the other "Films" in their headline."""
     site.profile("aa-bio", name="Aa Bio", github="aa", headline="Organiser", bio="I love making a film.",
                  skills="[community-organising]")
     site.profile("bb-headline", name="Bb Headline", github="bb", headline="Films for unions",
                  skills="[community-organising]")
+
+
+def test_words_choose_who_is_listed_and_the_one_ranking_orders_them(site):
+    """Changed with issue 21 item 6: words used to rank (name, then headline, then the rest), so
+    `search video` put a person whose availability had ended above available people."""
+    _film_in_bio_and_headline(site)
     site.profile("cc-film", name="Cc Film", github="cc", headline="Organiser", skills="[community-organising]",
                  availability="\n  hours_per_week: 4\n  until: 2026-01-31")
     site.profile("dd-none", name="Dd None", github="dd", headline="Organiser", skills="[community-organising]")
@@ -204,10 +209,7 @@ def test_words_are_looked_up_as_the_search_page_looks_them_up(site):
     """As search.js: each word whole, the last one also as the start of a longer word (it may
     still be being typed) unless a space follows it; no stemming, so the page and the terminal
     list the same people for the same words."""
-    site.profile("aa-bio", name="Aa Bio", github="aa", headline="Organiser", bio="I love making a film.",
-                 skills="[community-organising]")
-    site.profile("bb-headline", name="Bb Headline", github="bb", headline="Films for unions",
-                 skills="[community-organising]")
+    _film_in_bio_and_headline(site)
     site.profile("cc-site", name="Cc Site", github="cc", headline="Organiser", skills="[community-organising]",
                  bio="See [my films](https://films.example.org/showreel).")
 
