@@ -6,11 +6,12 @@ Every signal the project uses is connected in :func:`register`, here and nowhere
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from pelican import signals
 
-from joinedup.builder.pipeline import BuildState, current_build, hand_over
+from joinedup.builder.pipeline import BuildState, current_build, hand_over, take_from_pools
 from joinedup.core.buildcache import load_memo, save_memo
 from joinedup.core.i18n import activate, install_template_gettext
 from joinedup.core.problems import ProblemsFound, has_errors
@@ -36,6 +37,10 @@ def load_site(pelican):
     settings = pelican.settings
     root = Path(settings.get("JOINEDUP_ROOT") or Path(settings["PATH"]).parent)
     repository, problems = load_repository(root, history=True)
+    pooled = take_from_pools(root, repository.build_date)
+    if pooled.digest:
+        repository = replace(repository, pooled=pooled)
+        problems += pooled.problems
     for item in problems:
         log.warning("%s", item.format_text())
     if has_errors(problems):

@@ -33,7 +33,7 @@ from joinedup.match.breadth import supports
 from joinedup.match.where_to_help import where_to_help
 from joinedup.render.accent import ACCENT_CSS, accent_css
 from joinedup.render.calendars import agenda_calendars
-from joinedup.render.exports import groups_and_needs, open_data
+from joinedup.render.exports import groups_and_needs, open_data, pool_people
 from joinedup.render.facets import write_facets
 from joinedup.render.feeds import FeedSite, needs_feeds, proposal_feeds
 from joinedup.match.insights import insights
@@ -94,10 +94,13 @@ class DirectoryGenerator(Generator):
             """The directory (with where each person could help: the open needs they match,
             ranked as people are for a need), the needs board, the agenda's listings and the insights."""
             candidates = helpers.candidates()
-            # Every open need, with how many could fill it: the board, the skill and region pages, the feeds, the data.
-            self.needs = open_needs(repository.agenda, repository.directory, repository.build_date, candidates)
-            # The organisers' figures, from the same open needs: the insights page and data/insights.json.
-            self.insights = insights(repository.directory, repository.agenda, repository.build_date, needs=self.needs)
+            # Every open need, the pools' with this site's, with how many (pooled people included)
+            # could fill it: the board, the skill and region pages, the feeds, the data.
+            self.needs = open_needs(repository.agenda, repository.directory, repository.build_date,
+                                    helpers.everyone(), repository.pooled.needs)
+            # The organisers' figures, from this site's own open needs: the insights page and data/insights.json.
+            self.insights = insights(repository.directory, repository.agenda, repository.build_date,
+                                     needs=tuple(need for need in self.needs if not need.home))
             could_help = where_to_help(self.needs, candidates, repository.build_date, NEEDS_ON_PROFILE)
             return (plan_directory(repository.directory, page_size, repository.agenda, self.needs, could_help)
                     + plan_needs(self.needs)
@@ -282,6 +285,7 @@ class DirectoryGenerator(Generator):
                                       repository.build_date))
         files.update(open_data(agenda, directory, site_url, repository.root, repository.digests))
         files.update(groups_and_needs(agenda, directory, self.needs, site_url, repository.build_date))
+        files.update(pool_people(directory, self.names["people_who_could_help"].dates))
         files.update(insights_data(self.insights, directory.taxonomy, site_url))
         files[SITEMAP] = sitemap(self._sitemap_pages(), site_url)
         files[ACCENT_CSS] = accent_css(self.settings.get("JOINEDUP_ACCENT", ""))

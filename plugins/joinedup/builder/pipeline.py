@@ -151,15 +151,17 @@ def build(root: Path, output_path: Path, *, publish: bool = False, progress=None
     day = build_date()
     # A publication of the last build cut short after its commit is completed first (output.publish).
     finish_publishing(Path(output_path))
+    pooled = take_from_pools(root, day)
     # Taken before anything is read: an edit made during this build makes the next one full.
-    key, profiles = quick.world(root, output_path, settings_file, day)
+    key, profiles = quick.world(root, output_path, settings_file, day, pooled.digest)
     quickly = rebuild_quickly(root, output_path, settings_file, key, profiles, day, quick_failed)
     if quickly is not None:
         pages, edited, rerendered = quickly
-        return BuildResult(pages, time.perf_counter() - started, edited=edited, rerendered=rerendered)
+        return BuildResult(pages, time.perf_counter() - started, pooled.problems, edited=edited,
+                           rerendered=rerendered)
 
     with collector_paused(then_freeze=last):
-        repository, warnings = load(root, day)                                       # 1-3
+        repository, warnings = load(root, day, pooled)                               # 1-3
         recorder = recorder_for(root, output_path, settings_file, key, repository)
         try:
             with staged(output_path) as stage:
@@ -198,17 +200,43 @@ def rebuild_quickly(root: Path, output_path: Path, settings_file: str, key: str,
     return None
 
 
-def load(root: Path, day) -> tuple[object, tuple[P.Problem, ...]]:
-    """Steps 1-3: load every file, validate it, and build the model (joinedup.load.repository).
+def take_from_pools(root: Path, day):
+    """What the other sites ``site.yaml`` names as pools give this build (joinedup.load.pools),
+    fetched again now; nothing when it names none, or when its settings or taxonomies have errors
+    (the load then reports them)."""
+    from joinedup.core.i18n import activate
+    from joinedup.load.pools import NOTHING, take
+    from joinedup.load.settings import load_settings
+    from joinedup.load.taxonomy import load_taxonomy
+
+    settings, problems = load_settings(root)
+    if not settings.pools or P.has_errors(problems):
+        return NOTHING
+    activate(settings.language)
+    taxonomy, problems = load_taxonomy(root)
+    if P.has_errors(problems):
+        return NOTHING
+    return take(root, settings.pools, taxonomy, day)
+
+
+def load(root: Path, day, pooled=None) -> tuple[object, tuple[P.Problem, ...]]:
+    """Steps 1-3: load every file, validate it, and build the model (joinedup.load.repository),
+    with what the pools gave (``pooled``, a joinedup.load.pools.Taken).
 
     Returns the model and the warnings found. Raises ProblemsFound, with every problem, when
     any is an error: nothing is written then."""
+    from dataclasses import replace
+
     from joinedup.load.repository import load_repository
 
     repository, problems = load_repository(root, history=True, build_date=day)
     if P.has_errors(problems):
         raise P.ProblemsFound(problems)
-    return repository, tuple(item for item in problems if not item.is_error)
+    warnings = tuple(item for item in problems if not item.is_error)
+    if pooled is not None and pooled.digest:
+        repository = replace(repository, pooled=pooled)
+        warnings += pooled.problems
+    return repository, warnings
 
 
 def recorder_for(root: Path, output_path: Path, settings_file: str, key: str, repository):

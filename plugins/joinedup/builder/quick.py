@@ -67,7 +67,7 @@ class Refused(Exception):
 # --- What the site was built from --------------------------------------------------------------
 
 
-def world(root: Path, output: Path, settings_file: str, build_date) -> tuple[str, dict[str, tuple]]:
+def world(root: Path, output: Path, settings_file: str, build_date, pooled: str = "") -> tuple[str, dict[str, tuple]]:
     """A hash of everything a build reads but the profiles' contents, and each profile's
     lstat signature (by path relative to ``root``).
 
@@ -120,7 +120,7 @@ def world(root: Path, output: Path, settings_file: str, build_date) -> tuple[str
         digest.update(os.urandom(16))
     from joinedup.core.freshness import head_commit
 
-    digest.update(repr((sorted(profiles), head_commit(root), build_date.isoformat(), settings_file,
+    digest.update(repr((sorted(profiles), head_commit(root), build_date.isoformat(), settings_file, pooled,
                         os.path.realpath(output), sys.version, _packages(),
                         sorted((k, v) for k, v in os.environ.items() if k.startswith("JOINEDUP_")))).encode())
     return digest.hexdigest(), profiles

@@ -112,6 +112,10 @@ BUILD_TOOL = _code("JU502", "build-tool")
 UNEXPECTED_OUTPUT = _code("JU503", "unexpected-output")
 TEMPLATE_ERROR = _code("JU504", "template-error")
 
+# Pools: the other Joined Up sites a site draws on (site.yaml's pools).
+POOL_UNAVAILABLE = _code("JU600", "pool-unavailable", WARNING)
+POOL_RECORD_REFUSED = _code("JU601", "pool-record-refused", WARNING)
+
 
 @dataclass(frozen=True, order=True)
 class Problem:

@@ -28,6 +28,7 @@ from joinedup.load.groups import group_files, load_group
 from joinedup.load.history import read_history
 from joinedup.load.profiles import (ended_availability, github_collisions, load_volunteer, profile_files,
                                    profile_validator, volunteer_from_text)
+from joinedup.load.pools import NOTHING, Taken
 from joinedup.load.proposals import load_proposal, proposal_files
 from joinedup.load.settings import load_settings
 from joinedup.load.taxonomy import load_taxonomy
@@ -55,6 +56,9 @@ class Repository:
     # to trust it), and the salt of the digests: what a quick rebuild (joinedup.builder.quick) starts from.
     signatures: Mapping[str, tuple | None] = field(default_factory=dict)
     profile_salt: str = ""
+    # What the build takes from the other sites site.yaml names (joinedup.load.pools): their people
+    # as helpers, their needs on the board. Never pages of this site.
+    pooled: Taken = NOTHING
 
 
 def load_repository(

@@ -9,6 +9,7 @@ and ``build`` report its mistakes with file and line like any other file's.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, fields
 from functools import lru_cache
@@ -37,6 +38,23 @@ TAGLINES = {
 }
 
 
+# The largest exchange file a pool may send unless site.yaml says otherwise (a 100k-profile pool's
+# data/pool.json is about 30 MB).
+POOL_MEGABYTES = 40
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Another Joined Up site this one draws on (``pools:`` in site.yaml, docs/federation.md)."""
+
+    name: str                 # the id messages and pooled ids use: national:ada-lovelace
+    title: str                # what pages show: "from <title>"
+    url: str                  # the site's public address, without a trailing slash
+    people: bool = True
+    needs: bool = True
+    max_bytes: int = POOL_MEGABYTES * 1_000_000
+
+
 @dataclass(frozen=True)
 class SiteSettings:
     """A movement's settings; every field has the example site's value as its default."""
@@ -52,6 +70,7 @@ class SiteSettings:
     maintainers: tuple[str, ...] = ("joinedup-maintainer",)
     stale_months: int = 12
     takedown_contact: str = "mailto:privacy@joinedup.example"
+    pools: tuple[Pool, ...] = ()
 
 
 def use_site_language(root: Path | str) -> None:
@@ -104,6 +123,10 @@ def settings_from_text(root: Path | str, text: str) -> tuple[SiteSettings, list[
     maintainers = good("maintainers")
     if maintainers is not None:
         values["maintainers"] = tuple(maintainers)
+    pools = good("pools")
+    if pools is not None:
+        values["pools"], more = _pools(pools, document, bad)
+        found += more
     settings = SiteSettings(**{k: v for k, v in values.items() if v is not None})
 
     if values["accent"] is not None:
@@ -117,6 +140,32 @@ def settings_from_text(root: Path | str, text: str) -> tuple[SiteSettings, list[
         if any(p.code == P.MISSING_FILE.id for p in found):
             settings = SiteSettings(**{**_as_dict(settings), "logo": ""})
     return settings, sorted(found)
+
+
+def _pools(listed: list, document, bad: set[int]) -> tuple[tuple[Pool, ...], list[Problem]]:
+    """The pools site.yaml names, and a problem for each name or address given twice. A pool
+    with a problem (on one of ``bad`` lines, or repeated) is left out."""
+    pools, found, seen = [], [], {}
+    for number, item in enumerate(listed):
+        lines = {document.position(("pools", number, key))[0] for key in (*item, "")}
+        if lines & bad:
+            continue
+        take = item.get("take", ("people", "needs"))
+        pool = Pool(item["name"], item.get("title") or item["name"], item["url"].rstrip("/"),
+                    "people" in take, "needs" in take, item.get("max_megabytes", POOL_MEGABYTES) * 1_000_000)
+        repeated = False
+        for key, value in (("name", pool.name), ("url", pool.url)):
+            if (key, value) in seen:
+                repeated = True
+                line, col = document.position(("pools", number, key))
+                found.append(problem(P.DUPLICATE_ITEM, SITE_FILE, line, col,
+                                     _("The pool '%(value)s' is named twice (first as pool %(first)d).")
+                                     % {"value": value, "first": seen[(key, value)] + 1},
+                                     _("Give each pool its own name and address; remove the repeat.")))
+            seen.setdefault((key, value), number)
+        if not repeated:
+            pools.append(pool)
+    return tuple(pools), found
 
 
 def _as_dict(settings: SiteSettings) -> dict:
@@ -252,6 +301,9 @@ def pelican_settings(root: Path | str) -> dict:
         "JOINEDUP_TAKEDOWN_CONTACT": settings.takedown_contact,
         "JOINEDUP_ACCENT": settings.accent,
         "JOINEDUP_LOGO": settings.logo,
+        # Text, not a list: the pages' fingerprints cover the settings that are plain values.
+        "JOINEDUP_POOLS": json.dumps([{"name": p.name, "title": p.title, "url": p.url, "people": p.people,
+                                       "needs": p.needs} for p in settings.pools]),
     }
 
 

@@ -35,7 +35,7 @@ Nothing here reads files or imports Pelican.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Iterable
 
 from joinedup.core.model import Agenda, Directory, Group, Proposal
@@ -65,11 +65,20 @@ class AskedNeed:
     asked_by: str
     slug: str
     asker: str
+    # A need from a pool (joinedup.load.pools): the asking page on the pool's site, and the
+    # pool's title ('' for this site's own needs).
+    home: str = field(default="", kw_only=True)
+    pool: str = field(default="", kw_only=True)
 
     @property
     def url(self) -> str:
-        """The page of the group or proposal that asked, relative to the site."""
-        return f"{self.asked_by}s/{self.slug}/"
+        """The page of the group or proposal that asked, relative to the site (a pool's need: its
+        address on the pool's site)."""
+        return self.home or f"{self.asked_by}s/{self.slug}/"
+
+    def link(self, site_url: str) -> str:
+        """The address of the page that asked, from a page of the site at ``site_url``."""
+        return self.home or f"{site_url}/{self.asked_by}s/{self.slug}/"
 
 
 @dataclass(frozen=True)
@@ -88,7 +97,7 @@ class OpenNeed(AskedNeed):
     @property
     def asked(self) -> AskedNeed:
         """What it asks and who asked, without the board's count."""
-        return AskedNeed(*(getattr(self, field.name) for field in fields(AskedNeed)))
+        return AskedNeed(**{each.name: getattr(self, each.name) for each in fields(AskedNeed)})
 
     @property
     def need(self) -> matching.Need:
@@ -98,10 +107,11 @@ class OpenNeed(AskedNeed):
 
 
 def open_needs(agenda: Agenda, directory: Directory, today: dt.date,
-               candidates: Iterable[matching.Candidate] = ()) -> tuple[OpenNeed, ...]:
-    """Every open need of ``agenda``'s groups and proposals on ``today``, in board order,
-    each with how many people of ``directory`` could fill it. ``candidates``: those people as
-    matching candidates, when the caller has made them (others are made here)."""
+               candidates: Iterable[matching.Candidate] = (), pooled: Iterable = ()) -> tuple[OpenNeed, ...]:
+    """Every open need of ``agenda``'s groups and proposals on ``today``, and the ``pooled``
+    needs (joinedup.load.pools.PooledNeed), in board order, each with how many people could
+    fill it. ``candidates``: those people as matching candidates, when the caller has made them
+    (others of ``directory`` are made here); people from pools are among them."""
     counter = _Counter(directory, today, candidates)
     found: list[OpenNeed] = []
     for group in agenda.groups.values():
@@ -114,6 +124,12 @@ def open_needs(agenda: Agenda, directory: Directory, today: dt.date,
             continue
         asked = [(tuple(proposal.needs), "", False, 0, None, "")]
         found += _needs_of(proposal, "proposal", proposal.title, agenda.last_changed(proposal), asked, counter)
+    for each in pooled:
+        need = matching.Need(skills=each.skills, region=each.region or None, remote=each.remote,
+                             hours=each.hours_per_week, until=each.until)
+        found.append(OpenNeed(each.key, each.skills, each.hours_per_week, each.remote, each.region, each.until,
+                              each.note, each.asked_by, each.slug, each.asker, each.key, each.declared,
+                              counter.could_fill(need), home=each.home, pool=each.pool))
     return tuple(sorted(found, key=lambda need: board_order(need, directory.taxonomy)))
 
 
@@ -175,11 +191,17 @@ class _Counter:
         self.directory = directory
         self.today = today
         self._candidates: dict[str, matching.Candidate] = {candidate.id: candidate for candidate in candidates}
+        # People from pools, who are in no directory: by the skills they hold.
+        self._pooled: dict[str, list[str]] = {}
+        for candidate in self._candidates.values():
+            if candidate.home:
+                for skill in candidate.skills:
+                    self._pooled.setdefault(skill, []).append(candidate.id)
 
     def could_fill(self, need: matching.Need) -> int:
         holders = None
         for skill in need.skills:
-            ids = set(self.directory.by_skill.get(skill, ()))
+            ids = set(self.directory.by_skill.get(skill, ())).union(self._pooled.get(skill, ()))
             holders = ids if holders is None else holders & ids
         # A need with no end is needed from now on: whoever is available now or later could fill it.
         start, until = self.today, need.until or dt.date.max

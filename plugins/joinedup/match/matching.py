@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import heapq
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 
 from joinedup.core.controls import terminal_safe
@@ -106,6 +106,9 @@ class Candidate:
     until: dt.date | None = None
     updated: dt.date | None = None
     levels: tuple[str, ...] = ()
+    # Someone from a pool (joinedup.load.pools): their page on its site, and its title.
+    home: str = ""
+    pool: str = ""
 
     @classmethod
     def of(cls, volunteer, updated: dt.date | None = None) -> "Candidate":
@@ -116,6 +119,11 @@ class Candidate:
             volunteer.remote, window.hours_per_week, window.start, window.until, updated,
             tuple(skill.level for skill in volunteer.skills),
         )
+
+    @classmethod
+    def pooled(cls, person) -> "Candidate":
+        """A candidate from a ``joinedup.load.pools.PooledPerson``."""
+        return replace(cls.of(person.volunteer, person.updated), home=person.home, pool=person.pool)
 
     def level_of(self, skill: str) -> str | None:
         """The level given for ``skill`` ('' if none), or None when the skill is not held."""
@@ -207,12 +215,15 @@ class Match:
         return ", ".join(reason.words(taxonomy) if taxonomy is not None else reason.text for reason in self.reasons)
 
     def as_json(self, taxonomy) -> dict:
-        return {
+        found = {
             "id": self.candidate.id,
             "name": self.candidate.name,
             "score": self.score,
             "reasons": [reason.words(taxonomy) for reason in self.reasons],
         }
+        if self.candidate.home:  # someone from a pool: where their page is
+            found.update(home=self.candidate.home, pool=self.candidate.pool)
+        return found
 
 
 def table(matches: list[Match], taxonomy) -> list[str]:

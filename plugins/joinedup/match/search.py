@@ -509,6 +509,10 @@ class SearchIndex:
     folder: Path
     ix: object
     update: Update = field(default_factory=Update)
+    # The people of the site's pools (joinedup.load.pools.PooledPerson): not in the index, which
+    # holds this repository's profiles; ranked in memory and merged into every list.
+    pooled: tuple = ()
+    _pool: matching.CandidatePool | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self):
         self.searcher = self.ix.searcher()
@@ -667,8 +671,36 @@ class SearchIndex:
         return matching.explain(_candidate(self.stored(doc)), need, self.today)
 
     def match(self, need: Need, limit: int | None = 10) -> list[Match]:
-        """The best ``limit`` helpers for ``need``, explained (the same as ``matching.rank``)."""
-        return [self.explain(doc, need) for doc in self.ranked_docs(need, limit)]
+        """The best ``limit`` helpers for ``need``, explained (the same as ``matching.rank``),
+        people of the pools among them."""
+        found = [self.explain(doc, need) for doc in self.ranked_docs(need, limit)]
+        if self.pooled:
+            found = _merged(found, self._pooled_candidates().rank(need, self.today, limit=limit), limit)
+        return found
+
+    def _pooled_candidates(self) -> matching.CandidatePool:
+        if self._pool is None:
+            self._pool = matching.CandidatePool(Candidate.pooled(person) for person in self.pooled)
+        return self._pool
+
+    def _pooled_search(self, query: str, filters: Filters, limit: int | None) -> list[Match]:
+        """``search`` among the people of the pools: the same filters, words and order."""
+        words = words_of(query)
+        typing = bool(words) and not query[-1:].isspace()
+        chosen = []
+        for person, candidate in zip(self.pooled, self._pooled_candidates().candidates):
+            if (any(skill not in candidate.skills for skill in filters.skills)
+                    or (filters.region and candidate.region != filters.region)
+                    or (filters.remote and not candidate.remote) or candidate.hours < filters.min_hours
+                    or (filters.available_on and not person.volunteer.availability.is_available_on(filters.available_on))):
+                continue
+            if words:
+                known = profile_words(person.volunteer, self.taxonomy)
+                whole, last = (words[:-1], words[-1]) if typing else (words, None)
+                if any(word not in known for word in whole) or (last and not any(k.startswith(last) for k in known)):
+                    continue
+            chosen.append(candidate)
+        return matching.rank(chosen, filters.as_need(), self.today, limit=limit, can_help=False)
 
     def _word_set(self, field_name: str, word: str) -> int:
         """The documents with ``word`` in ``field_name``. A long posting list is slow to read, so
@@ -724,11 +756,19 @@ class SearchIndex:
         """
         need = filters.as_need()
         allowed = self.filter_docs(filters)
+        pooled = self._pooled_search(query, filters, limit) if self.pooled else []
         if query.strip():
             allowed = self.word_set(query, allowed)
             if allowed is None:
-                return []
-        return [self.explain(doc, need) for doc in self.ranked_docs(need, limit, base=allowed, can_help=False)]
+                return pooled
+        found = [self.explain(doc, need) for doc in self.ranked_docs(need, limit, base=allowed, can_help=False)]
+        return _merged(found, pooled, limit) if pooled else found
+
+
+def _merged(found: list[Match], pooled: list[Match], limit: int | None) -> list[Match]:
+    """Two ranked lists as one, in the one order (matching.order_key), cut at ``limit``."""
+    merged = sorted(found + pooled, key=matching.order_key)
+    return merged if limit is None else merged[:limit]
 
 
 def _complete(folder: Path, table: dict) -> bool:
@@ -763,20 +803,24 @@ def open_search_index(root: Path, today: dt.date, *, refresh: bool = True) -> Se
     cannot be opened even after its update (a damaged folder) is removed and built afresh once;
     ``update.unreadable`` then names the error.
     """
+    from joinedup.load.pools import take
+    from joinedup.load.settings import load_settings
     from joinedup.load.taxonomy import load_taxonomy
 
     taxonomy, problems = load_taxonomy(Path(root))
     if has_errors(problems):
         raise ProblemsFound(problems)
     try:
-        return open_index(root, taxonomy, today, refresh=refresh)
+        index = open_index(root, taxonomy, today, refresh=refresh)
     except ProblemsFound:
         raise  # a file of the repository, not the index, is at fault
     except Exception as error:  # whatever a damaged index raises; a second failure is a bug and shows
         shutil.rmtree(default_index_dir(Path(root)), ignore_errors=True)
         index = open_index(root, taxonomy, today)
         index.update = dataclasses.replace(index.update, unreadable=type(error).__name__)
-        return index
+    # The pools as the last build fetched them: searching never waits on the network.
+    index.pooled = take(root, load_settings(root)[0].pools, taxonomy, today, fetch=False).people
+    return index
 
 
 def search_filters(taxonomy: Taxonomy, skills: Iterable[str] = (), region: str | None = None, remote: bool = False,

@@ -26,7 +26,10 @@ EXCHANGE_VERSION = 1
 # Their JSON Schemas, published under /schema/ beside the profile's.
 SCHEMA_FOLDER = Path(__file__).with_name("schemas")
 PUBLISHED_SCHEMAS = {"schema/groups.json": SCHEMA_FOLDER / "groups.json",
-                     "schema/needs.json": SCHEMA_FOLDER / "needs.json"}
+                     "schema/needs.json": SCHEMA_FOLDER / "needs.json",
+                     "schema/pool.json": SCHEMA_FOLDER / "pool.json"}
+# The people this site shares with the sites that draw on it (docs/federation.md).
+POOL_JSON = "data/pool.json"
 PEOPLE_JSON = "data/people.json"
 PEOPLE_CSV = "data/people.csv"
 
@@ -95,10 +98,33 @@ def groups_and_needs(agenda: Agenda, directory: Directory, needs, site_url: str,
         GROUPS_JSON: _json({"version": EXCHANGE_VERSION, "build_date": directory.build_date.isoformat(),
                             "groups": groups}),
         NEEDS_JSON: _json({"version": EXCHANGE_VERSION, "build_date": directory.build_date.isoformat(),
-                           "needs": [_need(need, directory, base) for need in needs]}),
+                           "needs": [_need(need, directory, base) for need in needs if not need.home]}),
     }
     files.update({target: source.read_text(encoding="utf-8") for target, source in PUBLISHED_SCHEMAS.items()})
     return files
+
+
+def pool_people(directory: Directory, dates: dict) -> dict[str, str]:
+    """``{output path: text}`` for data/pool.json: each person as other sites' matching needs
+    them (schema/pool.json), with the day their profile last changed in git (``dates``, path →
+    date). No contact, no bio: a pool links to the person's page here for the rest."""
+    out = io.StringIO()
+    out.write('{"version":%d,"build_date":%s,"people":[' % (EXCHANGE_VERSION, json.dumps(directory.build_date.isoformat())))
+    for number, volunteer in enumerate(directory.sorted_volunteers()):
+        window = volunteer.availability
+        updated = dates.get(volunteer.path)
+        if number:
+            out.write(",")
+        out.write(json.dumps({
+            "id": volunteer.id, "name": volunteer.name, "headline": volunteer.headline, "place": volunteer.place,
+            "region": volunteer.region, "remote": volunteer.remote, "hours_per_week": window.hours_per_week,
+            "from": window.start.isoformat() if window.start else None,
+            "until": window.until.isoformat() if window.until else None,
+            "skills": [{"id": s.skill, "level": s.level or None} for s in volunteer.skills],
+            "updated": updated.isoformat() if updated else None,
+        }, ensure_ascii=False, separators=(",", ":")))
+    out.write("]}\n")
+    return {POOL_JSON: out.getvalue()}
 
 
 def _group(group, agenda: Agenda, directory: Directory, base: str, today) -> dict:

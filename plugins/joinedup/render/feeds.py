@@ -117,14 +117,16 @@ def _needs_feed(site: FeedSite, needs, taxonomy, title: str, path: str, page: st
         skills = ", ".join(taxonomy.skills[s].label if s in taxonomy.skills else s for s in need.skills)
         updated = _midnight(need.declared or build_date)
         entry = ET.Element(f"{{{ATOM}}}entry")
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = _("%(skills)s for %(asker)s") % {"skills": skills,
-                                                                                       "asker": need.asker}
+        title = _("%(skills)s for %(asker)s") % {"skills": skills, "asker": need.asker}
+        if need.pool:
+            title += " (" + _("from %(pool)s") % {"pool": need.pool} + ")"
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = title
         ET.SubElement(entry, f"{{{ATOM}}}id").text = site.id(need.key)
-        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=site.link(need.url))
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=need.home or site.link(need.url))
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(updated)
         author = ET.SubElement(entry, f"{{{ATOM}}}author")
         ET.SubElement(author, f"{{{ATOM}}}name").text = need.asker
-        ET.SubElement(author, f"{{{ATOM}}}uri").text = site.link(need.url)
+        ET.SubElement(author, f"{{{ATOM}}}uri").text = need.home or site.link(need.url)
         for skill in need.skills:
             label = taxonomy.skills[skill].label if skill in taxonomy.skills else skill
             ET.SubElement(entry, f"{{{ATOM}}}category", term=f"skill:{skill}", label=label)

@@ -16,6 +16,7 @@ class Helpers:
         self.dates = dates  # each profile's last commit, read once for the whole build
         self._pool = None
         self._candidates: list | None = None
+        self._everyone: list | None = None
         self._found: dict = {}
         # Lists kept from the last build, by a hash of all they depend on (CandidatePool.inputs_of):
         # editing one profile changes only the needs that person could help with.
@@ -42,13 +43,22 @@ class Helpers:
             self._candidates = candidates_of(self.repository, self.dates)
         return self._candidates
 
+    def everyone(self) -> list:
+        """The candidates, then the people of the site's pools (joinedup.load.pools): whoever
+        could be offered to a need."""
+        from joinedup.match.matching import Candidate
+
+        if self._everyone is None:
+            self._everyone = self.candidates() + [Candidate.pooled(p) for p in self.repository.pooled.people]
+        return self._everyone
+
     def _match(self, key) -> None:
         from joinedup.core.buildcache import load_memo
         from joinedup.match.matching import CandidatePool
         from joinedup.match.needs import NeedMatches, match_needs
 
         if self._pool is None:
-            self._pool = CandidatePool(self.candidates())
+            self._pool = CandidatePool(self.everyone())
             self._kept = load_memo(self.repository.root, self.MEMO)
         need, limit = key
         inputs = self._pool.inputs_of(need, self.repository.build_date, limit)
