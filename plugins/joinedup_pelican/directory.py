@@ -12,6 +12,7 @@ writes only the other pages (content/pages), the home page and the 404 page.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 from pathlib import Path
@@ -42,7 +43,7 @@ from joinedup.render.insights_data import insights_data
 from joinedup.render.pages import (BY_BREADTH, NEEDS_ON_PROFILE, check_collisions, plan_agenda, plan_content,
                                    plan_directory, plan_insights, plan_needs)
 from joinedup.render.rendering import page_environment, render_page
-from joinedup.render.security import HEADERS_FILE, headers_file
+from joinedup.render.security import HEADERS_FILE, headers_file, pool_origins
 from joinedup.render.sitemap import SITEMAP, sitemap
 
 log = logging.getLogger(__name__)
@@ -289,7 +290,7 @@ class DirectoryGenerator(Generator):
         files.update(insights_data(self.insights, directory.taxonomy, site_url))
         files[SITEMAP] = sitemap(self._sitemap_pages(), site_url)
         files[ACCENT_CSS] = accent_css(self.settings.get("JOINEDUP_ACCENT", ""))
-        files[HEADERS_FILE] = headers_file()
+        files[HEADERS_FILE] = headers_file(pool_origins(json.loads(self.settings.get("JOINEDUP_POOLS") or "[]")))
         for relative, text in files.items():
             target = os.path.join(self.output_path, relative)
             os.makedirs(os.path.dirname(target), exist_ok=True)

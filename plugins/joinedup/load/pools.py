@@ -47,9 +47,8 @@ FILES = {"people": "data/pool.json", "needs": "data/needs.json"}
 SCHEMAS = Path(__file__).resolve().parent.parent / "render" / "schemas"
 SCHEMA_OF = {"people": "pool.json", "needs": "needs.json"}
 VERSION = 1
-# Seconds to connect or to wait for the next bytes, and for a whole file.
-TIMEOUT = 10.0
-DEADLINE = 60.0
+# A whole file may take this many times the pool's timeout (site.yaml's timeout_seconds, 10 s).
+DEADLINES = 5
 # Refused records named one by one in the warnings, per file; the rest are counted.
 NAMED_UP_TO = 20
 _STATE = "state.json"
@@ -171,7 +170,7 @@ def _file(root, pool: Pool, kind: str, fetch: bool) -> tuple[bytes | None, FileS
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
     if fetch:
         try:
-            body, headers = _fetch(url, state, pool.max_bytes)
+            body, headers = _fetch(url, state, pool.max_bytes, pool.timeout)
             if body is None:  # not modified
                 state = _replace(state, checked=now, error="")
             else:
@@ -201,10 +200,10 @@ def _file(root, pool: Pool, kind: str, fetch: bool) -> tuple[bytes | None, FileS
     return body, state, warnings
 
 
-def _fetch(url: str, state: FileState, max_bytes: int) -> tuple[bytes | None, dict]:
+def _fetch(url: str, state: FileState, max_bytes: int, timeout: int) -> tuple[bytes | None, dict]:
     """The file at ``url`` and the response's headers (None, {}: not modified since
-    ``state``'s copy), read within TIMEOUT per wait, DEADLINE in all and ``max_bytes``.
-    Raises Unusable."""
+    ``state``'s copy), read within ``timeout`` seconds per wait, DEADLINES times that in all, and
+    ``max_bytes``. Raises Unusable."""
     headers = {"Accept": "application/json", "Accept-Encoding": "identity", "User-Agent": "joinedup-pools/1"}
     if state.fetched and state.etag:
         headers["If-None-Match"] = state.etag
@@ -213,15 +212,15 @@ def _fetch(url: str, state: FileState, max_bytes: int) -> tuple[bytes | None, di
     request = urllib.request.Request(url, headers=headers)
     started = time.monotonic()
     try:
-        with _opener().open(request, timeout=TIMEOUT) as response:
+        with _opener().open(request, timeout=timeout) as response:
             length = response.headers.get("Content-Length", "")
             if length.isdigit() and int(length) > max_bytes:
                 raise Unusable(_("the file is %(size)s MB, over the limit of %(limit)s MB")
                                % {"size": _megabytes(int(length)), "limit": _megabytes(max_bytes)})
             chunks, size = [], 0
             while True:
-                if time.monotonic() - started > DEADLINE:
-                    raise Unusable(_("it took over %d seconds to send") % DEADLINE)
+                if time.monotonic() - started > DEADLINES * timeout:
+                    raise Unusable(_("it took over %d seconds to send") % (DEADLINES * timeout))
                 chunk = response.read(65536)
                 if not chunk:
                     break
@@ -237,7 +236,7 @@ def _fetch(url: str, state: FileState, max_bytes: int) -> tuple[bytes | None, di
     except (urllib.error.URLError, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
         if isinstance(reason, TimeoutError) or isinstance(error, TimeoutError) or "timed out" in str(reason):
-            raise Unusable(_("no answer within %d seconds") % TIMEOUT) from None
+            raise Unusable(_("no answer within %d seconds") % timeout) from None
         raise Unusable(_("it could not be reached (%s)") % str(reason)[:200]) from None
 
 
@@ -351,8 +350,6 @@ def _person(pool: Pool, record: dict, taxonomy: Taxonomy, today: dt.date) -> Poo
     if not skills:
         raise Unusable(_("none of its skills is in this site's data/skills.yaml"))
     start, until = _day(record["from"]), _day(record["until"])
-    if until is not None and until < today:
-        return None  # no longer available: matching would only list them last
     region = record["region"] if record["region"] in taxonomy.regions else ""
     volunteer = Volunteer(
         id=f"{pool.name}:{record['id']}", path=f"pools/{pool.name}", name=record["name"], github="",

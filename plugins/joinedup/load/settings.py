@@ -41,6 +41,8 @@ TAGLINES = {
 # The largest exchange file a pool may send unless site.yaml says otherwise (a 100k-profile pool's
 # data/pool.json is about 30 MB).
 POOL_MEGABYTES = 40
+# Seconds to wait for a pool to answer or send more (a whole file may take five times that).
+POOL_TIMEOUT = 10
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Pool:
     people: bool = True
     needs: bool = True
     max_bytes: int = POOL_MEGABYTES * 1_000_000
+    timeout: int = POOL_TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,8 @@ def _pools(listed: list, document, bad: set[int]) -> tuple[tuple[Pool, ...], lis
             continue
         take = item.get("take", ("people", "needs"))
         pool = Pool(item["name"], item.get("title") or item["name"], item["url"].rstrip("/"),
-                    "people" in take, "needs" in take, item.get("max_megabytes", POOL_MEGABYTES) * 1_000_000)
+                    "people" in take, "needs" in take, item.get("max_megabytes", POOL_MEGABYTES) * 1_000_000,
+                    item.get("timeout_seconds", POOL_TIMEOUT))
         repeated = False
         for key, value in (("name", pool.name), ("url", pool.url)):
             if (key, value) in seen:

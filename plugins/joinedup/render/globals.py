@@ -10,6 +10,7 @@ contributor text except through ``joinedup.core.markup``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from joinedup.render.labels import (
 )
 from joinedup.render.offers import help_offer
 from joinedup.render.partials import card_renderer, could_help_renderer, fragment_renderer, proposal_card_renderer
-from joinedup.render.security import content_security_policy
+from joinedup.render.security import content_security_policy, pool_origins
 from joinedup.render.who_could_help import Helpers
 
 
@@ -75,6 +76,7 @@ def page_globals(taxonomy, today: dt.date, settings: dict, root, confirmation) -
     page's context holds what it shows about other people and proposals, so that its
     fingerprint covers it and a quick rebuild (joinedup.builder.quick), which has only these,
     can render it alone; it refuses a page using another name the full build had."""
+    pools = json.loads(settings.get("JOINEDUP_POOLS") or "[]")
     return {
         "taxonomy": taxonomy,
         "build_date": today,
@@ -108,7 +110,9 @@ def page_globals(taxonomy, today: dt.date, settings: dict, root, confirmation) -
         "schema_url": Path("volunteers/schema.json").as_posix(),
         "published_fields": published_fields(root),
         # Our own constant, not contributor text: marked safe so its quotes stay readable.
-        "content_security_policy": Markup(content_security_policy()),
+        "content_security_policy": Markup(content_security_policy(connect=pool_origins(pools))),
+        # The pools whose people the search page searches too (site.yaml, docs/federation.md).
+        "people_pools": [{key: p[key] for key in ("name", "title", "url")} for p in pools if p["people"]],
         "STATUSES": STATUSES,
         "STATUS_LABELS": STATUS_LABELS,
         "STATUS_DESCRIPTIONS": STATUS_DESCRIPTIONS,

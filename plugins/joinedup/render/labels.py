@@ -168,6 +168,9 @@ def search_messages() -> dict:
                    "other": ngettext("({n} chosen)", "({n} chosen)", 2)},
         "why": _("Why"),
         "remote": _("Remote"),
+        # Someone from a pool (another Joined Up site, docs/federation.md), and a pool that did not answer.
+        "from": _("from {pool}"),
+        "unreached": _("{pool} could not be searched."),
         "hours": _("%(hours)s h/week"),
         # The ranking's reasons (joinedup.match.matching), each by its English message id.
         "reasons": {message: _(message) for message in REASON_MESSAGES},

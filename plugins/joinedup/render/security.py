@@ -27,16 +27,27 @@ _POLICY = (
 _HEADER_ONLY = (("frame-ancestors", "'none'"),)
 
 
-def content_security_policy(*, header: bool = False) -> str:
-    """The policy as a ``<meta>`` tag carries it, or with ``header`` as the header sends it."""
+def content_security_policy(*, header: bool = False, connect: tuple[str, ...] = ()) -> str:
+    """The policy as a ``<meta>`` tag carries it, or with ``header`` as the header sends it.
+    ``connect``: the origins of the site's pools, whose search files the search page fetches
+    (joinedup.load.pools; docs/federation.md)."""
     directives = _POLICY + (_HEADER_ONLY if header else ())
-    return "; ".join(f"{name} {value}" for name, value in directives)
+    return "; ".join(f"{name} {value}" + "".join(f" {origin}" for origin in connect if name == "connect-src")
+                     for name, value in directives)
 
 
-def headers_file() -> str:
+def pool_origins(pools: list[dict]) -> tuple[str, ...]:
+    """The origins (scheme, host, port) of the pools whose people the search page searches."""
+    from urllib.parse import urlsplit
+
+    return tuple(dict.fromkeys(f"{urlsplit(p['url']).scheme}://{urlsplit(p['url']).netloc}"
+                               for p in pools if p.get("people")))
+
+
+def headers_file(connect: tuple[str, ...] = ()) -> str:
     """The ``_headers`` file: these headers on every path of the site."""
     headers = {
-        "Content-Security-Policy": content_security_policy(header=True),
+        "Content-Security-Policy": content_security_policy(header=True, connect=connect),
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "strict-origin-when-cross-origin",
         "X-Frame-Options": "DENY",

@@ -3,7 +3,9 @@
 // fetches a few small files whatever the size of the directory. Proposals and groups (the "What"
 // choice) are few: Pagefind alone answers them, with their type, status, theme and skill filters. The form's state lives in the URL: a search can be
 // shared, and reloading the page restores it. Without JavaScript the page points to the
-// browse pages instead.
+// browse pages instead. People of the site's pools (other Joined Up sites, docs/federation.md) are
+// found the same way, from their own sites' facet files, ranked in one list with this site's and
+// linked to their page at home; "Only this site" leaves them out.
 
 const form = document.getElementById("search-form");
 const words = document.getElementById("search-q");
@@ -15,10 +17,14 @@ const site = form.dataset.site || "";
 const PAGE = 20;
 // Within one filter any ticked value will do, except skills: people must have them all (and
 // proposals and groups need them all). "type" is the What choice; empty means people.
-const FILTERS = ["type", "status", "skill", "region", "remote", "availability", "hours", "from", "until", "theme"];
+const FILTERS = ["type", "status", "skill", "region", "remote", "availability", "hours", "from", "until", "theme", "here"];
 const ALL_OF = new Set(["skill"]);
-// Not sets of people: what the ranking asks for (hours is also a filter, "at least").
-const RANKING = new Set(["hours", "from", "until"]);
+// Not sets of people: what the ranking asks for (hours is also a filter, "at least"), and "here"
+// (only this site's people, not the pools').
+const RANKING = new Set(["hours", "from", "until", "here"]);
+// The pools whose people are searched too: [{name, title, url}] (search.html, from site.yaml).
+const POOLS = JSON.parse(form.dataset.pools || "[]");
+const PROFILE_ID = /^[a-z][a-z0-9-]{0,62}$/;
 
 let generation = 0;
 let showMore = null;
@@ -96,6 +102,12 @@ function remember({ q, filters }) {
 const facets = form.dataset.facets;
 const fetched = new Map();
 
+// A site's facet files: its manifest, with where its files are (`base`) and whose they are.
+async function facetManifest(source) {
+  const manifest = await fetchOnce(`${source.facets}index.json`, "json");
+  return { ...manifest, base: source.facets, source };
+}
+
 function fetchOnce(url, how) {
   if (!fetched.has(url)) {
     fetched.set(url, fetch(url).then((response) => {
@@ -109,7 +121,7 @@ function fetchOnce(url, how) {
 async function facetSet(manifest, key, value, known = false) {
   const words = new Uint32Array(Math.ceil(manifest.count / 32));
   if (!known && !(manifest.values[key] || []).includes(value)) return words;
-  const bytes = new Uint8Array(await fetchOnce(`${facets}${key}/${encodeURIComponent(value)}.bin`, "bin"));
+  const bytes = new Uint8Array(await fetchOnce(`${manifest.base}${key}/${encodeURIComponent(value)}.bin`, "bin"));
   if (bytes[0] === 0) {
     new Uint8Array(words.buffer).set(bytes.subarray(1));
     return words;
@@ -147,7 +159,7 @@ async function wordSet(manifest, q) {
   for (const [position, word] of words.entries()) {
     const prefix = word.slice(0, 2);
     if (!manifest.prefixes.includes(prefix)) return null;
-    const vocabulary = await fetchOnce(`${facets}words/${prefix}.json`, "json");
+    const vocabulary = await fetchOnce(`${manifest.base}words/${prefix}.json`, "json");
     const typing = position === words.length - 1 && !/\s$/.test(q);
     const hits = vocabulary.filter(([known]) => (typing ? known.startsWith(word) : known === word))
       .sort((a, b) => b[1] - a[1]).slice(0, 30);
@@ -255,13 +267,14 @@ function reasonText([message, values], labels) {
   });
 }
 
-async function facetSearch(q, filters) {
-  const manifest = await fetchOnce(`${facets}index.json`, "json");
-  const nobody = { total: 0, cards: async () => [] };
+// The people of one site (this one, or a pool) the words and filters choose, each with its score
+// and reasons for the need the filters ask for; `today` is this site's build date.
+async function facetRanking(q, filters, source, today) {
+  const manifest = await facetManifest(source);
   let result = null;
   if (tokens(q).length) {
     result = await wordSet(manifest, q);
-    if (result === null) return nobody;
+    if (result === null) return [];
   }
   for (const [key, values] of Object.entries(filters)) {
     if (RANKING.has(key)) continue;
@@ -271,7 +284,7 @@ async function facetSearch(q, filters) {
   }
   const least = parseInt(filters.hours?.[0], 10) || 0;
   if (result === null) {
-    if (!least && !filters.from && !filters.until) return nobody; // only a one-letter word so far, and no filter
+    if (!least && !filters.from && !filters.until) return []; // only a one-letter word so far, and no filter
     result = new Uint32Array(Math.ceil(manifest.count / 32)).fill(0xffffffff);
   }
   const numbers = [];
@@ -279,7 +292,6 @@ async function facetSearch(q, filters) {
     for (let bit = 0; word; bit++, word >>>= 1) if (word & 1 && i * 32 + bit < manifest.count) numbers.push(i * 32 + bit);
   });
   // The need the filters ask for, as `search` makes it (search.Filters.as_need).
-  const today = day(manifest.today);
   const regions = filters.region || [];
   const need = {
     skills: filters.skill || [], region: regions.length === 1 ? regions[0] : null,
@@ -289,29 +301,56 @@ async function facetSearch(q, filters) {
   };
   const shards = [...new Set(numbers.map((n) => Math.floor(n / manifest.factShard)))];
   const facts = new Map(await Promise.all(
-    shards.map(async (shard) => [shard, await fetchOnce(`${facets}facts/${shard}.json`, "json")])));
+    shards.map(async (shard) => [shard, await fetchOnce(`${manifest.base}facts/${shard}.json`, "json")])));
   const ranked = [];
+  const pool = source.pool;
   for (const n of numbers) {
     const who = person(facts.get(Math.floor(n / manifest.factShard))[n % manifest.factShard]);
     if (who.hours < least) continue;
-    ranked.push({ n, who, ...explain(who, need, today) });
+    // A pool's file is another site's: only an id its pages could have is linked to.
+    if (pool && !(typeof who.id === "string" && PROFILE_ID.test(who.id))) continue;
+    // Ids as `search` shows them, so the two lists tie the same way: a pool's people as pool:id.
+    const key = pool ? `${pool.name}:${who.id}` : who.id;
+    ranked.push({ n, who, key, manifest, ...explain(who, need, today) });
   }
-  ranked.sort((a, b) => b.score - a.score || (a.who.id < b.who.id ? -1 : a.who.id > b.who.id ? 1 : 0));
+  return ranked;
+}
+
+// People of this site and of its pools, in one ranking: best score first, then id (as `search`).
+async function facetSearch(q, filters) {
+  const here = await facetManifest({ facets, site, pool: null });
+  const today = day(here.today);
+  const sources = [{ facets, site, pool: null }];
+  if (!(filters.here || []).includes("yes")) {
+    for (const pool of POOLS) sources.push({ facets: `${pool.url}/search/facets/`, site: pool.url, pool });
+  }
+  const unreached = [];
+  const lists = await Promise.all(sources.map((source) => facetRanking(q, filters, source, today).catch((error) => {
+    if (!source.pool) throw error;
+    unreached.push(source.pool.title);
+    console.warn("pool not searched", source.pool.url, error);
+    return [];
+  })));
+  const ranked = lists.flat();
+  ranked.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const cards = async (start) => {
     const slice = ranked.slice(start, start + PAGE);
-    const cardShards = [...new Set(slice.map(({ n }) => Math.floor(n / manifest.shard)))];
-    const loaded = new Map(await Promise.all(
-      cardShards.map(async (shard) => [shard, await fetchOnce(`${facets}cards/${shard}.json`, "json")])));
-    return slice.map(({ n, who, score, reasons }) => {
-      const [id, name, headline, place, skills] = loaded.get(Math.floor(n / manifest.shard))[n % manifest.shard];
+    const wanted = [...new Set(slice.map(({ n, manifest }) => `${manifest.base}cards/${Math.floor(n / manifest.shard)}.json`))];
+    const loaded = new Map(await Promise.all(wanted.map(async (url) => [url, await fetchOnce(url, "json")])));
+    return slice.map(({ n, who, score, reasons, manifest }) => {
+      const shard = loaded.get(`${manifest.base}cards/${Math.floor(n / manifest.shard)}.json`);
+      const [id, name, headline, place, skills] = shard[n % manifest.shard];
+      const { site: home, pool } = manifest.source;
       return {
-        url: `${site}/people/${id}/`, id, name, headline, place, skills, score, who, today,
+        url: `${home}/people/${pool ? who.id : id}/`, id: pool ? `${pool.name}:${who.id}` : id, pool: pool?.title,
+        name: String(name), headline: String(headline || ""), place: String(place || ""), skills: String(skills || ""),
+        score, who, today,
         reasons: reasons.map((reason) => ({ text: reasonText(reason, manifest.labels), met: reason[2] })),
         availability: manifest.labels.availability,
       };
     });
   };
-  return { total: ranked.length, cards };
+  return { total: ranked.length, cards, unreached };
 }
 
 // --- proposals and groups: Pagefind ------------------------------------------------------
@@ -408,6 +447,7 @@ function card(result) {
   const item = titled("person", url, name);
   item.dataset.person = result.id;
   item.dataset.score = score.toFixed(1);
+  if (result.pool) item.append(element("p", "from-pool", say("from").replace("{pool}", result.pool)));
   if (headline) item.append(element("p", "headline", headline));
   item.append(placeAndBadges(result));
   if (skills) {
@@ -448,8 +488,10 @@ async function run() {
     if (mine !== generation) return;
     list.replaceChildren(...first.map(card));
     let shown = first.length;
-    const counted = () => `${say("results", found.total)}${found.total > shown ? say("showing", shown) : ""}.`;
-    statusLine.textContent = found.total === 0 ? say(`nothing-${current.filters.type?.[0] || "person"}`) : counted();
+    const unreached = (found.unreached || []).map((title) => ` ${say("unreached").replace("{pool}", title)}`).join("");
+    const counted = () => `${say("results", found.total)}${found.total > shown ? say("showing", shown) : ""}.${unreached}`;
+    statusLine.textContent = found.total === 0 ? say(`nothing-${current.filters.type?.[0] || "person"}`) + unreached
+      : counted();
     moreWrap.hidden = shown >= found.total;
     showMore = async () => {
       const next = await found.cards(shown);
