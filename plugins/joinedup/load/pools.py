@@ -221,7 +221,7 @@ def _fetch(url: str, state: FileState, max_bytes: int, timeout: int) -> tuple[by
             while True:
                 if time.monotonic() - started > DEADLINES * timeout:
                     raise Unusable(_("it took over %d seconds to send") % (DEADLINES * timeout))
-                chunk = response.read(65536)
+                chunk = response.read1(65536)  # what has come, not 64 KB whatever it takes
                 if not chunk:
                     break
                 size += len(chunk)
