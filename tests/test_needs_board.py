@@ -192,7 +192,7 @@ def test_agenda_calendars_hold_closing_and_review_dates_as_all_day_events(built)
 
 def test_groups_and_needs_data_validate_against_their_published_schemas_and_hold_nothing_private(built):
     site, out, _ = built
-    for name in ("groups", "needs"):
+    for name in ("groups", "needs", "pool"):
         schema = json.loads((out / f"schema/{name}.json").read_text())
         document = json.loads((out / f"data/{name}.json").read_text())
         jsonschema.Draft202012Validator.check_schema(schema)
@@ -200,6 +200,10 @@ def test_groups_and_needs_data_validate_against_their_published_schemas_and_hold
         assert document["version"] == 1
         text = (out / f"data/{name}.json").read_text()
         assert "@example.org" not in text and "ana-lopez\"" not in text.replace('"id":"ana-lopez"', "")
+    # The people other sites draw on (docs/federation.md): what matching reads, no bio, no contact.
+    people = json.loads((out / "data/pool.json").read_text())["people"]
+    assert people and all(set(person) == {"id", "name", "headline", "place", "region", "remote", "hours_per_week",
+                                          "from", "until", "skills", "updated"} for person in people)
     needs = json.loads((out / "data/needs.json").read_text())["needs"]
     assert [(n["id"], n["could_fill"]) for n in needs] == [
         ("content/groups/open-lab.md#data-analysis@remote", 0),

@@ -35,11 +35,12 @@ import urllib.request
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from joinedup.core import problems as P
 from joinedup.core.buildcache import cache_dir
 from joinedup.core.i18n import gettext as _
-from joinedup.core.model import Availability, SkillLevel, Taxonomy, Volunteer
+from joinedup.core.model import Taxonomy
 from joinedup.load.privacy import private_matches
 from joinedup.load.settings import Pool
 
@@ -58,15 +59,34 @@ _CONTROL_OR_HIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\
 _TEXTS = {"people": ("name", "headline", "place"), "needs": ("note",)}
 
 
-@dataclass(frozen=True)
-class PooledPerson:
-    """Someone from a pool: their profile as matching reads it (``volunteer``, whose id is
-    ``<pool>:<id>``), the page they have at home, and the day it last changed there."""
+class PooledPerson(NamedTuple):
+    """Someone from a pool, as matching and search read them (``joinedup.match.matching.Candidate.pooled``):
+    their id here (``<pool>:<id>``), their page at home, and the day it last changed there.
+    A tuple, not a dataclass: a pool may hold 100,000 people, made on every build."""
 
-    volunteer: Volunteer
-    pool: str            # the pool's title: "from <pool>"
+    id: str
+    name: str
+    headline: str
+    place: str
+    region: str          # '' when this site's data/regions.yaml does not know it
+    remote: bool
+    hours: int
+    start: dt.date | None
+    until: dt.date | None
+    skills: tuple[str, ...]
+    levels: tuple[str, ...]
+    updated: dt.date | None
     home: str            # their page on the pool's site
-    updated: dt.date | None = None
+    pool: str            # the pool's title: "from <pool>"
+
+    # What search reads of a profile (joinedup.match.words.searchable_text): a pool shares no
+    # themes and no bio.
+    skill_ids = property(lambda self: self.skills)
+    themes = ()
+    bio = ""
+
+    def is_available_on(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.until is None or self.until >= day)
 
 
 @dataclass(frozen=True)
@@ -322,6 +342,11 @@ def _check_texts(record: dict, kind: str) -> None:
     texts = [(name, record.get(name)) for name in _TEXTS[kind]]
     if kind == "needs":
         texts.append(("asked_by/name", record["asked_by"]["name"]))
+    # Read together first (the rules read line by line): nearly every record passes, and a pool
+    # may hold 100,000. Only one that fails is read field by field, to name the field.
+    strings = [text for _name, text in texts if isinstance(text, str)]
+    if not any(_CONTROL_OR_HIDDEN.search(text) for text in strings) and not private_matches("\n".join(strings)):
+        return
     for name, text in texts:
         if not isinstance(text, str):
             continue
@@ -342,21 +367,18 @@ def _day(value) -> dt.date | None:
 
 
 def _person(pool: Pool, record: dict, taxonomy: Taxonomy, today: dt.date) -> PooledPerson | None:
-    skills = []
+    skills: dict[str, str] = {}
     for skill in record["skills"]:
-        known = taxonomy.canonical_skill(skill["id"])
-        if known and known not in (s.skill for s in skills):
-            skills.append(SkillLevel(known, skill["level"] or ""))
+        known = skill["id"] if skill["id"] in taxonomy.skills else taxonomy.canonical_skill(skill["id"])
+        if known and known not in skills:
+            skills[known] = skill["level"] or ""
     if not skills:
         raise Unusable(_("none of its skills is in this site's data/skills.yaml"))
-    start, until = _day(record["from"]), _day(record["until"])
-    region = record["region"] if record["region"] in taxonomy.regions else ""
-    volunteer = Volunteer(
-        id=f"{pool.name}:{record['id']}", path=f"pools/{pool.name}", name=record["name"], github="",
-        headline=record["headline"], skills=tuple(skills), place=record["place"], region=region,
-        remote=record["remote"], availability=Availability(record["hours_per_week"], (), start, until),
-        languages=())
-    return PooledPerson(volunteer, pool.title, f"{pool.url}/people/{record['id']}/", _day(record["updated"]))
+    return PooledPerson(f"{pool.name}:{record['id']}", record["name"], record["headline"], record["place"],
+                        record["region"] if record["region"] in taxonomy.regions else "", record["remote"],
+                        record["hours_per_week"], _day(record["from"]), _day(record["until"]), tuple(skills),
+                        tuple(skills.values()), _day(record["updated"]), f"{pool.url}/people/{record['id']}/",
+                        pool.title)
 
 
 def _need(pool: Pool, record: dict, taxonomy: Taxonomy, today: dt.date) -> PooledNeed | None:

@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import heapq
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Iterable
 
 from joinedup.core.controls import terminal_safe
@@ -123,7 +123,8 @@ class Candidate:
     @classmethod
     def pooled(cls, person) -> "Candidate":
         """A candidate from a ``joinedup.load.pools.PooledPerson``."""
-        return replace(cls.of(person.volunteer, person.updated), home=person.home, pool=person.pool)
+        return cls(person.id, person.name, person.headline, person.skills, person.region, person.remote, person.hours,
+                   person.start, person.until, person.updated, person.levels, person.home, person.pool)
 
     def level_of(self, skill: str) -> str | None:
         """The level given for ``skill`` ('' if none), or None when the skill is not held."""

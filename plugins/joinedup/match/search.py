@@ -692,10 +692,10 @@ class SearchIndex:
             if (any(skill not in candidate.skills for skill in filters.skills)
                     or (filters.region and candidate.region != filters.region)
                     or (filters.remote and not candidate.remote) or candidate.hours < filters.min_hours
-                    or (filters.available_on and not person.volunteer.availability.is_available_on(filters.available_on))):
+                    or (filters.available_on and not person.is_available_on(filters.available_on))):
                 continue
             if words:
-                known = profile_words(person.volunteer, self.taxonomy)
+                known = profile_words(person, self.taxonomy)
                 whole, last = (words[:-1], words[-1]) if typing else (words, None)
                 if any(word not in known for word in whole) or (last and not any(k.startswith(last) for k in known)):
                     continue
