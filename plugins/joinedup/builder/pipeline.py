@@ -157,7 +157,7 @@ def build(root: Path, output_path: Path, *, publish: bool = False, progress=None
     quickly = rebuild_quickly(root, output_path, settings_file, key, profiles, day, quick_failed)
     if quickly is not None:
         pages, edited, rerendered = quickly
-        return BuildResult(pages, time.perf_counter() - started, pooled.problems, edited=edited,
+        return BuildResult(pages, time.perf_counter() - started, pooled.fetch_problems, edited=edited,
                            rerendered=rerendered)
 
     with collector_paused(then_freeze=last):

@@ -32,8 +32,8 @@ import re
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -122,16 +122,41 @@ class FileState:
     last_modified: str = ""
 
 
-@dataclass(frozen=True)
 class Taken:
-    """What a build takes from its pools: people, needs, warnings, and a digest of it all (what
-    the pages showing pooled people and needs depend on)."""
+    """What a build takes from its pools: the files fetched (or their last good copies), the
+    warnings about fetching them, and a digest of it all (what the pages showing pooled people
+    and needs depend on). The records are read and checked only when first asked for
+    (``people``, ``needs``, ``problems``): a quick rebuild needs only the digest."""
 
-    people: tuple[PooledPerson, ...] = ()
-    needs: tuple[PooledNeed, ...] = ()
-    problems: tuple[P.Problem, ...] = ()
-    states: dict = field(default_factory=dict)   # (pool name, kind) → FileState
-    digest: str = ""
+    def __init__(self, root=None, files=(), fetched=(), states=None, digest="", taxonomy=None, today=None):
+        self.root, self.files, self.fetch_problems = root, tuple(files), tuple(fetched)
+        self.states = states or {}   # (pool name, kind) → FileState
+        self.digest, self.taxonomy, self.today = digest, taxonomy, today
+
+    @cached_property
+    def _checked(self) -> tuple[tuple, tuple, tuple]:
+        people, needs, problems = [], [], []
+        for pool, kind, body in self.files:
+            records, refused = _records(pool, kind, body, self.taxonomy, self.today) if body is not None else ([], [])
+            state = self.states[(pool.name, kind)] = _replace(
+                self.states[(pool.name, kind)], records=len(records), refused=tuple(line for line, _why in refused))
+            _save_state(self.root, pool, kind, state)
+            problems += _refused_problems(pool, kind, refused)
+            (people if kind == "people" else needs).extend(records)
+        return tuple(people), tuple(needs), tuple(problems)
+
+    @property
+    def people(self) -> tuple[PooledPerson, ...]:
+        return self._checked[0]
+
+    @property
+    def needs(self) -> tuple[PooledNeed, ...]:
+        return self._checked[1]
+
+    @property
+    def problems(self) -> tuple[P.Problem, ...]:
+        """Every warning: the fetches' (JU600) and the refused records' (JU601)."""
+        return self.fetch_problems + self._checked[2]
 
 
 NOTHING = Taken()
@@ -139,11 +164,10 @@ NOTHING = Taken()
 
 def take(root: Path | str, pools: tuple[Pool, ...], taxonomy: Taxonomy, today: dt.date, *,
          fetch: bool = True) -> Taken:
-    """The people and needs of ``pools`` (with ``fetch``, asked for again first; else the last
-    good copies), checked, and the warnings about what could not be used."""
+    """What ``pools`` give: with ``fetch``, asked for again first; else their last good copies."""
     if not pools:
         return NOTHING
-    people, needs, problems, states = [], [], [], {}
+    files, problems, states = [], [], {}
     digest = hashlib.blake2b(digest_size=16)
     for pool in pools:
         for kind in ("people", "needs"):
@@ -151,16 +175,15 @@ def take(root: Path | str, pools: tuple[Pool, ...], taxonomy: Taxonomy, today: d
                 continue
             body, state, warnings = _file(root, pool, kind, fetch)
             problems += warnings
-            records, refused = ([], []) if body is None else _records(pool, kind, body, taxonomy, today)
             if body is not None:
                 digest.update(hashlib.blake2b(body, digest_size=16).digest())
-            state = _replace(state, records=len(records), refused=tuple(line for line, _problem in refused))
             states[(pool.name, kind)] = state
-            problems += _refused_problems(pool, kind, refused)
-            (people if kind == "people" else needs).extend(records)
             _save_state(root, pool, kind, state)
-    digest.update(repr((today.isoformat(), sorted(taxonomy.skills), sorted(taxonomy.regions))).encode())
-    return Taken(tuple(people), tuple(needs), tuple(problems), states, digest.hexdigest())
+            files.append((pool, kind, body))
+    # What the records become depends on the pool's settings and this site's taxonomies and day too.
+    digest.update(repr((pools, today.isoformat(), sorted(taxonomy.skills), sorted(taxonomy.aliases),
+                        sorted(taxonomy.regions))).encode())
+    return Taken(root, files, problems, states, digest.hexdigest(), taxonomy, today)
 
 
 def states(root: Path | str, pools: tuple[Pool, ...]) -> dict:

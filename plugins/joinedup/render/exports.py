@@ -111,20 +111,25 @@ def pool_people(directory: Directory, dates: dict) -> dict[str, str]:
     out = io.StringIO()
     out.write('{"version":%d,"build_date":%s,"people":[' % (EXCHANGE_VERSION, json.dumps(directory.build_date.isoformat())))
     for number, volunteer in enumerate(directory.sorted_volunteers()):
-        window = volunteer.availability
         updated = dates.get(volunteer.path)
         if number:
             out.write(",")
-        out.write(json.dumps({
-            "id": volunteer.id, "name": volunteer.name, "headline": volunteer.headline, "place": volunteer.place,
-            "region": volunteer.region, "remote": volunteer.remote, "hours_per_week": window.hours_per_week,
-            "from": window.start.isoformat() if window.start else None,
-            "until": window.until.isoformat() if window.until else None,
-            "skills": [{"id": s.skill, "level": s.level or None} for s in volunteer.skills],
-            "updated": updated.isoformat() if updated else None,
-        }, ensure_ascii=False, separators=(",", ":")))
+        out.write(pool_text(volunteer, updated.isoformat() if updated else None))
     out.write("]}\n")
     return {POOL_JSON: out.getvalue()}
+
+
+def pool_text(volunteer: Volunteer, updated: str | None) -> str:
+    """A person's record in data/pool.json; ``updated`` is the day their profile last changed."""
+    window = volunteer.availability
+    return json.dumps({
+        "id": volunteer.id, "name": volunteer.name, "headline": volunteer.headline, "place": volunteer.place,
+        "region": volunteer.region, "remote": volunteer.remote, "hours_per_week": window.hours_per_week,
+        "from": window.start.isoformat() if window.start else None,
+        "until": window.until.isoformat() if window.until else None,
+        "skills": [{"id": s.skill, "level": s.level or None} for s in volunteer.skills],
+        "updated": updated,
+    }, ensure_ascii=False, separators=(",", ":"))
 
 
 def _group(group, agenda: Agenda, directory: Directory, base: str, today) -> dict:
@@ -286,21 +291,25 @@ def _cell(value) -> str:
     return text
 
 
-# How each record of data/people.json begins: person_record puts "id" and "url" first.
+# How each record of data/people.json begins: person_record puts "id" and "url" first; and
+# each of data/pool.json (pool_text): "id" and "name".
 _RECORD_START = '{"id":%s,"url":'
+_POOL_START = '{"id":%s,"name":'
 
 
 def update_people(site, changes) -> dict[str, bytes]:
-    """data/people.json and data/people.csv of the site at ``site`` (written by
-    :func:`open_data`) with the records and rows of ``changes``, ``(person before, person
-    after)``, replaced: ``{output path: bytes}``; nothing is written here. Only what a person
-    shows may have changed (their proposals and endorsements are kept from the record).
-    Raises CannotUpdate when a file does not hold the person as :func:`open_data` writes them."""
+    """data/people.json, data/people.csv and data/pool.json of the site at ``site`` (written by
+    :func:`open_data` and :func:`pool_people`) with the records and rows of ``changes``,
+    ``(person before, person after)``, replaced: ``{output path: bytes}``; nothing is written
+    here. Only what a person shows may have changed (their proposals, endorsements and last
+    change in git are kept from the record). Raises CannotUpdate when a file does not hold the
+    person as those functions write them."""
     from pathlib import Path
 
     from joinedup.render.rendering import CannotUpdate
 
     people = (Path(site) / PEOPLE_JSON).read_bytes().decode("utf-8")
+    pool = (Path(site) / POOL_JSON).read_bytes().decode("utf-8")
     table = (Path(site) / PEOPLE_CSV).read_bytes().decode("utf-8")
     decoder = json.JSONDecoder()
     for old, volunteer in changes:
@@ -318,4 +327,17 @@ def update_people(site, changes) -> dict[str, bytes]:
         if at < 0 or table.find("\r\n" + old_row, at + 1) >= 0:
             raise CannotUpdate(f"{old.id}'s row in {PEOPLE_CSV} is not what the build writes")
         table = table[: at + 2] + new_row + table[at + 2 + len(old_row):]
-    return {PEOPLE_JSON: people.encode("utf-8"), PEOPLE_CSV: table.encode("utf-8")}
+        pool = _replace_pool_record(pool, old, volunteer, decoder)
+    return {PEOPLE_JSON: people.encode("utf-8"), PEOPLE_CSV: table.encode("utf-8"), POOL_JSON: pool.encode("utf-8")}
+
+
+def _replace_pool_record(pool: str, old: Volunteer, volunteer: Volunteer, decoder) -> str:
+    from joinedup.render.rendering import CannotUpdate
+
+    start = pool.find(_POOL_START % json.dumps(old.id, ensure_ascii=False))
+    if start < 1 or pool[start - 1] not in "[,":
+        raise CannotUpdate(f"{old.id} is not in {POOL_JSON}")
+    record, end = decoder.raw_decode(pool, start)
+    if pool[start:end] != pool_text(old, record["updated"]):
+        raise CannotUpdate(f"{old.id}'s record in {POOL_JSON} is not what the build writes")
+    return pool[:start] + pool_text(volunteer, record["updated"]) + pool[end:]
