@@ -15,22 +15,10 @@ from joinedup.core.buildcache import KeptResults, ProfileCache, cache_dir
 from content_fixtures import make_history_site, proposal_text
 
 
-# Pagefind 1.5.2 writes its filter files in a different order on every run, even over the same
-# pages (and names its metadata and entry after them), so two full builds differ there too.
-# Its word index and page fragments are deterministic and compared byte for byte.
-PAGEFIND_UNORDERED = ("pagefind/filter/", "pagefind/pagefind.", "pagefind/pagefind-entry.json")
-
-
 def site_files(output: Path) -> dict[str, bytes]:
-    """Every file of a built site by relative name: its bytes, or for Pagefind's unordered files a count."""
-    files = {}
-    for path in sorted(output.rglob("*")):
-        name = str(path.relative_to(output))
-        if path.is_file() and not name.startswith(PAGEFIND_UNORDERED):
-            files[name] = path.read_bytes()
-    files["pagefind filters"] = str(len(list((output / "pagefind/filter").iterdir()))).encode()
-    files["pagefind pages"] = json.loads((output / "pagefind/pagefind-entry.json").read_text())["languages"]["en"]["page_count"]
-    return files
+    """Every file of a built site by relative name, and its bytes (Pagefind's bundle included:
+    the build makes its names and contents the same for the same pages)."""
+    return {str(path.relative_to(output)): path.read_bytes() for path in sorted(output.rglob("*")) if path.is_file()}
 
 
 def build(site: SiteRepo) -> str:

@@ -131,7 +131,7 @@ def merge(staging: Path, output: Path, staged: set[str], files: set[str], previo
     (the last site's files) that are not in ``files`` (the new site's); then drop ``staging``.
 
     ``whole`` names a folder of ``staging`` that replaces the same folder of ``output`` as one
-    (Pagefind's bundle, whose file names change on every run). ``staging`` must hold the new
+    (Pagefind's bundle, written whole by every run that indexes). ``staging`` must hold the new
     manifest, which is moved last. One publication (:func:`publish`): killed at any moment, it
     is either not begun or finished by the next build.
     """

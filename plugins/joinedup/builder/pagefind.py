@@ -3,9 +3,16 @@
 Pagefind runs as a child process (``python -m pagefind``, the binary inside the PyPI wheel) over
 the HTML in the staging folder and writes its bundle to ``staging/pagefind``. It reads only the
 pages that carry ``data-pagefind-body`` (the proposal and group templates); people are searched
-through the facet files alone (joinedup.render.facets), bios included. A bundle is one whole: its file
-names change on every run, so the site's manifest does not list it file by file. The Whoosh
-index for ``search`` and ``match`` is separate and built on demand, in the cache folder.
+through the facet files alone (joinedup.render.facets), bios included. A bundle is one whole, so
+the site's manifest does not list it file by file. The Whoosh index for ``search`` and ``match``
+is separate and built on demand, in the cache folder.
+
+**The same commit, the same bundle.** Pagefind 1.x writes each filter's values in the order of
+a hash map seeded at random, so its filter files, and the metadata file naming them, get new
+contents and names on every run: a CDN or a Pages artifact would see changes where there are
+none. :func:`stable_names` puts each filter's values in one order after Pagefind has run, and
+names the filter and metadata files after what they hold (:func:`stable_names` knows Pagefind's
+1.x file layout, and leaves a bundle it does not recognise as it is).
 
 Failures are :class:`~joinedup.core.problems.Problem` objects (JU502 build-tool, JU503
 unexpected-output), raised as :class:`~joinedup.core.problems.ProblemsFound`: the build publishes
@@ -119,6 +126,7 @@ class BrowserIndex:
             if "No module named pagefind" in detail:
                 detail = _("the pagefind package is not installed; run: pip install 'pagefind[bin]'")
             raise build_tool_failed(_("Pagefind failed to index the site: %(detail)s") % {"detail": detail})
+        stable_names(self.staging / BUNDLE)
         return True
 
     def cancel(self) -> None:
@@ -143,3 +151,129 @@ def pagefind_version() -> str | None:
         return version("pagefind")
     except PackageNotFoundError:
         return None
+
+
+# --- Stable names ------------------------------------------------------------------------
+# Pagefind 1.x: every .pf_* file is gzip of b"pagefind_dcd" and one CBOR item. A filter file is
+# [filter name, [[value, [page numbers]], ...]]; the metadata file (pagefind.<lang>_<hash>.pf_meta,
+# named in pagefind-entry.json) names each filter file by "<lang>_<hash>" as CBOR text.
+_SIGNATURE = b"pagefind_dcd"
+
+
+def stable_names(bundle: Path) -> bool:
+    """Make the Pagefind ``bundle`` the same for the same pages (see the module's docstring):
+    each filter's values sorted, filter and metadata files named by a hash of what they hold.
+    False (the bundle left as it is) when it is not a Pagefind 1.x bundle this understands."""
+    import gzip
+    import hashlib
+
+    version = bundle_version(bundle) or ""
+    if not version.startswith("1."):
+        return False
+    entry_path = bundle / "pagefind-entry.json"
+    try:
+        entry_text = entry_path.read_text(encoding="utf-8")
+        languages = json.loads(entry_text)["languages"]
+        changes = []
+        for language, about in languages.items():
+            meta_path = bundle / f"pagefind.{about['hash']}.pf_meta"
+            meta = gzip.decompress(meta_path.read_bytes())
+            for filter_path in sorted((bundle / "filter").glob(f"{language}_*.pf_filter")):
+                old = filter_path.name[: -len(".pf_filter")]
+                data = _sorted_filter(gzip.decompress(filter_path.read_bytes()))
+                new = f"{language}_{hashlib.sha256(data).hexdigest()[:len(old) - len(language) - 1]}"
+                named = _cbor_text(old)
+                if meta.count(named) != 1 or len(new) != len(old):
+                    return False
+                meta = meta.replace(named, _cbor_text(new))
+                changes.append((filter_path, filter_path.with_name(f"{new}.pf_filter"), data))
+            meta = _sorted_meta(meta)
+            old_hash = about["hash"]
+            new_hash = f"{language}_{hashlib.sha256(meta).hexdigest()[:len(old_hash) - len(language) - 1]}"
+            changes.append((meta_path, bundle / f"pagefind.{new_hash}.pf_meta", meta))
+            entry_text = entry_text.replace(json.dumps(old_hash), json.dumps(new_hash))
+    except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError, gzip.BadGzipFile):
+        return False
+    for old_path, new_path, data in changes:
+        old_path.unlink()
+        new_path.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    entry_path.write_text(entry_text, encoding="utf-8")
+    return True
+
+
+def _cbor_text(text: str) -> bytes:
+    """``text`` as a CBOR text string (the short form: under 24 bytes)."""
+    raw = text.encode("utf-8")
+    if len(raw) >= 24:
+        raise ValueError("a longer name than Pagefind 1.x writes")
+    return bytes([0x60 + len(raw)]) + raw
+
+
+def _sorted_filter(data: bytes) -> bytes:
+    """A filter file's contents with its values in byte order. Raises ValueError if it is not
+    what Pagefind 1.x writes."""
+    if not data.startswith(_SIGNATURE):
+        raise ValueError("no Pagefind signature")
+    major, count, at = _head(data, len(_SIGNATURE))
+    if (major, count) != (4, 2):
+        raise ValueError("not [name, values]")
+    values_at = _skip(data, at)  # after the filter's name
+    start = _head(data, values_at)[2]
+    values, end = _items(data, values_at)
+    if end != len(data):
+        raise ValueError("trailing bytes")
+    return data[:start] + b"".join(sorted(values))
+
+
+def _items(data: bytes, at: int) -> tuple[list[bytes], int]:
+    """The items of the CBOR array at ``at`` (each as its bytes), and where the array ends."""
+    major, count, at = _head(data, at)
+    if major != 4:
+        raise ValueError("not a list")
+    found = []
+    for _ in range(count):
+        end = _skip(data, at)
+        found.append(data[at:end])
+        at = end
+    return found, at
+
+
+def _sorted_meta(data: bytes) -> bytes:
+    """A metadata file's contents with its lists that come in hash-map order (the filters, item
+    3 of [version, pages, index chunks, filters, ...], and the sort keys, item 5) in byte order."""
+    if not data.startswith(_SIGNATURE):
+        raise ValueError("no Pagefind signature")
+    parts, end = _items(data, len(_SIGNATURE))
+    if end != len(data) or len(parts) < 4:
+        raise ValueError("not Pagefind 1.x metadata")
+    for position in (3, 5):
+        if position < len(parts):
+            listed, _end = _items(parts[position], 0)
+            parts[position] = parts[position][: len(parts[position]) - sum(map(len, listed))] + b"".join(sorted(listed))
+    _major, _count, start = _head(data, len(_SIGNATURE))
+    return data[:start] + b"".join(parts)
+
+
+def _head(data: bytes, at: int) -> tuple[int, int, int]:
+    """The major type and argument of the CBOR item at ``at``, and where its contents start."""
+    major, info = data[at] >> 5, data[at] & 0x1F
+    if info < 24:
+        return major, info, at + 1
+    if info > 27:
+        raise ValueError("indefinite lengths are not Pagefind's")
+    size = 1 << (info - 24)
+    return major, int.from_bytes(data[at + 1: at + 1 + size], "big"), at + 1 + size
+
+
+def _skip(data: bytes, at: int) -> int:
+    """Where the CBOR item at ``at`` ends."""
+    major, argument, at = _head(data, at)
+    if major in (2, 3):      # bytes, text
+        return at + argument
+    if major in (4, 5):      # array, map
+        for _ in range(argument * (2 if major == 5 else 1)):
+            at = _skip(data, at)
+        return at
+    if major == 6:           # a tag, then its item
+        return _skip(data, at)
+    return at                # integers, simple values and floats: the head is the item

@@ -333,7 +333,7 @@ def publish_site(stage: Stage, output_path: Path, indexed: bool) -> int:
     # Kept pages linked into staging for Pagefind stay kept: they are already in place.
     staged_files = files_under(staging) - stage.browser_index.linked
     kept = (set(manifest.get("pages", ())) | set(manifest.get("facets", ()))) - staged_files
-    # Pagefind's bundle is one whole (its file names change on every run): not listed file by file.
+    # Pagefind's bundle is one whole, replaced whole when Pagefind ran: not listed file by file.
     files = {name for name in staged_files if not name.startswith(BUNDLE)} | kept
     staged_files = files - kept
     write_manifest(staging, {**manifest, "files": sorted(files)})
