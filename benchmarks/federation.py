@@ -13,7 +13,8 @@ Pages does). The local site is generated beside it with ``pools:`` naming it. Pr
   peak memory of the whole process tree (run.py's measure);
 * the same local site without the pool, for comparison;
 * in headless Chromium, the local search page: milliseconds from the query to rendered results
-  and the bytes fetched (encoded, as sent), for a first query (cold cache) and a second one.
+  and the bytes fetched (encoded, as sent), a first query (cold cache) then two more; and the
+  same queries on the pool's own search page, for comparison.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ def local_site(size: int, with_pool: bool) -> Path:
     if not (repo / "volunteers").is_dir():
         generate(size, repo, 11, dt.date(2026, 11, 23), max(2, size // 100))
         subprocess.run(["sh", str(HERE / "sync.sh"), str(repo)], check=True)
-    settings = (repo / "site.yaml").read_text(encoding="utf-8").split("pools:")[0]
+    settings = ('name: "A local campaign"\nlanguage: en\nforge:\n  url: "https://github.com/local/campaign"\n'
+                'maintainers: ["local-maintainer"]\n')
     if with_pool:
         settings += (f'pools:\n  - name: national\n    title: "National pool"\n'
                      f'    url: "http://127.0.0.1:{POOL_PORT}"\n')
@@ -70,14 +72,15 @@ def build(repo: Path, output: Path):
     return measure([sys.executable, TASKS, "--root", repo, "build", "--output", output], repo)
 
 
-def browser_figures(site: Path) -> list[tuple[str, float, int]]:
+def browser_figures(url: str) -> list[tuple[str, float, int]]:
+    """The QUERIES on the search page of the site served at ``url``, in a fresh browser."""
     found = []
-    with StaticServer(site) as served, Chromium(find_chromium()) as browser:
-        browser.goto(f"{served.url}/search/")
+    with Chromium(find_chromium()) as browser:
+        browser.goto(f"{url}/search/")
         for label, query in QUERIES:
             since = len(browser.events)
             started = time.perf_counter()
-            browser.goto(f"{served.url}/search/{query}")
+            browser.goto(f"{url}/search/{query}")
             browser.wait_for("/result|Nobody/.test(document.getElementById('search-status').textContent) && "
                              "!document.getElementById('search-form').hasAttribute('aria-busy')", timeout=60)
             elapsed = (time.perf_counter() - started) * 1000
@@ -109,10 +112,13 @@ def main(argv=None):
         print(f"{'build':45} {'seconds':>8} {'peak MB':>8}")
         for label, seconds, mb in rows:
             print(f"{label:45} {seconds:8.1f} {mb:8.0f}")
-        print("\nmerged browser search on the local site (a fresh browser: the first query is cold)")
-        print(f"{'query':95} {'ms':>6} {'KB':>7}")
-        for label, ms, size in browser_figures(pooled / "output"):
-            print(f"{label:95} {ms:6.0f} {size / 1024:7.0f}")
+        with StaticServer(pooled / "output") as local:
+            for title, url in (("merged browser search on the local site", local.url),
+                               ("the pool's own search page, for comparison", f"http://127.0.0.1:{POOL_PORT}")):
+                print(f"\n{title} (a fresh browser: the first query is cold)")
+                print(f"{'query':95} {'ms':>6} {'KB':>7}")
+                for label, ms, size in browser_figures(url):
+                    print(f"{label:95} {ms:6.0f} {size / 1024:7.0f}")
     empty_trash()
 
 
