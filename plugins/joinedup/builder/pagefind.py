@@ -192,7 +192,7 @@ def stable_names(bundle: Path) -> bool:
             new_hash = f"{language}_{hashlib.sha256(meta).hexdigest()[:len(old_hash) - len(language) - 1]}"
             changes.append((meta_path, bundle / f"pagefind.{new_hash}.pf_meta", meta))
             entry_text = entry_text.replace(json.dumps(old_hash), json.dumps(new_hash))
-    except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError, gzip.BadGzipFile):
+    except Exception:  # a bundle this does not understand (zlib, CBOR, JSON...) is published as Pagefind wrote it
         return False
     for old_path, new_path, data in changes:
         old_path.unlink()
@@ -239,17 +239,16 @@ def _items(data: bytes, at: int) -> tuple[list[bytes], int]:
 
 
 def _sorted_meta(data: bytes) -> bytes:
-    """A metadata file's contents with its lists that come in hash-map order (the filters, item
-    3 of [version, pages, index chunks, filters, ...], and the sort keys, item 5) in byte order."""
+    """A metadata file's contents with the list that comes in hash-map order, the filters (item 3
+    of [version, pages, index chunks, filters, sorts, meta fields]), in byte order. The meta
+    fields (item 5) come sorted already, and the index points into them by position: left alone."""
     if not data.startswith(_SIGNATURE):
         raise ValueError("no Pagefind signature")
     parts, end = _items(data, len(_SIGNATURE))
     if end != len(data) or len(parts) < 4:
         raise ValueError("not Pagefind 1.x metadata")
-    for position in (3, 5):
-        if position < len(parts):
-            listed, _end = _items(parts[position], 0)
-            parts[position] = parts[position][: len(parts[position]) - sum(map(len, listed))] + b"".join(sorted(listed))
+    listed, _end = _items(parts[3], 0)
+    parts[3] = parts[3][: len(parts[3]) - sum(map(len, listed))] + b"".join(sorted(listed))
     _major, _count, start = _head(data, len(_SIGNATURE))
     return data[:start] + b"".join(parts)
 

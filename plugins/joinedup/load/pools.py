@@ -48,14 +48,22 @@ FILES = {"people": "data/pool.json", "needs": "data/needs.json"}
 SCHEMAS = Path(__file__).resolve().parent.parent / "render" / "schemas"
 SCHEMA_OF = {"people": "pool.json", "needs": "needs.json"}
 VERSION = 1
-# A whole file may take this many times the pool's timeout (site.yaml's timeout_seconds, 10 s).
+# A whole file may take this many times the pool's timeout (site.yaml's timeout_seconds, 10 s),
+# headers and redirects included.
 DEADLINES = 5
+# A last good copy older than this is no longer used: someone removed at home (a takedown) leaves
+# the other sites within this many days even while their home site cannot be reached.
+COPY_KEPT_DAYS = 14
+# The longest texts a pool's need may hold, as a site's own groups are held to (group.schema.json).
+NEED_TEXTS = {"note": 200, "asked_by/name": 120, "id": 300}
+MAX_HOURS = 168
 # Refused records named one by one in the warnings, per file; the rest are counted.
 NAMED_UP_TO = 20
 _STATE = "state.json"
 _STATE_BYTES = 1_000_000
 _REFUSED_KEPT = 1000  # reasons kept for `tasks.py pools`
-_CONTROL_OR_HIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+# Controls, invisible and bidirectional characters, and lone surrogates (which no page can be written with).
+_CONTROL_OR_HIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
 _TEXTS = {"people": ("name", "headline", "place"), "needs": ("note",)}
 
 
@@ -113,13 +121,14 @@ class FileState:
     """What this site knows of one file of one pool: from its last fetch and its last good copy."""
 
     url: str
-    fetched: str = ""            # when the last good copy was fetched (ISO, UTC)
+    fetched: str = ""            # when the last good copy was fetched, or last found unchanged (ISO, UTC)
     checked: str = ""            # when the pool was last asked
     records: int = 0             # records taken from the last good copy
     refused: tuple[str, ...] = ()  # why records were refused, one line each
     error: str = ""              # why the last fetch could not be used ('' when it could)
     etag: str = ""
     last_modified: str = ""
+    sha: str = ""                # of the last good copy: the same file fetched again keeps its counts
 
 
 class Taken:
@@ -210,26 +219,35 @@ def _file(root, pool: Pool, kind: str, fetch: bool) -> tuple[bytes | None, FileS
     if state.url != url:  # the pool moved: nothing kept from its old address applies
         state = FileState(url)
     copy = _folder(root, pool) / f"{kind}.json"
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    kept = _read_copy(copy, pool.max_bytes) if state.fetched else None
+    if kept is None:  # no copy to fall back on: nothing of the last fetch holds
+        state = FileState(url)
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    stamp = now.isoformat()
     if fetch:
         try:
             body, headers = _fetch(url, state, pool.max_bytes, pool.timeout)
-            if body is None:  # not modified
-                state = _replace(state, checked=now, error="")
+            if body is None:  # not modified: the copy is the pool as it is now
+                state = _replace(state, fetched=stamp, checked=stamp, error="")
             else:
                 _check_envelope(body, kind)
                 _write(copy, body)
-                state = FileState(url, fetched=now, checked=now, etag=headers.get("ETag", "")[:200],
-                                  last_modified=headers.get("Last-Modified", "")[:100])
+                sha = hashlib.sha256(body).hexdigest()
+                counts = {"records": state.records, "refused": state.refused} if sha == state.sha else {}
+                state = FileState(url, fetched=stamp, checked=stamp, etag=headers.get("ETag", "")[:200],
+                                  last_modified=headers.get("Last-Modified", "")[:100], sha=sha, **counts)
                 return body, state, []
         except Unusable as error:
-            state = _replace(state, checked=now, error=str(error))
-    body = _read_copy(copy, pool.max_bytes) if state.fetched else None
+            state = _replace(state, checked=stamp, error=str(error))
+    body = kept
     if body is not None:
         try:
             _check_envelope(body, kind)
-        except Unusable as error:  # the copy changed since it was kept: not ours any more
-            body, state = None, _replace(state, error=_("the last good copy was damaged (%s)") % error, fetched="")
+            if _age_in_days(state.fetched, now) > COPY_KEPT_DAYS and state.error:
+                raise Unusable(_("the last good copy, fetched %(fetched)s, is over %(days)d days old")
+                               % {"fetched": state.fetched, "days": COPY_KEPT_DAYS})
+        except Unusable as error:  # damaged since it was kept, or too old to stand for the pool
+            body, state = None, _replace(state, error=f"{state.error}; {error}" if state.error else str(error))
     warnings = []
     if state.error:
         kept = (_("the last good copy, fetched %s, is used") % state.fetched if body is not None
@@ -243,17 +261,51 @@ def _file(root, pool: Pool, kind: str, fetch: bool) -> tuple[bytes | None, FileS
     return body, state, warnings
 
 
+def _age_in_days(stamp: str, now: dt.datetime) -> float:
+    try:
+        return (now - dt.datetime.fromisoformat(stamp)).total_seconds() / 86400
+    except (ValueError, TypeError):
+        return float("inf")
+
+
 def _fetch(url: str, state: FileState, max_bytes: int, timeout: int) -> tuple[bytes | None, dict]:
     """The file at ``url`` and the response's headers (None, {}: not modified since
-    ``state``'s copy), read within ``timeout`` seconds per wait, DEADLINES times that in all, and
-    ``max_bytes``. Raises Unusable."""
+    ``state``'s copy), within ``timeout`` seconds per wait and DEADLINES times that in all,
+    headers and redirects included, and ``max_bytes``. Raises Unusable.
+
+    The request runs in a thread of its own, so that a pool that sends its headers byte by byte
+    cannot hold the build past the deadline (the thread, left behind, stops at its next wait)."""
+    import threading
+
+    deadline = DEADLINES * timeout
+    outcome: dict = {}
+
+    def run():
+        try:
+            outcome["value"] = _fetch_now(url, state, max_bytes, timeout, time.monotonic() + deadline)
+        except BaseException as error:  # handed to the build's thread below
+            outcome["error"] = error
+
+    worker = threading.Thread(target=run, name=f"pool {url}", daemon=True)
+    worker.start()
+    worker.join(deadline + 1)
+    if worker.is_alive():
+        raise Unusable(_("it took over %d seconds to send") % deadline)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def _fetch_now(url: str, state: FileState, max_bytes: int, timeout: int, deadline: float) -> tuple[bytes | None, dict]:
+    """:func:`_fetch`'s request, in its thread; ``deadline`` on the monotonic clock."""
+    import http.client
+
     headers = {"Accept": "application/json", "Accept-Encoding": "identity", "User-Agent": "joinedup-pools/1"}
     if state.fetched and state.etag:
         headers["If-None-Match"] = state.etag
     if state.fetched and state.last_modified:
         headers["If-Modified-Since"] = state.last_modified
     request = urllib.request.Request(url, headers=headers)
-    started = time.monotonic()
     try:
         with _opener().open(request, timeout=timeout) as response:
             length = response.headers.get("Content-Length", "")
@@ -262,7 +314,7 @@ def _fetch(url: str, state: FileState, max_bytes: int, timeout: int) -> tuple[by
                                % {"size": _megabytes(int(length)), "limit": _megabytes(max_bytes)})
             chunks, size = [], 0
             while True:
-                if time.monotonic() - started > DEADLINES * timeout:
+                if time.monotonic() > deadline:
                     raise Unusable(_("it took over %d seconds to send") % (DEADLINES * timeout))
                 chunk = response.read1(65536)  # what has come, not 64 KB whatever it takes
                 if not chunk:
@@ -281,6 +333,8 @@ def _fetch(url: str, state: FileState, max_bytes: int, timeout: int) -> tuple[by
         if isinstance(reason, TimeoutError) or isinstance(error, TimeoutError) or "timed out" in str(reason):
             raise Unusable(_("no answer within %d seconds") % timeout) from None
         raise Unusable(_("it could not be reached (%s)") % str(reason)[:200]) from None
+    except (http.client.HTTPException, EOFError) as error:  # a broken answer: cut short, a bad status line
+        raise Unusable(_("it could not be reached (%s)") % type(error).__name__) from None
 
 
 class _SameSchemes(urllib.request.HTTPRedirectHandler):
@@ -291,6 +345,8 @@ class _SameSchemes(urllib.request.HTTPRedirectHandler):
             raise urllib.error.HTTPError(url, code, "redirect to another scheme", headers, fp)
         if request.full_url.lower().startswith("https://") and not url.lower().startswith("https://"):
             raise urllib.error.HTTPError(url, code, "redirect from https to http", headers, fp)
+        # Closed now: urllib would read the redirect's whole body, with no limit, before following it.
+        fp.close()
         return super().redirect_request(request, fp, code, message, headers, url)
 
 
@@ -319,7 +375,7 @@ def _check_envelope(body: bytes, kind: str) -> dict:
         raise Unusable(_("it is not JSON (%s)") % str(error)[:120]) from None
     if not isinstance(document, dict) or not isinstance(document.get(kind), list):
         raise Unusable(_("it is not a Joined Up %s file") % FILES[kind])
-    if document.get("version") != VERSION:
+    if type(document.get("version")) is not int or document["version"] != VERSION:
         raise Unusable(_("it is version %(version)s, and this site reads version %(ours)d")
                        % {"version": str(document.get("version"))[:20], "ours": VERSION})
     return document
@@ -346,6 +402,9 @@ def _records(pool: Pool, kind: str, body: bytes, taxonomy: Taxonomy, today: dt.d
         except Unusable as why:
             refused.append((f"{label}: {why}", why))
             continue
+        except Exception as error:  # what the schema let through and nothing here expects: refused all the same
+            refused.append((f"{label}: " + _("it cannot be read (%s)") % type(error).__name__, error))
+            continue
         seen.add(record["id"])
         if made is not None:
             taken.append(made)
@@ -365,6 +424,11 @@ def _check_texts(record: dict, kind: str) -> None:
     texts = [(name, record.get(name)) for name in _TEXTS[kind]]
     if kind == "needs":
         texts.append(("asked_by/name", record["asked_by"]["name"]))
+        for name, text in (*texts, ("id", record["id"])):
+            if isinstance(text, str) and len(text) > NEED_TEXTS[name]:
+                raise Unusable(_("%(field)s is longer than %(most)d characters") % {"field": name, "most": NEED_TEXTS[name]})
+        if _CONTROL_OR_HIDDEN.search(record["id"]):
+            raise Unusable(_("%s holds a control or invisible character") % "id")
     # Read together first (the rules read line by line): nearly every record passes, and a pool
     # may hold 100,000. Only one that fails is read field by field, to name the field.
     strings = [text for _name, text in texts if isinstance(text, str)]
@@ -397,11 +461,12 @@ def _person(pool: Pool, record: dict, taxonomy: Taxonomy, today: dt.date) -> Poo
             skills[known] = skill["level"] or ""
     if not skills:
         raise Unusable(_("none of its skills is in this site's data/skills.yaml"))
+    updated = _day(record["updated"])
     return PooledPerson(f"{pool.name}:{record['id']}", record["name"], record["headline"], record["place"],
                         record["region"] if record["region"] in taxonomy.regions else "", record["remote"],
                         record["hours_per_week"], _day(record["from"]), _day(record["until"]), tuple(skills),
-                        tuple(skills.values()), _day(record["updated"]), f"{pool.url}/people/{record['id']}/",
-                        pool.title)
+                        tuple(skills.values()), min(updated, today) if updated else None,
+                        f"{pool.url}/people/{record['id']}/", pool.title)
 
 
 def _need(pool: Pool, record: dict, taxonomy: Taxonomy, today: dt.date) -> PooledNeed | None:
@@ -418,14 +483,19 @@ def _need(pool: Pool, record: dict, taxonomy: Taxonomy, today: dt.date) -> Poole
     home = asked["url"]
     if home.startswith("/") and not home.startswith("//"):  # a site built without its address (SITEURL "")
         home = pool.url + home
-    if not home.startswith(pool.url + "/") or _CONTROL_OR_HIDDEN.search(home) or any(c in home for c in " \"'<>\\"):
+    if (not home.startswith(pool.url + "/") or _CONTROL_OR_HIDDEN.search(home) or any(c in home for c in " \"'<>\\")
+            or re.search(r"/\.\.?(/|$)|%2e", home, re.IGNORECASE)):
         raise Unusable(_("it links outside the pool's site (%s)") % home[:100])
+    hours = record["hours_per_week"] or 0
+    if hours > MAX_HOURS:
+        raise Unusable(_("it asks for %(hours)d hours a week, over %(most)d") % {"hours": min(hours, 10**6), "most": MAX_HOURS})
     until = _day(record["until"])
     if until is not None and until < today:
         return None
-    return PooledNeed(f"{pool.name}:{record['id']}", tuple(dict.fromkeys(skills)), record["hours_per_week"] or 0,
+    declared = _day(record["declared"])
+    return PooledNeed(f"{pool.name}:{record['id']}", tuple(dict.fromkeys(skills)), hours,
                       record["remote"], region, until, record["note"] or "", asked["kind"], asked["slug"],
-                      asked["name"], home, pool.title, _day(record["declared"]))
+                      asked["name"], home, pool.title, min(declared, today) if declared else None)
 
 
 def _refused_problems(pool: Pool, kind: str, refused: list) -> list[P.Problem]:
@@ -469,10 +539,10 @@ def _read_state(root, pool: Pool, kind: str) -> FileState:
         kept = json.loads(raw)[kind] if raw else {}
         state = FileState(**{name: value for name, value in kept.items() if name in FileState.__dataclass_fields__})
         if not all(isinstance(getattr(state, name), str) for name in ("url", "fetched", "checked", "error", "etag",
-                                                                       "last_modified")):
+                                                                       "last_modified", "sha")):
             raise TypeError
         return _replace(state, refused=tuple(str(line) for line in state.refused), records=int(state.records))
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except Exception:  # whatever a damaged or tampered state file raises: start again from nothing
         return FileState("")
 
 
@@ -482,7 +552,7 @@ def _save_state(root, pool: Pool, kind: str, state: FileState) -> None:
     try:
         kept = json.loads(raw) if raw else {}
         kept = kept if isinstance(kept, dict) else {}
-    except ValueError:
+    except (ValueError, RecursionError):
         kept = {}
     kept[kind] = {name: getattr(state, name) for name in FileState.__dataclass_fields__}
     kept[kind]["refused"] = list(state.refused[:_REFUSED_KEPT])

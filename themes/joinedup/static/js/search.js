@@ -25,6 +25,18 @@ const RANKING = new Set(["hours", "from", "until", "here"]);
 // The pools whose people are searched too: [{name, title, url}] (search.html, from site.yaml).
 const POOLS = JSON.parse(form.dataset.pools || "[]");
 const PROFILE_ID = /^[a-z][a-z0-9-]{0,62}$/;
+const ISO_DAY = /^\d{4}-\d\d-\d\d$/;
+
+// A row of a pool's facts as this site's build writes them: another site's file is checked
+// before it is ranked or shown (an id its pages could have, whole hours, real dates).
+function plausible(row) {
+  if (!Array.isArray(row) || row.length < 8) return false;
+  const [id, hours, , , start, until, updated, skills] = row;
+  const day = (value) => value === null || value === "" || (typeof value === "string" && ISO_DAY.test(value)
+    && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)));
+  return typeof id === "string" && PROFILE_ID.test(id) && Number.isInteger(hours) && hours >= 0
+    && day(start) && day(until) && day(updated) && (skills === null || typeof skills === "string");
+}
 
 let generation = 0;
 let showMore = null;
@@ -103,14 +115,29 @@ const facets = form.dataset.facets;
 const fetched = new Map();
 
 // A site's facet files: its manifest, with where its files are (`base`) and whose they are.
+// A pool's manifest is checked first: sizes a browser can hold, labels that are words.
 async function facetManifest(source) {
   const manifest = await fetchOnce(`${source.facets}index.json`, "json");
+  if (source.pool) {
+    const whole = (value, most) => Number.isInteger(value) && value > 0 && value <= most;
+    if (!(Number.isInteger(manifest.count) && manifest.count >= 0 && manifest.count <= 5000000) || !whole(manifest.shard, 100000) || !whole(manifest.factShard, 100000)
+        || !Array.isArray(manifest.prefixes) || typeof manifest.values !== "object" || manifest.values === null) {
+      throw new Error(`${source.facets}: not a search index this page reads`);
+    }
+    const words = (value) => Object.fromEntries(Object.entries(value && typeof value === "object" ? value : {})
+      .filter(([, text]) => typeof text === "string"));
+    manifest.labels = { skill: words(manifest.labels?.skill), region: words(manifest.labels?.region),
+      availability: words(manifest.labels?.availability) };
+  }
   return { ...manifest, base: source.facets, source };
 }
 
+// A file that takes longer than this is given up (a pool's site that hangs must not hold the page).
+const FETCH_TIMEOUT_MS = 15000;
+
 function fetchOnce(url, how) {
   if (!fetched.has(url)) {
-    fetched.set(url, fetch(url).then((response) => {
+    fetched.set(url, fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) }).then((response) => {
       if (!response.ok) throw new Error(`${url}: ${response.status}`);
       return how === "json" ? response.json() : response.arrayBuffer();
     }));
@@ -305,10 +332,10 @@ async function facetRanking(q, filters, source, today) {
   const ranked = [];
   const pool = source.pool;
   for (const n of numbers) {
-    const who = person(facts.get(Math.floor(n / manifest.factShard))[n % manifest.factShard]);
+    const row = facts.get(Math.floor(n / manifest.factShard))?.[n % manifest.factShard];
+    if (pool && !plausible(row)) continue;
+    const who = person(row);
     if (who.hours < least) continue;
-    // A pool's file is another site's: only an id its pages could have is linked to.
-    if (pool && !(typeof who.id === "string" && PROFILE_ID.test(who.id))) continue;
     // Ids as `search` shows them, so the two lists tie the same way: a pool's people as pool:id.
     const key = pool ? `${pool.name}:${who.id}` : who.id;
     ranked.push({ n, who, key, manifest, ...explain(who, need, today) });
@@ -336,18 +363,25 @@ async function facetSearch(q, filters) {
   const cards = async (start) => {
     const slice = ranked.slice(start, start + PAGE);
     const wanted = [...new Set(slice.map(({ n, manifest }) => `${manifest.base}cards/${Math.floor(n / manifest.shard)}.json`))];
-    const loaded = new Map(await Promise.all(wanted.map(async (url) => [url, await fetchOnce(url, "json")])));
-    return slice.map(({ n, who, score, reasons, manifest }) => {
-      const shard = loaded.get(`${manifest.base}cards/${Math.floor(n / manifest.shard)}.json`);
-      const [id, name, headline, place, skills] = shard[n % manifest.shard];
+    // This site's cards must load; a pool's that do not are left out, and the page says so.
+    const loaded = new Map(await Promise.all(wanted.map(async (url) => [url, await fetchOnce(url, "json").catch((error) => {
+      const source = slice.find(({ manifest }) => url.startsWith(manifest.base)).manifest.source;
+      if (!source.pool) throw error;
+      if (!unreached.includes(source.pool.title)) unreached.push(source.pool.title);
+      return null;
+    })])));
+    return slice.flatMap(({ n, who, score, reasons, manifest }) => {
+      const card = loaded.get(`${manifest.base}cards/${Math.floor(n / manifest.shard)}.json`)?.[n % manifest.shard];
+      if (!Array.isArray(card)) return [];
+      const [id, name, headline, place, skills] = card;
       const { site: home, pool } = manifest.source;
-      return {
+      return [{
         url: `${home}/people/${pool ? who.id : id}/`, id: pool ? `${pool.name}:${who.id}` : id, pool: pool?.title,
         name: String(name), headline: String(headline || ""), place: String(place || ""), skills: String(skills || ""),
         score, who, today,
         reasons: reasons.map((reason) => ({ text: reasonText(reason, manifest.labels), met: reason[2] })),
         availability: manifest.labels.availability,
-      };
+      }];
     });
   };
   return { total: ranked.length, cards, unreached };
