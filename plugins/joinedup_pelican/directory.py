@@ -59,7 +59,8 @@ RENDERER_LIFETIME = 3500
 # (endorsers, revision history, people who could help, members): not in Pagefind's index.
 NOT_INDEXED = frozenset({"endorsers", "revisions", "history_note", "history_state", "helping",
                          "core_team", "other_members"})
-SHARED_TEMPLATES = ("partials/person_card.html", "partials/site_header.html", "partials/site_footer.html")
+SHARED_TEMPLATES = ("partials/person_card.html", "partials/person_row.html", "partials/site_header.html",
+                    "partials/site_footer.html")
 # Settings that differ on every build without changing a page.
 _PER_BUILD_SETTINGS = {"OUTPUT_PATH", "JOINEDUP_ROOT"}
 _shared: dict = {}

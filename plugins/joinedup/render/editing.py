@@ -54,7 +54,11 @@ class Forge:
 
     def new_profile_url(self) -> str:
         query = urlencode({"filename": _("your-name.yaml"), "value": new_profile_template(self.taxonomy)})
-        return f"{self.url}/new/{quote(self.branch)}/volunteers?{query}"
+        return f"{self.new_profile_page()}?{query}"
+
+    def new_profile_page(self) -> str:
+        """The forge's "new file" page in volunteers/, without the template it is opened with."""
+        return f"{self.url}/new/{quote(self.branch)}/volunteers"
 
 
 def _first(ids, fallback: str) -> str:

@@ -94,6 +94,7 @@ def page_globals(taxonomy, today: dt.date, settings: dict, root, confirmation) -
         "confirmation": confirmation,
         "render_bio": render_bio,
         "person_card": card_renderer("partials/person_card.html"),
+        "person_row": card_renderer("partials/person_row.html"),
         "proposal_card": proposal_card_renderer("partials/proposal_card.html"),
         "fragment": fragment_renderer(),
         "could_help_section": could_help_renderer("partials/asked_need.html"),

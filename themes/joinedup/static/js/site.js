@@ -22,20 +22,21 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 
 // "Add yourself" and "Edit this profile" open the site's form (/join/) instead of the forge's
-// editor: the footer's "Add yourself" link names the form, and every link to the forge's
-// new-profile page or to the editor of a profile is sent there. Without this script they stay
-// links to the commented template and to the file itself.
+// editor: the footer's "Add yourself" link is the form (which, without JavaScript, offers the
+// forge's commented template), and names the forge's new-profile page and profile editor, so
+// every other link to them is sent to the form too. Without this script those stay links to
+// the commented template and to the file itself.
 document.addEventListener("DOMContentLoaded", () => {
-  const join = document.querySelector("a[data-join]");
+  const join = document.querySelector("a[data-join-new]");
   if (!join) return;
-  const add = join.getAttribute("href");
+  const add = join.dataset.joinNew;
   const edit = join.dataset.joinEdit;
   for (const link of document.querySelectorAll("a[href]")) {
     const href = link.getAttribute("href");
-    if (href === add) {
-      link.href = join.dataset.join;
+    if (href === add || href.startsWith(`${add}?`)) {
+      link.href = join.getAttribute("href");
     } else if (href.startsWith(edit) && /^[a-z][a-z0-9-]*\.yaml$/.test(href.slice(edit.length))) {
-      link.href = `${join.dataset.join}?edit=${href.slice(edit.length, -".yaml".length)}`;
+      link.href = `${join.getAttribute("href")}?edit=${href.slice(edit.length, -".yaml".length)}`;
     }
   }
 });
