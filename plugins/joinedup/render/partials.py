@@ -124,7 +124,7 @@ def could_help_renderer(head_template: str):
         shown = len(needs)
         end = closing.get((shown, total))
         if end is None:
-            site = context.get("SITEURL", "")
+            site = context.get("SITEPATH", "")
             others = (escape(_("These are the best %(shown)s of %(num)s; the pages of the skills above list "
                                "the others.") % {"shown": format_number(shown), "num": format_number(total)}) + " "
                       if total > shown else "")
