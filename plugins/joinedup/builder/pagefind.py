@@ -231,7 +231,7 @@ def _items(data: bytes, at: int) -> tuple[list[bytes], int]:
     if major != 4:
         raise ValueError("not a list")
     found = []
-    for _ in range(count):
+    for _number in range(count):
         end = _skip(data, at)
         found.append(data[at:end])
         at = end
@@ -270,7 +270,7 @@ def _skip(data: bytes, at: int) -> int:
     if major in (2, 3):      # bytes, text
         return at + argument
     if major in (4, 5):      # array, map
-        for _ in range(argument * (2 if major == 5 else 1)):
+        for _number in range(argument * (2 if major == 5 else 1)):
             at = _skip(data, at)
         return at
     if major == 6:           # a tag, then its item

@@ -231,7 +231,10 @@ def _file(root, pool: Pool, kind: str, fetch: bool) -> tuple[bytes | None, FileS
                 state = _replace(state, fetched=stamp, checked=stamp, error="")
             else:
                 _check_envelope(body, kind)
-                _write(copy, body)
+                try:
+                    _write(copy, body)
+                except OSError:
+                    pass  # a read-only cache folder: used now, asked for in full next time
                 sha = hashlib.sha256(body).hexdigest()
                 counts = {"records": state.records, "refused": state.refused} if sha == state.sha else {}
                 state = FileState(url, fetched=stamp, checked=stamp, etag=headers.get("ETag", "")[:200],
@@ -247,15 +250,17 @@ def _file(root, pool: Pool, kind: str, fetch: bool) -> tuple[bytes | None, FileS
                 raise Unusable(_("the last good copy, fetched %(fetched)s, is over %(days)d days old")
                                % {"fetched": state.fetched, "days": COPY_KEPT_DAYS})
         except Unusable as error:  # damaged since it was kept, or too old to stand for the pool
-            body, state = None, _replace(state, error=f"{state.error}; {error}" if state.error else str(error))
+            # Not asked "changed since?" next time: a "no" would leave the pool out for good.
+            body, state = None, _replace(state, error=f"{state.error}; {error}" if state.error else str(error),
+                                         etag="", last_modified="")
     warnings = []
     if state.error:
-        kept = (_("the last good copy, fetched %s, is used") % state.fetched if body is not None
-                else _("nothing of it is used until a fetch succeeds"))
+        fallback = (_("the last good copy, fetched %s, is used") % state.fetched if body is not None
+                    else _("nothing of it is used until a fetch succeeds"))
         warnings.append(P.problem(
             P.POOL_UNAVAILABLE, url, 0, 0,
             _("The pool '%(pool)s' could not be used: %(why)s; %(kept)s.")
-            % {"pool": pool.name, "why": state.error, "kept": kept},
+            % {"pool": pool.name, "why": state.error, "kept": fallback},
             _("Check the address in site.yaml and that the site answers; `python tasks.py pools` shows each "
               "pool's state.")))
     return body, state, warnings
