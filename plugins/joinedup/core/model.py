@@ -385,3 +385,43 @@ class Known:
     proposals: frozenset[str]
     groups: frozenset[str]
     today: dt.date
+
+
+# --- Needs ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AskedNeed:
+    """What a need asks and who asked: what every page offering it shows of it.
+
+    ``skills`` are skill ids (pages show their labels); ``region`` is a region id or '';
+    ``asked_by`` is 'group' or 'proposal', with its slug and its name or title.
+    A person's "where you could help" (:mod:`joinedup.match.where_to_help`) shows this and no
+    more, so another person's edit, which may change the board's count, leaves that page as it is.
+    The needs board adds its count (:class:`joinedup.match.board.OpenNeed`); a pool's needs
+    (joinedup.load.pools) are read into this too.
+    """
+
+    key: str
+    skills: tuple[str, ...]
+    hours_per_week: int
+    remote: bool
+    region: str
+    until: dt.date | None
+    note: str
+    asked_by: str
+    slug: str
+    asker: str
+    # A need from a pool (joinedup.load.pools): the asking page on the pool's site, and the
+    # pool's title ('' for this site's own needs).
+    home: str = field(default="", kw_only=True)
+    pool: str = field(default="", kw_only=True)
+
+    @property
+    def url(self) -> str:
+        """The page of the group or proposal that asked, relative to the site (a pool's need: its
+        address on the pool's site)."""
+        return self.home or f"{self.asked_by}s/{self.slug}/"
+
+    def link(self, site_url: str) -> str:
+        """The address of the page that asked, from a page of the site at ``site_url``."""
+        return self.home or f"{site_url}/{self.asked_by}s/{self.slug}/"

@@ -40,7 +40,7 @@ from typing import NamedTuple
 from joinedup.core import problems as P
 from joinedup.core.buildcache import cache_dir
 from joinedup.core.i18n import gettext as _
-from joinedup.core.model import Taxonomy
+from joinedup.core.model import AskedNeed, Availability, Taxonomy
 from joinedup.load.privacy import private_matches
 from joinedup.load.settings import Pool
 
@@ -94,25 +94,15 @@ class PooledPerson(NamedTuple):
     bio = ""
 
     def is_available_on(self, day: dt.date) -> bool:
-        return (self.start is None or self.start <= day) and (self.until is None or self.until >= day)
+        return Availability(self.hours, (), self.start, self.until).is_available_on(day)
 
 
-@dataclass(frozen=True)
-class PooledNeed:
-    """An open need from a pool, as its needs.json says it (skills as this site knows them)."""
+class PooledNeed(NamedTuple):
+    """An open need from a pool, as its needs.json says it (skills as this site knows them):
+    what it asks (its key ``<pool>:<its id at home>``, its ``home`` the asking page on the
+    pool's site, its ``pool`` the pool's title), and the day it was last changed at home."""
 
-    key: str             # <pool>:<the need's id at home>
-    skills: tuple[str, ...]
-    hours_per_week: int
-    remote: bool
-    region: str
-    until: dt.date | None
-    note: str
-    asked_by: str        # group or proposal
-    slug: str
-    asker: str
-    home: str            # the asking page on the pool's site
-    pool: str            # the pool's title
+    asked: AskedNeed
     declared: dt.date | None
 
 
@@ -498,9 +488,9 @@ def _need(pool: Pool, record: dict, taxonomy: Taxonomy, today: dt.date) -> Poole
     if until is not None and until < today:
         return None
     declared = _day(record["declared"])
-    return PooledNeed(f"{pool.name}:{record['id']}", tuple(dict.fromkeys(skills)), hours,
-                      record["remote"], region, until, record["note"] or "", asked["kind"], asked["slug"],
-                      asked["name"], home, pool.title, min(declared, today) if declared else None)
+    return PooledNeed(AskedNeed(f"{pool.name}:{record['id']}", tuple(dict.fromkeys(skills)), hours, record["remote"],
+                                region, until, record["note"] or "", asked["kind"], asked["slug"], asked["name"],
+                                home=home, pool=pool.title), min(declared, today) if declared else None)
 
 
 def _refused_problems(pool: Pool, kind: str, refused: list) -> list[P.Problem]:

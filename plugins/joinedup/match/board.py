@@ -35,50 +35,14 @@ Nothing here reads files or imports Pelican.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Iterable
 
-from joinedup.core.model import Agenda, Directory, Group, Proposal
+from joinedup.core.model import Agenda, AskedNeed, Directory, Group, Proposal
 from joinedup.match import matching
 
 # A proposal in one of these states asks nobody for help any more.
 CLOSED_PROPOSALS = frozenset({"withdrawn", "not-adopted"})
-
-
-@dataclass(frozen=True)
-class AskedNeed:
-    """What a need asks and who asked: what every page offering it shows of it.
-
-    ``skills`` are skill ids (pages show their labels); ``region`` is a region id or '';
-    ``asked_by`` is 'group' or 'proposal', with its slug and its name or title.
-    A person's "where you could help" (:mod:`joinedup.match.where_to_help`) shows this and no
-    more, so another person's edit, which may change the board's count, leaves that page as it is.
-    """
-
-    key: str
-    skills: tuple[str, ...]
-    hours_per_week: int
-    remote: bool
-    region: str
-    until: dt.date | None
-    note: str
-    asked_by: str
-    slug: str
-    asker: str
-    # A need from a pool (joinedup.load.pools): the asking page on the pool's site, and the
-    # pool's title ('' for this site's own needs).
-    home: str = field(default="", kw_only=True)
-    pool: str = field(default="", kw_only=True)
-
-    @property
-    def url(self) -> str:
-        """The page of the group or proposal that asked, relative to the site (a pool's need: its
-        address on the pool's site)."""
-        return self.home or f"{self.asked_by}s/{self.slug}/"
-
-    def link(self, site_url: str) -> str:
-        """The address of the page that asked, from a page of the site at ``site_url``."""
-        return self.home or f"{site_url}/{self.asked_by}s/{self.slug}/"
 
 
 @dataclass(frozen=True)
@@ -124,12 +88,11 @@ def open_needs(agenda: Agenda, directory: Directory, today: dt.date,
             continue
         asked = [(tuple(proposal.needs), "", False, 0, None, "")]
         found += _needs_of(proposal, "proposal", proposal.title, agenda.last_changed(proposal), asked, counter)
-    for each in pooled:
-        need = matching.Need(skills=each.skills, region=each.region or None, remote=each.remote,
-                             hours=each.hours_per_week, until=each.until)
-        found.append(OpenNeed(each.key, each.skills, each.hours_per_week, each.remote, each.region, each.until,
-                              each.note, each.asked_by, each.slug, each.asker, each.key, each.declared,
-                              counter.could_fill(need), home=each.home, pool=each.pool))
+    for asked, declared in pooled:
+        need = matching.Need(skills=asked.skills, region=asked.region or None, remote=asked.remote,
+                             hours=asked.hours_per_week, until=asked.until)
+        found.append(OpenNeed(**{each.name: getattr(asked, each.name) for each in fields(AskedNeed)},
+                              path=asked.key, declared=declared, could_fill=counter.could_fill(need)))
     return tuple(sorted(found, key=lambda need: board_order(need, directory.taxonomy)))
 
 
