@@ -39,7 +39,7 @@ TAGLINES = {
 
 
 # The largest exchange file a pool may send unless site.yaml says otherwise (a 100k-profile pool's
-# data/pool.json is about 30 MB).
+# data/pool.json is about 35 MB).
 POOL_MEGABYTES = 40
 # Seconds to wait for a pool to answer or send more (a whole file may take five times that).
 POOL_TIMEOUT = 10
