@@ -485,6 +485,8 @@ def _field_hint(root_schema: dict, where: tuple) -> str:
         return _(DATE_HINT)
     node: Any = root_schema
     for part in key:
+        if isinstance(node, dict) and isinstance(node.get("items"), dict):  # a list of objects: its items' fields
+            node = node["items"]
         node = node.get("properties", {}).get(part) if isinstance(node, dict) else None
         if node is None:
             return ""
