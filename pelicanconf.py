@@ -16,8 +16,11 @@ from joinedup.load.settings import pelican_settings, template_cache  # noqa: E40
 # JOINEDUP_STALE_MONTHS, JOINEDUP_TAKEDOWN_CONTACT, JOINEDUP_ACCENT, JOINEDUP_LOGO.
 globals().update(pelican_settings(os.path.dirname(os.path.abspath(__file__))))
 SITEURL = ""
-# People listed on each page of the directory, skill and region listings.
+# Proposals listed on each page of the proposal, theme and status listings (cards).
 JOINEDUP_PAGE_SIZE = 24
+# People listed on each page of the directory, skill and region listings (a row each, about
+# 400 bytes: a page of 100 weighs about what 24 proposal cards do).
+JOINEDUP_ROWS_PER_PAGE = 100
 # "People who could help" on proposal and group pages: how many people to show for each need.
 JOINEDUP_HELPERS = 5
 

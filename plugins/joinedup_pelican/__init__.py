@@ -88,8 +88,9 @@ def keep_bodies(generators):
         save_memo(state.repository.root, BODIES, state.bodies.kept(item.body for item in items))
 
 
-def site_path(pelican):
-    """``SITEPATH``, the path of SITEURL ('' or '/repo' on a project's GitHub Pages): the links
+def site_settings(pelican):
+    """Templates compiled without their indentation (joinedup.render.rendering.Unindent), and
+    ``SITEPATH``, the path of SITEURL ('' or '/repo' on a project's GitHub Pages): the links
     between the site's own pages start with it, not with the whole address, which every page
     would otherwise repeat dozens of times (benchmarks/README.md, output size). What must be
     absolute (feeds, the sitemap, open data, og:url, the address an "I can help" issue quotes)
@@ -97,10 +98,13 @@ def site_path(pelican):
     from urllib.parse import urlsplit
 
     pelican.settings["SITEPATH"] = urlsplit(pelican.settings.get("SITEURL") or "").path.rstrip("/")
+    from joinedup.render.rendering import with_unindent
+
+    pelican.settings["JINJA_ENVIRONMENT"] = with_unindent(pelican.settings.get("JINJA_ENVIRONMENT", {}))
 
 
 def register():
-    signals.initialized.connect(site_path)
+    signals.initialized.connect(site_settings)
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(use_language)
     signals.all_generators_finalized.connect(keep_bodies)

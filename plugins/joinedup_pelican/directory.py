@@ -84,7 +84,8 @@ class DirectoryGenerator(Generator):
         self.build_state = current_build()
         repository = self.build_state.repository
         self.repository = repository
-        page_size = self.settings.get("JOINEDUP_PAGE_SIZE", 30)
+        page_size = self.settings.get("JOINEDUP_PAGE_SIZE", 24)
+        rows_per_page = self.settings.get("JOINEDUP_ROWS_PER_PAGE", 100)
         names = theme_globals(repository, self.settings)
         # Each proposal's breadth of support: its page, the listings and the feed broadest first.
         self.support = supports(repository.agenda, repository.directory)
@@ -104,7 +105,7 @@ class DirectoryGenerator(Generator):
             self.insights = insights(repository.directory, repository.agenda, repository.build_date,
                                      needs=tuple(need for need in self.needs if not need.home))
             could_help = where_to_help(self.needs, candidates, repository.build_date, NEEDS_ON_PROFILE)
-            return (plan_directory(repository.directory, page_size, repository.agenda, self.needs, could_help)
+            return (plan_directory(repository.directory, rows_per_page, repository.agenda, self.needs, could_help)
                     + plan_needs(self.needs)
                     + plan_agenda(repository.agenda, repository.taxonomy, page_size, directory=repository.directory,
                                   support=self.support)

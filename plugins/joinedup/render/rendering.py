@@ -15,10 +15,37 @@ objects have many optional ones), stay lenient as Jinja's default.
 from __future__ import annotations
 
 import os
+import re
 from typing import Callable, Mapping
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, Undefined
+from jinja2.ext import Extension
 from jinja2.utils import missing
+
+UNINDENT = "joinedup.render.rendering.Unindent"
+
+
+class Unindent(Extension):
+    """Templates are indented for their readers, not for the pages: the indentation before a
+    line's first tag or template tag is dropped when a template is compiled, so it costs no
+    time per page and no byte on it (about 430 bytes of every profile page: 43 MB at 100,000
+    profiles). A line of text keeps its indentation (it may continue a sentence), and so does
+    every line inside ``{% trans %}``, whose text is the message translated, and ``<pre>`` and
+    ``<textarea>``, whose white space shows."""
+
+    _KEPT_OPEN = re.compile(r"{%-?\s*trans\b|<(pre|textarea)\b")
+    _KEPT_CLOSE = re.compile(r"{%-?\s*endtrans\b|</(pre|textarea)>")
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        lines, kept = [], 0
+        for line in source.split("\n"):
+            stripped = line.lstrip(" \t")
+            if not kept and stripped[:1] in ("<", "{"):
+                line = stripped
+            kept += len(self._KEPT_OPEN.findall(line)) - len(self._KEPT_CLOSE.findall(line))
+            kept = max(kept, 0)
+            lines.append(line)
+        return "\n".join(lines)
 
 
 class NamedUndefined(Undefined):
@@ -60,7 +87,7 @@ def page_environment(templates: list[str], theme: str, simple: str, settings: Ma
     """
     from joinedup.core.i18n import install_template_gettext
 
-    options = dict(settings.get("JINJA_ENVIRONMENT", {}))
+    options = with_unindent(settings.get("JINJA_ENVIRONMENT", {}))
     if "undefined" in options:
         raise TypeError("JINJA_ENVIRONMENT may not set 'undefined': pages render with NamedUndefined")
     simple_loader = FileSystemLoader(simple)
@@ -78,6 +105,15 @@ def page_environment(templates: list[str], theme: str, simple: str, settings: Ma
     env.tests.update(settings.get("JINJA_TESTS", {}))
     install_template_gettext(env, language)
     return env
+
+
+def with_unindent(options: Mapping) -> dict:
+    """JINJA_ENVIRONMENT's options with :class:`Unindent` among the extensions (Pelican's
+    environment gets them from joinedup_pelican's ``initialized`` signal, so every page is made alike)."""
+    extensions = list(options.get("extensions", ()))
+    if UNINDENT not in extensions and Unindent not in extensions:
+        extensions.append(UNINDENT)
+    return {**options, "extensions": extensions}
 
 
 def render_page(env: Environment, site_context: Mapping, template: str, context: Mapping, url: str,
