@@ -19,7 +19,7 @@ sys.path.insert(0, str(HERE / "plugins"))
 import click  # noqa: E402
 
 from joinedup.core.problems import ProblemsFound, has_errors  # noqa: E402
-from joinedup_cli import contribute, find, insights, pools  # noqa: E402
+from joinedup_cli import carrying, contribute, find, insights, pools  # noqa: E402
 from joinedup_cli.reporting import report, speak_site_language  # noqa: E402
 
 
@@ -255,10 +255,10 @@ def _serve_build(root: Path, output_path: Path) -> None:
                % {"count": result.pages, "seconds": format_seconds(result.seconds)})
 
 
-# --- init, new, owners, search, match, insights and pools (plugins/joinedup_cli) --------------------------
+# --- init, new, owners, search, match, insights, pools and cache (plugins/joinedup_cli) ------------------
 
 for command in (contribute.init, contribute.new, contribute.owners, find.search, find.match, insights.insights,
-                pools.pools):
+                pools.pools, carrying.cache):
     cli.add_command(command)
 
 

@@ -115,6 +115,7 @@ TEMPLATE_ERROR = _code("JU504", "template-error")
 # Pools: the other Joined Up sites a site draws on (site.yaml's pools).
 POOL_UNAVAILABLE = _code("JU600", "pool-unavailable", WARNING)
 POOL_RECORD_REFUSED = _code("JU601", "pool-record-refused", WARNING)
+CACHE_REFUSED = _code("JU610", "cache-refused", WARNING)
 
 
 @dataclass(frozen=True, order=True)
