@@ -80,7 +80,8 @@ def could_help_renderer(head_template: str):
     whole ``<section>``: the ``needs`` shown (:class:`joinedup.match.where_to_help.NeedToHelp`,
     best first) of ``total`` they match, each card with the need's head (``head_template``,
     what it asks and who asked, rendered once per build and need, by its key), this person's
-    score, and their reasons (``reasons_list``).
+    score, and the reasons not fully met (``reasons_list``): a partial or missed skill, hours,
+    place or date, and a profile not updated for long.
 
     Written here rather than in the template: a directory of 10,000 people has up to 30,000
     of these cards, and the template's calls (a loop, a plural, half a dozen translations and
@@ -102,7 +103,7 @@ def could_help_renderer(head_template: str):
     def could_help_section(context, person, needs, total: int) -> Markup:
         reasons_list = context["reasons_list"]
         name = person.name
-        label = escape(_("Why %(name)s matches")) % {"name": name}
+        label = escape(_("What does not fully match"))
         heading = escape(_("Where you could help"))
         parts = ['<section aria-labelledby="could-help-heading" class="could-help">\n'
                  f'    <h2 id="could-help-heading">{heading}</h2>\n    <p>',
@@ -116,10 +117,13 @@ def could_help_renderer(head_template: str):
             badge = badges.get(need.score)
             if badge is None:
                 badge = badges[need.score] = escape(_("Match: %(score)s of 100") % {"score": format_number(need.score)})
+            # Only what does not fully match: the met reasons restate the card (its skills,
+            # hours and place) and the person's own profile, about 1 KB of every profile page.
+            short = tuple(reason for reason in need.reasons if reason.met is not True)
             cards.append(f'<li class="card need-card" data-need="{escape(asked.key)}" data-score="{need.score}">\n'
                          f'{heads(context, head_template, need=asked)}\n'
                          f'<p class="meta"><span class="badge badge-now">{badge}</span></p>\n'
-                         f'{reasons_list(need.reasons, label)}\n</li>')
+                         + (f'{reasons_list(short, label)}\n' if short else '') + '</li>')
         parts.append("\n".join(cards))
         shown = len(needs)
         end = closing.get((shown, total))
