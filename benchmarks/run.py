@@ -4,12 +4,16 @@
     python benchmarks/run.py 10000 --proposals 1000
     python benchmarks/run.py 1000 10000 --runs 3
 
+Every build is what the deploy runs (``build --publish``, for https://national.example.org).
 For each size N: generates benchmarks/repos/<N>k with generate.py (once; N/100 proposals unless
 --proposals), copies the current theme and settings into it, then measures, one after the other:
 
 * a full build from nothing (no cache, no previous output), alternating with plain Pelican
   (below) when --runs-full is above 1,
-* a rebuild after editing one profile's headline, and a rebuild after no change,
+* a rebuild after editing one profile's headline, a rebuild after a commit that changed one
+  profile's headline (the commits are undone at the end), and a rebuild after no change,
+* the size of the site built: the bytes of its files (what a host stores and serves) and of
+  the tar the Pages deploy uploads (512-byte headers and blocks: a small file costs 1 KB more),
 * ``check`` of everything and of the one edited file,
 * plain Pelican rendering as many Markdown articles as our build wrote HTML pages (the baseline),
 
@@ -58,6 +62,8 @@ TASKS = HERE.parent / "tasks.py"
 ENVIRONMENT = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 ENVIRONMENT["SOURCE_DATE_EPOCH"] = "1795392000"
 ENVIRONMENT.pop("CI", None)
+# Built as the deploy builds (--publish), for a public address as long as a real one.
+ENVIRONMENT["JOINEDUP_SITEURL"] = "https://national.example.org"
 
 
 def _tree(root: int) -> list[int]:
@@ -146,6 +152,18 @@ def empty_trash() -> None:
         shutil.rmtree(TRASH)
 
 
+def site_megabytes(output: Path) -> tuple[float, float]:
+    """The bytes of every file under ``output``, and of a tar of it (GitHub Pages' artifact), in MB."""
+    files = archive = 1024  # the tar's two closing blocks
+    for parent, folders, names in os.walk(output):
+        archive += 512
+        for name in names:
+            size = os.lstat(os.path.join(parent, name)).st_size
+            files += size
+            archive += 512 + -(-size // 512) * 512
+    return files / 1e6, archive / 1e6
+
+
 def best(command, cwd, runs, before=None) -> tuple[float, float]:
     results = []
     for _ in range(runs):
@@ -207,7 +225,7 @@ def main(argv=None):
             set_aside(output, cache_dir(repo))
             victim.write_text(original)
 
-        build = [sys.executable, TASKS, "--root", repo, "build", "--output", output]
+        build = [sys.executable, TASKS, "--root", repo, "build", "--publish", "--output", output]
         pelican = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "output"]
         # Our full build and plain Pelican alternate (ours, Pelican, ours, Pelican...), so that
         # the machine's speed, which drifts by a third over minutes, falls on both alike.
@@ -230,27 +248,38 @@ def main(argv=None):
         def edit_one():
             victim.write_text(original.replace("headline: ", f"headline: Edited {next(edits)} ", 1))
 
+        site_mb, archive_mb = site_megabytes(output)
         rebuild, rebuild_mb = best(build, repo, args.runs, edit_one)
         unchanged, _ = best(build, repo, args.runs)
+        head = subprocess.run(["git", "-C", repo, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+
+        def commit_one():
+            edit_one()
+            subprocess.run(["git", "-C", repo, "commit", "-qm", "One headline", "--", victim.relative_to(repo)],
+                           check=True, env={**os.environ, "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "b@example.org",
+                                            "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "b@example.org"})
+
+        committed, committed_mb = best(build, repo, args.runs, commit_one)
+        subprocess.run(["git", "-C", repo, "reset", "-q", "--hard", head], check=True)
         check, check_mb = best([sys.executable, TASKS, "--root", repo, "check"], repo, args.runs)
         check_one, _ = best([sys.executable, TASKS, "--root", repo, "check", victim.relative_to(repo)], repo, args.runs)
         victim.write_text(original)
-        plain = plain_mb = None
-        if plains:
-            plain, plain_mb = min(m.seconds for m in plains), max(m.mb for m in plains)
-        rows.append((size, proposals, pages, full, full_mb, rebuild, rebuild_mb, unchanged, check, check_mb, check_one,
-                     plain, plain_mb))
+        plain = min(m.seconds for m in plains) if plains else None
+        rows.append((size, proposals, pages, site_mb, archive_mb, full, max(full_mb, rebuild_mb, committed_mb, check_mb),
+                     rebuild,
+                     committed, unchanged, check, check_one, plain))
         print(f"{size:,} profiles done", file=sys.stderr, flush=True)
 
-    print("| profiles | proposals | pages | full build (s) | peak MB | rebuild, 1 edit (s) | rebuild, no change (s) "
-          "| check (s) | check 1 file (s) | plain Pelican (s) | build ÷ Pelican | rebuild ÷ build |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for (size, proposals, pages, full, full_mb, rebuild, rebuild_mb, unchanged, check, check_mb, check_one,
-         plain, plain_mb) in rows:
+    print("| profiles | proposals | pages | site MB | Pages tar MB | full build (s) | peak MB | rebuild, 1 edit (s) "
+          "| rebuild, 1 commit (s) | rebuild, no change (s) | check (s) | check 1 file (s) | plain Pelican (s) "
+          "| build ÷ Pelican |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for (size, proposals, pages, site_mb, archive_mb, full, peak, rebuild, committed, unchanged, check, check_one,
+         plain) in rows:
         ratio = f"{full / plain:.2f}" if plain else "-"
-        print(f"| {size:,} | {proposals:,} | {pages:,} | {full:.1f} | {max(full_mb, rebuild_mb):.0f} | {rebuild:.1f} "
-              f"| {unchanged:.1f} | {check:.2f} | {check_one:.2f} | {f'{plain:.1f}' if plain else '-'} | {ratio} "
-              f"| {rebuild / full:.2f} |")
+        print(f"| {size:,} | {proposals:,} | {pages:,} | {site_mb:,.0f} | {archive_mb:,.0f} | {full:.1f} | {peak:.0f} "
+              f"| {rebuild:.1f} | {committed:.1f} | {unchanged:.1f} | {check:.2f} | {check_one:.2f} "
+              f"| {f'{plain:.1f}' if plain else '-'} | {ratio} |")
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f} (2 cores, shared)")
     empty_trash()
 

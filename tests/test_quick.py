@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from conftest import SiteRepo, profile_text
-from content_fixtures import group_text, make_history_site, proposal_text
+from content_fixtures import commit_all, group_text, make_history_site, proposal_text
 from test_incremental import site_files
 
 QUICK = "Quick rebuild"
@@ -134,6 +134,47 @@ def test_an_edit_to_endorsements_or_an_endorsers_region_builds_in_full_with_the_
     assert QUICK not in said, said
     assert says in (site.root / f"output/proposals/{proposal}/index.html").read_text()
     assert_same_site(site, tmp_path)
+
+
+WHO = {"name": "Pat Merger", "email": "pat@example.org"}
+
+
+def test_commits_that_change_only_profiles_rebuild_quickly_and_publish_what_a_full_build_does(movement, tmp_path):
+    """After ``git pull`` or a commit, the pages of the profiles committed are rendered again,
+    with the day of each one's last commit ("updated ...", the data files), not the whole site."""
+    site = movement
+    ana = {"endorses": "[a-bus-network]", "skills": "\n  - photography\n  - social-media"}
+    commit_all(site.root, "The rest of the movement", date="2026-11-01T12:00:00", **WHO)
+    assert QUICK not in build(site)  # proposals were committed: their history is on the pages
+    output = site.root / "output"
+    untouched = (output / "people/dee-khan/index.html").stat()
+
+    # A merged pull request: Ana's new headline arrives with its commit.
+    site.profile("ana-lopez", **ana, headline="Photographer of bus stations")
+    commit_all(site.root, "Ana's new headline", date="2026-11-10T12:00:00", **WHO)
+    said = build(site)
+    assert f"{QUICK}: 1 edited profile(s)" in said, said
+    page = re.sub(r"<[^>]+>", "", (output / "proposals/bus-franchising/index.html").read_text())
+    assert "Photographer of bus stations" in page and "updated 10 November 2026" in page, page[page.find("Ana"):page.find("Ana")+1500]
+    assert '"id":"ana-lopez"' in (output / "data/pool.json").read_text()
+    assert '"updated":"2026-11-10"' in (output / "data/pool.json").read_text()
+    assert (output / "people/dee-khan/index.html").stat().st_mtime_ns == untouched.st_mtime_ns
+    assert_same_site(site, tmp_path, "fresh-1")
+
+    # An edit built, then committed: the file is as built, only its day moves.
+    site.profile("ana-lopez", **ana, headline="Photographer of bus stops")
+    assert QUICK in build(site)
+    commit_all(site.root, "Stops, not stations", date="2026-11-15T12:00:00", **WHO)
+    said = build(site)
+    assert QUICK in said, said
+    assert "updated 15 November 2026" in re.sub(r"<[^>]+>", "", (output / "proposals/bus-franchising/index.html").read_text())
+    assert_same_site(site, tmp_path, "fresh-2")
+
+    # A commit that touches a proposal: its history is on the pages, so the build is full.
+    site.write("content/proposals/free-buses.md", proposal_text(title="Free buses for all under-26s"))
+    commit_all(site.root, "Under-26s", date="2026-11-16T12:00:00", **WHO)
+    assert QUICK not in build(site)
+    assert_same_site(site, tmp_path, "fresh-3")
 
 
 def test_a_new_profile_a_changed_template_or_proposal_builds_in_full(movement, tmp_path):

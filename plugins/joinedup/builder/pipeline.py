@@ -153,8 +153,8 @@ def build(root: Path, output_path: Path, *, publish: bool = False, progress=None
     finish_publishing(Path(output_path))
     pooled = take_from_pools(root, day)
     # Taken before anything is read: an edit made during this build makes the next one full.
-    key, profiles = quick.world(root, output_path, settings_file, day, pooled.digest)
-    quickly = rebuild_quickly(root, output_path, settings_file, key, profiles, day, quick_failed)
+    key, profiles, head = quick.world(root, output_path, settings_file, day, pooled.digest)
+    quickly = rebuild_quickly(root, output_path, settings_file, key, profiles, head, day, quick_failed)
     if quickly is not None:
         pages, edited, rerendered = quickly
         return BuildResult(pages, time.perf_counter() - started, pooled.fetch_problems, edited=edited,
@@ -162,7 +162,7 @@ def build(root: Path, output_path: Path, *, publish: bool = False, progress=None
 
     with collector_paused(then_freeze=last):
         repository, warnings = load(root, day, pooled)                               # 1-3
-        recorder = recorder_for(root, output_path, settings_file, key, repository)
+        recorder = recorder_for(root, output_path, settings_file, key, head, repository)
         try:
             with staged(output_path) as stage:
                 state = BuildState(repository, stage.previous_output, recorder, stage.browser_index, progress)
@@ -179,7 +179,7 @@ def build(root: Path, output_path: Path, *, publish: bool = False, progress=None
                        stage.browser_index.seconds)
 
 
-def rebuild_quickly(root: Path, output_path: Path, settings_file: str, key: str, profiles: dict, day,
+def rebuild_quickly(root: Path, output_path: Path, settings_file: str, key: str, profiles: dict, head: str, day,
                     quick_failed=None) -> tuple[int, int, int] | None:
     """When only what some profiles show changed since the last build (a headline, a bio): render
     the pages showing them again from what that build recorded (joinedup.builder.quick), without loading
@@ -188,7 +188,7 @@ def rebuild_quickly(root: Path, output_path: Path, settings_file: str, key: str,
     from joinedup.builder import quick
 
     try:
-        return quick.rebuild(root, output_path, settings_file, key, profiles, day)
+        return quick.rebuild(root, output_path, settings_file, key, profiles, head, day)
     except quick.Refused as reason:
         log.debug("full build: %s", reason)
     except Exception as error:  # a fault of ours, not of the content: the full build is always right
@@ -239,13 +239,13 @@ def load(root: Path, day, pooled=None) -> tuple[object, tuple[P.Problem, ...]]:
     return repository, warnings
 
 
-def recorder_for(root: Path, output_path: Path, settings_file: str, key: str, repository):
+def recorder_for(root: Path, output_path: Path, settings_file: str, key: str, head: str, repository):
     """A joinedup.builder.quick.Recorder for this build, or None on a directory too big to record
     (quick.RECORD_UP_TO), whose last state is then forgotten."""
     from joinedup.builder import quick
 
     if len(repository.directory.volunteers) <= quick.RECORD_UP_TO:
-        return quick.Recorder(root, output_path, settings_file, key)
+        return quick.Recorder(root, output_path, settings_file, key, head)
     quick.forget(root)
     return None
 

@@ -25,6 +25,7 @@ the caller runs the full build, which also records the next quick rebuild's stat
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import io
 import os
@@ -33,6 +34,7 @@ import re
 import shutil
 import sqlite3
 import stat
+import subprocess
 import sys
 import time
 from array import array
@@ -41,7 +43,7 @@ from pathlib import Path
 from joinedup.core.buildcache import ProfileCache, cache_dir, cache_loadable, lstat_signature, safe_loads
 from joinedup.core.model import Group, Proposal, Volunteer
 
-VERSION = 2
+VERSION = 3
 DATABASE = f"quick-{VERSION}.sqlite"  # a new version starts a new file
 # The fields of a profile an edit may change for a quick rebuild: they show on the pages
 # showing the person, in search's words and cards and in the open data, and change no listing,
@@ -67,14 +69,15 @@ class Refused(Exception):
 # --- What the site was built from --------------------------------------------------------------
 
 
-def world(root: Path, output: Path, settings_file: str, build_date, pooled: str = "") -> tuple[str, dict[str, tuple]]:
-    """A hash of everything a build reads but the profiles' contents, and each profile's
-    lstat signature (by path relative to ``root``).
+def world(root: Path, output: Path, settings_file: str, build_date, pooled: str = "") -> tuple[str, dict[str, tuple], str]:
+    """A hash of everything a build reads but the profiles' contents and git's history, each
+    profile's lstat signature (by path relative to ``root``), and git's HEAD.
 
     Covered: every file under content/, data/, themes/, plugins/ and volunteers/ (but the
-    profiles) and at the top of the repository, by lstat; the code of this library; git's
-    HEAD; the build day; the settings file and output folder; the installed packages (their
-    dist-info names hold their versions); the JOINEDUP_ environment variables.
+    profiles) and at the top of the repository, by lstat; the code of this library; the build
+    day; the settings file and output folder; the installed packages (their dist-info names
+    hold their versions); the JOINEDUP_ environment variables. Not HEAD: a rebuild after
+    commits that changed only profiles is quick too (:func:`_commits_since`).
     """
     digest = hashlib.blake2b(digest_size=16)
     profiles: dict[str, tuple] = {}
@@ -120,10 +123,47 @@ def world(root: Path, output: Path, settings_file: str, build_date, pooled: str 
         digest.update(os.urandom(16))
     from joinedup.core.freshness import head_commit
 
-    digest.update(repr((sorted(profiles), head_commit(root), build_date.isoformat(), settings_file, pooled,
+    digest.update(repr((sorted(profiles), build_date.isoformat(), settings_file, pooled,
                         os.path.realpath(output), sys.version, _packages(),
                         sorted((k, v) for k, v in os.environ.items() if k.startswith("JOINEDUP_")))).encode())
-    return digest.hexdigest(), profiles
+    return digest.hexdigest(), profiles, head_commit(root)
+
+
+def _commits_since(root: Path, last: str | None, head: str, profiles: dict) -> dict[str, dt.date]:
+    """The profiles (``profiles``: path → row) committed after ``last`` up to ``head``, each with
+    the day of its newest commit there: what the full build reads of git for them
+    (joinedup.core.freshness.last_commit_dates, the same log of volunteers/), from the commits
+    since rather than from the whole history again.
+
+    Raises :class:`Refused` when ``last`` is not an ancestor of ``head`` (a rebase, another
+    branch: any file's history may differ), when a commit since touched content/ (revision
+    histories are on the pages), or a file of volunteers/ that is not a profile the last build had."""
+    if not last or not head:
+        raise Refused("no commit to compare with")
+    git = ["git", "-c", "core.quotepath=off"]
+
+    def run(*args: str) -> str:
+        return subprocess.run([*git, *args], cwd=root, capture_output=True, text=True, encoding="utf-8",
+                              timeout=60, check=True).stdout
+
+    try:
+        if subprocess.run([*git, "merge-base", "--is-ancestor", last, head], cwd=root, capture_output=True,
+                          timeout=60).returncode != 0:
+            raise Refused("the last build's commit is not behind HEAD")
+        if run("log", "-n", "1", "--format=%H", "--relative", f"{last}..{head}", "--", "content").strip():
+            raise Refused("content was committed: its history is on the pages")
+        log = run("log", "--format=%x00%cs", "--name-only", "--no-renames", "--relative", f"{last}..{head}",
+                  "--", "volunteers")
+    except (OSError, subprocess.SubprocessError) as error:
+        raise Refused(f"git: {error}") from None
+    days: dict[str, dt.date] = {}
+    for entry in log.split("\0")[1:]:
+        day, _, names = entry.partition("\n")
+        for name in filter(None, names.split("\n")):
+            if name not in profiles:
+                raise Refused(f"{name} was committed and is not a profile of the last build")
+            days.setdefault(name, dt.date.fromisoformat(day.strip()))
+    return days
 
 
 def _packages() -> list[str]:
@@ -150,6 +190,9 @@ class _ContextPickler(pickle.Pickler):
         self.people: set[str] = set()
         self.pinned: set[str] = set()
         self.candidate = _Candidate()
+        from joinedup.match.matching import Match
+
+        self.match = Match
 
     def reducer_override(self, value):
         kind = type(value)
@@ -160,6 +203,9 @@ class _ContextPickler(pickle.Pickler):
             return _referred, ("p", value.slug)
         if kind is Group:
             return _referred, ("g", value.slug)
+        if kind is self.match:
+            # Its reasons follow its candidate's day of last commit (_match_of).
+            return _match_of, (value.candidate, value.score, value.reasons)
         if kind is self.candidate:
             self.people.add(value.id)
             volunteer = self.volunteers.get(value.id)
@@ -176,6 +222,15 @@ _resolve: list = []
 @cache_loadable
 def _referred(*reference):
     return _resolve[-1](reference)
+
+
+@cache_loadable
+def _match_of(candidate, score, reasons):
+    """A match as recorded, its "updated ..." reason saying its candidate's day (a profile
+    committed since the record, its freshness the same: the score and ranking are too)."""
+    from joinedup.match.matching import Match, with_updated
+
+    return Match(candidate, score, with_updated(reasons, candidate.updated))
 
 
 def _Candidate():
@@ -237,8 +292,8 @@ class _MenuPage:
 class Recorder:
     """Collects during a full build what the next quick rebuild needs, and saves it."""
 
-    def __init__(self, root: Path, output: Path, settings_file: str, key: str):
-        self.output, self.settings_file, self.key = output, settings_file, key
+    def __init__(self, root: Path, output: Path, settings_file: str, key: str, head: str = ""):
+        self.output, self.settings_file, self.key, self.head = output, settings_file, key, head
         self.pages: list[tuple[str, str, str]] = []        # (save_as, template, url) of every planned page
         self.recorded = bytearray()                           # 1 for each page whose context was added
         self.shown: dict[str, array] = {}                     # person -> recorded pages showing them
@@ -279,7 +334,10 @@ class Recorder:
             simple=simple,
             environment=environment_signature(env),
         )
-        self.confirmations = {v.id: names["confirmation"](v) for v in generator.repository.directory.volunteers.values()}
+        # Each person's "last confirmed" label and the day of their profile's last commit.
+        dates = names["people_who_could_help"].dates
+        self.confirmations = {v.id: (names["confirmation"](v), dates.get(v.path))
+                              for v in generator.repository.directory.volunteers.values()}
 
     def add(self, records) -> None:
         """Keep pages' contexts, ``(index in the plan, pickled context, people on it, people
@@ -341,7 +399,8 @@ class Recorder:
             self.prepare(repository)
             if self.prepared:
                 self.meta.update(
-                    version=VERSION, world=self.key, salt=repository.profile_salt, settings_file=self.settings_file,
+                    version=VERSION, world=self.key, head=self.head, salt=repository.profile_salt,
+                    settings_file=self.settings_file,
                     count=len(repository.directory.volunteers), pinned=self.pinned,
                     manifest=_manifest_signature(self.output),
                 )
@@ -502,7 +561,8 @@ class _NotHere:
     __hash__ = None
 
 
-def rebuild(root: Path, output: Path, settings_file: str, key: str, profiles: dict, build_date) -> tuple[int, int, int]:
+def rebuild(root: Path, output: Path, settings_file: str, key: str, profiles: dict, head: str,
+            build_date) -> tuple[int, int, int]:
     """Update the site at ``output`` for the profiles changed since the last build; returns the
     numbers of HTML pages of the site, of profiles changed and of pages rendered. Raises :class:`Refused` when the
     change needs a full build; then nothing was written."""
@@ -512,12 +572,13 @@ def rebuild(root: Path, output: Path, settings_file: str, key: str, profiles: di
     if db is None:
         raise Refused("no state of the last build")
     try:
-        return _rebuild(db, root, output, settings_file, key, profiles, build_date)
+        return _rebuild(db, root, output, settings_file, key, profiles, head, build_date)
     finally:
         db.close()
 
 
-def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profiles: dict, build_date) -> tuple[int, int, int]:
+def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profiles: dict, head: str,
+             build_date) -> tuple[int, int, int]:
     from joinedup.builder.output import read_manifest
 
     meta = _read_meta(db)
@@ -535,8 +596,10 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
     if len(rows) != len(profiles) or rows.keys() != profiles.keys():
         raise Refused("profiles were added or removed")
     touched = [path for path, signature in profiles.items() if _pack(signature) != rows[path][2] or rows[path][2] is None]
-    if len(touched) > MAX_CHANGED:
-        raise Refused(f"{len(touched)} profiles changed")
+    # Commits since the last build: the profiles they touched, with the day of each one's newest commit.
+    committed = {} if meta.get("head") == head else _commits_since(root, meta.get("head"), head, rows)
+    if len(set(touched) | committed.keys()) > MAX_CHANGED:
+        raise Refused(f"{len(set(touched) | committed.keys())} profiles changed")
     manifest = read_manifest(output)
     if not manifest.get("files"):
         raise Refused("the site has no manifest")
@@ -558,7 +621,7 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
     from joinedup.render.rendering import CannotUpdate
 
     taxonomy = None
-    loaded: dict[str, tuple] = {}  # id -> (volunteer, label, digest)
+    loaded: dict[str, tuple] = {}  # id -> (volunteer, label, digest, day of the profile's last commit)
 
     def person(id: str):
         found = loaded.get(id)
@@ -566,8 +629,33 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
             row = db.execute("SELECT volunteer, label, digest FROM people WHERE id = ?", (id,)).fetchone()
             if row is None:
                 raise Refused(f"no record of {id}")
-            found = loaded[id] = (safe_loads(row[0]), safe_loads(row[1]), row[2])
+            label, day = safe_loads(row[1])
+            found = loaded[id] = (safe_loads(row[0]), label, row[2], day)
         return found[0]
+
+    # A profile committed since: the day of its last commit moves. Quick only when that changes
+    # no score and no label ("not confirmed since"), so no ranking and no listing: then the
+    # pages showing the person say the new day ("updated ...") and the data files hold it.
+    dated: dict[str, dt.date | None] = {}
+    if committed:
+        from joinedup.match.matching import freshness_level
+        from joinedup.render.labels import confirmation_label
+
+        stale_months = meta.get("context", {}).get("JOINEDUP_STALE_MONTHS")
+        stale_months = safe_loads(stale_months) if stale_months is not None else 12
+        for path, day in committed.items():
+            id = rows[path][0]
+            person(id)
+            _, label, _, before = loaded[id]
+            if day == before:
+                continue
+            if freshness_level(day, build_date) != freshness_level(before, build_date):
+                raise Refused(f"{path}: committed, its freshness changes a score")
+            if confirmation_label(day, build_date, stale_months) != label:
+                raise Refused(f"{path}: committed, its 'last confirmed' label changes")
+            dated[id] = day
+            volunteer, label, digest, _ = loaded[id]
+            loaded[id] = (volunteer, label, digest, day)
 
     changed: list[tuple[str, Volunteer, Volunteer, bytes, tuple | None]] = []
     signatures: dict[str, tuple | None] = {}
@@ -598,11 +686,16 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
         changed.append((path, old, volunteer, new_digest, signature))
 
     pages: dict[str, tuple[str, str, dict]] = {}
-    if changed:
+    if changed or dated:
+        if taxonomy is None:
+            taxonomy, problems = load_taxonomy(root)
+            if problems:
+                raise Refused("the taxonomy has problems")
         for _, old, volunteer, digest, _ in changed:
-            loaded[volunteer.id] = (volunteer, loaded[old.id][1], digest)
-        names = {name for _, old, _, _, _ in changed
-                 for name in (db.execute("SELECT pages FROM people WHERE id = ?", (old.id,)).fetchone()[0] or "").split("\n")
+            loaded[volunteer.id] = (volunteer, loaded[old.id][1], digest, loaded[old.id][3])
+        shown = {old.id for _, old, _, _, _ in changed} | dated.keys()
+        names = {name for id in shown
+                 for name in (db.execute("SELECT pages FROM people WHERE id = ?", (id,)).fetchone()[0] or "").split("\n")
                  if name}
         candidates: dict = {}
 
@@ -613,7 +706,8 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
             if kind == "c":
                 found = candidates.get(reference[1:])
                 if found is None:
-                    found = candidates[reference[1:]] = _Candidate().of(person(reference[1]), reference[2])
+                    updated = dated.get(reference[1], reference[2])
+                    found = candidates[reference[1:]] = _Candidate().of(person(reference[1]), updated)
                 return found
             found = items.get(reference)
             if found is None:
@@ -629,7 +723,15 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
             for save_as in sorted(names):
                 template, url, blob = db.execute("SELECT template, url, context FROM pages WHERE save_as = ?",
                                                  (save_as,)).fetchone()
-                pages[save_as] = (template, url, safe_loads(blob))
+                context = safe_loads(blob)
+                shown = getattr(context.get("person"), "id", None)
+                if shown in dated and context.get("could_help"):  # where they could help: the new day in its reasons
+                    from joinedup.match.matching import with_updated
+
+                    context["could_help"] = type(context["could_help"])(
+                        dataclasses.replace(need, reasons=with_updated(need.reasons, dated[shown]))
+                        for need in context["could_help"])
+                pages[save_as] = (template, url, context)
         finally:
             _resolve.pop()
         # A page whose fingerprint is unchanged is kept (a person among "people who could
@@ -638,10 +740,12 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
         pages = {name: page for name, page in pages.items() if manifest["pages"].get(name) != fingerprints[name]}
         rendered = _render(root, output, meta, taxonomy, build_date, pages, loaded)
         try:
+            edits = [(old, volunteer) for _, old, volunteer, _, _ in changed]
+            edits += [(person(id), person(id)) for id in dated.keys() - {old.id for old, _ in edits}]
             facets = update_facets(output, [(db.execute("SELECT position FROM people WHERE id = ?", (old.id,)).fetchone()[0],
-                                             old, volunteer) for _, old, volunteer, _, _ in changed],
+                                             old, volunteer, loaded[old.id][3]) for old, volunteer in edits],
                                    taxonomy, build_date, meta["count"])
-            data = update_people(output, [(old, volunteer) for _, old, volunteer, _, _ in changed])
+            data = update_people(output, [(old, volunteer, loaded[old.id][3]) for old, volunteer in edits])
         except CannotUpdate as reason:
             raise Refused(str(reason)) from None
     else:
@@ -682,11 +786,16 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
         for path, old, volunteer, digest, _ in changed:
             db.execute("UPDATE people SET digest = ?, volunteer = ?, stamp = NULL WHERE id = ?",
                        (digest, pickle.dumps(volunteer, protocol=5), volunteer.id))
+        for id, day in dated.items():
+            db.execute("UPDATE people SET label = ?, stamp = NULL WHERE id = ?",
+                       (pickle.dumps((loaded[id][1], day), protocol=5), id))
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('head', ?)", (pickle.dumps(head, protocol=5),))
         for path, signature in signatures.items():
             db.execute("UPDATE people SET signature = ? WHERE path = ?", (_pack(signature), path))
         db.execute("INSERT OR REPLACE INTO meta VALUES ('manifest', ?)",
                    (pickle.dumps(_manifest_signature(output), protocol=5),))
-    return sum(1 for name in files if name.endswith(".html")), len(changed), len(rendered)
+    edited = {volunteer.id for _, _, volunteer, _, _ in changed} | dated.keys()
+    return sum(1 for name in files if name.endswith(".html")), len(edited), len(rendered)
 
 
 def _render(root: Path, output: Path, meta: dict, taxonomy, build_date, pages: dict, loaded: dict) -> dict[str, bytes]:
@@ -723,5 +832,5 @@ def _render(root: Path, output: Path, meta: dict, taxonomy, build_date, pages: d
 def _fingerprints(shared: str, pages: dict, loaded: dict) -> dict[str, str]:
     from joinedup.core.buildcache import PageFingerprints
 
-    hashes = PageFingerprints(shared, ((volunteer, digest) for volunteer, _, digest in loaded.values()))
+    hashes = PageFingerprints(shared, ((volunteer, digest) for volunteer, _, digest, _ in loaded.values()))
     return {save_as: hashes.page(template, context) for save_as, (template, _, context) in pages.items()}

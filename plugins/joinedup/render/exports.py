@@ -300,9 +300,9 @@ _POOL_START = '{"id":%s,"name":'
 def update_people(site, changes) -> dict[str, bytes]:
     """data/people.json, data/people.csv and data/pool.json of the site at ``site`` (written by
     :func:`open_data` and :func:`pool_people`) with the records and rows of ``changes``,
-    ``(person before, person after)``, replaced: ``{output path: bytes}``; nothing is written
-    here. Only what a person shows may have changed (their proposals, endorsements and last
-    change in git are kept from the record). Raises CannotUpdate when a file does not hold the
+    ``(person before, person after, day of the profile's last commit)``, replaced: ``{output
+    path: bytes}``; nothing is written here. Only what a person shows and that day may have
+    changed (their proposals and endorsements are kept from the record). Raises CannotUpdate when a file does not hold the
     person as those functions write them."""
     from pathlib import Path
 
@@ -312,7 +312,7 @@ def update_people(site, changes) -> dict[str, bytes]:
     pool = (Path(site) / POOL_JSON).read_bytes().decode("utf-8")
     table = (Path(site) / PEOPLE_CSV).read_bytes().decode("utf-8")
     decoder = json.JSONDecoder()
-    for old, volunteer in changes:
+    for old, volunteer, updated in changes:
         start = people.find(_RECORD_START % json.dumps(old.id, ensure_ascii=False))
         if start < 1 or people[start - 1] not in "[,":
             raise CannotUpdate(f"{old.id} is not in {PEOPLE_JSON}")
@@ -327,11 +327,11 @@ def update_people(site, changes) -> dict[str, bytes]:
         if at < 0 or table.find("\r\n" + old_row, at + 1) >= 0:
             raise CannotUpdate(f"{old.id}'s row in {PEOPLE_CSV} is not what the build writes")
         table = table[: at + 2] + new_row + table[at + 2 + len(old_row):]
-        pool = _replace_pool_record(pool, old, volunteer, decoder)
+        pool = _replace_pool_record(pool, old, volunteer, updated.isoformat() if updated else None, decoder)
     return {PEOPLE_JSON: people.encode("utf-8"), PEOPLE_CSV: table.encode("utf-8"), POOL_JSON: pool.encode("utf-8")}
 
 
-def _replace_pool_record(pool: str, old: Volunteer, volunteer: Volunteer, decoder) -> str:
+def _replace_pool_record(pool: str, old: Volunteer, volunteer: Volunteer, updated: str | None, decoder) -> str:
     from joinedup.render.rendering import CannotUpdate
 
     start = pool.find(_POOL_START % json.dumps(old.id, ensure_ascii=False))
@@ -340,4 +340,4 @@ def _replace_pool_record(pool: str, old: Volunteer, volunteer: Volunteer, decode
     record, end = decoder.raw_decode(pool, start)
     if pool[start:end] != pool_text(old, record["updated"]):
         raise CannotUpdate(f"{old.id}'s record in {POOL_JSON} is not what the build writes")
-    return pool[:start] + pool_text(volunteer, record["updated"]) + pool[end:]
+    return pool[:start] + pool_text(volunteer, updated) + pool[end:]

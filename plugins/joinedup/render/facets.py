@@ -256,9 +256,9 @@ class FacetChanges:
 
 def update_facets(site: Path | str, changes, taxonomy, today, count: int) -> FacetChanges:
     """The facet files of the site at ``site`` (written by :func:`write_facets`) as they are
-    after ``changes``, ``(number in directory order, person before, person after)``, for
-    changes to what a person shows only (their words and card: a joinedup.builder.quick
-    edit). Nothing is written here. Raises CannotUpdate when a file is not what
+    after ``changes``, ``(number in directory order, person before, person after, day of the
+    profile's last commit)``, for changes to what a person shows only (their words and card:
+    a joinedup.builder.quick edit) and to that day. Nothing is written here. Raises CannotUpdate when a file is not what
     :func:`write_facets` writes, or a filter value changed."""
     folder = Path(site) / FOLDER
     written: dict[str, bytes] = {}
@@ -283,7 +283,7 @@ def update_facets(site: Path | str, changes, taxonomy, today, count: int) -> Fac
         return vocabularies[prefix]
 
     numbers_of: dict[str, tuple[int, set[int]]] = {}  # word -> (people before, numbers now)
-    for number, old, volunteer in changes:
+    for number, old, volunteer, updated in changes:
         before, card_before = person_facets(old, taxonomy, today)
         after, card_after = person_facets(volunteer, taxonomy, today)
         if [pair for pair in before if pair[0] != "word"] != [pair for pair in after if pair[0] != "word"]:
@@ -305,13 +305,12 @@ def update_facets(site: Path | str, changes, taxonomy, today, count: int) -> Fac
             if (number in found) != (word in words_before):
                 raise CannotUpdate(f"the index of {word!r} does not hold {old.id} as recorded")
             found.discard(number) if word in words_before else found.add(number)
-        facts_before, facts_after = ranking_facts(old, None), ranking_facts(volunteer, None)
-        if facts_before != facts_after:
-            shard = number // FACT_SHARD
-            if shard not in facts:
-                facts[shard] = json.loads(read(f"facts/{shard}.json"))
-            # An edit not yet committed keeps the date of the last commit, as search's index does.
-            facts[shard][number % FACT_SHARD] = facts_after[:6] + facts[shard][number % FACT_SHARD][6:7] + facts_after[7:]
+        shard = number // FACT_SHARD
+        if shard not in facts:
+            facts[shard] = json.loads(read(f"facts/{shard}.json"))
+        facts_after = ranking_facts(volunteer, updated)
+        if facts[shard][number % FACT_SHARD] != facts_after:
+            facts[shard][number % FACT_SHARD] = facts_after
         if card_before != card_after:
             shard = number // CARD_SHARD
             if shard not in cards:
