@@ -498,8 +498,15 @@ def _pack(signature) -> bytes | None:
 
 
 def _open(root: Path) -> sqlite3.Connection | None:
-    """The state's database, made if need be; a damaged one is started again. None if it cannot be."""
+    """The state's database, made if need be; a damaged one is started again (and an older
+    version's removed). None if it cannot be."""
     path = cache_dir(root) / DATABASE
+    for older in range(1, VERSION):
+        for suffix in ("", "-journal"):
+            try:
+                os.unlink(path.with_name(f"quick-{older}.sqlite{suffix}"))
+            except OSError:
+                pass
     for attempt in range(2):
         try:
             os.makedirs(path.parent, exist_ok=True)

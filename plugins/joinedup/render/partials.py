@@ -106,11 +106,11 @@ def could_help_renderer(head_template: str):
         label = escape(_("What does not fully match"))
         heading = escape(_("Where you could help"))
         parts = ['<section aria-labelledby="could-help-heading" class="could-help">\n'
-                 f'    <h2 id="could-help-heading">{heading}</h2>\n    <p>',
+                 f'<h2 id="could-help-heading">{heading}</h2>\n<p>',
                  escape(ngettext("%(name)s matches %(num)s open need, ranked as groups rank people for a need.",
                                  "%(name)s matches %(num)s open needs, best match first, ranked as groups rank "
                                  "people for a need.", total)) % {"name": name, "num": format_number(total)},
-                 '</p>\n    <ol class="cards needs-board could-help-list" role="list">\n      ']
+                 '</p>\n<ol class="cards needs-board could-help-list" role="list">\n']
         cards = []
         for need in needs:
             asked = need.asked
@@ -121,7 +121,7 @@ def could_help_renderer(head_template: str):
             # hours and place) and the person's own profile, about 1 KB of every profile page.
             short = tuple(reason for reason in need.reasons if reason.met is not True)
             cards.append(f'<li class="card need-card" data-need="{escape(asked.key)}" data-score="{need.score}">\n'
-                         f'{heads(context, head_template, need=asked)}\n'
+                         f'{heads(context, head_template, need=asked).rstrip()}\n'
                          f'<p class="meta"><span class="badge badge-now">{badge}</span></p>\n'
                          + (f'{reasons_list(short, label)}\n' if short else '') + '</li>')
         parts.append("\n".join(cards))
@@ -133,8 +133,8 @@ def could_help_renderer(head_template: str):
                                "the others.") % {"shown": format_number(shown), "num": format_number(total)}) + " "
                       if total > shown else "")
             board = escape(_("Every open need, on the needs board"))
-            end = closing[shown, total] = (f'\n    </ol>\n    <p>{others}<a href="{escape(site)}/needs/">{board}</a></p>'
-                                           '\n  </section>')
+            end = closing[shown, total] = (f'\n</ol>\n<p>{others}<a href="{escape(site)}/needs/">{board}</a></p>'
+                                           '\n</section>')
         parts.append(end)
         return Markup("".join(parts))
 
