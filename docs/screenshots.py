@@ -27,6 +27,7 @@ SEARCH_READY = ("document.getElementById('search-status').textContent.includes('
 PAGES = {
     "home": ("/", "true"),
     "directory": ("/people/", "true"),
+    "skill-group": ("/skill-groups/video/", "true"),
     "profile": ("/people/ana-lopez/", "true"),
     "proposal": ("/proposals/rent-controls-for-tenancies/", "true"),
     "group": ("/groups/better-buses/", "true"),
