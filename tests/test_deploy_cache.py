@@ -144,6 +144,18 @@ def test_a_cache_file_replaced_by_another_versions_is_refused(merged, origin, tm
     assert "does not match" in said
 
 
+def test_a_garbled_signature_is_refused_not_a_crash(merged, origin, tmp_path):
+    for number, text in enumerate(['{"mac": "\u00e9"}', "[" * 4000, "null"]):
+        carried = tmp_path / f"carried-{number}"
+        shutil.copytree(merged["carried"], carried)
+        signature = json.loads((merged["carried"] / "joinedup-cache.json").read_text())
+        garbled = json.dumps({**signature, "mac": "\u00e9" * 64}) if number == 0 else text
+        (carried / "joinedup-cache.json").write_text(garbled)
+        root, said = _restore_into_a_new_clone(origin, tmp_path / f"clone-{number}", carried)
+        _refused(said, root)
+        assert "Traceback" not in said
+
+
 def test_a_cache_with_a_planted_link_is_refused(merged, origin, tmp_path):
     carried = tmp_path / "carried"
     shutil.copytree(merged["carried"], carried)

@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from conftest import SiteRepo, profile_text
-from content_fixtures import commit_all, group_text, make_history_site, proposal_text
+from content_fixtures import commit_all, git, group_text, make_history_site, proposal_text
 from test_incremental import site_files
 
 QUICK = "Quick rebuild"
@@ -175,6 +175,43 @@ def test_commits_that_change_only_profiles_rebuild_quickly_and_publish_what_a_fu
     commit_all(site.root, "Under-26s", date="2026-11-16T12:00:00", **WHO)
     assert QUICK not in build(site)
     assert_same_site(site, tmp_path, "fresh-3")
+
+
+def test_merged_branches_publish_what_a_full_build_does(movement, tmp_path):
+    """A merged branch whose commits are older than main's (Ana's day stays main's), and one that
+    changed a proposal and changed it back (its revision history keeps both): whichever way
+    the rebuild goes, the site is what a full build makes."""
+    site = movement
+    ana = {"endorses": "[a-bus-network]", "skills": "\n  - photography\n  - social-media"}
+    site.write(".gitignore", "output/\n.output*\n")
+    commit_all(site.root, "The rest of the movement", date="2026-11-01T12:00:00", **WHO)
+    build(site)
+    git(site.root, "checkout", "-q", "-b", "side")
+    site.profile("ana-lopez", **ana, bio="Side bio.")
+    commit_all(site.root, "Side edit", date="2026-11-05T12:00:00", **WHO)
+    git(site.root, "checkout", "-q", "main")
+    site.profile("ana-lopez", **ana, headline="Main headline")
+    commit_all(site.root, "Main edit", date="2026-11-08T12:00:00", **WHO)
+    assert QUICK in build(site)
+    git(site.root, "merge", "-q", "--no-edit", "-X", "ours", "side", name="M", email="m@example.org",
+        date="2026-11-10T12:00:00")
+    build(site)
+    assert_same_site(site, tmp_path, "fresh-older")
+
+    proposal = site.root / "content/proposals/bus-franchising.md"
+    before = proposal.read_text()
+    git(site.root, "checkout", "-q", "-b", "undone")
+    proposal.write_text(before.replace("Franchise every bus network.", "Franchise every bus network now."))
+    commit_all(site.root, "Tweak", date="2026-11-11T12:00:00", **WHO)
+    proposal.write_text(before)
+    commit_all(site.root, "Untweak", date="2026-11-12T12:00:00", **WHO)
+    site.profile("ana-lopez", **ana, headline="Side headline")
+    commit_all(site.root, "Ana", date="2026-11-13T12:00:00", **WHO)
+    git(site.root, "checkout", "-q", "main")
+    git(site.root, "merge", "-q", "--no-ff", "--no-edit", "undone", name="M", email="m@example.org",
+        date="2026-11-14T12:00:00")
+    assert QUICK not in build(site)  # the proposal's history has two more revisions
+    assert_same_site(site, tmp_path, "fresh-undone")
 
 
 def test_a_new_profile_a_changed_template_or_proposal_builds_in_full(movement, tmp_path):

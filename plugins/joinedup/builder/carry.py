@@ -149,16 +149,19 @@ def unpack(root: Path, output: Path, source: Path, key: bytes) -> Carried:
     """Put the cache folder and the last site packed in ``source`` in place, replacing what is
     there. Raises :class:`Refused` (and changes nothing) unless every check passes."""
     try:
+        if not stat.S_ISREG(os.lstat(source / SIGNATURE).st_mode):  # not a link, a pipe, a folder
+            raise Refused(_("its signature is not one this version writes"))
         with open(source / SIGNATURE, "rb") as handle:
             fields = json.loads(handle.read(4096))
     except FileNotFoundError:
         raise Refused(_("it has no signature (%s)") % SIGNATURE) from None
-    except (OSError, ValueError) as error:
-        raise Refused(_("its signature cannot be read (%s)") % error) from None
-    if not isinstance(fields, dict) or not all(name in fields for name in
-                                              ("format", "library", "branch", "sha256", "bytes", "commit", "mac")):
+    except (OSError, ValueError, RecursionError) as error:
+        raise Refused(_("its signature cannot be read (%s)") % type(error).__name__) from None
+    if (not isinstance(fields, dict)
+            or not all(name in fields for name in ("format", "library", "branch", "sha256", "bytes", "commit", "mac"))
+            or not isinstance(fields["mac"], str) or not re.fullmatch(r"[0-9a-f]{64}", fields["mac"])):
         raise Refused(_("its signature is not one this version writes"))
-    if not isinstance(fields["mac"], str) or not hmac.compare_digest(fields["mac"], _signed(key, fields)):
+    if not hmac.compare_digest(fields["mac"].encode(), _signed(key, fields).encode()):
         raise Refused(_("its signature does not match: it was changed, or signed with another key"))
     if fields["format"] != FORMAT or fields["library"] != library_salt():
         raise Refused(_("it was made by another version of Joined Up"))
@@ -190,13 +193,20 @@ def unpack(root: Path, output: Path, source: Path, key: bytes) -> Carried:
         for folder in staged.values():
             shutil.rmtree(folder, ignore_errors=True)
         raise
-    for folder, staging in ((cache, staged["cache"]), (output, staged["output"])):
-        if os.path.lexists(folder):
-            if os.path.isdir(folder) and not os.path.islink(folder):
-                shutil.rmtree(folder)
-            else:
-                os.unlink(folder)
-        os.replace(staging, folder)
+    try:
+        for folder, staging in ((output, staged["output"]), (cache, staged["cache"])):
+            if os.path.lexists(folder):
+                if os.path.isdir(folder) and not os.path.islink(folder):
+                    shutil.rmtree(folder)
+                else:
+                    os.unlink(folder)
+            os.replace(staging, folder)
+    except OSError as error:
+        # Half in place: both go, and the build starts from nothing (a build is right from any
+        # cache and any last site, only slower: pages are kept by the hash of what they show).
+        for folder in (output, cache, *staged.values()):
+            shutil.rmtree(folder, ignore_errors=True)
+        raise Refused(_("it could not be put in place (%s)") % error) from None
     return Carried(count, fields["bytes"], fields["commit"])
 
 

@@ -150,7 +150,10 @@ def _commits_since(root: Path, last: str | None, head: str, profiles: dict) -> d
         if subprocess.run([*git, "merge-base", "--is-ancestor", last, head], cwd=root, capture_output=True,
                           timeout=60).returncode != 0:
             raise Refused("the last build's commit is not behind HEAD")
-        if run("log", "-n", "1", "--format=%H", "--relative", f"{last}..{head}", "--", "content").strip():
+        # --full-history, as the revision history reads it (load.history): a change made and
+        # undone on a merged branch is in that history, though the merge left the file as it was.
+        if run("log", "-n", "1", "--full-history", "--format=%H", "--relative", f"{last}..{head}", "--",
+               "content").strip():
             raise Refused("content was committed: its history is on the pages")
         log = run("log", "--format=%x00%cs", "--name-only", "--no-renames", "--relative", f"{last}..{head}",
                   "--", "volunteers")
@@ -656,6 +659,12 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
             _, label, _, before = loaded[id]
             if day == before:
                 continue
+            if before is not None and day < before:
+                # Older than the commit the last build saw (a merged branch's older commit, a
+                # clock behind): which one the whole log names first is the full build's to say.
+                raise Refused(f"{path}: committed with a day before its last")
+            if id in meta.get("pinned", ()):
+                raise Refused(f"{id} is shown by value")
             if freshness_level(day, build_date) != freshness_level(before, build_date):
                 raise Refused(f"{path}: committed, its freshness changes a score")
             if confirmation_label(day, build_date, stale_months) != label:

@@ -40,8 +40,11 @@ class Unindent(Extension):
         lines, kept = [], 0
         for line in source.split("\n"):
             stripped = line.lstrip(" \t")
-            if not kept and stripped[:1] in ("<", "{"):
-                line = stripped
+            if not kept and stripped[:1] in ("<", "{") and stripped != line:
+                # After a line ending in a tag, trim_blocks eats the line break: one space stays
+                # where the indentation separated two words ("Tamsin Penrose" and her headline).
+                before = lines[-1].rstrip() if lines else ""
+                line = (" " if before.endswith(("%}", "#}")) and not before.endswith("-%}") else "") + stripped
             kept += len(self._KEPT_OPEN.findall(line)) - len(self._KEPT_CLOSE.findall(line))
             kept = max(kept, 0)
             lines.append(line)
