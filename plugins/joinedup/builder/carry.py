@@ -147,7 +147,8 @@ def pack(root: Path, output: Path, destination: Path, key: bytes) -> Carried:
 
 def unpack(root: Path, output: Path, source: Path, key: bytes) -> Carried:
     """Put the cache folder and the last site packed in ``source`` in place, replacing what is
-    there. Raises :class:`Refused` (and changes nothing) unless every check passes."""
+    there. Raises :class:`Refused` unless every check passes: then nothing was changed, or,
+    when putting the two folders in place failed half-way, both were removed."""
     try:
         if not stat.S_ISREG(os.lstat(source / SIGNATURE).st_mode):  # not a link, a pipe, a folder
             raise Refused(_("its signature is not one this version writes"))

@@ -740,12 +740,12 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
                 template, url, blob = db.execute("SELECT template, url, context FROM pages WHERE save_as = ?",
                                                  (save_as,)).fetchone()
                 context = safe_loads(blob)
-                shown = getattr(context.get("person"), "id", None)
-                if shown in dated and context.get("could_help"):  # where they could help: the new day in its reasons
+                owner = getattr(context.get("person"), "id", None)
+                if owner in dated and context.get("could_help"):  # where they could help: the new day in its reasons
                     from joinedup.match.matching import with_updated
 
                     context["could_help"] = type(context["could_help"])(
-                        dataclasses.replace(need, reasons=with_updated(need.reasons, dated[shown]))
+                        dataclasses.replace(need, reasons=with_updated(need.reasons, dated[owner]))
                         for need in context["could_help"])
                 pages[save_as] = (template, url, context)
         finally:
