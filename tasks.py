@@ -20,7 +20,7 @@ import click  # noqa: E402
 
 from joinedup.core.problems import ProblemsFound, has_errors  # noqa: E402
 from joinedup_cli import carrying, contribute, find, insights, pools  # noqa: E402
-from joinedup_cli.reporting import report, speak_site_language  # noqa: E402
+from joinedup_cli.reporting import output_folder, report, speak_site_language  # noqa: E402
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -116,7 +116,7 @@ def build(root, output, publish):
     """
     from joinedup.core.i18n import format_seconds, gettext as _, ngettext
 
-    output_path = _output_path(root, output)
+    output_path = output_folder(root, output)
     output = output or "output"
     try:
         result = _build(root, output_path, publish=publish, last=True)
@@ -216,7 +216,7 @@ def serve(root, port, output):
         return click.ClickException(_("cannot listen on 127.0.0.1:%(port)d: %(error)s. Try --port %(next)d.")
                                     % {"port": port, "error": reason, "next": port + 1})
 
-    output_path = _output_path(root, output)
+    output_path = output_folder(root, output)
     _serve_build(root, output_path)  # and the site's language, for what serve says
     server = PreviewServer(output_path, port)
     try:
@@ -235,11 +235,6 @@ def serve(root, port, output):
         click.echo(_("Stopped."))
     finally:
         server.stop()
-
-
-def _output_path(root: Path, output: str | None) -> Path:
-    """``--output`` as given (relative to where the command runs), or output/ in the repository."""
-    return Path(output).resolve() if output else root / "output"
 
 
 def _serve_build(root: Path, output_path: Path) -> None:

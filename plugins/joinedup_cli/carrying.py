@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from joinedup_cli.reporting import report, speak_site_language
+from joinedup_cli.reporting import output_folder, report, speak_site_language
 
 _OUTPUT = click.option("--output", type=click.Path(file_okay=False), default=None,
                        help="The site's folder (default: output/ in the repository).")
@@ -42,8 +42,7 @@ def save(root, folder, output):
     if key is None:
         click.echo(_("No cache saved: %s is not set (or shorter than 32 characters).") % KEY_VARIABLE)
         return
-    output_path = Path(output).resolve() if output else root / "output"
-    carried = pack(root, output_path, Path(folder), key)
+    carried = pack(root, output_folder(root, output), Path(folder), key)
     click.echo(ngettext("Saved %(count)d file (%(mb).1f MB) to %(folder)s.",
                         "Saved %(count)d files (%(mb).1f MB) to %(folder)s.", carried.files)
                % {"count": carried.files, "mb": carried.bytes / 1e6, "folder": folder})
@@ -76,9 +75,8 @@ def restore(root, folder, output):
     if not (source / SIGNATURE).exists() and not (source / ARCHIVE).exists():
         click.echo(_("No cache to restore in %s: the site is built from nothing.") % folder)
         return
-    output_path = Path(output).resolve() if output else root / "output"
     try:
-        carried = unpack(root, output_path, source, key)
+        carried = unpack(root, output_folder(root, output), source, key)
     except Refused as why:
         report([refused_warning(source, str(why))], "text", err=True)
         return

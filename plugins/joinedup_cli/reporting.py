@@ -28,3 +28,8 @@ def speak_site_language(root: Path):
 
     use_site_language(root)
     return gettext
+
+
+def output_folder(root: Path, output: str | None) -> Path:
+    """``--output`` as given (relative to where the command runs), or output/ in the repository."""
+    return Path(output).resolve() if output else root / "output"

@@ -132,40 +132,31 @@ def world(root: Path, output: Path, settings_file: str, build_date, pooled: str 
 def _commits_since(root: Path, last: str | None, head: str, profiles: dict) -> dict[str, dt.date]:
     """The profiles (``profiles``: path → row) committed after ``last`` up to ``head``, each with
     the day of its newest commit there: what the full build reads of git for them
-    (joinedup.core.freshness.last_commit_dates, the same log of volunteers/), from the commits
+    (joinedup.core.freshness.commit_dates, the same log of volunteers/), from the commits
     since rather than from the whole history again.
 
     Raises :class:`Refused` when ``last`` is not an ancestor of ``head`` (a rebase, another
     branch: any file's history may differ), when a commit since touched content/ (revision
     histories are on the pages), or a file of volunteers/ that is not a profile the last build had."""
+    from joinedup.core.freshness import commit_dates
+
     if not last or not head:
         raise Refused("no commit to compare with")
-    git = ["git", "-c", "core.quotepath=off"]
-
-    def run(*args: str) -> str:
-        return subprocess.run([*git, *args], cwd=root, capture_output=True, text=True, encoding="utf-8",
-                              timeout=60, check=True).stdout
-
     try:
-        if subprocess.run([*git, "merge-base", "--is-ancestor", last, head], cwd=root, capture_output=True,
+        if subprocess.run(["git", "merge-base", "--is-ancestor", last, head], cwd=root, capture_output=True,
                           timeout=60).returncode != 0:
             raise Refused("the last build's commit is not behind HEAD")
         # --full-history, as the revision history reads it (load.history): a change made and
         # undone on a merged branch is in that history, though the merge left the file as it was.
-        if run("log", "-n", "1", "--full-history", "--format=%H", "--relative", f"{last}..{head}", "--",
-               "content").strip():
+        if subprocess.run(["git", "log", "-n", "1", "--full-history", "--format=%H", "--relative", f"{last}..{head}",
+                           "--", "content"], cwd=root, capture_output=True, timeout=60, check=True).stdout.strip():
             raise Refused("content was committed: its history is on the pages")
-        log = run("log", "--format=%x00%cs", "--name-only", "--no-renames", "--relative", f"{last}..{head}",
-                  "--", "volunteers")
+        days = commit_dates(root, "volunteers", f"{last}..{head}")
     except (OSError, subprocess.SubprocessError) as error:
         raise Refused(f"git: {error}") from None
-    days: dict[str, dt.date] = {}
-    for entry in log.split("\0")[1:]:
-        day, _, names = entry.partition("\n")
-        for name in filter(None, names.split("\n")):
-            if name not in profiles:
-                raise Refused(f"{name} was committed and is not a profile of the last build")
-            days.setdefault(name, dt.date.fromisoformat(day.strip()))
+    for name in days:
+        if name not in profiles:
+            raise Refused(f"{name} was committed and is not a profile of the last build")
     return days
 
 
@@ -608,8 +599,9 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
     touched = [path for path, signature in profiles.items() if _pack(signature) != rows[path][2] or rows[path][2] is None]
     # Commits since the last build: the profiles they touched, with the day of each one's newest commit.
     committed = {} if meta.get("head") == head else _commits_since(root, meta.get("head"), head, rows)
-    if len(set(touched) | committed.keys()) > MAX_CHANGED:
-        raise Refused(f"{len(set(touched) | committed.keys())} profiles changed")
+    how_many = len(set(touched) | committed.keys())
+    if how_many > MAX_CHANGED:
+        raise Refused(f"{how_many} profiles changed")
     manifest = read_manifest(output)
     if not manifest.get("files"):
         raise Refused("the site has no manifest")
@@ -631,6 +623,15 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
     from joinedup.render.rendering import CannotUpdate
 
     taxonomy = None
+
+    def the_taxonomy():
+        nonlocal taxonomy
+        if taxonomy is None:
+            taxonomy, problems = load_taxonomy(root)
+            if problems:
+                raise Refused("the taxonomy has problems")
+        return taxonomy
+
     loaded: dict[str, tuple] = {}  # id -> (volunteer, label, digest, day of the profile's last commit)
 
     def person(id: str):
@@ -670,8 +671,7 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
             if confirmation_label(day, build_date, stale_months) != label:
                 raise Refused(f"{path}: committed, its 'last confirmed' label changes")
             dated[id] = day
-            volunteer, label, digest, _ = loaded[id]
-            loaded[id] = (volunteer, label, digest, day)
+            loaded[id] = (*loaded[id][:3], day)
 
     changed: list[tuple[str, Volunteer, Volunteer, bytes, tuple | None]] = []
     signatures: dict[str, tuple | None] = {}
@@ -687,11 +687,7 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
         signatures[path] = signature
         if new_digest == digest:
             continue  # touched, not changed
-        if taxonomy is None:
-            taxonomy, problems = load_taxonomy(root)
-            if problems:
-                raise Refused("the taxonomy has problems")
-        volunteer, problems = volunteer_from_text(root, path, text, taxonomy)
+        volunteer, problems = volunteer_from_text(root, path, text, the_taxonomy())
         if volunteer is None or problems:
             raise Refused(f"{path} has problems to report")
         old = person(id)
@@ -703,10 +699,7 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
 
     pages: dict[str, tuple[str, str, dict]] = {}
     if changed or dated:
-        if taxonomy is None:
-            taxonomy, problems = load_taxonomy(root)
-            if problems:
-                raise Refused("the taxonomy has problems")
+        the_taxonomy()
         for _, old, volunteer, digest, _ in changed:
             loaded[volunteer.id] = (volunteer, loaded[old.id][1], digest, loaded[old.id][3])
         shown = {old.id for _, old, _, _, _ in changed} | dated.keys()

@@ -18,13 +18,20 @@ def last_commit_dates(root: Path, folder: str = "volunteers") -> dict[str, dt.da
     Files never committed are absent.
     """
     try:
-        output = subprocess.run(
-            ["git", "-c", "core.quotepath=off", "log", "--format=%x00%cs", "--name-only", "--no-renames", "--relative",
-             "--", folder],
-            cwd=root, capture_output=True, text=True, check=True, encoding="utf-8",
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
+        return commit_dates(root, folder)
+    except (OSError, subprocess.SubprocessError):
         return {}
+
+
+def commit_dates(root: Path, folder: str, *revisions: str) -> dict[str, dt.date]:
+    """What :func:`last_commit_dates` reads, from the commits of ``revisions`` (``A..B``; HEAD's
+    whole history when none): each file's newest commit among them. Raises OSError or
+    subprocess.SubprocessError when git cannot say."""
+    output = subprocess.run(
+        ["git", "-c", "core.quotepath=off", "log", "--format=%x00%cs", "--name-only", "--no-renames", "--relative",
+         *revisions, "--", folder],
+        cwd=root, capture_output=True, text=True, check=True, encoding="utf-8", timeout=300,
+    ).stdout
     dates: dict[str, dt.date] = {}
     for entry in output.split("\0")[1:]:
         day, _, names = entry.partition("\n")

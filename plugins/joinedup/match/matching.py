@@ -53,6 +53,9 @@ STALE_DAYS = 365
 LEVEL_POINTS = {"expert": 4, "intermediate": 3, "": 3, "beginner": 2}
 MOST_POINTS = 4
 LEVEL_LABELS = {"expert": N_("expert"), "intermediate": N_("intermediate"), "beginner": N_("beginner")}
+# "updated ..." by the profile's freshness level (freshness_level).
+UPDATED_MESSAGES = {2: N_("updated %(date)s"), 1: N_("updated %(date)s (over 6 months ago)"),
+                    0: N_("updated %(date)s (over a year ago)")}
 # Every reason's message, for the search page's script to write them in the site's language.
 REASON_MESSAGES = (
     N_("%(skill)s ✓"), N_("%(skill)s (%(level)s) ✓"), N_("no %(skill)s ✗"),
@@ -62,7 +65,7 @@ REASON_MESSAGES = (
     N_("available until %(date)s ✓"), N_("available, no end date ✓"),
     N_("available until %(date)s, part of the window"), N_("available from %(date)s, part of the window"),
     N_("availability ended %(date)s ✗"), N_("available from %(date)s ✗"),
-    N_("updated %(date)s"), N_("updated %(date)s (over 6 months ago)"), N_("updated %(date)s (over a year ago)"),
+    *UPDATED_MESSAGES.values(),
 )
 
 
@@ -199,15 +202,11 @@ class Levels:
         return (not self.skills or any(self.skills)) and self.window > 0
 
 
-_UPDATED = frozenset((N_("updated %(date)s"), N_("updated %(date)s (over 6 months ago)"),
-                      N_("updated %(date)s (over a year ago)")))
-
-
 def with_updated(reasons: tuple[Reason, ...], updated: dt.date | None) -> tuple[Reason, ...]:
     """``reasons`` with the day of their "updated ..." reason set to ``updated``: for a profile
     committed again since they were worked out, its freshness unchanged (joinedup.builder.quick)."""
     return tuple(Reason(reason.message, (("date", "date", updated),), reason.met)
-                 if reason.message in _UPDATED and reason.values and reason.values[0][2] != updated else reason
+                 if reason.message in UPDATED_MESSAGES.values() and reason.values and reason.values[0][2] != updated else reason
                  for reason in reasons)
 
 
@@ -369,10 +368,8 @@ def situation_reasons(candidate: Candidate, need: Need, window_dates: tuple[dt.d
         reasons.append(Reason(message, shown, True if hours == 2 else None if hours == 1 else False))
     reasons.append(_window_reason(candidate, start, until, window))
     if candidate.updated is not None:
-        fresh = freshness == 2
-        message = (N_("updated %(date)s") if fresh else N_("updated %(date)s (over 6 months ago)")
-                   if freshness == 1 else N_("updated %(date)s (over a year ago)"))
-        reasons.append(Reason(message, (("date", "date", candidate.updated),), True if fresh else None))
+        reasons.append(Reason(UPDATED_MESSAGES[freshness], (("date", "date", candidate.updated),),
+                              True if freshness == 2 else None))
     return tuple(reasons)
 
 
