@@ -35,7 +35,7 @@ def save(root, folder, output):
       python tasks.py cache save ~/joinedup-carried
     """
     from joinedup.builder.carry import KEY_VARIABLE, pack, secret
-    from joinedup.core.i18n import ngettext
+    from joinedup.core.i18n import format_number, ngettext
 
     _ = speak_site_language(root)
     key = secret()
@@ -43,9 +43,9 @@ def save(root, folder, output):
         click.echo(_("No cache saved: %s is not set (or shorter than 32 characters).") % KEY_VARIABLE)
         return
     carried = pack(root, output_folder(root, output), Path(folder), key)
-    click.echo(ngettext("Saved %(count)d file (%(mb).1f MB) to %(folder)s.",
-                        "Saved %(count)d files (%(mb).1f MB) to %(folder)s.", carried.files)
-               % {"count": carried.files, "mb": carried.bytes / 1e6, "folder": folder})
+    click.echo(ngettext("Saved %(count)d file (%(mb)s MB) to %(folder)s.",
+                        "Saved %(count)d files (%(mb)s MB) to %(folder)s.", carried.files)
+               % {"count": carried.files, "mb": format_number(round(carried.bytes / 1e6, 1)), "folder": folder})
 
 
 @cache.command()
@@ -64,7 +64,7 @@ def restore(root, folder, output):
       python tasks.py cache restore ~/joinedup-carried
     """
     from joinedup.builder.carry import ARCHIVE, KEY_VARIABLE, SIGNATURE, Refused, refused_warning, secret, unpack
-    from joinedup.core.i18n import ngettext
+    from joinedup.core.i18n import format_number, ngettext
 
     _ = speak_site_language(root)
     key = secret()
@@ -80,6 +80,6 @@ def restore(root, folder, output):
     except Refused as why:
         report([refused_warning(source, str(why))], "text", err=True)
         return
-    click.echo(ngettext("Restored %(count)d file (%(mb).1f MB), built from %(commit)s.",
-                        "Restored %(count)d files (%(mb).1f MB), built from %(commit)s.", carried.files)
-               % {"count": carried.files, "mb": carried.bytes / 1e6, "commit": carried.commit[:12] or "?"})
+    click.echo(ngettext("Restored %(count)d file (%(mb)s MB), built from %(commit)s.",
+                        "Restored %(count)d files (%(mb)s MB), built from %(commit)s.", carried.files)
+               % {"count": carried.files, "mb": format_number(round(carried.bytes / 1e6, 1)), "commit": carried.commit[:12] or "?"})
