@@ -100,6 +100,30 @@ def test_sitemap_lists_every_kind_of_page_once(built):
     assert html_pages - reordered == set(entries)
 
 
+def test_a_site_of_more_pages_than_a_sitemap_holds_publishes_an_index_of_sitemaps():
+    """Search engines read at most 50,000 addresses a sitemap file: a bigger site's sitemap.xml
+    is an index naming parts of at most that many, which list every page once."""
+    from joinedup.render.sitemap import MOST_PER_FILE, sitemap
+
+    pages = [(f"people/person-{number}/", None) for number in range(MOST_PER_FILE + 2)] + [("", None)]
+    files = sitemap(pages, "https://national.example.org")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    index = ET.fromstring(files["sitemap.xml"])
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    named = [loc.text for loc in index.findall("s:sitemap/s:loc", ns)]
+    assert named == ["https://national.example.org/sitemap-1.xml", "https://national.example.org/sitemap-2.xml"]
+    listed = []
+    for address in named:
+        part = ET.fromstring(files[address.rsplit("/", 1)[1]])
+        locs = [loc.text for loc in part.findall("s:url/s:loc", ns)]
+        assert 0 < len(locs) <= MOST_PER_FILE
+        listed += locs
+    assert len(listed) == len(set(listed)) == len(pages)
+    assert "https://national.example.org/people/person-50001/" in listed
+    # A site within the limit keeps one plain sitemap.
+    assert list(sitemap(pages[:10], "")) == ["sitemap.xml"]
+
+
 def test_open_data_holds_what_the_pages_publish_and_no_email(built):
     site, shas = built
     proposals = json.loads(site.read("out/data/proposals.json"))["proposals"]
