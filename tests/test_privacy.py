@@ -134,10 +134,13 @@ def test_a_profile_not_confirmed_for_the_configured_months_is_marked_on_its_page
 def test_every_page_links_the_takedown_contact_and_the_privacy_page_explains_staleness_and_removal(builds):
     _, stages = builds
     pages = {name: data.decode() for name, data in stages["before"].items() if name.endswith(".html")}
-    # The maintainers' address is obscured like a volunteer's: harvesters read footers too.
+    # Every page's footer leads to the privacy page's removal section, which gives the
+    # maintainers' address, obscured like a volunteer's: harvesters read pages too.
     encoded = base64.b64encode(b"privacy@joinedup.example"[::-1]).decode()
     for name, text in pages.items():
-        assert f'Ask for removal: <span class="email" data-encoded="{encoded}"' in text, name
+        assert '<a href="/privacy/#removal">Ask for removal</a>' in text, name
         assert "privacy@joinedup.example" not in text, name
+    removal = pages["privacy/index.html"].split('<h2 id="removal">', 1)[1]
+    assert f'<span class="email" data-encoded="{encoded}"' in removal.split("</p>", 1)[0]
     assert "confirmed since" in pages["privacy/index.html"] and "docs/takedown.md" in pages["privacy/index.html"]
 
