@@ -159,7 +159,7 @@ MECHANISMS = {
         "edit-hours"),
     "quick-rebuild": Mechanism(
         "builder.quick (world, rebuild, Recorder), builder.pipeline.build, rebuild_quickly and "
-        "recorder_for; quick.RECORD_UP_TO = 50_000", "edit-headline",
+        "recorder_for; quick.RECORD_UP_TO = 100_000", "edit-headline",
         lambda profiles, proposals: profiles <= RECORD_UP_TO, f"up to {RECORD_UP_TO:,} profiles"),
 }
 

@@ -22,7 +22,7 @@ from content_fixtures import commit_all, init_repository, proposal_text, write_r
 from joinedup.core.controls import terminal_safe
 from joinedup.load.privacy import normalise, private_matches
 from joinedup.load.repository import load_repository
-from joinedup.render.exports import PROPOSALS_JSON, open_data
+from joinedup.render.exports import PROPOSALS_JSON, write_open_data
 from joinedup.render.feeds import ALL_PROPOSALS, FeedSite, proposal_feeds
 
 
@@ -317,9 +317,10 @@ def test_feed_titles_and_bodies_are_text_whatever_they_hold(hostile_model):
     assert entry.content[0].value == "<p>Rent &amp; repairs ]]&gt; now.</p>"
 
 
-def test_json_export_carries_the_title_and_body_exactly(hostile_model):
+def test_json_export_carries_the_title_and_body_exactly(hostile_model, tmp_path):
     agenda, directory = hostile_model
-    exported = json.loads(open_data(agenda, directory, "https://example.org")[PROPOSALS_JSON])
+    write_open_data(tmp_path, agenda, directory, "https://example.org")
+    exported = json.loads((tmp_path / PROPOSALS_JSON).read_text(encoding="utf-8"))
     proposal = exported["proposals"][0]
     assert proposal["title"] == HOSTILE_TITLE
     assert proposal["authors"][0]["name"] == "Ana & <i>López</i>"

@@ -34,7 +34,7 @@ from joinedup.match.breadth import supports
 from joinedup.match.where_to_help import where_to_help
 from joinedup.render.accent import ACCENT_CSS, accent_css
 from joinedup.render.calendars import agenda_calendars
-from joinedup.render.exports import groups_and_needs, open_data, pool_people
+from joinedup.render.exports import groups_and_needs, write_open_data, write_pool
 from joinedup.render.facets import write_facets
 from joinedup.render.feeds import FeedSite, needs_feeds, proposal_feeds
 from joinedup.match.insights import insights
@@ -44,7 +44,7 @@ from joinedup.render.pages import (BY_BREADTH, NEEDS_ON_PROFILE, check_collision
                                    plan_directory, plan_insights, plan_needs)
 from joinedup.render.rendering import page_environment, render_page
 from joinedup.render.security import HEADERS_FILE, headers_file, pool_origins
-from joinedup.render.sitemap import SITEMAP, sitemap
+from joinedup.render.sitemap import sitemap
 
 log = logging.getLogger(__name__)
 
@@ -286,11 +286,9 @@ class DirectoryGenerator(Generator):
         files.update(needs_feeds(self.needs, directory.taxonomy, site, repository.build_date))
         files.update(agenda_calendars(agenda, directory.taxonomy, site.name, site_url, site.forge_url,
                                       repository.build_date))
-        files.update(open_data(agenda, directory, site_url, repository.root, repository.digests))
         files.update(groups_and_needs(agenda, directory, self.needs, site_url, repository.build_date))
-        files.update(pool_people(directory, self.names["people_who_could_help"].dates))
         files.update(insights_data(self.insights, directory.taxonomy, site_url))
-        files[SITEMAP] = sitemap(self._sitemap_pages(), site_url)
+        files.update(sitemap(self._sitemap_pages(), site_url))
         files[ACCENT_CSS] = accent_css(self.settings.get("JOINEDUP_ACCENT", ""))
         files[HEADERS_FILE] = headers_file(pool_origins(json.loads(self.settings.get("JOINEDUP_POOLS") or "[]")))
         for relative, text in files.items():
@@ -298,6 +296,10 @@ class DirectoryGenerator(Generator):
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
+        files.clear()
+        # The directory's files, written person by person: the biggest texts of the site.
+        write_open_data(self.output_path, agenda, directory, site_url, repository.root, repository.digests)
+        write_pool(self.output_path, directory, self.names["people_who_could_help"].dates)
 
     def _sitemap_pages(self):
         agenda = self.repository.agenda

@@ -56,7 +56,7 @@ class Refused(Exception):
     """Why a restored cache is not used."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Carried:
     """What :func:`pack` wrote or :func:`unpack` restored."""
 

@@ -21,7 +21,7 @@ ID = re.compile(r'\sid="([^"]*)"')
 ELSEWHERE = ("http://", "https://", "mailto:", "data:", "//")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BrokenLink:
     """A link on ``page`` (relative to the output folder) to ``target``, which is not there."""
 

@@ -50,7 +50,9 @@ def read_manifest(site: Path | str | None) -> dict:
 
 def write_manifest(site: Path | str, manifest: dict) -> None:
     with open(os.path.join(site, MANIFEST), "w", encoding="utf-8") as handle:
-        json.dump({**manifest, "version": VERSION}, handle, sort_keys=True, separators=(",", ":"))
+        # json.dumps, not json.dump: only a one-shot encoding takes the C encoder (Python's own
+        # json.dump writes chunk by chunk in Python: 0.8 s for the 13 MB manifest of a 100k site).
+        handle.write(json.dumps({**manifest, "version": VERSION}, sort_keys=True, separators=(",", ":")))
 
 
 def is_plain_file(path: Path | str) -> bool:

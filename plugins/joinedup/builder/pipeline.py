@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 SETTINGS_FILES = {False: "pelicanconf.py", True: "publishconf.py"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BuildResult:
     """What a build did, for the command line to say."""
 
@@ -80,7 +80,7 @@ class BuildResult:
         return said
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BuildState:
     """Everything one build hands the Pelican plugin, and nothing else (see the module's docstring).
 
@@ -250,7 +250,7 @@ def recorder_for(root: Path, output_path: Path, settings_file: str, key: str, he
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Stage:
     """The staging folder a build renders into, beside the output, and what it updates."""
 

@@ -3,7 +3,7 @@
 
 Most edits to a directory are people fixing their own headline or bio. A full rebuild loads
 and plans the whole site to find the dozen pages such an edit touches; this module finds them
-in what the last build recorded, in ``quick-2.sqlite`` of the repository's cache folder
+in what the last build recorded, in ``quick-<VERSION>.sqlite`` of the repository's cache folder
 (:func:`joinedup.core.buildcache.cache_dir`):
 
 * ``meta``: what every page depends on (the theme, settings, code, content, git HEAD, the
@@ -43,7 +43,7 @@ from pathlib import Path
 from joinedup.core.buildcache import ProfileCache, cache_dir, cache_loadable, lstat_signature, safe_loads
 from joinedup.core.model import Group, Proposal, Volunteer
 
-VERSION = 3
+VERSION = 4
 DATABASE = f"quick-{VERSION}.sqlite"  # a new version starts a new file
 # The fields of a profile an edit may change for a quick rebuild: they show on the pages
 # showing the person, in search's words and cards and in the open data, and change no listing,
@@ -52,9 +52,9 @@ DATABASE = f"quick-{VERSION}.sqlite"  # a new version starts a new file
 SHOWN_ONLY = ("headline", "bio", "contact", "languages", "endorses_at")
 # More changed profiles than this: a full rebuild (it validates them on both cores).
 MAX_CHANGED = 20
-# Above this many profiles a full build records no state for quick rebuilds: the record
-# would raise the build's memory peak (figures in benchmarks/README.md).
-RECORD_UP_TO = 50_000
+# Above this many profiles a full build records no state for quick rebuilds: the largest
+# directory whose recording build was measured under 1 GB (100,000 profiles: benchmarks/README.md).
+RECORD_UP_TO = 100_000
 # Folders and files of the repository a build reads besides the profiles (and its code).
 _INPUT_FOLDERS = ("content", "data", "themes", "plugins", "volunteers")
 _PROFILE = re.compile(r"[^./][^/]*\.yaml")  # as profiles.profile_files finds them

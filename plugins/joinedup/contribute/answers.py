@@ -194,7 +194,7 @@ def timezone(value: str) -> str:
                        _("Write it as Region/City, such as Europe/Paris or America/Montreal.")))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Choices:
     """Things to choose among by id, label or alias (skills, regions, themes)."""
 

@@ -24,7 +24,7 @@ class ReviewsError(ValueError):
     """The reviews payload is not what the forge's API gives, or the head is not a commit id."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Approvals:
     """Who approves the head commit, and who approved only an earlier one (so must approve again)."""
 

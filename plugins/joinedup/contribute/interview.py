@@ -27,7 +27,7 @@ from joinedup.load.proposals import PROPOSALS_DIR, scaffold
 from joinedup.load.settings import TAGLINES, SiteSettings
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Question:
     """One question put to the person at the keyboard."""
 
@@ -89,7 +89,7 @@ class Interview:
             raise BadOptions(self.bad)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProfileAnswers:
     """What ``new profile`` writes to ``volunteers/<id>.yaml``."""
 
@@ -146,7 +146,7 @@ def profile_answers(root: Path, taxonomy: Taxonomy, settings: SiteSettings, give
                           email=given.get("--email") or "", agreed=agreed)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProposalAnswers:
     """What ``new proposal`` writes to ``content/proposals/<slug>.md``."""
 

@@ -55,7 +55,7 @@ LISTING_REASONS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Consent:
     """One approval a changed file needs: any one of ``logins``, and why.
 
@@ -87,7 +87,7 @@ class Consent:
                 "maintainer_may_give": self.maintainer_may_give, "given_by": self.given_by or None}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     """Whether one changed file has every consent it needs, and from whom."""
 
@@ -173,7 +173,7 @@ def judges(change_set: ChangeSet) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return maintainers_in_site(site_text), status_approvers_in_site(site_text)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Verdict:
     """What ``owners`` says about a pull request: a Decision per changed file, with the judges
     and head commit it was made for, and the approvals left out because they were of an

@@ -23,14 +23,14 @@ WHEN_LABELS = Labels({
 LEVEL_LABELS = Labels({"beginner": N_("beginner"), "intermediate": N_("intermediate"), "expert": N_("expert")})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SkillGroup:
     id: str
     label: str
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Skill:
     id: str
     label: str
@@ -39,20 +39,20 @@ class Skill:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Region:
     id: str
     label: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Theme:
     id: str
     label: str
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SkillLevel:
     """A skill a volunteer offers; ``level`` is '' when they did not say."""
 
@@ -60,7 +60,7 @@ class SkillLevel:
     level: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contact:
     email: str = ""
     website: str = ""
@@ -71,7 +71,7 @@ class Contact:
         return bool(self.email or self.website or self.mastodon or self.bluesky)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Availability:
     hours_per_week: int
     when: tuple[str, ...] = ()
@@ -90,7 +90,7 @@ class Availability:
         return self.status(day) == "now"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Volunteer:
     """One person's public profile, from ``volunteers/<id>.yaml``."""
 
@@ -117,7 +117,7 @@ class Volunteer:
         return tuple(s.skill for s in self.skills)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Taxonomy:
     """Skills (with their groups and aliases), regions and themes of one movement."""
 
@@ -141,7 +141,7 @@ class Taxonomy:
         return tuple(s for s in self.skills.values() if s.group == group)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Directory:
     """Everything the site publishes about volunteers, with the indexes pages need."""
 
@@ -202,7 +202,7 @@ STATUS_DESCRIPTIONS = Labels({
 })
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Proposal:
     """A policy proposal, from the front matter and body of ``content/proposals/<slug>.md``."""
 
@@ -239,7 +239,7 @@ NEED_STATES = ("open", "filled", "ended")
 NEED_STATE_LABELS = Labels({"open": N_("open"), "filled": N_("filled"), "ended": N_("ended")})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Need:
     """Help a group asks for: one skill, for some hours a week, remote or in a region.
 
@@ -265,7 +265,7 @@ class Need:
         return self.state(today) == "open"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Group:
     """A community of practice, from ``content/groups/<slug>.md``: its card and its needs."""
 
@@ -307,7 +307,7 @@ class Group:
         return tuple(need for need in self.needs if not need.is_open(today))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Revision:
     """One commit that changed a file: never the author's e-mail, only the name.
 
@@ -324,7 +324,7 @@ class Revision:
     withheld: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class History:
     """Revisions of the content files, newest first, read from git.
 
@@ -345,7 +345,7 @@ class History:
         return revisions[0].date if revisions else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Agenda:
     """Proposals and groups, linked both ways to each other and to the directory's people.
 
@@ -376,7 +376,7 @@ class Agenda:
         return changed.date() if changed else proposal.date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Known:
     """The ids that exist (from file names), so cross-references are checked while loading."""
 
@@ -389,7 +389,7 @@ class Known:
 
 # --- Needs ---------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AskedNeed:
     """What a need asks and who asked: what every page offering it shows of it.
 

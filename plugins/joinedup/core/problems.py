@@ -19,7 +19,7 @@ WARNING = "warning"
 N_SEVERITIES = (N_("error"), N_("warning"))  # for the catalogue: format_text translates the severity
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Code:
     """A stable problem code: ``JU101`` with its short name and default severity."""
 

@@ -34,7 +34,7 @@ class GitError(Exception):
     """git could not answer (no repository, unknown ref): the message says which and why."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     """One file a pull request added, modified or deleted (a rename is a deletion and an addition)."""
 
@@ -50,7 +50,7 @@ class Change:
         return self.status != "added"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChangeSet:
     """The changes since ``base`` (the merge base of the ref and HEAD), working tree included.
 
@@ -158,7 +158,7 @@ def files_to_check(change_set: ChangeSet) -> list[str] | None:
     return sorted(wanted)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CheckScope:
     """Which files ``check`` validates: ``only`` (None: every file) and, with ``--changed-since``,
     ``changed``: the files changed and what refers to them (None: every file, because the schema

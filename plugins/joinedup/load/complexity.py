@@ -81,7 +81,7 @@ def _split_hint() -> str:
     return _("Split it into shorter paragraphs with empty lines, or move a long table or list to a linked document.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Finding:
     offset: int  # where in the body the problem is
     message: str

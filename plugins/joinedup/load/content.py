@@ -28,7 +28,7 @@ from joinedup.load.schema import load_validator, validate
 from joinedup.load.yamlsource import YamlDocument
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContentKind:
     what: str
     max_bytes: int

@@ -23,7 +23,7 @@ _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 _YAML_LIKE = re.compile(r"^(?:[ \t].*|-(?:[ \t].*)?|#.*|[^\s:#][^:]*:(?:[ \t].*)?|)$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MarkdownFile:
     """A Markdown file's parsed front matter and its body with the line the body starts on."""
 

@@ -106,7 +106,7 @@ class PooledNeed(NamedTuple):
     declared: dt.date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileState:
     """What this site knows of one file of one pool: from its last fetch and its last good copy."""
 

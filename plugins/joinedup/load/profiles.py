@@ -292,7 +292,7 @@ def _key_position(root: Path | None, relative: str, key: str) -> tuple[int, int]
     return 0, 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PublishedField:
     """One key a profile may hold, as the privacy page lists it: everything a profile holds is published."""
 

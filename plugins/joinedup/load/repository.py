@@ -40,7 +40,7 @@ VALIDATE_IN_WORKERS_FROM_PROFILES = 2000
 READ_CACHE_FROM_NAMED_PROFILES = 2000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Repository:
     """Everything a build publishes, validated and linked."""
 

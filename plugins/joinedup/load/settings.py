@@ -45,7 +45,7 @@ POOL_MEGABYTES = 40
 POOL_TIMEOUT = 10
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pool:
     """Another Joined Up site this one draws on (``pools:`` in site.yaml, docs/federation.md)."""
 
@@ -58,7 +58,7 @@ class Pool:
     timeout: int = POOL_TIMEOUT
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SiteSettings:
     """A movement's settings; every field has the example site's value as its default."""
 

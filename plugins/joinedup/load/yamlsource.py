@@ -62,7 +62,7 @@ def the_kind(what: str) -> str:
 Path = tuple[Any, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class YamlDocument:
     """A parsed mapping and the 1-based (line, col) of each key or list item, by its path."""
 

@@ -45,7 +45,7 @@ from joinedup.match import matching
 CLOSED_PROPOSALS = frozenset({"withdrawn", "not-adopted"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OpenNeed(AskedNeed):
     """One open need on the board: what it asks, who asked, and how many could fill it.
 

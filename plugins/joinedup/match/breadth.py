@@ -34,7 +34,7 @@ from joinedup.core.model import Agenda, Directory, Group, Proposal, Region
 _DIGITS = 9
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Support:
     """How one proposal's endorsers spread: counts by region and by group, and the score.
 
@@ -71,7 +71,7 @@ def breadth(region_counts: Iterable[int], group_weights: Iterable[Fraction | int
     return effective_regions, effective_groups, round(math.sqrt(effective_regions * effective_groups), _DIGITS)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Example:
     """One proposal of the worked example the site's "How is breadth counted?" page shows."""
 

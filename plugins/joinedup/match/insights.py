@@ -32,7 +32,7 @@ VERSION = 1
 WEEKS = 12
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SkillFigures:
     id: str
     label: str
@@ -41,7 +41,7 @@ class SkillFigures:
     unfilled_needs: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RegionFigures:
     id: str
     label: str
@@ -49,7 +49,7 @@ class RegionFigures:
     open_needs: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WeekFigures:
     """Week ``number`` (1 starts on the build date), its first and last day, and who is available all of it."""
 
@@ -59,7 +59,7 @@ class WeekFigures:
     people: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ThemeFigures:
     """Proposals of a theme, the endorsements they have, and how many people gave them."""
 
@@ -70,7 +70,7 @@ class ThemeFigures:
     endorsers: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Insights:
     """Every figure of the insights page; skills with no people and no needs are left out."""
 

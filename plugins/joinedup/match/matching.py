@@ -69,7 +69,7 @@ REASON_MESSAGES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Need:
     """What one group or proposal needs. Skill ids are canonical (see ``Taxonomy.canonical_skill``).
 
@@ -92,7 +92,7 @@ class Need:
         return start, max(start, self.until or start)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """The facts about one volunteer that matching looks at (from the model or the index).
 
@@ -137,7 +137,7 @@ class Candidate:
         return self.levels[position] if position < len(self.levels) else ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reason:
     """One line of the explanation; ``met`` is True, False, or None for plain information.
 
@@ -182,7 +182,7 @@ def _as_read(kind: str, value, taxonomy) -> str:
     return str(value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Levels:
     """The component levels of one candidate for one need; ``skills`` has the points (0-4) of each needed skill."""
 
@@ -210,7 +210,7 @@ def with_updated(reasons: tuple[Reason, ...], updated: dt.date | None) -> tuple[
                  for reason in reasons)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     """One ranked candidate: its score (0-100) and the reasons behind it."""
 

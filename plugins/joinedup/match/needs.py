@@ -42,7 +42,7 @@ from joinedup.match.matching import Candidate, Match, Need
 KINDS = (("group", "content/groups"), ("proposal", "content/proposals"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NeedMatches:
     """The best helpers for one need, best first."""
 

@@ -27,7 +27,7 @@ _JOINING = {"a", "an", "the", "in", "per", "week", "weekly", "for", "who", "can"
             "people", "person", "help", "helper", "available", "par", "semaine"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlainWords:
     """What a query in plain words asks for: the filters it names and the words left."""
 

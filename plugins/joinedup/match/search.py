@@ -49,7 +49,7 @@ NO_DATE = "-"
 FACTS = ("id", "skills", "levels", "region", "remote", "hours", "start", "until", "updated")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Update:
     """What bringing the index up to date did: ``rebuilt`` says why it started afresh ('' if not)."""
 
@@ -483,7 +483,7 @@ def _build_docsets(folder: Path, reader, generation: int) -> dict:
 # --- searching --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Filters:
     """Hard filters of ``search``: every one given must hold."""
 

@@ -34,7 +34,7 @@ from joinedup.match.board import AskedNeed, OpenNeed
 
 
 @fingerprinted_by_fields
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NeedToHelp:
     """One open need a person could help with, as their page and ``match --person`` show it:
     what it asks and who asked (``asked``), and this person's score and reasons.
@@ -67,7 +67,7 @@ class NeedToHelp:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonsNeeds:
     """The best needs a person could help with, best first, and how many they could help with in all."""
 

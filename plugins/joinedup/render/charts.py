@@ -33,7 +33,7 @@ VALUE_CHARACTER = 8.6
 SHORTEST_LONGEST_BAR = 100
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Bar:
     """One bar: its ``series`` (a class of the stylesheet: ``bar-<series>``), its value, the
     value in words written after it, and ``part`` of the value drawn hatched (needs nobody can fill)."""
@@ -44,7 +44,7 @@ class Bar:
     part: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     label: str
     bars: tuple[Bar, ...]

@@ -40,21 +40,17 @@ PEOPLE_COLUMNS = (
 )
 
 
-def open_data(agenda: Agenda, directory: Directory, site_url: str, root=None, digests=None) -> dict[str, str]:
-    """``{output path: text}`` for data/proposals.json, data/people.json and data/people.csv.
+def write_open_data(site, agenda: Agenda, directory: Directory, site_url: str, root=None, digests=None) -> None:
+    """Write data/proposals.json, data/people.json and data/people.csv into the folder ``site``.
 
     With ``root`` and ``digests`` (ProfileCache.digest by path), a person's record and row
     are kept in the cache folder (``buildcache.cache_dir``) and reused while their profile and proposals are unchanged.
     """
     base = site_url.rstrip("/")
-    proposals = [_proposal(p, agenda, directory, base) for p in agenda.ordered()]
+    with _writing(site, PROPOSALS_JSON) as out:
+        out.write(_json({"build_date": directory.build_date.isoformat(), "history": agenda.history.state,
+                         "proposals": [_proposal(p, agenda, directory, base) for p in agenda.ordered()]}))
     kept = kept_per_profile(root, "open-data", digests, len(directory.volunteers))
-    # People are written one by one, not held as a list of dicts first, which would add to the
-    # build's memory peak. The text is the same as json.dumps of the whole.
-    people_json = io.StringIO()
-    people_json.write('{"build_date":' + json.dumps(directory.build_date.isoformat()) + ',"people":[')
-    people_csv = io.StringIO()
-    csv.writer(people_csv, lineterminator="\r\n").writerow(PEOPLE_COLUMNS)
     row = io.StringIO()
     writer = csv.writer(row, lineterminator="\r\n")
 
@@ -62,26 +58,33 @@ def open_data(agenda: Agenda, directory: Directory, site_url: str, root=None, di
         person = person_record(volunteer, agenda.written.get(volunteer.id, ()), agenda.endorsed.get(volunteer.id, ()), base)
         return person_texts(person, row, writer)
 
-    for number, volunteer in enumerate(directory.sorted_volunteers()):
-        digest = digests.get(volunteer.path) if kept is not None else None
-        if digest is not None:
-            key = (digest, base, agenda.written.get(volunteer.id, ()), agenda.endorsed.get(volunteer.id, ()))
-            record, line = kept.get(key, lambda: texts(volunteer))
-        else:
-            record, line = texts(volunteer)
-        if number:
-            people_json.write(",")
-        people_json.write(record)
-        people_csv.write(line)
-    people_json.write("]}\n")
+    # Written person by person into the files, never held whole: at 100,000 people the two
+    # texts are 100 MB, which held at once (and copied once more to be written) were the
+    # build's memory peak (benchmarks/README.md, session 15).
+    with _writing(site, PEOPLE_JSON) as people_json, _writing(site, PEOPLE_CSV) as people_csv:
+        people_json.write('{"build_date":' + json.dumps(directory.build_date.isoformat()) + ',"people":[')
+        csv.writer(people_csv, lineterminator="\r\n").writerow(PEOPLE_COLUMNS)
+        for number, volunteer in enumerate(directory.sorted_volunteers()):
+            digest = digests.get(volunteer.path) if kept is not None else None
+            if digest is not None:
+                key = (digest, base, agenda.written.get(volunteer.id, ()), agenda.endorsed.get(volunteer.id, ()))
+                record, line = kept.get(key, lambda: texts(volunteer))
+            else:
+                record, line = texts(volunteer)
+            if number:
+                people_json.write(",")
+            people_json.write(record)
+            people_csv.write(line)
+        people_json.write("]}\n")
     if kept is not None:
         kept.save()
-    return {
-        PROPOSALS_JSON: _json({"build_date": directory.build_date.isoformat(), "history": agenda.history.state,
-                               "proposals": proposals}),
-        PEOPLE_JSON: people_json.getvalue(),
-        PEOPLE_CSV: people_csv.getvalue(),
-    }
+
+
+def _writing(site, relative: str):
+    """The file ``relative`` of the folder ``site``, open to write text (UTF-8, line ends as given)."""
+    target = Path(site) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return open(target, "w", encoding="utf-8", newline="")
 
 
 def groups_and_needs(agenda: Agenda, directory: Directory, needs, site_url: str, today) -> dict[str, str]:
@@ -104,19 +107,19 @@ def groups_and_needs(agenda: Agenda, directory: Directory, needs, site_url: str,
     return files
 
 
-def pool_people(directory: Directory, dates: dict) -> dict[str, str]:
-    """``{output path: text}`` for data/pool.json: each person as other sites' matching needs
-    them (schema/pool.json), with the day their profile last changed in git (``dates``, path →
-    date). No contact, no bio: a pool links to the person's page here for the rest."""
-    out = io.StringIO()
-    out.write('{"version":%d,"build_date":%s,"people":[' % (EXCHANGE_VERSION, json.dumps(directory.build_date.isoformat())))
-    for number, volunteer in enumerate(directory.sorted_volunteers()):
-        updated = dates.get(volunteer.path)
-        if number:
-            out.write(",")
-        out.write(pool_text(volunteer, updated.isoformat() if updated else None))
-    out.write("]}\n")
-    return {POOL_JSON: out.getvalue()}
+def write_pool(site, directory: Directory, dates: dict) -> None:
+    """Write data/pool.json into the folder ``site``: each person as other sites' matching
+    needs them (schema/pool.json), with the day their profile last changed in git (``dates``,
+    path → date). No contact, no bio: a pool links to the person's page here for the rest.
+    Written person by person, as the people's files are (:func:`write_open_data`)."""
+    with _writing(site, POOL_JSON) as out:
+        out.write('{"version":%d,"build_date":%s,"people":[' % (EXCHANGE_VERSION, json.dumps(directory.build_date.isoformat())))
+        for number, volunteer in enumerate(directory.sorted_volunteers()):
+            updated = dates.get(volunteer.path)
+            if number:
+                out.write(",")
+            out.write(pool_text(volunteer, updated.isoformat() if updated else None))
+        out.write("]}\n")
 
 
 def pool_text(volunteer: Volunteer, updated: str | None) -> str:
@@ -299,7 +302,7 @@ _POOL_START = '{"id":%s,"name":'
 
 def update_people(site, changes) -> dict[str, bytes]:
     """data/people.json, data/people.csv and data/pool.json of the site at ``site`` (written by
-    :func:`open_data` and :func:`pool_people`) with the records and rows of ``changes``,
+    :func:`write_open_data` and :func:`write_pool`) with the records and rows of ``changes``,
     ``(person before, person after, day of the profile's last commit)``, replaced: ``{output
     path: bytes}``; nothing is written here. Only what a person shows and that day may have
     changed (their proposals and endorsements are kept from the record). Raises CannotUpdate when a file does not hold the

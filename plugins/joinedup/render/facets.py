@@ -244,7 +244,7 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FacetChanges:
     """What :func:`update_facets` changes, names relative to the site: files to write (name ->
     bytes), files to remove, and which of the written are new."""

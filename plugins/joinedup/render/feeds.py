@@ -52,7 +52,7 @@ def region_needs_feed(region: str) -> str:
     return f"feeds/needs/regions/{region}.atom.xml"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FeedSite:
     """What every feed says about the site: its name, public address and forge."""
 

@@ -16,7 +16,7 @@ from joinedup.core.i18n import gettext as _
 from joinedup.core.model import Group
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Offer:
     """One way to say "I can help": ``kind`` is 'email', 'link' or 'issue'."""
 

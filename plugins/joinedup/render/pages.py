@@ -34,7 +34,7 @@ FORM_LANGUAGES = ("en", "cy", "gd", "ga", "fr", "br", "es", "ca", "eu", "pt", "i
                   "ar", "ur", "pa", "bn", "hi", "so", "tr", "zh")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pagination:
     number: int
     count: int
@@ -66,7 +66,7 @@ class Pagination:
         return links
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedPage:
     """One output page: its URL (a directory, ``''`` for the home page), template and context."""
 
