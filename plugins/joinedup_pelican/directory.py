@@ -190,8 +190,11 @@ class DirectoryGenerator(Generator):
             recorder.generator(self, self.names, shared, _PER_BUILD_SETTINGS, SIMPLE_TEMPLATES)
             if not recorder.has_kept_pages:
                 rendered = set(todo)
-                recorder.add([_record(index, self.pages[index], volunteers)
-                              for index in range(len(self.pages)) if index not in rendered])
+                kept = [index for index in range(len(self.pages)) if index not in rendered]
+                # A batch at a time, as the renderers' records come: 100,000 pickled contexts
+                # held at once were this build's memory peak (benchmarks/README.md, session 15).
+                for start in range(0, len(kept), 1000):
+                    recorder.add([_record(index, self.pages[index], volunteers) for index in kept[start:start + 1000]])
         _shared.update(env=self.env, pages=self.pages, output=self.output_path, context=self.context,
                        volunteers=volunteers if recorder is not None else None)
         workers = os.cpu_count() or 1

@@ -55,6 +55,38 @@ def write_manifest(site: Path | str, manifest: dict) -> None:
         handle.write(json.dumps({**manifest, "version": VERSION}, sort_keys=True, separators=(",", ":")))
 
 
+def write_parts(target: int, source: int | None, parts) -> None:
+    """Write ``parts`` to the open file ``target``: bytes, or ``(start, end)`` ranges of the open
+    file ``source``, copied by the kernel where it can (os.copy_file_range: no read, no write
+    through Python), read and written otherwise."""
+    copy = getattr(os, "copy_file_range", None)
+    for part in parts:
+        if isinstance(part, bytes):
+            _write_all(target, part)
+            continue
+        start, end = part
+        while start < end:
+            done = 0
+            if copy is not None:
+                try:
+                    done = copy(source, target, end - start, start)
+                except OSError:
+                    copy = None  # a file system or kernel without it
+            if not done:
+                chunk = os.pread(source, min(end - start, 1 << 20), start)
+                if not chunk:
+                    raise OSError(errno.EIO, f"the file ended before byte {end}")
+                _write_all(target, chunk)
+                done = len(chunk)
+            start += done
+
+
+def _write_all(target: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(target, view):]
+
+
 def is_plain_file(path: Path | str) -> bool:
     """True for a regular file, not a symbolic link: a kept page must be what the build wrote."""
     try:

@@ -8,7 +8,9 @@ in what the last build recorded, in ``quick-<VERSION>.sqlite`` of the repository
 
 * ``meta``: what every page depends on (the theme, settings, code, content, git HEAD, the
   day: :func:`world`), Pelican's context as the pages saw it, the manifest of the site it wrote;
-* ``people``: each profile's lstat signature, digest, place in directory order, model object,
+* ``meta`` also holds every profile's lstat signature, by path, in one value: comparing them
+  all is then one read, not 100,000 rows;
+* ``people``: each profile's digest, place in directory order, model object,
   "last confirmed" label, and the pages showing the person (their own, the listings of their
   skills and region, proposals they wrote, endorse or could help with, their groups);
 * ``pages``: each planned page's template and context, pickled with the people, proposals
@@ -43,7 +45,7 @@ from pathlib import Path
 from joinedup.core.buildcache import ProfileCache, cache_dir, cache_loadable, lstat_signature, safe_loads
 from joinedup.core.model import Group, Proposal, Volunteer
 
-VERSION = 4
+VERSION = 5
 DATABASE = f"quick-{VERSION}.sqlite"  # a new version starts a new file
 # The fields of a profile an edit may change for a quick rebuild: they show on the pages
 # showing the person, in search's words and cards and in the open data, and change no listing,
@@ -86,10 +88,22 @@ def world(root: Path, output: Path, settings_file: str, build_date, pooled: str 
 
     def walk(folder: str, relative: str) -> None:
         try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+            entries = list(os.scandir(folder))
         except OSError:
             return
-        for entry in entries:
+        if relative == "volunteers/":
+            # The profiles, 100,000 in a big directory: taken in the folder's order (the dict
+            # is sorted for the hash below), with as little as can be done for each.
+            others, regular, profile = [], stat.S_ISREG, _PROFILE.fullmatch
+            for entry in entries:
+                if profile(entry.name):
+                    info = entry.stat(follow_symlinks=False)
+                    profiles[relative + entry.name] = ((info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+                                                      if regular(info.st_mode) else (info.st_mode,))
+                else:
+                    others.append(entry)
+            entries = others
+        for entry in sorted(entries, key=lambda entry: entry.name):
             name = f"{relative}{entry.name}"
             if entry.name == "__pycache__" or entry.path in skip:
                 continue
@@ -97,13 +111,10 @@ def world(root: Path, output: Path, settings_file: str, build_date, pooled: str 
             if stat.S_ISDIR(info.st_mode):
                 walk(entry.path, name + "/")
                 continue
+            nonlocal newest
+            newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
             signature = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
-            if relative == "volunteers/" and _PROFILE.fullmatch(entry.name):
-                profiles[name] = signature if stat.S_ISREG(info.st_mode) else (info.st_mode,)
-            else:
-                nonlocal newest
-                newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
-                digest.update(f"{name}\0{info.st_mode}\0{signature}\0".encode())
+            digest.update(f"{name}\0{info.st_mode}\0{signature}\0".encode())
 
     started = time.time_ns()
     for entry in sorted(os.scandir(root), key=lambda entry: entry.name):
@@ -130,8 +141,8 @@ def world(root: Path, output: Path, settings_file: str, build_date, pooled: str 
 
 
 def _commits_since(root: Path, last: str | None, head: str, profiles: dict) -> dict[str, dt.date]:
-    """The profiles (``profiles``: path → row) committed after ``last`` up to ``head``, each with
-    the day of its newest commit there: what the full build reads of git for them
+    """The profiles (``profiles``: path → the last build's lstat signature) committed after
+    ``last`` up to ``head``, each with the day of its newest commit there: what the full build reads of git for them
     (joinedup.core.freshness.commit_dates, the same log of volunteers/), from the commits
     since rather than from the whole history again.
 
@@ -414,11 +425,9 @@ class Recorder:
             self.database.close()
             self.database = None
 
-    def _people(self, changed: list, touched: list) -> None:
-        self.database.executemany("UPDATE people SET signature = ? WHERE id = ?", touched)
-        self.database.executemany("INSERT OR REPLACE INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", changed)
+    def _people(self, changed: list) -> None:
+        self.database.executemany("INSERT OR REPLACE INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?)", changed)
         changed.clear()
-        touched.clear()
 
     def _save(self, repository) -> bool:
         db = self.database
@@ -442,23 +451,23 @@ class Recorder:
         shown = self.shown
         known = dict(db.execute("SELECT id, stamp FROM people"))
         current = set()
-        changed, touched = [], []
+        changed = []
+        signatures = self.meta["signatures"] = {}
         for volunteer in directory.volunteers.values():
             digest = repository.digests.get(volunteer.path)
             label = pickle.dumps(self.confirmations[volunteer.id], protocol=5)
-            signature = _pack(repository.signatures.get(volunteer.path))
+            signature = repository.signatures.get(volunteer.path)
+            signatures[volunteer.path] = None if signature is None else tuple(signature)
             pages_text = "\n".join(sorted(pages[index][0] for index in shown.pop(volunteer.id, ())))
             current.add(volunteer.id)
             # A person's row is written again only when what it holds changed (its stamp).
             stamp = hashlib.blake2b(repr((digest, order[volunteer.id], label, pages_text)).encode(), digest_size=16).digest()
-            if known.get(volunteer.id) == stamp:
-                touched.append((signature, volunteer.id))
-            else:
-                changed.append((volunteer.id, volunteer.path, digest, signature, order[volunteer.id], label,
+            if known.get(volunteer.id) != stamp:
+                changed.append((volunteer.id, volunteer.path, digest, order[volunteer.id], label,
                                 pickle.dumps(volunteer, protocol=5), pages_text, stamp))
-            if len(changed) + len(touched) >= 2000:  # in batches: never every pickled person at once
-                self._people(changed, touched)
-        self._people(changed, touched)
+                if len(changed) >= 2000:  # in batches: never every pickled person at once
+                    self._people(changed)
+        self._people(changed)
         db.executemany("DELETE FROM people WHERE id = ?", [(id,) for id in set(known) - current])
         # Proposals and groups, which pages' contexts refer to (content is unchanged in a quick rebuild).
         agenda = repository.agenda
@@ -487,10 +496,6 @@ def environment_signature(env) -> str:
                  sorted(env.globals)))
 
 
-def _pack(signature) -> bytes | None:
-    return None if signature is None else pickle.dumps(tuple(signature), protocol=5)
-
-
 def _open(root: Path) -> sqlite3.Connection | None:
     """The state's database, made if need be; a damaged one is started again (and an older
     version's removed). None if it cannot be."""
@@ -513,8 +518,8 @@ def _open(root: Path) -> sqlite3.Connection | None:
             with db:
                 db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB)")
                 # people.pages: the pages showing the person; pages.people: the people on the page.
-                db.execute("CREATE TABLE IF NOT EXISTS people (id TEXT PRIMARY KEY, path TEXT, digest BLOB, "
-                           "signature BLOB, position INTEGER, label BLOB, volunteer BLOB, pages TEXT, stamp BLOB)")
+                db.execute("CREATE TABLE IF NOT EXISTS people (id TEXT PRIMARY KEY, path TEXT UNIQUE, digest BLOB, "
+                           "position INTEGER, label BLOB, volunteer BLOB, pages TEXT, stamp BLOB)")
                 db.execute("CREATE TABLE IF NOT EXISTS pages (save_as TEXT PRIMARY KEY, template TEXT, url TEXT, "
                            "context BLOB, people TEXT)")
                 db.execute("CREATE TABLE IF NOT EXISTS items (key TEXT PRIMARY KEY, value BLOB)")
@@ -563,25 +568,64 @@ class _NotHere:
 
 
 def rebuild(root: Path, output: Path, settings_file: str, key: str, profiles: dict, head: str,
-            build_date) -> tuple[int, int, int]:
+            build_date, checking) -> tuple[int, int, int]:
     """Update the site at ``output`` for the profiles changed since the last build; returns the
     numbers of HTML pages of the site, of profiles changed and of pages rendered. Raises :class:`Refused` when the
-    change needs a full build; then nothing was written."""
+    change needs a full build; then nothing was written. ``checking`` is :func:`site_check`'s."""
     if not (cache_dir(root) / DATABASE).is_file():
         raise Refused("no state of the last build")
     db = _open(root)
     if db is None:
         raise Refused("no state of the last build")
     try:
-        return _rebuild(db, root, output, settings_file, key, profiles, head, build_date)
+        return _rebuild(db, root, output, settings_file, key, profiles, head, build_date, checking)
     finally:
         db.close()
 
 
-def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profiles: dict, head: str,
-             build_date) -> tuple[int, int, int]:
+def site_check(output: Path):
+    """Start checking the site at ``output`` beside the work that follows, on the other core
+    (lstat waits on the kernel, not on Python): a future of (its manifest, why it is not the
+    site the last build wrote or None). Every file must still be the plain file that build
+    wrote: a link put in its place could publish a file from outside the repository."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    checker = ThreadPoolExecutor(1)
+    try:
+        return checker.submit(_site_as_built, output)
+    finally:
+        checker.shutdown(wait=False)  # its one check runs to its end, whatever happens meanwhile
+
+
+def _site_as_built(output: Path) -> tuple[dict, str | None]:
     from joinedup.builder.output import read_manifest
 
+    manifest = read_manifest(output)
+    if not manifest.get("files"):
+        return {}, "the site has no manifest"
+    return manifest, _not_plain(output, manifest["files"])
+
+
+def _not_plain(output: Path, names: list[str]) -> str | None:
+    """Why a file of ``names`` under ``output`` is not the plain file a build wrote, or None."""
+    lstat, regular = os.lstat, stat.S_ISREG
+    try:
+        site = os.open(output, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return "the site is missing"
+    try:
+        for name in names:  # relative to the site's folder: no path to join for each
+            if not regular(lstat(name, dir_fd=site).st_mode):
+                return f"{name} is not a plain file"
+    except OSError:
+        return "a file of the site is missing"
+    finally:
+        os.close(site)
+    return None
+
+
+def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profiles: dict, head: str,
+             build_date, checking) -> tuple[int, int, int]:
     meta = _read_meta(db)
     if meta.get("version") != VERSION or meta.get("world") != key or meta.get("settings_file") != settings_file:
         raise Refused("something besides profiles changed")
@@ -592,28 +636,22 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
     activate(safe_loads(language) if language is not None else "en")
     if meta.get("manifest") is None or meta["manifest"] != _manifest_signature(output):
         raise Refused("the site is not the one the last build wrote")
-    rows = {path: (id, digest, signature) for id, path, digest, signature in
-            db.execute("SELECT id, path, digest, signature FROM people")}
-    if len(rows) != len(profiles) or rows.keys() != profiles.keys():
+    known = meta.get("signatures") or {}
+    if known.keys() != profiles.keys():
         raise Refused("profiles were added or removed")
-    touched = [path for path, signature in profiles.items() if _pack(signature) != rows[path][2] or rows[path][2] is None]
+    touched = [path for path, signature in profiles.items() if known[path] != signature or known[path] is None]
     # Commits since the last build: the profiles they touched, with the day of each one's newest commit.
-    committed = {} if meta.get("head") == head else _commits_since(root, meta.get("head"), head, rows)
+    committed = {} if meta.get("head") == head else _commits_since(root, meta.get("head"), head, known)
     how_many = len(set(touched) | committed.keys())
     if how_many > MAX_CHANGED:
         raise Refused(f"{how_many} profiles changed")
-    manifest = read_manifest(output)
-    if not manifest.get("files"):
-        raise Refused("the site has no manifest")
-    # Every file of the site is still the plain file the last build wrote (a link put in its
-    # place could publish a file from outside the repository): the full build replaces it.
-    lstat, regular = os.lstat, stat.S_ISREG
-    try:
-        for name in manifest["files"]:
-            if not regular(lstat(os.path.join(output, name)).st_mode):
-                raise Refused(f"{name} is not a plain file")
-    except OSError:
-        raise Refused("a file of the site is missing") from None
+    rows = {path: (id, digest) for path in {*touched, *committed}
+            for id, digest in db.execute("SELECT id, digest FROM people WHERE path = ?", (path,))}
+    if len(rows) != how_many:
+        raise Refused("a changed profile has no record")
+    manifest, problem = checking.result()
+    if problem:
+        raise Refused(problem)
 
     from joinedup.load.files import read_text
     from joinedup.load.profiles import volunteer_from_text
@@ -676,7 +714,7 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
     changed: list[tuple[str, Volunteer, Volunteer, bytes, tuple | None]] = []
     signatures: dict[str, tuple | None] = {}
     for path in touched:
-        id, digest, _ = rows[path]
+        id, digest = rows[path]
         text, problems = read_text(root, path)
         if text is None or problems:
             raise Refused(f"{path} cannot be read")
@@ -774,19 +812,30 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
     with db:
         db.execute("DELETE FROM meta WHERE key = 'manifest'")
     if written or facet_files_gone:
-        from joinedup.builder.output import publish, staging_folder, write_manifest
+        from joinedup.builder.output import publish, staging_folder, write_manifest, write_parts
 
-        files = (files - facet_files_gone) | facets.new
+        if facet_files_gone or facets.new:
+            files = (files - facet_files_gone) | facets.new
         facet_names = (set(manifest.get("facets", ())) - facet_files_gone) | facets.new
         staging = staging_folder(Path(output))
         try:
             # Staged flat, by number: no folders to make there and to remove after.
             staged = {name: str(number) for number, name in enumerate(written)}
             for name, content in written.items():
+                # Bytes, or the parts of a data file (render.exports.update_people), its
+                # unchanged ranges copied from the file in the site.
                 with open(staging / staged[name], "wb") as handle:
-                    handle.write(content)
+                    if isinstance(content, bytes):
+                        handle.write(content)
+                        continue
+                    source = os.open(os.path.join(output, name), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+                    try:
+                        write_parts(handle.fileno(), source, content)
+                    finally:
+                        os.close(source)
             write_manifest(staging, {**manifest, "pages": {**manifest["pages"], **fingerprints},
-                                     "facets": sorted(facet_names), "files": sorted(files)})
+                                     "facets": sorted(facet_names),
+                                     "files": sorted(files) if facet_files_gone or facets.new else manifest["files"]})
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -799,8 +848,9 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
             db.execute("UPDATE people SET label = ?, stamp = NULL WHERE id = ?",
                        (pickle.dumps((loaded[id][1], day), protocol=5), id))
         db.execute("INSERT OR REPLACE INTO meta VALUES ('head', ?)", (pickle.dumps(head, protocol=5),))
-        for path, signature in signatures.items():
-            db.execute("UPDATE people SET signature = ? WHERE path = ?", (_pack(signature), path))
+        if signatures:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('signatures', ?)",
+                       (pickle.dumps({**known, **signatures}, protocol=5),))
         db.execute("INSERT OR REPLACE INTO meta VALUES ('manifest', ?)",
                    (pickle.dumps(_manifest_signature(output), protocol=5),))
     edited = {volunteer.id for _, _, volunteer, _, _ in changed} | dated.keys()
