@@ -156,6 +156,25 @@ def test_ids_differing_only_in_case_collide(site):
     assert any(p.code == "JU013" and "only in case" in p.message for p in found)
 
 
+def test_checking_named_files_finds_their_name_problems_as_the_whole_pass_does(site, tmp_path):
+    """check of a pull request looks at its files' names only, not 100,000 others': it must find
+    for each exactly what checking every name finds, and list the same profiles."""
+    from joinedup.load.profiles import profile_files
+
+    for name in ("ana-lopez", "bo-chen", "page", "ANA.yaml", "Ana.yaml", "Bo-Chen.yaml", "cy.yml", "1dee.yaml",
+                 "Eve Ng.yaml"):
+        site.write(f"volunteers/{name if '.' in name else name + '.yaml'}", profile_text())
+    (site.root / "volunteers/fay-ode.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    (site.root / "volunteers/gus.yaml").mkdir()
+    every_path, every_problem = profile_files(site.root)
+    assert {p.code for p in every_problem} == {"JU011", "JU012", "JU013", "JU015"}  # links, names, case, reserved
+    for name in sorted(os.listdir(site.root / "volunteers")):
+        named = f"volunteers/{name}"
+        paths, problems = profile_files(site.root, {named})
+        assert paths == every_path, named
+        assert problems == [p for p in every_problem if p.path == named], named
+
+
 def test_two_profiles_claiming_one_login_collide(site):
     site.profile("ana-lopez")
     site.profile("ana-lopez-2", github="Ana-Lopez")

@@ -61,13 +61,19 @@ def _no_follow(path, flags):
 
 def content_files(
     root: Path, folder: str, *, extension: str, id_pattern, reserved: frozenset[str], what: str,
-    ignored: frozenset[str] = frozenset({"README.md"}),
+    ignored: frozenset[str] = frozenset({"README.md"}), only=None,
 ) -> tuple[list[str], list[Problem]]:
     """The repository-relative paths of the ``<id>.<extension>`` files in ``folder``.
 
     Refuses symlinks, sub-folders, other extensions, names that are not ids (``what`` names
     the kind of file in messages), reserved ids and two names that differ only in case.
     A missing folder is no problem: a movement may have no proposals yet.
+
+    With ``only`` (repository-relative paths: what ``check`` of a pull request validates), the
+    problems are those of these files alone, found among the names that fold to theirs (the
+    only ones they can collide with), not among 100,000 profiles'; every path is listed all
+    the same: the valid names that are not reserved, which is what the whole pass keeps
+    (an id is lowercase, so two valid names never fold alike).
     """
     base = root / folder
     if base.is_symlink():
@@ -85,7 +91,12 @@ def content_files(
         if is_file and not is_link and (stem := name.rpartition(".")[0]) and name.endswith(f".{extension}")
         and id_pattern.match(stem)
     }
-    for name, is_link, is_file in names:
+    listed = names
+    if only is not None:
+        folds = {path.rpartition("/")[2].rpartition(".")[0].casefold() for path in only
+                 if path.startswith(f"{folder}/")}
+        listed = [entry for entry in names if entry[0].rpartition(".")[0].casefold() in folds]
+    for name, is_link, is_file in listed:
         relative = f"{folder}/{name}"
         if name in ignored or name.startswith("."):
             continue
@@ -132,6 +143,10 @@ def content_files(
                                  % {"file": f"{stem}-1.{extension}"}))
             continue
         paths.append(relative)
+    if only is not None:
+        paths = [f"{folder}/{name}" for name in sorted(valid.values())
+                 if name not in ignored and name.rpartition(".")[0] not in reserved]
+        found = [item for item in found if item.path in only]
     return paths, found
 
 

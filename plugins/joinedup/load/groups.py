@@ -25,10 +25,10 @@ GROUP_SCHEMA_FILE = Path(__file__).with_name("group.schema.json")
 GROUP_MAX_BYTES = 128 * 1024
 
 
-def group_files(root: Path) -> tuple[list[str], list[Problem]]:
+def group_files(root: Path, only=None) -> tuple[list[str], list[Problem]]:
     """The paths of every group, and problems with their names (see ``files.content_files``)."""
     return content_files(root, GROUPS_DIR, extension="md", id_pattern=ID_PATTERN,
-                         reserved=RESERVED_IDS, what="group")
+                         reserved=RESERVED_IDS, what="group", only=only)
 
 
 def load_group(

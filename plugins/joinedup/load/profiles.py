@@ -32,14 +32,14 @@ RESERVED_IDS = frozenset({"page", "index", "feed", "search", "all", "new"})
 _IGNORED_FILES = frozenset({"schema.json", "README.md"})
 
 
-def profile_files(root: Path) -> tuple[list[str], list[Problem]]:
+def profile_files(root: Path, only=None) -> tuple[list[str], list[Problem]]:
     """The repository-relative paths of every profile, and problems with names and links.
 
     Refuses symlinks, names that are not slugs, ``.yml`` files, reserved ids and two ids
     that differ only in case (see ``files.content_files``).
     """
     return content_files(root, VOLUNTEERS_DIR, extension="yaml", id_pattern=ID_PATTERN,
-                         reserved=RESERVED_IDS, what="profile", ignored=_IGNORED_FILES)
+                         reserved=RESERVED_IDS, what="profile", ignored=_IGNORED_FILES, only=only)
 
 
 def load_volunteer(root: Path, relative: str, taxonomy: Taxonomy) -> tuple[Volunteer | None, list[Problem]]:

@@ -32,10 +32,10 @@ RESERVED_SLUGS = RESERVED_IDS | {"by-breadth"}
 STATUS_FLOW = "draft → consultation → synthesis → adopted | not-adopted | withdrawn"
 
 
-def proposal_files(root: Path) -> tuple[list[str], list[Problem]]:
+def proposal_files(root: Path, only=None) -> tuple[list[str], list[Problem]]:
     """The paths of every proposal, and problems with their names (see ``files.content_files``)."""
     return content_files(root, PROPOSALS_DIR, extension="md", id_pattern=ID_PATTERN,
-                         reserved=RESERVED_SLUGS, what="proposal")
+                         reserved=RESERVED_SLUGS, what="proposal", only=only)
 
 
 def load_proposal(

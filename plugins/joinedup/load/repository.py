@@ -92,12 +92,12 @@ def load_repository(
     taxonomy, problems = load_taxonomy(root)
     found += problems
     found += content_links(root)
-    found += committed_but_ignored(root)
     found += check_pages(root)
 
-    paths, problems = profile_files(root)
-    proposal_paths, proposal_problems = proposal_files(root)
-    group_paths, group_problems = group_files(root)
+    wanted = None if only is None else {_relative(root, p) for p in only}
+    paths, problems = profile_files(root, wanted)
+    proposal_paths, proposal_problems = proposal_files(root, wanted)
+    group_paths, group_problems = group_files(root, wanted)
     known = Known(
         taxonomy=taxonomy,
         volunteers=frozenset(_stem(p) for p in paths),  # str ops, not pathlib: once for every profile
@@ -105,10 +105,9 @@ def load_repository(
         groups=frozenset(_stem(p) for p in group_paths),
         today=day,
     )
-    wanted = None if only is None else {_relative(root, p) for p in only}
+    found += committed_but_ignored(root, wanted)
     if wanted is not None:
         paths = [p for p in paths if p in wanted]
-        problems = [p for p in problems if p.path in wanted]
     found += problems
     content_problems = proposal_problems + group_problems
 
