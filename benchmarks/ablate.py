@@ -135,7 +135,7 @@ MECHANISMS = {
         "RENDER_IN_WORKERS_FROM_PAGES = 400", "from-nothing"),
     "renderer-recycling": Mechanism(
         "DirectoryGenerator._write_output (recycle: maxtasksperchild=1), _weighed_chunks, "
-        "RENDERER_LIFETIME = 3500; for memory", "from-nothing",
+        "RENDERER_LIFETIME = 2500; for memory", "from-nothing",
         lambda profiles, proposals: profiles > KEEP_PER_PROFILE_UP_TO,
         f"above {KEEP_PER_PROFILE_UP_TO:,} profiles"),
     "frozen-heap": Mechanism("core.buildcache.forked_pool (gc.freeze before forking)", "from-nothing"),

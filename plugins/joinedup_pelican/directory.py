@@ -53,8 +53,9 @@ RENDER_IN_WORKERS_FROM_PAGES = 400
 # From this many profiles, the proposal and group bodies are converted in a process of their own.
 BODIES_APART_FROM = 2000
 # On a big site each renderer process renders pages showing about this many people, then a
-# fresh one takes over (see generate_output).
-RENDERER_LIFETIME = 3500
+# fresh one takes over (see generate_output). 3,500 peaked at 992 MB at 100k with the quick
+# state recorded, 2,500 at 956 MB in about the same time (benchmarks/README.md, session 15).
+RENDERER_LIFETIME = 2500
 # Context of proposal and group pages shown only in sections marked data-pagefind-ignore
 # (endorsers, revision history, people who could help, members): not in Pagefind's index.
 NOT_INDEXED = frozenset({"endorsers", "revisions", "history_note", "history_state", "helping",
