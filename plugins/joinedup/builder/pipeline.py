@@ -152,12 +152,9 @@ def build(root: Path, output_path: Path, *, publish: bool = False, progress=None
     # A publication of the last build cut short after its commit is completed first (output.publish).
     finish_publishing(Path(output_path))
     pooled = take_from_pools(root, day)
-    # The last site checked on the other core while world() reads the repository (quick.site_check).
-    checking = quick.site_check(Path(output_path))
     # Taken before anything is read: an edit made during this build makes the next one full.
     key, profiles, head = quick.world(root, output_path, settings_file, day, pooled.digest)
-    quickly = rebuild_quickly(root, output_path, settings_file, key, profiles, head, day, checking, quick_failed)
-    checking = None  # the last site's manifest is not held through a full build
+    quickly = rebuild_quickly(root, output_path, settings_file, key, profiles, head, day, quick_failed)
     if quickly is not None:
         pages, edited, rerendered = quickly
         return BuildResult(pages, time.perf_counter() - started, pooled.fetch_problems, edited=edited,
@@ -183,7 +180,7 @@ def build(root: Path, output_path: Path, *, publish: bool = False, progress=None
 
 
 def rebuild_quickly(root: Path, output_path: Path, settings_file: str, key: str, profiles: dict, head: str, day,
-                    checking, quick_failed=None) -> tuple[int, int, int] | None:
+                    quick_failed=None) -> tuple[int, int, int] | None:
     """When only what some profiles show changed since the last build (a headline, a bio): render
     the pages showing them again from what that build recorded (joinedup.builder.quick), without loading
     the rest. Returns (pages of the site, profiles edited, pages rendered again), or None when
@@ -191,7 +188,7 @@ def rebuild_quickly(root: Path, output_path: Path, settings_file: str, key: str,
     from joinedup.builder import quick
 
     try:
-        return quick.rebuild(root, output_path, settings_file, key, profiles, head, day, checking)
+        return quick.rebuild(root, output_path, settings_file, key, profiles, head, day)
     except quick.Refused as reason:
         log.debug("full build: %s", reason)
     except Exception as error:  # a fault of ours, not of the content: the full build is always right

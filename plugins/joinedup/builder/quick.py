@@ -568,36 +568,25 @@ class _NotHere:
 
 
 def rebuild(root: Path, output: Path, settings_file: str, key: str, profiles: dict, head: str,
-            build_date, checking) -> tuple[int, int, int]:
+            build_date) -> tuple[int, int, int]:
     """Update the site at ``output`` for the profiles changed since the last build; returns the
     numbers of HTML pages of the site, of profiles changed and of pages rendered. Raises :class:`Refused` when the
-    change needs a full build; then nothing was written. ``checking`` is :func:`site_check`'s."""
+    change needs a full build; then nothing was written."""
     if not (cache_dir(root) / DATABASE).is_file():
         raise Refused("no state of the last build")
     db = _open(root)
     if db is None:
         raise Refused("no state of the last build")
     try:
-        return _rebuild(db, root, output, settings_file, key, profiles, head, build_date, checking)
+        return _rebuild(db, root, output, settings_file, key, profiles, head, build_date)
     finally:
         db.close()
 
 
-def site_check(output: Path):
-    """Start checking the site at ``output`` beside the work that follows, on the other core
-    (lstat waits on the kernel, not on Python): a future of (its manifest, why it is not the
-    site the last build wrote or None). Every file must still be the plain file that build
-    wrote: a link put in its place could publish a file from outside the repository."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    checker = ThreadPoolExecutor(1)
-    try:
-        return checker.submit(_site_as_built, output)
-    finally:
-        checker.shutdown(wait=False)  # its one check runs to its end, whatever happens meanwhile
-
-
 def _site_as_built(output: Path) -> tuple[dict, str | None]:
+    """The manifest of the site at ``output``, and why the site is not the one the last build
+    wrote, or None: every file must still be the plain file that build wrote (a link put in
+    its place could publish a file from outside the repository)."""
     from joinedup.builder.output import read_manifest
 
     manifest = read_manifest(output)
@@ -625,7 +614,7 @@ def _not_plain(output: Path, names: list[str]) -> str | None:
 
 
 def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profiles: dict, head: str,
-             build_date, checking) -> tuple[int, int, int]:
+             build_date) -> tuple[int, int, int]:
     meta = _read_meta(db)
     if meta.get("version") != VERSION or meta.get("world") != key or meta.get("settings_file") != settings_file:
         raise Refused("something besides profiles changed")
@@ -649,7 +638,7 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
             for id, digest in db.execute("SELECT id, digest FROM people WHERE path = ?", (path,))}
     if len(rows) != how_many:
         raise Refused("a changed profile has no record")
-    manifest, problem = checking.result()
+    manifest, problem = _site_as_built(output)
     if problem:
         raise Refused(problem)
 
