@@ -83,8 +83,8 @@ def check(root, paths, changed_since, output_format):
         raise click.ClickException(_("cannot list files changed since %(ref)r: %(error)s")
                                    % {"ref": changed_since, "error": error}) from None
     if changed_since and output_format == "text":
-        message = (_("Checking every file (the schema or the checker changed): changed since %(ref)s, and what "
-                     "refers to them.") if scope.changed is None else
+        message = (_("Checking every file (the schema, a .gitignore or the checker changed): changed since %(ref)s, "
+                     "and what refers to them.") if scope.changed is None else
                    _("Checking %(count)d file(s): changed since %(ref)s, and what refers to them."))
         click.echo(message % {"count": len(scope.changed or ()), "ref": changed_since}, err=True)
     problems = load_repository(root, only=scope.only)[1]  # and the site's language, for the messages

@@ -181,6 +181,33 @@ def test_caches_live_outside_the_repository_and_a_branch_checkout_leaves_them_al
     assert {p: p.read_bytes() for p in before} == before
 
 
+@pytest.mark.parametrize("disguise", ["a-file-named-like-pathspec-magic", "a-nested-gitignore-deleted"])
+def test_a_pull_request_cannot_hide_a_committed_ignored_file_from_its_check(repo, disguise):
+    """check --changed-since asks git about the pull request's files only: a file whose name
+    git reads as pathspec magic (":!x") must not stop that question, and a deleted .gitignore
+    that made a tracked file ignored must be seen."""
+    if disguise == "a-file-named-like-pathspec-magic":
+        plant(repo, ".cache/profiles.pickle", b"not reviewed")
+        repo.write(":!x", "hello\n")
+        git(repo.root, "add", ":(literal):!x")
+        git(repo.root, "commit", "-q", "-m", "A name", **AUTHOR)
+        planted = ".cache/profiles.pickle"
+    else:
+        # The project's .gitignore ignores *.pyc; a folder's own .gitignore lets one in.
+        (repo.root / "notes").mkdir()
+        repo.write("notes/.gitignore", "!keep.pyc\n")
+        repo.write("notes/keep.pyc", "tracked\n")
+        git(repo.root, "add", "notes")
+        git(repo.root, "commit", "-q", "-m", "Notes", **AUTHOR)
+        git(repo.root, "branch", "-f", "base")
+        git(repo.root, "rm", "-q", "notes/.gitignore")
+        git(repo.root, "commit", "-q", "-m", "Tidy", **AUTHOR)
+        planted = "notes/keep.pyc"
+    result = repo.tasks("check", "--changed-since", "base")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{planted}:0:0: JU016" in result.stdout, result.stdout
+
+
 @pytest.mark.parametrize("name", ["profiles.pickle", "content-checks.pickle", "bodies.pickle"])
 def test_a_tampered_cache_outside_the_repository_runs_nothing_and_is_rebuilt(repo, tmp_path, name):
     """Defence in depth: even in the cache folder, a pickle that names anything but the

@@ -120,12 +120,15 @@ def files_to_check(change_set: ChangeSet) -> list[str] | None:
     content naming a deleted profile, groups naming a profile whose contact changed (it may
     be their only one), profiles and content naming a changed or deleted
     proposal or group (endorsements, synthesis, the carrying group), and everything that
-    uses a skill, region or theme id a data file no longer has. A changed schema or change
-    to the checker itself re-checks everything.
+    uses a skill, region or theme id a data file no longer has. A changed schema, a changed
+    or deleted .gitignore (any tracked file may be ignored now: JU016) or a change to the
+    checker itself re-checks everything.
     """
     changes = change_set.changes
     if any(c.path in EVERYTHING or c.path.startswith(CODE_PREFIXES) for c in changes):
         return None
+    if any(Path(c.path).name == ".gitignore" for c in changes):
+        return None  # what is ignored changed: any tracked file may now be one (JU016)
     wanted = {c.path for c in changes if c.exists_after}
     words: set[str] = set()
     logins: set[str] = set()
@@ -250,9 +253,9 @@ def _git(root: Path, *args: str) -> str:
     return done.stdout
 
 
-def _git_text(root: Path, *args: str, given: str = "") -> str | None:
+def _git_text(root: Path, *args: str) -> str | None:
     try:
-        done = subprocess.run(["git", *args], cwd=root, capture_output=True, input=given.encode("utf-8"))
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True)
     except OSError:
         return None
     return done.stdout.decode("utf-8", errors="replace") if done.returncode == 0 else None
@@ -278,12 +281,19 @@ def committed_but_ignored(root: Path, only=None) -> list:
             Path(name).name == ".gitignore" for name in only):
         # Which of them the patterns ignore (check-ignore --no-index reads no index: milliseconds),
         # then which of those git tracks (ls-files reads the index of every file: rarely run).
-        ignored = _git_text(root, "check-ignore", "--no-index", "-z", "--stdin",
-                            given="".join(f"{name}\0" for name in sorted(only)))
-        named = [f":(literal){name}" for name in (ignored or "").split("\0") if name]
-        if not named:
+        # Each name as ./name: check-ignore reads a pathspec, and a file named ":!x" would
+        # otherwise stop it (pathspec magic). Any answer but "some" (0) or "none" (1): every
+        # tracked file is matched, as without ``only``.
+        try:
+            done = subprocess.run(["git", "check-ignore", "--no-index", "-z", "--stdin"], cwd=root, capture_output=True,
+                                  input="".join(f"./{name}\0" for name in sorted(only)).encode("utf-8"))
+        except OSError:
+            return []  # no git: nothing is tracked
+        if done.returncode == 1:
             return []
-        named = ["--", *named]
+        if done.returncode == 0:
+            ignored = done.stdout.decode("utf-8", errors="replace").split("\0")
+            named = ["--", *(f":(literal){name.removeprefix('./')}" for name in ignored if name)]
     listed = _git_text(root, "ls-files", "-z", "--cached", "--ignored", "--exclude-standard", *named)
     names = sorted({name for name in (listed or "").split("\0") if name})
     return [P.problem(P.IGNORED_FILE, name, 0, 0,
