@@ -144,3 +144,18 @@ def test_every_page_links_the_takedown_contact_and_the_privacy_page_explains_sta
     assert f'<span class="email" data-encoded="{encoded}"' in removal.split("</p>", 1)[0]
     assert "confirmed since" in pages["privacy/index.html"] and "docs/takedown.md" in pages["privacy/index.html"]
 
+
+
+def test_a_site_without_the_privacy_page_gives_the_takedown_contact_in_its_footer(tmp_path):
+    """A fork that removed its privacy page keeps a way to ask for removal on every page."""
+    from conftest import make_site
+
+    site = make_site(tmp_path / "site")
+    site.profile("ana-lopez")
+    (site.root / "content/pages/privacy.md").unlink()
+    result = site.tasks("build", "--output", str(site.root / "output"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    encoded = base64.b64encode(b"privacy@joinedup.example"[::-1]).decode()
+    page = (site.root / "output/people/ana-lopez/index.html").read_text()
+    assert f'Ask for removal: <span class="email" data-encoded="{encoded}"' in page
+    assert "/privacy/" not in page

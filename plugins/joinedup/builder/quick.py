@@ -277,11 +277,11 @@ def pickle_context(context: dict, volunteers) -> tuple[bytes, set[str], set[str]
 
 @cache_loadable
 class _MenuPage:
-    """What the site header reads of one of Pelican's pages (its menu link). An attribute the
-    page lacks is missing here too (a template sees it undefined); reading any other one
-    refuses the quick rebuild."""
+    """What the site header and footer read of one of Pelican's pages (its menu link, and which
+    is the privacy page). An attribute the page lacks is missing here too (a template sees it
+    undefined); reading any other one refuses the quick rebuild."""
 
-    KEPT = ("url", "title", "menu_title", "menu")
+    KEPT = ("url", "title", "menu_title", "menu", "template")
 
     def __init__(self, page):
         for name in self.KEPT:
