@@ -142,9 +142,9 @@ def world(root: Path, output: Path, settings_file: str, build_date, pooled: str 
 
 def _commits_since(root: Path, last: str | None, head: str, profiles: dict) -> dict[str, dt.date]:
     """The profiles (``profiles``: path → the last build's lstat signature) committed after
-    ``last`` up to ``head``, each with the day of its newest commit there: what the full build reads of git for them
-    (joinedup.core.freshness.commit_dates, the same log of volunteers/), from the commits
-    since rather than from the whole history again.
+    ``last`` up to ``head``, each with the day of its newest commit there: what the full build
+    reads of git for them (joinedup.core.freshness.commit_dates, the same log of volunteers/),
+    from the commits since rather than from the whole history again.
 
     Raises :class:`Refused` when ``last`` is not an ancestor of ``head`` (a rebase, another
     branch: any file's history may differ), when a commit since touched content/ (revision
