@@ -34,7 +34,7 @@ from joinedup.match.breadth import supports
 from joinedup.match.where_to_help import where_to_help
 from joinedup.render.accent import ACCENT_CSS, accent_css
 from joinedup.render.calendars import agenda_calendars
-from joinedup.render.exports import groups_and_needs, write_open_data, write_pool
+from joinedup.render.exports import groups_and_needs, text_file, write_open_data, write_pool
 from joinedup.render.facets import write_facets
 from joinedup.render.feeds import FeedSite, needs_feeds, proposal_feeds
 from joinedup.match.insights import insights
@@ -296,9 +296,7 @@ class DirectoryGenerator(Generator):
         files[ACCENT_CSS] = accent_css(self.settings.get("JOINEDUP_ACCENT", ""))
         files[HEADERS_FILE] = headers_file(pool_origins(json.loads(self.settings.get("JOINEDUP_POOLS") or "[]")))
         for relative, text in files.items():
-            target = os.path.join(self.output_path, relative)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with open(target, "w", encoding="utf-8", newline="") as handle:
+            with text_file(self.output_path, relative) as handle:
                 handle.write(text)
         files.clear()
         # The directory's files, written person by person: the biggest texts of the site.

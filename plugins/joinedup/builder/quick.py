@@ -803,8 +803,10 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
     if written or facet_files_gone:
         from joinedup.builder.output import publish, staging_folder, write_manifest, write_parts
 
+        listed = manifest["files"]  # sorted when written; kept as it is unless facet files came or went
         if facet_files_gone or facets.new:
             files = (files - facet_files_gone) | facets.new
+            listed = sorted(files)
         facet_names = (set(manifest.get("facets", ())) - facet_files_gone) | facets.new
         staging = staging_folder(Path(output))
         try:
@@ -823,8 +825,7 @@ def _rebuild(db, root: Path, output: Path, settings_file: str, key: str, profile
                     finally:
                         os.close(source)
             write_manifest(staging, {**manifest, "pages": {**manifest["pages"], **fingerprints},
-                                     "facets": sorted(facet_names),
-                                     "files": sorted(files) if facet_files_gone or facets.new else manifest["files"]})
+                                     "facets": sorted(facet_names), "files": listed})
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

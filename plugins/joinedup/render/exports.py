@@ -49,7 +49,7 @@ def write_open_data(site, agenda: Agenda, directory: Directory, site_url: str, r
     are kept in the cache folder (``buildcache.cache_dir``) and reused while their profile and proposals are unchanged.
     """
     base = site_url.rstrip("/")
-    with _writing(site, PROPOSALS_JSON) as out:
+    with text_file(site, PROPOSALS_JSON) as out:
         out.write(_json({"build_date": directory.build_date.isoformat(), "history": agenda.history.state,
                          "proposals": [_proposal(p, agenda, directory, base) for p in agenda.ordered()]}))
     kept = kept_per_profile(root, "open-data", digests, len(directory.volunteers))
@@ -63,7 +63,7 @@ def write_open_data(site, agenda: Agenda, directory: Directory, site_url: str, r
     # Written person by person into the files, never held whole: at 100,000 people the two
     # texts are 100 MB, which held at once (and copied once more to be written) were the
     # build's memory peak (benchmarks/README.md, session 15).
-    with _writing(site, PEOPLE_JSON) as people_json, _writing(site, PEOPLE_CSV) as people_csv:
+    with text_file(site, PEOPLE_JSON) as people_json, text_file(site, PEOPLE_CSV) as people_csv:
         people_json.write('{"build_date":' + json.dumps(directory.build_date.isoformat()) + ',"people":[')
         csv.writer(people_csv, lineterminator="\r\n").writerow(PEOPLE_COLUMNS)
         for number, volunteer in enumerate(directory.sorted_volunteers()):
@@ -82,7 +82,7 @@ def write_open_data(site, agenda: Agenda, directory: Directory, site_url: str, r
         kept.save()
 
 
-def _writing(site, relative: str):
+def text_file(site, relative: str):
     """The file ``relative`` of the folder ``site``, open to write text (UTF-8, line ends as given)."""
     target = Path(site) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -114,7 +114,7 @@ def write_pool(site, directory: Directory, dates: dict) -> None:
     needs them (schema/pool.json), with the day their profile last changed in git (``dates``,
     path → date). No contact, no bio: a pool links to the person's page here for the rest.
     Written person by person, as the people's files are (:func:`write_open_data`)."""
-    with _writing(site, POOL_JSON) as out:
+    with text_file(site, POOL_JSON) as out:
         out.write('{"version":%d,"build_date":%s,"people":[' % (EXCHANGE_VERSION, json.dumps(directory.build_date.isoformat())))
         for number, volunteer in enumerate(directory.sorted_volunteers()):
             updated = dates.get(volunteer.path)
