@@ -22,7 +22,7 @@ PAGES = {
     "home": ("/", "Joined Up", "true"),
     "directory": ("/people/", "People", "true"),
     # Ana could help with a proposal's need: her page has "Where you could help" (met and unmet reasons).
-    "profile": ("/people/ana-lopez/", "Ana López", "document.querySelectorAll('.could-help .need-card').length > 0"),
+    "profile": ("/people/ana-lopez/", "Ana López", "document.querySelectorAll('.could-help-list li').length > 0"),
     "skills": ("/skills/", "Skills", "true"),
     "skill": ("/skills/video-editing/", "Video editing", "true"),
     "skill group": ("/skill-groups/video/", "Video and photography", "true"),

@@ -70,20 +70,23 @@ def reasons_lister(taxonomy):
     """``reasons_list(reasons, label)`` for templates: the reasons of a match
     (:class:`joinedup.match.matching.Reason`) as a list named ``label`` for screen readers, each
     item classed met, unmet or plain information, in the site's words with its dates marked up
-    (:func:`timed`). Each distinct reason's item is written once per build: the same few
+    (:func:`timed`); with ``inline``, as words in a line (a person's "Where you could help",
+    where each need is one line). Each distinct reason is written once per build: the same few
     ("Video editing (expert) ✓", "remote ✓") are on thousands of pages."""
     written: dict = {}
 
-    def reasons_list(reasons, label: str) -> Markup:
-        parts = [f'<ul class="reasons" aria-label="{escape(label)}">\n']
+    def reasons_list(reasons, label: str = "", inline: bool = False) -> Markup:
+        items = []
         for reason in reasons:
             found = written.get(reason)
             if found is None:
                 kind = "met" if reason.met else "info" if reason.met is None else "unmet"
-                found = written[reason] = f'<li class="reason-{kind}">{timed(reason.words(taxonomy))}</li>'
-            parts.append(found)
-        parts.append("</ul>")
-        return Markup("".join(parts))
+                found = written[reason] = (f'class="reason-{kind}">{timed(reason.words(taxonomy))}')
+            items.append(found)
+        if inline:
+            return Markup(" · ".join(f"<span {item}</span>" for item in items))
+        return Markup(f'<ul class="reasons" aria-label="{escape(label)}">\n'
+                      + "".join(f"<li {item}</li>" for item in items) + "</ul>")
 
     return reasons_list
 

@@ -103,28 +103,25 @@ def could_help_renderer(head_template: str):
     def could_help_section(context, person, needs, total: int) -> Markup:
         reasons_list = context["reasons_list"]
         name = person.name
-        label = escape(_("What does not fully match"))
         heading = escape(_("Where you could help"))
         parts = ['<section aria-labelledby="could-help-heading" class="could-help">\n'
                  f'<h2 id="could-help-heading">{heading}</h2>\n<p>',
                  escape(ngettext("%(name)s matches %(num)s open need, ranked as groups rank people for a need.",
                                  "%(name)s matches %(num)s open needs, best match first, ranked as groups rank "
                                  "people for a need.", total)) % {"name": name, "num": format_number(total)},
-                 '</p>\n<ol class="cards needs-board could-help-list" role="list">\n']
-        cards = []
+                 '</p>\n<ol class="could-help-list">\n']
+        lines = []
         for need in needs:
-            asked = need.asked
             badge = badges.get(need.score)
             if badge is None:
                 badge = badges[need.score] = escape(_("Match: %(score)s of 100") % {"score": format_number(need.score)})
-            # Only what does not fully match: the met reasons restate the card (its skills,
+            # Only what does not fully match: the met reasons restate the line (its skills,
             # hours and place) and the person's own profile, about 1 KB of every profile page.
             short = tuple(reason for reason in need.reasons if reason.met is not True)
-            cards.append(f'<li class="card need-card" data-need="{escape(asked.key)}" data-score="{need.score}">\n'
-                         f'{heads(context, head_template, need=asked).rstrip()}\n'
-                         f'<p class="meta"><span class="badge badge-now">{badge}</span></p>\n'
-                         + (f'{reasons_list(short, label)}\n' if short else '') + '</li>')
-        parts.append("\n".join(cards))
+            lines.append(f'<li>{heads(context, head_template, need=need.asked).strip()} '
+                         f'<span class="badge badge-now">{badge}</span>'
+                         + (f' {reasons_list(short, inline=True)}' if short else '') + '</li>')
+        parts.append("\n".join(lines))
         shown = len(needs)
         end = closing.get((shown, total))
         if end is None:
