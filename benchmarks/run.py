@@ -14,7 +14,8 @@ For each size N: generates benchmarks/repos/<N>k with generate.py (once; N/100 p
   profile's headline (the commits are undone at the end), and a rebuild after no change,
 * the size of the site built: the bytes of its files (what a host stores and serves) and of
   the tar the Pages deploy uploads (512-byte headers and blocks: a small file costs 1 KB more),
-* ``check`` of everything and of the one edited file,
+* ``check`` of everything and of the one edited file, and ``check --changed-since`` after the
+  commits that changed one profile (what the robot runs on such a pull request),
 * plain Pelican rendering as many Markdown articles as our build wrote HTML pages (the baseline),
 
 each the best of --runs (the full build and Pelican run once unless --runs-full), with the peak
@@ -267,6 +268,8 @@ def main(argv=None):
                                             "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "b@example.org"})
 
         committed, committed_mb = best(build, repo, args.runs, commit_one)
+        # What the robot runs on a pull request that changed one profile (.github/workflows/check.yml).
+        pr_check, _ = best([sys.executable, TASKS, "--root", repo, "check", "--changed-since", head], repo, args.runs)
         # Back to the generated history; the work tree keeps the synced theme (not --hard).
         subprocess.run(["git", "-C", repo, "reset", "-q", head], check=True)
         victim.write_text(original)
@@ -276,18 +279,18 @@ def main(argv=None):
         plain = min(m.seconds for m in plains) if plains else None
         rows.append((size, proposals, pages, site_mb, archive_mb, full, max(full_mb, rebuild_mb, committed_mb, check_mb),
                      rebuild,
-                     committed, unchanged, check, check_one, plain))
+                     committed, unchanged, check, check_one, pr_check, plain))
         print(f"{size:,} profiles done", file=sys.stderr, flush=True)
 
     print("| profiles | proposals | pages | site MB | Pages tar MB | full build (s) | peak MB | rebuild, 1 edit (s) "
-          "| rebuild, 1 commit (s) | rebuild, no change (s) | check (s) | check 1 file (s) | plain Pelican (s) "
-          "| build ÷ Pelican |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| rebuild, 1 commit (s) | rebuild, no change (s) | check (s) | check 1 file (s) "
+          "| check, pull request of 1 profile (s) | plain Pelican (s) | build ÷ Pelican |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for (size, proposals, pages, site_mb, archive_mb, full, peak, rebuild, committed, unchanged, check, check_one,
-         plain) in rows:
+         pr_check, plain) in rows:
         ratio = f"{full / plain:.2f}" if plain else "-"
         print(f"| {size:,} | {proposals:,} | {pages:,} | {site_mb:,.0f} | {archive_mb:,.0f} | {full:.1f} | {peak:.0f} "
-              f"| {rebuild:.1f} | {committed:.1f} | {unchanged:.1f} | {check:.2f} | {check_one:.2f} "
+              f"| {rebuild:.1f} | {committed:.1f} | {unchanged:.1f} | {check:.2f} | {check_one:.2f} | {pr_check:.2f} "
               f"| {f'{plain:.1f}' if plain else '-'} | {ratio} |")
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f} (2 cores, shared)")
     empty_trash()

@@ -162,12 +162,13 @@ def test_checking_named_files_finds_their_name_problems_as_the_whole_pass_does(s
     from joinedup.load.profiles import profile_files
 
     for name in ("ana-lopez", "bo-chen", "page", "ANA.yaml", "Ana.yaml", "Bo-Chen.yaml", "cy.yml", "1dee.yaml",
-                 "Eve Ng.yaml"):
+                 "Eve Ng.yaml", "hal\n.yaml"):
         site.write(f"volunteers/{name if '.' in name else name + '.yaml'}", profile_text())
     (site.root / "volunteers/fay-ode.yaml").symlink_to(tmp_path / "elsewhere.yaml")
     (site.root / "volunteers/gus.yaml").mkdir()
     every_path, every_problem = profile_files(site.root)
     assert {p.code for p in every_problem} == {"JU011", "JU012", "JU013", "JU015"}  # links, names, case, reserved
+    assert "volunteers/hal\n.yaml" not in every_path  # "$" would match before the newline: the whole name is an id
     for name in sorted(os.listdir(site.root / "volunteers")):
         named = f"volunteers/{name}"
         paths, problems = profile_files(site.root, {named})

@@ -43,9 +43,9 @@ def file_id(value: str, root: Path, folder: str, extension: str) -> str:
     """A new file's id: a lowercase slug not taken in ``root/folder`` (``folder`` as a contributor
     reads it, such as ``content/proposals``)."""
     value = value.strip()
-    if not ID_PATTERN.match(value):
+    if not ID_PATTERN.fullmatch(value):
         suggestion = suggested_id(value)
-        if not ID_PATTERN.match(suggestion):  # too short even as a slug: not an example to give
+        if not ID_PATTERN.fullmatch(suggestion):  # too short even as a slug: not an example to give
             suggestion = "ana-lopez"
         raise BadAnswer(_("Use 2 to 63 lowercase letters, digits and hyphens, starting with a letter "
                           "(for example '%s').") % suggestion)

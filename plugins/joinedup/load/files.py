@@ -85,17 +85,18 @@ def content_files(
     paths: list[str] = []
     by_folded: dict[str, str] = {}
     with os.scandir(base) as entries:
-        names = sorted((e.name, e.is_symlink(), e.is_file(follow_symlinks=False)) for e in entries)
+        names = [(e.name, e.is_symlink(), e.is_file(follow_symlinks=False)) for e in entries]
+    suffix = f".{extension}"
     valid = {
-        stem.casefold(): name for name, is_link, is_file in names
-        if is_file and not is_link and (stem := name.rpartition(".")[0]) and name.endswith(f".{extension}")
-        and id_pattern.match(stem)
-    }
-    listed = names
-    if only is not None:
+        stem: name for name, is_link, is_file in names
+        if is_file and not is_link and name.endswith(suffix) and id_pattern.fullmatch(stem := name[:-len(suffix)])
+    }  # an id is lowercase ASCII: its own case fold
+    if only is None:
+        listed = sorted(names)
+    else:
         folds = {path.rpartition("/")[2].rpartition(".")[0].casefold() for path in only
                  if path.startswith(f"{folder}/")}
-        listed = [entry for entry in names if entry[0].rpartition(".")[0].casefold() in folds]
+        listed = sorted(entry for entry in names if entry[0].rpartition(".")[0].casefold() in folds)
     for name, is_link, is_file in listed:
         relative = f"{folder}/{name}"
         if name in ignored or name.startswith("."):
@@ -127,7 +128,7 @@ def content_files(
                                  _("Ids must be unique whatever the case: choose another file name.")))
             continue
         by_folded[folded] = name
-        if not id_pattern.match(stem):
+        if not id_pattern.fullmatch(stem):
             slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
             if not slug or not slug[0].isalpha():
                 slug = f"{what}-{slug}".strip("-")
