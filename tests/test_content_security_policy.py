@@ -23,9 +23,11 @@ def read_headers_file(output: Path) -> dict[str, str]:
 
 def test_every_page_carries_the_strict_policy_and_no_inline_script_or_style(example_site: Path):
     policy = content_security_policy()
-    for directive in ("default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'",
-                      "object-src 'none'", "base-uri 'self'"):
+    for directive in ("default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "object-src 'none'",
+                      "base-uri 'self'", "form-action 'self'"):
         assert directive in policy
+    # Styles, fetches and workers fall back to default-src: nothing else may loosen them.
+    assert not re.search(r"(style|connect|worker|child|frame)-src", policy)
     assert "unsafe-inline" not in policy and "'unsafe-eval'" not in policy
     for page in example_site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")

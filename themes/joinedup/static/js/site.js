@@ -21,22 +21,12 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
-// "Add yourself" and "Edit this profile" open the site's form (/join/) instead of the forge's
-// editor: the footer's "Add yourself" link is the form (which, without JavaScript, offers the
-// forge's commented template), and names the forge's new-profile page and profile editor, so
-// every other link to them is sent to the form too. Without this script those stay links to
-// the commented template and to the file itself.
+// "Edit this profile" opens the site's form (/join/?edit=<id>, which reads the person's page)
+// instead of the forge's editor: the link names the form in data-join. Without this script it
+// stays a link to the file on the forge. "Add yourself" is the form itself everywhere (/join/),
+// which, without JavaScript, offers the forge's commented template.
 document.addEventListener("DOMContentLoaded", () => {
-  const join = document.querySelector("a[data-join-new]");
-  if (!join) return;
-  const add = join.dataset.joinNew;
-  const edit = join.dataset.joinEdit;
-  for (const link of document.querySelectorAll("a[href]")) {
-    const href = link.getAttribute("href");
-    if (href === add || href.startsWith(`${add}?`)) {
-      link.href = join.getAttribute("href");
-    } else if (href.startsWith(edit) && /^[a-z][a-z0-9-]*\.yaml$/.test(href.slice(edit.length))) {
-      link.href = `${join.getAttribute("href")}?edit=${href.slice(edit.length, -".yaml".length)}`;
-    }
+  for (const link of document.querySelectorAll("a[data-join]")) {
+    link.href = link.dataset.join;
   }
 });
