@@ -429,10 +429,12 @@ def test_the_files_handed_out_to_volunteers_are_french(french_site):
     home.feed((french_site / "output/index.html").read_text(encoding="utf-8"))
     proposals = PageText()
     proposals.feed((french_site / "output/proposals/index.html").read_text(encoding="utf-8"))
+    join = PageText()  # "Add yourself" leads to the form, which without JavaScript offers the profile's template
+    join.feed((french_site / "output/join/index.html").read_text(encoding="utf-8"))
     handed = {}
-    for link in home.links + proposals.links:
-        if link.startswith(f"{FORGE}/new/"):
-            query = parse_qs(urlsplit(link).query)
+    for link in home.links + proposals.links + join.links:
+        query = parse_qs(urlsplit(link).query)
+        if link.startswith(f"{FORGE}/new/") and "value" in query:  # not the form's own button, which its script fills
             handed[query["filename"][0]] = query["value"][0]
     assert len(handed) == 2, handed
     profile = next(text for name, text in handed.items() if name.endswith(".yaml"))

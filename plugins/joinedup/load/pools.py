@@ -30,8 +30,6 @@ import json
 import os
 import re
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -294,6 +292,8 @@ def _fetch(url: str, state: FileState, max_bytes: int, timeout: int) -> tuple[by
 def _fetch_now(url: str, state: FileState, max_bytes: int, timeout: int, deadline: float) -> tuple[bytes | None, dict]:
     """:func:`_fetch`'s request, in its thread; ``deadline`` on the monotonic clock."""
     import http.client
+    import urllib.error
+    import urllib.request
 
     headers = {"Accept": "application/json", "Accept-Encoding": "identity", "User-Agent": "joinedup-pools/1"}
     if state.fetched and state.etag:
@@ -332,25 +332,28 @@ def _fetch_now(url: str, state: FileState, max_bytes: int, timeout: int, deadlin
         raise Unusable(_("it could not be reached (%s)") % type(error).__name__) from None
 
 
-class _SameSchemes(urllib.request.HTTPRedirectHandler):
-    """Follows a redirect only to http(s) (urllib would follow one to ftp)."""
-
-    def redirect_request(self, request, fp, code, message, headers, url):
-        if not url.lower().startswith(("https://", "http://")):
-            raise urllib.error.HTTPError(url, code, "redirect to another scheme", headers, fp)
-        if request.full_url.lower().startswith("https://") and not url.lower().startswith("https://"):
-            raise urllib.error.HTTPError(url, code, "redirect from https to http", headers, fp)
-        # Closed now: urllib would read the redirect's whole body, with no limit, before following it.
-        fp.close()
-        return super().redirect_request(request, fp, code, message, headers, url)
-
-
 @lru_cache(maxsize=1)
 def _opener():
     # Only the handlers HTTP(S) needs: no file:, ftp: or data: URL can be opened, even by a redirect.
+    # urllib is imported here, when a pool is fetched: a build without one spares its 30 ms.
+    import urllib.error
+    import urllib.request
+
+    class SameSchemes(urllib.request.HTTPRedirectHandler):
+        """Follows a redirect only to http(s) (urllib would follow one to ftp)."""
+
+        def redirect_request(self, request, fp, code, message, headers, url):
+            if not url.lower().startswith(("https://", "http://")):
+                raise urllib.error.HTTPError(url, code, "redirect to another scheme", headers, fp)
+            if request.full_url.lower().startswith("https://") and not url.lower().startswith("https://"):
+                raise urllib.error.HTTPError(url, code, "redirect from https to http", headers, fp)
+            # Closed now: urllib would read the redirect's whole body, with no limit, before following it.
+            fp.close()
+            return super().redirect_request(request, fp, code, message, headers, url)
+
     opener = urllib.request.OpenerDirector()
     for handler in (urllib.request.ProxyHandler(), urllib.request.HTTPHandler(), urllib.request.HTTPSHandler(),
-                    _SameSchemes(), urllib.request.HTTPErrorProcessor(), urllib.request.HTTPDefaultErrorHandler()):
+                    SameSchemes(), urllib.request.HTTPErrorProcessor(), urllib.request.HTTPDefaultErrorHandler()):
         opener.add_handler(handler)
     return opener
 

@@ -33,12 +33,12 @@ from joinedup.load.proposals import load_proposal, proposal_files
 from joinedup.load.settings import load_settings
 from joinedup.load.taxonomy import load_taxonomy
 
+CONTENT_FOLDERS = ("content/proposals/", "content/groups/")
 # Below this many profiles to validate, starting worker processes costs more than it saves.
 VALIDATE_IN_WORKERS_FROM_PROFILES = 2000
 # Below this many named profiles (check of a pull request's files), validating them again is
 # quicker than unpickling the cache of the whole directory.
 READ_CACHE_FROM_NAMED_PROFILES = 2000
-CONTENT_FOLDERS = ("content/proposals/", "content/groups/")
 
 
 @dataclass(frozen=True, slots=True)

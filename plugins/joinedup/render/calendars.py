@@ -16,8 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-import icalendar
-
 from joinedup.core.i18n import gettext as _
 from joinedup.core.model import Agenda, Taxonomy
 
@@ -78,6 +76,8 @@ def _events(agenda: Agenda, site_url: str, forge_url: str) -> list[_Event]:
 
 def _event(event: _Event, stamp: dt.datetime) -> str:
     """The VEVENT of ``event``, as a calendar holds it."""
+    import icalendar  # here: a quick rebuild of a few pages writes no calendar (30 ms of imports)
+
     entry = icalendar.Event()
     entry.add("uid", event.uid)
     entry.add("dtstamp", stamp)
@@ -93,6 +93,8 @@ def _event(event: _Event, stamp: dt.datetime) -> str:
 
 def _calendar(name: str, events: list[str]) -> str:
     """A VCALENDAR named ``name`` holding ``events`` (each written by :func:`_event`)."""
+    import icalendar
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
