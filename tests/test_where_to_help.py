@@ -77,6 +77,7 @@ def _listed(site, person: str) -> list[dict]:
         asked = re.search(r'Asked by the (?:group|proposal) <a href="/([^"]+)"', line)
         listed.append({
             "skills": re.findall(r'<a href="/skills/([^/]+)/">', line[:asked.start()]),
+            "label": "".join(re.sub(r"<[^>]+>", "", line[:asked.start()]).rstrip(". ").split(" · ", 1)[1:]),
             "url": asked.group(1),
             "score": float(re.search(r"Match: ([\d.]+) of 100", line).group(1)),
             "reasons": [html.unescape(re.sub(r"<[^>]+>", "", r))
@@ -86,16 +87,16 @@ def _listed(site, person: str) -> list[dict]:
 
 
 def _need(listed: dict) -> tuple:
-    """A listed need as (who asked, the skills it asks)."""
-    return listed["url"], listed["skills"]
+    """A listed need as (who asked, the skills it asks, its hours and place)."""
+    return listed["url"], listed["skills"], listed["label"]
 
 
 def test_a_profile_lists_the_needs_the_person_can_help_with_best_first_with_reasons_in_labels(built):
     listed = _listed(built, "ana-lopez")
     assert [(_need(n), n["score"]) for n in listed] == [
-        (("groups/better-buses/", ["video-editing"]), 100.0),
-        (("groups/better-buses/", ["social-media"]), 82.5),   # 6 of 8 hours
-        (("proposals/free-buses/", ["video-editing", "copywriting"]), 80.0),  # no copywriting
+        (("groups/better-buses/", ["video-editing"], "4 h/week · remote"), 100.0),
+        (("groups/better-buses/", ["social-media"], "8 h/week · remote"), 82.5),   # 6 of 8 hours
+        (("proposals/free-buses/", ["video-editing", "copywriting"], ""), 80.0),  # no copywriting
     ]
     # Only what does not fully match: the met reasons restate the card and the profile.
     assert listed[0]["reasons"] == []
@@ -111,9 +112,9 @@ def test_a_groups_own_core_team_member_does_not_see_its_need(built):
     # Ben, in no group, sees it; tied at 80 with Better Buses', the board's order breaks the tie
     # (Open Lab's need is scarcer: nobody outside it could fill it).
     assert [(_need(n), n["score"]) for n in _listed(built, "ben-ode")] == [
-        (("groups/open-lab/", ["video-editing"]), 80.0),
-        (("groups/better-buses/", ["video-editing"]), 80.0),
-        (("proposals/free-buses/", ["video-editing", "copywriting"]), 75.0),
+        (("groups/open-lab/", ["video-editing"], "2 h/week · remote"), 80.0),
+        (("groups/better-buses/", ["video-editing"], "4 h/week · remote"), 80.0),
+        (("proposals/free-buses/", ["video-editing", "copywriting"], ""), 75.0),
     ]
 
 
@@ -172,7 +173,7 @@ def test_editing_a_groups_need_renders_again_exactly_the_profiles_listing_it(bui
     result = site.tasks("build", "--output", str(output))
     assert result.returncode == 0, result.stderr
     ana = _listed(site, "ana-lopez")
-    assert _need(ana[1]) == ("groups/better-buses/", ["social-media"]) and ana[1]["reasons"] == []  # 6 of 6 hours: met
+    assert _need(ana[1]) == ("groups/better-buses/", ["social-media"], "6 h/week · remote") and ana[1]["reasons"] == []  # 6 of 6 hours: met
     assert not os.path.samestat(before["ana-lopez"], (output / "people/ana-lopez/index.html").stat())
     for person in ("ben-ode", "cleo-ray"):
         assert os.path.samestat(before[person], (output / f"people/{person}/index.html").stat()), person

@@ -21,7 +21,8 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
 # Besides the controls, what reorders or hides text on a terminal: bidirectional overrides
 # and isolates (the "Trojan Source" characters) and the Unicode line separators.
 _TERMINAL_HIDDEN = [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F,
-                    0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+                    0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A),
+                    *range(0xDC80, 0xDD00)]  # a file name's bytes that are not UTF-8, as Python reads them
 _TERMINAL = {code: f"\\u{code:04x}" for code in _TERMINAL_HIDDEN}
 # XML 1.0 cannot carry C0 controls other than tab, line feed and carriage return, even escaped.
 _NOT_XML = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])

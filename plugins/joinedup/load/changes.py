@@ -13,6 +13,7 @@ branch being merged into, never from the merge base (``ChangeSet.at_tip``).
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import tempfile
@@ -23,9 +24,11 @@ from pathlib import Path
 EVERYTHING = ("volunteers/schema.json",)
 CODE_PREFIXES = ("plugins/", "tasks.py", "pyproject.toml")
 DATA_FILES = ("data/skills.yaml", "data/regions.yaml", "data/themes.yaml")
-PROFILE = re.compile(r"^volunteers/([^/]+)\.yaml$")
-PROPOSAL = re.compile(r"^content/proposals/([^/]+)\.md$")
-GROUP = re.compile(r"^content/groups/([^/]+)\.md$")
+# Id-shaped names only: a file named otherwise is refused for its name (JU012), and nothing can
+# refer to it (git grep would refuse a word that is not UTF-8).
+PROFILE = re.compile(r"^volunteers/([a-z][a-z0-9-]*)\.yaml$")
+PROPOSAL = re.compile(r"^content/proposals/([a-z][a-z0-9-]*)\.md$")
+GROUP = re.compile(r"^content/groups/([a-z][a-z0-9-]*)\.md$")
 ALL_CONTENT = ("volunteers/*.yaml", "content/proposals/*.md", "content/groups/*.md")
 _GITHUB_LINE = re.compile(r"^github:[ \t]*['\"]?([A-Za-z0-9-]+)", re.MULTILINE)
 
@@ -236,7 +239,7 @@ def _grep(root: Path, patterns: list[str], where: tuple[str, ...]) -> set[str]:
     try:
         listing = subprocess.run(
             ["git", "grep", "-l", "-z", "-i", "--untracked", *patterns, "--", *where],
-            cwd=root, capture_output=True, text=True,
+            cwd=root, capture_output=True, text=True, errors="surrogateescape",
         )
     except OSError as error:
         raise GitError(f"cannot run git: {error}") from None
@@ -251,12 +254,19 @@ def _git(root: Path, *args: str) -> str:
 
 def _git_at_once(root: Path, *commands: tuple[str, ...]) -> list[str]:
     """What each git command (its arguments) prints, the commands run side by side."""
+    running: list[subprocess.Popen] = []
     try:
-        running = [subprocess.Popen(["git", *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    text=True) for args in commands]
+        for args in commands:
+            running.append(subprocess.Popen(["git", *args], cwd=root, stdout=subprocess.PIPE,
+                                            stderr=subprocess.PIPE, text=True, errors="surrogateescape"))
+        finished = [process.communicate() for process in running]
     except OSError as error:
         raise GitError(f"cannot run git: {error}") from None
-    finished = [process.communicate() for process in running]
+    finally:  # none left running, whatever went wrong (as subprocess.run leaves none)
+        for process in running:
+            if process.returncode is None:
+                process.kill()
+                process.wait()
     for args, process, (_out, errors) in zip(commands, running, finished):
         if process.returncode != 0:
             raise GitError(errors.strip() or f"git {args[0]} failed")
@@ -296,13 +306,13 @@ def committed_but_ignored(root: Path, only=None) -> list:
         # tracked file is matched, as without ``only``.
         try:
             done = subprocess.run(["git", "check-ignore", "--no-index", "-z", "--stdin"], cwd=root, capture_output=True,
-                                  input="".join(f"./{name}\0" for name in sorted(only)).encode("utf-8"))
+                                  input=os.fsencode("".join(f"./{name}\0" for name in sorted(only))))
         except OSError:
             return []  # no git: nothing is tracked
         if done.returncode == 1:
             return []
         if done.returncode == 0:
-            ignored = done.stdout.decode("utf-8", errors="replace").split("\0")
+            ignored = os.fsdecode(done.stdout).split("\0")
             named = ["--", *(f":(literal){name.removeprefix('./')}" for name in ignored if name)]
     listed = _git_text(root, "ls-files", "-z", "--cached", "--ignored", "--exclude-standard", *named)
     names = sorted({name for name in (listed or "").split("\0") if name})

@@ -118,9 +118,10 @@ def could_help_renderer(head_template: str):
             # Only what does not fully match: the met reasons restate the line (its skills,
             # hours and place) and the person's own profile, about 1 KB of every profile page.
             short = tuple(reason for reason in need.reasons if reason.met is not True)
+            # What does not fully match, in brackets after the score it lowers: read as its reason.
             lines.append(f'<li>{heads(context, head_template, need=need.asked).strip()} '
                          f'<span class="badge badge-now">{badge}</span>'
-                         + (f' {reasons_list(short, inline=True)}' if short else '') + '</li>')
+                         + (f' ({reasons_list(short, inline=True)})' if short else '') + '</li>')
         parts.append("\n".join(lines))
         shown = len(needs)
         end = closing.get((shown, total))
