@@ -76,17 +76,17 @@ def reasons_lister(taxonomy):
     written: dict = {}
 
     def reasons_list(reasons, label: str = "", inline: bool = False) -> Markup:
-        items = []
+        items = []  # (class, words) of each reason
         for reason in reasons:
             found = written.get(reason)
             if found is None:
                 kind = "met" if reason.met else "info" if reason.met is None else "unmet"
-                found = written[reason] = (f'class="reason-{kind}">{timed(reason.words(taxonomy))}')
+                found = written[reason] = (f"reason-{kind}", timed(reason.words(taxonomy)))
             items.append(found)
         if inline:
-            return Markup(" · ".join(f"<span {item}</span>" for item in items))
+            return Markup(" · ".join(f'<span class="{kind}">{words}</span>' for kind, words in items))
         return Markup(f'<ul class="reasons" aria-label="{escape(label)}">\n'
-                      + "".join(f"<li {item}</li>" for item in items) + "</ul>")
+                      + "".join(f'<li class="{kind}">{words}</li>' for kind, words in items) + "</ul>")
 
     return reasons_list
 
