@@ -174,6 +174,11 @@ def test_checking_named_files_finds_their_name_problems_as_the_whole_pass_does(s
         paths, problems = profile_files(site.root, {named})
         assert paths == every_path, named
         assert problems == [p for p in every_problem if p.path == named], named
+    # A file inside a folder of volunteers/ (a pull request adds volunteers/gus.yaml/inner.yaml): the folder.
+    (site.root / "volunteers/gus.yaml/inner.yaml").write_text(profile_text())
+    paths, problems = profile_files(site.root, {"volunteers/gus.yaml/inner.yaml"})
+    assert paths == every_path
+    assert problems == [p for p in every_problem if p.path == "volunteers/gus.yaml"] != []
 
 
 def test_two_profiles_claiming_one_login_collide(site):

@@ -179,6 +179,17 @@ def test_a_profile_changed_to_endorse_a_withdrawn_proposal_is_warned_though_no_p
     assert "Checking 1 file(s)" in result.stderr
 
 
+def test_a_profile_added_in_a_sub_folder_is_refused_as_the_whole_check_refuses_it(repo):
+    """The build refuses a folder in volunteers/: the pull request that adds one must be red, or
+    merging it breaks the deploy."""
+    repo.write("volunteers/more/cy-jones.yaml", profile_text(github="cy-jones"))
+    commit(repo, "A profile in a folder", STRANGER)
+    result = repo.tasks("check", "--changed-since", "main")
+    assert result.returncode == 1, result.stdout
+    assert "volunteers/more:0:0: JU012 'volunteers/more' is a folder; profiles are files." in result.stdout
+    assert result.stdout.count("JU012") == repo.tasks("check").stdout.count("JU012") == 1
+
+
 def test_a_file_name_that_is_not_utf8_is_a_bad_name_not_a_traceback(repo):
     (repo.root / "volunteers").joinpath(bytes.fromhex("ff").decode("utf-8", "surrogateescape") + "-bo.yaml").write_text(
         profile_text(github="bo-two"))

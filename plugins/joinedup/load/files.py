@@ -70,8 +70,9 @@ def content_files(
     A missing folder is no problem: a movement may have no proposals yet.
 
     With ``only`` (repository-relative paths: what ``check`` of a pull request validates), the
-    problems are those of these files alone, found among the names that fold to theirs (the
-    only ones they can collide with), not among 100,000 profiles'; every path is listed all
+    problems are those of these files alone (and of the sub-folder a file of them is in), found
+    among the names that fold to theirs (the only ones they can collide with), not among
+    100,000 profiles'; every path is listed all
     the same: the valid names that are not reserved, which is what the whole pass keeps
     (an id is lowercase, so two valid names never fold alike).
     """
@@ -94,9 +95,12 @@ def content_files(
     if only is None:
         listed = sorted(names)
     else:
-        folds = {path.rpartition("/")[2].rpartition(".")[0].casefold() for path in only
-                 if path.startswith(f"{folder}/")}
-        listed = sorted(entry for entry in names if entry[0].rpartition(".")[0].casefold() in folds)
+        inside = [path[len(folder) + 1:] for path in only if path.startswith(f"{folder}/")]
+        folds = {name.rpartition(".")[0].casefold() for name in inside if "/" not in name}
+        # A file in a sub-folder: the folder is the problem (it is never read).
+        tops = {name.partition("/")[0] for name in inside if "/" in name}
+        listed = sorted(entry for entry in names
+                        if entry[0] in tops or entry[0].rpartition(".")[0].casefold() in folds)
     for name, is_link, is_file in listed:
         relative = f"{folder}/{name}"
         if name in ignored or name.startswith("."):
@@ -147,7 +151,7 @@ def content_files(
     if only is not None:
         paths = [f"{folder}/{name}" for name in sorted(valid.values())
                  if name not in ignored and name.rpartition(".")[0] not in reserved]
-        found = [item for item in found if item.path in only]
+        found = [item for item in found if item.path in only or any(path.startswith(f"{item.path}/") for path in only)]
     return paths, found
 
 
