@@ -71,7 +71,11 @@ def _section(site, person: str) -> str:
 def _listed(site, person: str) -> list[dict]:
     """Each need the person's page lists, one line each: the skills it asks (their pages), who
     asked (link), the score and the reasons not fully met, as text."""
-    lines = re.findall(r"<li>(.*?)</li>", _section(site, person), re.S)
+    section = _section(site, person)
+    lines = re.findall(r"<li>(.*?)</li>", section, re.S)
+    # What does not fully match in every need shown is said once, under the list: it is each one's.
+    found = re.search(r"<p>What does not fully match in each of them: (.*?)</p>", section, re.S)
+    common = found.group(1) if found else ""
     listed = []
     for line in lines:
         asked = re.search(r'Asked by the (?:group|proposal) <a href="/([^"]+)"', line)
@@ -81,7 +85,7 @@ def _listed(site, person: str) -> list[dict]:
             "url": asked.group(1),
             "score": float(re.search(r"Match: ([\d.]+) of 100", line).group(1)),
             "reasons": [html.unescape(re.sub(r"<[^>]+>", "", r))
-                        for r in re.findall(r'<span class="reason-\w+">(.*?)</span>', line)],
+                        for r in re.findall(r'<span class="reason-\w+">(.*?)</span>', line + common)],
         })
     return listed
 
@@ -246,6 +250,23 @@ def test_a_profile_shows_the_best_three_needs_and_says_how_many_there_are(site):
     assert "These are the best 3 of 6; the pages of the skills above list the others." in _section(site, "ana-lopez")
     printed = json.loads(site.tasks("match", "--person", "ana-lopez", "--json").stdout)
     assert [n["url"] for n in printed] == [f"groups/group-{n}/" for n in range(6)]
+
+
+def test_what_does_not_fully_match_in_every_need_shown_is_said_once_under_the_list(site):
+    site.profile("ana-lopez")  # in London, can help remotely
+    for number, skill in enumerate(("video-editing", "social-media")):
+        site.write(f"content/groups/group-{number}.md", group_text(
+            name=f"Group {number}", core_team="[ben-ode]", discussion="https://forum.example.org/g",
+            needs=f"\n  - skill: {skill}\n    hours_per_week: 2\n    remote: false\n    region: scotland"))
+    site.profile("ben-ode", name="Ben Ode", github="ben-ode", skills="\n  - data-analysis",
+                 contact="\n  email: ben@example.org")
+    result = site.tasks("build", "--output", str(site.root / "output"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    section = _section(site, "ana-lopez")
+    assert section.count("remote, not in Scotland") == 1, section
+    assert "</ol>\n<p>What does not fully match in each of them: <span class=\"reason-info\">remote, not in Scotland" in section
+    listed = _listed(site, "ana-lopez")
+    assert len(listed) == 2 and all(n["reasons"] == ["remote, not in Scotland"] for n in listed)
 
 
 def test_a_profile_page_fingerprint_follows_every_part_of_its_needs_and_only_their_values():

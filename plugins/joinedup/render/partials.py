@@ -110,19 +110,28 @@ def could_help_renderer(head_template: str):
                                  "%(name)s matches %(num)s open needs, best match first, ranked as groups rank "
                                  "people for a need.", total)) % {"name": name, "num": format_number(total)},
                  '</p>\n<ol class="could-help-list">\n']
+        # Only what does not fully match: the met reasons restate the line (its skills, hours and
+        # place) and the person's own profile. What does not fully match in every need shown
+        # (a profile not updated for long, say) is said once, under the list.
+        shorts = [tuple(reason for reason in need.reasons if reason.met is not True) for need in needs]
+        common = tuple(reason for reason in shorts[0] if all(reason in short for short in shorts[1:])) \
+            if len(shorts) > 1 else ()
         lines = []
-        for need in needs:
+        for need, short in zip(needs, shorts):
             badge = badges.get(need.score)
             if badge is None:
                 badge = badges[need.score] = escape(_("Match: %(score)s of 100") % {"score": format_number(need.score)})
-            # Only what does not fully match: the met reasons restate the line (its skills,
-            # hours and place) and the person's own profile, about 1 KB of every profile page.
-            short = tuple(reason for reason in need.reasons if reason.met is not True)
-            # What does not fully match, in brackets after the score it lowers: read as its reason.
+            own = tuple(reason for reason in short if reason not in common)
+            # In brackets after the score it lowers: read as its reason.
             lines.append(f'<li>{heads(context, head_template, need=need.asked).strip()} '
                          f'<span class="badge badge-now">{badge}</span>'
-                         + (f' ({reasons_list(short, inline=True)})' if short else '') + '</li>')
+                         + (f' ({reasons_list(own, inline=True)})' if own else '') + '</li>')
         parts.append("\n".join(lines))
+        parts.append("\n</ol>")
+        if common:
+            said = escape(_("What does not fully match in each of them: %(reasons)s")) % {
+                "reasons": reasons_list(common, inline=True)}
+            parts.append(f"\n<p>{said}</p>")
         shown = len(needs)
         end = closing.get((shown, total))
         if end is None:
@@ -131,7 +140,7 @@ def could_help_renderer(head_template: str):
                                "the others.") % {"shown": format_number(shown), "num": format_number(total)}) + " "
                       if total > shown else "")
             board = escape(_("Every open need, on the needs board"))
-            end = closing[shown, total] = (f'\n</ol>\n<p>{others}<a href="{escape(site)}/needs/">{board}</a></p>'
+            end = closing[shown, total] = (f'\n<p>{others}<a href="{escape(site)}/needs/">{board}</a></p>'
                                            '\n</section>')
         parts.append(end)
         return Markup("".join(parts))
