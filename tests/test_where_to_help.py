@@ -232,17 +232,24 @@ def test_the_indexed_ranking_is_the_matchers_for_every_pair():
                 matching.explain(candidate, needs[p].need, today).reasons for _s, p in expected[:limit]]
 
 
-def test_a_profile_shows_the_best_three_needs_and_says_how_many_there_are(site):
+def _build_with_groups_asking(site, needs: list[tuple[str, str]]) -> None:
+    """Ana, Ben (data analysis, in no group) and a group group-N for each (need, core team) of
+    ``needs``, the need written after ``skill:``; then a build."""
     site.profile("ana-lopez")
-    for number in range(7):  # the later ones have more hours Ana cannot give
+    for number, (need, core_team) in enumerate(needs):
         site.write(f"content/groups/group-{number}.md", group_text(
-            name=f"Group {number}", core_team="[ana-lopez]" if number == 6 else "[ben-ode]",
-            discussion="https://forum.example.org/g",
-            needs=f"\n  - skill: video-editing\n    hours_per_week: {2 + 2 * number}\n    remote: true"))
+            name=f"Group {number}", core_team=core_team, discussion="https://forum.example.org/g",
+            needs=f"\n  - skill: {need}"))
     site.profile("ben-ode", name="Ben Ode", github="ben-ode", skills="\n  - data-analysis",
                  contact="\n  email: ben@example.org")
     result = site.tasks("build", "--output", str(site.root / "output"))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_profile_shows_the_best_three_needs_and_says_how_many_there_are(site):
+    # The later groups want more hours than Ana can give; group 6 is her own.
+    _build_with_groups_asking(site, [(f"video-editing\n    hours_per_week: {2 + 2 * number}\n    remote: true",
+                                      "[ana-lopez]" if number == 6 else "[ben-ode]") for number in range(7)])
     listed = _listed(site, "ana-lopez")
     # Group 6 is Ana's own; of the six others she gives the hours of groups 0-2 (2, 4, 6 h).
     assert [n["url"] for n in listed] == [f"groups/group-{n}/" for n in range(3)]
@@ -253,15 +260,9 @@ def test_a_profile_shows_the_best_three_needs_and_says_how_many_there_are(site):
 
 
 def test_what_does_not_fully_match_in_every_need_shown_is_said_once_under_the_list(site):
-    site.profile("ana-lopez")  # in London, can help remotely
-    for number, skill in enumerate(("video-editing", "social-media")):
-        site.write(f"content/groups/group-{number}.md", group_text(
-            name=f"Group {number}", core_team="[ben-ode]", discussion="https://forum.example.org/g",
-            needs=f"\n  - skill: {skill}\n    hours_per_week: 2\n    remote: false\n    region: scotland"))
-    site.profile("ben-ode", name="Ben Ode", github="ben-ode", skills="\n  - data-analysis",
-                 contact="\n  email: ben@example.org")
-    result = site.tasks("build", "--output", str(site.root / "output"))
-    assert result.returncode == 0, result.stdout + result.stderr
+    # Ana is in London and can help remotely; both groups would rather have someone in Scotland.
+    _build_with_groups_asking(site, [(f"{skill}\n    hours_per_week: 2\n    remote: false\n    region: scotland",
+                                      "[ben-ode]") for skill in ("video-editing", "social-media")])
     section = _section(site, "ana-lopez")
     assert section.count("remote, not in Scotland") == 1, section
     assert "</ol>\n<p>What does not fully match in each of them: <span class=\"reason-info\">remote, not in Scotland" in section
