@@ -72,9 +72,9 @@ def content_files(
     With ``only`` (repository-relative paths: what ``check`` of a pull request validates), the
     problems are those of these files alone (and of the sub-folder a file of them is in), found
     among the names that fold to theirs (the only ones they can collide with), not among
-    100,000 profiles'; every path is listed all
-    the same: the valid names that are not reserved, which is what the whole pass keeps
-    (an id is lowercase, so two valid names never fold alike).
+    100,000 profiles'; every path is listed all the same: the valid names that are not
+    reserved, which is what the whole pass keeps (an id is lowercase, so two valid names
+    never fold alike).
     """
     base = root / folder
     if base.is_symlink():
@@ -99,6 +99,7 @@ def content_files(
         folds = {name.rpartition(".")[0].casefold() for name in inside if "/" not in name}
         # A file in a sub-folder: the folder is the problem (it is never read).
         tops = {name.partition("/")[0] for name in inside if "/" in name}
+        reported = {*only, *(f"{folder}/{top}" for top in tops)}
         listed = sorted(entry for entry in names
                         if entry[0] in tops or entry[0].rpartition(".")[0].casefold() in folds)
     for name, is_link, is_file in listed:
@@ -151,7 +152,7 @@ def content_files(
     if only is not None:
         paths = [f"{folder}/{name}" for name in sorted(valid.values())
                  if name not in ignored and name.rpartition(".")[0] not in reserved]
-        found = [item for item in found if item.path in only or any(path.startswith(f"{item.path}/") for path in only)]
+        found = [item for item in found if item.path in reported]
     return paths, found
 
 
