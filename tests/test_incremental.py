@@ -91,6 +91,24 @@ def test_a_kept_page_replaced_by_a_link_is_rendered_again_and_nothing_outside_is
     assert not [p for p in (site.root / "output").rglob("*") if p.is_file() and b"SECRET" in p.read_bytes()]
 
 
+def test_a_folder_of_the_site_replaced_by_a_link_is_not_written_through(site, tmp_path):
+    """The folder of a kept page swapped for a link to a copy outside the site: neither the
+    quick rebuild nor the full build may write there, and what publishes is a real folder."""
+    site.profile("ana-lopez", github="ana")
+    site.profile("cy-jones", name="Cy Jones", github="cy-jones")
+    build(site)
+    folder = site.root / "output/people/ana-lopez"
+    outside = tmp_path / "elsewhere"
+    shutil.copytree(folder, outside)
+    shutil.rmtree(folder)
+    folder.symlink_to(outside)
+    site.profile("ana-lopez", github="ana", headline="Edited through the link?")  # a quick rebuild's edit
+    said = build(site)
+    assert "Quick rebuild" not in said
+    assert not folder.is_symlink() and "Edited through the link?" in (folder / "index.html").read_text()
+    assert "Edited through the link?" not in (outside / "index.html").read_text()
+
+
 def test_a_site_without_its_manifest_is_rebuilt_whole_and_stale_files_go(site, tmp_path):
     """A merge cut short removes the manifest first: the next build trusts nothing it finds."""
     make_history_site(site)
@@ -146,7 +164,7 @@ def test_a_tampered_manifest_cannot_make_a_rebuild_delete_files_outside_the_site
     victim = site.root / "victim.txt"
     victim.write_text("keep me")
     manifest = json.loads((output / ".joinedup-pages.json").read_text())
-    manifest["files"] += ["../victim.txt", str(victim)]
+    manifest["others"] += ["../victim.txt", str(victim)]
     (output / ".joinedup-pages.json").write_text(json.dumps(manifest))
     site.profile("ana-lopez", github="ana", headline="Edited")
     build(site)

@@ -152,35 +152,36 @@ def build(root: Path, output_path: Path, *, publish: bool = False, progress=None
     # A publication of the last build cut short after its commit is completed first (output.publish).
     finish_publishing(Path(output_path))
     pooled = take_from_pools(root, day)
-    # Taken before anything is read: an edit made during this build makes the next one full.
-    key, profiles, head = quick.world(root, output_path, settings_file, day, pooled.digest)
-    quickly = rebuild_quickly(root, output_path, settings_file, key, profiles, head, day, quick_failed)
-    if quickly is not None:
-        pages, edited, rerendered = quickly
-        return BuildResult(pages, time.perf_counter() - started, pooled.fetch_problems, edited=edited,
-                           rerendered=rerendered)
+    with quick.SiteCheck(Path(output_path)) as site_check:
+        # Taken before anything is read: an edit made during this build makes the next one full.
+        key, profiles, head = quick.world(root, output_path, settings_file, day, pooled.digest)
+        quickly = rebuild_quickly(root, output_path, settings_file, key, profiles, head, day, site_check, quick_failed)
+        if quickly is not None:
+            pages, edited, rerendered = quickly
+            return BuildResult(pages, time.perf_counter() - started, pooled.fetch_problems, edited=edited,
+                               rerendered=rerendered)
 
-    with collector_paused(then_freeze=last):
-        repository, warnings = load(root, day, pooled)                               # 1-3
-        recorder = recorder_for(root, output_path, settings_file, key, head, repository)
-        try:
-            with staged(output_path) as stage:
-                state = BuildState(repository, stage.previous_output, recorder, stage.browser_index, progress)
-                render(state, stage.folder, settings_file)                           # 4
-                indexed = index(stage.browser_index)                                 # 5
-                pages = publish_site(stage, output_path, indexed)                    # 6
-        except BaseException:
+        with collector_paused(then_freeze=last):
+            repository, warnings = load(root, day, pooled)                           # 1-3
+            recorder = recorder_for(root, output_path, settings_file, key, head, repository)
+            try:
+                with staged(output_path, site_check) as stage:
+                    state = BuildState(repository, stage.previous_output, recorder, stage.browser_index, progress)
+                    render(state, stage.folder, settings_file)                       # 4
+                    indexed = index(stage.browser_index)                             # 5
+                    pages = publish_site(stage, output_path, indexed)                # 6
+            except BaseException:
+                if recorder is not None:
+                    recorder.abandon()
+                raise
             if recorder is not None:
-                recorder.abandon()
-            raise
-        if recorder is not None:
-            recorder.save(repository)
-    return BuildResult(pages, time.perf_counter() - started, warnings, "indexed" if indexed else "reused",
-                       stage.browser_index.seconds)
+                recorder.save(repository, pages)
+        return BuildResult(pages, time.perf_counter() - started, warnings, "indexed" if indexed else "reused",
+                           stage.browser_index.seconds)
 
 
 def rebuild_quickly(root: Path, output_path: Path, settings_file: str, key: str, profiles: dict, head: str, day,
-                    quick_failed=None) -> tuple[int, int, int] | None:
+                    site_check, quick_failed=None) -> tuple[int, int, int] | None:
     """When only what some profiles show changed since the last build (a headline, a bio): render
     the pages showing them again from what that build recorded (joinedup.builder.quick), without loading
     the rest. Returns (pages of the site, profiles edited, pages rendered again), or None when
@@ -188,7 +189,7 @@ def rebuild_quickly(root: Path, output_path: Path, settings_file: str, key: str,
     from joinedup.builder import quick
 
     try:
-        return quick.rebuild(root, output_path, settings_file, key, profiles, head, day)
+        return quick.rebuild(root, output_path, settings_file, key, profiles, head, day, site_check)
     except quick.Refused as reason:
         log.debug("full build: %s", reason)
     except Exception as error:  # a fault of ours, not of the content: the full build is always right
@@ -261,10 +262,11 @@ class Stage:
 
 
 @contextmanager
-def staged(output_path: Path):
-    """A :class:`Stage` for a build into ``output_path``; on failure Pagefind is stopped and the
-    staging folder removed."""
-    last = read_manifest(output_path) if output_path.is_dir() else {}
+def staged(output_path: Path, site_check):
+    """A :class:`Stage` for a build into ``output_path``, updating the last site there when
+    ``site_check`` (a joinedup.builder.quick.SiteCheck) finds it is the one the last build
+    wrote; on failure Pagefind is stopped and the staging folder removed."""
+    last = read_manifest(output_path) if site_check.problem() is None else {}
     folder = staging_folder(output_path)
     browser_index = BrowserIndex(folder, output_path, last)
     try:
