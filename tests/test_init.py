@@ -62,8 +62,9 @@ def test_init_in_french_then_one_profile_and_proposal_builds_a_french_site_witho
     home = (output / "index.html").read_text(encoding="utf-8")
     assert '<html lang="fr">' in home and "Aller au contenu" in home and 'Publié le <time datetime="2026-11-23">23 novembre 2026</time>' in home
     assert "Ensemble pour demain" in home and "au grand jour" in home
-    accent = (output / "theme/css/movement.css").read_text()
-    assert accent.startswith(":root { --accent: #8a1538; }\n@media (prefers-color-scheme: dark) { :root { --accent: #")
+    stylesheet = (output / "theme/css/site.css").read_text()
+    assert ":root { --accent: #8a1538; }\n@media (prefers-color-scheme: dark) { :root { --accent: #" in stylesheet
+    assert (REPO / "themes/joinedup/static/css/site.css").read_text() in stylesheet  # the theme's own file unchanged
     pages = "\n".join(p.read_text(encoding="utf-8") for p in output.rglob("*.html"))
     assert "Camille Martin" in pages and "Transports gratuits pour les jeunes" in pages
     assert [name for name in example_names if name in pages] == []

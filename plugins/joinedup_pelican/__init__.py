@@ -64,6 +64,15 @@ def forget_site(pelican):
         hand_over(None)
 
 
+def accent_in_stylesheet(pelican):
+    """Sent at the end of a run, once the theme's files are copied into the site: the
+    movement's accent goes at the end of the theme's stylesheet (joinedup.render.accent)."""
+    from joinedup.render.accent import add_accent
+
+    add_accent(Path(pelican.output_path) / pelican.settings["THEME_STATIC_DIR"],
+               pelican.settings.get("JOINEDUP_ACCENT", ""))
+
+
 def use_language(generator):
     """Every generator's templates and the library's labels speak the site's language
     (DEFAULT_LANG), and follow the planned pages' rule for names no path provides: Pelican's
@@ -108,4 +117,5 @@ def register():
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(use_language)
     signals.all_generators_finalized.connect(keep_bodies)
+    signals.finalized.connect(accent_in_stylesheet)
     signals.finalized.connect(forget_site)

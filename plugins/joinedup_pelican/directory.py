@@ -32,7 +32,6 @@ from joinedup.load.profiles import PROFILE_SCHEMA_FILE
 from joinedup.match.board import open_needs
 from joinedup.match.breadth import supports
 from joinedup.match.where_to_help import where_to_help
-from joinedup.render.accent import ACCENT_CSS, accent_css
 from joinedup.render.calendars import agenda_calendars
 from joinedup.render.exports import groups_and_needs, text_file, write_open_data, write_pool
 from joinedup.render.facets import write_facets
@@ -293,7 +292,6 @@ class DirectoryGenerator(Generator):
         files.update(groups_and_needs(agenda, directory, self.needs, site_url, repository.build_date))
         files.update(insights_data(self.insights, directory.taxonomy, site_url))
         files.update(sitemap(self._sitemap_pages(), site_url))
-        files[ACCENT_CSS] = accent_css(self.settings.get("JOINEDUP_ACCENT", ""))
         files[HEADERS_FILE] = headers_file(pool_origins(json.loads(self.settings.get("JOINEDUP_POOLS") or "[]")))
         for relative, text in files.items():
             with text_file(self.output_path, relative) as handle:

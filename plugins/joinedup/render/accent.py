@@ -1,17 +1,34 @@
-"""The movement's accent colour (site.yaml's ``accent``) as a stylesheet of its own: the
-Content-Security-Policy allows no inline style."""
+"""The movement's accent colour (site.yaml's ``accent``), added to the end of the theme's
+stylesheet once Pelican has copied it (the Content-Security-Policy allows no inline style,
+and a stylesheet of its own was a second request, and a second line, on every page)."""
 
 from __future__ import annotations
 
+import os
+import stat
+from pathlib import Path
+
 from joinedup.load.settings import dark_accent
 
-ACCENT_CSS = "theme/css/movement.css"
+STYLESHEET = "css/site.css"  # in the theme's folder of the site (Pelican's THEME_STATIC_DIR)
 
 
 def accent_css(accent: str) -> str:
     """The accent for the light scheme and a lightened one for the dark scheme (both AA),
-    or an empty stylesheet when no colour is set."""
+    or nothing when no colour is set."""
     if not accent:
         return ""
     return (f":root {{ --accent: {accent}; }}\n"
             f"@media (prefers-color-scheme: dark) {{ :root {{ --accent: {dark_accent(accent)}; }} }}\n")
+
+
+def add_accent(theme_folder: Path, accent: str) -> None:
+    """Add ``accent`` at the end of the stylesheet in ``theme_folder`` (the theme's files as
+    copied into the site), written anew (the copy is never a link to the theme's own file)."""
+    css = accent_css(accent)
+    path = theme_folder / STYLESHEET
+    if not css or not stat.S_ISREG(os.lstat(path).st_mode):
+        return
+    written = path.with_name(path.name + ".accent")
+    written.write_bytes(path.read_bytes().rstrip(b"\n") + b"\n" + css.encode())
+    os.replace(written, path)
