@@ -109,6 +109,26 @@ def test_a_folder_of_the_site_replaced_by_a_link_is_not_written_through(site, tm
     assert "Edited through the link?" not in (outside / "index.html").read_text()
 
 
+def test_a_manifest_that_cannot_be_checked_is_not_trusted(site, tmp_path):
+    """A manifest listing what no build writes (not a name, a NUL) makes the site's check
+    fail: the site is then built whole, not updated in place through a folder made a link."""
+    site.profile("ana-lopez", github="ana")
+    site.profile("cy-jones", name="Cy Jones", github="cy-jones")
+    build(site)
+    output = site.root / "output"
+    folder, outside = output / "people/cy-jones", tmp_path / "elsewhere"
+    shutil.copytree(folder, outside)
+    shutil.rmtree(folder)
+    folder.symlink_to(outside)
+    manifest = json.loads((output / ".joinedup-pages.json").read_text())
+    manifest["others"] += [None, "a\u0000b"]
+    (output / ".joinedup-pages.json").write_text(json.dumps(manifest))
+    site.profile("cy-jones", name="Cy Jones", github="cy-jones", headline="Edited through the link?")
+    build(site)
+    assert not folder.is_symlink() and "Edited through the link?" in (folder / "index.html").read_text()
+    assert "Edited through the link?" not in (outside / "index.html").read_text()
+
+
 def test_a_site_without_its_manifest_is_rebuilt_whole_and_stale_files_go(site, tmp_path):
     """A merge cut short removes the manifest first: the next build trusts nothing it finds."""
     make_history_site(site)
@@ -247,3 +267,28 @@ def test_a_change_to_any_package_of_the_library_renders_every_page_again(site):
     pages = sorted(output.rglob("*.html"))
     assert len(pages) > 20
     assert [str(page.relative_to(output)) for page in pages if " (new code)" not in page.read_text(encoding="utf-8")] == []
+
+
+def test_the_manifest_changed_in_its_text_is_the_manifest_written_whole(tmp_path):
+    """A quick rebuild changes a few fingerprints and facet files in the manifest's text
+    (joinedup.builder.output.ManifestText): the bytes are those of the manifest written whole,
+    even for names another name ends with, after a quote, or outside ASCII."""
+    from joinedup.builder.output import MANIFEST, ManifestText, write_manifest
+
+    pages = {'a"y/index.html': "1" * 32, "y/index.html": "2" * 32, "é/index.html": "3" * 32}
+    facets = ["search/facets/word/a.bin", "search/facets/word/c.bin"]
+    before = {"pages": pages, "facets": facets, "indexed": {"y/index.html": "9" * 32}, "shared": "s",
+              "files": [*pages, *facets, "data/people.json"]}
+    write_manifest(tmp_path, before)
+    text = ManifestText.of(tmp_path)
+    assert text.fingerprint("y/index.html") == "2" * 32 and text.fingerprint("x/index.html") is None
+
+    new_facet, gone_facet = "search/facets/word/b.bin", "search/facets/word/c.bin"
+    spliced = text.changed({"y/index.html": "4" * 32, "é/index.html": "5" * 32}, {new_facet}, {gone_facet})
+    after = {**before, "pages": {**pages, "y/index.html": "4" * 32, "é/index.html": "5" * 32},
+             "facets": sorted({*facets, new_facet} - {gone_facet}),
+             "files": [*pages, "search/facets/word/a.bin", new_facet, "data/people.json"]}
+    write_manifest(tmp_path, after)
+    assert spliced == (tmp_path / MANIFEST).read_bytes()
+    # A "new" facet file the manifest already lists as another file: written whole instead.
+    assert text.changed({}, {"data/people.json"}, set()) is None

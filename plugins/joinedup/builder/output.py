@@ -32,6 +32,9 @@ from pathlib import Path
 
 MANIFEST = ".joinedup-pages.json"
 VERSION = 3
+# What no name of a file the build wrote holds, each name between two line ends: a NUL, an empty
+# part (an empty name, a leading, doubled or trailing '/'), a '.' or '..' part.
+_UNSAFE = ("\x00", "\n\n", "\n/", "//", "/\n", "\n./", "/./", "/.\n", "\n.\n", "\n../", "/../", "/..\n", "\n..\n")
 
 
 def read_manifest(site: Path | str | None) -> dict:
@@ -54,9 +57,16 @@ def _manifest_of(text: bytes) -> dict:
     if not isinstance(manifest, dict) or manifest.get("version") != VERSION:
         return {}
     pages, facets, others = manifest.get("pages"), manifest.get("facets"), manifest.pop("others", None)
-    if not (isinstance(pages, dict) and isinstance(facets, list) and isinstance(others, list)):
+    if not (isinstance(pages, dict) and isinstance(facets, list) and isinstance(others, list)
+            and all(isinstance(name, str) for name in facets) and all(isinstance(name, str) for name in others)):
         return {}
-    manifest["files"] = [*pages, *facets, *others]
+    files = [*pages, *facets, *others]
+    # Names inside the site only (a manifest naming anything else was not written by a build),
+    # checked all at once: one per line, none holding what _UNSAFE lists.
+    listed = "\n" + "\n".join(files) + "\n"
+    if listed.count("\n") != len(files) + 1 or any(part in listed for part in _UNSAFE):
+        return {}
+    manifest["files"] = files
     return manifest
 
 
@@ -77,9 +87,9 @@ class ManifestText:
     pages' fingerprints and facet files (joinedup.builder.quick): those are found and replaced
     in the text, and the rest is neither parsed nor encoded again (106,000 pages at 100k: 0.3 s
     of a 2 s rebuild). Written with sorted keys, it starts with the facet files' list, which
-    ends where ``,"indexed":`` first comes; the pages' map is the one after ``"pages":{`` and
-    before ``},"shared":``; a name there, quoted and followed by ``:"``, can only be a key. (A
-    quote inside a name is written ``\\"``: none of these can start inside one.)"""
+    ends where ``,"indexed":`` first comes (a quote inside a name is written ``\\"``); the
+    pages' map is the one after ``"pages":{`` and before ``},"shared":``, and a page there is
+    its quoted name followed by ``:"`` right after a ``{`` or a ``,``."""
 
     FACETS = b'{"facets":'
 
@@ -99,6 +109,8 @@ class ManifestText:
     def _place(self, name: str) -> tuple[int, int] | None:
         key = json.dumps(name).encode() + b':"'
         at = self.text.find(key, self.start, self.end) if self.start >= 0 else -1
+        while at >= 0 and self.text[at - 1:at] not in (b"{", b","):  # the end of a longer name (a\"b)
+            at = self.text.find(key, at + 1, self.end)
         if at < 0:
             return None
         start = at + len(key)
@@ -119,6 +131,8 @@ class ManifestText:
             if place is None or place[1] - place[0] != len(new):
                 return None
             places.append((*place, new))
+        if any(json.dumps(name).encode() in self.text for name in new_facets):
+            return None  # already listed, as another kind of file
         if new_facets or gone_facets:
             end = self.text.find(b',"indexed":')
             try:
@@ -221,7 +235,7 @@ def site_problem(site: Path | str) -> str | None:
         for name in names:  # relative to the site's folder: no path to join for each
             if not regular(lstat(name, dir_fd=fd).st_mode):
                 return f"{name} is not a plain file"
-    except OSError:
+    except (OSError, ValueError):
         return "a file of the site is missing"
     finally:
         os.close(fd)
@@ -411,7 +425,8 @@ def _carry_out(output: Path, plan: dict) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-if __name__ == "__main__":  # python -m joinedup.builder.output SITE, started by joinedup.builder.quick.SiteCheck
+if __name__ == "__main__":  # python -P -m joinedup.builder.output SITE, started by joinedup.builder.quick.SiteCheck
     import sys
 
-    sys.stdout.write(site_problem(sys.argv[1]) or "")
+    found = site_problem(sys.argv[1])
+    sys.stdout.write("ok" if found is None else f"problem: {found}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 from joinedup.load.settings import dark_accent
@@ -24,11 +25,21 @@ def accent_css(accent: str) -> str:
 
 def add_accent(theme_folder: Path, accent: str) -> None:
     """Add ``accent`` at the end of the stylesheet in ``theme_folder`` (the theme's files as
-    copied into the site), written anew (the copy is never a link to the theme's own file)."""
+    copied into the site), written anew, so that the theme's own file is never changed
+    through a link; nothing when there is no accent or the theme has no such plain file."""
     css = accent_css(accent)
     path = theme_folder / STYLESHEET
-    if not css or not stat.S_ISREG(os.lstat(path).st_mode):
+    try:
+        if not css or not stat.S_ISREG(os.lstat(path).st_mode):
+            return
+    except FileNotFoundError:
         return
-    written = path.with_name(path.name + ".accent")
-    written.write_bytes(path.read_bytes().rstrip(b"\n") + b"\n" + css.encode())
-    os.replace(written, path)
+    handle, written = tempfile.mkstemp(prefix=".site-", suffix=".css", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(path.read_bytes().rstrip(b"\n") + b"\n" + css.encode())
+        os.chmod(written, 0o644)
+        os.replace(written, path)
+    except BaseException:
+        os.unlink(written)
+        raise
