@@ -124,6 +124,7 @@ def link_targets(html: str) -> list[str]:
 
 @FUZZ
 @given(body=markdown_like)
+@example(body="[](< onerror=)")  # an address holding "onerror=": inside quotes, not an attribute
 def test_any_markdown_is_checked_with_positions_and_renders_without_scripts(body):
     problems = check_body(body, "content/proposals/x.md", 10)
     for item in problems:
@@ -131,7 +132,8 @@ def test_any_markdown_is_checked_with_positions_and_renders_without_scripts(body
     for html in (str(render_body(body)), str(render_bio(body))):
         lowered = html.lower()
         assert "<script" not in lowered and "<iframe" not in lowered and "<svg" not in lowered
-        assert not re.search(r"<[a-z][^>]*\s(on[a-z]+|style)\s*=", lowered)
+        # No event handler or style attribute (the quoted values left out: an address may hold "onerror=").
+        assert not re.search(r"<[a-z][^>]*\s(on[a-z]+|style)\s*=", re.sub(r'="[^"]*"', '=""', lowered))
         for url in link_targets(html):
             compact = re.sub(r"[\s\x00-\x1f]", "", unescape(url)).lower()
             assert not compact.startswith(("javascript:", "data:", "vbscript:")), url
