@@ -292,3 +292,7 @@ def test_the_manifest_changed_in_its_text_is_the_manifest_written_whole(tmp_path
     assert spliced == (tmp_path / MANIFEST).read_bytes()
     # A "new" facet file the manifest already lists as another file: written whole instead.
     assert text.changed({}, {"data/people.json"}, set()) is None
+    # No manifest, or not one a build wrote: nothing to change in place.
+    assert ManifestText(b"").changed({}, set(), set()) is None
+    pages_only = ManifestText(b'{"pages":{"y/index.html":"' + b"2" * 32 + b'"}}')
+    assert pages_only.changed({"y/index.html": "3" * 32}, set(), set()) is None

@@ -124,6 +124,8 @@ class ManifestText:
     def changed(self, fingerprints: dict[str, str], new_facets: set[str], gone_facets: set[str]) -> bytes | None:
         """The manifest's text with these pages' fingerprints, these facet files added and
         those removed, or None when it is not as :func:`write_manifest` writes it."""
+        if self.start < 0 or self.end < 0 or not self.text.startswith(self.FACETS):
+            return None
         places = []
         for name, fingerprint in fingerprints.items():
             place = self._place(name)
@@ -136,7 +138,7 @@ class ManifestText:
         if new_facets or gone_facets:
             end = self.text.find(b',"indexed":')
             try:
-                facets = json.loads(self.text[len(self.FACETS):end]) if self.text.startswith(self.FACETS) else None
+                facets = json.loads(self.text[len(self.FACETS):end])
             except ValueError:
                 facets = None
             if not isinstance(facets, list):
