@@ -34,10 +34,13 @@ def add_accent(theme_folder: Path, accent: str) -> None:
             return
     except FileNotFoundError:
         return
+    theirs = path.read_bytes()
+    if theirs.endswith(css.encode()):
+        return  # added already (a run into a site whose theme files were not copied again)
     handle, written = tempfile.mkstemp(prefix=".site-", suffix=".css", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(path.read_bytes().rstrip(b"\n") + b"\n" + css.encode())
+            file.write(theirs.rstrip(b"\n") + b"\n" + css.encode())
         os.chmod(written, 0o644)
         os.replace(written, path)
     except BaseException:
