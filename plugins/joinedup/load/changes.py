@@ -20,15 +20,19 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from joinedup.load.profiles import ID_PATTERN
+
 # Files whose change can make any profile, proposal or group valid or invalid: check everything.
 EVERYTHING = ("volunteers/schema.json",)
 CODE_PREFIXES = ("plugins/", "tasks.py", "pyproject.toml")
 DATA_FILES = ("data/skills.yaml", "data/regions.yaml", "data/themes.yaml")
-# Id-shaped names only: a file named otherwise is refused for its name (JU012), and nothing can
-# refer to it (git grep would refuse a word that is not UTF-8).
-PROFILE = re.compile(r"^volunteers/([a-z][a-z0-9-]*)\.yaml$")
-PROPOSAL = re.compile(r"^content/proposals/([a-z][a-z0-9-]*)\.md$")
-GROUP = re.compile(r"^content/groups/([a-z][a-z0-9-]*)\.md$")
+# Ids only (load.profiles.ID_PATTERN, which every content file's name must match): a file named
+# otherwise is refused for its name (JU012), and nothing can refer to it (git grep would refuse
+# a word that is not UTF-8).
+_ID = ID_PATTERN.pattern.removeprefix("^").removesuffix("$")
+PROFILE = re.compile(rf"^volunteers/({_ID})\.yaml$")
+PROPOSAL = re.compile(rf"^content/proposals/({_ID})\.md$")
+GROUP = re.compile(rf"^content/groups/({_ID})\.md$")
 ALL_CONTENT = ("volunteers/*.yaml", "content/proposals/*.md", "content/groups/*.md")
 _GITHUB_LINE = re.compile(r"^github:[ \t]*['\"]?([A-Za-z0-9-]+)", re.MULTILINE)
 
