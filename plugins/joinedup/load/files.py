@@ -135,8 +135,8 @@ def content_files(
         by_folded[folded] = name
         if not id_pattern.fullmatch(stem):
             slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
-            if not slug or not slug[0].isalpha():
-                slug = f"{what}-{slug}".strip("-")
+            if not id_pattern.fullmatch(slug):  # empty, not starting with a letter, too short or too long
+                slug = f"{what}-{slug}"[:63].strip("-")
             found.append(problem(P.BAD_FILENAME, relative, 0, 0,
                                  _("The file name '%(name)s' is not a valid %(kind)s id.") % {"name": name,
                                                                                             "kind": _kind(what)},
