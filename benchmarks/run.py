@@ -12,8 +12,10 @@ For each size N: generates benchmarks/repos/<N>k with generate.py (once; N/100 p
   (below) when --runs-full is above 1,
 * a rebuild after editing one profile's headline, a rebuild after a commit that changed one
   profile's headline (the commits are undone at the end), and a rebuild after no change,
-* the size of the site built: the bytes of its files (what a host stores and serves) and of
-  the tar the Pages deploy uploads (512-byte headers and blocks: a small file costs 1 KB more),
+* the size of the site the deploy publishes (without the build's record of its pages): the
+  bytes of its files (what a host stores and serves), of the tar the Pages deploy makes of them
+  (512-byte headers and blocks: a small file costs 1 KB more) and of that tar zipped, as it is
+  uploaded (the size GitHub's deploy-pages compares with Pages' 1 GB),
 * ``check`` of everything and of the one edited file, and ``check --changed-since`` after the
   commits that changed one profile (what the robot runs on such a pull request),
 * plain Pelican rendering as many Markdown articles as our build wrote HTML pages (the baseline),
@@ -41,8 +43,10 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import threading
 import time
+import zlib
 from pathlib import Path
 from typing import NamedTuple
 
@@ -53,6 +57,7 @@ sys.path.insert(0, str(HERE.parent / "plugins"))
 # generated repositories (same disk, so "from nothing" can set them aside with a rename).
 os.environ["JOINEDUP_CACHE_DIR"] = str(HERE / "repos" / ".cache")
 
+from joinedup.builder.output import MANIFEST  # noqa: E402
 from joinedup.core.buildcache import cache_dir  # noqa: E402
 from generate import default_proposals, generate  # noqa: E402
 
@@ -153,16 +158,40 @@ def empty_trash() -> None:
         shutil.rmtree(TRASH)
 
 
-def site_megabytes(output: Path) -> tuple[float, float]:
-    """The bytes of every file under ``output``, and of a tar of it (GitHub Pages' artifact), in MB."""
-    files = archive = 1024  # the tar's two closing blocks
-    for parent, folders, names in os.walk(output):
-        archive += 512
-        for name in names:
-            size = os.lstat(os.path.join(parent, name)).st_size
-            files += size
-            archive += 512 + -(-size // 512) * 512
-    return files / 1e6, archive / 1e6
+class _Counted:
+    """A file that keeps nothing: counts the bytes written to it, and what deflate makes of them."""
+
+    def __init__(self):
+        self.raw, self.deflated, self._deflate = 0, 0, zlib.compressobj(6, zlib.DEFLATED, -15)
+
+    def write(self, data: bytes) -> int:
+        self.raw += len(data)
+        self.deflated += len(self._deflate.compress(data))
+        return len(data)
+
+    def close(self) -> None:
+        self.deflated += len(self._deflate.flush())
+
+
+def site_megabytes(output: Path) -> tuple[float, float, float]:
+    """In MB, what the deploy publishes of ``output`` (all but the build's record of its pages,
+    which .github/workflows/deploy.yml removes): the bytes of its files; the tar of them that
+    actions/upload-pages-artifact makes (512-byte headers and blocks); and that tar as it is
+    uploaded (actions/upload-artifact zips it, deflate level 6: the size deploy-pages compares
+    with GitHub Pages' 1 GB)."""
+    files, counted = 0, _Counted()
+    with tarfile.open(fileobj=counted, mode="w|", format=tarfile.GNU_FORMAT) as archive:
+        for parent, folders, names in os.walk(output):
+            folders.sort()
+            archive.add(parent, arcname=os.path.relpath(parent, output), recursive=False)
+            for name in sorted(names):
+                path = os.path.join(parent, name)
+                if name == MANIFEST and parent == str(output):
+                    continue
+                files += os.lstat(path).st_size
+                archive.add(path, arcname=os.path.relpath(path, output), recursive=False)
+    counted.close()
+    return files / 1e6, counted.raw / 1e6, counted.deflated / 1e6
 
 
 def best(command, cwd, runs, before=None) -> tuple[float, float]:
@@ -256,7 +285,7 @@ def main(argv=None):
         def edit_one():
             victim.write_text(original.replace("headline: ", f"headline: Edited {next(edits)} ", 1))
 
-        site_mb, archive_mb = site_megabytes(output)
+        site_mb, archive_mb, zipped_mb = site_megabytes(output)
         rebuild, rebuild_mb = best(build, repo, args.runs, edit_one)
         unchanged, _ = best(build, repo, args.runs)
         head = subprocess.run(["git", "-C", repo, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
@@ -277,19 +306,19 @@ def main(argv=None):
         check_one, _ = best([sys.executable, TASKS, "--root", repo, "check", victim.relative_to(repo)], repo, args.runs)
         victim.write_text(original)
         plain = min(m.seconds for m in plains) if plains else None
-        rows.append((size, proposals, pages, site_mb, archive_mb, full, max(full_mb, rebuild_mb, committed_mb, check_mb),
+        rows.append((size, proposals, pages, site_mb, archive_mb, zipped_mb, full, max(full_mb, rebuild_mb, committed_mb, check_mb),
                      rebuild,
                      committed, unchanged, check, check_one, pr_check, plain))
         print(f"{size:,} profiles done", file=sys.stderr, flush=True)
 
-    print("| profiles | proposals | pages | site MB | Pages tar MB | full build (s) | peak MB | rebuild, 1 edit (s) "
+    print("| profiles | proposals | pages | site MB | Pages tar MB | uploaded (zipped) MB | full build (s) | peak MB | rebuild, 1 edit (s) "
           "| rebuild, 1 commit (s) | rebuild, no change (s) | check (s) | check 1 file (s) "
           "| check, pull request of 1 profile (s) | plain Pelican (s) | build ÷ Pelican |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for (size, proposals, pages, site_mb, archive_mb, full, peak, rebuild, committed, unchanged, check, check_one,
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for (size, proposals, pages, site_mb, archive_mb, zipped_mb, full, peak, rebuild, committed, unchanged, check, check_one,
          pr_check, plain) in rows:
         ratio = f"{full / plain:.2f}" if plain else "-"
-        print(f"| {size:,} | {proposals:,} | {pages:,} | {site_mb:,.0f} | {archive_mb:,.0f} | {full:.1f} | {peak:.0f} "
+        print(f"| {size:,} | {proposals:,} | {pages:,} | {site_mb:,.0f} | {archive_mb:,.0f} | {zipped_mb:,.0f} | {full:.1f} | {peak:.0f} "
               f"| {rebuild:.1f} | {committed:.1f} | {unchanged:.1f} | {check:.2f} | {check_one:.2f} | {pr_check:.2f} "
               f"| {f'{plain:.1f}' if plain else '-'} | {ratio} |")
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f} (2 cores, shared)")
