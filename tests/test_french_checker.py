@@ -61,6 +61,8 @@ BROKEN_FILES = {
     "volunteers/list.yaml": "- un\n- deux\n",
     "volunteers/twice.yaml": PROFILE + "name: Encore\n",
     "volunteers/Léa Martin.yaml": PROFILE,
+    "volunteers/Hélène Dupré.yaml": PROFILE,
+    "volunteers/lea.yml": PROFILE,
     "volunteers/anchor.yaml": PROFILE.replace("name: Léa Martin", "name: &nom Léa Martin\nheadline2: *nom"),
     "volunteers/quote.yaml": PROFILE.replace("name: Léa Martin", 'name: "Léa Martin'),
     "volunteers/bracket.yaml": PROFILE.replace("skills: [video-editing]", "skills: [video-editing"),
@@ -204,12 +206,18 @@ def test_french_messages_read_as_french_sentences(french_check):
     assert ("volunteers/many.yaml", "JU107",
             f"{q('from')} vaut 31/12/2026 : les dates s'écrivent année-mois-jour, écrivez donc 2026-12-31.") in messages
     assert ("site.yaml", "JU106", "Fuseau horaire inconnu : « Paris ».") in messages
+    # A file's name: the name to give it, its letters without their accents.
+    hints = {(p["path"], p["code"], p["hint"]) for p in problems}
+    assert ("volunteers/Hélène Dupré.yaml", "JU012", "Utilisez des lettres minuscules, des chiffres et des traits "
+            f"d'union, en commençant par une lettre : {q('helene-dupre.yaml')}.") in hints
+    assert ("volunteers/lea.yml", "JU012",
+            f"Chaque profil est un fichier nommé <id>.yaml ; renommez-le en {q('lea.yaml')}.") in hints
     # A control character is named in French, its code kept.
     assert ("volunteers/saut-de-page.yaml", "JU017", "Le texte contient un caractère de contrôle (U+000C saut de page) ; "
             "seuls les lettres, espaces, tabulations et fins de ligne sont publiés.") in messages
     # The library's own schemas give hints in French too (proposals, groups, site.yaml).
     assert "conseil : Ce que le groupe veut accomplir, une ligne par objectif." in output
-    assert "2 erreur(s)" not in output and re.search(r"\d+ erreur\(s\), \d+ avertissement\(s\)\.", output)
+    assert not re.search(r"(?<!\d)2 erreur\(s\)", output) and re.search(r"\d+ erreur\(s\), \d+ avertissement\(s\)\.", output)
     # Codes, paths and the values quoted from the files are as written.
     assert re.search(r"^volunteers/no-space\.yaml:1:1: JU001 Il manque une espace après le deux-points de "
                      f"{q('name:')}", output, re.M)

@@ -19,24 +19,12 @@ from typing import Iterable, Mapping
 from joinedup.core.i18n import N_, gettext as _
 from joinedup.core.model import Taxonomy
 from joinedup.core.problems import BadAnswer
+from joinedup.load.files import suggested_id
 from joinedup.load.profiles import ID_PATTERN
 
 LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}$")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2}$")
 ACCENT_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-
-def suggested_id(name: str) -> str:
-    """A file name from a person's name or a title: ``François Hébert`` → ``francois-hebert``.
-
-    Letters of any script are transliterated to ASCII (unidecode, which Pelican's own slugs
-    use too), then everything but letters and digits becomes one hyphen."""
-    from unidecode import unidecode
-
-    slug = re.sub(r"[^a-z0-9]+", "-", re.sub(r"['’`]", "", unidecode(name)).lower()).strip("-")[:60].strip("-")
-    if slug and not slug[0].isalpha():
-        slug = f"p-{slug}"
-    return slug
 
 
 def file_id(value: str, root: Path, folder: str, extension: str) -> str:

@@ -117,11 +117,10 @@ def content_files(
             continue
         stem, dot, suffix = name.rpartition(".")
         if not dot or suffix != extension:
-            kinds = _kinds(what)
             found.append(problem(P.BAD_FILENAME, relative, 0, 0, _("'%(name)s' is not a %(kind)s file name.")
                                  % {"name": name, "kind": _kind(what)},
-                                 _("%(kinds)s are files named <id>.%(extension)s; rename it to '%(file)s'.")
-                                 % {"kinds": kinds[:1].upper() + kinds[1:], "extension": extension,
+                                 _("Each %(kind)s is a file named <id>.%(extension)s; rename it to '%(file)s'.")
+                                 % {"kind": _kind(what), "extension": extension,
                                     "file": f"{stem or name}.{extension}"}))
             continue
         folded = stem.casefold()
@@ -134,9 +133,9 @@ def content_files(
             continue
         by_folded[folded] = name
         if not id_pattern.fullmatch(stem):
-            slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
-            if not id_pattern.fullmatch(slug):  # empty, not starting with a letter, too short or too long
-                slug = f"{what}-{slug}"[:63].strip("-")
+            slug = suggested_id(stem)
+            if not id_pattern.fullmatch(slug):  # empty or too short
+                slug = f"{what}-{slug}".strip("-")
             found.append(problem(P.BAD_FILENAME, relative, 0, 0,
                                  _("The file name '%(name)s' is not a valid %(kind)s id.") % {"name": name,
                                                                                             "kind": _kind(what)},
@@ -154,6 +153,19 @@ def content_files(
                  if name not in ignored and name.rpartition(".")[0] not in reserved]
         found = [item for item in found if item.path in reported]
     return paths, found
+
+
+def suggested_id(name: str) -> str:
+    """A file name from a person's name or a title: ``François Hébert`` → ``francois-hebert``.
+
+    Letters of any script are transliterated to ASCII (unidecode, which Pelican's own slugs
+    use too), then everything but letters and digits becomes one hyphen."""
+    from unidecode import unidecode
+
+    slug = re.sub(r"[^a-z0-9]+", "-", re.sub(r"['’`]", "", unidecode(name)).lower()).strip("-")[:60].strip("-")
+    if slug and not slug[0].isalpha():
+        slug = f"p-{slug}"
+    return slug
 
 
 # The kinds of file content_files lists, as its messages name them.
