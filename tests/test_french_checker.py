@@ -62,6 +62,9 @@ BROKEN_FILES = {
     "volunteers/twice.yaml": PROFILE + "name: Encore\n",
     "volunteers/Léa Martin.yaml": PROFILE,
     "volunteers/Hélène Dupré.yaml": PROFILE,
+    # Keys written in French: each is named in its "did you mean".
+    "volunteers/en-francais.yaml": PROFILE.replace("name: ", "nom: ").replace("skills: ", "Compétences: ")
+    .replace("  hours_per_week: 4", "  heures par semaine: 4"),
     "volunteers/lea.yml": PROFILE,
     "volunteers/anchor.yaml": PROFILE.replace("name: Léa Martin", "name: &nom Léa Martin\nheadline2: *nom"),
     "volunteers/quote.yaml": PROFILE.replace("name: Léa Martin", 'name: "Léa Martin'),
@@ -206,6 +209,12 @@ def test_french_messages_read_as_french_sentences(french_check):
     assert ("volunteers/many.yaml", "JU107",
             f"{q('from')} vaut 31/12/2026 : les dates s'écrivent année-mois-jour, écrivez donc 2026-12-31.") in messages
     assert ("site.yaml", "JU106", "Fuseau horaire inconnu : « Paris ».") in messages
+    for written, key in (("nom", "name"), ("Compétences", "skills"), ("heures par semaine", "hours_per_week")):
+        assert any(path == "volunteers/en-francais.yaml" and code == "JU100" and message.startswith(f"Clé inconnue")
+                   and message.endswith(f"Vouliez-vous dire {q(key)} ?") and q(written) in message
+                   for path, code, message in messages), (written, key)
+    # Not also said to be missing: the key written for it is where the problem is.
+    assert not any(path == "volunteers/en-francais.yaml" and code == "JU104" for path, code, _ in messages)
     # A file's name: the name to give it, its letters without their accents.
     hints = {(p["path"], p["code"], p["hint"]) for p in problems}
     assert ("volunteers/Hélène Dupré.yaml", "JU012", "Utilisez des lettres minuscules, des chiffres et des traits "

@@ -18,7 +18,7 @@ from typing import Any, Iterable
 import jsonschema_rs
 
 from joinedup.core import problems as P
-from joinedup.core.i18n import N_, gettext as _
+from joinedup.core.i18n import N_, gettext as _, pgettext
 from joinedup.core.problems import Problem, problem
 from joinedup.load.yamlsource import YamlDocument, quoted
 
@@ -195,6 +195,60 @@ def meant_dates(written: str) -> list[dt.date]:
     return list(dict.fromkeys(day for day in days if day))
 
 
+def _plain(word: str) -> str:
+    """A word as it is compared with a key's names: no accents, no case, letters and digits only."""
+    from unidecode import unidecode
+
+    return re.sub(r"[^a-z0-9]", "", unidecode(word).lower())
+
+
+def _meant(key, allowed: list[str]) -> list[str]:
+    """The key of ``allowed`` that ``key`` was meant to be (a typo, or its name in the site's language), or []."""
+    return difflib.get_close_matches(str(key), allowed, n=1) or meant_key(str(key), allowed)
+
+
+def meant_key(written: str, allowed: Iterable[str]) -> list[str]:
+    """The key of ``allowed`` that ``written`` names in the site's language (``nom`` is
+    ``name`` on a French site, ``compétences`` is ``skills``), as a one-item list, or []."""
+    plain = _plain(written)
+    if not plain:
+        return []
+    names = _key_names()
+    spoken = {_plain(word): key for key in allowed for word in names.get(key, "").split("|") if _plain(word)}
+    if plain in spoken:
+        return [spoken[plain]]
+    close = difflib.get_close_matches(plain, spoken, n=1, cutoff=0.8)
+    return [spoken[close[0]]] if close else []
+
+
+def _key_names() -> dict[str, str]:
+    """The keys volunteers and organisers write, each as the site's language names it; a
+    translation may give several names, separated by "|"."""
+    # Translators: the names a person could write instead of each key of a profile, a
+    # proposal or a group (the key itself stays English in the file). Give several, separated
+    # by "|", without quotes: "nom|prénom|nom complet".
+    return {
+        "name": pgettext("key", "name"), "github": pgettext("key", "github"),
+        "headline": pgettext("key", "headline"), "bio": pgettext("key", "bio"),
+        "skills": pgettext("key", "skills"), "skill": pgettext("key", "skill"), "level": pgettext("key", "level"),
+        "themes": pgettext("key", "themes"), "location": pgettext("key", "location"),
+        "place": pgettext("key", "place"), "region": pgettext("key", "region"),
+        "remote": pgettext("key", "remote"), "availability": pgettext("key", "availability"),
+        "hours_per_week": pgettext("key", "hours per week"), "when": pgettext("key", "when"),
+        "from": pgettext("key", "from"), "until": pgettext("key", "until"),
+        "languages": pgettext("key", "languages"), "contact": pgettext("key", "contact"),
+        "email": pgettext("key", "email"), "website": pgettext("key", "website"),
+        "endorses": pgettext("key", "endorses"), "publish": pgettext("key", "publish"),
+        "title": pgettext("key", "title"), "summary": pgettext("key", "summary"), "date": pgettext("key", "date"),
+        "status": pgettext("key", "status"), "authors": pgettext("key", "authors"),
+        "group": pgettext("key", "group"), "needs": pgettext("key", "needs"),
+        "synthesises": pgettext("key", "synthesises"), "discussion": pgettext("key", "discussion"),
+        "consultation_closes": pgettext("key", "consultation closes"), "core_team": pgettext("key", "core team"),
+        "members": pgettext("key", "members"), "review": pgettext("key", "review"), "goals": pgettext("key", "goals"),
+        "mission": pgettext("key", "mission"), "note": pgettext("key", "note"),
+    }
+
+
 class _Explainer:
     """Words each jsonschema error of one file for the person who wrote the file."""
 
@@ -350,7 +404,7 @@ class _Explainer:
                       "under '%(parent)s:'.") % {"key": key, "parent": parent},
                 ))
                 continue
-            guess = difflib.get_close_matches(key, allowed, n=1)
+            guess = _meant(key, allowed)
             values = {"key": key, "name": name}
             message = (_("Unknown key '%(key)s' in %(name)s.") if where else _("Unknown key '%(key)s'.")) % values
             if guess:
@@ -365,9 +419,14 @@ class _Explainer:
 
     def _missing(self, error, where: tuple, name: str) -> list[Problem]:
         found = []
+        allowed = sorted(error.schema.get("properties", {}))
+        # Said at the key written for it: 'nom' (did you mean 'name'?) is not also "'name' is missing".
+        written_for = {guess[0] for key in error.instance if key not in allowed for guess in [_meant(key, allowed)] if guess}
         for key in [key for key in error.validator_value if key not in error.instance]:
             if len(where) == 1 and self.unindented.get(key) == where[0]:
                 continue  # said at the unindented line: 'place' belongs under 'location:'
+            if key in written_for:
+                continue
             if key == self.consent_key and not where:
                 found.append(self._no_consent(where, ...))
                 continue
