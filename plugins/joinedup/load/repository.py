@@ -110,6 +110,7 @@ def load_repository(
     if wanted is not None:
         paths = [p for p in paths if p in wanted]
     found += problems
+    found += _inside_misnamed(root, problems, taxonomy)
     content_problems = proposal_problems + group_problems
 
     proposals, groups = [], []
@@ -189,6 +190,19 @@ def content_links(root: Path) -> list[Problem]:
                     found.append(problem(P.SYMLINK, relative, 0, 0,
                                          _("'%(path)s' is a symbolic link; links are never followed.")
                                          % {"path": relative}, _("Replace the link with the file itself.")))
+    return found
+
+
+def _inside_misnamed(root: Path, problems: list[Problem], taxonomy: Taxonomy) -> list[Problem]:
+    """What is wrong inside the profiles refused for their names (JU012: ``Léa Martin.yaml``,
+    ``lea.yml``), so that the volunteer learns it in the same run, not after renaming. Plain
+    files only; the profile is still left out until it is renamed."""
+    found: list[Problem] = []
+    for item in problems:
+        path = root / item.path
+        if (item.code == P.BAD_FILENAME.id and item.path.endswith((".yaml", ".yml"))
+                and path.is_file() and not path.is_symlink()):
+            found += load_volunteer(root, item.path, taxonomy)[1]
     return found
 
 
