@@ -240,6 +240,14 @@ def test_unknown_skill_suggests_the_closest_id(site):
     assert "/skills/" in problem.hint and "data/skills.yaml" in problem.hint
 
 
+def test_a_list_item_indented_further_is_said_to_continue_the_one_above(site):
+    # Suggesting 'copywriting' for 'video-editing - copywriting' would drop the first skill.
+    site.write("volunteers/ana-lopez.yaml", profile_text(skills="\n  - video-editing\n   - copywriting"))
+    problem = only_problem(site, "JU101")
+    assert problem.message.startswith("'video-editing - copywriting' is read as one item")
+    assert "Did you mean" not in problem.message and "same column" in problem.hint
+
+
 def test_skill_written_as_an_alias_points_to_its_id(site):
     site.write("volunteers/ana-lopez.yaml", profile_text(skills="\n  - Video Editing"))
     assert "Did you mean 'video-editing' (Video editing)?" in only_problem(site, "JU101").message

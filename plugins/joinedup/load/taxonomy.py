@@ -90,6 +90,11 @@ def unknown_entry(code, path: str, line: int, col: int, word: str, entries, alia
     probably meant to be (:func:`closest`: the one whose label or alias it is, in the site's
     language, ``Montage vidéo`` → ``video-editing``, or the nearest in spelling) and where the
     ids are shown. A suggestion, not an acceptance: files keep the canonical id."""
+    if " - " in word:  # "- python", then "   - copywriting" further in: YAML reads "python - copywriting"
+        return problem(code, path, line, col,
+                       _("'%(word)s' is read as one item: a line starting with '- ' that is indented further than "
+                         "the line above continues it.") % {"word": word},
+                       _("Start every '- ' of the list at the same column, one item a line."))
     unknown, suggestion, hint = _UNKNOWN[code.id]
     guess = closest(word, entries, aliases)
     if guess is None:
