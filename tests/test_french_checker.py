@@ -100,6 +100,20 @@ BROKEN_FILES = {
 
         Le texte <iframe src="https://example.org"></iframe> et <b onclick="x">gras</b>.
         """,
+    "content/proposals/modele.md": """\
+        ---
+        title: Un modèle resté tel quel
+        summary: Les lignes que new proposal écrit pour les auteurs.
+        date: 2026-10-01
+        status: draft
+        themes: [housing]
+        authors: [lea-martin]
+        ---
+
+        ## Ce que nous proposons
+
+        Le changement, en mots simples. Soyez précis : qui fait quoi, pour quand, financé comment.
+        """,
     "content/proposals/sans-entete.md": "Pas d'en-tête ici.\n",
     "content/proposals/pas-fermee.md": "---\ntitle: Jamais fermée\n\nLe texte commence ici.\n",
     "content/groups/cyclistes.md": """\
@@ -176,7 +190,7 @@ def test_the_broken_french_site_meets_most_of_the_checkers_codes(french_check):
     codes = {p["code"] for p in problems}
     expected = {"JU001", "JU002", "JU004", "JU008", "JU010", "JU012", "JU014", "JU017", "JU100", "JU101", "JU102",
                 "JU103", "JU104", "JU105", "JU106", "JU107", "JU109", "JU110", "JU112", "JU200", "JU202", "JU203",
-                "JU400", "JU401", "JU402", "JU403", "JU404", "JU406", "JU408", "JU409", "JU412", "JU413", "JU500",
+                "JU400", "JU401", "JU402", "JU403", "JU404", "JU406", "JU408", "JU409", "JU412", "JU413", "JU416", "JU500",
                 "JU501"}
     assert sorted(expected - codes) == []
 

@@ -257,7 +257,13 @@ def test_new_proposal_scaffolds_a_file_that_check_accepts(repo):
     assert result.returncode == 0, result.stderr
     assert "Wrote content/proposals/free-buses.md." in result.stdout
     repository, found = load_repository(repo.root, build_date=TODAY)
-    assert found == []
+    # Valid, with a warning on each line written for the authors to replace.
+    assert [(p.code, p.severity) for p in found] == [("JU416", "warning")] * 3
+    text = repo.read("content/proposals/free-buses.md").splitlines()
+    assert [text[p.line - 1] for p in found] == [
+        "What is wrong today, for whom, and how we know.",
+        "The change, in plain words. Be specific: who does what, by when, paid for how.",
+        "The first steps, and who could take them."]
     proposal = repository.agenda.proposals["free-buses"]
     assert (proposal.title, proposal.status, proposal.group) == ('Free buses: "now"', "draft", "better-buses")
     assert proposal.date == TODAY  # SOURCE_DATE_EPOCH pins the build date in site.tasks

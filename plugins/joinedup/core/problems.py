@@ -104,6 +104,7 @@ REVIEW_OVERDUE = _code("JU412", "review-overdue", WARNING)
 NEED_EXPIRED = _code("JU413", "need-expired", WARNING)
 HISTORY_INCOMPLETE = _code("JU414", "history-incomplete", WARNING)
 GROUP_UNREACHABLE = _code("JU415", "group-unreachable")
+TEMPLATE_TEXT = _code("JU416", "template-text", WARNING)
 
 # The site: the movement's settings (site.yaml), and the tools and folders the build works with.
 LOW_CONTRAST = _code("JU500", "low-contrast")

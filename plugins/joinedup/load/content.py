@@ -43,6 +43,8 @@ class ContentKind:
     # Front-matter paths where an e-mail address belongs, and paths the privacy rules skip (URLs).
     email_allowed: frozenset = frozenset()
     exempt: frozenset = frozenset()
+    # (body, path, body's first line) -> problems of the body that depend on the kind.
+    body_check: Callable[[str, str, int], list[Problem]] = lambda body, path, line: []
 
 
 def load_content(root: Path, relative: str, known: Known, kind: ContentKind, *, thorough: bool = True,
@@ -114,6 +116,7 @@ class ContentChecks:
                              or check_body(parsed.body, relative, parsed.body_line, tags_kept=BODY_TAGS)
                              + remote_images(parsed.body, relative, parsed.body_line))
                 problems += check_body_privacy(parsed.body, relative, parsed.body_line)
+                problems += kind.body_check(parsed.body, relative, parsed.body_line)
             found = self.found[key] = (parsed, problems)
         self.used[key] = found
         return found[0], list(found[1])

@@ -175,7 +175,7 @@ def unfilled_template(document: YamlDocument, path: str) -> list[Problem]:
     """JU112 for each value still the "Add yourself" template's example, and for the template's
     file name: in English or in any language the site's interface has a catalogue for."""
     found = []
-    if Path(path).name.casefold() in _template_words(TEMPLATE_FILE):
+    if Path(path).name.casefold() in template_words(TEMPLATE_FILE):
         found.append(problem(P.PLACEHOLDER_VALUE, path, 0, 0,
                              _("The file still has the template's name, '%(name)s'.") % {"name": Path(path).name},
                              _("Rename it after yourself, like lea-martin.yaml: the name becomes the address of "
@@ -184,14 +184,14 @@ def unfilled_template(document: YamlDocument, path: str) -> list[Problem]:
         value = document.data
         for key in where:
             value = value.get(key) if isinstance(value, dict) else None
-        if isinstance(value, str) and " ".join(value.split()).casefold() in _template_words(example):
+        if isinstance(value, str) and " ".join(value.split()).casefold() in template_words(example):
             line, col, _style = document.scalars.get(where) or (*document.position(where), None)
             found.append(problem(P.PLACEHOLDER_VALUE, path, line, col, _(message) % {"value": value.strip()}, _(hint)))
     return found
 
 
 @lru_cache(maxsize=16)
-def _template_words(example: str) -> frozenset[str]:
+def template_words(example: str) -> frozenset[str]:
     """``example`` and its translation in every interface language's catalogue, case set aside.
 
     Read from the .po files with a pattern rather than through babel: the template's examples

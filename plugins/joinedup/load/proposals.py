@@ -14,13 +14,13 @@ from pathlib import Path
 
 from joinedup.core import problems as P
 from joinedup.core.dates import parse_date
-from joinedup.core.i18n import gettext as _
+from joinedup.core.i18n import N_, gettext as _
 from joinedup.core.model import STATUSES, Known, Proposal
 from joinedup.core.problems import Problem, problem
 from joinedup.load.content import ContentChecks, ContentKind, load_content
 from joinedup.load.crossrefs import items, unknown_people, unknown_skill, unknown_themes
 from joinedup.load.files import content_files
-from joinedup.load.profiles import ID_PATTERN, RESERVED_IDS
+from joinedup.load.profiles import ID_PATTERN, RESERVED_IDS, template_words
 from joinedup.load.taxonomy import suggest
 from joinedup.load.yamlsource import quoted
 
@@ -153,18 +153,36 @@ def scaffold(*, title: str, summary: str, date: dt.date, themes, authors, status
         "",
         "## " + _("The problem"),
         "",
-        _("What is wrong today, for whom, and how we know."),
+        _(_TEMPLATE_LINES[0]),
         "",
         "## " + _("What we propose"),
         "",
-        _("The change, in plain words. Be specific: who does what, by when, paid for how."),
+        _(_TEMPLATE_LINES[1]),
         "",
         "## " + _("How we get there"),
         "",
-        _("The first steps, and who could take them."),
+        _(_TEMPLATE_LINES[2]),
         "",
     ]
     return "\n".join(lines)
+
+
+# What `new proposal` writes for the authors to replace (scaffold), as they would find it.
+_TEMPLATE_LINES = (N_("What is wrong today, for whom, and how we know."),
+                   N_("The change, in plain words. Be specific: who does what, by when, paid for how."),
+                   N_("The first steps, and who could take them."))
+
+
+def _template_text(body: str, path: str, body_line: int) -> list[Problem]:
+    """JU416 for each line of ``body`` still one of the scaffold's, in any interface language."""
+    found = []
+    for number, line in enumerate(body.splitlines()):
+        plain = " ".join(line.split()).casefold()
+        if plain and any(plain in template_words(example) for example in _TEMPLATE_LINES):
+            found.append(problem(P.TEMPLATE_TEXT, path, body_line + number, 1,
+                                 _("This line is still the template's: '%(line)s'.") % {"line": line.strip()},
+                                 _("Write the proposal's own words in its place, or remove the line.")))
+    return found
 
 
 _KIND = ContentKind(
@@ -176,4 +194,5 @@ _KIND = ContentKind(
     cross_check=_cross_check,
     build=_proposal,
     usable=lambda proposal: proposal.status in STATUSES,
+    body_check=_template_text,
 )
