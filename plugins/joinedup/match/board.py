@@ -166,8 +166,9 @@ class _Counter:
         for skill in need.skills:
             ids = set(self.directory.by_skill.get(skill, ())).union(self._pooled.get(skill, ()))
             holders = ids if holders is None else holders & ids
-        # A need with no end is needed from now on: whoever is available now or later could fill it.
-        start, until = self.today, need.until or dt.date.max
+        # A need with no end is needed from now on: whoever is available now or later could fill it
+        # (matching.window_level: part of the window, at least).
+        start, until = self.today, need.until
         count = 0
         for id in (holders or set()) - set(need.exclude):
             candidate = self._candidate(id)

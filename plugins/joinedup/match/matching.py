@@ -75,7 +75,8 @@ class Need:
 
     ``remote`` means the help can be given remotely; with a ``region`` as well, people in the
     region count as fully matching too. ``start`` and ``until`` bound the window of dates; a
-    need without ``start`` is needed from the build date, one without ``until`` for one day.
+    need without ``start`` is needed from the build date, one without ``until`` from then on:
+    whoever is available on its first day helps through it, whoever starts later with part of it.
     ``exclude`` names people who cannot be offered (a group's own core team and members).
     """
 
@@ -87,9 +88,10 @@ class Need:
     until: dt.date | None = None
     exclude: tuple[str, ...] = ()
 
-    def window(self, today: dt.date) -> tuple[dt.date, dt.date]:
+    def window(self, today: dt.date) -> tuple[dt.date, dt.date | None]:
+        """Its first and last day; the last is None when it has no end."""
         start = self.start or today
-        return start, max(start, self.until or start)
+        return start, max(start, self.until) if self.until else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,11 +294,12 @@ def hours_level(hours: int, wanted: int) -> int:
     return 1 if 2 * hours >= wanted else 0
 
 
-def window_level(start: dt.date | None, until: dt.date | None, need_start: dt.date, need_until: dt.date) -> int:
-    """2 if available through the whole window, 1 for part of it, 0 for none of it."""
-    if (start is None or start <= need_start) and (until is None or until >= need_until):
+def window_level(start: dt.date | None, until: dt.date | None, need_start: dt.date, need_until: dt.date | None) -> int:
+    """2 if available through the whole window, 1 for part of it, 0 for none of it. A window
+    without an end (``need_until`` None) is covered by whoever is available on its first day."""
+    if (start is None or start <= need_start) and (until is None or until >= (need_until or need_start)):
         return 2
-    if (start is None or start <= need_until) and (until is None or until >= need_start):
+    if (start is None or need_until is None or start <= need_until) and (until is None or until >= need_start):
         return 1
     return 0
 
@@ -353,7 +356,7 @@ def skill_reason(skill: str, level: str | None) -> Reason:
     return Reason(N_("%(skill)s ✓"), (wanted,))
 
 
-def situation_reasons(candidate: Candidate, need: Need, window_dates: tuple[dt.date, dt.date],
+def situation_reasons(candidate: Candidate, need: Need, window_dates: tuple[dt.date, dt.date | None],
                       levels: tuple[int, int, int, int]) -> tuple[Reason, ...]:
     """The reasons for where, how long and when: place, hours, the window (``window_dates``,
     :meth:`Need.window`) and how fresh the profile is, from their ``levels`` (place, hours,
@@ -389,13 +392,13 @@ def _place_reasons(candidate: Candidate, need: Need, level: int) -> list[Reason]
                    (("region", "region", candidate.region), ("wanted", "region", need.region)), False)]
 
 
-def _window_reason(candidate: Candidate, start: dt.date, until: dt.date, level: int) -> Reason:
+def _window_reason(candidate: Candidate, start: dt.date, until: dt.date | None, level: int) -> Reason:
     if level == 2:
         if candidate.until:
             return Reason(N_("available until %(date)s ✓"), (("date", "date", candidate.until),))
         return Reason(N_("available, no end date ✓"))
     if level == 1:
-        shown = candidate.until if candidate.until and candidate.until < until else candidate.start
+        shown = candidate.until if candidate.until and until and candidate.until < until else candidate.start
         message = (N_("available until %(date)s, part of the window") if shown == candidate.until
                    else N_("available from %(date)s, part of the window"))
         return Reason(message, (("date", "date", shown),), None)

@@ -573,8 +573,10 @@ class SearchIndex:
 
     def _window(self, need: Need, base: int) -> tuple[int, int, int]:
         start, until = need.window(self.today)
-        cover = self.sets.date_bound("start", start) & self.sets.date_bound("until", until) & base
-        overlap = self.sets.date_bound("start", until) & self.sets.date_bound("until", start) & base & ~cover
+        cover = self.sets.date_bound("start", start) & self.sets.date_bound("until", until or start) & base
+        # Without an end, whoever starts later still helps with part of it.
+        began = self.sets.date_bound("start", until) if until else base
+        overlap = began & self.sets.date_bound("until", start) & base & ~cover
         return cover, overlap, base & ~(cover | overlap)
 
     def _freshness(self, base: int) -> tuple[int, int, int]:

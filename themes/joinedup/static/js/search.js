@@ -215,10 +215,12 @@ function person([id, hours, remote, region, start, until, updated, skills]) {
   return { id, hours, remote: remote === 1, region, start: day(start), until: day(until), updated: day(updated), levels };
 }
 
+// matching.window_level: a window without an end (until null) is covered by whoever is
+// available on its first day, and partly by whoever starts later.
 function windowLevel(who, start, until) {
   const from = who.start, to = who.until;
-  if ((from === null || from <= start) && (to === null || to >= until)) return 2;
-  if ((from === null || from <= until) && (to === null || to >= start)) return 1;
+  if ((from === null || from <= start) && (to === null || to >= (until ?? start))) return 2;
+  if ((from === null || until === null || from <= until) && (to === null || to >= start)) return 1;
   return 0;
 }
 
@@ -249,13 +251,13 @@ function explain(who, need, today) {
       values, [false, null, true][hours]]);
   }
   const start = need.start ?? today;
-  const until = Math.max(start, need.until ?? start);
+  const until = need.until === null || need.until === undefined ? null : Math.max(start, need.until);
   const window = windowLevel(who, start, until);
   if (window === 2) {
     reasons.push(who.until !== null ? ["available until %(date)s ✓", { date: ["date", who.until] }, true]
       : ["available, no end date ✓", {}, true]);
   } else if (window === 1) {
-    const shown = who.until !== null && who.until < until ? who.until : who.start;
+    const shown = who.until !== null && until !== null && who.until < until ? who.until : who.start;
     reasons.push([shown === who.until ? "available until %(date)s, part of the window"
       : "available from %(date)s, part of the window", { date: ["date", shown] }, null]);
   } else if (who.until !== null && who.until < start) {
