@@ -224,7 +224,7 @@ def test_french_messages_read_as_french_sentences(french_check):
             f"{q('from')} vaut 31/12/2026 : les dates s'écrivent année-mois-jour, écrivez donc 2026-12-31.") in messages
     assert ("site.yaml", "JU106", "Fuseau horaire inconnu : « Paris ».") in messages
     for written, key in (("nom", "name"), ("Compétences", "skills"), ("heures par semaine", "hours_per_week")):
-        assert any(path == "volunteers/en-francais.yaml" and code == "JU100" and message.startswith(f"Clé inconnue")
+        assert any(path == "volunteers/en-francais.yaml" and code == "JU100" and message.startswith("Clé inconnue")
                    and message.endswith(f"Vouliez-vous dire {q(key)} ?") and q(written) in message
                    for path, code, message in messages), (written, key)
     # Not also said to be missing: the key written for it is where the problem is.

@@ -223,11 +223,14 @@ def test_words_are_looked_up_as_the_search_page_looks_them_up(site):
 
 
 def test_plain_words_are_read_as_the_filters_they_name_and_the_flags_are_shown(people):
+    people.profile("cy-later", name="Cy Later", github="cy", availability="\n  hours_per_week: 6\n  from: 2026-11-25")
     result = people.tasks("search", "video", "editor", "remote", "4", "hours", "this", "month")
     assert result.returncode == 0, result.stderr
-    assert "Read as: --skill video-editing --remote --min-hours 4 --available-on " in result.stderr
-    assert "--until " in result.stderr
+    # The month from today: not a day to be available on, but a window to be available in.
+    assert "Read as: --skill video-editing --remote --min-hours 4 --until 2026-11-30\n" in result.stderr
     assert "ana-lopez" in result.stdout and "Nobody matches." not in result.stdout
+    # Cy starts on the 25th: this month, part of it.
+    assert "available from 25 November 2026, part of the window" in result.stdout
 
 
 def test_nobody_matching_words_is_answered_with_the_flags_to_use(people):

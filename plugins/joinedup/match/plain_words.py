@@ -1,7 +1,7 @@
 """A search typed in plain words, read as the filters it names.
 
 ``search video editor remote 4 hours this month`` means ``--skill video-editing --remote
---min-hours 4 --available-on <today> --until <end of month>``: :func:`read_plain_words` finds
+--min-hours 4 --until <end of month>``: :func:`read_plain_words` finds
 in the words a skill (its id, label or an alias, word endings aside: "editor" is "editing"), a
 region (id or label), "remote", a number of hours and a time ("now", "this week", "this
 month", "next month"), and keeps the other words as words to look for. The command line says
@@ -106,7 +106,10 @@ def read_plain_words(query: str, taxonomy, today: dt.date) -> PlainWords:
             position += 1
             continue
         if token in ("this", "next") and following in ("week", "month"):
-            available_on, until = _window(token, following, today)
+            # "This month" is the window from today to its end, not a day everyone must be
+            # available on: someone starting on the 14th helps with part of it (ranked so).
+            start, until = _window(token, following, today)
+            available_on = start if token == "next" else available_on
             position += 2
             continue
         if token in ("now", "today"):
