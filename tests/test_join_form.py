@@ -148,6 +148,37 @@ def test_a_keyboard_user_fills_the_form_and_lands_on_the_forge_with_a_valid_file
     assert page.problems() == []
 
 
+def test_answers_yaml_would_misread_are_written_so_that_the_checker_accepts_them(page, join_site, join_server):
+    # Norwegian is "no" (YAML's false), a login may be all digits, a Polish name's letters
+    # have no accent to take off, and an emoji is one character but two UTF-16 units.
+    headline = "Campaign films " + "x" * 104 + "\U0001F3AC"  # 120 characters, as the schema's limit
+    taxonomy = load_taxonomy(join_site.root)[0]
+    skill, region = next(iter(taxonomy.skills)), next(iter(taxonomy.regions))
+    page.goto(f"{join_server.url}/join/")
+    page.wait_for(FORM_READY)
+    page.evaluate("""((headline, skill, region) => {
+      const set = (id, value) => { const field = document.getElementById(id); field.value = value;
+                                   field.dispatchEvent(new Event('input')); };
+      set('join-name', 'Łukasz Żółć');
+      set('join-github', '12345');
+      set('join-headline', headline);
+      document.querySelector(`input[name=skill][value="${skill}"]`).checked = true;
+      set('join-place', 'Oslo');
+      document.getElementById('join-region').value = region;
+      set('join-hours', '3');
+      set('join-other-languages', 'no, sv');
+      document.getElementById('join-publish').checked = true;
+      document.querySelector('#join-form button[type=submit]').click();
+    })""" + f"({json.dumps(headline)}, {json.dumps(skill)}, {json.dumps(region)})")
+    page.wait_for("!document.getElementById('join-result').hidden")
+    assert page.evaluate("document.getElementById('join-path').textContent") == "volunteers/lukasz-zolc.yaml"
+    text = page.evaluate("document.getElementById('join-text').value")
+    volunteer, problems = check_profile(join_site, "volunteers/lukasz-zolc.yaml", text)
+    assert problems == [] and volunteer is not None
+    assert (volunteer.github, volunteer.headline) == ("12345", headline)
+    assert volunteer.languages == ("no", "sv")
+
+
 def test_tab_reaches_every_control_of_the_form_in_order_with_a_visible_focus(page, join_server):
     page.goto(f"{join_server.url}/join/")
     page.wait_for(FORM_READY)
@@ -279,6 +310,9 @@ def test_the_form_follows_the_site_language(tmp_path):
     messages = json.loads(html.unescape(re.search(r"data-messages='([^']*)'", page).group(1)))
     assert messages["skills-none"] == "Choisissez au moins une compétence."
     assert '<input type="checkbox" name="language" value="fr"> français' in page
+    # The boxes are the languages spoken where French movements are, not Britain's.
+    boxes = re.findall(r'name="language" value="(\w+)"', page)
+    assert boxes[:2] == ["fr", "en"] and "oc" in boxes and "ht" in boxes and "cy" not in boxes and "gd" not in boxes
 
 
 def unavailable(reason: str):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from joinedup.core import problems as P
-from joinedup.core.i18n import N_, gettext as _
+from joinedup.core.i18n import N_, active_language, gettext as _
 from joinedup.core.model import STATUSES, Agenda, Directory, Taxonomy
 from joinedup.core.problems import Problem, ProblemsFound, problem
 from joinedup.load.profiles import ID_PATTERN, RESERVED_IDS
@@ -26,12 +26,16 @@ from joinedup.match.where_to_help import PersonsNeeds
 # how many there are in all, and the skill pages and the needs board list the others.
 NEEDS_ON_PROFILE = 3
 
-# The languages the "Add yourself" form offers as boxes after the site's own: those most
-# spoken where the movements using Joined Up are. Any other is typed as its ISO 639-1 code.
-# Not the languages of the directory's people: a quick rebuild (joinedup.builder.quick) renders only
-# the pages showing the people edited, and the form shows nobody.
-FORM_LANGUAGES = ("en", "cy", "gd", "ga", "fr", "br", "es", "ca", "eu", "pt", "it", "de", "nl", "pl", "ro",
-                  "ar", "ur", "pa", "bn", "hi", "so", "tr", "zh")
+# The languages the "Add yourself" form offers as boxes after the site's own, by the site's
+# language: those most spoken where its movements are (Britain's, France's). Any other is typed
+# as its ISO 639-1 code. Not the languages of the directory's people: a quick rebuild
+# (joinedup.builder.quick) renders only the pages showing the people edited, and the form shows nobody.
+FORM_LANGUAGES = {
+    "en": ("en", "cy", "gd", "ga", "fr", "br", "es", "ca", "eu", "pt", "it", "de", "nl", "pl", "ro",
+           "ar", "ur", "pa", "bn", "hi", "so", "tr", "zh"),
+    "fr": ("fr", "en", "ar", "es", "pt", "it", "de", "oc", "br", "co", "eu", "ca", "ht", "wo", "ff", "bm",
+           "ln", "tr", "ro", "pl", "ru", "uk", "vi", "zh"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +159,8 @@ def plan_directory(directory: Directory, per_page: int = 30, agenda: Agenda | No
                                for_region.get(region.id, ()))
 
     planned.append(PlannedPage("search/", "search.html", {"title": "Search"}))
-    planned.append(PlannedPage("join/", "join.html", {"languages": FORM_LANGUAGES, "id_pattern": ID_PATTERN.pattern,
+    languages = FORM_LANGUAGES.get(active_language(), FORM_LANGUAGES["en"])
+    planned.append(PlannedPage("join/", "join.html", {"languages": languages, "id_pattern": ID_PATTERN.pattern,
                                                       "reserved_ids": sorted(RESERVED_IDS)}))
 
     check_collisions(planned)

@@ -32,7 +32,11 @@ document.addEventListener("DOMContentLoaded", async () => {
   let idTouched = false;
 
   // --- the profile's name follows the person's name until it is edited --------------------
-  const slug = (text) => text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+  // Letters with no accent to take off (Ł, ø, ß…) are spelt in ASCII first, as the command line's
+  // suggested names are (unidecode): Łukasz Żółć → lukasz-zolc.
+  const SPELT = { ł: "l", ø: "o", đ: "d", ð: "d", ß: "ss", æ: "ae", œ: "oe", þ: "th", ı: "i", ħ: "h", ŧ: "t" };
+  const slug = (text) => text.toLowerCase().replace(/[łøđðßæœþıħŧ]/g, (letter) => SPELT[letter])
+    .normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
     .replace(/[^a-z0-9]+/g, "-").replace(/^[^a-z]+/, "").replace(/-+$/, "").slice(0, 63).replace(/-+$/, "");
   $("join-name").addEventListener("input", () => { if (!idTouched) $("join-id").value = slug($("join-name").value); });
   $("join-id").addEventListener("input", () => { idTouched = true; });
@@ -90,7 +94,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     const answer = value(id);
     if (!answer) {
       if (required) fail(errors, field, words.required);
-    } else if (limits.maxLength && answer.length > limits.maxLength) {
+    } else if (limits.maxLength && [...answer].length > limits.maxLength) {  // characters, as the robot counts, not UTF-16 units
       fail(errors, field, words["too-long"].replace("{n}", limits.maxLength));
     } else if (limits.pattern && !new RegExp(limits.pattern, "u").test(answer)) {
       fail(errors, field, words[`pattern-${field.name}`]);
@@ -164,7 +168,7 @@ document.addEventListener("DOMContentLoaded", async () => {
 
   function yaml(profile) {
     const lines = ["# yaml-language-server: $schema=schema.json", `name: ${scalar(profile.name)}`,
-      `github: ${profile.github}`, `headline: ${scalar(profile.headline)}`];
+      `github: ${scalar(profile.github)}`, `headline: ${scalar(profile.headline)}`];
     if (profile.bio) {
       const bio = profile.bio.replace(/\t/g, "  ").replace(/\r\n?/g, "\n").replace(/[ ]+$/gm, "");
       if (/^\S/.test(bio)) lines.push("bio: |-", ...bio.split("\n").map((line) => (line ? `  ${line}` : "")));
@@ -177,7 +181,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     if (profile.when.length) lines.push(`  when: [${profile.when.join(", ")}]`);
     if (profile.from) lines.push(`  from: ${profile.from}`);
     if (profile.until) lines.push(`  until: ${profile.until}`);
-    lines.push(`languages: [${profile.languages.join(", ")}]`);
+    lines.push(`languages: [${profile.languages.map(scalar).join(", ")}]`);  // Norwegian, "no", is not false
     const contact = Object.entries(profile.contact);
     if (contact.length) lines.push("contact:", ...contact.map(([key, answer]) => `  ${key}: ${scalar(answer)}`));
     if (endorses.length) lines.push("endorses:", ...endorses.map((proposal) => `  - ${proposal}`));
