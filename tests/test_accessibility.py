@@ -21,8 +21,9 @@ SEARCH_READY = ("document.getElementById('search-status').textContent.startsWith
 PAGES = {
     "home": ("/", "Joined Up", "true"),
     "directory": ("/people/", "People", "true"),
-    # Ana could help with a proposal's need: her page has "Where you could help" (met and unmet reasons).
-    "profile": ("/people/ana-lopez/", "Ana López", "document.querySelectorAll('.could-help-list li').length > 0"),
+    # Kwame could help with needs: his page has "Where you could help" (with reasons not met).
+    # (Ana's has none: the needs she could fill are her own group's and proposals'.)
+    "profile": ("/people/kwame-mensah/", "Kwame Mensah", "document.querySelectorAll('.could-help-list li').length > 0"),
     "skills": ("/skills/", "Skills", "true"),
     "skill": ("/skills/video-editing/", "Video editing", "true"),
     "skill group": ("/skill-groups/video/", "Video and photography", "true"),

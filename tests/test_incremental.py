@@ -30,7 +30,7 @@ def test_rebuild_after_one_profile_edit_is_byte_identical_to_a_build_from_nothin
     make_history_site(site)
     site.write("content/proposals/bus-franchising.md", proposal_text(  # asks for help Ana could give
         title="Public control of every bus network", summary="Franchise every bus network.", status="synthesis",
-        needs="[photography]"))
+        needs="[photography]", authors="[bethan-price]"))  # not Ana's: its authors are not offered its needs
     site.profile("cy-jones", name="Cy Jones", github="cy-jones", bio="Maps **and** leaflets.")
     build(site)
     before = (site.root / "output/people/cy-jones/index.html").stat()

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from content_fixtures import group_text, proposal_text
 from joinedup.core.problems import ProblemsFound
 from joinedup.load.repository import load_repository
 from joinedup.match import matching
 from joinedup.match.matching import Need
-from joinedup.match.needs import candidates_of, match_needs, read_needs
+from joinedup.match.needs import candidates_of, match_needs, needs_of, read_needs
 from joinedup.match.search import Filters, open_index
 
 TODAY = dt.date(2026, 11, 23)
@@ -127,6 +128,26 @@ def test_a_groups_own_people_are_not_offered_to_it(site):
     with open_index(site.root, repository.taxonomy, TODAY) as index:
         assert [m.id for m in index.match(need, 10)] == ["cy-outside"]
     [found] = match_needs(repository, [need])
+    assert [m.id for m in found.matches] == ["cy-outside"]
+
+
+def test_a_proposals_authors_and_the_people_of_its_group_are_not_offered_to_it(site):
+    site.profile("ada-author", github="ada", skills="[video-editing]")
+    site.profile("ben-member", github="ben", skills="[video-editing]")
+    site.profile("cy-outside", github="cy", skills="[video-editing]")
+    site.write("content/groups/film-crew.md", group_text(name="Film crew", core_team="[ben-member]",
+                                                         discussion="https://forum.example.org/films"))
+    site.write("content/proposals/free-films.md", proposal_text(
+        title="Free films", authors="[ada-author]", group="film-crew", needs="[video-editing]"))
+    repository, problems = load_repository(site.root, build_date=TODAY)
+    assert [p for p in problems if p.is_error] == []
+    kind, [need] = read_needs(site.root, "free-films", repository.taxonomy, TODAY)
+    assert kind == "proposal" and set(need.exclude) == {"ada-author", "ben-member"}
+    with open_index(site.root, repository.taxonomy, TODAY) as index:
+        assert [m.id for m in index.match(need, 10)] == ["cy-outside"]
+    [page_need] = needs_of(repository.agenda.proposals["free-films"], TODAY, repository.agenda.groups)
+    assert set(page_need.exclude) == {"ada-author", "ben-member"}
+    [found] = match_needs(repository, [page_need])
     assert [m.id for m in found.matches] == ["cy-outside"]
 
 

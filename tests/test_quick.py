@@ -38,11 +38,12 @@ def assert_same_site(site: SiteRepo, tmp_path, name: str = "fresh") -> None:
 @pytest.fixture
 def movement(site):
     """A site in git where Ana writes a proposal's needs, endorses the synthesis and could help
-    with bus-franchising, and five people share the rare bio word "zeppelin"."""
+    with bus-franchising (Gus Ortiz's: its authors are not offered its needs), and five people
+    share the rare bio word "zeppelin"."""
     make_history_site(site)
     site.write("content/proposals/bus-franchising.md", proposal_text(
         title="Public control of every bus network", summary="Franchise every bus network.", status="synthesis",
-        needs="[photography]"))
+        needs="[photography]", authors="[gus-ortiz]"))
     site.profile("ana-lopez", endorses="[a-bus-network]", skills="\n  - photography\n  - social-media")
     for number, name in enumerate(["Cy Jones", "Dee Khan", "Eli Moss", "Fay Nunn", "Gus Ortiz"]):
         id = name.lower().replace(" ", "-")

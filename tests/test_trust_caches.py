@@ -42,10 +42,12 @@ def pickled(marker: Path) -> bytes:
 
 @pytest.fixture
 def repo(tmp_path) -> SiteRepo:
-    """A site in git, with the project's .gitignore, a profile and a proposal with a need."""
+    """A site in git, with the project's .gitignore, two profiles and a proposal with a need
+    (Bo's: Ana, not its author, is offered it)."""
     site = make_site(tmp_path / "site")
     shutil.copy(REPO / ".gitignore", site.root / ".gitignore")
     site.profile("ana-lopez")
+    site.profile("bo-chen", name="Bo Chen", github="bo-chen", skills="[copywriting]")
     site.write("content/proposals/free-buses.md", """
         ---
         title: Free buses for everyone under 25
@@ -53,7 +55,7 @@ def repo(tmp_path) -> SiteRepo:
         date: 2026-10-01
         status: draft
         themes: [transport]
-        authors: [ana-lopez]
+        authors: [bo-chen]
         needs: [video-editing]
         ---
         Buses for all.

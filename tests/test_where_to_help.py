@@ -100,15 +100,24 @@ def test_a_profile_lists_the_needs_the_person_can_help_with_best_first_with_reas
     assert [(_need(n), n["score"]) for n in listed] == [
         (("groups/better-buses/", ["video-editing"], "4 h/week · remote"), 100.0),
         (("groups/better-buses/", ["social-media"], "8 h/week · remote"), 82.5),   # 6 of 8 hours
-        (("proposals/free-buses/", ["video-editing", "copywriting"], ""), 80.0),  # no copywriting
     ]
     # Only what does not fully match: the met reasons restate the card and the profile.
     assert listed[0]["reasons"] == []
     assert listed[1]["reasons"] == ["6 of 8 hours"]
-    assert listed[2]["reasons"] == ["no Copywriting ✗"]
     section = _section(built, "ana-lopez")
     assert "Where you could help" in section and 'href="/needs/"' in section
-    assert "Ana López matches 3 open needs" in section
+    assert "Ana López matches 2 open needs" in section
+
+
+def test_a_proposals_author_does_not_see_its_need_and_others_do(built):
+    # Ana wrote Free buses (and is in Open Lab's core team): neither asks her. Ben, who wrote
+    # nothing, is offered the proposal's need, with what he lacks.
+    assert not [n for n in _listed(built, "ana-lopez") if "free-buses" in n["url"]]
+    [offered] = [n for n in _listed(built, "ben-ode") if "free-buses" in n["url"]]
+    assert "no Copywriting ✗" in offered["reasons"]
+    repository_page = (built.root / "output/proposals/free-buses/index.html").read_text()
+    helpers = re.search(r'<section[^>]*aria-labelledby="helpers-heading".*?</section>', repository_page, re.S)
+    assert helpers and "/people/ben-ode/" in helpers.group(0) and "/people/ana-lopez/" not in helpers.group(0)
 
 
 def test_a_groups_own_core_team_member_does_not_see_its_need(built):
@@ -142,7 +151,7 @@ def test_match_person_json_gives_the_pages_needs_order_scores_and_reasons(built)
             assert all("✓" in reason or reason.startswith("updated") for reason in full["reasons"]
                        if reason not in shown["reasons"])
     table = built.tasks("match", "--person", "ana-lopez", "--limit", "1").stdout
-    assert "Ana López could help with 1 of 3 open needs" in table
+    assert "Ana López could help with 1 of 2 open needs" in table
     assert "Better Buses Collective" in table and "Video editing (expert) ✓" in table
     assert "free-buses" not in table
 

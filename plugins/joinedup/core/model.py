@@ -307,6 +307,15 @@ class Group:
         return tuple(need for need in self.needs if not need.is_open(today))
 
 
+def askers(item: Group | Proposal, groups: Mapping[str, Group]) -> tuple[str, ...]:
+    """Who asks for help through ``item``, and so is never offered its needs: a group's core
+    team and members; a proposal's authors, and the people of the group that carries it."""
+    if isinstance(item, Group):
+        return item.people
+    carrying = groups.get(item.group) if item.group else None
+    return tuple(dict.fromkeys(item.authors + (carrying.people if carrying else ())))
+
+
 @dataclass(frozen=True, slots=True)
 class Revision:
     """One commit that changed a file: never the author's e-mail, only the name.

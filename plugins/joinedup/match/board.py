@@ -13,8 +13,8 @@ proposal is not withdrawn or not adopted.
 every skill it asks for, are where it asks (in its region, or remote when it may be done
 remotely), offer at least the hours a week it asks, and are available for at least part of the
 time it is needed (from the build date to its ``until``; from the build date on when it has
-none), and are not the group's own core team or members (as ``match`` leaves them out: the group
-asks for help beyond itself). The place, hours and window are the matcher's own levels
+none), and are not among those asking (a group's core team and members; a proposal's authors and
+the people of the group carrying it: as ``match`` leaves them out, they ask for help beyond themselves). The place, hours and window are the matcher's own levels
 (:mod:`joinedup.match.matching`): full marks for the first two, any overlap for the window.
 
 **Order** (:func:`board_order`): scarcest first (fewest people who could fill it: a need
@@ -38,7 +38,7 @@ import datetime as dt
 from dataclasses import dataclass, fields
 from typing import Iterable
 
-from joinedup.core.model import Agenda, AskedNeed, Directory, Group, Proposal
+from joinedup.core.model import Agenda, AskedNeed, Directory, Group, Proposal, askers
 from joinedup.match import matching
 
 # A proposal in one of these states asks nobody for help any more.
@@ -50,7 +50,8 @@ class OpenNeed(AskedNeed):
     """One open need on the board: what it asks, who asked, and how many could fill it.
 
     ``declared`` is the day its file last changed (None when unknown); ``exclude`` the people
-    never offered to it (a group's own core team and members).
+    never offered to it (:func:`joinedup.core.model.askers`: a group's own people, a proposal's
+    authors and the people of the group carrying it).
     """
 
     path: str
@@ -82,12 +83,13 @@ def open_needs(agenda: Agenda, directory: Directory, today: dt.date,
         declared = _day(agenda.history.last_changed(group.path))
         asked = [((need.skill,), need.region, need.remote, need.hours_per_week, need.until, need.note)
                  for need in group.open_needs(today)]
-        found += _needs_of(group, "group", group.name, declared, asked, counter)
+        found += _needs_of(group, "group", group.name, declared, asked, counter, askers(group, agenda.groups))
     for proposal in agenda.proposals.values():
         if not proposal.needs or proposal.status in CLOSED_PROPOSALS:
             continue
         asked = [(tuple(proposal.needs), "", False, 0, None, "")]
-        found += _needs_of(proposal, "proposal", proposal.title, agenda.last_changed(proposal), asked, counter)
+        found += _needs_of(proposal, "proposal", proposal.title, agenda.last_changed(proposal), asked, counter,
+                           askers(proposal, agenda.groups))
     for asked, declared in pooled:
         need = matching.Need(skills=asked.skills, region=asked.region or None, remote=asked.remote,
                              hours=asked.hours_per_week, until=asked.until)
@@ -128,7 +130,8 @@ def need_key(path: str, skills: tuple[str, ...], region: str, remote: bool) -> s
     return f"{path}#{'+'.join(skills)}" + (f"@{where}" if where else "")
 
 
-def _needs_of(item: Group | Proposal, kind: str, name: str, declared, asked, counter) -> list[OpenNeed]:
+def _needs_of(item: Group | Proposal, kind: str, name: str, declared, asked, counter,
+              exclude: tuple[str, ...]) -> list[OpenNeed]:
     seen: dict[str, int] = {}
     found = []
     for skills, region, remote, hours, until, note in asked:
@@ -137,7 +140,7 @@ def _needs_of(item: Group | Proposal, kind: str, name: str, declared, asked, cou
         if seen[key] > 1:
             key = f"{key}~{seen[key]}"
         need = matching.Need(skills=skills, region=region or None, remote=remote, hours=hours, until=until,
-                             exclude=item.people if isinstance(item, Group) else ())
+                             exclude=exclude)
         found.append(OpenNeed(key, skills, hours, remote, region, until, note, kind, item.slug, name, item.path,
                               declared, counter.could_fill(need), need.exclude))
     return found

@@ -25,12 +25,13 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from joinedup.core import problems as P
 from joinedup.core.freshness import last_commit_dates
 from joinedup.core.i18n import format_day
 from joinedup.core.i18n import gettext as _
-from joinedup.core.model import Group, Proposal, Taxonomy
+from joinedup.core.model import Group, Proposal, Taxonomy, askers
 from joinedup.core.problems import Problem, ProblemsFound, problem
 from joinedup.load.files import read_text
 from joinedup.load.frontmatter import split
@@ -185,8 +186,9 @@ def _day(document: YamlDocument, where: tuple, value, path: str, index: int, fou
         return None
 
 
-def needs_of(item: Group | Proposal, today: dt.date) -> list[Need]:
-    """The needs a group's or proposal's page shows, as matching Needs.
+def needs_of(item: Group | Proposal, today: dt.date, groups: Mapping[str, Group]) -> list[Need]:
+    """The needs a group's or proposal's page shows, as matching Needs, never offered to
+    those asking (:func:`joinedup.core.model.askers`; ``groups``: the agenda's).
 
     A group's open needs (not ended before ``today``) are one Need each; a proposal's
     ``needs`` (skill ids) together make one.
@@ -197,7 +199,7 @@ def needs_of(item: Group | Proposal, today: dt.date) -> list[Need]:
                  hours=need.hours_per_week, until=need.until, exclude=item.people)
             for need in item.open_needs(today)
         ]
-    return [Need(tuple(item.needs))] if item.needs else []
+    return [Need(tuple(item.needs), exclude=askers(item, groups))] if item.needs else []
 
 
 def read_needs(root: Path, slug: str, taxonomy: Taxonomy, today: dt.date | None = None) -> tuple[str, list[Need]]:
@@ -218,11 +220,17 @@ def read_needs(root: Path, slug: str, taxonomy: Taxonomy, today: dt.date | None 
         if markdown is None:
             raise ProblemsFound(problems)
         needs = needs_from_front_matter(markdown.front_matter, taxonomy, relative)
-        if kind == "group":  # the group's own people are not offered to it
-            data = markdown.front_matter.data
-            people = tuple(dict.fromkeys(str(person) for key in ("core_team", "members")
-                                         for person in (data.get(key) or []) if isinstance(person, str)))
-            needs = [dataclasses.replace(need, exclude=people) for need in needs]
+        # Those asking are not offered their own needs (joinedup.core.model.askers): a group's
+        # core team and members; a proposal's authors and the people of the group carrying it.
+        data = markdown.front_matter.data
+        people = _named(data, ("core_team", "members")) if kind == "group" else _named(data, ("authors",))
+        carrying = data.get("group") if kind == "proposal" else None
+        if isinstance(carrying, str) and "/" not in carrying and carrying not in ("", ".", ".."):
+            group_text, _problems = read_text(Path(root), f"content/groups/{carrying}.md")
+            group = split(group_text, f"content/groups/{carrying}.md", what="group")[0] if group_text else None
+            if group is not None and isinstance(group.front_matter.data, dict):
+                people += _named(group.front_matter.data, ("core_team", "members"))
+        needs = [dataclasses.replace(need, exclude=tuple(dict.fromkeys(people))) for need in needs]
         if today is not None:
             needs = [need for need in needs if need.until is None or need.until >= today]
             if not needs:
@@ -237,6 +245,12 @@ def read_needs(root: Path, slug: str, taxonomy: Taxonomy, today: dt.date | None 
         _("There is no proposal or group called '%(slug)s' (looked in content/groups and content/proposals).")
         % {"slug": slug},
         _("Give the file name of content/groups/SLUG.md or content/proposals/SLUG.md without .md."))])
+
+
+def _named(data, keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The profile ids listed under ``keys`` of a front matter (what is not text left out)."""
+    return tuple(person for key in keys if isinstance(data.get(key), list) for person in data[key]
+                 if isinstance(person, str))
 
 
 def candidates_of(repository, dates: dict | None = None) -> list[Candidate]:

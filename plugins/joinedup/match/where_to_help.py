@@ -94,8 +94,7 @@ class NeedsBySkill:
     skill and level; :func:`matching.situation_reasons`, once per person and situation), and
     its scores are these.
 
-    **Needs open to everyone** (a proposal's; a group's are not offered to its own people) are
-    not scored one by one. They are kept by each set of skills they ask for *at least*, with
+    **Needs** are not scored one by one. They are kept by each set of skills they ask for *at least*, with
     their situation and how many skills they ask: in board order, so within one such list the
     first come first at equal score. For a person, each set of their skills found there gives
     one score (the points of those skills, out of that many asked) to the whole list: a need
@@ -104,12 +103,12 @@ class NeedsBySkill:
     the first ``limit`` of the list for exactly the skills of theirs it asks (those before it
     there score as much or more), and only those are looked at. How many there are in all is
     counted from the lists' lengths by inclusion and exclusion (each need once, however many
-    of the person's skills it asks). In the generated 10k repository, 445 of 544 needs are a
-    proposal's.
+    of the person's skills it asks). The needs kept from a person (those they ask through:
+    their own group's, a proposal they wrote or their group carries) are taken out of each list
+    before it is looked at, for them alone: the same holds of what is left.
 
-    **Needs with people kept from them** (a group's), and needs asking for more than
-    ``SETS_UP_TO`` skills (a proposal may ask for 15: 32,767 sets), are scored one by one,
-    indexed by skill.
+    Needs asking for more than ``SETS_UP_TO`` skills (a proposal may ask for 15: 32,767 sets),
+    or a skill twice, are scored one by one, indexed by skill.
     """
 
     def __init__(self, needs: Sequence[OpenNeed], today: dt.date):
@@ -130,14 +129,19 @@ class NeedsBySkill:
         # Each distinct reason, one object for everyone it is given to ("remote ✓", "Video editing ✓").
         self._reasons: dict[matching.Reason, matching.Reason] = {}
         self._skill_reasons: dict[tuple[str, str | None], matching.Reason] = {}
-        # Needs kept from some people, by each skill they ask for.
+        # Needs scored one by one, by each skill they ask for.
         self._by_skill: dict[str, list[int]] = {}
+        # Person id -> the needs kept from them (they ask through them: joinedup.core.model.askers).
+        self._kept_from: dict[str, set[int]] = {}
+        for position, need in enumerate(self._asked):
+            for person in need.exclude:
+                self._kept_from.setdefault(person, set()).add(position)
         # Needs open to everyone: sorted skills -> [(situation, skills asked, positions of the
         # needs asking at least those skills, in board order)].
         lists: dict[tuple, list[int]] = {}
         for position, need in enumerate(self._asked):
             skills = tuple(sorted(set(need.skills)))
-            if need.exclude or len(skills) != len(need.skills) or len(skills) > SETS_UP_TO:
+            if len(skills) != len(need.skills) or len(skills) > SETS_UP_TO:
                 for skill in need.skills:
                     self._by_skill.setdefault(skill, []).append(position)
                 continue
@@ -175,6 +179,7 @@ class NeedsBySkill:
         best: dict[int, float] = {}
         total = 0
         asking = self._asking
+        kept_from = self._kept_from.get(candidate.id)
         held_skills = sorted(skill for skill in candidate.skills if (skill,) in asking)
         sets = [(skill,) for skill in held_skills]
         while sets:
@@ -185,6 +190,8 @@ class NeedsBySkill:
                     levels = levels_in(situation)
                     if not levels[2]:  # not available in the window: cannot help
                         continue
+                    if kept_from:  # a proposal they wrote, their own group's: left out of every list
+                        positions = [position for position in positions if position not in kept_from]
                     total += sign * len(positions)
                     this = score(held, asked, levels)
                     # Larger sets come later: a need ends with the score of the most of the

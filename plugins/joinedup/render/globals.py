@@ -58,6 +58,7 @@ def theme_globals(repository, settings: dict) -> dict:
             1 for v in directory.volunteers.values() if v.availability.is_available_on(repository.build_date)
         ),
         "people_who_could_help": Helpers(repository, settings.get("JOINEDUP_HELPERS", 5), confirmed),
+        "needs_of": lambda item: needs_of(item, today, agenda.groups),
         "agenda": agenda,
         "open_consultations": sorted(
             (p for p in agenda.ordered() if p.consultation_open(today)),
@@ -101,7 +102,6 @@ def page_globals(taxonomy, today: dt.date, settings: dict, root, confirmation) -
         "obscured_email": obscured_email,
         "mastodon_link": mastodon_link,
         "profile_source": profile_source,
-        "needs_of": lambda item: needs_of(item, today),
         "describe_need": lambda need: describe(need, taxonomy),
         "need_search_query": search_query,
         "AVAILABILITY_BANDS": AVAILABILITY_BANDS,
