@@ -28,8 +28,10 @@ BIO = "I edit **short films** for [campaigns](https://example.org/films).\n\n- t
 def join_site(tmp_path_factory):
     """A small site with Ana (a bio, an endorsement, an e-mail), a proposal and a group, built."""
     site = make_site(tmp_path_factory.mktemp("join") / "site")
+    # Her skills and languages in another order than the form's: editing keeps the file's.
     site.profile("ana-lopez", bio=f'"{BIO.replace(chr(10), chr(92) + "n")}"', endorses="[free-buses]",
-                 contact='\n  email: ana@example.org\n  mastodon: "@ana@example.social"\n  website: https://ana.example.org')
+                 contact='\n  email: ana@example.org\n  mastodon: "@ana@example.social"\n  website: https://ana.example.org',
+                 skills="\n  - copywriting\n  - id: video-editing\n    level: expert", languages="[es, en]")
     site.write("content/proposals/free-buses.md", proposal_text())
     site.write("content/proposals/night-buses.md", proposal_text(title="Night buses", summary="Buses all night."))
     site.write("content/groups/better-buses.md", group_text())
@@ -268,6 +270,7 @@ def test_edit_my_profile_fills_the_form_from_the_page_and_endorse_adds_the_line(
     unchanged = ("name", "github", "headline", "skills", "place", "region", "remote", "availability", "languages",
                  "themes", "contact")
     assert {key: getattr(volunteer, key) for key in unchanged} == {key: getattr(original, key) for key in unchanged}
+    assert volunteer.skill_ids == ("copywriting", "video-editing") and volunteer.languages == ("es", "en")
     # What the form reads on the person's page never shows an address to robots.
     person_page = join_site.read("output/people/ana-lopez/index.html")
     assert re.search(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}", person_page) is None

@@ -28,6 +28,11 @@ document.addEventListener("DOMContentLoaded", async () => {
 
   let mode = "new";
   const levels = {};
+  // Editing: the order the file lists skills, themes and languages in (its first skill is shown
+  // first); what is ticked keeps it, and what is new comes after, in the form's order.
+  const fileOrder = { skills: [], themes: [], languages: [] };
+  const inFileOrder = (key, chosen) => [...chosen].sort((a, b) => rank(fileOrder[key], a) - rank(fileOrder[key], b));
+  const rank = (order, id) => (order.includes(id) ? order.indexOf(id) : order.length);
   let endorses = [];
   let idTouched = false;
 
@@ -119,7 +124,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     const most = rule("skills").maxItems || 15;
     if (!chosen.length) fail(errors, $("join-skill-filter"), words["skills-none"], $("join-skills-count"));
     else if (chosen.length > most) fail(errors, $("join-skill-filter"), words["skills-many"].replace("{n}", most), $("join-skills-count"));
-    profile.skills = chosen;
+    profile.skills = inFileOrder("skills", chosen);
     profile.place = text(errors, "join-place", { ...rule("location", "place"), private: true });
     if (!$("join-region").value) fail(errors, $("join-region"), words.required);
     profile.region = $("join-region").value;
@@ -141,10 +146,10 @@ document.addEventListener("DOMContentLoaded", async () => {
     const other = $("join-other-languages");
     const typed = other.value.toLowerCase().split(/[\s,;]+/).filter(Boolean);
     if (typed.some((code) => !/^[a-z]{2}$/.test(code))) fail(errors, other, words["pattern-language"]);
-    profile.languages = [...new Set([...checked("language"), ...typed])];
+    profile.languages = inFileOrder("languages", new Set([...checked("language"), ...typed]));
     const firstLanguage = form.querySelector("input[name=language]");
     if (!profile.languages.length) fail(errors, firstLanguage, words["languages-none"], $("join-languages").querySelector("legend"));
-    profile.themes = checked("theme");
+    profile.themes = inFileOrder("themes", checked("theme"));
     const themeLimit = rule("themes").maxItems || 10;
     if (profile.themes.length > themeLimit) {
       const first = form.querySelector("input[name=theme]");
@@ -275,6 +280,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   }
   fill("join-other-languages", person.languages.filter((code) => !known.has(code)).join(", "));
   for (const [id, level] of person.skills) if (level) levels[id] = level;
+  Object.assign(fileOrder, { skills: person.skills.map(([id]) => id), themes: person.themes, languages: person.languages });
   const email = page.querySelector(".contact .email[data-encoded]");
   if (email) {
     const bytes = Uint8Array.from(atob(email.dataset.encoded), (c) => c.charCodeAt(0));
