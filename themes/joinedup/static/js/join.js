@@ -194,10 +194,23 @@ document.addEventListener("DOMContentLoaded", async () => {
     return lines.join("\n") + "\n";
   }
 
-  form.addEventListener("submit", (event) => {
+  // Whether the site has a person's page at ``id`` (offline or unreadable: as if not). A free
+  // name's answer is a 404, which the browser's console shows: that is the answer, not a fault.
+  const published = async (id) => {
+    const response = await fetch(`${form.dataset.site}/people/${id}/`, { method: "HEAD" }).catch(() => null);
+    return Boolean(response && response.ok);
+  };
+
+  form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors();
     const { id, profile, errors } = read();
+    // A new profile's name must be free: another person's page at it means their file has it.
+    if (mode === "new" && !$("join-id").hasAttribute("aria-invalid") && await published(id)) {
+      let free = 2;
+      while (free < 20 && await published(`${id}-${free}`)) free += 1;
+      fail(errors, $("join-id"), words["taken-id"].replace("{id}", id).replace("{free}", `${id}-${free}`.slice(0, 63)));
+    }
     if (errors.length) {
       status.textContent = plural(words.errors, errors.length);
       errors[0].focus();
