@@ -268,6 +268,11 @@ def test_search_and_match_print_in_french_and_keep_the_ids_to_type(tmp_path):
     assert lines[2].split()[2:5] == ["lea-martin", "Léa", "Martin"]
     assert lines[-2:] == [f"Besoin 2 du groupe «{NBSP}films{NBSP}» : legal-advice · en bretagne", "Personne ne correspond."]
     assert found.stderr.startswith("Index de recherche reconstruit (pas encore d'index) : 1 profil.")
+    # Plain French words are read as the filters they name.
+    plain = site.tasks("search", "montage", "vidéo", "à", "distance", "4", "heures", "ce", "mois-ci")
+    assert plain.returncode == 0, plain.stderr
+    assert "--skill video-editing --remote --min-hours 4 --until 2026-11-30" in plain.stderr
+    assert "lea-martin" in plain.stdout
     searched = site.tasks("search", "--skill", "video-editing")
     assert searched.stdout.splitlines()[0].split() == ["#", "score", "id", "nom", "pourquoi"]
     unknown = site.tasks("search", "--skill", "montag")

@@ -4,8 +4,9 @@
 --min-hours 4 --until <end of month>``: :func:`read_plain_words` finds
 in the words a skill (its id, label or an alias, word endings aside: "editor" is "editing"), a
 region (id or label), "remote", a number of hours and a time ("now", "this week", "this
-month", "next month"), and keeps the other words as words to look for. The command line says
-what it understood as flags, so the next search can be typed that way.
+month", "next month"; in French too: "à distance", "4 heures", "ce mois-ci"), and keeps the
+other words as words to look for. The command line says what it understood as flags, so the
+next search can be typed that way.
 """
 
 from __future__ import annotations
@@ -20,11 +21,20 @@ from joinedup.match.search import Filters
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SUFFIXES = ("ings", "ing", "ers", "ors", "er", "or", "ion", "s")
-_REMOTE = {"remote", "remotely", "online"}
+# English and French, accents aside: a French site's organisers type "à distance, ce mois-ci".
+_REMOTE = {"remote", "remotely", "online", "distance", "distanciel", "teletravail"}
 _HOURS = {"h", "hr", "hrs", "hour", "hours", "heure", "heures"}
+# A time: (first word, second word) -> "this" or "next" and "week" or "month".
+_TIMES = {("this", "week"): ("this", "week"), ("this", "month"): ("this", "month"),
+          ("next", "week"): ("next", "week"), ("next", "month"): ("next", "month"),
+          ("cette", "semaine"): ("this", "week"), ("ce", "mois"): ("this", "month"),
+          ("semaine", "prochaine"): ("next", "week"), ("mois", "prochain"): ("next", "month")}
+_NOW = {"now", "today", "maintenant", "aujourd"}
 # Words that join the others and name nothing ("4 hours a week", "someone in Wales").
 _JOINING = {"a", "an", "the", "in", "per", "week", "weekly", "for", "who", "can", "and", "with", "someone",
-            "people", "person", "help", "helper", "available", "par", "semaine"}
+            "people", "person", "help", "helper", "available", "par", "semaine", "hebdo", "de", "du", "des", "en",
+            "et", "avec", "pour", "qui", "peut", "quelqu", "un", "une", "le", "la", "les", "dans", "ci", "hui",
+            "personne", "disponible", "aide", "aider"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,14 +115,15 @@ def read_plain_words(query: str, taxonomy, today: dt.date) -> PlainWords:
             remote = True
             position += 1
             continue
-        if token in ("this", "next") and following in ("week", "month"):
+        if (token, following) in _TIMES:
             # "This month" is the window from today to its end, not a day everyone must be
             # available on: someone starting on the 14th helps with part of it (ranked so).
-            start, until = _window(token, following, today)
-            available_on = start if token == "next" else available_on
+            which, span = _TIMES[token, following]
+            start, until = _window(which, span, today)
+            available_on = start if which == "next" else available_on
             position += 2
             continue
-        if token in ("now", "today"):
+        if token in _NOW:
             available_on = today
             position += 1
             continue
