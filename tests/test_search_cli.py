@@ -146,6 +146,10 @@ def test_match_of_an_unknown_slug_exits_2_and_says_so(people):
     assert result.stderr.splitlines()[0] == (
         "no-such-group:0:0: JU404 There is no proposal or group called 'no-such-group' (looked in content/groups and "
         "content/proposals).")
+    # A slug one letter off is named.
+    people.write("content/groups/readers.md", "---\nname: Readers\n---\nWe read.\n")
+    result = people.tasks("match", "reader")
+    assert result.returncode == 2 and "Did you mean 'readers'?" in result.stderr.splitlines()[0]
 
 
 def test_match_of_a_group_without_needs_says_so(people):

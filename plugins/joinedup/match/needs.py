@@ -35,7 +35,7 @@ from joinedup.core.model import Group, Proposal, Taxonomy, askers
 from joinedup.core.problems import Problem, ProblemsFound, problem
 from joinedup.load.files import read_text
 from joinedup.load.frontmatter import split
-from joinedup.load.taxonomy import unknown_entry
+from joinedup.load.taxonomy import suggest, unknown_entry
 from joinedup.load.yamlsource import YamlDocument
 from joinedup.match import matching
 from joinedup.match.matching import Candidate, Match, Need
@@ -240,10 +240,11 @@ def read_needs(root: Path, slug: str, taxonomy: Taxonomy, today: dt.date | None 
                     _("No open needs: every need ended before %(date)s.") % {"date": today.isoformat()},
                     _("Remove the needs that have ended, or give them a later 'until:' date."))])
         return kind, needs
+    slugs = [path.stem for _kind, folder in KINDS for path in sorted((Path(root) / folder).glob("*.md"))]
     raise ProblemsFound([problem(
         P.UNKNOWN_PROPOSAL, slug, 0, 0,
         _("There is no proposal or group called '%(slug)s' (looked in content/groups and content/proposals).")
-        % {"slug": slug},
+        % {"slug": slug} + suggest(slug, slugs),
         _("Give the file name of content/groups/SLUG.md or content/proposals/SLUG.md without .md."))])
 
 
