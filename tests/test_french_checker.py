@@ -128,6 +128,8 @@ BROKEN_FILES = {
           - skill: video-editing
             remote: true
             until: 2026-01-31
+          - skill: video-editing
+            remote: oui
         ---
 
         Le groupe.
@@ -229,8 +231,11 @@ def test_french_messages_read_as_french_sentences(french_check):
                    for path, code, message in messages), (written, key)
     # Not also said to be missing: the key written for it is where the problem is.
     assert not any(path == "volunteers/en-francais.yaml" and code == "JU104" for path, code, _ in messages)
-    # A file's name: the name to give it, its letters without their accents.
     hints = {(p["path"], p["code"], p["hint"]) for p in problems}
+    # A group's need says how to write remote as a profile does.
+    assert any(path == "content/groups/cyclistes.md" and "«\u00a0remote: true\u00a0» ou «\u00a0remote: false\u00a0»" in hint
+               for path, _code, hint in hints), sorted(h for h in hints if h[0] == "content/groups/cyclistes.md")
+    # A file's name: the name to give it, its letters without their accents.
     assert ("volunteers/Hélène Dupré.yaml", "JU012", "Utilisez des lettres minuscules, des chiffres et des traits "
             f"d'union, en commençant par une lettre : {q('helene-dupre.yaml')}.") in hints
     assert ("volunteers/lea.yml", "JU012",

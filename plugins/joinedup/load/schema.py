@@ -533,6 +533,7 @@ _HINTS = {
     ("contact", "bluesky"): N_("Write the handle like 'name.bsky.social'."),
     ("availability", "hours_per_week"): N_("A whole number of hours per week from 1 to 60, like 4."),
     ("remote",): N_("Write 'remote: true' or 'remote: false'."),
+    ("needs", "remote"): N_("Write 'remote: true' or 'remote: false'."),  # a group's need
 }
 
 
