@@ -225,6 +225,8 @@ def test_french_messages_read_as_french_sentences(french_check):
     assert ("volunteers/many.yaml", "JU107",
             f"{q('from')} vaut 31/12/2026 : les dates s'écrivent année-mois-jour, écrivez donc 2026-12-31.") in messages
     assert ("site.yaml", "JU106", "Fuseau horaire inconnu : « Paris ».") in messages
+    # Numbers written as French writes them.
+    assert any(code == "JU500" and "1,62:1" in message and "4,5:1" in message for _path, code, message in messages)
     for written, key in (("nom", "name"), ("Compétences", "skills"), ("heures par semaine", "hours_per_week")):
         assert any(path == "volunteers/en-francais.yaml" and code == "JU100" and message.startswith("Clé inconnue")
                    and message.endswith(f"Vouliez-vous dire {q(key)} ?") and q(written) in message

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from joinedup.core import problems as P
-from joinedup.core.i18n import N_, activate, gettext as _
+from joinedup.core.i18n import N_, activate, format_number, gettext as _
 from joinedup.core.problems import Problem, problem
 from joinedup.load.files import read_text
 from joinedup.load.schema import load_validator, validate
@@ -271,8 +271,8 @@ def _contrast_problems(accent: str, line: int, col: int) -> list[Problem]:
                 P.LOW_CONTRAST, SITE_FILE, line, col,
                 _("The accent colour %(accent)s has a contrast of %(ratio)s:1 against %(background)s (%(where)s); "
                   "WCAG AA needs at least %(needed)s:1.")
-                % {"accent": accent, "ratio": f"{ratio:.2f}", "background": background, "where": _(where),
-                   "needed": AA_NORMAL_TEXT},
+                % {"accent": accent, "ratio": format_number(round(ratio, 2)), "background": background,
+                   "where": _(where), "needed": format_number(AA_NORMAL_TEXT)},
                 _("Choose a darker shade of the colour (for example halve its lightness in a colour picker)."),
             ))
             break
