@@ -199,6 +199,7 @@ def test_a_name_someone_on_the_site_has_is_refused_with_a_free_one(page, join_se
     })()""")
     message = page.wait_for("document.getElementById('join-id-error')?.textContent")
     assert message == "Someone on the site already has this name (ana-lopez): choose another, such as ana-lopez-2."
+    assert page.evaluate("document.activeElement.id") == "join-id"  # the first field in error, the others after it
     assert page.evaluate("document.getElementById('join-result').hidden")
 
 

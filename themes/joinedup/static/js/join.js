@@ -210,6 +210,8 @@ document.addEventListener("DOMContentLoaded", async () => {
       let free = 2;
       while (free < 20 && await published(`${id}-${free}`)) free += 1;
       fail(errors, $("join-id"), words["taken-id"].replace("{id}", id).replace("{free}", `${id}-${free}`.slice(0, 63)));
+      // The first field in error on the page gets the focus, this one included.
+      errors.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
     }
     if (errors.length) {
       status.textContent = plural(words.errors, errors.length);
