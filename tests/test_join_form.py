@@ -200,6 +200,13 @@ def test_a_name_someone_on_the_site_has_is_refused_with_a_free_one(page, join_se
     message = page.wait_for("document.getElementById('join-id-error')?.textContent")
     assert message == "Someone on the site already has this name (ana-lopez): choose another, such as ana-lopez-2."
     assert page.evaluate("document.activeElement.id") == "join-id"  # the first field in error, the others after it
+    # The name the form makes is the one the command line would suggest (load.files.suggested_id).
+    from joinedup.load.files import suggested_id
+
+    for name in ("Seán O’Brien", "2Pac Shakur", "Ǿrjan Łukasz", "Hélène  Dupré-Straße"):
+        made = page.evaluate(f"""(() => {{ const field = document.getElementById('join-name'); field.value = {json.dumps(name)};
+          field.dispatchEvent(new Event('input')); return document.getElementById('join-id').value; }})()""")
+        assert made == suggested_id(name), name
     assert page.evaluate("document.getElementById('join-result').hidden")
 
 

@@ -149,6 +149,12 @@ def test_a_proposals_authors_and_the_people_of_its_group_are_not_offered_to_it(s
     assert set(page_need.exclude) == {"ada-author", "ben-member"}
     [found] = match_needs(repository, [page_need])
     assert [m.id for m in found.matches] == ["cy-outside"]
+    # A group named by no file name (a path, a NUL) is no group: its people are not looked for.
+    for group in ('"../groups/film-crew"', '"film\\0crew"', "[film-crew]"):
+        site.write("content/proposals/free-films.md", proposal_text(
+            title="Free films", authors="[ada-author]", group=group, needs="[video-editing]"))
+        kind, [need] = read_needs(site.root, "free-films", repository.taxonomy, TODAY)
+        assert need.exclude == ("ada-author",), group
 
 
 def test_people_without_the_skill_are_left_out(directory):

@@ -155,11 +155,12 @@ def test_a_misnamed_profile_is_also_checked_inside_in_the_same_run(site):
     # A volunteer renaming the file after a first check must not meet the rest only then.
     site.write("volunteers/Sophie Martin.yaml", profile_text(skills="[video-editng]", remote="oui"))
     site.write("volunteers/sophie.yml", "name: Sophie\nlocation:\n\tplace: Lyon\n")
+    site.write("volunteers/Upper.YAML", "name: Upper\nlocation:\n\tplace: Lyon\n")
     repository, found = load_repository(site.root)
     codes = {(p.path, p.code) for p in found}
     assert codes >= {("volunteers/Sophie Martin.yaml", "JU012"), ("volunteers/Sophie Martin.yaml", "JU101"),
                      ("volunteers/Sophie Martin.yaml", "JU105"), ("volunteers/sophie.yml", "JU012"),
-                     ("volunteers/sophie.yml", "JU002")}
+                     ("volunteers/sophie.yml", "JU002"), ("volunteers/Upper.YAML", "JU002")}
     assert not any(p.path == "volunteers/Sophie Martin.yaml" and p.line == 0 and p.code != "JU012" for p in found)
     assert repository.directory.volunteers == {}  # still not published until renamed
 

@@ -200,7 +200,7 @@ def _inside_misnamed(root: Path, problems: list[Problem], taxonomy: Taxonomy) ->
     found: list[Problem] = []
     for item in problems:
         path = root / item.path
-        if (item.code == P.BAD_FILENAME.id and item.path.endswith((".yaml", ".yml"))
+        if (item.code == P.BAD_FILENAME.id and item.path.lower().endswith((".yaml", ".yml"))
                 and path.is_file() and not path.is_symlink()):
             found += load_volunteer(root, item.path, taxonomy)[1]
     return found

@@ -35,6 +35,7 @@ from joinedup.core.model import Group, Proposal, Taxonomy, askers
 from joinedup.core.problems import Problem, ProblemsFound, problem
 from joinedup.load.files import read_text
 from joinedup.load.frontmatter import split
+from joinedup.load.profiles import ID_PATTERN
 from joinedup.load.taxonomy import suggest, unknown_entry
 from joinedup.load.yamlsource import YamlDocument
 from joinedup.match import matching
@@ -225,7 +226,7 @@ def read_needs(root: Path, slug: str, taxonomy: Taxonomy, today: dt.date | None 
         data = markdown.front_matter.data
         people = _named(data, ("core_team", "members")) if kind == "group" else _named(data, ("authors",))
         carrying = data.get("group") if kind == "proposal" else None
-        if isinstance(carrying, str) and "/" not in carrying and carrying not in ("", ".", ".."):
+        if isinstance(carrying, str) and ID_PATTERN.fullmatch(carrying):  # a file name, never a path
             group_text, _problems = read_text(Path(root), f"content/groups/{carrying}.md")
             group = split(group_text, f"content/groups/{carrying}.md", what="group")[0] if group_text else None
             if group is not None and isinstance(group.front_matter.data, dict):

@@ -40,9 +40,13 @@ document.addEventListener("DOMContentLoaded", async () => {
   // Letters with no accent to take off (Ł, ø, ß…) are spelt in ASCII first, as the command line's
   // suggested names are (unidecode): Łukasz Żółć → lukasz-zolc.
   const SPELT = { ł: "l", ø: "o", đ: "d", ð: "d", ß: "ss", æ: "ae", œ: "oe", þ: "th", ı: "i", ħ: "h", ŧ: "t" };
-  const slug = (text) => text.toLowerCase().replace(/[łøđðßæœþıħŧ]/g, (letter) => SPELT[letter])
-    .normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-").replace(/^[^a-z]+/, "").replace(/-+$/, "").slice(0, 63).replace(/-+$/, "");
+  // As joinedup.load.files.suggested_id: apostrophes go, a leading digit gets "p-" before it.
+  const slug = (text) => {
+    const plain = text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/[łøđðßæœþıħŧ]/g, (letter) => SPELT[letter]).replace(/['’`]/g, "")
+      .replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60).replace(/-+$/, "");
+    return plain && !/^[a-z]/.test(plain) ? `p-${plain}` : plain;
+  };
   $("join-name").addEventListener("input", () => { if (!idTouched) $("join-id").value = slug($("join-name").value); });
   $("join-id").addEventListener("input", () => { idTouched = true; });
 
@@ -194,6 +198,15 @@ document.addEventListener("DOMContentLoaded", async () => {
     return lines.join("\n") + "\n";
   }
 
+  // The first of id-2 … id-9 (cut to fit an id) that nobody has, or "" when all are taken.
+  const freeName = async (id) => {
+    for (let number = 2; number < 10; number += 1) {
+      const name = `${id.slice(0, 63 - 2).replace(/-+$/, "")}-${number}`;
+      if (!(await published(name))) return name;
+    }
+    return "";
+  };
+  let checking = false;
   // Whether the site has a person's page at ``id`` (offline or unreadable: as if not). A free
   // name's answer is a 404, which the browser's console shows: that is the answer, not a fault.
   const published = async (id) => {
@@ -203,15 +216,20 @@ document.addEventListener("DOMContentLoaded", async () => {
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (checking) return;  // a second press while the name is being looked up
     clearErrors();
     const { id, profile, errors } = read();
     // A new profile's name must be free: another person's page at it means their file has it.
-    if (mode === "new" && !$("join-id").hasAttribute("aria-invalid") && await published(id)) {
-      let free = 2;
-      while (free < 20 && await published(`${id}-${free}`)) free += 1;
-      fail(errors, $("join-id"), words["taken-id"].replace("{id}", id).replace("{free}", `${id}-${free}`.slice(0, 63)));
-      // The first field in error on the page gets the focus, this one included.
-      errors.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+    checking = true;
+    try {
+      if (mode === "new" && !$("join-id").hasAttribute("aria-invalid") && await published(id)) {
+        const free = await freeName(id);
+        fail(errors, $("join-id"), (free ? words["taken-id"].replace("{free}", free) : words["taken-id-choose"]).replace("{id}", id));
+        // The first field in error on the page gets the focus, this one included.
+        errors.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+      }
+    } finally {
+      checking = false;
     }
     if (errors.length) {
       status.textContent = plural(words.errors, errors.length);
