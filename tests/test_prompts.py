@@ -110,7 +110,7 @@ def test_init_refuses_a_low_contrast_accent_or_an_unknown_time_zone_before_it_de
     low = init(root, "--accent", "#f5c542", "--timezone", "Europe/Paris")
     assert low.returncode == 1
     # init --language fr speaks French from the moment the language is known.
-    assert "--accent: La couleur d'accent #f5c542 a un contraste de 1.62:1" in low.stderr
+    assert "--accent: La couleur d'accent #f5c542 a un contraste de 1,62:1" in low.stderr
     for zone, said in (("Paris", "Vouliez-vous dire « Europe/Paris » ?"),
                        ("Mars/Olympus", "Fuseau horaire inconnu : « Mars/Olympus »")):
         refused = init(root, "--accent", "#8a1538", "--timezone", zone)
