@@ -273,8 +273,9 @@ def test_edit_my_profile_fills_the_form_from_the_page_and_endorse_adds_the_line(
     assert page.evaluate("document.getElementById('join-status').textContent") == (
         'The line "- night-buses" is added under "endorses:": check your other answers, then write your profile.')
     assert page.evaluate("document.getElementById('join-id').readOnly")
-    # No page shows a forge login: the person editing types their own.
+    # No page shows a forge login: the person editing types their own, and is told which.
     assert page.evaluate("document.getElementById('join-github').value") == ""
+    assert "your file's 'github:' line" in page.evaluate("document.getElementById('join-github-hint').textContent")
     page.evaluate("document.getElementById('join-github').value = 'ana-lopez'")
     page.evaluate("document.querySelector('#join-form button[type=submit]').click()")
     page.wait_for("!document.getElementById('join-result').hidden")

@@ -293,6 +293,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   const fill = (id, answer) => { $(id).value = answer || ""; };
   fill("join-name", page.querySelector("h1").textContent.trim());
   fill("join-id", editing);
+  $("join-github-hint").textContent = words["github-edit"];
   $("join-id").readOnly = true;
   idTouched = true;
   fill("join-headline", (page.querySelector(".profile .lead") || {}).textContent);
