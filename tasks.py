@@ -258,11 +258,27 @@ for command in (contribute.init, contribute.new, contribute.owners, find.search,
 
 
 def main():
+    """Run the command line. A command's own refusal ("Error: …") and an interruption
+    ("Aborted!") are said in the language the command speaks (the site's); a mistyped option
+    or argument is left to Click, whose messages are English."""
+    from joinedup.core.controls import terminal_safe
+    from joinedup.core.i18n import gettext as _
+
     try:
-        cli(standalone_mode=True)
+        code = cli.main(standalone_mode=False)
+    except click.UsageError as error:
+        error.show()
+        code = error.exit_code
+    except click.ClickException as error:
+        click.echo(terminal_safe(_("Error: %(message)s") % {"message": error.format_message()}), err=True)
+        code = error.exit_code
+    except click.exceptions.Abort:
+        click.echo(_("Aborted!"), err=True)
+        code = 1
     except ProblemsFound as failure:  # pragma: no cover - commands handle it themselves
         report(failure.problems, "text")
-        sys.exit(1)
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -111,6 +111,7 @@ def test_init_refuses_a_low_contrast_accent_or_an_unknown_time_zone_before_it_de
     assert low.returncode == 1
     # init --language fr speaks French from the moment the language is known.
     assert "--accent: La couleur d'accent #f5c542 a un contraste de 1,62:1" in low.stderr
+    assert "Erreur : rien n'a été écrit" in low.stderr and "Error:" not in low.stderr  # the refusal too
     for zone, said in (("Paris", "Vouliez-vous dire « Europe/Paris » ?"),
                        ("Mars/Olympus", "Fuseau horaire inconnu : « Mars/Olympus »")):
         refused = init(root, "--accent", "#8a1538", "--timezone", zone)
@@ -119,6 +120,11 @@ def test_init_refuses_a_low_contrast_accent_or_an_unknown_time_zone_before_it_de
     done = init(root, "--accent", "#8a1538", "--timezone", "Europe/Paris")
     assert done.returncode == 0, done.stdout + done.stderr
     assert files(root) != before
+    # A question left without an answer (the input ended) stops the command, in French too.
+    stopped = subprocess.run([sys.executable, str(root / "tasks.py"), "new", "profile"], capture_output=True,
+                             text=True, cwd=root, stdin=subprocess.DEVNULL, timeout=300)
+    assert stopped.returncode == 1 and stopped.stderr.rstrip().endswith("Abandon."), stopped.stderr
+    assert "Aborted" not in stopped.stdout + stopped.stderr
 
 
 def test_an_unknown_time_zone_in_site_yaml_is_a_problem_with_a_suggestion(site):
