@@ -245,9 +245,13 @@ def test_mistakes_are_named_beside_their_fields_and_the_first_one_gets_the_focus
       document.getElementById('join-hours').value = '90';
       document.getElementById('join-from').value = '2027-03-01';
       document.getElementById('join-until').value = '2027-01-01';
+      document.getElementById('join-other-languages').value = 'fr, es, pl, cy, de, it, pt, nl';  // 9 with English
+      document.querySelector('input[name=language][value=en]').checked = true;
       document.querySelector('#join-form button[type=submit]').click();
     })()""")
+    page.wait_for("!!document.querySelector('.field-error')")
     errors = page.evaluate("Object.fromEntries([...document.querySelectorAll('.field-error')].map(e => [e.id, e.textContent]))")
+    assert errors["language-error"] == "Choose at most 8 languages."  # as the schema says, not only the robot
     assert errors["join-id-error"].startswith("Use small letters a to z")
     assert errors["join-headline-error"].startswith("This looks like a phone number")
     assert errors["join-hours-error"] == "Write a whole number of hours from 1 to 60."

@@ -152,7 +152,11 @@ document.addEventListener("DOMContentLoaded", async () => {
     if (typed.some((code) => !/^[a-z]{2}$/.test(code))) fail(errors, other, words["pattern-language"]);
     profile.languages = inFileOrder("languages", new Set([...checked("language"), ...typed]));
     const firstLanguage = form.querySelector("input[name=language]");
+    const languageLimit = rule("languages").maxItems || 8;
     if (!profile.languages.length) fail(errors, firstLanguage, words["languages-none"], $("join-languages").querySelector("legend"));
+    else if (profile.languages.length > languageLimit) {
+      fail(errors, firstLanguage, words["languages-many"].replace("{n}", languageLimit), $("join-languages").querySelector("legend"));
+    }
     profile.themes = inFileOrder("themes", checked("theme"));
     const themeLimit = rule("themes").maxItems || 10;
     if (profile.themes.length > themeLimit) {
