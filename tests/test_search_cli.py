@@ -235,6 +235,12 @@ def test_plain_words_are_read_as_the_filters_they_name_and_the_flags_are_shown(p
     assert "ana-lopez" in result.stdout and "Nobody matches." not in result.stdout
     # Cy starts on the 25th: this month, part of it.
     assert "available from 25 November 2026, part of the window" in result.stdout
+    # Next month is a window too (its first day not a day everyone must be available on):
+    # Dee, who starts on 10 December, is listed, for part of it.
+    people.profile("dee-next", name="Dee Next", github="dee", availability="\n  hours_per_week: 6\n  from: 2026-12-10")
+    result = people.tasks("search", "video", "editor", "next", "month")
+    assert "Read as: --skill video-editing --from 2026-12-01 --until 2026-12-31\n" in result.stderr
+    assert "available from 10 December 2026, part of the window" in result.stdout
 
 
 def test_nobody_matching_words_is_answered_with_the_flags_to_use(people):

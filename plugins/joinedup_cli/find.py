@@ -62,6 +62,8 @@ def _print_matches(matches, as_json: bool, taxonomy, hint: str = "") -> None:
 @click.option("--min-hours", type=click.IntRange(0, 60), default=0, metavar="N", help="At least N hours a week.")
 @click.option("--available-on", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
               help="Available on this day (YYYY-MM-DD); the ranking's window starts there.")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+              help="Not a filter: the window the ranking looks at starts on this day (default: today).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
               help="Not a filter: people available through to this day (YYYY-MM-DD) rank higher.")
 @click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True, help="How many results.")
@@ -69,7 +71,7 @@ def _print_matches(matches, as_json: bool, taxonomy, hint: str = "") -> None:
 @click.option("--no-update", is_flag=True,
               help="Use the index as it is, without checking every profile for changes (faster on big directories).")
 @click.pass_obj
-def search(root, query, skills, region, remote, min_hours, available_on, until, limit, as_json, no_update):
+def search(root, query, skills, region, remote, min_hours, available_on, start, until, limit, as_json, no_update):
     """Find people by words and filters, best first, with the reasons each matched.
 
     Filters must all hold; words must all be somewhere in the profile. The order is the one
@@ -104,13 +106,15 @@ def search(root, query, skills, region, remote, min_hours, available_on, until, 
         remote = remote or read.remote
         min_hours = min_hours or read.min_hours
         available_on = available_on.date() if available_on else read.available_on
+        start = start.date() if start else read.start
         until = until.date() if until else read.until
         click.echo(_("Read as: %(flags)s") % {"flags": plain.flags()}, err=True)
     else:
         available_on = available_on.date() if available_on else None
+        start = start.date() if start else None
         until = until.date() if until else None
     try:
-        filters = search_filters(taxonomy, skills, region, remote, min_hours, available_on, until)
+        filters = search_filters(taxonomy, skills, region, remote, min_hours, available_on, until, start)
     except BadAnswer as error:
         _usage_error(str(error))
     with _open_search_index(root, refresh=not no_update) as index:

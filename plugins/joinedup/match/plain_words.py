@@ -60,6 +60,8 @@ class PlainWords:
             parts.append(f"--min-hours {wanted.min_hours}")
         if wanted.available_on:
             parts.append(f"--available-on {wanted.available_on.isoformat()}")
+        if wanted.start:
+            parts.append(f"--from {wanted.start.isoformat()}")
         if wanted.until:
             parts.append(f"--until {wanted.until.isoformat()}")
         if self.words:
@@ -100,7 +102,7 @@ def read_plain_words(query: str, taxonomy, today: dt.date) -> PlainWords:
     region = None
     remote = False
     hours = 0
-    available_on = until = None
+    available_on = until = start = None
     left: list[str] = []
     position = 0
     while position < len(tokens):
@@ -120,7 +122,7 @@ def read_plain_words(query: str, taxonomy, today: dt.date) -> PlainWords:
             # available on: someone starting on the 14th helps with part of it (ranked so).
             which, span = _TIMES[token, following]
             start, until = _window(which, span, today)
-            available_on = start if which == "next" else available_on
+            start = start if which == "next" else None  # "this": from the build date, as any window
             position += 2
             continue
         if token in _NOW:
@@ -141,7 +143,7 @@ def read_plain_words(query: str, taxonomy, today: dt.date) -> PlainWords:
             if token not in _JOINING:
                 left.append(token)
             position += 1
-    return PlainWords(Filters(tuple(skills), region, remote, hours, available_on, until), " ".join(left))
+    return PlainWords(Filters(tuple(skills), region, remote, hours, available_on, until, start), " ".join(left))
 
 
 def _window(which: str, span: str, today: dt.date) -> tuple[dt.date, dt.date]:

@@ -492,11 +492,13 @@ class Filters:
     remote: bool = False
     min_hours: int = 0
     available_on: dt.date | None = None
-    # Not a filter: the end of the window the ranking prefers people available through.
+    # Not filters: the window the ranking prefers people available through (its first day is
+    # ``available_on`` when that is given, else ``start``, else the build date).
     until: dt.date | None = None
+    start: dt.date | None = None
 
     def as_need(self) -> Need:
-        return Need(self.skills, self.region, self.remote, self.min_hours, self.available_on, self.until)
+        return Need(self.skills, self.region, self.remote, self.min_hours, self.available_on or self.start, self.until)
 
 
 @dataclass
@@ -826,7 +828,8 @@ def open_search_index(root: Path, today: dt.date, *, refresh: bool = True) -> Se
 
 
 def search_filters(taxonomy: Taxonomy, skills: Iterable[str] = (), region: str | None = None, remote: bool = False,
-                   min_hours: int = 0, available_on: dt.date | None = None, until: dt.date | None = None) -> Filters:
+                   min_hours: int = 0, available_on: dt.date | None = None, until: dt.date | None = None,
+                   start: dt.date | None = None) -> Filters:
     """The Filters ``search``'s flags ask for; a skill may be named by its id or an alias.
 
     Raises answers.BadAnswer for the first skill or region the taxonomies do not know, with
@@ -843,7 +846,7 @@ def search_filters(taxonomy: Taxonomy, skills: Iterable[str] = (), region: str |
         wanted.append(skill)
     if region is not None and region not in taxonomy.regions:
         raise BadAnswer(_unknown_word("region", region, taxonomy.regions, "data/regions.yaml"))
-    return Filters(tuple(dict.fromkeys(wanted)), region, remote, min_hours, available_on, until)
+    return Filters(tuple(dict.fromkeys(wanted)), region, remote, min_hours, available_on, until, start)
 
 
 def _unknown_word(kind: str, word: str, choices, where: str, aliases=None) -> str:
