@@ -136,6 +136,15 @@ def test_serve_serves_the_site_and_rebuilds_when_a_profile_changes(site):
         page_when(lambda html: "Now also a photographer" in html)
         # The site is written into the repository it serves, not where the command was started.
         assert "Now also a photographer" in site.read("output/people/ana-lopez/index.html")
+        # A commit changes no file the build reads but what git says: Ana's file, committed long
+        # ago, is now "not confirmed since" then. And site.yaml is read too.
+        from content_fixtures import commit_all, init_repository
+
+        init_repository(site.root)
+        commit_all(site.root, "Ana", name="Ana López", email="ana@example.org", date="2024-01-10T12:00:00")
+        page_when(lambda html: "Not confirmed since" in html and "10 January 2024" in html)
+        site.write("site.yaml", site.read("site.yaml").replace("name: ", "name: Renamed ", 1))
+        page_when(lambda html: "Renamed " in html)
     finally:
         server.terminate()
         server.wait(timeout=30)

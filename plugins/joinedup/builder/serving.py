@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import Iterator
 
 # What a build reads, relative to the repository: a change to any of them means a rebuild.
-WATCHED = ("content", "volunteers", "data", "themes", "pelicanconf.py", "publishconf.py")
+# .git/logs/HEAD grows with every commit, pull, checkout or reset: pages show what git says
+# (when a profile was last confirmed, a proposal's history), so a commit alone is a change too.
+WATCHED = ("content", "volunteers", "data", "themes", "site.yaml", "pelicanconf.py", "publishconf.py",
+           ".git/logs/HEAD")
 
 
 def snapshot(root: Path) -> dict[str, float]:
