@@ -224,7 +224,7 @@ def test_french_messages_read_as_french_sentences(french_check):
             f"L'élément 1 de {q('languages')} vaut no, que YAML lit comme false, et non comme le texte {q('no')}.") in messages
     assert ("volunteers/many.yaml", "JU107",
             f"{q('from')} vaut 31/12/2026 : les dates s'écrivent année-mois-jour, écrivez donc 2026-12-31.") in messages
-    assert ("site.yaml", "JU106", "Fuseau horaire inconnu : « Paris ».") in messages
+    assert ("site.yaml", "JU106", f"Fuseau horaire inconnu : {q('Paris')}.") in messages
     # Numbers written as French writes them.
     assert any(code == "JU500" and "1,62:1" in message and "4,5:1" in message for _path, code, message in messages)
     for written, key in (("nom", "name"), ("Compétences", "skills"), ("heures par semaine", "hours_per_week")):
@@ -270,7 +270,7 @@ def test_search_and_match_print_in_french_and_keep_the_ids_to_type(tmp_path):
     found = site.tasks("match", "films")
     assert found.returncode == 0, found.stderr
     lines = found.stdout.splitlines()
-    assert lines[0] == f"Besoin 1 du groupe «{NBSP}films{NBSP}» : video-editing · à distance · 2 h/semaine"
+    assert lines[0] == f"Besoin 1 du groupe «{NBSP}films{NBSP}» : video-editing · à distance · 2{NBSP}h/semaine"
     assert lines[1].split() == ["#", "score", "id", "nom", "pourquoi"]
     assert lines[2].split()[2:5] == ["lea-martin", "Léa", "Martin"]
     assert lines[-2:] == [f"Besoin 2 du groupe «{NBSP}films{NBSP}» : legal-advice · en bretagne", "Personne ne correspond."]

@@ -112,8 +112,8 @@ def test_init_refuses_a_low_contrast_accent_or_an_unknown_time_zone_before_it_de
     # init --language fr speaks French from the moment the language is known.
     assert "--accent: La couleur d'accent #f5c542 a un contraste de 1,62:1" in low.stderr
     assert "Erreur : rien n'a été écrit" in low.stderr and "Error:" not in low.stderr  # the refusal too
-    for zone, said in (("Paris", "Vouliez-vous dire « Europe/Paris » ?"),
-                       ("Mars/Olympus", "Fuseau horaire inconnu : « Mars/Olympus »")):
+    for zone, said in (("Paris", "Vouliez-vous dire «\u00a0Europe/Paris\u00a0» ?"),
+                       ("Mars/Olympus", "Fuseau horaire inconnu : «\u00a0Mars/Olympus\u00a0»")):
         refused = init(root, "--accent", "#8a1538", "--timezone", zone)
         assert refused.returncode == 1 and said in refused.stderr, refused.stderr
     assert files(root) == before  # nothing written, no example deleted
