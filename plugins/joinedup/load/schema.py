@@ -20,6 +20,7 @@ import jsonschema_rs
 from joinedup.core import problems as P
 from joinedup.core.i18n import N_, gettext as _, pgettext
 from joinedup.core.problems import Problem, problem
+from joinedup.load.taxonomy import folded
 from joinedup.load.yamlsource import YamlDocument, quoted
 
 _TYPE_WORDS = {
@@ -195,13 +196,6 @@ def meant_dates(written: str) -> list[dt.date]:
     return list(dict.fromkeys(day for day in days if day))
 
 
-def _plain(word: str) -> str:
-    """A word as it is compared with a key's names: no accents, no case, letters and digits only."""
-    from unidecode import unidecode
-
-    return re.sub(r"[^a-z0-9]", "", unidecode(word).lower())
-
-
 def _meant(key, allowed: list[str]) -> list[str]:
     """The key of ``allowed`` that ``key`` was meant to be (a typo, or its name in the site's language), or []."""
     return difflib.get_close_matches(str(key), allowed, n=1) or meant_key(str(key), allowed)
@@ -209,12 +203,14 @@ def _meant(key, allowed: list[str]) -> list[str]:
 
 def meant_key(written: str, allowed: Iterable[str]) -> list[str]:
     """The key of ``allowed`` that ``written`` names in the site's language (``nom`` is
-    ``name`` on a French site, ``compétences`` is ``skills``), as a one-item list, or []."""
-    plain = _plain(written)
+    ``name`` on a French site, ``compétences`` is ``skills``), as a one-item list, or []. Both
+    are compared as taxonomy ids, labels and aliases are (:func:`folded`: case, accents,
+    spaces and punctuation set aside)."""
+    plain = folded(written)
     if not plain:
         return []
     names = _key_names()
-    spoken = {_plain(word): key for key in allowed for word in names.get(key, "").split("|") if _plain(word)}
+    spoken = {folded(word): key for key in allowed for word in names.get(key, "").split("|") if folded(word)}
     if plain in spoken:
         return [spoken[plain]]
     close = difflib.get_close_matches(plain, spoken, n=1, cutoff=0.8)

@@ -194,13 +194,14 @@ def needs_of(item: Group | Proposal, today: dt.date, groups: Mapping[str, Group]
     A group's open needs (not ended before ``today``) are one Need each; a proposal's
     ``needs`` (skill ids) together make one.
     """
+    exclude = askers(item, groups)
     if isinstance(item, Group):
         return [
             Need(skills=(need.skill,), region=need.region or None, remote=need.remote,
-                 hours=need.hours_per_week, until=need.until, exclude=item.people)
+                 hours=need.hours_per_week, until=need.until, exclude=exclude)
             for need in item.open_needs(today)
         ]
-    return [Need(tuple(item.needs), exclude=askers(item, groups))] if item.needs else []
+    return [Need(tuple(item.needs), exclude=exclude)] if item.needs else []
 
 
 def read_needs(root: Path, slug: str, taxonomy: Taxonomy, today: dt.date | None = None) -> tuple[str, list[Need]]:
