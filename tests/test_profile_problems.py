@@ -141,7 +141,8 @@ def test_symlinked_data_file_is_refused(site, tmp_path):
     "name, hint",
     [("Ana Lopez.yaml", "ana-lopez.yaml"), ("ana.yml", "rename it to 'ana.yaml'"), ("1ana.yaml", "starting with a letter"),
      ("a.yaml", "-a.yaml'"),  # one letter: too short an id, so not the name to suggest
-     ("Hélène Dupré.yaml", "'helene-dupre.yaml'"), ("Éric.yaml", "'eric.yaml'")],  # letters transliterated
+     ("Hélène Dupré.yaml", "'helene-dupre.yaml'"), ("Éric.yaml", "'eric.yaml'"),  # letters transliterated
+     ("Zoé Bis.yml", "rename it to 'zoe-bis.yaml'")],  # both wrong: the name given is right at once
 )
 def test_file_names_must_be_slugs(site, name, hint):
     site.write(f"volunteers/{name}", profile_text())

@@ -121,7 +121,7 @@ def content_files(
                                  % {"name": name, "kind": _kind(what)},
                                  _("Each %(kind)s is a file named <id>.%(extension)s; rename it to '%(file)s'.")
                                  % {"kind": _kind(what), "extension": extension,
-                                    "file": f"{stem or name}.{extension}"}))
+                                    "file": f"{_id_for(stem or name, what, id_pattern)}.{extension}"}))
             continue
         folded = stem.casefold()
         # The twin that is not a valid id is the one refused, whichever sorts first.
@@ -133,14 +133,11 @@ def content_files(
             continue
         by_folded[folded] = name
         if not id_pattern.fullmatch(stem):
-            slug = suggested_id(stem)
-            if not id_pattern.fullmatch(slug):  # empty or too short
-                slug = f"{what}-{slug}".strip("-")
             found.append(problem(P.BAD_FILENAME, relative, 0, 0,
                                  _("The file name '%(name)s' is not a valid %(kind)s id.") % {"name": name,
                                                                                             "kind": _kind(what)},
                                  _("Use lowercase letters, digits and hyphens, starting with a letter: '%(file)s'.")
-                                 % {"file": f"{slug}.{extension}"}))
+                                 % {"file": f"{_id_for(stem, what, id_pattern)}.{extension}"}))
             continue
         if stem in reserved:
             found.append(problem(P.RESERVED_ID, relative, 0, 0, _("The id '%(id)s' is reserved for the site's own pages.")
@@ -153,6 +150,15 @@ def content_files(
                  if name not in ignored and name.rpartition(".")[0] not in reserved]
         found = [item for item in found if item.path in reported]
     return paths, found
+
+
+def _id_for(stem: str, what: str, id_pattern: re.Pattern) -> str:
+    """The id to suggest for a file named ``stem``: itself when it is one, else suggested_id's,
+    with the kind in front when that is still too short (``a`` → ``profile-a``)."""
+    if id_pattern.fullmatch(stem):
+        return stem
+    slug = suggested_id(stem)
+    return slug if id_pattern.fullmatch(slug) else f"{what}-{slug}".strip("-")
 
 
 def suggested_id(name: str) -> str:
